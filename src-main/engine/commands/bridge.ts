@@ -1,0 +1,269 @@
+import { formatIpv4, parseIpv4Loose } from '../addr/ipv4.ts'
+import { formatMac, isMulticastMac, parseMac, type Mac } from '../addr/mac.ts'
+import { BridgeDevice, type FdbEntry } from '../kernel/bridge.ts'
+import type { NetDevice } from '../kernel/device.ts'
+import { KernelError, STRERROR } from '../kernel/errors.ts'
+import { VxlanDevice, type VxlanFdbEntry } from '../kernel/vxlan.ts'
+import { fail, type Command, type Ctx } from './context.ts'
+import { matches } from './iproute-util.ts'
+import { linkFlags, linkName } from './link-format.ts'
+
+interface BridgeOpts {
+  stats: boolean
+  details: boolean
+  json: boolean
+}
+
+/** `bridge [-n NS] [-s] [-d] [-j] { fdb | link } ...` (iproute2's bridge tool); its failures exit 255. */
+export const bridge: Command = (ctx, argv) => {
+  const o: BridgeOpts = { stats: false, details: false, json: false }
+  let c = ctx
+  let i = 0
+  for (; i < argv.length && argv[i].startsWith('-'); i++) {
+    const a = argv[i].replace(/^--/, '-')
+    if (matches(a, '-netns')) {
+      const name = argv[++i]
+      const ns = name === undefined ? undefined : ctx.world.namespaces.get(name)
+      if (!ns) fail(255, `Cannot open network namespace "${name}": No such file or directory`)
+      c = ctx.inNetns(ns)
+    } else if (matches(a, '-statistics') || matches(a, '-stats')) o.stats = true
+    else if (matches(a, '-details')) o.details = true
+    else if (matches(a, '-json')) o.json = true
+    else if (a === '-4' || a === '-6' || matches(a, '-pretty') || matches(a, '-oneline') || matches(a, '-color') || matches(a, '-timestamp') || matches(a, '-compressvlans') || matches(a, '-force')) {
+      /* accepted */
+    } else if (matches(a, '-Version')) {
+      ctx.println('bridge utility, 6.1.0')
+      return 0
+    } else fail(255, `Option "${argv[i]}" is unknown, try "bridge help".`)
+  }
+  const obj = argv[i]
+  const rest = argv.slice(i + 1)
+  if (obj === undefined) fail(255, 'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n                    -o[neline] | -t[imestamp] | -n[etns] name |\n                    -com[pressvlans] -c[olor] -p[retty] -j[son] }')
+  if (matches(obj, 'fdb')) return fdb(c, rest, o)
+  if (matches(obj, 'link')) return link(c, rest)
+  fail(255, `Object "${obj}" is unknown, try "bridge help".`)
+}
+
+function link(ctx: Ctx, argv: string[]): number {
+  const cmd = argv[0] ?? 'show'
+  if (!(matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst'))) fail(255, `Command "${cmd}" is unknown, try "bridge link help".`)
+  let only: NetDevice | undefined
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] === 'dev') {
+      const d = ctx.netns.dev(argv[++i] ?? '')
+      if (!d) fail(255, `Cannot find device "${argv[i]}"`)
+      only = d
+    }
+  }
+  for (const d of ctx.netns.deviceList()) {
+    if (!d.master || (only && d !== only)) continue
+    const state = d.master.portForwarding(d) ? 'forwarding' : 'disabled'
+    ctx.println(`${d.ifindex}: ${linkName(d)}: <${linkFlags(d)}> mtu ${d.mtu} master ${d.master.name} state ${state} priority 32 cost 2 `)
+  }
+  return 0
+}
+
+type FdbState = 'permanent' | 'static' | 'dynamic'
+
+function fdb(ctx: Ctx, argv: string[], o: BridgeOpts): number {
+  const cmd = argv[0] ?? 'show'
+  const rest = argv.slice(1)
+  if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return fdbShow(ctx, rest, o)
+  if (cmd === 'add' || cmd === 'append' || cmd === 'replace' || cmd === 'del' || cmd === 'delete' || cmd === 'change') return fdbModify(ctx, rest, cmd === 'delete' ? 'del' : cmd)
+  if (matches(cmd, 'flush')) return 0
+  fail(255, `Command "${cmd}" is unknown, try "bridge fdb help".`)
+}
+
+function fdbModify(ctx: Ctx, argv: string[], cmd: 'add' | 'append' | 'replace' | 'del' | 'change'): number {
+  let mac: Mac | undefined
+  let devName: string | undefined
+  let dst: number | undefined
+  let port = 0
+  let vni = -1
+  let self = false
+  let master = false
+  let state: FdbState = 'permanent'
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]
+    const val = (): string => {
+      if (i + 1 >= argv.length) fail(255, 'Command line is not complete. Try option "help"')
+      return argv[++i]
+    }
+    if (w === 'dev') devName = val()
+    else if (w === 'dst') {
+      const v = val()
+      const ip = parseIpv4Loose(v)
+      if (ip === null) fail(255, `Invalid address "${v}"`)
+      dst = ip
+    } else if (w === 'port' || w === 'dst_port') {
+      const v = val()
+      if (!/^\d+$/.test(v) || Number(v) > 65535) fail(255, `Invalid port "${v}"`)
+      port = Number(v)
+    } else if (w === 'vni') {
+      const v = val()
+      if (!/^\d+$/.test(v) || Number(v) > 16777215) fail(255, `Invalid VNI "${v}"`)
+      vni = Number(v)
+    } else if (w === 'self') self = true
+    else if (w === 'master') master = true
+    else if (w === 'local' || w === 'permanent') state = 'permanent'
+    else if (w === 'temp' || w === 'static') state = 'static'
+    else if (w === 'dynamic') state = 'dynamic'
+    else if (w === 'router' || w === 'use' || w === 'extern_learn' || w === 'sticky') {
+      /* flags without effect in the lab */
+    } else if (w === 'vlan' || w === 'via' || w === 'src_vni' || w === 'nhid') val()
+    else {
+      if (mac !== undefined) fail(255, `Error: either "dev" is duplicate, or "${w}" is a garbage.`)
+      const m = parseMac(w)
+      if (m === null) fail(255, `Invalid mac address ${w}`)
+      mac = m
+    }
+  }
+  if (mac === undefined || devName === undefined) fail(255, 'Device and address are required arguments.')
+  const dev = ctx.netns.dev(devName)
+  if (!dev) fail(255, `Cannot find device "${devName}"`)
+  if (!self && !master) self = true
+  try {
+    if (master) {
+      const br = dev.master
+      if (!br) throw new KernelError('EINVAL')
+      masterModify(br, dev, mac, cmd, state)
+    }
+    if (self) {
+      if (dev instanceof VxlanDevice) {
+        const remote = { ip: dst ?? 0, port, vni }
+        if (cmd === 'del') dev.fdbDel(mac, dst === undefined ? null : remote)
+        else {
+          if (dst === undefined) throw new KernelError('EINVAL', 'Unicast destination required')
+          dev.fdbAdd(mac, remote, cmd === 'change' ? 'replace' : cmd, state === 'dynamic' ? 'reachable' : state)
+        }
+      } else if (dev instanceof BridgeDevice) {
+        masterModify(dev, dev, mac, cmd, state)
+      } else {
+        selfModify(dev, mac, cmd, state)
+      }
+    }
+  } catch (e) {
+    if (e instanceof KernelError) fail(255, e.extack ? `Error: ${e.extack}` : `RTNETLINK answers: ${STRERROR[e.errno]}`)
+    throw e
+  }
+  return 0
+}
+
+/** br_fdb_add / br_fdb_delete on the bridge's FDB (static and permanent entries). */
+function masterModify(br: BridgeDevice, port: NetDevice, mac: Mac, cmd: string, state: FdbState): void {
+  const e = br.fdb.get(mac)
+  const onPort = port === br ? null : port
+  if (cmd === 'del') {
+    if (!e || e.port !== onPort) throw new KernelError('ENOENT')
+    br.fdb.delete(mac)
+    return
+  }
+  if (e && cmd === 'add') throw new KernelError('EEXIST')
+  if (e) br.fdb.delete(mac)
+  br.fdb.set(mac, { mac, port: onPort, local: state === 'permanent', isStatic: state !== 'dynamic', updatedNs: br.netns.world.sched.now })
+}
+
+/** ndo_dflt_fdb_add/del: a device's own unicast/multicast address lists; only permanent ones. */
+function selfModify(dev: NetDevice, mac: Mac, cmd: string, state: FdbState): void {
+  const list = isMulticastMac(mac)
+  if (cmd === 'del') {
+    if (list) {
+      if (!dev.hasMc(mac)) throw new KernelError('ENOENT')
+      dev.mcDel(mac)
+    } else {
+      const i = dev.uc.indexOf(mac)
+      if (i < 0) throw new KernelError('ENOENT')
+      dev.uc.splice(i, 1)
+    }
+    return
+  }
+  if (state !== 'permanent') throw new KernelError('EINVAL', 'FDB only supports static addresses')
+  if (list) {
+    if (dev.hasMc(mac)) throw new KernelError('EEXIST')
+    dev.mcAdd(mac)
+  } else {
+    if (dev.uc.includes(mac)) throw new KernelError('EEXIST')
+    dev.uc.push(mac)
+  }
+}
+
+function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
+  let br: NetDevice | undefined
+  let only: NetDevice | undefined
+  let dynamicOnly = false
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]
+    if (w === 'br') {
+      const d = ctx.netns.dev(argv[++i] ?? '')
+      if (!d) fail(255, `Cannot find bridge device "${argv[i]}"`)
+      br = d
+    } else if (w === 'brport' || w === 'dev') {
+      const d = ctx.netns.dev(argv[++i] ?? '')
+      if (!d) fail(255, `Cannot find device "${argv[i]}"`)
+      only = d
+    } else if (w === 'dynamic') dynamicOnly = true
+    else if (w === 'vlan' || w === 'state') i++
+    else if (w === 'self' || w === 'master') {
+      /* filters not needed by the lab */
+    } else fail(255, `Error: either "dev" is duplicate, or "${w}" is a garbage.`)
+  }
+  const now = ctx.world.sched.now
+  const withDev = only === undefined
+  const lines: string[] = []
+  const devName = (d: NetDevice): string => (withDev ? ` dev ${d.name}` : '')
+  const used = (e: { updatedNs: number }): string => {
+    if (!o.stats) return ''
+    const s = Math.max(0, Math.floor((now - e.updatedNs) / 1e9))
+    return ` used ${s}/${s}`
+  }
+  for (const d of ctx.netns.deviceList()) {
+    if (d.isLoopback) continue
+    if (only && d !== only) continue
+    if (br && d !== br && d.master !== br) continue
+    if (d.master) {
+      for (const e of newestFirst(d.master.liveEntries()).filter((x) => x.port === d)) {
+        if (dynamicOnly && (e.local || e.isStatic)) continue
+        lines.push(`${formatMac(e.mac)}${devName(d)}${used(e)} master ${d.master.name} ${bridgeState(e)}`)
+      }
+    }
+    if (dynamicOnly) {
+      if (d instanceof BridgeDevice) for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null && !x.local && !x.isStatic)) lines.push(`${formatMac(e.mac)}${devName(d)} master ${d.name} `)
+      continue
+    }
+    if (d instanceof VxlanDevice) {
+      for (const e of newestFirst([...d.fdb.values()].filter((x) => d.lookup(x.mac) === x))) {
+        for (const r of e.remotes) lines.push(vxlanLine(d, e, r, devName(d), used(e)))
+      }
+      continue
+    }
+    for (const m of d.uc) lines.push(`${formatMac(m)}${devName(d)} self permanent`)
+    for (const m of d.mc) lines.push(`${formatMac(m.mac)}${devName(d)} self permanent`)
+    if (d instanceof BridgeDevice) {
+      for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null)) lines.push(`${formatMac(e.mac)}${devName(d)}${used(e)} master ${d.name} ${bridgeState(e)}`)
+    }
+  }
+  if (o.json) {
+    ctx.println(JSON.stringify(lines.map((l) => ({ line: l }))))
+    return 0
+  }
+  for (const l of lines) ctx.println(l)
+  return 0
+}
+
+function newestFirst<T>(xs: T[]): T[] {
+  return [...xs].reverse()
+}
+
+function bridgeState(e: FdbEntry): string {
+  if (e.local) return 'permanent'
+  if (e.isStatic) return 'static'
+  return ''
+}
+
+function vxlanLine(d: VxlanDevice, e: VxlanFdbEntry, r: { ip: number; port: number; vni: number }, dev: string, used: string): string {
+  let s = `${formatMac(e.mac)}${dev} dst ${formatIpv4(r.ip)}`
+  if (r.port && r.port !== d.cfg.dstport) s += ` port ${r.port}`
+  if (r.vni >= 0 && r.vni !== d.cfg.vni) s += ` vni ${r.vni}`
+  s += `${used} self ${e.state === 'reachable' ? '' : e.state}`
+  return s
+}

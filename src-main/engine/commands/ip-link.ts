@@ -1,0 +1,307 @@
+import { parseMac, type Mac } from '../addr/mac.ts'
+import { BridgeDevice } from '../kernel/bridge.ts'
+import type { NetDevice } from '../kernel/device.ts'
+import { KernelError } from '../kernel/errors.ts'
+import type { Netns } from '../kernel/netns.ts'
+import { addBridge, addVeth, deleteLink, renameLink, setMac, setMaster, setMtu, type NewLinkOpts } from '../kernel/rtnl.ts'
+import { addVxlan, parseVxlanArgs } from './ip-link-vxlan.ts'
+import { fail, type Ctx } from './context.ts'
+import type { IpOpts } from './ip.ts'
+import { Args, duparg, duparg2, incomplete, invarg, matches, rtnl, rtnlError } from './iproute-util.ts'
+import { linkHeader, linkLayerLine, linkName, linkFlags, statsLines } from './link-format.ts'
+import { formatMac } from '../addr/mac.ts'
+import { linkDetails } from './link-details.ts'
+
+/** `ip link` { add | delete | set | show | list }. */
+export function ipLink(ctx: Ctx, argv: string[], opts: IpOpts): number {
+  if (argv.length === 0) return linkShow(ctx, [], opts)
+  const cmd = argv[0]
+  const rest = argv.slice(1)
+  if (matches(cmd, 'add')) return linkAdd(ctx, rest)
+  if (matches(cmd, 'set') || matches(cmd, 'change')) return linkSet(ctx, rest)
+  if (matches(cmd, 'replace')) return linkSet(ctx, rest)
+  if (matches(cmd, 'delete')) return linkDel(ctx, rest)
+  if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return linkShow(ctx, rest, opts)
+  if (matches(cmd, 'help')) fail(255, 'Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME\n...')
+  fail(255, `Command "${cmd}" is unknown, try "ip link help".`)
+}
+
+interface LinkParse {
+  dev?: string
+  name?: string
+  up?: boolean
+  mac?: Mac
+  mtu?: number
+  qlen?: number
+  netns?: Netns
+  master?: string | null
+  type?: string
+  typeArgs: string[]
+}
+
+/** iplink_parse: keywords in iproute2's order; anything else names the device. */
+function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
+  const p: LinkParse = { typeArgs: [] }
+  let dev: string | undefined
+  let name: string | undefined
+  while (!a.done) {
+    const w = a.peek()!
+    if (w === 'up') {
+      p.up = true
+      a.next()
+    } else if (w === 'down') {
+      p.up = false
+      a.next()
+    } else if (w === 'name') {
+      const v = a.value()
+      if (name !== undefined) duparg('name', v)
+      if (!validName(v)) invarg('"name" not a valid ifname', v)
+      name = v
+      if (dev === undefined) dev = v
+    } else if (w === 'index') {
+      const v = a.value()
+      if (!(parseInt(v, 10) > 0)) invarg('Invalid "index" value', v)
+    } else if (matches(w, 'link')) {
+      a.value()
+    } else if (matches(w, 'address')) {
+      const v = a.value()
+      const m = parseMac(v)
+      if (m === null) fail(1, `"${v.split(':')[0]}" is invalid lladdr.`)
+      p.mac = m
+    } else if (matches(w, 'broadcast') || w === 'brd') {
+      a.value()
+    } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
+      const v = a.value()
+      if (p.qlen !== undefined) duparg('txqueuelen', v)
+      if (!/^-?\d+$/.test(v)) invarg('Invalid "txqueuelen" value\n', v)
+      p.qlen = Number(v)
+    } else if (w === 'mtu') {
+      const v = a.value()
+      if (p.mtu !== undefined) duparg('mtu', v)
+      if (!/^-?\d+$/.test(v)) invarg('Invalid "mtu" value\n', v)
+      p.mtu = Number(v)
+    } else if (w === 'netns') {
+      const v = a.value()
+      if (p.netns !== undefined) duparg('netns', v)
+      const ns = ctx.world.namespaces.get(v)
+      if (!ns) invarg('Invalid "netns" value\n', v)
+      p.netns = ns
+    } else if (w === 'multicast' || w === 'allmulticast' || w === 'promisc' || w === 'trailers' || w === 'arp' || w === 'dynamic' || w === 'carrier') {
+      const v = a.value()
+      if (v !== 'on' && v !== 'off') fail(255, `Error: argument of "${w}" must be "on" or "off", not "${v}"`)
+    } else if (w === 'master') {
+      const v = a.value()
+      if (!ctx.netns.dev(v)) invarg('Device does not exist\n', v)
+      p.master = v
+    } else if (w === 'nomaster') {
+      p.master = null
+      a.next()
+    } else if (matches(w, 'type')) {
+      a.next()
+      if (a.done) incomplete()
+      p.type = a.next()
+      p.typeArgs = a.rest()
+      break
+    } else if (matches(w, 'alias') || matches(w, 'group') || w === 'mode' || w === 'state' || w === 'addrgenmode' || matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
+      a.value()
+    } else {
+      if (w === 'dev') a.next()
+      if (a.done) incomplete()
+      const v = a.next()
+      if (dev !== name) duparg2('dev', v)
+      if (!validName(v) && v.length <= 15) invarg('"dev" not a valid ifname', v)
+      dev = v
+      continue
+    }
+  }
+  if (name === undefined) name = dev
+  else if (dev === undefined) dev = name
+  p.dev = dev
+  p.name = name
+  if (!create && !dev) fail(255, 'Not enough information: "dev" argument is required.')
+  if (create && name !== dev) fail(255, 'both "name" and "dev" cannot be used when creating devices.')
+  return p
+}
+
+function validName(s: string): boolean {
+  return s.length > 0 && s.length <= 15 && !/[\s/:]/.test(s) && s !== '.' && s !== '..'
+}
+
+function linkAdd(ctx: Ctx, argv: string[]): number {
+  const p = parseLink(ctx, new Args(argv), true)
+  if (!p.type) fail(255, 'Not enough information: "type" argument is required')
+  const ns = p.netns ?? ctx.netns
+  const o: NewLinkOpts = { mac: p.mac, mtu: p.mtu, txQueueLen: p.qlen }
+  if (p.dev !== undefined && p.dev.length > 15) rtnlError(new KernelError('EINVAL', 'Attribute failed policy validation.'))
+  switch (p.type) {
+    case 'veth': {
+      const pa = new Args(p.typeArgs)
+      let peer: LinkParse = { typeArgs: [] }
+      if (!pa.done) {
+        if (pa.peek() !== 'peer') fail(255, `Error: argument "${pa.peek()}" is wrong: veth: unknown option`)
+        pa.next()
+        peer = parseLink(ctx, pa, true)
+      }
+      const peerNs = peer.netns ?? ns
+      rtnl(() => {
+        if (p.mtu !== undefined) checkMtuRange(p.mtu, 68, 65535)
+        const [dev, pdev] = addVeth(ns, p.dev ?? null, peer.dev ?? null, peerNs, o, { mac: peer.mac, mtu: peer.mtu })
+        if (p.qlen !== undefined) dev.txQueueLen = p.qlen
+        if (peer.qlen !== undefined) pdev.txQueueLen = peer.qlen
+        if (p.up) ns.setUp(dev, true)
+        if (peer.up) peerNs.setUp(pdev, true)
+      })
+      return 0
+    }
+    case 'bridge': {
+      rtnl(() => {
+        const br = addBridge(ns, p.dev ?? null, o)
+        if (p.up) ns.setUp(br, true)
+      })
+      return 0
+    }
+    case 'vxlan': {
+      const vx = parseVxlanArgs(ctx, p.typeArgs)
+      rtnl(() => {
+        const dev = addVxlan(ns, p.dev ?? null, vx, o)
+        if (p.up) ns.setUp(dev, true)
+      })
+      return 0
+    }
+    default:
+      rtnlError(new KernelError('EOPNOTSUPP', 'Unknown device type.'))
+  }
+}
+
+function checkMtuRange(mtu: number, min: number, max: number): void {
+  if (mtu > max) throw new KernelError('EINVAL', 'mtu greater than device maximum.')
+  if (mtu < min) throw new KernelError('EINVAL', 'mtu less than device minimum.')
+}
+
+function linkSet(ctx: Ctx, argv: string[]): number {
+  const p = parseLink(ctx, new Args(argv), false)
+  const dev = ctx.netns.dev(p.dev!)
+  if (!dev) fail(1, `Cannot find device "${p.dev}"`)
+  if (p.type) fail(255, 'podnet: "ip link set ... type" is not simulated')
+  rtnl(() => {
+    // do_setlink's order: namespace, address, MTU, name, flags, master.
+    if (p.netns && p.netns !== dev.netns) {
+      ctx.netns.moveDevice(dev, p.netns)
+    }
+    if (p.mac !== undefined) setMac(dev, p.mac)
+    if (p.mtu !== undefined) setMtu(dev, p.mtu)
+    if (p.qlen !== undefined) dev.txQueueLen = p.qlen
+    if (p.name !== undefined && p.name !== p.dev) renameLink(dev, p.name)
+    if (p.up !== undefined) dev.netns.setUp(dev, p.up)
+    if (p.master !== undefined) setMaster(dev, p.master === null ? null : dev.netns.dev(p.master)!)
+  })
+  return 0
+}
+
+function linkDel(ctx: Ctx, argv: string[]): number {
+  const a = new Args(argv)
+  let name: string | undefined
+  while (!a.done) {
+    const w = a.next()
+    if (w === 'dev' || w === 'name') {
+      if (a.done) incomplete()
+      name = a.next()
+    } else if (matches(w, 'type')) {
+      if (a.done) incomplete()
+      a.next()
+    } else if (name === undefined) name = w
+    else duparg2('dev', w)
+  }
+  if (name === undefined) fail(255, 'Not enough information: "dev" argument is required.')
+  const dev = ctx.netns.dev(name)
+  if (!dev) fail(1, `Cannot find device "${name}"`)
+  rtnl(() => deleteLink(dev))
+  return 0
+}
+
+interface ShowFilter {
+  dev?: string
+  master?: NetDevice
+  type?: string
+  up: boolean
+}
+
+export function parseShowFilter(ctx: Ctx, argv: string[], what: 'link' | 'addr'): ShowFilter {
+  const f: ShowFilter = { up: false }
+  const a = new Args(argv)
+  while (!a.done) {
+    const w = a.next()
+    if (w === 'up') f.up = true
+    else if (w === 'master') {
+      if (a.done) incomplete()
+      const m = a.next()
+      const d = ctx.netns.dev(m)
+      if (!d) invarg('Device does not exist\n', m)
+      f.master = d
+    } else if (w === 'type') {
+      if (a.done) incomplete()
+      f.type = a.next()
+    } else if (w === 'dev' || !f.dev) {
+      const v = w === 'dev' ? (a.done ? incomplete() : a.next()) : w
+      if (f.dev) duparg2('dev', v)
+      f.dev = v
+    } else if (what === 'addr' && (w === 'scope' || w === 'to' || w === 'label' || w === 'permanent' || w === 'dynamic')) {
+      if (w !== 'permanent' && w !== 'dynamic') a.next()
+    } else duparg2('dev', w)
+  }
+  return f
+}
+
+export function filterDevices(ctx: Ctx, f: ShowFilter): NetDevice[] {
+  if (f.dev !== undefined) {
+    const d = ctx.netns.dev(f.dev)
+    if (!d) fail(1, `Device "${f.dev}" does not exist.`)
+    return [d]
+  }
+  return ctx.netns.deviceList().filter((d) => (!f.up || d.adminUp) && (!f.master || d.master === f.master) && (!f.type || kindName(d) === f.type))
+}
+
+function kindName(d: NetDevice): string {
+  return d.kind === 'loopback' ? '' : d.kind
+}
+
+function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
+  const devs = filterDevices(ctx, parseShowFilter(ctx, argv, 'link'))
+  if (opts.json) {
+    ctx.println(JSON.stringify(devs.map((d) => linkJson(d))))
+    return 0
+  }
+  for (const d of devs) {
+    if (opts.brief) {
+      ctx.println(`${linkName(d).padEnd(16)} ${d.operState.padEnd(14)} ${formatMac(d.mac)} <${linkFlags(d)}> `)
+      continue
+    }
+    const lines = [linkHeader(d, true), linkLayerLine(d) + (opts.details ? linkDetails(d).first : '')]
+    if (opts.details) lines.push(...linkDetails(d).more)
+    if (opts.stats) lines.push(...statsLines(d))
+    if (opts.oneline) ctx.println(lines.join('\\'))
+    else for (const l of lines) ctx.println(l)
+  }
+  return 0
+}
+
+export function linkJson(d: NetDevice): Record<string, unknown> {
+  const j: Record<string, unknown> = { ifindex: d.ifindex }
+  if (d.link) j.link_index = d.link.ifindex
+  j.ifname = d.name
+  j.flags = linkFlags(d).split(',').filter((x) => x !== '')
+  j.mtu = d.mtu
+  j.qdisc = d.everUp ? 'noqueue' : 'noop'
+  if (d.master) j.master = d.master.name
+  j.operstate = d.operState
+  j.linkmode = 'DEFAULT'
+  j.group = 'default'
+  j.txqlen = d.txQueueLen
+  j.link_type = d.isLoopback ? 'loopback' : 'ether'
+  j.address = formatMac(d.mac)
+  j.broadcast = d.isLoopback ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff'
+  if (d.link && d.link.netns !== d.netns) j.link_netnsid = d.netns.ensureNsid(d.link.netns)
+  return j
+}
+
+export { BridgeDevice }

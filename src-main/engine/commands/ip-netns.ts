@@ -1,0 +1,55 @@
+import { fail, type Ctx } from './context.ts'
+import type { IpOpts } from './ip.ts'
+import { matches } from './iproute-util.ts'
+import { runArgv } from './shell.ts'
+import { COMMANDS } from './table.ts'
+
+/** `ip netns` { list | add | delete | exec | identify | list-id }. */
+export function ipNetns(ctx: Ctx, argv: string[], _opts: IpOpts): number {
+  const w = ctx.world
+  if (argv.length === 0 || matches(argv[0], 'list') || argv[0] === 'show' || argv[0] === 'lst') {
+    // /run/netns is a tmpfs: readdir lists the newest entry first.
+    const names = [...w.namespaces.keys()].reverse()
+    for (const n of names) {
+      const id = ctx.netns.nsids.get(w.namespaces.get(n)!)
+      ctx.println(id === undefined ? n : `${n} (id: ${id})`)
+    }
+    return 0
+  }
+  const cmd = argv[0]
+  if (matches(cmd, 'add')) {
+    const name = argv[1]
+    if (name === undefined) fail(255, 'No netns name specified')
+    if (name.includes('/') || name === '.' || name === '..') fail(255, `Invalid netns name "${name}"`)
+    if (w.namespaces.has(name)) fail(1, `Cannot create namespace file "/run/netns/${name}": File exists`)
+    w.addNetns(name)
+    return 0
+  }
+  if (matches(cmd, 'delete')) {
+    const name = argv[1]
+    if (name === undefined) fail(255, 'No netns name specified')
+    if (!w.namespaces.has(name)) fail(1, `Cannot remove namespace file "/run/netns/${name}": No such file or directory`)
+    w.deleteNetns(name)
+    return 0
+  }
+  if (matches(cmd, 'exec')) {
+    const name = argv[1]
+    if (name === undefined) fail(255, 'No netns name specified')
+    const ns = w.namespaces.get(name)
+    if (!ns) fail(1, `Cannot open network namespace "${name}": No such file or directory`)
+    if (argv.length < 3) fail(255, 'No command specified')
+    const prog = argv[2].slice(argv[2].lastIndexOf('/') + 1)
+    if (!Object.prototype.hasOwnProperty.call(COMMANDS, prog)) fail(255, `exec of "${argv[2]}" failed: No such file or directory`)
+    return runArgv(ctx.inNetns(ns), COMMANDS, argv.slice(2))
+  }
+  if (matches(cmd, 'list-id')) {
+    const entries = [...ctx.netns.nsids.entries()].sort((a, b) => a[1] - b[1])
+    for (const [ns, id] of entries) ctx.println(ns.name && w.namespaces.get(ns.name) === ns ? `nsid ${id} (iproute2 netns name: ${ns.name})` : `nsid ${id} `)
+    return 0
+  }
+  if (matches(cmd, 'identify')) {
+    ctx.println(ctx.netns.name)
+    return 0
+  }
+  fail(255, `Command "${cmd}" is unknown, try "ip netns help".`)
+}

@@ -1,0 +1,411 @@
+import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
+import { Scope, type NetDevice } from '../kernel/device.ts'
+import { KernelError } from '../kernel/errors.ts'
+import { RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from '../kernel/fib.ts'
+import { routeAdd, routeDel, type RouteAddMode, type RouteSpec } from '../kernel/fib-ops.ts'
+import { protoName, routeLine, routeTypeName, scopeName } from '../kernel/format.ts'
+import { pathMtu, routeInput, routeOutput } from '../kernel/route.ts'
+import { fail, type Ctx } from './context.ts'
+import type { IpOpts } from './ip.ts'
+import { Args, duparg, duparg2, invarg, matches, parseAddrArg, parsePrefixArg, rtnl, rtnlError } from './iproute-util.ts'
+
+/** `ip route` { list | add | del | change | append | replace | prepend | get | flush }. */
+export function ipRoute(ctx: Ctx, argv: string[], opts: IpOpts): number {
+  if (opts.family === 'inet6') fail(1, 'podnet: IPv6 routes are not simulated')
+  if (argv.length === 0) return routeShow(ctx, [], opts)
+  const cmd = argv[0]
+  const rest = argv.slice(1)
+  if (matches(cmd, 'add')) return routeModify(ctx, rest, 'add')
+  if (matches(cmd, 'change') || cmd === 'chg') return routeModify(ctx, rest, 'change')
+  if (matches(cmd, 'replace')) return routeModify(ctx, rest, 'replace')
+  if (matches(cmd, 'prepend')) return routeModify(ctx, rest, 'prepend')
+  if (matches(cmd, 'append')) return routeModify(ctx, rest, 'append')
+  if (matches(cmd, 'delete')) return routeModify(ctx, rest, 'del')
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeShow(ctx, rest, opts)
+  if (matches(cmd, 'get')) return routeGet(ctx, rest)
+  if (matches(cmd, 'flush')) return routeFlush(ctx, rest)
+  fail(255, `Command "${cmd}" is unknown, try "ip route help".`)
+}
+
+const PROTO_NAMES: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192 }
+
+function parseProto(s: string): number | null {
+  if (s in PROTO_NAMES) return PROTO_NAMES[s]
+  return /^\d+$/.test(s) && Number(s) < 256 ? Number(s) : null
+}
+
+function parseScope(s: string): Scope | null {
+  const m: Record<string, Scope> = { global: Scope.Universe, universe: Scope.Universe, site: Scope.Site, link: Scope.Link, host: Scope.Host, nowhere: Scope.Nowhere }
+  if (s in m) return m[s]
+  return /^\d+$/.test(s) && Number(s) < 256 ? Number(s) : null
+}
+
+function parseTable(s: string): number | null {
+  if (s === 'main') return RT_TABLE_MAIN
+  if (s === 'local') return RT_TABLE_LOCAL
+  if (s === 'default') return 253
+  if (s === 'all' || s === 'unspec') return 0
+  return /^\d+$/.test(s) ? Number(s) : null
+}
+
+/** rtnl_rtntype_a2n. */
+function parseType(s: string): RouteType | null {
+  if (s === 'local') return RouteType.Local
+  if (matches(s, 'broadcast') || s === 'brd') return RouteType.Broadcast
+  if (matches(s, 'anycast')) return RouteType.Anycast
+  if (matches(s, 'multicast')) return RouteType.Multicast
+  if (matches(s, 'prohibit')) return RouteType.Prohibit
+  if (matches(s, 'unreachable')) return RouteType.Unreachable
+  if (matches(s, 'blackhole')) return RouteType.Blackhole
+  if (matches(s, 'unicast')) return RouteType.Unicast
+  if (s === 'throw') return RouteType.Throw
+  return null
+}
+
+function routeModify(ctx: Ctx, argv: string[], cmd: RouteAddMode | 'del'): number {
+  const a = new Args(argv)
+  const s: Partial<RouteSpec> = {}
+  let dstSet = false
+  let typeSet = false
+  let devName: string | undefined
+  let scopeSet = false
+  let tableSet = false
+  while (!a.done) {
+    const w = a.peek()!
+    if (w === 'src') {
+      s.prefsrc = parseAddrArg(a.value())
+    } else if (w === 'as') {
+      a.value()
+    } else if (w === 'via') {
+      const v = a.value()
+      if (s.gateway !== undefined) duparg('via', v)
+      s.gateway = parseAddrArg(v)
+    } else if (w === 'from') {
+      a.value()
+    } else if (w === 'tos' || matches(w, 'dsfield')) {
+      const v = a.value()
+      const n = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? Number(v) : NaN
+      if (!(n >= 0 && n < 256)) invarg('"tos" value is invalid\n', v)
+      s.tos = n
+    } else if (w === 'metric' || w === 'priority' || matches(w, 'preference')) {
+      const v = a.value()
+      if (s.priority !== undefined) duparg('metric', v)
+      if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) invarg('"metric" value is invalid\n', v)
+      s.priority = Number(v)
+    } else if (w === 'scope') {
+      const v = a.value()
+      const sc = parseScope(v)
+      if (sc === null) invarg('invalid "scope" value\n', v)
+      s.scope = sc
+      scopeSet = true
+    } else if (w === 'mtu') {
+      let v = a.value()
+      if (v === 'lock') v = a.value()
+      if (!/^\d+$/.test(v)) invarg('"mtu" value is invalid\n', v)
+      s.mtu = Number(v)
+    } else if (matches(w, 'protocol')) {
+      const v = a.value()
+      const p = parseProto(v)
+      if (p === null) invarg('"protocol" value is invalid\n', v)
+      s.protocol = p
+    } else if (matches(w, 'table')) {
+      const v = a.value()
+      const t = parseTable(v)
+      if (t === null) invarg('"table" value is invalid\n', v)
+      s.table = t
+      tableSet = true
+    } else if (w === 'dev' || w === 'oif') {
+      devName = a.value()
+    } else if (w === 'onlink') {
+      s.onlink = true
+      a.next()
+    } else if (w === 'pervasive' || w === 'nexthop' || w === 'nhid' || w === 'encap' || w === 'realms' || w === 'expires' || w === 'advmss' || w === 'window' || w === 'rtt' || w === 'initcwnd' || w === 'quickack' || w === 'congctl' || w === 'features' || w === 'hoplimit' || w === 'reordering' || w === 'rttvar' || w === 'ssthresh' || w === 'cwnd' || w === 'initrwnd' || w === 'fastopen_no_cookie' || w === 'ttl-propagate' || w === 'pref') {
+      fail(1, `podnet: route attribute "${w}" is not simulated`)
+    } else {
+      let v = a.next()
+      if (v === 'to') {
+        if (a.done) a.value()
+        v = a.next()
+      }
+      const t = parseType(v)
+      if (t !== null && !typeSet && !dstSet) {
+        s.type = t
+        typeSet = true
+        if (a.done) a.value()
+        v = a.next()
+      }
+      if (dstSet) duparg2('to', v)
+      const p = parsePrefixArg(v)
+      s.dst = p.addr
+      s.len = p.len
+      dstSet = true
+    }
+  }
+  if (!dstSet) fail(255, 'need at least a destination address')
+  const dev = devName !== undefined ? ctx.netns.dev(devName) : undefined
+  if (devName !== undefined && !dev) fail(1, `Cannot find device "${devName}"`)
+  if (dev) s.dev = dev
+  const type = s.type ?? RouteType.Unicast
+  if (!tableSet && (type === RouteType.Local || type === RouteType.Broadcast || type === RouteType.Anycast)) s.table = RT_TABLE_LOCAL
+  if (cmd === 'del') {
+    const spec: RouteSpec = { ...s, dst: s.dst!, len: s.len! }
+    if (!typeSet) delete spec.type
+    if (!scopeSet) delete spec.scope
+    rtnl(() => routeDel(ctx.netns, spec))
+    return 0
+  }
+  if (!scopeSet) {
+    if (type === RouteType.Local) s.scope = Scope.Host
+    else if (type === RouteType.Broadcast || type === RouteType.Multicast || type === RouteType.Anycast) s.scope = Scope.Link
+    else if (type === RouteType.Unicast && !s.gateway) s.scope = Scope.Link
+  }
+  if (s.protocol === undefined) s.protocol = RTPROT_BOOT
+  rtnl(() => routeAdd(ctx.netns, { ...s, dst: s.dst!, len: s.len! }, cmd))
+  return 0
+}
+
+interface ShowFilter {
+  table: number
+  type?: RouteType
+  proto?: number
+  scope?: Scope
+  dev?: NetDevice
+  via?: Ipv4
+  src?: Ipv4
+  prefix?: { addr: Ipv4; len: number; mode: 'exact' | 'root' | 'match' }
+  cache: boolean
+}
+
+function parseShow(ctx: Ctx, argv: string[]): ShowFilter {
+  const f: ShowFilter = { table: RT_TABLE_MAIN, cache: false }
+  const a = new Args(argv)
+  while (!a.done) {
+    const w = a.peek()!
+    if (matches(w, 'table')) {
+      const v = a.value()
+      const t = parseTable(v)
+      if (t === null) invarg('table id value is invalid\n', v)
+      f.table = t
+    } else if (w === 'cache' || w === 'cloned') {
+      f.cache = true
+      a.next()
+    } else if (matches(w, 'protocol')) {
+      const v = a.value()
+      const p = parseProto(v)
+      if (p === null) invarg('invalid "protocol"\n', v)
+      f.proto = p
+    } else if (w === 'scope') {
+      const v = a.value()
+      const sc = parseScope(v)
+      if (sc === null) invarg('invalid "scope" value\n', v)
+      f.scope = sc
+    } else if (w === 'type') {
+      const v = a.value()
+      const t = parseType(v)
+      if (t === null) invarg('node type value is invalid\n', v)
+      f.type = t
+    } else if (w === 'dev' || w === 'oif') {
+      const v = a.value()
+      const d = ctx.netns.dev(v)
+      if (!d) fail(1, `Cannot find device "${v}"`)
+      f.dev = d
+    } else if (w === 'via') {
+      f.via = parseAddrArg(a.value())
+    } else if (w === 'src') {
+      f.src = parseAddrArg(a.value())
+    } else if (w === 'root' || w === 'match' || w === 'exact') {
+      const p = parsePrefixArg(a.value())
+      f.prefix = { addr: p.addr, len: p.len, mode: w }
+    } else {
+      let v = a.next()
+      if (v === 'to') v = a.done ? a.value() : a.next()
+      const p = parsePrefixArg(v)
+      f.prefix = { addr: p.addr, len: v === 'default' || v.includes('/') ? p.len : 32, mode: 'exact' }
+    }
+  }
+  return f
+}
+
+function prefixMatches(r: Route, p: NonNullable<ShowFilter['prefix']>): boolean {
+  switch (p.mode) {
+    case 'exact':
+      return r.len === p.len && r.dst === ((p.addr & prefixMask(p.len)) >>> 0)
+    case 'root':
+      return r.len >= p.len && ((r.dst & prefixMask(p.len)) >>> 0) === ((p.addr & prefixMask(p.len)) >>> 0)
+    case 'match':
+      return r.len <= p.len && ((p.addr & prefixMask(r.len)) >>> 0) === r.dst
+  }
+}
+
+function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
+  const f = parseShow(ctx, argv)
+  if (f.cache) return showCache(ctx, f)
+  const tables = f.table === 0 ? [...ctx.netns.tables.keys()].sort((x, y) => (x === RT_TABLE_MAIN ? -1 : y === RT_TABLE_MAIN ? 1 : x - y)) : [f.table]
+  const out: string[] = []
+  for (const id of tables) {
+    const t = ctx.netns.tables.get(id)
+    if (!t) continue
+    for (const r of t.routes()) {
+      if (f.type !== undefined && r.type !== f.type) continue
+      if (f.proto !== undefined && r.protocol !== f.proto) continue
+      if (f.scope !== undefined && r.scope !== f.scope) continue
+      if (f.dev && r.dev !== f.dev) continue
+      if (f.via !== undefined && r.gateway !== f.via) continue
+      if (f.src !== undefined && r.prefsrc !== f.src) continue
+      if (f.prefix && !prefixMatches(r, f.prefix)) continue
+      out.push(printRoute(r, f, f.table === 0))
+    }
+  }
+  for (const l of out) ctx.println(opts.oneline ? l : l)
+  return 0
+}
+
+/** print_route with the fields a filter fixed left out, as iproute2 does. */
+function printRoute(r: Route, f: ShowFilter, showTable: boolean): string {
+  const p: string[] = []
+  if (r.type !== RouteType.Unicast) p.push(routeTypeName(r.type))
+  p.push(r.len === 0 && r.dst === 0 ? 'default' : r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`)
+  if (r.gateway && f.via === undefined) p.push('via', formatIpv4(r.gateway))
+  if (r.dev && !f.dev) p.push('dev', r.dev.name)
+  if (showTable && r.table !== RT_TABLE_MAIN) p.push('table', r.table === RT_TABLE_LOCAL ? 'local' : String(r.table))
+  if (r.protocol !== RTPROT_BOOT && f.proto === undefined) p.push('proto', protoName(r.protocol))
+  if (r.scope !== Scope.Universe && f.scope === undefined) p.push('scope', scopeName(r.scope))
+  if (r.prefsrc && f.src === undefined) p.push('src', formatIpv4(r.prefsrc))
+  if (r.priority) p.push('metric', String(r.priority))
+  if (r.onlink) p.push('onlink')
+  if (r.dev && r.dev.adminUp && !r.dev.running && r.scope !== Scope.Host) p.push('linkdown')
+  if (r.mtu) p.push('mtu', String(r.mtu))
+  return p.join(' ') + ' '
+}
+
+function expiresSec(ctx: Ctx, expiresNs: number): number {
+  return Math.max(0, Math.floor((expiresNs - ctx.world.sched.now - 1) / 1e9))
+}
+
+function showCache(ctx: Ctx, f: ShowFilter): number {
+  const now = ctx.world.sched.now
+  for (const t of ctx.netns.tables.values()) {
+    for (const r of t.routes()) {
+      if (!r.exceptions) continue
+      for (const [dst, ex] of r.exceptions) {
+        if (ex.expiresNs <= now) continue
+        if (f.prefix && !(f.prefix.len === 32 ? dst === f.prefix.addr : ((dst & prefixMask(f.prefix.len)) >>> 0) === f.prefix.addr)) continue
+        ctx.println(`${formatIpv4(dst)}${r.gateway ? ` via ${formatIpv4(r.gateway)}` : ''} dev ${r.dev?.name ?? 'lo'} `)
+        ctx.println(`    cache expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${ex.mtu} `)
+      }
+    }
+  }
+  return 0
+}
+
+function routeGet(ctx: Ctx, argv: string[]): number {
+  const a = new Args(argv)
+  let dst: Ipv4 | undefined
+  let from: Ipv4 | undefined
+  let iif: NetDevice | undefined
+  let oif: NetDevice | undefined
+  let fibmatch = false
+  while (!a.done) {
+    const w = a.peek()!
+    if (w === 'from') {
+      const v = a.value()
+      from = parsePrefixArg(v).addr
+    } else if (w === 'iif') {
+      const v = a.value()
+      iif = ctx.netns.dev(v)
+      if (!iif) fail(1, `Cannot find device "${v}"`)
+    } else if (w === 'oif' || w === 'dev') {
+      const v = a.value()
+      oif = ctx.netns.dev(v)
+      if (!oif) fail(1, `Cannot find device "${v}"`)
+    } else if (w === 'fibmatch') {
+      fibmatch = true
+      a.next()
+    } else if (w === 'connected' || w === 'notify') {
+      a.next()
+    } else if (w === 'mark' || w === 'tos' || w === 'dsfield' || w === 'vrf' || w === 'ipproto' || w === 'sport' || w === 'dport' || w === 'uid' || w === 'as') {
+      a.value()
+    } else {
+      let v = a.next()
+      if (v === 'to') v = a.done ? a.value() : a.next()
+      const p = parsePrefixArg(v)
+      if (v.includes('/') && p.len !== 32) ctx.eprintln(`Warning: /${p.len} as prefix is invalid, only /32 (or none) is supported.`)
+      dst = p.addr
+    }
+  }
+  if (dst === undefined) fail(1, 'need at least a destination address')
+  const ns = ctx.netns
+  if (iif) {
+    const d = routeInput(ns, iif, from ?? 0, dst)
+    if (d.kind === 'error') rtnlError(new KernelError(d.errno))
+    if (d.kind === 'martian') rtnlError(new KernelError('EINVAL'))
+    if (fibmatch && 'route' in d && d.route) {
+      ctx.println(printRoute(d.route, { table: RT_TABLE_MAIN, cache: false }, false))
+      return 0
+    }
+    const src = from !== undefined ? ` from ${formatIpv4(from)}` : ''
+    if (d.kind === 'local') {
+      const kind = d.broadcast ? 'broadcast' : 'local'
+      ctx.println(`${kind} ${formatIpv4(dst)}${src} dev lo `)
+      ctx.println(`    cache <${d.broadcast ? 'local,brd' : 'local'}> iif ${iif.name} `)
+      return 0
+    }
+    const via = d.route.gateway ? ` via ${formatIpv4(d.route.gateway)}` : ''
+    ctx.println(`${formatIpv4(dst)}${src}${via} dev ${d.dev.name} `)
+    ctx.println(`    cache iif ${iif.name} `)
+    return 0
+  }
+  let out
+  try {
+    out = routeOutput(ns, { daddr: dst, saddr: from, oif })
+  } catch (e) {
+    return rtnlError(e)
+  }
+  if (fibmatch) {
+    if (out.route) ctx.println(printRoute(out.route, { table: RT_TABLE_MAIN, cache: false }, out.route.table !== RT_TABLE_MAIN))
+    return 0
+  }
+  let line: string
+  let flags = ''
+  if (out.type === RouteType.Local) {
+    line = `local ${formatIpv4(dst)}`
+    flags = '<local> '
+  } else if (out.type === RouteType.Broadcast || isBroadcastRoute(ctx, dst, out.dev)) {
+    line = `broadcast ${formatIpv4(dst)}`
+    flags = '<local,brd> '
+  } else if (out.type === RouteType.Multicast) {
+    line = `multicast ${formatIpv4(dst)}`
+    flags = '<local,mc> '
+  } else line = formatIpv4(dst)
+  if (from !== undefined) line += ` from ${formatIpv4(from)}`
+  if (out.gateway) line += ` via ${formatIpv4(out.gateway)}`
+  line += ` dev ${out.dev.name}`
+  if (from === undefined) line += ` src ${formatIpv4(out.src)}`
+  if (out.type === RouteType.Multicast) line += ' rt_offload_failed'
+  line += ' uid 0 '
+  ctx.println(line)
+  let cache = `    cache ${flags}`
+  const ex = out.route?.exceptions?.get(dst)
+  if (ex && ex.expiresNs > ctx.world.sched.now && out.type === RouteType.Unicast) cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+  ctx.println(cache)
+  return 0
+}
+
+function isBroadcastRoute(ctx: Ctx, dst: Ipv4, dev: NetDevice): boolean {
+  return ctx.netns.local.exact(dst, 32).some((r) => r.type === RouteType.Broadcast && r.dev === dev)
+}
+
+function routeFlush(ctx: Ctx, argv: string[]): number {
+  const f = parseShow(ctx, argv)
+  if (f.cache) {
+    ctx.netns.devinet.flushExceptions()
+    return 0
+  }
+  if (argv.length === 0) fail(255, '"ip route flush" requires arguments.')
+  const t = ctx.netns.tables.get(f.table === 0 ? RT_TABLE_MAIN : f.table)
+  if (!t) return 0
+  t.removeWhere((r) => (f.dev === undefined || r.dev === f.dev) && (f.proto === undefined || r.protocol === f.proto) && (f.scope === undefined || r.scope === f.scope) && (f.type === undefined || r.type === f.type) && (f.via === undefined || r.gateway === f.via) && (!f.prefix || prefixMatches(r, f.prefix)))
+  return 0
+}
+
+export { routeLine }

@@ -1,0 +1,64 @@
+import { formatMac } from '../addr/mac.ts'
+import type { NetDevice } from '../kernel/device.ts'
+import type { Netns } from '../kernel/netns.ts'
+
+/** dev_get_flags → iproute2 print_link_flags: `NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP`. */
+export function linkFlags(dev: NetDevice): string {
+  const st = dev.operState
+  const running = dev.adminUp && (st === 'UP' || st === 'UNKNOWN')
+  const f: string[] = []
+  if (dev.adminUp && !running) f.push('NO-CARRIER')
+  if (dev.isLoopback) f.push('LOOPBACK')
+  else f.push('BROADCAST', 'MULTICAST')
+  if (dev.adminUp) f.push('UP')
+  if (dev.adminUp && dev.carrier) f.push('LOWER_UP')
+  const link = dev.link
+  if (link && link.netns === dev.netns && !link.adminUp) f.push('M-DOWN')
+  return f.join(',')
+}
+
+/** `name@peer` (same namespace) or `name@ifN` (peer elsewhere), as ip prints the IFLA_LINK. */
+export function linkName(dev: NetDevice): string {
+  const link = dev.link
+  if (!link) return dev.name
+  if (link.netns === dev.netns) return `${dev.name}@${link.name}`
+  return `${dev.name}@if${link.ifindex}`
+}
+
+/** The ` link-netns NAME` / ` link-netnsid N` suffix for a device whose peer lives elsewhere. */
+export function linkNetnsSuffix(dev: NetDevice): string {
+  const link = dev.link
+  if (!link || link.netns === dev.netns) return ''
+  const ns: Netns = dev.netns
+  const id = ns.ensureNsid(link.netns)
+  return link.netns.name !== '' && ns.world.namespaces.get(link.netns.name) === link.netns ? ` link-netns ${link.netns.name}` : ` link-netnsid ${id}`
+}
+
+export function qdiscName(dev: NetDevice): string {
+  return dev.everUp ? 'noqueue' : 'noop'
+}
+
+/** The first line of `ip link` / `ip addr` for a device (without the newline). */
+export function linkHeader(dev: NetDevice, withMode: boolean): string {
+  const master = dev.master ? ` master ${dev.master.name}` : ''
+  const mode = withMode ? ' mode DEFAULT' : ''
+  return `${dev.ifindex}: ${linkName(dev)}: <${linkFlags(dev)}> mtu ${dev.mtu} qdisc ${qdiscName(dev)}${master} state ${dev.operState}${mode} group default qlen ${dev.txQueueLen}`
+}
+
+export function linkLayerLine(dev: NetDevice): string {
+  if (dev.isLoopback) return `    link/loopback ${formatMac(dev.mac)} brd 00:00:00:00:00:00`
+  return `    link/ether ${formatMac(dev.mac)} brd ff:ff:ff:ff:ff:ff${linkNetnsSuffix(dev)}`
+}
+
+/** The `-s` counters block. */
+export function statsLines(dev: NetDevice): string[] {
+  const s = dev.stats
+  const widths = [10, 7, 6, 7, 7, 7]
+  const row = (vals: number[]): string => '    ' + vals.map((v, i) => String(v).padStart(widths[i])).join(' ') + ' '
+  return [
+    '    RX:  bytes packets errors dropped  missed   mcast           ',
+    row([s.rxBytes, s.rxPackets, 0, s.rxDropped, 0, 0]),
+    '    TX:  bytes packets errors dropped carrier collsns           ',
+    row([s.txBytes, s.txPackets, 0, s.txDropped, 0, 0]),
+  ]
+}

@@ -1,0 +1,405 @@
+import { formatIpv4, parseIpv4, type Ipv4 } from '../addr/ipv4.ts'
+import { KernelError, STRERROR } from '../kernel/errors.ts'
+import { RouteType } from '../kernel/fib.ts'
+import { pathMtu, routeOutput } from '../kernel/route.ts'
+import { NS_PER_MS } from '../kernel/scheduler.ts'
+import { Skb } from '../kernel/skb.ts'
+import type { RawIcmpSocket, SockError } from '../kernel/sockets.ts'
+import { emitIcmp, type IcmpRepr } from '../wire/icmp.ts'
+import { emitIpv4, IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
+import { fail, UsageExit, type Command, type Ctx } from './context.ts'
+import { PING_USAGE } from './ping-usage.ts'
+
+interface PingOpts {
+  count: number
+  intervalMs: number
+  lingerMs: number
+  deadlineS: number
+  size: number
+  ttl: number
+  pmtudisc: 'want' | 'do' | 'dont'
+  quiet: boolean
+  broadcast: boolean
+  target: string
+}
+
+const MAX_COUNT = 9223372036854775807n
+
+/** iputils' strtol-style checks with its exact complaints. */
+function parseCount(v: string, min: number, max: bigint | number): number {
+  if (!/^[+-]?\d+$/.test(v.trim())) fail(1, `ping: invalid argument: '${v}'`)
+  const n = BigInt(v.trim())
+  if (n < BigInt(min) || n > BigInt(max)) fail(1, `ping: invalid argument: '${v}': out of range: ${min} <= value <= ${max}`)
+  return Number(n)
+}
+
+/** strtod with iputils' "garbage" warning: a leading number is used, the rest complained about. */
+function parseSeconds(ctx: Ctx, v: string): number {
+  const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(v)
+  if (!m) {
+    ctx.eprintln(`ping: option argument contains garbage: ${v}`)
+    ctx.eprintln('ping: this will become fatal error in the future')
+    return 0
+  }
+  if (m[0].length !== v.length) {
+    ctx.eprintln(`ping: option argument contains garbage: ${v.slice(m[0].length)}`)
+    ctx.eprintln('ping: this will become fatal error in the future')
+  }
+  return Number(m[0])
+}
+
+function parseArgs(ctx: Ctx, argv: string[]): PingOpts {
+  const o: PingOpts = { count: 0, intervalMs: 1000, lingerMs: 10_000, deadlineS: 0, size: 56, ttl: 0, pmtudisc: 'want', quiet: false, broadcast: false, target: '' }
+  const targets: string[] = []
+  const withArg = 'cWsMtiwIpQSlmTFeN'
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') {
+      targets.push(...argv.slice(i + 1))
+      break
+    }
+    if (!a.startsWith('-') || a === '-') {
+      targets.push(a)
+      continue
+    }
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]
+      if (withArg.includes(c)) {
+        let v = a.slice(j + 1)
+        if (v === '') {
+          if (i + 1 >= argv.length) fail(2, `ping: option requires an argument -- '${c}'\n${PING_USAGE}`)
+          v = argv[++i]
+        }
+        applyOpt(ctx, o, c, v)
+        break
+      }
+      switch (c) {
+        case 'q':
+          o.quiet = true
+          break
+        case 'b':
+          o.broadcast = true
+          break
+        case 'n':
+        case '4':
+        case 'v':
+        case 'D':
+        case 'U':
+        case 'A':
+        case 'a':
+        case 'd':
+        case 'L':
+        case 'O':
+        case 'B':
+        case 'C':
+        case 'r':
+        case 'R':
+          break
+        case 'V':
+          throw new UsageExit(0, '', 'ping from iputils 20221126\nlibcap: yes, IDN: yes, NLS: yes, error.h: yes, getrandom(): yes, __fpending(): yes\n')
+          break
+        case 'h':
+          fail(2, PING_USAGE)
+          break
+        case 'f':
+          fail(2, 'podnet: flood ping is not simulated')
+          break
+        case '6':
+          fail(2, 'podnet: IPv6 is not simulated')
+          break
+        default:
+          fail(2, `ping: invalid option -- '${c}'\n${PING_USAGE}`)
+      }
+    }
+  }
+  if (targets.length === 0) fail(1, 'ping: usage error: Destination address required')
+  if (targets.length > 1) fail(2, 'ping: record route: Operation not permitted')
+  o.target = targets[0]
+  return o
+}
+
+function applyOpt(ctx: Ctx, o: PingOpts, c: string, v: string): void {
+  switch (c) {
+    case 'c':
+      o.count = parseCount(v, 1, MAX_COUNT)
+      return
+    case 's':
+      o.size = parseCount(v, 0, 2147483647)
+      return
+    case 't':
+      o.ttl = parseCount(v, 0, 255)
+      if (o.ttl === 0) fail(2, 'ping: cannot set unicast time-to-live: Invalid argument')
+      return
+    case 'W': {
+      const s = parseSeconds(ctx, v)
+      if (s < 0 || s > 2147483) fail(2, `ping: bad linger time: ${v}`)
+      o.lingerMs = Math.round(s * 1000)
+      return
+    }
+    case 'i': {
+      const s = parseSeconds(ctx, v)
+      if (s < 0) fail(2, `ping: bad timing interval: ${v}`)
+      o.intervalMs = Math.round(s * 1000)
+      if (o.intervalMs === 0) o.intervalMs = 1000
+      return
+    }
+    case 'w':
+      o.deadlineS = parseCount(v, 0, 2147483647)
+      return
+    case 'M':
+      if (v === 'do' || v === 'dont' || v === 'want') o.pmtudisc = v
+      else if (v === 'probe') o.pmtudisc = 'do'
+      else fail(2, `ping: invalid -M argument: ${v}`)
+      return
+    case 'I':
+      fail(2, 'podnet: ping -I is not simulated')
+      return
+    default:
+      return
+  }
+}
+
+/** iputils pr_icmph for the errors the lab produces. */
+export function icmpText(type: number, code: number, info: number): string {
+  if (type === 3) {
+    const texts = ['Destination Net Unreachable', 'Destination Host Unreachable', 'Destination Protocol Unreachable', 'Destination Port Unreachable', '', 'Source Route Failed', 'Destination Net Unknown', 'Destination Host Unknown', 'Source Host Isolated', 'Destination Net Prohibited', 'Destination Host Prohibited', 'Destination Net Unreachable for Type of Service', 'Destination Host Unreachable for Type of Service', 'Packet filtered', 'Precedence Violation', 'Precedence Cutoff']
+    if (code === 4) return `Frag needed and DF set (mtu = ${info})`
+    return texts[code] ?? `Dest Unreachable, Bad Code: ${code}`
+  }
+  if (type === 11) return code === 0 ? 'Time to live exceeded' : code === 1 ? 'Frag reassembly time exceeded' : `Time exceeded, Bad Code: ${code}`
+  if (type === 5) {
+    const t = ['Redirect Network', 'Redirect Host', 'Redirect Type of Service and Network', 'Redirect Type of Service and Host'][code] ?? `Redirect, Bad Code: ${code}`
+    return `${t}(New nexthop: ${formatIpv4(info)})`
+  }
+  return `Bad ICMP type: ${type}`
+}
+
+/** The `time=` field as iputils formats a round trip in microseconds. */
+export function formatTripTime(us: number): string {
+  if (us >= 100000 - 50) return `${Math.floor((us + 500) / 1000)} ms`
+  if (us >= 10000 - 5) return `${Math.floor((us + 50) / 1000)}.${Math.floor(((us + 50) % 1000) / 100)} ms`
+  if (us >= 1000) return `${Math.floor((us + 5) / 1000)}.${String(Math.floor(((us + 5) % 1000) / 10)).padStart(2, '0')} ms`
+  return `${Math.floor(us / 1000)}.${String(us % 1000).padStart(3, '0')} ms`
+}
+
+function ms3(us: number): string {
+  return `${Math.floor(us / 1000)}.${String(Math.floor(us % 1000)).padStart(3, '0')}`
+}
+
+/** %g of a float, as the loss percentage is printed. */
+function fmtG(x: number): string {
+  const f = Math.fround(x)
+  if (f === 0) return '0'
+  let s = f.toPrecision(6)
+  if (s.includes('e')) return s
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '')
+  return s
+}
+
+/**
+ * iputils `ping` over a raw ICMP socket in the current namespace: one echo request per interval,
+ * replies and ICMP errors reported as iputils prints them, the same exit codes (0 replies seen,
+ * 1 none, 2 setup errors). Runs the World's clock until it would have exited.
+ */
+export const ping: Command = (ctx, argv) => {
+  const o = parseArgs(ctx, argv)
+  const dst = parseIpv4(o.target)
+  if (dst === null) fail(2, `ping: ${o.target}: Temporary failure in name resolution`)
+  const ns = ctx.netns
+  const world = ctx.world
+  let probe
+  try {
+    probe = routeOutput(ns, { daddr: dst })
+  } catch (e) {
+    const msg = e instanceof KernelError ? STRERROR[e.errno] : String(e)
+    fail(2, `ping: connect: ${msg}`)
+  }
+  if (probe.type === RouteType.Broadcast || isSubnetBroadcast(ctx, dst)) {
+    if (!o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
+    ctx.eprintln('WARNING: pinging broadcast address')
+  }
+  if (o.size > 65507 + 0) {
+    /* sendmsg fails below */
+  }
+  const datalen = o.size
+  ctx.println(`PING ${o.target} (${formatIpv4(dst)}) ${datalen}(${datalen + 28}) bytes of data.`)
+
+  const ident = world.rng.below(0x10000)
+  const ttl = o.ttl || ns.sysctl.num('net.ipv4.ip_default_ttl')
+  const start = world.sched.now
+  let ntransmitted = 0
+  let nreceived = 0
+  let nerrors = 0
+  let nrepeats = 0
+  let pipesize = 0
+  let tmin = Infinity
+  let tmax = 0
+  let tsum = 0
+  let tsum2 = 0
+  let lastSendNs = start
+  let exiting = false
+  let waitSet = false
+  const sendTimes = new Map<number, number>()
+  const received = new Set<number>()
+
+  const acknowledge = (seq: number): void => {
+    const diff = (ntransmitted - seq) & 0xffff
+    if (diff <= 0x7fff && diff + 1 > pipesize) pipesize = diff + 1
+  }
+
+  const sock: RawIcmpSocket = {
+    onPacket(ip: Ipv4Repr, msg: IcmpRepr) {
+      if (exiting) return
+      if (msg.kind === 'echoReply') {
+        if (msg.ident !== ident) return
+        const seq = msg.seq
+        const sent = sendTimes.get(seq)
+        if (sent === undefined) return
+        acknowledge(seq)
+        const us = Math.max(0, Math.floor((world.sched.now - sent) / 1000))
+        const dup = received.has(seq)
+        if (dup) nrepeats++
+        else {
+          received.add(seq)
+          nreceived++
+          tsum += us
+          tsum2 += us * us
+          if (us < tmin) tmin = us
+          if (us > tmax) tmax = us
+        }
+        if (!o.quiet) {
+          const from = formatIpv4(ip.src)
+          const wrong = ip.src !== dst && !o.broadcast
+          ctx.println(`${msg.data.length + 8} bytes from ${from}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTripTime(us)}${dup ? ' (DUP!)' : ''}${wrong ? ' (DIFFERENT ADDRESS!)' : ''}`)
+        }
+        return
+      }
+      if (msg.kind === 'redirect') {
+        const q = msg.original
+        if (q.length < 28) return
+        const qdst = ((q[16] << 24) | (q[17] << 16) | (q[18] << 8) | q[19]) >>> 0
+        const hl = (q[0] & 15) * 4
+        if (q[hl] !== 8 || qdst !== dst || ((q[hl + 4] << 8) | q[hl + 5]) !== ident) return
+        const seq = (q[hl + 6] << 8) | q[hl + 7]
+        if (!o.quiet) ctx.println(`From ${formatIpv4(ip.src)}: icmp_seq=${seq} ${icmpText(5, msg.code, msg.gateway)}`)
+      }
+    },
+    onError(err: SockError) {
+      if (exiting) return
+      const p = err.quotedPayload
+      if (p.length < 8 || p[0] !== 8 || ((p[4] << 8) | p[5]) !== ident) return
+      const seq = (p[6] << 8) | p[7]
+      acknowledge(seq)
+      nerrors++
+      if (!o.quiet) ctx.println(`From ${formatIpv4(err.offender)} icmp_seq=${seq} ${icmpText(err.type, err.code, err.info)}`)
+    },
+  }
+  const close = ns.sockets.openRawIcmp(sock)
+
+  const sendOne = (): void => {
+    const seq = (ntransmitted + 1) & 0xffff
+    lastSendNs = world.sched.now
+    const data = new Uint8Array(datalen)
+    for (let i = 0; i < datalen; i++) data[i] = i & 0xff
+    if (datalen >= 16) writeTimeval(data, world.sched.now)
+    let route
+    try {
+      route = routeOutput(ns, { daddr: dst })
+    } catch (e) {
+      ntransmitted++
+      if (!o.quiet) ctx.eprintln(`ping: sendmsg: ${e instanceof KernelError ? STRERROR[e.errno] : String(e)}`)
+      return
+    }
+    const size = 28 + datalen
+    const mtu = route.type === RouteType.Local ? ns.lo.mtu : pathMtu(ns, route.route, route.dev, dst)
+    if (size > 65535) {
+      ntransmitted++
+      if (!o.quiet) ctx.eprintln('ping: sendmsg: Message too long')
+      return
+    }
+    if (o.pmtudisc === 'do' && size > mtu) {
+      ntransmitted++
+      nerrors++
+      if (!o.quiet) ctx.eprintln(`ping: local error: message too long, mtu=${mtu}`)
+      return
+    }
+    const df = o.pmtudisc === 'do' || (o.pmtudisc === 'want' && size <= mtu)
+    const icmp = emitIcmp({ kind: 'echoRequest', ident, seq, data })
+    const pkt = emitIpv4({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl, tos: 0, id: df ? 0 : ns.stack.nextId(), df, mf: false, fragOffset: 0 }, icmp)
+    const skb = new Skb(pkt, world.nextPacketId())
+    const trace = world.trace
+    if (trace.enabled) trace.packet('send', ns, null, skb, 'ipv4', 'send.echo_request', { src: formatIpv4(route.src), dst: formatIpv4(dst), seq, ns: ns.name })
+    sendTimes.set(seq, world.sched.now)
+    ntransmitted++
+    ns.stack.output(route, skb)
+  }
+
+  const scheduleExitAfterLast = (): void => {
+    if (waitSet) return
+    waitSet = true
+    let waitMs = o.lingerMs
+    if (nreceived) waitMs = Math.max(Math.ceil((2 * tmax) / 1000), o.intervalMs)
+    world.sched.after(waitMs * NS_PER_MS, () => {
+      exiting = true
+    })
+  }
+
+  // Deadline (-w): exit when it passes, whatever is outstanding.
+  if (o.deadlineS) world.sched.after(o.deadlineS * 1000 * NS_PER_MS, () => (exiting = true))
+  const forever = o.count === 0 && o.deadlineS === 0
+  const limit = forever ? world.sched.now + 600 * 1000 * NS_PER_MS : Infinity
+
+  const tick = (): void => {
+    if (exiting) return
+    if (o.count && ntransmitted >= o.count && !o.deadlineS) return
+    sendOne()
+    if (o.count && ntransmitted >= o.count && !o.deadlineS) scheduleExitAfterLast()
+    else world.sched.after(o.intervalMs * NS_PER_MS, tick)
+  }
+  tick()
+  const done = (): boolean => exiting || (o.count > 0 && nreceived + nerrors >= o.count) || (o.deadlineS > 0 && nerrors > 0 && false)
+  world.sched.runUntil(done, limit)
+  exiting = true
+  close()
+
+  const totalMs = Math.floor((lastSendNs - start + 500_000) / 1_000_000)
+  ctx.println('')
+  ctx.println(`--- ${o.target} ping statistics ---`)
+  let line = `${ntransmitted} packets transmitted, ${nreceived} received`
+  if (nrepeats) line += `, +${nrepeats} duplicates`
+  if (nerrors) line += `, +${nerrors} errors`
+  if (ntransmitted) {
+    line += `, ${fmtG(((ntransmitted - nreceived) * 100) / ntransmitted)}% packet loss`
+    line += `, time ${totalMs}ms`
+  }
+  ctx.println(line)
+  let tail = ''
+  let comma = ''
+  if (nreceived) {
+    const total = nreceived + nrepeats
+    const avg = Math.floor(tsum / total)
+    const tmvar = Math.floor((tsum2 - Math.floor((tsum * tsum) / total)) / total)
+    const mdev = Math.floor(Math.sqrt(Math.max(0, tmvar)))
+    tail += `rtt min/avg/max/mdev = ${ms3(tmin)}/${ms3(avg)}/${ms3(tmax)}/${ms3(mdev)} ms`
+    comma = ', '
+  }
+  if (pipesize > 1) tail += `${comma}pipe ${pipesize}`
+  ctx.println(tail)
+  if (forever) ctx.eprintln('podnet: ping without -c or -w stopped after 600 s of simulated time')
+  return nreceived === 0 || (o.deadlineS > 0 && o.count > 0 && nreceived < o.count) ? 1 : 0
+}
+
+function isSubnetBroadcast(ctx: Ctx, dst: Ipv4): boolean {
+  return ctx.netns.local.exact(dst, 32).some((r) => r.type === RouteType.Broadcast)
+}
+
+/** struct timeval (64-bit seconds and microseconds, little-endian) of simulated time. */
+function writeTimeval(b: Uint8Array, ns: number): void {
+  const sec = Math.floor(ns / 1e9)
+  const usec = Math.floor((ns % 1e9) / 1000)
+  const dv = new DataView(b.buffer, b.byteOffset, 16)
+  dv.setUint32(0, sec >>> 0, true)
+  dv.setUint32(4, Math.floor(sec / 0x1_0000_0000), true)
+  dv.setUint32(8, usec, true)
+  dv.setUint32(12, 0, true)
+}

@@ -1,0 +1,24 @@
+import type { Command } from './context.ts'
+import { ip } from './ip.ts'
+import { ping } from './ping.ts'
+import { sysctl } from './sysctl.ts'
+import { bridge } from './bridge.ts'
+import { brctl } from './brctl.ts'
+import { arp, ifconfig, route } from './net-tools.ts'
+import { sleep, echo, trueCmd, falseCmd } from './builtins.ts'
+
+/** Every program the command language knows, by name (the dispatch table). */
+export const COMMANDS: Record<string, Command> = {
+  ip,
+  ping,
+  sysctl,
+  bridge,
+  brctl,
+  route,
+  arp,
+  ifconfig,
+  sleep,
+  echo,
+  true: trueCmd,
+  false: falseCmd,
+}

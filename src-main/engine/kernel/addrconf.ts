@@ -1,0 +1,122 @@
+import { eui64LinkLocal, solicitedNodeMulticastMac } from '../addr/ipv6.ts'
+import type { NetDevice } from './device.ts'
+import type { DeviceEvent, Netns } from './netns.ts'
+import { NS_PER_SEC } from './scheduler.ts'
+import { Skb } from './skb.ts'
+import { dadProbe, mldReport, routerSolicitation } from './ipv6-chatter.ts'
+
+const ALL_NODES_MAC = 0x333300000001
+
+interface LinkLocalState {
+  tentative: boolean
+  /** Bumped to cancel a pending DAD completion. */
+  dadGen: number
+}
+
+/**
+ * The IPv6 side the IPv4 lab still shows: each device's EUI-64 link-local address (tentative until
+ * duplicate address detection finishes, which needs carrier) and the multicast addresses IPv6
+ * joins, which `bridge fdb show` lists as `self permanent` entries.
+ */
+export class Addrconf {
+  private readonly ll = new WeakMap<NetDevice, LinkLocalState>()
+
+  constructor(private readonly ns: Netns) {}
+
+  tentative(dev: NetDevice): boolean {
+    return this.ll.get(dev)?.tentative ?? false
+  }
+
+  /** addrconf_link_ready: up, with an operational (or unknown) state. */
+  private linkReady(dev: NetDevice): boolean {
+    const st = dev.operState
+    return dev.adminUp && (st === 'UP' || st === 'UNKNOWN')
+  }
+
+  onDeviceEvent(dev: NetDevice, ev: DeviceEvent): void {
+    if (dev.isLoopback) return
+    switch (ev) {
+      case 'register':
+        dev.mcAdd(ALL_NODES_MAC)
+        break
+      case 'up':
+        if (!dev.hasMc(ALL_NODES_MAC)) dev.mcAdd(ALL_NODES_MAC)
+        if (this.linkReady(dev)) this.configure(dev)
+        break
+      case 'change':
+        if (this.linkReady(dev)) {
+          if (!dev.ipv6LinkLocal) this.configure(dev)
+          else this.startDad(dev)
+        }
+        break
+      case 'down':
+        this.removeLinkLocal(dev)
+        dev.mcDel(ALL_NODES_MAC)
+        break
+      case 'unregister':
+        this.removeLinkLocal(dev)
+        break
+      default:
+        break
+    }
+  }
+
+  /** addrconf_dev_config: the link-local address from the current MAC, tentative, DAD started. */
+  private configure(dev: NetDevice): void {
+    if (dev.ipv6LinkLocal) return
+    const addr = eui64LinkLocal(dev.mac)
+    dev.ipv6LinkLocal = addr
+    dev.mcAdd(solicitedNodeMulticastMac(addr))
+    this.ll.set(dev, { tentative: true, dadGen: 0 })
+    this.send(dev, mldReport(dev.mac, null, addr))
+    this.startDad(dev)
+  }
+
+  /** Puts one of the IPv6 housekeeping frames on the device (if it can still send). */
+  private send(dev: NetDevice, frame: Uint8Array): void {
+    if (!dev.running || dev.netns !== this.ns || this.ns.dead) return
+    dev.xmit(new Skb(frame, this.ns.world.nextPacketId()))
+  }
+
+  /**
+   * DAD: after a random delay below rtr_solicit_delay (1 s) one probe, then retrans_time (1 s);
+   * when it completes, a new MLD report and router solicitations with backoff (4 s, 8 s, ...).
+   */
+  private startDad(dev: NetDevice): void {
+    const st = this.ll.get(dev)
+    if (!st || !st.tentative) return
+    const gen = ++st.dadGen
+    const sched = this.ns.world.sched
+    const jitter = this.ns.world.rng.below(NS_PER_SEC)
+    sched.after(jitter, () => {
+      if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+      this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal))
+      sched.after(NS_PER_SEC, () => {
+        if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal || !dev.running) return
+        st.tentative = false
+        const ll = dev.ipv6LinkLocal
+        this.send(dev, mldReport(dev.mac, ll, ll))
+        this.solicitRouters(dev, st, gen, 4 * NS_PER_SEC)
+      })
+    })
+  }
+
+  private solicitRouters(dev: NetDevice, st: LinkLocalState, gen: number, nextNs: number): void {
+    if (!dev.ipv6LinkLocal) return
+    this.send(dev, routerSolicitation(dev.mac, dev.ipv6LinkLocal))
+    this.ns.world.sched.after(nextNs, () => {
+      if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+      this.solicitRouters(dev, st, gen, Math.min(nextNs * 2, 3600 * NS_PER_SEC))
+    })
+  }
+
+  private removeLinkLocal(dev: NetDevice): void {
+    const addr = dev.ipv6LinkLocal
+    if (!addr) return
+    dev.mcDel(solicitedNodeMulticastMac(addr))
+    dev.ipv6LinkLocal = null
+    const st = this.ll.get(dev)
+    if (st) st.dadGen++
+    this.ll.delete(dev)
+  }
+}

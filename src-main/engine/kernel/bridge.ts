@@ -1,0 +1,318 @@
+import { formatMac, isMulticastMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
+import { frameDst, frameSrc } from '../wire/ethernet.ts'
+import { NetDevice } from './device.ts'
+import type { Skb } from './skb.ts'
+import { NS_PER_SEC } from './scheduler.ts'
+
+/** One bridge forwarding database entry (net_bridge_fdb_entry, no VLANs). */
+export interface FdbEntry {
+  mac: Mac
+  /** The port it points to; null for the bridge's own address. */
+  port: NetDevice | null
+  /** Our own address (a port's or the bridge's): frames to it go up the bridge's stack. */
+  local: boolean
+  /** Added by the user (`bridge fdb add ... master`): never aged. */
+  isStatic: boolean
+  updatedNs: number
+}
+
+/**
+ * A Linux bridge (cbr0, docker0) with STP off: ports forward as soon as they are up with carrier;
+ * it learns source MACs into its FDB, floods broadcast/multicast and unknown unicast, ages
+ * entries after 300 s, and delivers frames for its own addresses to its own IP stack.
+ */
+export class BridgeDevice extends NetDevice {
+  readonly kind = 'bridge' as const
+  /** Ports, newest first (the kernel adds to the head of port_list). */
+  readonly ports: NetDevice[] = []
+  /** Insertion order = age; dumps list newest first, as the kernel's hlist does. */
+  readonly fdb = new Map<Mac, FdbEntry>()
+  ageingNs = 300 * NS_PER_SEC
+  /** A new bridge has carrier until its ports say otherwise. */
+  private carrierOn = true
+  private carrierEverChanged = false
+  mtuSetByUser = false
+
+  get minMtu(): number {
+    return 68
+  }
+  get maxMtu(): number {
+    return 65535
+  }
+  get carrier(): boolean {
+    return this.carrierOn
+  }
+  override get tracksOperstate(): boolean {
+    return this.carrierEverChanged
+  }
+
+  /** A port forwards while both it and the bridge are up and it has carrier (STP disabled). */
+  portForwarding(port: NetDevice): boolean {
+    return this.adminUp && port.running
+  }
+
+  /** br_port_carrier_check / br_port_state_selection: carrier = some port forwarding. */
+  recomputeCarrier(): void {
+    const on = this.ports.some((p) => this.portForwarding(p))
+    if (on !== this.carrierOn) {
+      this.carrierOn = on
+      this.carrierEverChanged = true
+      if (this.adminUp) this.carrierChanged()
+    }
+  }
+
+  override open(): void {
+    // Multicast snooping joins the router-discovery groups (224.0.0.106, ff02::6a) on open.
+    this.mcAdd(0x01005e00006a)
+    this.mcAdd(0x33330000006a)
+    this.recomputeCarrierAfterOpen()
+  }
+
+  private recomputeCarrierAfterOpen(): void {
+    if (this.ports.length === 0) return
+    const on = this.ports.some((p) => p.running)
+    if (on !== this.carrierOn) {
+      this.carrierOn = on
+      this.carrierEverChanged = true
+    }
+  }
+
+  override stop(): void {
+    this.mcDel(0x01005e00006a)
+    this.mcDel(0x33330000006a)
+    for (const p of this.ports) this.flushPort(p, false)
+  }
+
+  addPort(dev: NetDevice): void {
+    dev.master = this
+    this.ports.unshift(dev)
+    this.insertLocal(dev.mac, dev)
+    if (!this.mtuSetByUser) this.autoMtu()
+    this.recalcAddress()
+    this.recomputeCarrier()
+  }
+
+  removePort(dev: NetDevice): void {
+    const i = this.ports.indexOf(dev)
+    if (i < 0) return
+    this.ports.splice(i, 1)
+    dev.master = null
+    this.flushPort(dev, true)
+    if (!this.mtuSetByUser) this.autoMtu()
+    this.recalcAddress()
+    this.recomputeCarrier()
+  }
+
+  /** br_mtu_auto_adjust: a port's MTU changed. */
+  portMtuChanged(): void {
+    if (!this.mtuSetByUser) this.autoMtu()
+  }
+
+  /** A port changed state (up/down/carrier): its learned entries go when it stops forwarding. */
+  portStateChanged(dev: NetDevice): void {
+    if (!this.portForwarding(dev)) this.flushPort(dev, false)
+    this.recomputeCarrier()
+  }
+
+  /** A port's MAC changed: move its local entry and maybe the bridge's own address. */
+  portAddressChanged(dev: NetDevice, old: Mac): void {
+    const e = this.fdb.get(old)
+    if (e && e.local && e.port === dev) this.fdb.delete(old)
+    this.insertLocal(dev.mac, dev)
+    this.recalcAddress()
+  }
+
+  /** The bridge's own MAC changed (set by the user, or following its ports). */
+  ownAddressChanged(old: Mac): void {
+    const e = this.fdb.get(old)
+    if (e && e.local && e.port === null) this.fdb.delete(old)
+    if (this.mac !== MAC_ZERO) this.insertLocal(this.mac, null)
+    // br_stp_change_bridge_id → br_port_state_selection: carrier follows the live ports again.
+    this.recomputeCarrier()
+  }
+
+  /** A bridge created with an explicit address starts without carrier (state selection ran). */
+  startWithoutCarrier(): void {
+    this.carrierOn = false
+    this.carrierEverChanged = true
+  }
+
+  /** br_stp_recalculate_bridge_id: follow the lowest port MAC unless the address was set. */
+  private recalcAddress(): void {
+    if (this.macSet) return
+    let addr = MAC_ZERO
+    for (const p of this.ports) if (addr === MAC_ZERO || p.mac < addr) addr = p.mac
+    if (addr === this.mac) return
+    const old = this.mac
+    this.mac = addr
+    this.ownAddressChanged(old)
+    this.netns.deviceEvent(this, 'changeaddr')
+  }
+
+  private autoMtu(): void {
+    if (this.ports.length === 0) return
+    let mtu = Infinity
+    for (const p of this.ports) mtu = Math.min(mtu, p.mtu)
+    if (mtu !== this.mtu) {
+      this.mtu = mtu
+      this.netns.deviceEvent(this, 'changemtu')
+    }
+  }
+
+  insertLocal(mac: Mac, port: NetDevice | null): void {
+    const e = this.fdb.get(mac)
+    if (e && e.local) return
+    if (e) this.fdb.delete(mac)
+    this.fdb.set(mac, { mac, port, local: true, isStatic: true, updatedNs: this.netns.world.sched.now })
+  }
+
+  private flushPort(dev: NetDevice, includingLocal: boolean): void {
+    for (const [mac, e] of this.fdb) {
+      if (e.port !== dev) continue
+      if (e.local || e.isStatic) {
+        if (includingLocal) this.fdb.delete(mac)
+        continue
+      }
+      this.fdb.delete(mac)
+    }
+  }
+
+  /** Looks up a destination, dropping an aged entry on the way. */
+  lookup(mac: Mac): FdbEntry | undefined {
+    const e = this.fdb.get(mac)
+    if (e && !e.local && !e.isStatic && this.netns.world.sched.now - e.updatedNs >= this.ageingNs) {
+      this.fdb.delete(mac)
+      return undefined
+    }
+    return e
+  }
+
+  /** Entries that are still alive, oldest first. */
+  liveEntries(): FdbEntry[] {
+    const out: FdbEntry[] = []
+    for (const mac of [...this.fdb.keys()]) {
+      const e = this.lookup(mac)
+      if (e) out.push(e)
+    }
+    return out
+  }
+
+  private learn(port: NetDevice, src: Mac): void {
+    if (isMulticastMac(src)) return
+    const now = this.netns.world.sched.now
+    const e = this.lookup(src)
+    if (e) {
+      if (e.local || e.isStatic) return
+      if (e.port !== port) {
+        e.port = port
+        this.traceLearn(port, src, 'bridge.moved')
+      }
+      e.updatedNs = now
+      return
+    }
+    this.fdb.set(src, { mac: src, port, local: false, isStatic: false, updatedNs: now })
+    this.traceLearn(port, src, 'bridge.learn')
+  }
+
+  private traceLearn(port: NetDevice, mac: Mac, msg: string): void {
+    const t = this.netns.world.trace
+    if (!t.enabled) return
+    t.note('bridge', this.netns, this, t.current, msg, { bridge: this.name, mac: formatMac(mac), port: port.name }, `${formatMac(mac)} dev ${port.name} master ${this.name}`)
+  }
+
+  /** br_handle_frame: a frame arrived on one of our ports. */
+  handleFrame(port: NetDevice, skb: Skb): void {
+    const trace = this.netns.world.trace
+    if (!this.portForwarding(port)) {
+      trace.drop(this.netns, port, skb, 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
+      return
+    }
+    const frame = skb.data
+    const src = frameSrc(frame)
+    const dst = frameDst(frame)
+    if (isMulticastMac(src) || src === MAC_ZERO) {
+      trace.drop(this.netns, port, skb, 'drop.bridge_bad_src', { bridge: this.name, mac: formatMac(src) })
+      return
+    }
+    trace.current = skb.id
+    this.learn(port, src)
+    if (isMulticastMac(dst)) {
+      this.flood(skb, port)
+      this.passUp(skb, port)
+      return
+    }
+    const e = this.lookup(dst)
+    if (e?.local) {
+      this.passUp(skb, port)
+      return
+    }
+    if (e && e.port) {
+      if (e.port === port) {
+        trace.drop(this.netns, port, skb, 'drop.bridge_same_port', { bridge: this.name, mac: formatMac(dst), dev: port.name }, fdbLine(e, this.name))
+        return
+      }
+      this.forward(e.port, skb, e)
+      return
+    }
+    this.flood(skb, port)
+  }
+
+  /** br_dev_xmit: our own stack sends through the bridge. */
+  xmit(skb: Skb): void {
+    const trace = this.netns.world.trace
+    this.countTx(skb)
+    const dst = frameDst(skb.data)
+    if (!isMulticastMac(dst)) {
+      const e = this.lookup(dst)
+      if (e?.port) {
+        this.forward(e.port, skb, e)
+        return
+      }
+      if (e?.local) {
+        trace.drop(this.netns, this, skb, 'drop.bridge_to_self', { bridge: this.name })
+        return
+      }
+    }
+    this.flood(skb, null)
+  }
+
+  private forward(port: NetDevice, skb: Skb, e: FdbEntry): void {
+    const trace = this.netns.world.trace
+    if (!this.portForwarding(port)) {
+      trace.drop(this.netns, port, skb, 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
+      return
+    }
+    if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.forward', { bridge: this.name, mac: formatMac(e.mac), port: port.name }, fdbLine(e, this.name))
+    this.toPort(port, skb)
+  }
+
+  private flood(skb: Skb, ingress: NetDevice | null): void {
+    const trace = this.netns.world.trace
+    const out = this.ports.filter((p) => p !== ingress && this.portForwarding(p))
+    if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, isMulticastMac(frameDst(skb.data)) ? 'bridge.flood_broadcast' : 'bridge.flood_unknown', { bridge: this.name, mac: formatMac(frameDst(skb.data)), ports: out.map((p) => p.name).join(', ') || '-' })
+    for (const p of out) this.toPort(p, skb)
+  }
+
+  private toPort(port: NetDevice, skb: Skb): void {
+    // br_dev_queue_push_xmit: a frame larger than the port's MTU is dropped.
+    if (skb.data.length - 14 > port.mtu) {
+      this.netns.world.trace.drop(this.netns, port, skb, 'drop.bridge_mtu', { dev: port.name, mtu: port.mtu, len: skb.data.length - 14 })
+      return
+    }
+    port.xmit(skb)
+  }
+
+  private passUp(skb: Skb, port: NetDevice): void {
+    if (!this.adminUp) return
+    const trace = this.netns.world.trace
+    if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.local', { bridge: this.name, port: port.name })
+    this.stats.rxPackets++
+    this.stats.rxBytes += skb.data.length
+    this.netns.stack.receive(this, skb)
+  }
+}
+
+/** An FDB entry as `bridge fdb show` prints it (without the trailing state words). */
+export function fdbLine(e: FdbEntry, bridge: string): string {
+  return `${formatMac(e.mac)} dev ${e.port ? e.port.name : bridge} master ${bridge}${e.local || e.isStatic ? ' permanent' : ''}`
+}

@@ -1,0 +1,157 @@
+import type { Mac } from '../addr/mac.ts'
+import type { Ipv4 } from '../addr/ipv4.ts'
+import type { Netns } from './netns.ts'
+import type { Skb } from './skb.ts'
+import type { BridgeDevice } from './bridge.ts'
+
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy'
+
+/** Route/address scopes as numbered by the kernel (rtnetlink.h). */
+export const enum Scope {
+  Universe = 0,
+  Site = 200,
+  Link = 253,
+  Host = 254,
+  Nowhere = 255,
+}
+
+/** One IPv4 address on a device (Linux's in_ifaddr). */
+export interface Ifa {
+  local: Ipv4
+  prefixLen: number
+  /** 0 when none was given (iproute2 does not set one unless `brd` is used). */
+  broadcast: Ipv4
+  scope: Scope
+  label: string
+  /** Secondary = another address in a subnet the device already has a primary for. */
+  secondary: boolean
+}
+
+/** A hardware multicast address the device listens to, with the protocols holding it. */
+interface McEntry {
+  mac: Mac
+  refs: number
+}
+
+export interface DeviceStats {
+  rxPackets: number
+  rxBytes: number
+  rxDropped: number
+  txPackets: number
+  txBytes: number
+  txDropped: number
+}
+
+/**
+ * A network device in one namespace (Linux's net_device). Subclasses implement how frames
+ * leave (`xmit`) and what carrier means for them; the namespace reacts to state changes the
+ * way the kernel's netdev notifiers do (routes, neighbours, multicast, IPv6 link-local).
+ */
+export abstract class NetDevice {
+  abstract readonly kind: DeviceKind
+  ifindex = 0
+  adminUp = false
+  /** A device that was ever up keeps its `noqueue` qdisc; one never up shows `noop`. */
+  everUp = false
+  /** True when the address was assigned explicitly (a bridge then stops following its ports). */
+  macSet = false
+  master: BridgeDevice | null = null
+  txQueueLen = 1000
+  /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
+  readonly inet: Ifa[] = []
+  /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
+  ipv6LinkLocal: Uint8Array | null = null
+  readonly mc: McEntry[] = []
+  /** Unicast addresses added with `bridge fdb add MAC dev DEV self` (dev_uc_add). */
+  readonly uc: Mac[] = []
+  readonly stats: DeviceStats = { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 }
+
+  constructor(
+    public netns: Netns,
+    public name: string,
+    public mac: Mac,
+    public mtu: number,
+  ) {}
+
+  abstract get minMtu(): number
+  abstract get maxMtu(): number
+
+  /** Physical-layer carrier as the driver reports it (netif_carrier_ok). */
+  abstract get carrier(): boolean
+
+  /** Whether the driver reports operstate changes; those that do not stay `UNKNOWN` when up. */
+  get tracksOperstate(): boolean {
+    return true
+  }
+
+  /** The device this one is stacked on or paired with (IFLA_LINK), if any. */
+  get link(): NetDevice | null {
+    return null
+  }
+
+  get isLoopback(): boolean {
+    return this.kind === 'loopback'
+  }
+
+  /** IFF_RUNNING / LOWER_UP: up and with carrier. */
+  get running(): boolean {
+    return this.adminUp && this.carrier
+  }
+
+  get operState(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
+    if (!this.adminUp) return 'DOWN'
+    if (!this.tracksOperstate) return 'UNKNOWN'
+    if (!this.carrier) return this.link ? 'LOWERLAYERDOWN' : 'DOWN'
+    return 'UP'
+  }
+
+  /** Transmit a frame on this device's medium (called by the stack, a bridge or an upper device). */
+  abstract xmit(skb: Skb): void
+
+  /** A frame arrives from the medium: to the bridge if enslaved, otherwise to the stack. */
+  receive(skb: Skb): void {
+    if (!this.adminUp) {
+      this.stats.rxDropped++
+      this.netns.world.trace.drop(this.netns, this, skb, 'drop.device_down', { dev: this.name })
+      return
+    }
+    this.stats.rxPackets++
+    this.stats.rxBytes += skb.data.length
+    this.netns.world.trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
+    if (this.master) this.master.handleFrame(this, skb)
+    else this.netns.stack.receive(this, skb)
+  }
+
+  countTx(skb: Skb): void {
+    this.stats.txPackets++
+    this.stats.txBytes += skb.data.length
+  }
+
+  mcAdd(mac: Mac): void {
+    const e = this.mc.find((m) => m.mac === mac)
+    if (e) e.refs++
+    else this.mc.push({ mac, refs: 1 })
+  }
+
+  mcDel(mac: Mac): void {
+    const i = this.mc.findIndex((m) => m.mac === mac)
+    if (i < 0) return
+    if (--this.mc[i].refs <= 0) this.mc.splice(i, 1)
+  }
+
+  hasMc(mac: Mac): boolean {
+    for (const m of this.mc) if (m.mac === mac) return true
+    return false
+  }
+
+  /** Called by the driver when carrier changes; the namespace reacts like linkwatch. */
+  protected carrierChanged(): void {
+    this.netns.deviceEvent(this, 'change')
+  }
+
+  /** Device-specific work when brought up/down (before the namespace's notifiers run). */
+  open(): void {}
+  stop(): void {}
+  /** Device-specific teardown when deleted. */
+  destroy(): void {}
+}

@@ -1,0 +1,143 @@
+import { prefixMask, type Ipv4 } from '../addr/ipv4.ts'
+import { Scope, type NetDevice } from './device.ts'
+import { KernelError } from './errors.ts'
+import { RouteType, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from './fib.ts'
+import type { Netns } from './netns.ts'
+import { fibLookup } from './route.ts'
+
+/** What an RTM_NEWROUTE/RTM_DELROUTE request carries (fib_config). Unset fields are wildcards on delete. */
+export interface RouteSpec {
+  dst: Ipv4
+  len: number
+  table?: number
+  type?: RouteType
+  tos?: number
+  priority?: number
+  protocol?: number
+  scope?: Scope
+  prefsrc?: Ipv4
+  gateway?: Ipv4
+  dev?: NetDevice | null
+  onlink?: boolean
+  mtu?: number
+}
+
+export type RouteAddMode = 'add' | 'replace' | 'change' | 'append' | 'prepend'
+
+/** fib_props[].scope: the narrowest scope each type may have. */
+function minScope(t: RouteType): Scope {
+  switch (t) {
+    case RouteType.Local:
+      return Scope.Host
+    case RouteType.Broadcast:
+    case RouteType.Multicast:
+    case RouteType.Anycast:
+      return Scope.Link
+    default:
+      return Scope.Universe
+  }
+}
+
+/** fib_create_info's checks, then fib_table_insert. Returns the route now in the table. */
+export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add'): Route {
+  const type = s.type ?? RouteType.Unicast
+  const len = s.len
+  if (((s.dst & ~prefixMask(len)) >>> 0) !== 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length.')
+  const scope = s.scope ?? Scope.Universe
+  if (minScope(type) > scope) throw new KernelError('EINVAL', 'Invalid scope')
+  const gateway = s.gateway ?? 0
+  let dev = s.dev ?? null
+  const onlink = s.onlink ?? false
+  const needsNh = type === RouteType.Unicast || type === RouteType.Local || type === RouteType.Broadcast || type === RouteType.Multicast || type === RouteType.Anycast
+  if (needsNh) {
+    if (scope === Scope.Host && gateway) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway')
+    if (gateway) {
+      if (onlink) {
+        if (!dev) throw new KernelError('EINVAL', 'Nexthop device required for onlink')
+        if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up')
+        if (ns.devinet.isLocal(gateway) || isBadGateway(gateway)) throw new KernelError('EINVAL', 'Nexthop has invalid gateway')
+      } else {
+        // fib_check_nh_v4_gw: the gateway must be reachable by a link-scope route (via dev, if given).
+        let res
+        try {
+          res = fibLookup(ns, { daddr: gateway, oif: dev, scope: scope + 1 })
+        } catch {
+          throw new KernelError('EINVAL', 'Nexthop has invalid gateway')
+        }
+        if (res.type !== RouteType.Unicast && res.type !== RouteType.Local) throw new KernelError('EINVAL', 'Nexthop has invalid gateway')
+        dev = res.route.dev
+        if (!dev || !dev.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up')
+      }
+    } else {
+      if (!dev) throw new KernelError('ENODEV')
+      if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Device for nexthop is not up.')
+    }
+  } else {
+    dev = null
+  }
+  if (s.prefsrc && !ns.devinet.isLocal(s.prefsrc)) throw new KernelError('EINVAL', 'Invalid prefsrc address')
+  const table = ns.table(s.table ?? RT_TABLE_MAIN)
+  const r: Route = {
+    table: table.id,
+    type,
+    dst: s.dst,
+    len,
+    tos: s.tos ?? 0,
+    priority: s.priority ?? 0,
+    protocol: s.protocol ?? RTPROT_BOOT,
+    scope,
+    prefsrc: s.prefsrc ?? 0,
+    gateway,
+    dev,
+    onlink,
+    mtu: s.mtu ?? 0,
+    serial: ns.devinet.nextSerial(),
+  }
+  const same = table.exact(r.dst, r.len).filter((o) => o.tos === r.tos && o.priority === r.priority)
+  if (same.length) {
+    if (mode === 'add') throw new KernelError('EEXIST')
+    if (mode === 'replace' || mode === 'change') {
+      table.remove(same[0])
+      // FibTable.add puts it before the older equal routes: where the replaced one stood.
+      table.add(r, false)
+      return r
+    }
+    if (mode === 'append') {
+      if (same.some((o) => sameNexthop(o, r) && o.type === r.type && o.scope === r.scope && o.prefsrc === r.prefsrc && o.protocol === r.protocol)) throw new KernelError('EEXIST')
+      table.add(r, true)
+      return r
+    }
+    table.add(r, false)
+    return r
+  }
+  if (mode === 'change') throw new KernelError('ENOENT')
+  table.add(r, mode === 'append')
+  return r
+}
+
+function isBadGateway(gw: Ipv4): boolean {
+  return gw === 0 || gw === 0xffffffff || (gw & 0xf0000000) >>> 0 === 0xe0000000
+}
+
+function sameNexthop(a: Route, b: Route): boolean {
+  return a.gateway === b.gateway && a.dev === b.dev && a.onlink === b.onlink
+}
+
+/** fib_table_delete: the first route of the prefix matching every attribute given. */
+export function routeDel(ns: Netns, s: RouteSpec): Route {
+  const table = ns.table(s.table ?? RT_TABLE_MAIN)
+  for (const r of table.exact((s.dst & prefixMask(s.len)) >>> 0, s.len)) {
+    if (s.tos !== undefined && r.tos !== s.tos) continue
+    if (s.priority !== undefined && r.priority !== s.priority) continue
+    if (s.type !== undefined && r.type !== s.type) continue
+    if (s.scope !== undefined && r.scope !== s.scope) continue
+    if (s.prefsrc && r.prefsrc !== s.prefsrc) continue
+    if (s.protocol !== undefined && r.protocol !== s.protocol) continue
+    if (s.gateway && r.gateway !== s.gateway) continue
+    if (s.dev && r.dev !== s.dev) continue
+    table.remove(r)
+    ns.devinet.flushExceptions()
+    return r
+  }
+  throw new KernelError('ESRCH')
+}

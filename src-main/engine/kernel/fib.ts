@@ -1,0 +1,170 @@
+import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
+import type { Scope, NetDevice } from './device.ts'
+
+/** rtm_type values (rtnetlink.h). */
+export const enum RouteType {
+  Unicast = 1,
+  Local = 2,
+  Broadcast = 3,
+  Anycast = 4,
+  Multicast = 5,
+  Blackhole = 6,
+  Unreachable = 7,
+  Prohibit = 8,
+  Throw = 9,
+}
+
+export const RT_TABLE_DEFAULT = 253
+export const RT_TABLE_MAIN = 254
+export const RT_TABLE_LOCAL = 255
+
+/** rtm_protocol values iproute2 knows by name (rt_protos). */
+export const RTPROT_KERNEL = 2
+export const RTPROT_BOOT = 3
+export const RTPROT_STATIC = 4
+
+/** A path MTU learned from ICMP frag-needed (the kernel's nexthop exception). */
+export interface PmtuException {
+  mtu: number
+  expiresNs: number
+}
+
+/** One route (a fib_alias with its fib_info; one nexthop). */
+export interface Route {
+  table: number
+  type: RouteType
+  /** Network address (host bits clear). */
+  dst: Ipv4
+  len: number
+  tos: number
+  /** The metric (`metric N`, RTA_PRIORITY). */
+  priority: number
+  protocol: number
+  scope: Scope
+  /** Preferred source (`src`), 0 when unset. */
+  prefsrc: Ipv4
+  gateway: Ipv4
+  dev: NetDevice | null
+  onlink: boolean
+  /** Explicit route MTU (`mtu N`), 0 when unset. */
+  mtu: number
+  /** Order of insertion, to keep equal routes in the kernel's order. */
+  serial: number
+  /** PMTU exceptions keyed by destination address. */
+  exceptions?: Map<Ipv4, PmtuException>
+}
+
+export function routeKeyEqual(a: Route, b: Pick<Route, 'table' | 'dst' | 'len' | 'tos' | 'priority'>): boolean {
+  return a.table === b.table && a.dst === b.dst && a.len === b.len && a.tos === b.tos && a.priority === b.priority
+}
+
+/** Whether a route's nexthop is usable now (fib_table_lookup's alias checks). */
+export function routeUsable(r: Route): boolean {
+  if (r.type !== RouteType.Unicast && r.type !== RouteType.Local && r.type !== RouteType.Broadcast) return true
+  return r.dev === null || r.dev.adminUp
+}
+
+/**
+ * One routing table. Routes are kept per prefix length so lookups try at most the lengths in
+ * use, longest first; `routes()` yields them in the order `ip route show` prints (the LC-trie
+ * walk: ascending network address, longer prefixes first, then tos, metric, insertion).
+ */
+export class FibTable {
+  private readonly byLen: Map<Ipv4, Route[]>[] = Array.from({ length: 33 }, () => new Map())
+  private lensInUse: number[] = []
+  private count = 0
+
+  constructor(readonly id: number) {}
+
+  get size(): number {
+    return this.count
+  }
+
+  add(r: Route, append = false): void {
+    const m = this.byLen[r.len]
+    let list = m.get(r.dst)
+    if (!list) {
+      list = []
+      m.set(r.dst, list)
+      if (m.size === 1) this.refreshLens()
+    }
+    // Kernel order within one prefix: tos descending, then metric ascending; a new route goes
+    // before older equal ones unless appended.
+    let i = 0
+    while (i < list.length && (list[i].tos > r.tos || (list[i].tos === r.tos && (list[i].priority < r.priority || (append && list[i].priority === r.priority))))) i++
+    list.splice(i, 0, r)
+    this.count++
+  }
+
+  remove(r: Route): boolean {
+    const m = this.byLen[r.len]
+    const list = m.get(r.dst)
+    if (!list) return false
+    const i = list.indexOf(r)
+    if (i < 0) return false
+    list.splice(i, 1)
+    this.count--
+    if (list.length === 0) {
+      m.delete(r.dst)
+      if (m.size === 0) this.refreshLens()
+    }
+    return true
+  }
+
+  /** Routes with exactly this prefix. */
+  exact(dst: Ipv4, len: number): readonly Route[] {
+    return this.byLen[len].get(dst) ?? []
+  }
+
+  /**
+   * Longest-prefix match; within a prefix the first alias that `accept` takes, else the next
+   * shorter prefix (the kernel backtracks the same way when all aliases are unusable).
+   */
+  lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
+    for (const len of this.lensInUse) {
+      const list = this.byLen[len].get((ip & prefixMask(len)) >>> 0)
+      if (!list) continue
+      for (const r of list) if (accept(r)) return r
+    }
+    return null
+  }
+
+  routes(): Route[] {
+    const groups: Route[][] = []
+    for (const m of this.byLen) for (const list of m.values()) groups.push(list)
+    groups.sort((a, b) => a[0].dst - b[0].dst || b[0].len - a[0].len)
+    return groups.flat()
+  }
+
+  /** Removes every route for which pred holds; returns how many. */
+  removeWhere(pred: (r: Route) => boolean): number {
+    let n = 0
+    for (const m of this.byLen) {
+      for (const [k, list] of m) {
+        for (let i = list.length - 1; i >= 0; i--) {
+          if (pred(list[i])) {
+            list.splice(i, 1)
+            n++
+          }
+        }
+        if (list.length === 0) m.delete(k)
+      }
+    }
+    if (n) {
+      this.count -= n
+      this.refreshLens()
+    }
+    return n
+  }
+
+  private refreshLens(): void {
+    const lens: number[] = []
+    for (let l = 32; l >= 0; l--) if (this.byLen[l].size) lens.push(l)
+    this.lensInUse = lens
+  }
+}
+
+export function routeDstString(r: Pick<Route, 'dst' | 'len'>): string {
+  if (r.len === 0 && r.dst === 0) return 'default'
+  return r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`
+}

@@ -1,0 +1,331 @@
+import { formatIpv4, isLimitedBroadcast, isMulticastIpv4, isZeroIpv4, type Ipv4 } from '../addr/ipv4.ts'
+import {
+  emitIcmp, icmpErrorQuote, isIcmpErrorType, parseIcmp, ICMP_DEST_UNREACH, ICMP_REDIRECT, ICMP_TIME_EXCEEDED,
+  ICMP_FRAG_NEEDED as UNREACH_FRAG_NEEDED, ICMP_HOST_UNREACH as UNREACH_HOST, ICMP_NET_UNREACH as UNREACH_NET,
+  ICMP_PORT_UNREACH as UNREACH_PORT, ICMP_PROT_UNREACH as UNREACH_PROTOCOL, ICMP_PKT_FILTERED as UNREACH_ADMIN_PROHIBITED,
+  type IcmpEchoRepr, type IcmpRepr,
+} from '../wire/icmp.ts'
+import { emitIpv4, IPPROTO_ICMP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
+import type { NetDevice } from './device.ts'
+import type { Errno } from './errors.ts'
+import type { Netns } from './netns.ts'
+import { routeOutput } from './route.ts'
+import { NS_PER_MS, NS_PER_SEC } from './scheduler.ts'
+import { Skb } from './skb.ts'
+
+/**
+ * Per-peer state (inet_peer): one token bucket in milliseconds that both ip_error and the ICMP
+ * rate limit draw from, so an error for a missing route costs twice; plus the redirect backoff.
+ */
+interface Peer {
+  tokens: number
+  lastMs: number
+  redirects: number
+  redirectLastMs: number
+}
+
+const XRLIM_BURST_FACTOR = 6
+const IPTOS_PREC_INTERNETCONTROL = 0xc0
+const REDIRECT_NUMBER = 9
+const REDIRECT_LOAD_MS = 20
+const REDIRECT_SILENCE_MS = REDIRECT_LOAD_MS << (REDIRECT_NUMBER + 1)
+const ERROR_COST_MS = 1000
+const ERROR_BURST_MS = 5 * 1000
+const MTU_EXPIRES_NS = 600 * NS_PER_SEC
+const MIN_PMTU = 552
+
+/**
+ * ICMP for one namespace (net/ipv4/icmp.c): echo replies, the error messages a router or host
+ * sends (with the kernel's rate limits: per-peer token bucket with burst 6, a global budget, and
+ * the separate ip_error limiter), and what received errors do (raw sockets, PMTU exceptions).
+ */
+export class Icmp {
+  private readonly peers = new Map<Ipv4, Peer>()
+  private globalTokens = 50
+  private globalLastMs = -1_000_000
+
+  constructor(private readonly ns: Netns) {}
+
+  private nowMs(): number {
+    return Math.floor(this.ns.world.sched.now / NS_PER_MS)
+  }
+
+  private peer(ip: Ipv4): Peer {
+    let p = this.peers.get(ip)
+    if (!p) {
+      // inet_getpeer starts rate_last 60 s in the past so the first burst is full.
+      const t = this.nowMs() - 60_000
+      p = { tokens: 0, lastMs: t, redirects: 0, redirectLastMs: t }
+      this.peers.set(ip, p)
+    }
+    return p
+  }
+
+  /** inet_peer_xrlim_allow with icmp_ratelimit. */
+  private xrlimAllow(dst: Ipv4, type: number, code: number, viaLoopback: boolean): boolean {
+    if (type === ICMP_DEST_UNREACH && code === UNREACH_FRAG_NEEDED) return true
+    if (viaLoopback) return true
+    const mask = this.ns.sysctl.num('net.ipv4.icmp_ratemask')
+    if (!((1 << type) & mask)) return true
+    const timeout = this.ns.sysctl.num('net.ipv4.icmp_ratelimit')
+    const p = this.peer(dst)
+    const now = this.nowMs()
+    let token = p.tokens
+    const delta = now - p.lastMs
+    if (delta) {
+      p.lastMs = now
+      token = Math.min(token + delta, XRLIM_BURST_FACTOR * timeout)
+    }
+    let ok = false
+    if (token >= timeout) {
+      token -= timeout
+      ok = true
+    }
+    p.tokens = token
+    return ok
+  }
+
+  /** icmp_global_allow: icmp_msgs_per_sec with icmp_msgs_burst. */
+  private globalAllow(type: number, code: number): boolean {
+    if (type === ICMP_DEST_UNREACH && code === UNREACH_FRAG_NEEDED) return true
+    const mask = this.ns.sysctl.num('net.ipv4.icmp_ratemask')
+    if (!((1 << type) & mask)) return true
+    const now = this.nowMs()
+    const perSec = this.ns.sysctl.num('net.ipv4.icmp_msgs_per_sec')
+    const burst = this.ns.sysctl.num('net.ipv4.icmp_msgs_burst')
+    const delta = Math.min(now - this.globalLastMs, 1000)
+    if (delta >= 20) {
+      this.globalTokens = Math.min(burst, this.globalTokens + Math.floor((delta * perSec) / 1000))
+      this.globalLastMs = now
+    }
+    if (this.globalTokens <= 0) return false
+    this.globalTokens--
+    return true
+  }
+
+  /**
+   * icmp_send: an error about `offending` (an IP packet). `local` marks a packet addressed to us
+   * (the error then comes from the address it was sent to).
+   */
+  send(offending: Skb, ip: Ipv4Repr, type: number, code: number, info: number, opts: { local?: boolean; inDev?: NetDevice | null; gateway?: Ipv4 } = {}): void {
+    const trace = this.ns.world.trace
+    if (ip.fragOffset) return
+    if (isMulticastIpv4(ip.dst) || isLimitedBroadcast(ip.dst)) return
+    if (isZeroIpv4(ip.src) || isMulticastIpv4(ip.src) || isLimitedBroadcast(ip.src)) return
+    // Never an error about an error (unknown types count as errors too).
+    if (ip.protocol === IPPROTO_ICMP) {
+      const inner = offending.data[ip.headerLen]
+      if (inner > 18 || isIcmpErrorType(inner)) return
+    }
+    const viaLo = opts.inDev?.isLoopback ?? false
+    if (!viaLo && !this.globalAllow(type, code)) return
+    const saddr = opts.local ? ip.dst : 0
+    let route
+    try {
+      route = routeOutput(this.ns, { daddr: ip.src, saddr: saddr || undefined })
+    } catch {
+      trace.drop(this.ns, null, offending, 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
+      return
+    }
+    if (!this.xrlimAllow(ip.src, type, code, route.dev.isLoopback)) {
+      if (trace.enabled) trace.note('icmp', this.ns, null, offending.id, 'icmp.rate_limited', { to: formatIpv4(ip.src), type, code })
+      return
+    }
+    const room = Math.min(route.dev.mtu, 576) - 20 - 8
+    if (room <= 20) return
+    const quote = icmpErrorQuote(offending.data)
+    const data = quote.length > room ? quote.subarray(0, room) : quote
+    let repr: IcmpRepr
+    if (type === ICMP_DEST_UNREACH) repr = { kind: 'destUnreachable', code, nextHopMtu: code === UNREACH_FRAG_NEEDED ? info : undefined, original: data }
+    else if (type === ICMP_TIME_EXCEEDED) repr = { kind: 'timeExceeded', code, original: data }
+    else repr = { kind: 'redirect', code, gateway: opts.gateway ?? 0, original: data }
+    const src = route.src || 0xc0000008
+    const tos = (ip.tos & 0x1e) | IPTOS_PREC_INTERNETCONTROL
+    const ttl = this.ns.sysctl.num('net.ipv4.ip_default_ttl')
+    const pkt = emitIpv4({ src, dst: ip.src, protocol: IPPROTO_ICMP, ttl, tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, emitIcmp(repr))
+    const skb = new Skb(pkt, this.ns.world.nextPacketId(), offending.id)
+    if (trace.enabled) trace.packet('icmp', this.ns, null, skb, 'ipv4', icmpMsgKey(type, code), { from: formatIpv4(src), to: formatIpv4(ip.src), mtu: info, gateway: opts.gateway ? formatIpv4(opts.gateway) : '' })
+    this.ns.stack.output(route, skb)
+  }
+
+  /** ip_error: no route (or not forwarding) for an input packet. */
+  routeError(skb: Skb, ip: Ipv4Repr, dev: NetDevice, errno: Errno): void {
+    if (!this.ns.sysctl.forwarding(dev.name)) {
+      this.ns.world.trace.drop(this.ns, dev, skb, 'drop.not_forwarding', { dst: formatIpv4(ip.dst), dev: dev.name })
+      return
+    }
+    let code: number
+    switch (errno) {
+      case 'ENETUNREACH':
+        code = UNREACH_NET
+        break
+      case 'EHOSTUNREACH':
+        code = UNREACH_HOST
+        break
+      case 'EACCES':
+        code = UNREACH_ADMIN_PROHIBITED
+        break
+      default:
+        this.ns.world.trace.drop(this.ns, dev, skb, 'drop.blackhole', { dst: formatIpv4(ip.dst) })
+        return
+    }
+    this.ns.world.trace.drop(this.ns, dev, skb, code === UNREACH_NET ? 'drop.no_route' : 'drop.unreachable_route', { dst: formatIpv4(ip.dst), dev: dev.name })
+    const p = this.peer(ip.src)
+    const now = this.nowMs()
+    p.tokens = Math.min(p.tokens + (now - p.lastMs), ERROR_BURST_MS)
+    p.lastMs = now
+    if (p.tokens < ERROR_COST_MS) {
+      if (this.ns.world.trace.enabled) this.ns.world.trace.note('icmp', this.ns, dev, skb.id, 'icmp.rate_limited', { to: formatIpv4(ip.src), type: ICMP_DEST_UNREACH, code })
+      return
+    }
+    p.tokens -= ERROR_COST_MS
+    this.send(skb, ip, ICMP_DEST_UNREACH, code, 0, { inDev: dev })
+  }
+
+  timeExceeded(skb: Skb, ip: Ipv4Repr, inDev: NetDevice): void {
+    this.send(skb, ip, ICMP_TIME_EXCEEDED, 0, 0, { inDev })
+  }
+
+  fragNeeded(skb: Skb, ip: Ipv4Repr, inDev: NetDevice | null, mtu: number): void {
+    this.send(skb, ip, ICMP_DEST_UNREACH, UNREACH_FRAG_NEEDED, mtu, { inDev })
+  }
+
+  protoUnreachable(skb: Skb, ip: Ipv4Repr, dev: NetDevice): void {
+    this.send(skb, ip, ICMP_DEST_UNREACH, UNREACH_PROTOCOL, 0, { local: true, inDev: dev })
+  }
+
+  portUnreachable(skb: Skb, ip: Ipv4Repr, dev: NetDevice): void {
+    this.send(skb, ip, ICMP_DEST_UNREACH, UNREACH_PORT, 0, { local: true, inDev: dev })
+  }
+
+  /** ipv4_link_failure: ARP gave up on the next hop of this packet. */
+  linkFailure(skb: Skb): void {
+    let ip: Ipv4Repr
+    try {
+      ip = parseIpv4Header(skb.data, 0)
+    } catch {
+      return
+    }
+    this.send(skb, ip, ICMP_DEST_UNREACH, UNREACH_HOST, 0)
+  }
+
+  /** ip_rt_send_redirect with its exponential backoff (ip_rt_redirect_number/load/silence). */
+  redirect(skb: Skb, ip: Ipv4Repr, inDev: NetDevice, gateway: Ipv4): void {
+    const p = this.peer(ip.src)
+    const now = this.nowMs()
+    if (now - p.redirectLastMs > REDIRECT_SILENCE_MS) p.redirects = 0
+    if (p.redirects >= REDIRECT_NUMBER) {
+      p.redirectLastMs = now
+      return
+    }
+    if (p.redirects === 0 || now - p.redirectLastMs > REDIRECT_LOAD_MS << p.redirects) {
+      this.send(skb, ip, ICMP_REDIRECT, 1, 0, { inDev, gateway })
+      p.redirectLastMs = now
+      p.redirects++
+    }
+  }
+
+  /** icmp_rcv for a packet delivered to us. */
+  receive(dev: NetDevice, skb: Skb, ip: Ipv4Repr, broadcast: boolean): void {
+    const trace = this.ns.world.trace
+    let msg: IcmpRepr
+    try {
+      msg = parseIcmp(skb.data, ip.headerLen, ip.totalLen - ip.headerLen)
+    } catch {
+      trace.drop(this.ns, dev, skb, 'drop.icmp_malformed', { dev: dev.name })
+      return
+    }
+    this.ns.sockets.rawIcmpDeliver(skb, ip, msg)
+    switch (msg.kind) {
+      case 'echoRequest':
+        if (broadcast && this.ns.sysctl.num('net.ipv4.icmp_echo_ignore_broadcasts')) return
+        if (this.ns.sysctl.num('net.ipv4.icmp_echo_ignore_all')) return
+        this.echoReply(dev, skb, ip, msg, broadcast)
+        return
+      case 'destUnreachable':
+      case 'timeExceeded':
+      case 'redirect':
+        this.errorReceived(skb, ip, msg)
+        return
+      case 'echoReply':
+        if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_reply', { from: formatIpv4(ip.src), seq: msg.seq, ident: msg.ident })
+    }
+  }
+
+  private echoReply(dev: NetDevice, skb: Skb, ip: Ipv4Repr, msg: IcmpEchoRepr, broadcast: boolean): void {
+    const trace = this.ns.world.trace
+    const saddr = broadcast ? this.ns.devinet.selectAddr(dev, ip.src, 253) : ip.dst
+    let route
+    try {
+      route = routeOutput(this.ns, { daddr: ip.src, saddr })
+    } catch {
+      trace.drop(this.ns, dev, skb, 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
+      return
+    }
+    if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_request', { from: formatIpv4(ip.src), to: formatIpv4(ip.dst), seq: msg.seq })
+    const reply = emitIcmp({ kind: 'echoReply', ident: msg.ident, seq: msg.seq, data: msg.data })
+    const pkt = emitIpv4({ src: route.src, dst: ip.src, protocol: IPPROTO_ICMP, ttl: this.ns.sysctl.num('net.ipv4.ip_default_ttl'), tos: ip.tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, reply)
+    const out = new Skb(pkt, this.ns.world.nextPacketId(), skb.id)
+    if (trace.enabled) trace.packet('icmp', this.ns, null, out, 'ipv4', 'icmp.echo_reply', { from: formatIpv4(route.src), to: formatIpv4(ip.src), seq: msg.seq })
+    this.ns.stack.output(route, out)
+  }
+
+  /** icmp_unreach / icmp_redirect: PMTU learning, then the sockets that sent the quoted packet. */
+  private errorReceived(skb: Skb, ip: Ipv4Repr, msg: IcmpRepr): void {
+    if (!('original' in msg)) return
+    const inner = parseQuotedHeader(msg.original)
+    if (!inner) return
+    if (msg.kind === 'destUnreachable' && msg.code === UNREACH_FRAG_NEEDED && msg.nextHopMtu) this.updatePmtu(inner.dst, msg.nextHopMtu)
+    this.ns.sockets.icmpError(ip, msg, inner)
+  }
+
+  /** ipv4_update_pmtu: a nexthop exception for the destination, expiring after mtu_expires. */
+  updatePmtu(dst: Ipv4, mtu: number): void {
+    let route
+    try {
+      route = routeOutput(this.ns, { daddr: dst })
+    } catch {
+      return
+    }
+    const r = route.route
+    if (!r || route.dev.mtu <= mtu) {
+      if (!r || route.dev.mtu <= mtu) return
+    }
+    const m = Math.max(mtu, MIN_PMTU)
+    if (!r.exceptions) r.exceptions = new Map()
+    r.exceptions.set(dst, { mtu: m, expiresNs: this.ns.world.sched.now + MTU_EXPIRES_NS })
+  }
+}
+
+function icmpMsgKey(type: number, code: number): string {
+  if (type === ICMP_TIME_EXCEEDED) return 'icmp.time_exceeded'
+  if (type === ICMP_REDIRECT) return 'icmp.redirect'
+  switch (code) {
+    case UNREACH_NET:
+      return 'icmp.net_unreachable'
+    case UNREACH_HOST:
+      return 'icmp.host_unreachable'
+    case UNREACH_PORT:
+      return 'icmp.port_unreachable'
+    case UNREACH_PROTOCOL:
+      return 'icmp.protocol_unreachable'
+    case UNREACH_FRAG_NEEDED:
+      return 'icmp.frag_needed'
+    default:
+      return 'icmp.unreachable'
+  }
+}
+
+/** The quoted header inside an ICMP error: the datagram itself is cut short, so no length checks. */
+export function parseQuotedHeader(b: Uint8Array): Ipv4Repr | null {
+  if (b.length < 20 || b[0] >> 4 !== 4) return null
+  const headerLen = (b[0] & 15) * 4
+  if (headerLen < 20 || b.length < headerLen) return null
+  const frag = (b[6] << 8) | b[7]
+  return {
+    tos: b[1], totalLen: (b[2] << 8) | b[3], id: (b[4] << 8) | b[5], df: (frag & 0x4000) !== 0, mf: (frag & 0x2000) !== 0,
+    fragOffset: (frag & 0x1fff) * 8, ttl: b[8], protocol: b[9], headerLen,
+    src: ((b[12] << 24) | (b[13] << 16) | (b[14] << 8) | b[15]) >>> 0,
+    dst: ((b[16] << 24) | (b[17] << 16) | (b[18] << 8) | b[19]) >>> 0,
+  }
+}

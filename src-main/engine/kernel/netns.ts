@@ -1,0 +1,190 @@
+import type { World } from './world.ts'
+import type { NetDevice } from './device.ts'
+import { LoopbackDevice } from './loopback.ts'
+import { FibTable, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './fib.ts'
+import { NeighTable } from './neigh.ts'
+import { Ipv4Stack } from './ipv4.ts'
+import { Icmp } from './icmp.ts'
+import { Sockets } from './sockets.ts'
+import { Arp } from './arp.ts'
+import { Sysctl } from './sysctl.ts'
+import { Devinet } from './devinet.ts'
+import { Addrconf } from './addrconf.ts'
+import { BridgeDevice } from './bridge.ts'
+import { KernelError } from './errors.ts'
+
+export type DeviceEvent = 'register' | 'up' | 'down' | 'change' | 'changeaddr' | 'changemtu' | 'unregister'
+
+/** Linux's IFNAMSIZ - 1. */
+export const IFNAMSIZ_MAX = 15
+
+export function validIfName(name: string): boolean {
+  return name.length > 0 && name.length <= IFNAMSIZ_MAX && name !== '.' && name !== '..' && !/[\s/:]/.test(name)
+}
+
+/**
+ * A network namespace: its devices (with per-namespace, cyclically allocated ifindexes), IPv4
+ * addresses, routing tables, neighbour table, sysctls and sockets. Reacts to device events the
+ * way the kernel's netdev notifiers do.
+ */
+export class Netns {
+  readonly devices = new Map<number, NetDevice>()
+  readonly byName = new Map<string, NetDevice>()
+  /** The last ifindex handed out; allocation continues cyclically after it (dev_index_reserve). */
+  private ifindexCursor = 0
+  /** Peer namespace ids (netnsid), allocated when a veth pair first spans two namespaces. */
+  readonly nsids = new Map<Netns, number>()
+  readonly tables = new Map<number, FibTable>()
+  readonly lo: LoopbackDevice
+  readonly sysctl = new Sysctl()
+  readonly devinet: Devinet
+  readonly addrconf: Addrconf
+  readonly neigh: NeighTable
+  readonly stack: Ipv4Stack
+  readonly icmp: Icmp
+  readonly sockets: Sockets
+  readonly arp: Arp
+  /** Set when deleted; devices and timers check it. */
+  dead = false
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+  ) {
+    this.tables.set(RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN))
+    this.tables.set(RT_TABLE_LOCAL, new FibTable(RT_TABLE_LOCAL))
+    this.devinet = new Devinet(this)
+    this.addrconf = new Addrconf(this)
+    this.neigh = new NeighTable(this)
+    this.stack = new Ipv4Stack(this)
+    this.icmp = new Icmp(this)
+    this.sockets = new Sockets(this)
+    this.arp = new Arp(this)
+    this.lo = new LoopbackDevice(this, 'lo', 0, 65536)
+    this.register(this.lo)
+  }
+
+  table(id: number): FibTable {
+    let t = this.tables.get(id)
+    if (!t) {
+      t = new FibTable(id)
+      this.tables.set(id, t)
+    }
+    return t
+  }
+
+  get main(): FibTable {
+    return this.tables.get(RT_TABLE_MAIN)!
+  }
+  get local(): FibTable {
+    return this.tables.get(RT_TABLE_LOCAL)!
+  }
+
+  dev(name: string): NetDevice | undefined {
+    return this.byName.get(name)
+  }
+
+  /** Devices in ifindex order (how dumps list them). */
+  deviceList(): NetDevice[] {
+    return [...this.devices.values()].sort((a, b) => a.ifindex - b.ifindex)
+  }
+
+  private allocIfindex(): number {
+    for (let i = 0; i < 0x7fffffff; i++) {
+      this.ifindexCursor = this.ifindexCursor >= 0x7fffffff ? 1 : this.ifindexCursor + 1
+      if (!this.devices.has(this.ifindexCursor)) return this.ifindexCursor
+    }
+    throw new KernelError('ENFILE')
+  }
+
+  /** register_netdevice: name must be free; a wanted ifindex is kept when free (netns moves). */
+  register(dev: NetDevice, wantIndex = 0): void {
+    if (this.byName.has(dev.name)) throw new KernelError('EEXIST')
+    dev.netns = this
+    dev.ifindex = wantIndex && !this.devices.has(wantIndex) ? wantIndex : this.allocIfindex()
+    this.devices.set(dev.ifindex, dev)
+    this.byName.set(dev.name, dev)
+    this.deviceEvent(dev, 'register')
+  }
+
+  /** Takes a device out of this namespace (deletion or a move): down first, then unregister. */
+  unregister(dev: NetDevice): void {
+    if (dev.adminUp) this.setUp(dev, false)
+    if (dev.master) dev.master.removePort(dev)
+    if (dev instanceof BridgeDevice) for (const p of [...dev.ports]) dev.removePort(p)
+    this.deviceEvent(dev, 'unregister')
+    this.devices.delete(dev.ifindex)
+    this.byName.delete(dev.name)
+  }
+
+  deleteDevice(dev: NetDevice): void {
+    if (!this.devices.has(dev.ifindex) || this.devices.get(dev.ifindex) !== dev) return
+    this.unregister(dev)
+    dev.destroy()
+  }
+
+  rename(dev: NetDevice, name: string): void {
+    if (name === dev.name) return
+    if (this.byName.has(name)) throw new KernelError('EEXIST')
+    this.byName.delete(dev.name)
+    dev.name = name
+    this.byName.set(name, dev)
+    for (const ifa of dev.inet) if (!ifa.label.includes(':')) ifa.label = name
+  }
+
+  /** dev_change_net_namespace. */
+  moveDevice(dev: NetDevice, to: Netns): void {
+    if (to === this) return
+    if (to.byName.has(dev.name)) throw new KernelError('EEXIST')
+    const index = dev.ifindex
+    this.unregister(dev)
+    to.register(dev, index)
+    const link = dev.link
+    if (link) {
+      to.ensureNsid(link.netns)
+      link.netns.ensureNsid(to)
+    }
+  }
+
+  /** peernet2id_alloc: the id this namespace uses for another. */
+  ensureNsid(other: Netns): number {
+    if (other === this) return -1
+    let id = this.nsids.get(other)
+    if (id === undefined) {
+      id = 0
+      const used = new Set(this.nsids.values())
+      while (used.has(id)) id++
+      this.nsids.set(other, id)
+    }
+    return id
+  }
+
+  setUp(dev: NetDevice, up: boolean): void {
+    if (dev.adminUp === up) return
+    if (up) {
+      dev.adminUp = true
+      try {
+        dev.open()
+      } catch (e) {
+        dev.adminUp = false
+        throw e
+      }
+      dev.everUp = true
+      this.deviceEvent(dev, 'up')
+    } else {
+      dev.adminUp = false
+      dev.stop()
+      this.deviceEvent(dev, 'down')
+    }
+    if (dev.master) dev.master.portStateChanged(dev)
+    if (dev instanceof BridgeDevice) dev.recomputeCarrier()
+  }
+
+  /** The netdev notifier chain: IPv4 (devinet, fib, arp) first, then IPv6 addrconf. */
+  deviceEvent(dev: NetDevice, ev: DeviceEvent): void {
+    this.devinet.onDeviceEvent(dev, ev)
+    this.neigh.onDeviceEvent(dev, ev)
+    this.addrconf.onDeviceEvent(dev, ev)
+    if (ev === 'change' && dev.master) dev.master.portStateChanged(dev)
+  }
+}

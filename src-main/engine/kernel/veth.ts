@@ -1,0 +1,68 @@
+import { NetDevice } from './device.ts'
+import type { Skb } from './skb.ts'
+
+/** One simulated crossing of a veth pair (the softirq hop), in nanoseconds. */
+export const VETH_DELAY_NS = 5_000
+
+/**
+ * One end of a veth pair. The pair has carrier only while both ends are up; a frame put on one
+ * end arrives at the other, which may sit in another namespace.
+ */
+export class VethDevice extends NetDevice {
+  readonly kind = 'veth' as const
+  peer: VethDevice | null = null
+
+  get minMtu(): number {
+    return 68
+  }
+  get maxMtu(): number {
+    return 65535
+  }
+  get carrier(): boolean {
+    return this.adminUp && this.peer !== null && this.peer.adminUp
+  }
+  override get link(): VethDevice | null {
+    return this.peer
+  }
+
+  override open(): void {
+    if (this.peer?.adminUp) this.peer.carrierChangedFromPeer()
+  }
+  override stop(): void {
+    if (this.peer?.adminUp) this.peer.carrierChangedFromPeer()
+  }
+
+  carrierChangedFromPeer(): void {
+    this.carrierChanged()
+  }
+
+  override destroy(): void {
+    const p = this.peer
+    this.peer = null
+    if (p) {
+      p.peer = null
+      p.netns.deleteDevice(p)
+    }
+  }
+
+  xmit(skb: Skb): void {
+    const trace = this.netns.world.trace
+    const peer = this.peer
+    if (!this.running || !peer) {
+      this.stats.txDropped++
+      trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
+      return
+    }
+    // veth_xmit → __dev_forward_skb: the receiving end refuses frames above its own MTU.
+    if (skb.data.length - 14 > peer.mtu + 4) {
+      this.stats.txDropped++
+      trace.drop(peer.netns, peer, skb, 'drop.veth_mtu', { dev: peer.name, mtu: peer.mtu, len: skb.data.length - 14 })
+      return
+    }
+    this.countTx(skb)
+    trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
+    this.netns.world.sched.after(VETH_DELAY_NS, () => {
+      if (this.peer === peer) peer.receive(skb)
+    })
+  }
+}

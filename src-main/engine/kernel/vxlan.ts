@@ -1,0 +1,224 @@
+import { formatIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
+import { formatMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
+import { frameDst, frameSrc } from '../wire/ethernet.ts'
+import { emitIpv4, IPPROTO_UDP, type Ipv4Repr } from '../wire/ipv4.ts'
+import { emitUdp } from '../wire/udp.ts'
+import { emitVxlan, flowHash, parseVxlan, vxlanSourcePort, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
+import { NetDevice } from './device.ts'
+import { KernelError } from './errors.ts'
+import { routeOutput } from './route.ts'
+import { NS_PER_SEC } from './scheduler.ts'
+import { Skb } from './skb.ts'
+import type { Netns } from './netns.ts'
+
+/** One remote of a VXLAN FDB entry (vxlan_rdst). */
+export interface VxlanRemote {
+  ip: Ipv4
+  /** 0 = the device's dstport. */
+  port: number
+  /** -1 = the device's VNI. */
+  vni: number
+}
+
+/** A VXLAN FDB entry: a MAC and the VTEPs that receive frames for it. */
+export interface VxlanFdbEntry {
+  mac: Mac
+  remotes: VxlanRemote[]
+  /** 'permanent' (added by the user/flanneld), 'static', or 'reachable' (learned, ages out). */
+  state: 'permanent' | 'static' | 'reachable'
+  updatedNs: number
+}
+
+export interface VxlanConfig {
+  vni: number
+  local: Ipv4
+  /** The underlay device (`dev eth0`): outer packets must leave through it. */
+  lower: NetDevice | null
+  dstport: number
+  learning: boolean
+  ttl: number
+  srcPortMin: number
+  srcPortMax: number
+  ageingSec: number
+  /** The default remote (`remote IP`), kept as the all-zeros FDB entry like the kernel. */
+  remote: Ipv4
+}
+
+/** The VXLAN header overhead over IPv4: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8. */
+export const VXLAN_HEADROOM = 50
+
+/**
+ * A VXLAN device (drivers/net/vxlan): frames sent to it are looked up in its own FDB and sent,
+ * wrapped in UDP, to the VTEP(s) found there; UDP on its port in its namespace is unwrapped and
+ * the inner frame enters the device. flannel's `flannel.1` is one, with `nolearning` and
+ * entries programmed by flanneld.
+ */
+export class VxlanDevice extends NetDevice {
+  readonly kind = 'vxlan' as const
+  /** Insertion order; dumps list the newest entry first. */
+  readonly fdb = new Map<Mac, VxlanFdbEntry>()
+
+  constructor(
+    ns: Netns,
+    name: string,
+    mac: Mac,
+    mtu: number,
+    readonly cfg: VxlanConfig,
+  ) {
+    super(ns, name, mac, mtu)
+  }
+
+  get minMtu(): number {
+    return 68
+  }
+  get maxMtu(): number {
+    return 65535
+  }
+  get carrier(): boolean {
+    return true
+  }
+  override get tracksOperstate(): boolean {
+    return false
+  }
+
+  override open(): void {
+    this.netns.sockets.bindVxlan(this)
+  }
+  override stop(): void {
+    this.netns.sockets.unbindVxlan(this)
+  }
+
+  /** Live entries (learned ones age out after `ageing`). */
+  lookup(mac: Mac): VxlanFdbEntry | undefined {
+    const e = this.fdb.get(mac)
+    if (e && e.state === 'reachable' && this.netns.world.sched.now - e.updatedNs >= this.cfg.ageingSec * NS_PER_SEC) {
+      this.fdb.delete(mac)
+      return undefined
+    }
+    return e
+  }
+
+  /** `bridge fdb add|append|replace MAC dev DEV dst IP self`. */
+  fdbAdd(mac: Mac, remote: VxlanRemote, mode: 'add' | 'append' | 'replace', state: VxlanFdbEntry['state']): void {
+    const e = this.lookup(mac)
+    const now = this.netns.world.sched.now
+    if (e) {
+      if (mode === 'add') throw new KernelError('EEXIST')
+      if (mode === 'append') {
+        if (!e.remotes.some((r) => sameRemote(r, remote))) e.remotes.push(remote)
+        return
+      }
+      e.remotes[0] = remote
+      e.state = state
+      e.updatedNs = now
+      return
+    }
+    this.fdb.set(mac, { mac, remotes: [remote], state, updatedNs: now })
+  }
+
+  /** `bridge fdb del MAC dev DEV [dst IP]`: one remote, or the whole entry. */
+  fdbDel(mac: Mac, remote: VxlanRemote | null): void {
+    const e = this.lookup(mac)
+    if (!e) throw new KernelError('ENOENT')
+    if (remote) {
+      const i = e.remotes.findIndex((r) => sameRemote(r, remote))
+      if (i < 0) throw new KernelError('ENOENT')
+      e.remotes.splice(i, 1)
+      if (e.remotes.length) return
+    }
+    this.fdb.delete(mac)
+  }
+
+  /** vxlan_xmit: FDB lookup (then the all-zeros default), one encapsulated copy per remote. */
+  xmit(skb: Skb): void {
+    const trace = this.netns.world.trace
+    const dst = frameDst(skb.data)
+    let e = this.lookup(dst)
+    if (!e) e = this.lookup(MAC_ZERO)
+    if (!e) {
+      this.stats.txDropped++
+      trace.drop(this.netns, this, skb, 'drop.vxlan_no_fdb', { dev: this.name, mac: formatMac(dst) })
+      return
+    }
+    this.countTx(skb)
+    trace.frame('xmit', this.netns, this, skb, 'xmit.vxlan', { dev: this.name })
+    for (const r of e.remotes) this.encap(skb, r, e)
+  }
+
+  private encap(inner: Skb, r: VxlanRemote, e: VxlanFdbEntry): void {
+    const ns = this.netns
+    const trace = ns.world.trace
+    if (r.ip === 0) {
+      trace.drop(ns, this, inner, 'drop.vxlan_no_remote', { dev: this.name })
+      return
+    }
+    let route
+    try {
+      route = routeOutput(ns, { daddr: r.ip, saddr: this.cfg.local || undefined, oif: this.cfg.lower })
+    } catch {
+      this.stats.txDropped++
+      trace.drop(ns, this, inner, 'drop.vxlan_no_route', { dev: this.name, remote: formatIpv4(r.ip) })
+      return
+    }
+    if (route.dev === this) {
+      trace.drop(ns, this, inner, 'drop.vxlan_loop', { dev: this.name })
+      return
+    }
+    const vni = r.vni >= 0 ? r.vni : this.cfg.vni
+    const dport = r.port || this.cfg.dstport
+    // udp_flow_src_port: without a configured range, the namespace's ip_local_port_range.
+    const [lo, hi] = this.cfg.srcPortMin ? [this.cfg.srcPortMin, this.cfg.srcPortMax] : ns.sysctl.get('net.ipv4.ip_local_port_range')!.split('\t').map(Number)
+    const sport = vxlanSourcePort(flowHash(inner.data), lo, hi)
+    const src = this.cfg.local || route.src
+    const udp = emitUdp(sport, dport, emitVxlan(vni, inner.data), src, r.ip)
+    const ttl = this.cfg.ttl || (isMulticastIpv4(r.ip) ? 1 : ns.sysctl.num('net.ipv4.ip_default_ttl'))
+    const pkt = emitIpv4({ src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, udp)
+    const outer = new Skb(pkt, ns.world.nextPacketId(), inner.id)
+    if (trace.enabled) {
+      trace.packet('encap', ns, this, outer, 'ipv4', 'encap.vxlan', {
+        dev: this.name, vni, src: formatIpv4(src), dst: formatIpv4(r.ip), sport, dport, mac: formatMac(e.mac),
+      }, `${formatMac(e.mac)} dev ${this.name} dst ${formatIpv4(r.ip)} self ${e.state === 'reachable' ? '' : e.state}`.trimEnd())
+    }
+    ns.stack.output(route, outer)
+  }
+
+  /** vxlan_rcv for a datagram on our port: checks, optional learning, then the inner frame enters. */
+  receiveEncapsulated(outer: Skb, ip: Ipv4Repr, udpPayload: Uint8Array): boolean {
+    const ns = this.netns
+    const trace = ns.world.trace
+    let vx
+    try {
+      vx = parseVxlan(udpPayload, 0)
+    } catch {
+      trace.drop(ns, this, outer, 'drop.vxlan_bad_header', { dev: this.name })
+      return true
+    }
+    if (vx.vni !== this.cfg.vni) return false
+    const innerBytes = udpPayload.subarray(VXLAN_HEADER_LEN)
+    if (innerBytes.length < 14) {
+      trace.drop(ns, this, outer, 'drop.vxlan_bad_header', { dev: this.name })
+      return true
+    }
+    const inner = new Skb(innerBytes, outer.cause ?? ns.world.nextPacketId(), outer.id)
+    const src = frameSrc(innerBytes)
+    if (src === this.mac) {
+      trace.drop(ns, this, inner, 'drop.vxlan_own_source', { dev: this.name })
+      return true
+    }
+    if (this.cfg.learning) {
+      const e = this.lookup(src)
+      if (!e) this.fdb.set(src, { mac: src, remotes: [{ ip: ip.src, port: 0, vni: -1 }], state: 'reachable', updatedNs: ns.world.sched.now })
+      else if (e.state === 'reachable') {
+        e.remotes = [{ ip: ip.src, port: 0, vni: -1 }]
+        e.updatedNs = ns.world.sched.now
+      }
+    }
+    if (trace.enabled) trace.packet('decap', ns, this, inner, 'ethernet', 'decap.vxlan', { dev: this.name, vni: vx.vni, from: formatIpv4(ip.src) })
+    this.receive(inner)
+    return true
+  }
+}
+
+function sameRemote(a: VxlanRemote, b: VxlanRemote): boolean {
+  return a.ip === b.ip && a.port === b.port && a.vni === b.vni
+}

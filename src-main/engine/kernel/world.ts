@@ -1,0 +1,71 @@
+import { TraceRecorder } from '../trace/recorder.ts'
+import { Netns } from './netns.ts'
+import { SeededRandom } from './random.ts'
+import { Scheduler } from './scheduler.ts'
+import { KernelError } from './errors.ts'
+
+export interface WorldOptions {
+  /** Seeds every random choice (reachable times, MACs of devices created without one). */
+  seed?: number
+}
+
+/**
+ * One simulated machine room: the clock and event queue, seeded randomness, the trace, and the
+ * network namespaces. Nothing in the engine is global; two Worlds never share state.
+ */
+export class World {
+  readonly sched = new Scheduler()
+  readonly rng: SeededRandom
+  readonly trace: TraceRecorder
+  /** Named namespaces (as under /run/netns), in creation order. */
+  readonly namespaces = new Map<string, Netns>()
+  /** The host's own (initial) namespace, where commands without `ip netns exec` run. */
+  readonly root: Netns
+  private packetSeq = 0
+
+  constructor(opts: WorldOptions = {}) {
+    this.rng = new SeededRandom(opts.seed ?? 1)
+    this.trace = new TraceRecorder(this.sched)
+    this.root = new Netns(this, '')
+  }
+
+  nextPacketId(): number {
+    return ++this.packetSeq
+  }
+
+  /** A locally administered unicast MAC from the seeded generator (like eth_random_addr). */
+  randomMac(): number {
+    const hi = (this.rng.nextU32() & 0xfeff) | 0x0200
+    const lo = this.rng.nextU32()
+    return hi * 0x1_0000_0000 + lo
+  }
+
+  netns(name: string): Netns | undefined {
+    return name === '' ? this.root : this.namespaces.get(name)
+  }
+
+  addNetns(name: string): Netns {
+    if (this.namespaces.has(name)) throw new KernelError('EEXIST')
+    const ns = new Netns(this, name)
+    this.namespaces.set(name, ns)
+    return ns
+  }
+
+  /** `ip netns del`: the namespace goes with its devices; veth peers elsewhere go too. */
+  deleteNetns(name: string): void {
+    const ns = this.namespaces.get(name)
+    if (!ns) throw new KernelError('ENOENT')
+    for (const dev of ns.deviceList().reverse()) {
+      if (dev === ns.lo) continue
+      ns.deleteDevice(dev)
+    }
+    ns.dead = true
+    this.namespaces.delete(name)
+    for (const other of [this.root, ...this.namespaces.values()]) other.nsids.delete(ns)
+  }
+
+  /** Runs simulated time forward by ns nanoseconds. */
+  advance(ns: number): void {
+    this.sched.run(this.sched.now + ns)
+  }
+}
