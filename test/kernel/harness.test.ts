@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   commandLines,
+  mentioned,
   currentNetns,
   kernelAvailability,
   newNames,
@@ -26,6 +27,14 @@ describe('harness parsing (no kernel needed)', () => {
         { line: 6, command: 'echo b' },
         { line: 7, command: 'echo c # not a comment line' },
       ])
+  })
+
+  it('matches names as whole words only', () => {
+    expect(mentioned('rk-a', ['ip netns add rk-a'])).toBe(true)
+    expect(mentioned('rk-a', ['ip -n rk-a link'])).toBe(true)
+    expect(mentioned('rk-a', ['ip netns add rk-a1', 'ip netns add xrk-a'])).toBe(false)
+    expect(mentioned('veth.1', ['ip link add veth.1 type veth'])).toBe(true)
+    expect(mentioned('veth.1', ['ip link add vethx1 type veth'])).toBe(false)
   })
 
   it('parses ip netns list with and without ids', () => {
@@ -110,6 +119,32 @@ describe('kernel harness', () => {
     const after = currentNetns()
     expect(after).not.toContain(a)
     expect(after).not.toContain(b)
+  })
+
+  it.skipIf(needsKernel)('deletes namespaces whose names are built by the line itself (loops, variables)', async () => {
+    const r = await runOnKernel([
+      `for i in 1 2; do ip netns add ${P}loop$i; done`,
+      `N=${P}var; ip netns add "$N"x`,
+      `ip netns list | grep -cE '^${P}(loop|varx)'`,
+    ])
+    expect(r.map((x) => x.exitCode)).toEqual([0, 0, 0])
+    expect(r[2].stdout).toBe('3\n')
+    expect(currentNetns().filter((n) => n.startsWith(P))).toEqual([])
+  })
+
+  it.skipIf(needsKernel)('never deletes a namespace that another process created during the run', async () => {
+    const foreign = `${P}foreign`
+    const { spawnSync } = await import('node:child_process')
+    const timer = setTimeout(() => spawnSync('ip', ['netns', 'add', foreign]), 300)
+    try {
+      const r = await runOnKernel([`ip netns add ${P}mine`, 'sleep 1', `ip netns list | grep -c '^${P}'`])
+      expect(r[2].stdout).toBe('2\n')
+      expect(currentNetns()).toContain(foreign)
+      expect(currentNetns()).not.toContain(`${P}mine`)
+    } finally {
+      clearTimeout(timer)
+      spawnSync('ip', ['netns', 'del', foreign])
+    }
   })
 
   it.skipIf(needsKernel)('kills a line that exceeds the per-line timeout (exit 124) and still tears down', async () => {

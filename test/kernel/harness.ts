@@ -10,8 +10,9 @@
 // - stdin is /dev/null; stdout and stderr go to per-line files (not pipes), so a line that leaves a
 //   background job running (`tcpdump ... &`) cannot block the harness, and per-line output is
 //   separated exactly. What a background job writes after its line ended is not reported.
-// - Environment: LC_ALL=C, LANG=C, a PATH that includes /usr/sbin and /sbin; nothing else inherited
-//   except HOME and TERM-less defaults, so outputs do not depend on the caller's locale.
+// - Environment: LC_ALL=C, LANG=C, HOME, RK_NETNS_LOG and a PATH of the run's wrapper directory
+//   followed by the standard system directories (/usr/sbin and /sbin included); nothing else is
+//   inherited (no TERM), so outputs do not depend on the caller's locale or shell setup.
 // - Each line runs in its own process group. A line that exceeds perLineTimeoutMs (default 30 s)
 //   or the remaining overall budget timeoutMs (default 120 s) gets SIGTERM, then SIGKILL after 1 s,
 //   for its whole process group, and is reported with exitCode 124 (like coreutils `timeout`) and
@@ -20,16 +21,21 @@
 //   of a failing or timed-out line.
 // - exitCode is the line's exit status; if bash itself was killed by a signal, 128 + signal number.
 // - Teardown (always, also after a timeout or an exception): leftover process groups of the lines
-//   are killed; every network namespace that appeared during the run (diff of `ip netns list`
-//   before/after) is deleted; every link that appeared in the root namespace (diff of
-//   `ip -o link show` by name) is deleted. Namespaces and links that existed before are never
-//   touched. Process exit / SIGINT / SIGTERM / SIGHUP tear down any run still in progress.
-//   Runs are expected to be sequential (the kernel suite sets fileParallelism: false): a diff-based
-//   teardown cannot tell apart namespaces that a concurrent run created.
+//   are killed; then every network namespace that appeared during the run (diff of `ip netns list`
+//   before/after) AND is owned by the run is deleted, and likewise every new link of the root
+//   namespace (diff of `ip -o link show`). "Owned" means: its name was given to `ip netns add` /
+//   `ip netns attach` by a line (a small `ip` wrapper placed first in PATH records those names, so
+//   names built by loops or variables are caught too), or its name appears as a word in one of the
+//   executed lines. This keeps a run from deleting namespaces or devices that another process
+//   created at the same time (a concurrent test run, a developer's lab): a pure before/after diff
+//   would. Namespaces and links that existed before the run are never touched. Process exit,
+//   SIGINT, SIGTERM and SIGHUP tear down any run still in progress the same way.
+// - PATH therefore starts with a private directory holding that `ip` wrapper, which records and then
+//   execs the real `ip` with the same arguments (output and exit codes are the real ones).
 
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -148,6 +154,22 @@ interface ActiveRun {
   linksBefore: string[] | null
   prefixes: string[]
   pgids: Set<number>
+  /** Text of the executed lines: a new namespace/link whose name appears in it is owned. */
+  texts: string[]
+  /** File where the `ip` wrapper records names passed to `ip netns add|attach`. */
+  netnsLog: string | null
+}
+
+/** Whether `name` occurs as a whole word (not part of a longer name) in one of the texts. */
+export function mentioned(name: string, texts: readonly string[]): boolean {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const re = new RegExp(`(^|[^A-Za-z0-9_.@-])${esc}($|[^A-Za-z0-9_.@-])`)
+  return texts.some((t) => re.test(t))
+}
+
+function recordedNetns(run: ActiveRun): Set<string> {
+  if (!run.netnsLog) return new Set()
+  return new Set(readText(run.netnsLog).split('\n').map((l) => l.trim()).filter(Boolean))
 }
 
 const active = new Set<ActiveRun>()
@@ -158,11 +180,18 @@ function teardownRun(run: ActiveRun): void {
   run.pgids.clear()
   const nsNow = listNetns()
   const doomed = new Set<string>()
-  if (run.netnsBefore) for (const n of newNames(run.netnsBefore, nsNow)) doomed.add(n)
+  if (run.netnsBefore) {
+    const recorded = recordedNetns(run)
+    for (const n of newNames(run.netnsBefore, nsNow)) {
+      if (recorded.has(n) || mentioned(n, run.texts)) doomed.add(n)
+    }
+  }
   for (const p of run.prefixes) for (const n of nsNow) if (n.startsWith(p)) doomed.add(n)
   for (const n of doomed) deleteNetns(n)
   if (run.linksBefore) {
-    for (const l of newNames(run.linksBefore, listRootLinks())) deleteRootLink(l)
+    for (const l of newNames(run.linksBefore, listRootLinks())) {
+      if (mentioned(l, run.texts)) deleteRootLink(l)
+    }
   }
 }
 
@@ -242,7 +271,35 @@ function readText(path: string): string {
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 }
 
-function runLine(command: string, cwd: string, outPath: string, errPath: string, timeoutMs: number, run: ActiveRun):
+function findRealIp(): string {
+  const r = spawnSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8', env: BASE_ENV, timeout: 5000 })
+  return (r.stdout ?? '').trim() || '/usr/sbin/ip'
+}
+
+/** Bash wrapper for `ip`: appends names given to `ip netns add|attach` to $RK_NETNS_LOG, then execs the real ip. */
+export function ipWrapperScript(realIp: string): string {
+  return `#!/bin/bash
+# Written by test/kernel/harness.ts: records namespace names for teardown, then runs the real ip.
+args=("$@"); i=0; n=\${#args[@]}
+while [ "$i" -lt "$n" ]; do
+  case "\${args[$i]}" in
+    -n|-netns|--netns|-b|-batch|-rc|-rcvbuf|-l|-loops|-f|-family) i=$((i+2)) ;;
+    -*) i=$((i+1)) ;;
+    *) break ;;
+  esac
+done
+case "\${args[$i]}" in
+  net|netn|netns)
+    case "\${args[$((i+1))]}" in
+      a|ad|add|at|att|atta|attac|attach)
+        if [ -n "\${args[$((i+2))]}" ] && [ -n "$RK_NETNS_LOG" ]; then printf '%s\\n' "\${args[$((i+2))]}" >> "$RK_NETNS_LOG"; fi ;;
+    esac ;;
+esac
+exec ${realIp} "$@"
+`
+}
+
+function runLine(command: string, cwd: string, env: Record<string, string>, outPath: string, errPath: string, timeoutMs: number, run: ActiveRun):
   Promise<{ exitCode: number; timedOut: boolean }> {
   return new Promise((resolve) => {
     const outFd = openSync(outPath, 'w')
@@ -251,7 +308,7 @@ function runLine(command: string, cwd: string, outPath: string, errPath: string,
     try {
       child = spawn('bash', ['--noprofile', '--norc', '-c', command], {
         cwd,
-        env: BASE_ENV,
+        env,
         stdio: ['ignore', outFd, errFd],
         detached: true, // own process group, so a timeout kills the whole line
       })
@@ -298,11 +355,17 @@ export async function runOnKernel(lines: string[], opts: RunOptions = {}): Promi
   const overall = opts.timeoutMs ?? 120000
   const perLine = opts.perLineTimeoutMs ?? 30000
   installHandlers()
-  const run: ActiveRun = { netnsBefore: null, linksBefore: null, prefixes: [], pgids: new Set() }
+  const run: ActiveRun = { netnsBefore: null, linksBefore: null, prefixes: [], pgids: new Set(), texts: [], netnsLog: null }
   active.add(run)
   const dir = mkdtempSync(join(tmpdir(), 'rk-run-'))
   const work = join(dir, 'cwd')
-  spawnSync('mkdir', [work])
+  const bin = join(dir, 'bin')
+  mkdirSync(work)
+  mkdirSync(bin)
+  writeFileSync(join(bin, 'ip'), ipWrapperScript(findRealIp()), { mode: 0o755 })
+  run.netnsLog = join(dir, 'netns.log')
+  writeFileSync(run.netnsLog, '')
+  const env = { ...BASE_ENV, PATH: `${bin}:${SYSTEM_PATH}`, RK_NETNS_LOG: run.netnsLog }
   const results: CommandResult[] = []
   try {
     run.netnsBefore = listNetns()
@@ -315,10 +378,11 @@ export async function runOnKernel(lines: string[], opts: RunOptions = {}): Promi
         results.push({ line, command, exitCode: 124, stdout: '', stderr: '', timedOut: true, notRun: true })
         continue
       }
+      run.texts.push(command)
       const outPath = join(dir, `${n}.out`)
       const errPath = join(dir, `${n}.err`)
       n++
-      const { exitCode, timedOut } = await runLine(command, work, outPath, errPath, Math.min(perLine, remaining), run)
+      const { exitCode, timedOut } = await runLine(command, work, env, outPath, errPath, Math.min(perLine, remaining), run)
       const result: CommandResult = { line, command, exitCode, stdout: readText(outPath), stderr: readText(errPath) }
       if (timedOut) result.timedOut = true
       results.push(result)
@@ -343,7 +407,7 @@ export async function withKernelLab<T>(prefix: string, fn: () => Promise<T>): Pr
     throw new Error(`withKernelLab: prefix must start with "rk-" and be longer than it, got "${prefix}"`)
   }
   installHandlers()
-  const run: ActiveRun = { netnsBefore: null, linksBefore: null, prefixes: [prefix], pgids: new Set() }
+  const run: ActiveRun = { netnsBefore: null, linksBefore: null, prefixes: [prefix], pgids: new Set(), texts: [], netnsLog: null }
   active.add(run)
   try {
     return await fn()

@@ -9,9 +9,9 @@ export type { CommandResult }
 export const COMMAND_OVERHEAD_NS = 2_000_000
 
 /** Runs one line of the command language in the world (in the root namespace unless told). */
-export function run(world: World, line: string, ns?: Netns): CommandResult {
+export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS): CommandResult {
   const r = runLine(world, COMMANDS, line, ns)
-  world.advance(COMMAND_OVERHEAD_NS)
+  if (overheadNs) world.advance(overheadNs)
   return r
 }
 

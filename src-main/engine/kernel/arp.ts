@@ -62,7 +62,7 @@ export class Arp {
     }
     if (sip === 0) {
       // Duplicate address detection probe: answer if it asks for one of ours, learn nothing.
-      if (arp.op === ARP_REQUEST && this.ns.devinet.isLocal(tip) && this.ignoreOk(dev, sip, tip)) this.reply(dev, arp)
+      if (arp.op === ARP_REQUEST && this.ns.devinet.isLocal(tip) && this.ignoreOk(dev, sip, tip)) this.reply(dev, arp, skb.id)
       return
     }
     if (arp.op === ARP_REQUEST) {
@@ -70,7 +70,7 @@ export class Arp {
         const n = this.ns.neigh.lookup(dev, sip) ?? this.ns.neigh.create(dev, sip)
         this.ns.neigh.update(n, arp.senderMac, Nud.Stale, { override: true })
         if (trace.enabled) trace.packet('arp', this.ns, dev, skb, 'ethernet', 'arp.request_for_us', { ip: formatIpv4(tip), asker: formatIpv4(sip), dev: dev.name })
-        this.reply(dev, arp)
+        this.reply(dev, arp, skb.id)
         return
       }
       if (trace.enabled) trace.packet('arp', this.ns, dev, skb, 'ethernet', 'arp.request_not_for_us', { ip: formatIpv4(tip), asker: formatIpv4(sip), dev: dev.name })
@@ -95,9 +95,9 @@ export class Arp {
     return ifa !== undefined
   }
 
-  private reply(dev: NetDevice, req: ArpRepr): void {
+  private reply(dev: NetDevice, req: ArpRepr, cause: number): void {
     const arp: ArpRepr = { op: ARP_REPLY, senderMac: dev.mac, senderIp: req.targetIp, targetMac: req.senderMac, targetIp: req.senderIp }
-    const skb = new Skb(emitEthernet({ dst: req.senderMac, src: dev.mac, ethertype: ETHERTYPE_ARP }, emitArp(arp)), this.ns.world.nextPacketId())
+    const skb = new Skb(emitEthernet({ dst: req.senderMac, src: dev.mac, ethertype: ETHERTYPE_ARP }, emitArp(arp)), this.ns.world.nextPacketId(), cause)
     const trace = this.ns.world.trace
     if (trace.enabled) trace.packet('arp', this.ns, dev, skb, 'ethernet', 'arp.reply', { ip: formatIpv4(req.targetIp), mac: formatMac(dev.mac), to: formatIpv4(req.senderIp), dev: dev.name })
     dev.xmit(skb)

@@ -1,0 +1,170 @@
+/**
+ * The contract between the renderer and the lab: one async method per IPC channel. The Electron
+ * preload exposes it as `window.podnet`; the browser build's Worker serves the same handler table.
+ * Every payload is plain data (structured-clone safe) and is validated by the handler table.
+ */
+import type { TraceEventJson } from './trace.ts'
+
+export type Lang = 'en' | 'ja'
+
+export interface ScenarioInfo {
+  name: string
+  title: string
+  walkthrough: number
+  description: string
+  defaults: { nodes: number; podsPerNode: number }
+}
+
+export type NsRole = 'node' | 'pod' | 'switch' | 'router' | 'other'
+
+export interface DeviceView {
+  name: string
+  ifindex: number
+  kind: 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy'
+  mac: string
+  mtu: number
+  up: boolean
+  /** Carrier (LOWER_UP). */
+  carrier: boolean
+  operState: string
+  /** IPv4 addresses as CIDR strings. */
+  addresses: string[]
+  master?: string
+  /** The other end of a veth pair. */
+  peer?: { netns: string; device: string }
+}
+
+export interface NetnsView {
+  name: string
+  role: NsRole
+  /** For a pod: the node it runs on. */
+  node?: string
+  devices: DeviceView[]
+  /** `ip route show` lines (no trailing spaces). */
+  routes: string[]
+  /** `ip neigh show` lines. */
+  neighbours: string[]
+  /** `bridge fdb show` lines for bridges and VXLAN devices in this namespace. */
+  fdb: string[]
+  ipForward: boolean
+}
+
+export interface LinkView {
+  id: string
+  a: { netns: string; device: string }
+  b: { netns: string; device: string }
+}
+
+export interface ControlEventView {
+  seq: number
+  timeNs: number
+  actor: string
+  text: string
+}
+
+export interface Topology {
+  mode: string | null
+  namespaces: NetnsView[]
+  links: LinkView[]
+  events: ControlEventView[]
+}
+
+export interface LabState {
+  name: string
+  description?: string
+  dirty: boolean
+  canUndo: boolean
+  canRedo: boolean
+  /** The lab's change history (command lines), oldest first. */
+  history: string[]
+  /** Simulated time in nanoseconds. */
+  timeNs: number
+  topology: Topology
+  /** Where the lab was last saved, if anywhere. */
+  path?: string
+}
+
+export interface ExecResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  state: LabState
+}
+
+export interface TraceStepView {
+  n: number
+  netns: string
+  device?: string
+  role: 'request' | 'arp' | 'reply' | 'error' | 'tunnel'
+  kind: string
+  msg: string
+  params: Record<string, string | number>
+  text: string
+  entry?: string
+  timeNs: number
+  packet: number
+}
+
+export interface TraceView {
+  id: number
+  from: { name: string; ip: string }
+  to: { name: string | null; ip: string }
+  proto: 'icmp' | 'udp'
+  delivered: boolean
+  verdict: string
+  steps: TraceStepView[]
+  events: TraceEventJson[]
+}
+
+/** A change made from a panel or the canvas; the lab turns it into a command line. */
+export type Edit =
+  | { type: 'addNode'; name: string }
+  | { type: 'removeNode'; name: string }
+  | { type: 'addPod'; name: string; node: string }
+  | { type: 'removePod'; name: string }
+  | { type: 'movePod'; name: string; node: string }
+  | { type: 'setLink'; netns: string; device: string; up?: boolean; mtu?: number }
+  | { type: 'setIpForward'; netns: string; on: boolean }
+  | { type: 'addRoute'; netns: string; route: string }
+  | { type: 'deleteRoute'; netns: string; route: string }
+
+export interface PodnetApi {
+  listScenarios(): Promise<ScenarioInfo[]>
+  newLab(req: { scenario: string; nodes?: number; podsPerNode?: number }): Promise<LabState>
+  /** Opens lab file text (the shell reads files; the browser build passes the text). */
+  openLab(req: { text: string; path?: string }): Promise<LabState>
+  getState(): Promise<LabState>
+  /** The lab file text; `path` asks the desktop shell to write it there atomically. */
+  saveLab(req: { path?: string }): Promise<{ text: string; path?: string }>
+  exec(req: { line: string; netns?: string }): Promise<ExecResult>
+  edit(req: Edit): Promise<ExecResult>
+  undo(): Promise<LabState>
+  redo(): Promise<LabState>
+  trace(req: { from: string; to: string; proto?: 'icmp' | 'udp'; port?: number; warm?: boolean; lang?: Lang }): Promise<TraceView>
+  exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
+  /** The trace's frames as a pcap file (classic libpcap, Ethernet). */
+  exportPcap(req: { traceId: number }): Promise<{ bytes: Uint8Array; name: string }>
+}
+
+/** IPC channel names, one per method. */
+export const CHANNELS = {
+  listScenarios: 'lab:scenarios',
+  newLab: 'lab:new',
+  openLab: 'lab:open',
+  getState: 'lab:state',
+  saveLab: 'lab:save',
+  exec: 'lab:exec',
+  edit: 'lab:edit',
+  undo: 'lab:undo',
+  redo: 'lab:redo',
+  trace: 'lab:trace',
+  exportScript: 'lab:export-script',
+  exportPcap: 'lab:export-pcap',
+} as const satisfies Record<keyof PodnetApi, string>
+
+/** A failed call: what was wrong and where (field path, file position). */
+export interface ApiError {
+  code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'internal'
+  message: string
+  path?: string
+}

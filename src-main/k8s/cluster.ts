@@ -1,0 +1,339 @@
+import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
+import { parseIpv4 } from '../engine/addr/ipv4.ts'
+import { KernelError } from '../engine/kernel/errors.ts'
+import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
+import type { World } from '../engine/kernel/world.ts'
+import { cniAdd, cniDel, HostLocalIpam, type CniPod } from './cni.ts'
+import { ClusterEvents } from './events.ts'
+import { Flanneld, LeaseStore } from './flanneld.ts'
+import { macFor, switchPortName } from './ids.ts'
+import { Ops } from './ops.ts'
+import { parseCidr, SpecError, checkName, type ClusterSpec, type Mode, type NodeSpec, type PodSpec } from './spec.ts'
+
+export const UNDERLAY_NS = 'underlay'
+export const ROUTER_NS = 'router'
+
+export interface NodeState {
+  name: string
+  index: number
+  ip: Ipv4
+  ipLen: number
+  /** The underlay gateway for this node (router), 0 when there is none. */
+  gateway: Ipv4
+  podCidr: Ipv4
+  podLen: number
+  ipam: HostLocalIpam
+  pods: Map<string, CniPod>
+  flanneld: Flanneld | null
+}
+
+/** What a namespace is, for views and explanations. */
+export type NsRole = 'node' | 'pod' | 'switch' | 'router'
+
+/**
+ * A Kubernetes cluster's network, built in a World: nodes (root namespace with eth0 on the
+ * underlay, cbr0, ip_forward=1), pods (own namespace, eth0 veth into cbr0, address from the node's
+ * range), the underlay (a switch, and a router for cloud routes or routed segments), and the
+ * inter-node routing of the chosen mode. Adding or removing a node or pod keeps every table
+ * consistent, through the same operations a real cluster's components perform.
+ */
+export class Cluster {
+  readonly ops: Ops
+  readonly events: ClusterEvents
+  readonly nodes = new Map<string, NodeState>()
+  readonly leases = new LeaseStore()
+  readonly roles = new Map<string, NsRole>()
+  private readonly clusterNet: { addr: Ipv4; len: number }
+  private readonly underlayNet: { addr: Ipv4; len: number }
+  private routerUplink = false
+  private nextIndex = 1
+
+  constructor(
+    readonly world: World,
+    readonly spec: ClusterSpec,
+  ) {
+    this.ops = new Ops(world)
+    this.events = new ClusterEvents(world.sched)
+    this.clusterNet = parseCidr('clusterCidr', spec.clusterCidr)
+    this.underlayNet = parseCidr('underlay.cidr', spec.underlay.cidr)
+  }
+
+  get mode(): Mode {
+    return this.spec.mode
+  }
+
+  /** The MTU pods get: flannel's VXLAN backend hands out 1450 (FLANNEL_MTU). */
+  get podMtu(): number {
+    return this.spec.mode === 'flannel-vxlan' ? 1450 : 1500
+  }
+
+  /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
+  build(): void {
+    this.buildUnderlay()
+    const seen = new Set<string>()
+    this.spec.nodes.forEach((n, i) => {
+      checkName(`nodes[${i}].name`, n.name)
+      if (seen.has(n.name)) throw new SpecError(`nodes[${i}].name`, `"${n.name}" is used twice`)
+      seen.add(n.name)
+      n.pods.forEach((p, j) => {
+        checkName(`nodes[${i}].pods[${j}].name`, p.name)
+        if (seen.has(p.name)) throw new SpecError(`nodes[${i}].pods[${j}].name`, `"${p.name}" is used twice`)
+        seen.add(p.name)
+      })
+    })
+    this.spec.nodes.forEach((n, i) => this.createNode(n, `nodes[${i}]`))
+    for (const n of this.nodes.values()) this.programNode(n)
+    this.world.advance(3 * NS_PER_SEC)
+  }
+
+  private buildUnderlay(): void {
+    const { kind } = this.spec.underlay
+    if (kind === 'switch') {
+      this.ops.netnsAdd(UNDERLAY_NS)
+      this.roles.set(UNDERLAY_NS, 'switch')
+      this.ops.bridge(UNDERLAY_NS, 'br0', macFor('underlay/br0'))
+      this.ops.up(UNDERLAY_NS, 'br0')
+      if (this.spec.mode === 'cloud-routes') {
+        this.ops.netnsAdd(ROUTER_NS)
+        this.roles.set(ROUTER_NS, 'router')
+        this.ops.up(ROUTER_NS, 'lo')
+        this.ops.veth(ROUTER_NS, 'eth0', macFor('router/eth0'), UNDERLAY_NS, 'to-router', macFor('underlay/to-router'))
+        this.ops.master(UNDERLAY_NS, 'to-router', 'br0')
+        this.ops.up(UNDERLAY_NS, 'to-router')
+        this.ops.addr(ROUTER_NS, 'eth0', this.underlayGateway(), this.underlayNet.len)
+        this.ops.up(ROUTER_NS, 'eth0')
+        this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
+        this.routerUplink = true
+      }
+    } else {
+      this.ops.netnsAdd(ROUTER_NS)
+      this.roles.set(ROUTER_NS, 'router')
+      this.ops.up(ROUTER_NS, 'lo')
+      this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
+    }
+  }
+
+  /** The router's address on a single switch segment. */
+  private underlayGateway(): Ipv4 {
+    return (this.underlayNet.addr + 1) >>> 0
+  }
+
+  private nodeAddressing(spec: NodeSpec, index: number, path: string): { ip: Ipv4; len: number; gateway: Ipv4 } {
+    if (this.spec.underlay.kind === 'switch') {
+      const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (this.underlayNet.addr + 10 + index) >>> 0
+      if (((ip & prefixMask(this.underlayNet.len)) >>> 0) !== this.underlayNet.addr) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
+      return { ip, len: this.underlayNet.len, gateway: this.routerUplink ? this.underlayGateway() : 0 }
+    }
+    // Routed segments: node i sits alone on 192.168.i.0/24 with the router at .1.
+    const seg = (this.underlayNet.addr + index * 256) >>> 0
+    const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (seg + 10) >>> 0
+    return { ip, len: 24, gateway: ((ip & 0xffffff00) + 1) >>> 0 }
+  }
+
+  private parseIp(path: string, s: string): Ipv4 {
+    const ip = parseIpv4(s)
+    if (ip === null) throw new SpecError(path, `"${s}" is not an IPv4 address`)
+    return ip
+  }
+
+  private nodePodCidr(spec: NodeSpec, index: number, path: string): { addr: Ipv4; len: number } {
+    if (spec.podCidr) {
+      const c = parseCidr(`${path}.podCidr`, spec.podCidr)
+      if (c.len < this.clusterNet.len || ((c.addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}.podCidr`, `${spec.podCidr} is not inside the cluster CIDR ${this.spec.clusterCidr}`)
+      return c
+    }
+    const len = Math.max(24, this.clusterNet.len)
+    const addr = (this.clusterNet.addr + index * 2 ** (32 - len)) >>> 0
+    if (((addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}`, `the cluster CIDR ${this.spec.clusterCidr} has no room for node ${index}`)
+    return { addr, len }
+  }
+
+  /** A node: its namespace, uplink, cbr0 and pods (inter-node routing comes in programNode). */
+  private createNode(spec: NodeSpec, path: string): NodeState {
+    const index = this.nextIndex++
+    const a = this.nodeAddressing(spec, index, path)
+    const cidr = this.nodePodCidr(spec, index, path)
+    for (const other of this.nodes.values()) {
+      if (other.ip === a.ip) throw new SpecError(`${path}.ip`, `${formatIpv4(a.ip)} is already used by ${other.name}`)
+      if (other.podCidr === cidr.addr) throw new SpecError(`${path}.podCidr`, `${formatIpv4(cidr.addr)}/${cidr.len} is already ${other.name}'s`)
+    }
+    const n = spec.name
+    this.ops.netnsAdd(n)
+    this.roles.set(n, 'node')
+    this.ops.up(n, 'lo')
+    if (this.spec.underlay.kind === 'switch') {
+      const port = switchPortName(n)
+      this.ops.veth(n, 'eth0', macFor(`${n}/eth0`), UNDERLAY_NS, port, macFor(`underlay/${port}`))
+      this.ops.master(UNDERLAY_NS, port, 'br0')
+      this.ops.up(UNDERLAY_NS, port)
+    } else {
+      const port = switchPortName(n)
+      this.ops.veth(n, 'eth0', macFor(`${n}/eth0`), ROUTER_NS, port, macFor(`router/${port}`))
+      this.ops.addr(ROUTER_NS, port, a.gateway, 24)
+      this.ops.up(ROUTER_NS, port)
+    }
+    this.ops.addr(n, 'eth0', a.ip, a.len)
+    this.ops.up(n, 'eth0')
+    if (a.gateway) this.ops.route(n, { dst: 0, len: 0, via: a.gateway, dev: 'eth0' })
+    this.ops.sysctl(n, 'net.ipv4.ip_forward', '1')
+    this.ops.bridge(n, 'cbr0', macFor(`${n}/cbr0`))
+    const ipam = new HostLocalIpam(cidr.addr, cidr.len)
+    this.ops.addr(n, 'cbr0', ipam.gateway, cidr.len)
+    this.ops.up(n, 'cbr0')
+    const state: NodeState = { name: n, index, ip: a.ip, ipLen: a.len, gateway: a.gateway, podCidr: cidr.addr, podLen: cidr.len, ipam, pods: new Map(), flanneld: null }
+    this.nodes.set(n, state)
+    spec.pods.forEach((p, j) => this.createPod(state, p, `${path}.pods[${j}]`))
+    return state
+  }
+
+  private createPod(node: NodeState, p: PodSpec, path: string): CniPod {
+    let ip: Ipv4 | null = null
+    if (p.ip) {
+      ip = this.parseIp(`${path}.ip`, p.ip)
+      if (!node.ipam.contains(ip)) throw new SpecError(`${path}.ip`, `${p.ip} is not in ${node.name}'s pod CIDR ${formatIpv4(node.podCidr)}/${node.podLen}`)
+    }
+    let pod: CniPod
+    try {
+      pod = cniAdd(this.ops, this.events, p.name, node.name, node.ipam, ip, p.mtu ?? this.podMtu)
+    } catch (e) {
+      if (e instanceof Error && !(e instanceof KernelError)) throw new SpecError(`${path}.ip`, e.message)
+      throw e
+    }
+    this.roles.set(p.name, 'pod')
+    node.pods.set(p.name, pod)
+    return pod
+  }
+
+  /** Inter-node routing for one node, per mode (and its entry in the router's table). */
+  private programNode(n: NodeState): void {
+    switch (this.spec.mode) {
+      case 'routes':
+        for (const o of this.nodes.values()) {
+          if (o === n) continue
+          this.tryRoute(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
+        }
+        break
+      case 'cloud-routes':
+        this.cloudRoute(n)
+        break
+      case 'flannel-vxlan':
+      case 'flannel-host-gw': {
+        const f = new Flanneld(this.ops, this.events, this.leases, n.name, this.spec.mode === 'flannel-vxlan' ? 'vxlan' : 'host-gw', { node: n.name, subnet: n.podCidr, len: n.podLen, publicIp: n.ip }, 1500)
+        n.flanneld = f
+        f.start()
+        break
+      }
+    }
+  }
+
+  private cloudRoute(n: NodeState): void {
+    const limit = this.spec.underlay.routeLimit
+    const existing = [...this.nodes.values()].filter((o) => o !== n && o.index < n.index).length
+    if (limit !== undefined && existing >= limit) {
+      this.events.add('cloud', 'control.route_limit', { node: n.name, limit })
+      return
+    }
+    this.tryRoute(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+  }
+
+  private tryRoute(ns: string, actor: string, r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): void {
+    const route = `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
+    try {
+      this.ops.route(ns, r)
+      this.events.add(actor, 'control.route_added', { netns: ns, route })
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e
+      this.events.add(actor, 'control.route_failed', { netns: ns, route, error: e.extack ?? e.errno })
+    }
+  }
+
+  /** Adds a node (and its pods); the other nodes, the router or flanneld learn about it. */
+  addNode(spec: NodeSpec): NodeState {
+    checkName('node.name', spec.name)
+    if (this.world.netns(spec.name)) throw new SpecError('node.name', `"${spec.name}" is already taken`)
+    const n = this.createNode(spec, 'node')
+    if (this.spec.mode === 'routes') {
+      for (const o of this.nodes.values()) if (o !== n) this.tryRoute(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+    }
+    this.programNode(n)
+    return n
+  }
+
+  /** Removes a node: its pods, its uplink and everything other components programmed for it. */
+  removeNode(name: string): void {
+    const n = this.nodes.get(name)
+    if (!n) throw new SpecError('node', `no node named "${name}"`)
+    n.flanneld?.stop()
+    for (const p of [...n.pods.values()]) this.removePod(p.name)
+    if (this.spec.mode === 'routes') {
+      for (const o of this.nodes.values()) {
+        if (o === n) continue
+        try {
+          this.ops.routeDel(o.name, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+          this.events.add(`routes@${o.name}`, 'control.route_removed', { netns: o.name, route: `${formatIpv4(n.podCidr)}/${n.podLen} via ${formatIpv4(n.ip)}` })
+        } catch (e) {
+          if (!(e instanceof KernelError)) throw e
+        }
+      }
+    }
+    if (this.spec.mode === 'cloud-routes') {
+      try {
+        this.ops.routeDel(ROUTER_NS, { dst: n.podCidr, len: n.podLen, via: n.ip })
+        this.events.add('cloud', 'control.route_removed', { netns: ROUTER_NS, route: `${formatIpv4(n.podCidr)}/${n.podLen} via ${formatIpv4(n.ip)}` })
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e
+      }
+    }
+    this.ops.netnsDel(name)
+    this.roles.delete(name)
+    this.nodes.delete(name)
+  }
+
+  addPod(node: string, p: PodSpec): CniPod {
+    const n = this.nodes.get(node)
+    if (!n) throw new SpecError('pod.node', `no node named "${node}"`)
+    checkName('pod.name', p.name)
+    if (this.world.netns(p.name)) throw new SpecError('pod.name', `"${p.name}" is already taken`)
+    return this.createPod(n, p, 'pod')
+  }
+
+  removePod(name: string): void {
+    for (const n of this.nodes.values()) {
+      const p = n.pods.get(name)
+      if (!p) continue
+      cniDel(this.ops, p, n.ipam)
+      n.pods.delete(name)
+      this.roles.delete(name)
+      return
+    }
+    throw new SpecError('pod', `no pod named "${name}"`)
+  }
+
+  /** The node a pod runs on. */
+  podNode(pod: string): NodeState | undefined {
+    for (const n of this.nodes.values()) if (n.pods.has(pod)) return n
+    return undefined
+  }
+
+  /** Every pod, in node order then creation order. */
+  pods(): CniPod[] {
+    const out: CniPod[] = []
+    for (const n of this.nodes.values()) out.push(...n.pods.values())
+    return out
+  }
+
+  /** The cluster as a spec again (with every address made explicit), for saving. */
+  toSpec(): ClusterSpec {
+    return {
+      mode: this.spec.mode,
+      clusterCidr: this.spec.clusterCidr,
+      underlay: { ...this.spec.underlay },
+      nodes: [...this.nodes.values()].map((n) => ({
+        name: n.name,
+        ip: formatIpv4(n.ip),
+        podCidr: `${formatIpv4(n.podCidr)}/${n.podLen}`,
+        pods: [...n.pods.values()].map((p) => ({ name: p.name, ip: formatIpv4(p.ip), ...(p.mtu !== this.podMtu ? { mtu: p.mtu } : {}) })),
+      })),
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
+import type { ClusterEvents } from './events.ts'
+import { hostVethName, macFor } from './ids.ts'
+import type { Ops } from './ops.ts'
+
+/**
+ * host-local IPAM for one node: hands out addresses of the node's pod CIDR in order, skipping
+ * the network, the gateway (.1) and the broadcast address, and reuses released ones last, as
+ * the CNI plugin's "next after the last reserved" policy does.
+ */
+export class HostLocalIpam {
+  private readonly used = new Set<Ipv4>()
+  private last: Ipv4
+
+  constructor(
+    readonly network: Ipv4,
+    readonly len: number,
+  ) {
+    this.last = (network + 1) >>> 0
+  }
+
+  get gateway(): Ipv4 {
+    return (this.network + 1) >>> 0
+  }
+
+  private get broadcast(): Ipv4 {
+    return (this.network | ~prefixMask(this.len)) >>> 0
+  }
+
+  reserve(ip: Ipv4): void {
+    if (!this.contains(ip)) throw new Error(`${formatIpv4(ip)} is outside ${formatIpv4(this.network)}/${this.len}`)
+    if (ip === this.network || ip === this.gateway || ip === this.broadcast) throw new Error(`${formatIpv4(ip)} is reserved in ${formatIpv4(this.network)}/${this.len}`)
+    if (this.used.has(ip)) throw new Error(`${formatIpv4(ip)} is already in use`)
+    this.used.add(ip)
+  }
+
+  contains(ip: Ipv4): boolean {
+    return ((ip & prefixMask(this.len)) >>> 0) === this.network
+  }
+
+  allocate(): Ipv4 {
+    const size = 2 ** (32 - this.len)
+    for (let i = 1; i <= size; i++) {
+      const ip = (this.network + (((this.last - this.network + i) % size) >>> 0)) >>> 0
+      if (ip === this.network || ip === this.gateway || ip === this.broadcast || this.used.has(ip)) continue
+      this.used.add(ip)
+      this.last = ip
+      return ip
+    }
+    throw new Error(`no free address left in ${formatIpv4(this.network)}/${this.len}`)
+  }
+
+  release(ip: Ipv4): void {
+    this.used.delete(ip)
+  }
+}
+
+export interface CniPod {
+  name: string
+  node: string
+  ip: Ipv4
+  veth: string
+  mtu: number
+}
+
+/**
+ * The reference CNI `bridge` plugin (isGateway, isDefaultGateway) for one pod: a veth pair whose
+ * pod end is eth0 and whose host end joins cbr0, the address from IPAM, a default route via the
+ * bridge's address.
+ */
+export function cniAdd(ops: Ops, events: ClusterEvents, pod: string, node: string, ipam: HostLocalIpam, ip: Ipv4 | null, mtu: number): CniPod {
+  const addr = ip === null ? ipam.allocate() : (ipam.reserve(ip), ip)
+  const veth = hostVethName(pod)
+  ops.netnsAdd(pod)
+  ops.up(pod, 'lo')
+  // SetupVeth: the pair is made in the pod's namespace with the host end in the node's; the pod
+  // end comes up, then the host end, which then joins the bridge; IPAM configures eth0 last.
+  ops.veth(pod, 'eth0', macFor(`${pod}/eth0`), node, veth, macFor(`${node}/${veth}`), mtu === 1500 ? undefined : mtu)
+  ops.up(pod, 'eth0')
+  ops.up(node, veth)
+  ops.master(node, veth, 'cbr0')
+  ops.addr(pod, 'eth0', addr, ipam.len)
+  ops.route(pod, { dst: 0, len: 0, via: ipam.gateway, dev: 'eth0' })
+  events.add('cni', 'control.ipam_assign', { pod, ip: formatIpv4(addr), node })
+  events.add('cni', 'control.cni_add', { pod, node, veth })
+  return { name: pod, node, ip: addr, veth, mtu }
+}
+
+/** CNI DEL: the pod's namespace goes, taking its veth pair (and so the bridge port) with it. */
+export function cniDel(ops: Ops, pod: CniPod, ipam: HostLocalIpam): void {
+  ops.netnsDel(pod.name)
+  ipam.release(pod.ip)
+}

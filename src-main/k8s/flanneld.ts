@@ -1,0 +1,138 @@
+import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
+import { formatMac, type Mac } from '../engine/addr/mac.ts'
+import { KernelError } from '../engine/kernel/errors.ts'
+import type { ClusterEvents } from './events.ts'
+import { macFor } from './ids.ts'
+import type { Ops } from './ops.ts'
+
+/** A node's subnet lease as flannel keeps it in etcd / the Kubernetes API (with the VTEP MAC for VXLAN). */
+export interface Lease {
+  node: string
+  subnet: Ipv4
+  len: number
+  publicIp: Ipv4
+  vtepMac: Mac
+}
+
+type LeaseEvent = { type: 'added' | 'removed'; lease: Lease }
+
+/** The simulated etcd/API subnet store: leases, and watchers told of every change in order. */
+export class LeaseStore {
+  readonly leases = new Map<string, Lease>()
+  private readonly watchers: ((e: LeaseEvent) => void)[] = []
+
+  put(lease: Lease): void {
+    this.leases.set(lease.node, lease)
+    for (const w of [...this.watchers]) w({ type: 'added', lease })
+  }
+
+  remove(node: string): void {
+    const lease = this.leases.get(node)
+    if (!lease) return
+    this.leases.delete(node)
+    for (const w of [...this.watchers]) w({ type: 'removed', lease })
+  }
+
+  watch(fn: (e: LeaseEvent) => void): () => void {
+    this.watchers.push(fn)
+    return () => {
+      const i = this.watchers.indexOf(fn)
+      if (i >= 0) this.watchers.splice(i, 1)
+    }
+  }
+}
+
+export const FLANNEL_VNI = 1
+export const FLANNEL_PORT = 8472
+export const FLANNEL_DEV = 'flannel.1'
+
+/**
+ * flanneld on one node, with the vxlan or host-gw backend: takes the node's lease, sets up
+ * flannel.1 (vxlan), and programs exactly what flannel programs for every other node's lease
+ * (neighbour, FDB entry and onlink route for vxlan; a plain route for host-gw), removing it again
+ * when that node leaves.
+ */
+export class Flanneld {
+  private unwatch: (() => void) | null = null
+
+  constructor(
+    private readonly ops: Ops,
+    private readonly events: ClusterEvents,
+    private readonly store: LeaseStore,
+    readonly node: string,
+    readonly backend: 'vxlan' | 'host-gw',
+    private readonly lease: Omit<Lease, 'vtepMac'>,
+    private readonly extMtu: number,
+  ) {}
+
+  get actor(): string {
+    return `flanneld@${this.node}`
+  }
+
+  start(): void {
+    const vtepMac = macFor(`${this.node}/${FLANNEL_DEV}`)
+    if (this.backend === 'vxlan') {
+      this.ops.vxlan(this.node, FLANNEL_DEV, vtepMac, FLANNEL_VNI, this.lease.publicIp, 'eth0', FLANNEL_PORT, this.extMtu - 50)
+      this.ops.addr(this.node, FLANNEL_DEV, this.lease.subnet, 32)
+      this.ops.up(this.node, FLANNEL_DEV)
+    }
+    // Existing leases first (the initial list), then the watch.
+    for (const l of [...this.store.leases.values()]) this.added(l)
+    this.unwatch = this.store.watch((e) => (e.type === 'added' ? this.added(e.lease) : this.removed(e.lease)))
+    const mine: Lease = { ...this.lease, vtepMac }
+    this.events.add(this.actor, 'control.flannel_lease', { node: this.node, subnet: `${formatIpv4(mine.subnet)}/${mine.len}`, publicIp: formatIpv4(mine.publicIp) })
+    this.store.put(mine)
+  }
+
+  stop(): void {
+    this.unwatch?.()
+    this.unwatch = null
+    this.store.remove(this.node)
+  }
+
+  private try(what: () => void, onError: (msg: string) => void): void {
+    try {
+      what()
+    } catch (e) {
+      if (e instanceof KernelError) onError(e.extack ?? e.errno)
+      else throw e
+    }
+  }
+
+  private added(l: Lease): void {
+    if (l.node === this.node) return
+    const subnet = `${formatIpv4(l.subnet)}/${l.len}`
+    if (this.backend === 'vxlan') {
+      this.try(() => this.ops.neighReplace(this.node, l.subnet, l.vtepMac, FLANNEL_DEV), (m) => this.fail(subnet, m))
+      this.events.add(this.actor, 'control.flannel_neigh', { node: this.node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
+      this.try(() => this.ops.fdbReplace(this.node, l.vtepMac, FLANNEL_DEV, l.publicIp), (m) => this.fail(subnet, m))
+      this.events.add(this.actor, 'control.flannel_fdb', { node: this.node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
+      this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.subnet, dev: FLANNEL_DEV, onlink: true }, 'replace'), (m) => this.fail(subnet, m))
+      this.events.add(this.actor, 'control.flannel_route', { node: this.node, route: `${subnet} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
+    } else {
+      let ok = true
+      this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }, 'replace'), (m) => {
+        ok = false
+        this.fail(subnet, m)
+      })
+      if (ok) this.events.add(this.actor, 'control.flannel_route', { node: this.node, route: `${subnet} via ${formatIpv4(l.publicIp)} dev eth0` })
+    }
+  }
+
+  private fail(subnet: string, message: string): void {
+    this.events.add(this.actor, 'control.flannel_error', { node: this.node, subnet, error: message })
+  }
+
+  private removed(l: Lease): void {
+    if (l.node === this.node) return
+    const quiet = (): void => {}
+    if (this.backend === 'vxlan') {
+      this.try(() => this.ops.neighDel(this.node, l.subnet, FLANNEL_DEV), quiet)
+      this.try(() => this.ops.fdbDel(this.node, l.vtepMac, FLANNEL_DEV, l.publicIp), quiet)
+      this.try(() => this.ops.routeDel(this.node, { dst: l.subnet, len: l.len, via: l.subnet, dev: FLANNEL_DEV }), quiet)
+    } else {
+      this.try(() => this.ops.routeDel(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }), quiet)
+    }
+    this.events.add(this.actor, 'control.flannel_remove', { node: this.node, subnet: `${formatIpv4(l.subnet)}/${l.len}` })
+  }
+}

@@ -1,0 +1,155 @@
+import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
+import { formatMac, type Mac } from '../engine/addr/mac.ts'
+import { Scope, type NetDevice } from '../engine/kernel/device.ts'
+import { routeAdd, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
+import { routeDstString } from '../engine/kernel/fib.ts'
+import { Nud } from '../engine/kernel/neigh.ts'
+import type { Netns } from '../engine/kernel/netns.ts'
+import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
+import { VxlanDevice } from '../engine/kernel/vxlan.ts'
+import type { World } from '../engine/kernel/world.ts'
+import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
+
+/**
+ * The Kubernetes layer changes the network only through these operations. Each one applies the
+ * change through the engine's kernel API (fast enough for a 2,000-pod cluster) and records the
+ * iproute2/bridge/sysctl line that does the same on a real machine, so a lab can be exported as
+ * a script and the kernel conformance suite can check that both agree.
+ *
+ * Recorded lines name namespaces as `{ns:NAME}` so an export can prefix them.
+ */
+export class Ops {
+  readonly lines: string[] = []
+
+  constructor(readonly world: World) {}
+
+  ns(name: string): Netns {
+    const n = this.world.netns(name)
+    if (!n) throw new Error(`no namespace ${name}`)
+    return n
+  }
+
+  private dev(ns: string, name: string): NetDevice {
+    const d = this.ns(ns).dev(name)
+    if (!d) throw new Error(`no device ${name} in ${ns}`)
+    return d
+  }
+
+  private rec(line: string): void {
+    this.lines.push(line)
+  }
+
+  netnsAdd(name: string): Netns {
+    this.rec(`ip netns add {ns:${name}}`)
+    return this.world.addNetns(name)
+  }
+
+  netnsDel(name: string): void {
+    this.rec(`ip netns del {ns:${name}}`)
+    this.world.deleteNetns(name)
+  }
+
+  /** A veth pair: `name` in ns, `peer` in peerNs (created in ns, moved at creation like `peer ... netns`). */
+  veth(ns: string, name: string, mac: Mac, peerNs: string, peer: string, peerMac: Mac, mtu?: number): void {
+    const m = mtu !== undefined ? ` mtu ${mtu}` : ''
+    const pm = mtu !== undefined ? ` mtu ${mtu}` : ''
+    this.rec(`ip -n {ns:${ns}} link add ${name} address ${formatMac(mac)}${m} type veth peer name ${peer} address ${formatMac(peerMac)}${pm} netns {ns:${peerNs}}`)
+    addVeth(this.ns(ns), name, peer, this.ns(peerNs), { mac, mtu }, { mac: peerMac, mtu })
+  }
+
+  bridge(ns: string, name: string, mac: Mac): void {
+    this.rec(`ip -n {ns:${ns}} link add ${name} address ${formatMac(mac)} type bridge`)
+    addBridge(this.ns(ns), name, { mac })
+  }
+
+  vxlan(ns: string, name: string, mac: Mac, vni: number, local: Ipv4, lower: string, dstport: number, mtu: number): void {
+    this.rec(`ip -n {ns:${ns}} link add ${name} address ${formatMac(mac)} mtu ${mtu} type vxlan id ${vni} local ${formatIpv4(local)} dev ${lower} dstport ${dstport} nolearning`)
+    addVxlan(this.ns(ns), name, { vni, local, remote: 0, lower: this.dev(ns, lower), dstport, learning: false, ttl: 0, srcPortMin: 0, srcPortMax: 0, ageing: 300 }, { mac, mtu })
+  }
+
+  up(ns: string, dev: string): void {
+    this.rec(`ip -n {ns:${ns}} link set ${dev} up`)
+    this.ns(ns).setUp(this.dev(ns, dev), true)
+  }
+
+  down(ns: string, dev: string): void {
+    this.rec(`ip -n {ns:${ns}} link set ${dev} down`)
+    this.ns(ns).setUp(this.dev(ns, dev), false)
+  }
+
+  master(ns: string, dev: string, bridge: string): void {
+    this.rec(`ip -n {ns:${ns}} link set ${dev} master ${bridge}`)
+    setMaster(this.dev(ns, dev), this.dev(ns, bridge))
+  }
+
+  mtu(ns: string, dev: string, mtu: number): void {
+    this.rec(`ip -n {ns:${ns}} link set ${dev} mtu ${mtu}`)
+    setMtu(this.dev(ns, dev), mtu)
+  }
+
+  linkDel(ns: string, dev: string): void {
+    this.rec(`ip -n {ns:${ns}} link del ${dev}`)
+    this.ns(ns).deleteDevice(this.dev(ns, dev))
+  }
+
+  addr(ns: string, dev: string, ip: Ipv4, len: number): void {
+    this.rec(`ip -n {ns:${ns}} addr add ${formatIpv4(ip)}/${len} dev ${dev}`)
+    this.ns(ns).devinet.addAddress(this.dev(ns, dev), { local: ip, prefixLen: len, scope: Scope.Universe })
+  }
+
+  route(ns: string, r: { dst: Ipv4; len: number; via?: Ipv4; dev?: string; onlink?: boolean }, mode: 'add' | 'replace' = 'add'): void {
+    const parts = [`ip -n {ns:${ns}} route ${mode} ${routeDstString(r)}`]
+    if (r.via) parts.push(`via ${formatIpv4(r.via)}`)
+    if (r.dev) parts.push(`dev ${r.dev}`)
+    if (r.onlink) parts.push('onlink')
+    this.rec(parts.join(' '))
+    const spec: RouteSpec = { dst: r.dst, len: r.len, gateway: r.via, dev: r.dev ? this.dev(ns, r.dev) : undefined, onlink: r.onlink, scope: r.via ? Scope.Universe : Scope.Link }
+    routeAdd(this.ns(ns), spec, mode)
+  }
+
+  routeDel(ns: string, r: { dst: Ipv4; len: number; via?: Ipv4; dev?: string }): void {
+    const parts = [`ip -n {ns:${ns}} route del ${routeDstString(r)}`]
+    if (r.via) parts.push(`via ${formatIpv4(r.via)}`)
+    if (r.dev) parts.push(`dev ${r.dev}`)
+    this.rec(parts.join(' '))
+    routeDel(this.ns(ns), { dst: r.dst, len: r.len, gateway: r.via, dev: r.dev ? this.dev(ns, r.dev) : undefined })
+  }
+
+  neighReplace(ns: string, ip: Ipv4, mac: Mac, dev: string): void {
+    this.rec(`ip -n {ns:${ns}} neigh replace ${formatIpv4(ip)} lladdr ${formatMac(mac)} dev ${dev} nud permanent`)
+    const t = this.ns(ns).neigh
+    const d = this.dev(ns, dev)
+    const n = t.lookup(d, ip) ?? t.create(d, ip)
+    t.update(n, mac, Nud.Permanent, { override: true, admin: true })
+  }
+
+  neighDel(ns: string, ip: Ipv4, dev: string): void {
+    this.rec(`ip -n {ns:${ns}} neigh del ${formatIpv4(ip)} dev ${dev}`)
+    const t = this.ns(ns).neigh
+    const n = t.lookup(this.dev(ns, dev), ip)
+    if (n) t.remove(n)
+  }
+
+  fdbReplace(ns: string, mac: Mac, dev: string, dst: Ipv4): void {
+    this.rec(`bridge -n {ns:${ns}} fdb replace ${formatMac(mac)} dev ${dev} dst ${formatIpv4(dst)} self permanent`)
+    const d = this.dev(ns, dev)
+    if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
+    d.fdbAdd(mac, { ip: dst, port: 0, vni: -1 }, 'replace', 'permanent')
+  }
+
+  fdbDel(ns: string, mac: Mac, dev: string, dst: Ipv4): void {
+    this.rec(`bridge -n {ns:${ns}} fdb del ${formatMac(mac)} dev ${dev} dst ${formatIpv4(dst)} self`)
+    const d = this.dev(ns, dev)
+    if (d instanceof VxlanDevice && d.lookup(mac)) d.fdbDel(mac, { ip: dst, port: 0, vni: -1 })
+  }
+
+  sysctl(ns: string, key: string, value: string): void {
+    this.rec(`ip netns exec {ns:${ns}} sysctl -qw ${key}=${value}`)
+    this.ns(ns).sysctl.set(key, value)
+  }
+}
+
+/** Renders recorded lines with a namespace prefix (for exports) or none (for the lab's own log). */
+export function renderLines(lines: readonly string[], prefix = ''): string[] {
+  return lines.map((l) => l.replace(/\{ns:([^}]+)\}/g, (_, n: string) => prefix + n))
+}

@@ -1,0 +1,55 @@
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_UNDERLAY_CIDR, type ClusterSpec, type Mode, type UnderlayKind } from './spec.ts'
+
+export interface ScenarioInfo {
+  name: string
+  title: string
+  /** Which walkthrough of the article it reproduces. */
+  walkthrough: 1 | 2 | 3
+  description: string
+  defaults: { nodes: number; podsPerNode: number }
+}
+
+export const SCENARIOS: readonly ScenarioInfo[] = [
+  { name: 'same-node', title: 'Pod to pod on the same node', walkthrough: 1, description: 'Two pods on one node: veth pairs into the cbr0 bridge, ARP and the bridge FDB.', defaults: { nodes: 1, podsPerNode: 2 } },
+  { name: 'routed', title: 'Pod to pod across nodes, routes on every node', walkthrough: 2, description: 'Each node routes the other nodes\u2019 pod CIDRs via their node IPs over one L2 segment; no NAT, no overlay.', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'cloud-routes', title: 'Pod to pod across nodes, cloud route table', walkthrough: 2, description: 'Nodes send everything to a router that holds one route per node (the cloud provider\u2019s route table, with its route limit).', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'flannel-vxlan', title: 'Pod to pod across nodes, flannel VXLAN overlay', walkthrough: 3, description: 'flanneld programs flannel.1 (VNI 1, UDP 8472) with a neighbour, an FDB entry and an onlink route per remote node.', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'flannel-host-gw', title: 'Pod to pod across nodes, flannel host-gw', walkthrough: 2, description: 'flanneld adds a route per remote node via its node IP; needs every node on one L2 segment.', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'host-gw-behind-router', title: 'flannel host-gw across a router (does not work)', walkthrough: 3, description: 'Nodes on separate subnets behind a router: host-gw cannot add its routes (the next hop is not on-link); VXLAN would work.', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'vxlan-behind-router', title: 'flannel VXLAN across a router', walkthrough: 3, description: 'The same routed underlay as host-gw-behind-router, where the overlay works because only node IPs must be routable.', defaults: { nodes: 2, podsPerNode: 2 } },
+]
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name)
+}
+
+/** The cluster spec of a built-in scenario. Pods are numbered across the cluster: node1 has pod1, pod2. */
+export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number): ClusterSpec {
+  const info = SCENARIOS.find((s) => s.name === name)
+  if (!info) throw new Error(`unknown scenario "${name}"; choose one of: ${scenarioNames().join(', ')}`)
+  const n = nodes ?? info.defaults.nodes
+  const m = podsPerNode ?? info.defaults.podsPerNode
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--nodes must be between 1 and 200, not ${nodes}`)
+  if (!Number.isInteger(m) || m < 0 || m > 250) throw new Error(`--pods-per-node must be between 0 and 250, not ${podsPerNode}`)
+  const modes: Record<string, Mode> = {
+    'same-node': 'routes',
+    routed: 'routes',
+    'cloud-routes': 'cloud-routes',
+    'flannel-vxlan': 'flannel-vxlan',
+    'flannel-host-gw': 'flannel-host-gw',
+    'host-gw-behind-router': 'flannel-host-gw',
+    'vxlan-behind-router': 'flannel-vxlan',
+  }
+  const mode = modes[name]
+  const kind: UnderlayKind = name.endsWith('behind-router') ? 'routed' : 'switch'
+  let pod = 0
+  return {
+    mode,
+    clusterCidr: DEFAULT_CLUSTER_CIDR,
+    underlay: { kind, cidr: kind === 'switch' ? DEFAULT_UNDERLAY_CIDR : '192.168.0.0/16', ...(mode === 'cloud-routes' ? { routeLimit: 50 } : {}) },
+    nodes: Array.from({ length: n }, (_, i) => ({
+      name: `node${i + 1}`,
+      pods: Array.from({ length: m }, () => ({ name: `pod${++pod}` })),
+    })),
+  }
+}

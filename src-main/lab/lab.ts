@@ -1,0 +1,160 @@
+import { run, type CommandResult } from '../engine/commands/index.ts'
+import { tokenize } from '../engine/commands/shell.ts'
+import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
+import { World } from '../engine/kernel/world.ts'
+import { Cluster } from '../k8s/cluster.ts'
+import { SpecError } from '../k8s/spec.ts'
+import { clusterPathToLabPath, type LabDoc } from './format.ts'
+
+/** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
+export interface LabRuntime {
+  world: World
+  cluster: Cluster | null
+  /** Results of spec.commands, in order. */
+  results: CommandResult[]
+}
+
+/** A lab that cannot be built: which field or command, and why. */
+export class LabBuildError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`)
+  }
+}
+
+/** Builds the cluster of a lab, then replays its commands. */
+export function instantiate(doc: LabDoc): LabRuntime {
+  const world = new World({ seed: doc.spec.seed })
+  let cluster: Cluster | null = null
+  if (doc.spec.cluster) {
+    cluster = new Cluster(world, doc.spec.cluster)
+    try {
+      cluster.build()
+    } catch (e) {
+      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
+      throw e
+    }
+  }
+  const results = doc.spec.commands.map((line) => execLine(world, cluster, line))
+  return { world, cluster, results }
+}
+
+/** Runs one line: a `podnet ...` lab command, or the command language in the World. */
+export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false): CommandResult {
+  const argv = words(line)
+  if (argv && argv[0] === 'podnet') {
+    const r = podnetCommand(cluster, argv.slice(1))
+    world.advance(2 * NS_PER_MS)
+    return r
+  }
+  // Reading tables takes no simulated time in a session, so looking never changes the network.
+  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0)
+  return run(world, line)
+}
+
+function words(line: string): string[] | null {
+  const t = tokenize(line)
+  if (typeof t === 'string') return null
+  if (t.some((x) => !('word' in x))) return null
+  return t.map((x) => (x as { word: string }).word)
+}
+
+/**
+ * Whether a command only reads state (show/list/get), so a session need not record it in the
+ * lab's history. Anything that may change the network (or let time pass) counts as a change.
+ */
+export function isReadOnly(argv: string[]): boolean {
+  let a = argv
+  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec') a = a.slice(4)
+  const [prog, ...rest] = a
+  const verbs = rest.filter((w) => !w.startsWith('-'))
+  switch (prog) {
+    case 'ip': {
+      const args = stripIpOpts(rest)
+      const obj = args[0]
+      const verb = args[1]
+      if (obj === undefined) return true
+      if (verb === undefined) return true
+      return ['show', 'list', 'lst'].some((v) => v.startsWith(verb)) || ['get', 'identify', 'list-id'].includes(verb)
+    }
+    case 'bridge': {
+      const args = stripIpOpts(rest)
+      return args[1] === undefined || ['show', 'list', 'lst'].includes(args[1])
+    }
+    case 'route':
+    case 'ifconfig':
+      return verbs.length <= 1 && !rest.some((w) => ['add', 'del', 'up', 'down', 'mtu', 'hw'].includes(w))
+    case 'arp':
+      return !rest.some((w) => w.startsWith('-') && (w.includes('s') || w.includes('d')))
+    case 'brctl':
+      return rest[0] === undefined || rest[0] === 'show' || rest[0] === 'showmacs'
+    case 'sysctl':
+      return !rest.some((w) => w.includes('=') || (w.startsWith('-') && w.includes('w')))
+    case 'echo':
+    case 'true':
+    case 'false':
+      return true
+    default:
+      return false
+  }
+}
+
+function stripIpOpts(args: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]
+    if (w.startsWith('-') && out.length === 0) {
+      if (w === '-n' || (w.length > 2 && '-netns'.startsWith(w))) i++
+      continue
+    }
+    out.push(w)
+  }
+  return out
+}
+
+/**
+ * Lab-level commands (what kubectl and the cluster's components do): add or remove a node or a
+ * pod, move a pod. They change the Cluster, which performs the network operations.
+ */
+function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
+  const out = (code: number, stdout: string, stderr = ''): CommandResult => ({ exitCode: code, stdout, stderr })
+  if (!cluster) return out(1, '', 'podnet: this lab has no cluster\n')
+  const [obj, verb, name, ...opts] = argv
+  const opt = (k: string): string | undefined => {
+    const i = opts.indexOf(`--${k}`)
+    return i >= 0 ? opts[i + 1] : undefined
+  }
+  try {
+    if (obj === 'node' && verb === 'add' && name) {
+      const n = cluster.addNode({ name, ...(opt('ip') ? { ip: opt('ip') } : {}), pods: [] })
+      return out(0, `node/${n.name} added\n`)
+    }
+    if (obj === 'node' && (verb === 'del' || verb === 'delete') && name) {
+      cluster.removeNode(name)
+      return out(0, `node/${name} deleted\n`)
+    }
+    if (obj === 'pod' && verb === 'add' && name) {
+      const node = opt('node')
+      if (!node) return out(1, '', 'podnet: pod add needs --node NODE\n')
+      const p = cluster.addPod(node, { name, ...(opt('ip') ? { ip: opt('ip') } : {}), ...(opt('mtu') ? { mtu: Number(opt('mtu')) } : {}) })
+      return out(0, `pod/${p.name} added on ${node}\n`)
+    }
+    if (obj === 'pod' && (verb === 'del' || verb === 'delete') && name) {
+      cluster.removePod(name)
+      return out(0, `pod/${name} deleted\n`)
+    }
+    if (obj === 'pod' && verb === 'move' && name) {
+      const node = opt('node')
+      if (!node) return out(1, '', 'podnet: pod move needs --node NODE\n')
+      cluster.removePod(name)
+      const p = cluster.addPod(node, { name })
+      return out(0, `pod/${p.name} moved to ${node}\n`)
+    }
+  } catch (e) {
+    if (e instanceof SpecError) return out(1, '', `podnet: ${e.problem}\n`)
+    throw e
+  }
+  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE)\n`)
+}

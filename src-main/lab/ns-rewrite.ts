@@ -1,0 +1,64 @@
+import { tokenize } from '../engine/commands/shell.ts'
+
+/**
+ * Renames network namespaces inside command lines (`ip -n NS`, `ip netns add|del|exec NS`,
+ * `... netns NS` in link commands, `bridge -n NS`), so an exported lab can live beside other
+ * namespaces on a real machine under a prefix.
+ */
+export function rewriteNamespaces(line: string, rename: (ns: string) => string): string {
+  const toks = tokenize(line)
+  if (typeof toks === 'string') return line
+  const out: string[] = []
+  let words: string[] = []
+  const flush = (): void => {
+    if (words.length) out.push(rewriteArgv(words, rename).map(quote).join(' '))
+    words = []
+  }
+  for (const t of toks) {
+    if ('word' in t) words.push(t.word)
+    else {
+      flush()
+      out.push(t.op)
+    }
+  }
+  flush()
+  return out.join(' ')
+}
+
+function quote(w: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`
+}
+
+function isNetnsOpt(w: string): boolean {
+  return w === '-n' || (w.length > 2 && '-netns'.startsWith(w)) || (w.startsWith('--') && '--netns'.startsWith(w) && w.length > 3)
+}
+
+function rewriteArgv(argv: string[], rename: (ns: string) => string): string[] {
+  const a = [...argv]
+  const prog = a[0]
+  if (prog === 'ip' || prog === 'bridge') {
+    let i = 1
+    while (i < a.length && a[i].startsWith('-')) {
+      if (isNetnsOpt(a[i]) && i + 1 < a.length) {
+        a[i + 1] = rename(a[i + 1])
+        i += 2
+        continue
+      }
+      i++
+    }
+    if (prog === 'ip' && i < a.length && 'netns'.startsWith(a[i]) && a[i].length >= 3) {
+      const verb = a[i + 1]
+      if (verb && a[i + 2] !== undefined && ['add', 'delete', 'del', 'exec', 'set', 'attach', 'pids', 'monitor'].some((v) => v.startsWith(verb) && verb.length >= 1)) {
+        a[i + 2] = rename(a[i + 2])
+        if ('exec'.startsWith(verb) && verb.length >= 1 && a.length > i + 3) {
+          const inner = rewriteArgv(a.slice(i + 3), rename)
+          return [...a.slice(0, i + 3), ...inner]
+        }
+      }
+      return a
+    }
+    // Link commands: the word after `netns` names a namespace.
+    for (let j = i; j < a.length - 1; j++) if (a[j] === 'netns') a[j + 1] = rename(a[j + 1])
+  }
+  return a
+}

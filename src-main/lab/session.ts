@@ -1,0 +1,90 @@
+import type { CommandResult } from '../engine/commands/index.ts'
+import type { World } from '../engine/kernel/world.ts'
+import type { Cluster } from '../k8s/cluster.ts'
+import { scenarioSpec } from '../k8s/scenarios.ts'
+import { API_VERSION, KIND, parseLab, serializeLab, type LabDoc } from './format.ts'
+import { execLine, instantiate, isReadOnly } from './lab.ts'
+import { tokenize } from '../engine/commands/shell.ts'
+
+/** Creates a lab document for a built-in scenario. */
+export function scenarioLab(name: string, nodes?: number, podsPerNode?: number): LabDoc {
+  return { apiVersion: API_VERSION, kind: KIND, metadata: { name }, spec: { seed: 1, cluster: scenarioSpec(name, nodes, podsPerNode), commands: [] } }
+}
+
+/**
+ * One open lab: the document (cluster spec plus the history of changes as command lines), the
+ * running World, and an undo/redo stack over that history. Every change, from the terminal, a
+ * panel or the canvas, is a command line, so one undo covers them all and a saved lab replays to
+ * the same network.
+ */
+export class LabSession {
+  doc: LabDoc
+  world!: World
+  cluster!: Cluster | null
+  private redoStack: string[] = []
+  /** Whether the document changed since it was last saved. */
+  dirty = false
+
+  constructor(doc: LabDoc) {
+    this.doc = structuredClone(doc)
+    this.rebuild()
+  }
+
+  static fromText(text: string, file?: string): LabSession {
+    return new LabSession(parseLab(text, file))
+  }
+
+  private rebuild(): void {
+    const rt = instantiate(this.doc)
+    this.world = rt.world
+    this.cluster = rt.cluster
+  }
+
+  get canUndo(): boolean {
+    return this.doc.spec.commands.length > 0
+  }
+  get canRedo(): boolean {
+    return this.redoStack.length > 0
+  }
+
+  /**
+   * Runs a line in a namespace (or the host). Lines that change anything are recorded in the
+   * lab's history; pure reads are not, and take no simulated time.
+   */
+  exec(line: string, netns?: string): CommandResult {
+    const full = netns ? `ip netns exec ${netns} ${line}` : line
+    const t = tokenize(full)
+    const argv = typeof t === 'string' ? null : t.every((x) => 'word' in x) ? t.map((x) => (x as { word: string }).word) : null
+    const readOnly = argv !== null && argv[0] !== 'podnet' && isReadOnly(argv)
+    const r = execLine(this.world, this.cluster, full, true)
+    if (!readOnly) {
+      this.doc.spec.commands.push(full)
+      this.redoStack = []
+      this.dirty = true
+    }
+    return r
+  }
+
+  undo(): boolean {
+    const last = this.doc.spec.commands.pop()
+    if (last === undefined) return false
+    this.redoStack.push(last)
+    this.rebuild()
+    this.dirty = true
+    return true
+  }
+
+  redo(): CommandResult | null {
+    const line = this.redoStack.pop()
+    if (line === undefined) return null
+    const keep = this.redoStack
+    const r = this.exec(line)
+    this.redoStack = keep
+    return r
+  }
+
+  save(): string {
+    this.dirty = false
+    return serializeLab(this.doc)
+  }
+}
