@@ -144,6 +144,15 @@ export interface PodnetApi {
   exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
   /** The trace's frames as a pcap file (classic libpcap, Ethernet). */
   exportPcap(req: { traceId: number }): Promise<{ bytes: Uint8Array; name: string }>
+  /** Decodes a frame (hex) into layers and fields for the header inspector. */
+  dissect(req: { frame: string }): Promise<DissectLayer[]>
+}
+
+export interface DissectLayer {
+  name: string
+  offset: number
+  length: number
+  fields: { name: string; value: string; offset: number; length: number }[]
 }
 
 /** IPC channel names, one per method. */
@@ -160,6 +169,7 @@ export const CHANNELS = {
   trace: 'lab:trace',
   exportScript: 'lab:export-script',
   exportPcap: 'lab:export-pcap',
+  dissect: 'lab:dissect',
 } as const satisfies Record<keyof PodnetApi, string>
 
 /** A failed call: what was wrong and where (field path, file position). */
