@@ -127,6 +127,12 @@ export const en: Record<string, string> = {
   'step.deliver_pod': 'The packet reaches pod {pod}, whose kernel delivers it to the local stack',
   'step.verdict_delivered': 'Result: the packet from {from} reaches {to}',
   'step.verdict_dropped': 'Result: the packet never arrives — {reason}',
+  'step.header': 'Trace {from} → {to}, {proto}',
+  'step.entry': '↳ decided by: {entry}',
+  'step.veth': 'The frame crosses the veth pair from {fromDev} in {fromNs} to its peer {toDev} in {toNs}',
+  'step.section_reply': '— The reply —',
+  'step.section_error': '— The ICMP error sent back —',
+  'step.no_answer': 'no answer came back before the timeout',
 
   // Where the article the walkthrough follows simplifies Linux.
   'note.article_simplifies_arp': 'Note: the article says the bridge does the ARP, but in Linux the sending pod\'s kernel sends the ARP request, and the bridge only floods that broadcast to its ports and learns source MACs into its FDB',

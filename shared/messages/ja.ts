@@ -126,6 +126,12 @@ export const ja: Record<string, string> = {
   'step.deliver_pod': 'パケットが Pod {pod} に届き、Pod のカーネルがローカルのスタックへ配送する',
   'step.verdict_delivered': '結果: {from} からのパケットは {to} に届く',
   'step.verdict_dropped': '結果: パケットは届かない — {reason}',
+  'step.header': 'トレース {from} → {to}、{proto}',
+  'step.entry': '↳ 判断に使ったエントリ: {entry}',
+  'step.veth': 'フレームは veth ペアを通り、{fromNs} の {fromDev} から {toNs} の {toDev} へ出る',
+  'step.section_reply': '— 応答 —',
+  'step.section_error': '— 送り返された ICMP エラー —',
+  'step.no_answer': 'タイムアウトまでに応答が返らなかった',
 
   // ウォークスルーが参照する記事が Linux を単純化している箇所。
   'note.article_simplifies_arp': '注: 記事ではブリッジが ARP を行うとしているが、Linux で ARP request を送るのは送信側 Pod のカーネルであり、ブリッジはそのブロードキャストを各ポートへフラッディングし、送信元 MAC を FDB に学習するだけである',

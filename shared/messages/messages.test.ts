@@ -50,6 +50,12 @@ const PLANNED: Record<string, string[]> = {
   'step.deliver_pod': ['pod'],
   'step.verdict_delivered': ['from', 'to'],
   'step.verdict_dropped': ['reason'],
+  'step.header': ['from', 'to', 'proto'],
+  'step.entry': ['entry'],
+  'step.veth': ['fromDev', 'fromNs', 'toDev', 'toNs'],
+  'step.section_reply': [],
+  'step.section_error': [],
+  'step.no_answer': [],
   'note.article_simplifies_arp': [],
   'note.article_flannel0': [],
 }
