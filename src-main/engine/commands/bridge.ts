@@ -143,7 +143,7 @@ function fdbModify(ctx: Ctx, argv: string[], cmd: 'add' | 'append' | 'replace' |
       }
     }
   } catch (e) {
-    if (e instanceof KernelError) fail(255, e.extack ? `Error: ${e.extack}` : `RTNETLINK answers: ${STRERROR[e.errno]}`)
+    if (e instanceof KernelError) fail(255, e.extack ? `Error: ${e.extack}${e.extack.endsWith('.') ? '' : '.'}` : `RTNETLINK answers: ${STRERROR[e.errno]}`)
     throw e
   }
   return 0

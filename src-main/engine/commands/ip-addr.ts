@@ -118,7 +118,7 @@ function addrModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace' 
   const s = scope ?? ((local.addr & 0xff000000) >>> 0 === 0x7f000000 ? Scope.Host : Scope.Universe)
   const existing = d.inet.find((i) => i.local === local.addr && i.prefixLen === local.len)
   if (existing) {
-    if (cmd === 'add') rtnlError(new KernelError('EEXIST'))
+    if (cmd === 'add') rtnlError(new KernelError('EEXIST', 'ipv4: Address already assigned.'))
     if (broadcast) existing.broadcast = broadcast
     if (label) existing.label = label
     return 0

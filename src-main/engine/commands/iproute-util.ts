@@ -79,7 +79,8 @@ export function findDev(ns: Netns, name: string): NetDevice {
 /** An rtnetlink request failed: iproute2 prints the extack message or "RTNETLINK answers", exit 2. */
 export function rtnlError(e: unknown): never {
   if (e instanceof KernelError) {
-    if (e.extack) fail(2, `Error: ${e.extack}`)
+    // iproute2 (nl_dump_ext_ack) ends the kernel's message with a period if it has none.
+    if (e.extack) fail(2, `Error: ${e.extack}${e.extack.endsWith('.') ? '' : '.'}`)
     fail(2, `RTNETLINK answers: ${STRERROR[e.errno]}`)
   }
   if (e instanceof UsageExit) throw e

@@ -52,7 +52,7 @@ export class Devinet {
       const o = dev.inet[i]
       if (!o.secondary && ifa.scope <= o.scope) lastPrimary = i + 1
       if (o.prefixLen === ifa.prefixLen && ((o.local ^ ifa.local) & mask) === 0) {
-        if (o.local === ifa.local) throw new KernelError('EEXIST')
+        if (o.local === ifa.local) throw new KernelError('EEXIST', 'ipv4: Address already assigned.')
         if (o.scope !== ifa.scope) throw new KernelError('EINVAL')
         ifa.secondary = true
       }
