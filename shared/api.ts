@@ -60,12 +60,17 @@ export interface ControlEventView {
   timeNs: number
   actor: string
   text: string
+  /** Message key and parameters, so a view can render the text in another language. */
+  msg?: string
+  params?: Record<string, string | number>
 }
 
 export interface Topology {
   mode: string | null
   namespaces: NetnsView[]
   links: LinkView[]
+  /** VXLAN tunnels as configured (a VXLAN FDB remote that is another namespace's address), each once. */
+  tunnels?: LinkView[]
   events: ControlEventView[]
 }
 
@@ -103,6 +108,10 @@ export interface TraceStepView {
   entry?: string
   timeNs: number
   packet: number
+  /** `seq` of the trace event this step shows (for a veth crossing, its transmit). */
+  event?: number
+  /** `seq` of the event whose `frame` best shows the packet at this step, for the header inspector. */
+  frameEvent?: number
 }
 
 export interface TraceView {
@@ -112,6 +121,10 @@ export interface TraceView {
   proto: 'icmp' | 'udp'
   delivered: boolean
   verdict: string
+  /** The verdict in every language (step texts re-render from `msg` and `params`). */
+  verdicts?: Record<Lang, string>
+  /** How the probe ended. */
+  outcome?: 'reply' | 'delivered' | 'error' | 'timeout' | 'local-error'
   steps: TraceStepView[]
   events: TraceEventJson[]
 }
@@ -135,7 +148,7 @@ export interface PodnetApi {
   openLab(req: { text: string; path?: string }): Promise<LabState>
   getState(): Promise<LabState>
   /** The lab file text; `path` asks the desktop shell to write it there atomically. */
-  saveLab(req: { path?: string }): Promise<{ text: string; path?: string }>
+  saveLab(req: { path?: string }): Promise<{ text: string; path?: string; cancelled?: boolean }>
   exec(req: { line: string; netns?: string }): Promise<ExecResult>
   edit(req: Edit): Promise<ExecResult>
   undo(): Promise<LabState>
@@ -145,8 +158,20 @@ export interface PodnetApi {
   /** The trace's frames as a pcap file (classic libpcap, Ethernet). */
   exportPcap(req: { traceId: number }): Promise<{ bytes: Uint8Array; name: string }>
   /** Decodes a frame (hex) into layers and fields for the header inspector. */
-  dissect(req: { frame: string }): Promise<DissectLayer[]>
+  dissect(req: { frame: string; layer?: 'ethernet' | 'ipv4' }): Promise<DissectLayer[]>
+  /** Desktop shell only: the shell changed the lab (menu Open, Undo, ...) or asks the UI to act. */
+  onShellEvent?(listener: (e: ShellEvent) => void): () => void
 }
+
+/** Pushed by the desktop shell to the window; the browser build never sends any. */
+export type ShellEvent =
+  | { type: 'state'; state: LabState }
+  | { type: 'command'; command: 'new-lab' | 'about' }
+  | { type: 'notice'; text: string }
+  | { type: 'error'; error: ApiError }
+
+/** The channel the desktop shell pushes ShellEvents on. */
+export const SHELL_EVENT_CHANNEL = 'lab:shell-event'
 
 export interface DissectLayer {
   name: string
@@ -154,6 +179,9 @@ export interface DissectLayer {
   length: number
   fields: { name: string; value: string; offset: number; length: number }[]
 }
+
+/** The request/response methods (each one IPC channel); shell events are pushed, not requested. */
+export type ApiMethod = Exclude<keyof PodnetApi, 'onShellEvent'>
 
 /** IPC channel names, one per method. */
 export const CHANNELS = {
@@ -170,11 +198,18 @@ export const CHANNELS = {
   exportScript: 'lab:export-script',
   exportPcap: 'lab:export-pcap',
   dissect: 'lab:dissect',
-} as const satisfies Record<keyof PodnetApi, string>
+} as const satisfies Record<ApiMethod, string>
 
 /** A failed call: what was wrong and where (field path, file position). */
 export interface ApiError {
   code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'internal'
   message: string
   path?: string
+}
+
+/** What crosses a transport (IPC, Worker messages): a result, or an ApiError instead of a throw. */
+export type ApiReply<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+export function isApiError(e: unknown): e is ApiError {
+  return typeof e === 'object' && e !== null && typeof (e as ApiError).code === 'string' && typeof (e as ApiError).message === 'string'
 }

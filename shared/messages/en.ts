@@ -50,6 +50,7 @@ export const en: Record<string, string> = {
   // Local delivery.
   'deliver.echo_request': 'ICMP echo request #{seq} from {from} to {to} reaches this namespace\'s ICMP handler, which answers it with an echo reply',
   'deliver.echo_reply': 'Echo reply #{seq} from {from} reaches the ping socket (id {ident}), completing the round trip',
+  'deliver.icmp_error': 'An ICMP error ({type}, code {code}) from {from} about a packet sent to {about} arrives, and the kernel hands it to the socket that sent that packet',
   'deliver.udp': 'The UDP datagram from {from} to {to}:{port} is delivered to the socket bound to port {port}',
   'deliver.udp_no_socket': 'No socket listens on UDP port {port} at {to}, so the datagram is discarded and the kernel answers with ICMP Port Unreachable (except for broadcasts)',
 

@@ -49,6 +49,7 @@ export const ja: Record<string, string> = {
   // ローカル配送。
   'deliver.echo_request': '{from} から {to} への ICMP echo request #{seq} がこの namespace の ICMP 処理に届き、echo reply で応答する',
   'deliver.echo_reply': '{from} からの echo reply #{seq} が ping のソケット（id {ident}）に届き、往復が完了する',
+  'deliver.icmp_error': '{about} 宛てに送ったパケットについての ICMP エラー（{type}、code {code}）が {from} から届き、カーネルはそのパケットを送ったソケットに渡す',
   'deliver.udp': '{from} から {to}:{port} への UDP データグラムが、ポート {port} に bind されたソケットに届く',
   'deliver.udp_no_socket': '{to} の UDP ポート {port} で待ち受けるソケットがないため、データグラムは破棄され、カーネルは ICMP Port Unreachable を返す（ブロードキャストを除く）',
 

@@ -37,7 +37,7 @@ export function exportScript(doc: LabDoc, opts: ExportOptions = {}): string {
     body.push(...renderLines(cluster.ops.lines, prefix))
   }
   for (const line of doc.spec.commands) {
-    const before = cluster ? cluster.ops.lines.length : 0
+    const before = cluster ? cluster.ops.lineCount : 0
     execLine(world, cluster, line)
     if (line.trim().startsWith('podnet ')) {
       const added = cluster ? cluster.ops.lines.slice(before) : []

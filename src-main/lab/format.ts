@@ -68,7 +68,7 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     const { line, col } = where(p)
     throw new LabFormatError(file, line, col, pathText(p), problem)
   }
-  let raw = doc.toJS() as unknown
+  const raw = doc.toJS() as unknown
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], 'a lab file is a YAML mapping with apiVersion, kind, metadata and spec')
   let obj = raw as Record<string, unknown>
   const version = obj.apiVersion
@@ -77,7 +77,6 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     const m = MIGRATIONS[version as string]
     if (!m) fail(['apiVersion'], `unknown apiVersion "${String(version)}"; this PodNet Lab reads ${API_VERSION} and ${Object.keys(MIGRATIONS).join(', ')}`)
     obj = m(obj)
-    raw = obj
   }
   if (obj.kind !== KIND) fail(['kind'], `kind must be "${KIND}"`)
   const meta = obj.metadata as Record<string, unknown> | undefined

@@ -107,7 +107,7 @@ function addrModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace' 
   if (label !== undefined && label !== d.name && !label.startsWith(d.name + ':')) fail(1, `"${d.name}" label must match device name`)
   if (cmd === 'del') {
     const ifa = d.inet.find((i) => i.local === local.addr && (!lenGiven || i.prefixLen === local.len) && (label === undefined || i.label === label))
-    if (!ifa) rtnlError(new KernelError('EADDRNOTAVAIL'))
+    if (!ifa) rtnlError(new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found.'))
     rtnl(() => ctx.netns.devinet.delAddress(d, ifa))
     return 0
   }

@@ -4,7 +4,7 @@ import { KernelError } from '../kernel/errors.ts'
 import { RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from '../kernel/fib.ts'
 import { routeAdd, routeDel, type RouteAddMode, type RouteSpec } from '../kernel/fib-ops.ts'
 import { protoName, routeLine, routeTypeName, scopeName } from '../kernel/format.ts'
-import { pathMtu, routeInput, routeOutput } from '../kernel/route.ts'
+import { liveException, pathMtu, routeInput, routeOutput } from '../kernel/route.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { Args, duparg, duparg2, invarg, matches, parseAddrArg, parsePrefixArg, rtnl, rtnlError } from './iproute-util.ts'
@@ -287,8 +287,9 @@ function showCache(ctx: Ctx, f: ShowFilter): number {
   for (const t of ctx.netns.tables.values()) {
     for (const r of t.routes()) {
       if (!r.exceptions) continue
-      for (const [dst, ex] of r.exceptions) {
-        if (ex.expiresNs <= now) continue
+      for (const dst of [...r.exceptions.keys()]) {
+        const ex = liveException(ctx.netns, r, dst)
+        if (!ex || ex.expiresNs <= now) continue
         if (f.prefix && !(f.prefix.len === 32 ? dst === f.prefix.addr : ((dst & prefixMask(f.prefix.len)) >>> 0) === f.prefix.addr)) continue
         ctx.println(`${formatIpv4(dst)}${r.gateway ? ` via ${formatIpv4(r.gateway)}` : ''} dev ${r.dev?.name ?? 'lo'} `)
         ctx.println(`    cache expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${ex.mtu} `)
@@ -385,8 +386,8 @@ function routeGet(ctx: Ctx, argv: string[]): number {
   line += ' uid 0 '
   ctx.println(line)
   let cache = `    cache ${flags}`
-  const ex = out.route?.exceptions?.get(dst)
-  if (ex && ex.expiresNs > ctx.world.sched.now && out.type === RouteType.Unicast) cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+  const ex = liveException(ns, out.route, dst)
+  if (ex && out.type === RouteType.Unicast) cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${pathMtu(ns, out.route, out.dev, dst)} `
   ctx.println(cache)
   return 0
 }

@@ -3,10 +3,10 @@ import { KernelError, STRERROR } from '../kernel/errors.ts'
 import { RouteType } from '../kernel/fib.ts'
 import { pathMtu, routeOutput } from '../kernel/route.ts'
 import { NS_PER_MS } from '../kernel/scheduler.ts'
-import { Skb } from '../kernel/skb.ts'
+import { newIpv4Packet, Skb } from '../kernel/skb.ts'
 import type { RawIcmpSocket, SockError } from '../kernel/sockets.ts'
 import { emitIcmp, type IcmpRepr } from '../wire/icmp.ts'
-import { emitIpv4, IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
+import { IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
 import { fail, UsageExit, type Command, type Ctx } from './context.ts'
 import { PING_USAGE } from './ping-usage.ts'
 
@@ -325,8 +325,8 @@ export const ping: Command = (ctx, argv) => {
     }
     const df = o.pmtudisc === 'do' || (o.pmtudisc === 'want' && size <= mtu)
     const icmp = emitIcmp({ kind: 'echoRequest', ident, seq, data })
-    const pkt = emitIpv4({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl, tos: 0, id: df ? 0 : ns.stack.nextId(), df, mf: false, fragOffset: 0 }, icmp)
-    const skb = new Skb(pkt, world.nextPacketId())
+    const pkt = newIpv4Packet({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl, tos: 0, id: df ? 0 : ns.stack.nextId(), df, mf: false, fragOffset: 0 }, icmp)
+    const skb = new Skb(pkt, world.nextPacketId(), undefined, true)
     const trace = world.trace
     if (trace.enabled) trace.packet('send', ns, null, skb, 'ipv4', 'send.echo_request', { src: formatIpv4(route.src), dst: formatIpv4(dst), seq, ns: ns.name })
     sendTimes.set(seq, world.sched.now)

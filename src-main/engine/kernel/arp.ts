@@ -1,11 +1,11 @@
 import { formatIpv4, isLoopbackIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, MAC_BROADCAST, MAC_ZERO, type Mac } from '../addr/mac.ts'
 import { ARP_REPLY, ARP_REQUEST, emitArp, parseArp, type ArpRepr } from '../wire/arp.ts'
-import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from '../wire/ethernet.ts'
+import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, writeEthernetHeader } from '../wire/ethernet.ts'
 import { Scope, type NetDevice } from './device.ts'
 import { Nud, type Neighbour } from './neigh.ts'
 import type { Netns } from './netns.ts'
-import { PktType, Skb } from './skb.ts'
+import { HEADROOM, PktType, Skb } from './skb.ts'
 
 /**
  * ARP for one namespace (net/ipv4/arp.c): requests for unresolved neighbours, replies for our
@@ -17,8 +17,16 @@ export class Arp {
 
   /** Puts an IPv4 packet on the wire to a resolved MAC. */
   transmit(dev: NetDevice, mac: Mac, skb: Skb): void {
-    const frame = emitEthernet({ dst: mac, src: dev.mac, ethertype: ETHERTYPE_IPV4 }, skb.data)
-    dev.xmit(skb.with(frame))
+    const d = skb.data
+    if (skb.headroom && d.byteOffset >= HEADROOM) {
+      // The packet was allocated with room for this header: write it there instead of copying.
+      skb.headroom = false
+      const frame = new Uint8Array(d.buffer, d.byteOffset - HEADROOM, d.length + HEADROOM)
+      writeEthernetHeader(frame, 0, { dst: mac, src: dev.mac, ethertype: ETHERTYPE_IPV4 })
+      dev.xmit(skb.with(frame))
+      return
+    }
+    dev.xmit(skb.with(emitEthernet({ dst: mac, src: dev.mac, ethertype: ETHERTYPE_IPV4 }, d)))
   }
 
   /** arp_solicit. */

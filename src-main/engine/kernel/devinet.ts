@@ -188,9 +188,10 @@ export class Devinet {
     for (const t of this.ns.tables.values()) t.removeWhere(pred)
   }
 
-  /** Cached PMTU exceptions go with any address or route change (rt_cache_flush). */
+  /** rt_cache_flush: cached PMTU exceptions go with any address or route change. */
+  cacheGen = 0
   flushExceptions(): void {
-    for (const t of this.ns.tables.values()) for (const r of t.routes()) r.exceptions = undefined
+    this.cacheGen++
   }
 
   /**
@@ -254,7 +255,7 @@ export class Devinet {
 
   /** The device holding a local address, if any (by the local table, like inet_addr_type). */
   isLocal(ip: Ipv4): boolean {
-    const r = this.ns.local.lookup(ip, () => true)
+    const r = this.ns.local.lookupUsable(ip, 0, null, false)
     return r !== null && r.type === RouteType.Local
   }
 

@@ -27,6 +27,8 @@ export const RTPROT_STATIC = 4
 export interface PmtuException {
   mtu: number
   expiresNs: number
+  /** The namespace's route-cache generation when learned; a flush makes older ones void. */
+  gen: number
 }
 
 /** One route (a fib_alias with its fib_info; one nexthop). */
@@ -70,7 +72,8 @@ export function routeUsable(r: Route): boolean {
  * walk: ascending network address, longer prefixes first, then tos, metric, insertion).
  */
 export class FibTable {
-  private readonly byLen: Map<Ipv4, Route[]>[] = Array.from({ length: 33 }, () => new Map())
+  /** Per prefix length, created on first use: a lab has thousands of mostly tiny tables. */
+  private readonly byLen: (Map<Ipv4, Route[]> | undefined)[] = new Array(33)
   private lensInUse: number[] = []
   private count = 0
 
@@ -81,7 +84,8 @@ export class FibTable {
   }
 
   add(r: Route, append = false): void {
-    const m = this.byLen[r.len]
+    let m = this.byLen[r.len]
+    if (!m) m = this.byLen[r.len] = new Map()
     let list = m.get(r.dst)
     if (!list) {
       list = []
@@ -98,22 +102,22 @@ export class FibTable {
 
   remove(r: Route): boolean {
     const m = this.byLen[r.len]
-    const list = m.get(r.dst)
+    const list = m?.get(r.dst)
     if (!list) return false
     const i = list.indexOf(r)
     if (i < 0) return false
     list.splice(i, 1)
     this.count--
     if (list.length === 0) {
-      m.delete(r.dst)
-      if (m.size === 0) this.refreshLens()
+      m!.delete(r.dst)
+      if (m!.size === 0) this.refreshLens()
     }
     return true
   }
 
   /** Routes with exactly this prefix. */
   exact(dst: Ipv4, len: number): readonly Route[] {
-    return this.byLen[len].get(dst) ?? []
+    return this.byLen[len]?.get(dst) ?? []
   }
 
   /**
@@ -122,16 +126,35 @@ export class FibTable {
    */
   lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
     for (const len of this.lensInUse) {
-      const list = this.byLen[len].get((ip & prefixMask(len)) >>> 0)
+      const list = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
       if (!list) continue
       for (const r of list) if (accept(r)) return r
     }
     return null
   }
 
+  /** lookup() with fib_table_lookup's checks inline (the packet path avoids closures). */
+  lookupUsable(ip: Ipv4, scope: number, oif: NetDevice | null, checkUp = true): Route | null {
+    for (const len of this.lensInUse) {
+      const list = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
+      if (!list) continue
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i]
+        if (r.scope < scope) continue
+        const d = r.dev
+        if (d !== null) {
+          if (checkUp && !d.adminUp && r.type !== RouteType.Local) continue
+          if (oif !== null && d !== oif) continue
+        }
+        return r
+      }
+    }
+    return null
+  }
+
   routes(): Route[] {
     const groups: Route[][] = []
-    for (const m of this.byLen) for (const list of m.values()) groups.push(list)
+    for (const m of this.byLen) if (m) for (const list of m.values()) groups.push(list)
     groups.sort((a, b) => a[0].dst - b[0].dst || b[0].len - a[0].len)
     return groups.flat()
   }
@@ -140,6 +163,7 @@ export class FibTable {
   removeWhere(pred: (r: Route) => boolean): number {
     let n = 0
     for (const m of this.byLen) {
+      if (!m) continue
       for (const [k, list] of m) {
         for (let i = list.length - 1; i >= 0; i--) {
           if (pred(list[i])) {
@@ -159,7 +183,7 @@ export class FibTable {
 
   private refreshLens(): void {
     const lens: number[] = []
-    for (let l = 32; l >= 0; l--) if (this.byLen[l].size) lens.push(l)
+    for (let l = 32; l >= 0; l--) if (this.byLen[l]?.size) lens.push(l)
     this.lensInUse = lens
   }
 }

@@ -1,7 +1,7 @@
 import { emitIpv4, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import type { Netns } from './netns.ts'
 import { NS_PER_SEC } from './scheduler.ts'
-import { Skb } from './skb.ts'
+import { newIpv4Packet, Skb } from './skb.ts'
 
 /** ip_fragment: pieces of at most mtu bytes, data in multiples of 8, MF on all but the last. */
 export function fragment(packet: Uint8Array, mtu: number): Uint8Array[] {
@@ -14,7 +14,7 @@ export function fragment(packet: Uint8Array, mtu: number): Uint8Array[] {
   for (let off = 0; off < data.length; off += step) {
     const chunk = data.subarray(off, Math.min(off + step, data.length))
     const last = off + step >= data.length
-    out.push(emitIpv4({ src: ip.src, dst: ip.dst, protocol: ip.protocol, ttl: ip.ttl, tos: ip.tos, id: ip.id, df: false, mf: !last || ip.mf, fragOffset: ip.fragOffset + off }, chunk))
+    out.push(newIpv4Packet({ src: ip.src, dst: ip.dst, protocol: ip.protocol, ttl: ip.ttl, tos: ip.tos, id: ip.id, df: false, mf: !last || ip.mf, fragOffset: ip.fragOffset + off }, chunk))
   }
   return out
 }

@@ -5,13 +5,13 @@ import {
   ICMP_PORT_UNREACH as UNREACH_PORT, ICMP_PROT_UNREACH as UNREACH_PROTOCOL, ICMP_PKT_FILTERED as UNREACH_ADMIN_PROHIBITED,
   type IcmpEchoRepr, type IcmpRepr,
 } from '../wire/icmp.ts'
-import { emitIpv4, IPPROTO_ICMP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
+import { IPPROTO_ICMP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import type { NetDevice } from './device.ts'
 import type { Errno } from './errors.ts'
 import type { Netns } from './netns.ts'
 import { routeOutput } from './route.ts'
 import { NS_PER_MS, NS_PER_SEC } from './scheduler.ts'
-import { Skb } from './skb.ts'
+import { newIpv4Packet, Skb } from './skb.ts'
 
 /**
  * Per-peer state (inet_peer): one token bucket in milliseconds that both ip_error and the ICMP
@@ -142,8 +142,8 @@ export class Icmp {
     const src = route.src || 0xc0000008
     const tos = (ip.tos & 0x1e) | IPTOS_PREC_INTERNETCONTROL
     const ttl = this.ns.sysctl.num('net.ipv4.ip_default_ttl')
-    const pkt = emitIpv4({ src, dst: ip.src, protocol: IPPROTO_ICMP, ttl, tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, emitIcmp(repr))
-    const skb = new Skb(pkt, this.ns.world.nextPacketId(), offending.id)
+    const pkt = newIpv4Packet({ src, dst: ip.src, protocol: IPPROTO_ICMP, ttl, tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, emitIcmp(repr))
+    const skb = new Skb(pkt, this.ns.world.nextPacketId(), offending.id, true)
     if (trace.enabled) trace.packet('icmp', this.ns, null, skb, 'ipv4', icmpMsgKey(type, code), { from: formatIpv4(src), to: formatIpv4(ip.src), mtu: info, gateway: opts.gateway ? formatIpv4(opts.gateway) : '' })
     this.ns.stack.output(route, skb)
   }
@@ -264,8 +264,8 @@ export class Icmp {
     }
     if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_request', { from: formatIpv4(ip.src), to: formatIpv4(ip.dst), seq: msg.seq })
     const reply = emitIcmp({ kind: 'echoReply', ident: msg.ident, seq: msg.seq, data: msg.data })
-    const pkt = emitIpv4({ src: route.src, dst: ip.src, protocol: IPPROTO_ICMP, ttl: this.ns.sysctl.num('net.ipv4.ip_default_ttl'), tos: ip.tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, reply)
-    const out = new Skb(pkt, this.ns.world.nextPacketId(), skb.id)
+    const pkt = newIpv4Packet({ src: route.src, dst: ip.src, protocol: IPPROTO_ICMP, ttl: this.ns.sysctl.num('net.ipv4.ip_default_ttl'), tos: ip.tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, reply)
+    const out = new Skb(pkt, this.ns.world.nextPacketId(), skb.id, true)
     if (trace.enabled) trace.packet('icmp', this.ns, null, out, 'ipv4', 'icmp.echo_reply', { from: formatIpv4(route.src), to: formatIpv4(ip.src), seq: msg.seq })
     this.ns.stack.output(route, out)
   }
@@ -276,6 +276,8 @@ export class Icmp {
     const inner = parseQuotedHeader(msg.original)
     if (!inner) return
     if (msg.kind === 'destUnreachable' && msg.code === UNREACH_FRAG_NEEDED && msg.nextHopMtu) this.updatePmtu(inner.dst, msg.nextHopMtu)
+    const trace = this.ns.world.trace
+    if (trace.enabled) trace.packet('deliver', this.ns, null, skb, 'ipv4', 'deliver.icmp_error', { from: formatIpv4(ip.src), about: formatIpv4(inner.dst), type: msg.kind, code: msg.code })
     this.ns.sockets.icmpError(ip, msg, inner)
   }
 
@@ -293,7 +295,7 @@ export class Icmp {
     }
     const m = Math.max(mtu, MIN_PMTU)
     if (!r.exceptions) r.exceptions = new Map()
-    r.exceptions.set(dst, { mtu: m, expiresNs: this.ns.world.sched.now + MTU_EXPIRES_NS })
+    r.exceptions.set(dst, { mtu: m, expiresNs: this.ns.world.sched.now + MTU_EXPIRES_NS, gen: this.ns.devinet.cacheGen })
   }
 }
 

@@ -1,7 +1,7 @@
 import { formatIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, ipv4MulticastMac, isBroadcastMac, isMulticastMac, MAC_BROADCAST, MAC_ZERO } from '../addr/mac.ts'
 import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, frameDst, frameEthertype } from '../wire/ethernet.ts'
-import { IPPROTO_ICMP, IPPROTO_UDP, ipv4WithTtl, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
+import { IPPROTO_ICMP, IPPROTO_UDP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import type { NetDevice } from './device.ts'
 import { BridgeDevice } from './bridge.ts'
 import { RouteType, type Route } from './fib.ts'
@@ -9,7 +9,7 @@ import { routeLine } from './format.ts'
 import { fragment, Reassembler } from './frag.ts'
 import type { Netns } from './netns.ts'
 import { pathMtu, routeInput, type OutputRoute } from './route.ts'
-import { PktType, Skb } from './skb.ts'
+import { forwardedCopy, PktType, Skb } from './skb.ts'
 
 /**
  * The IPv4 path of one namespace: receive (ip_rcv), route input, forward (ip_forward), local
@@ -102,7 +102,7 @@ export class Ipv4Stack {
       return
     }
     if (redirect) this.ns.icmp.redirect(skb, ip, inDev, gateway || ip.dst)
-    const fwd = skb.with(ipv4WithTtl(skb.data, 0, ip.ttl - 1))
+    const fwd = skb.with(forwardedCopy(skb.data), true)
     if (trace.enabled) trace.packet('forward', this.ns, out, fwd, 'ipv4', 'forward.ttl', { src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), ttl: ip.ttl - 1, out: out.name, in: inDev.name })
     this.finishOutput(out, fwd, nexthop, RouteType.Unicast, mtu, ip.df)
   }
@@ -154,7 +154,7 @@ export class Ipv4Stack {
         this.ns.world.trace.drop(this.ns, dev, skb, 'drop.too_big', { len: skb.data.length, mtu, dev: dev.name })
         return
       }
-      for (const piece of fragment(skb.data, mtu)) this.finishOutput2(dev, skb.with(piece), nexthop, type)
+      for (const piece of fragment(skb.data, mtu)) this.finishOutput2(dev, skb.with(piece, true), nexthop, type)
       return
     }
     this.finishOutput2(dev, skb, nexthop, type)

@@ -1,7 +1,7 @@
 import { isLimitedBroadcast, isLoopbackIpv4, isMulticastIpv4, isZeroIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { Scope, type NetDevice } from './device.ts'
 import { KernelError, type Errno } from './errors.ts'
-import { RouteType, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type Route } from './fib.ts'
+import { RouteType, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type PmtuException, type Route } from './fib.ts'
 import type { Netns } from './netns.ts'
 
 /** The result of an output route lookup (a dst_entry/rtable for a locally generated packet). */
@@ -50,20 +50,15 @@ export interface FlowKey {
  * fib_lookup with the default rules (local, main, default). Returns the matching route, or throws
  * ENETUNREACH, or the error its type stands for (unreachable, blackhole, prohibit).
  */
+const RULE_TABLES = [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT]
+
 export function fibLookup(ns: Netns, fl: FlowKey): FibResult {
   const scope = fl.scope ?? Scope.Universe
-  const accept = (r: Route): boolean => {
-    if (r.scope < scope) return false
-    if (r.dev) {
-      if (!r.dev.adminUp && r.type !== RouteType.Local) return false
-      if (fl.oif && r.dev !== fl.oif) return false
-    }
-    return true
-  }
-  for (const id of [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT]) {
+  const oif = fl.oif ?? null
+  for (const id of RULE_TABLES) {
     const t = ns.tables.get(id)
     if (!t || t.size === 0) continue
-    const r = t.lookup(fl.daddr, accept)
+    const r = t.lookupUsable(fl.daddr, scope, oif)
     if (!r) continue
     if (r.type === RouteType.Throw) continue
     const err = routeTypeError(r.type)
@@ -166,6 +161,7 @@ export function routeInput(ns: Netns, dev: NetDevice, saddr: Ipv4, daddr: Ipv4):
 
 /** With rp_filter=0, fib_validate_source only refuses a source that is one of our own addresses. */
 function validateSourceLocal(ns: Netns, saddr: Ipv4): boolean {
+  if (!ns.devinet.isLocal(saddr)) return false
   if (ns.sysctl.devconf('all', 'accept_local')) return false
   for (const d of ns.devices.values()) for (const ifa of d.inet) if (ifa.local === saddr) return true
   return false
@@ -192,7 +188,18 @@ function sourceIsOnLink(ns: Netns, dev: NetDevice, saddr: Ipv4, gw: Ipv4): boole
 /** The MTU a packet to daddr over this route may have (route mtu, else a PMTU exception, else the device). */
 export function pathMtu(ns: Netns, r: Route | null, dev: NetDevice, daddr: Ipv4): number {
   if (r?.mtu) return r.mtu
-  const ex = r?.exceptions?.get(daddr)
-  if (ex && ex.expiresNs > ns.world.sched.now) return Math.min(ex.mtu, dev.mtu)
+  const ex = liveException(ns, r, daddr)
+  if (ex) return Math.min(ex.mtu, dev.mtu)
   return dev.mtu
+}
+
+/** A PMTU exception for daddr on this route that has neither expired nor been flushed. */
+export function liveException(ns: Netns, r: Route | null, daddr: Ipv4): PmtuException | undefined {
+  const ex = r?.exceptions?.get(daddr)
+  if (!ex) return undefined
+  if (ex.gen !== ns.devinet.cacheGen || ex.expiresNs <= ns.world.sched.now) {
+    r!.exceptions!.delete(daddr)
+    return undefined
+  }
+  return ex
 }

@@ -8,7 +8,9 @@ export type EventFn = () => void
 interface Timed {
   t: number
   seq: number
-  fn: EventFn
+  fn: EventFn | ((a: unknown, b: unknown) => void)
+  a: unknown
+  b: unknown
 }
 
 export class Scheduler {
@@ -28,7 +30,12 @@ export class Scheduler {
       this.fifo.push(fn)
       return
     }
-    this.push({ t: this.nowNs + delayNs, seq: this.seq++, fn })
+    this.push({ t: this.nowNs + delayNs, seq: this.seq++, fn, a: undefined, b: undefined })
+  }
+
+  /** after() for a function of two arguments, without allocating a closure per event. */
+  afterCall<A, B>(delayNs: number, fn: (a: A, b: B) => void, a: A, b: B): void {
+    this.push({ t: this.nowNs + Math.max(delayNs, 0), seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b })
   }
 
   at(timeNs: number, fn: EventFn): void {
@@ -72,7 +79,7 @@ export class Scheduler {
       }
       const ev = this.pop()
       this.nowNs = ev.t
-      ev.fn()
+      ;(ev.fn as (a: unknown, b: unknown) => void)(ev.a, ev.b)
       if (stop && stop()) return
     }
   }

@@ -1,3 +1,9 @@
+import { writeIpv4Header, IPV4_HEADER_LEN, type Ipv4EmitRepr } from '../wire/ipv4.ts'
+import { checksumUpdate16 } from '../wire/checksum.ts'
+
+/** Room kept in front of a new IP packet so the Ethernet header can be added without a copy. */
+export const HEADROOM = 14
+
 /**
  * A packet in flight (after Linux's sk_buff): immutable bytes plus the identity that lets the
  * trace follow one packet across hops. Code that changes bytes makes a new array, because trace
@@ -11,11 +17,37 @@ export class Skb {
     public readonly id: number,
     /** The packet that caused this one (an ICMP error's offending packet, a VXLAN's inner frame). */
     public readonly cause?: number,
+    /**
+     * True while the HEADROOM bytes before `data` belong to this skb alone and are unused, so the
+     * link layer may write its header there (once) instead of copying the packet.
+     */
+    public headroom = false,
   ) {}
 
-  with(data: Uint8Array): Skb {
-    return new Skb(data, this.id, this.cause)
+  with(data: Uint8Array, headroom = false): Skb {
+    return new Skb(data, this.id, this.cause, headroom)
   }
+}
+
+/** A new IPv4 packet with its header and payload, allocated with headroom. */
+export function newIpv4Packet(repr: Ipv4EmitRepr, payload: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(HEADROOM + IPV4_HEADER_LEN + payload.length)
+  writeIpv4Header(buf, HEADROOM, repr, payload.length)
+  buf.set(payload, HEADROOM + IPV4_HEADER_LEN)
+  return buf.subarray(HEADROOM)
+}
+
+/** ip_decrease_ttl on a copy (with headroom): the forwarded packet, checksum updated incrementally. */
+export function forwardedCopy(packet: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(HEADROOM + packet.length)
+  const out = buf.subarray(HEADROOM)
+  out.set(packet)
+  const ttl = packet[8] - 1
+  const ck = checksumUpdate16((packet[10] << 8) | packet[11], (packet[8] << 8) | packet[9], ((ttl & 0xff) << 8) | packet[9])
+  out[8] = ttl
+  out[10] = ck >>> 8
+  out[11] = ck & 0xff
+  return out
 }
 
 /** Linux's sk_buff pkt_type: how a received frame was addressed relative to the receiver. */

@@ -20,6 +20,7 @@ const DEVCONF_DEFAULTS: Record<string, string> = {
   send_redirects: '1',
   shared_media: '1',
 }
+const DEVCONF_KEYS = Object.keys(DEVCONF_DEFAULTS)
 
 const GLOBAL_DEFAULTS: Record<string, string> = {
   'net.ipv4.ip_forward': '0',
@@ -36,33 +37,55 @@ const GLOBAL_DEFAULTS: Record<string, string> = {
   'net.ipv4.route.min_pmtu': '552',
 }
 
+/** Splits `net.ipv4.conf.<dev>.<key>` (device names may contain dots, e.g. flannel.1). */
+function splitConf(key: string): { scope: string; name: string } | null {
+  if (!key.startsWith('net.ipv4.conf.')) return null
+  const rest = key.slice('net.ipv4.conf.'.length)
+  const dot = rest.lastIndexOf('.')
+  if (dot <= 0) return null
+  const name = rest.slice(dot + 1)
+  if (!(name in DEVCONF_DEFAULTS)) return null
+  return { scope: rest.slice(0, dot), name }
+}
+
 /**
- * The sysctl tree of one namespace, as strings (how `sysctl` shows them). `net.ipv4.ip_forward`
+ * The sysctl tree of one namespace, as strings (how `sysctl` shows them). Only values that differ
+ * from the defaults are stored, because a lab has thousands of namespaces. `net.ipv4.ip_forward`
  * and `net.ipv4.conf.all.forwarding` are one setting and writing either sets every device's
  * `forwarding`, as devinet does.
  */
 export class Sysctl {
-  private readonly values = new Map<string, string>()
-  private readonly devices = new Set<string>()
-
-  constructor() {
-    for (const [k, v] of Object.entries(GLOBAL_DEFAULTS)) this.values.set(k, v)
-    for (const scope of ['all', 'default']) for (const [k, v] of Object.entries(DEVCONF_DEFAULTS)) this.values.set(`net.ipv4.conf.${scope}.${k}`, v)
-  }
+  /** net.ipv4.* values that are not per device. */
+  private readonly globals: Record<string, string> = { ...GLOBAL_DEFAULTS }
+  /** Per device: the values that differ from what the device inherited. */
+  private readonly devices = new Map<string, Map<string, string> | null>()
 
   get ipForward(): boolean {
-    return this.values.get('net.ipv4.ip_forward') === '1'
+    return this.globals['net.ipv4.ip_forward'] === '1'
+  }
+
+  /** conf.all / conf.default values, by setting name (kept apart from set_ for the packet path). */
+  private readonly allConf: Record<string, string> = { ...DEVCONF_DEFAULTS }
+  private readonly defaultConf: Record<string, string> = { ...DEVCONF_DEFAULTS }
+
+  private scopeValue(scope: string, name: string): string {
+    if (scope === 'all') return this.allConf[name]
+    if (scope === 'default') return this.defaultConf[name]
+    // A device's settings were copied from `default` when it appeared; only changes are stored.
+    return this.devices.get(scope)?.get(name) ?? DEVCONF_DEFAULTS[name]
   }
 
   /** IN_DEV_FORWARD: the device's own forwarding flag. */
   forwarding(dev: string): boolean {
-    return (this.values.get(`net.ipv4.conf.${dev}.forwarding`) ?? this.values.get('net.ipv4.conf.all.forwarding')) === '1'
+    const own = this.devices.get(dev)
+    if (own === undefined) return this.allConf.forwarding === '1'
+    return (own?.get('forwarding') ?? DEVCONF_DEFAULTS.forwarding) === '1'
   }
 
   /** A per-device value combined with `all` the way the kernel combines that setting. */
   devconf(dev: string, key: string): number {
-    const all = Number(this.values.get(`net.ipv4.conf.all.${key}`) ?? 0)
-    const own = Number(this.values.get(`net.ipv4.conf.${dev}.${key}`) ?? this.values.get(`net.ipv4.conf.default.${key}`) ?? 0)
+    const all = Number(this.scopeValue('all', key))
+    const own = Number(this.devices.has(dev) ? this.scopeValue(dev, key) : this.scopeValue('default', key))
     switch (key) {
       case 'rp_filter':
       case 'arp_ignore':
@@ -82,53 +105,78 @@ export class Sysctl {
   }
 
   num(key: string): number {
-    return Number(this.values.get(key) ?? 0)
+    return Number(this.globals[key] ?? this.get(key) ?? 0)
   }
 
-  /** Adds net.ipv4.conf.<dev>.* from `default` when a device appears. */
+  /** A device appears with net.ipv4.conf.<dev>.* copied from `default` (devinet_sysctl_register). */
   addDevice(dev: string): void {
-    this.devices.add(dev)
-    for (const k of Object.keys(DEVCONF_DEFAULTS)) this.values.set(`net.ipv4.conf.${dev}.${k}`, this.values.get(`net.ipv4.conf.default.${k}`)!)
+    let own: Map<string, string> | null = null
+    for (const k of DEVCONF_KEYS) {
+      const v = this.defaultConf[k]
+      if (v !== DEVCONF_DEFAULTS[k]) (own ??= new Map()).set(k, v)
+    }
+    this.devices.set(dev, own)
   }
 
   removeDevice(dev: string): void {
     this.devices.delete(dev)
-    for (const k of Object.keys(DEVCONF_DEFAULTS)) this.values.delete(`net.ipv4.conf.${dev}.${k}`)
   }
 
   renameDevice(from: string, to: string): void {
-    for (const k of Object.keys(DEVCONF_DEFAULTS)) {
-      const v = this.values.get(`net.ipv4.conf.${from}.${k}`)
-      this.values.delete(`net.ipv4.conf.${from}.${k}`)
-      if (v !== undefined) this.values.set(`net.ipv4.conf.${to}.${k}`, v)
-    }
+    const own = this.devices.get(from) ?? null
     this.devices.delete(from)
-    this.devices.add(to)
+    this.devices.set(to, own)
   }
 
   has(key: string): boolean {
-    return this.values.has(key)
+    if (key in GLOBAL_DEFAULTS) return true
+    const c = splitConf(key)
+    return c !== null && (c.scope === 'all' || c.scope === 'default' || this.devices.has(c.scope))
   }
 
   get(key: string): string | undefined {
-    return this.values.get(key)
+    if (key in GLOBAL_DEFAULTS) return this.globals[key]
+    const c = splitConf(key)
+    if (!c || !this.has(key)) return undefined
+    return this.scopeValue(c.scope, c.name)
   }
 
   /** All keys, sorted as `sysctl -a` lists them. */
   keys(): string[] {
-    return [...this.values.keys()].sort()
+    const out = Object.keys(GLOBAL_DEFAULTS)
+    for (const scope of ['all', 'default', ...this.devices.keys()]) for (const k of DEVCONF_KEYS) out.push(`net.ipv4.conf.${scope}.${k}`)
+    return out.sort()
+  }
+
+  private store(key: string, v: string): void {
+    const c = splitConf(key)
+    if (!c) {
+      this.globals[key] = v
+      return
+    }
+    if (c.scope === 'all') this.allConf[c.name] = v
+    else if (c.scope === 'default') this.defaultConf[c.name] = v
+    else {
+      let own = this.devices.get(c.scope)
+      if (!own) {
+        own = new Map()
+        this.devices.set(c.scope, own)
+      }
+      own.set(c.name, v)
+    }
   }
 
   /** Writes a value; throws ENOENT for an unknown key and EINVAL for a value the key refuses. */
   set(key: string, raw: string): string {
-    if (!this.values.has(key)) throw new KernelError('ENOENT')
+    if (!this.has(key)) throw new KernelError('ENOENT')
     const value = raw.trim()
     const isBool = key.endsWith('.forwarding') || key === 'net.ipv4.ip_forward' || key.startsWith('net.ipv4.icmp_echo_ignore')
     if (key === 'net.ipv4.ip_local_port_range') {
       const m = /^(\d+)\s+(\d+)$/.exec(value)
       if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) throw new KernelError('EINVAL')
-      this.values.set(key, `${Number(m[1])}\t${Number(m[2])}`)
-      return this.values.get(key)!
+      const v = `${Number(m[1])}\t${Number(m[2])}`
+      this.globals[key] = v
+      return v
     }
     if (!/^-?\d+$/.test(value)) throw new KernelError('EINVAL')
     let n = Number(value)
@@ -136,15 +184,18 @@ export class Sysctl {
     if (isBool) n = n ? 1 : 0
     const v = String(n)
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
-      this.values.set('net.ipv4.ip_forward', v)
-      this.values.set('net.ipv4.conf.all.forwarding', v)
-      this.values.set('net.ipv4.conf.default.forwarding', v)
-      for (const d of this.devices) this.values.set(`net.ipv4.conf.${d}.forwarding`, v)
+      this.globals['net.ipv4.ip_forward'] = v
+      this.allConf.forwarding = v
+      this.defaultConf.forwarding = v
+      for (const [d, own] of this.devices) {
+        if (own) own.delete('forwarding')
+        if (v !== DEVCONF_DEFAULTS.forwarding) this.store(`net.ipv4.conf.${d}.forwarding`, v)
+      }
       // inet_forward_change: a router stops accepting redirects, a host accepts them again.
-      this.values.set('net.ipv4.conf.all.accept_redirects', v === '1' ? '0' : '1')
+      this.allConf.accept_redirects = v === '1' ? '0' : '1'
       return v
     }
-    this.values.set(key, v)
+    this.store(key, v)
     return v
   }
 }

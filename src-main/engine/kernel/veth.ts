@@ -61,8 +61,11 @@ export class VethDevice extends NetDevice {
     }
     this.countTx(skb)
     trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
-    this.netns.world.sched.after(VETH_DELAY_NS, () => {
-      if (this.peer === peer) peer.receive(skb)
-    })
+    this.netns.world.sched.afterCall(VETH_DELAY_NS, arrive, peer, skb)
   }
+}
+
+/** The far end gets the frame, unless the pair was taken apart meanwhile. */
+function arrive(peer: VethDevice, skb: Skb): void {
+  if (peer.peer !== null) peer.receive(skb)
 }

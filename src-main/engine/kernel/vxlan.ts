@@ -1,14 +1,14 @@
 import { formatIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
 import { frameDst, frameSrc } from '../wire/ethernet.ts'
-import { emitIpv4, IPPROTO_UDP, type Ipv4Repr } from '../wire/ipv4.ts'
+import { IPPROTO_UDP, type Ipv4Repr } from '../wire/ipv4.ts'
 import { emitUdp } from '../wire/udp.ts'
 import { emitVxlan, flowHash, parseVxlan, vxlanSourcePort, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
 import { NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { routeOutput } from './route.ts'
 import { NS_PER_SEC } from './scheduler.ts'
-import { Skb } from './skb.ts'
+import { newIpv4Packet, Skb } from './skb.ts'
 import type { Netns } from './netns.ts'
 
 /** One remote of a VXLAN FDB entry (vxlan_rdst). */
@@ -172,8 +172,8 @@ export class VxlanDevice extends NetDevice {
     const src = this.cfg.local || route.src
     const udp = emitUdp(sport, dport, emitVxlan(vni, inner.data), src, r.ip)
     const ttl = this.cfg.ttl || (isMulticastIpv4(r.ip) ? 1 : ns.sysctl.num('net.ipv4.ip_default_ttl'))
-    const pkt = emitIpv4({ src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, udp)
-    const outer = new Skb(pkt, ns.world.nextPacketId(), inner.id)
+    const pkt = newIpv4Packet({ src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, udp)
+    const outer = new Skb(pkt, ns.world.nextPacketId(), inner.id, true)
     if (trace.enabled) {
       trace.packet('encap', ns, this, outer, 'ipv4', 'encap.vxlan', {
         dev: this.name, vni, src: formatIpv4(src), dst: formatIpv4(r.ip), sport, dport, mac: formatMac(e.mac),

@@ -3,11 +3,11 @@ import { KernelError, STRERROR } from '../kernel/errors.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { pathMtu, routeOutput } from '../kernel/route.ts'
 import { NS_PER_SEC } from '../kernel/scheduler.ts'
-import { Skb } from '../kernel/skb.ts'
+import { newIpv4Packet, Skb } from '../kernel/skb.ts'
 import type { SockError } from '../kernel/sockets.ts'
 import type { World } from '../kernel/world.ts'
 import { emitIcmp } from '../wire/icmp.ts'
-import { emitIpv4, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.ts'
+import { IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4.ts'
 import { emitUdp } from '../wire/udp.ts'
 import { routeLine } from '../kernel/format.ts'
 import type { TraceEvent } from '../../../shared/trace.ts'
@@ -99,8 +99,8 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
     }
     payload = emitUdp(sport, dport, data, src, dst)
   }
-  const pkt = emitIpv4({ src, dst, protocol: opts.proto === 'icmp' ? IPPROTO_ICMP : IPPROTO_UDP, ttl, tos: 0, id: df ? 0 : from.stack.nextId(), df, mf: false, fragOffset: 0 }, payload)
-  const skb = new Skb(pkt, id)
+  const pkt = newIpv4Packet({ src, dst, protocol: opts.proto === 'icmp' ? IPPROTO_ICMP : IPPROTO_UDP, ttl, tos: 0, id: df ? 0 : from.stack.nextId(), df, mf: false, fragOffset: 0 }, payload)
+  const skb = new Skb(pkt, id, undefined, true)
   world.trace.packet('send', from, null, skb, 'ipv4', opts.proto === 'icmp' ? 'send.echo_request' : 'send.udp', { src: formatIpv4(src), dst: dstText, seq: 1, ns: from.name, sport, dport })
   world.trace.packet('route', from, route.dev, skb, 'ipv4', route.type === 2 ? 'route.output_local' : 'route.output', { dst: dstText, via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, route.route ? routeLine(route.route) : undefined)
   if (opts.df && total > mtu) {

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: the performance targets of the engine, measured (not asserted). Prints one
+ * line per measurement; docs/performance.md records the figures with the machine and date.
+ */
+import { cpus, totalmem } from 'node:os'
+import { World } from '../src-main/engine/kernel/world.ts'
+import { Cluster } from '../src-main/k8s/cluster.ts'
+import { scenarioSpec } from '../src-main/k8s/scenarios.ts'
+import { routeOutput } from '../src-main/engine/kernel/route.ts'
+import { Skb } from '../src-main/engine/kernel/skb.ts'
+import { emitIcmp } from '../src-main/engine/wire/icmp.ts'
+import { emitIpv4, IPPROTO_ICMP } from '../src-main/engine/wire/ipv4.ts'
+import { parseIpv4 } from '../src-main/engine/addr/ipv4.ts'
+
+function roundTrips(scenario: string, seconds: number): { perSec: number; n: number } {
+  const world = new World({ seed: 1 })
+  const cluster = new Cluster(world, scenarioSpec(scenario, 2, 2))
+  cluster.build()
+  const ns = world.netns('pod1')!
+  const dst = parseIpv4('10.244.2.3')!
+  let replies = 0
+  ns.sockets.openRawIcmp({
+    onPacket: (_ip, msg) => {
+      if (msg.kind === 'echoReply') replies++
+    },
+    onError: () => {},
+  })
+  const data = new Uint8Array(56)
+  const send = (seq: number): void => {
+    const route = routeOutput(ns, { daddr: dst })
+    const icmp = emitIcmp({ kind: 'echoRequest', ident: 7, seq: seq & 0xffff, data })
+    const pkt = emitIpv4({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl: 64, tos: 0, id: 0, df: true, mf: false, fragOffset: 0 }, icmp)
+    ns.stack.output(route, new Skb(pkt, seq))
+    world.sched.runUntil(() => replies >= seq)
+  }
+  // Warm the ARP caches and FDBs first.
+  send(1)
+  let seq = 1
+  const t0 = performance.now()
+  const end = t0 + seconds * 1000
+  while (performance.now() < end) {
+    for (let i = 0; i < 1000; i++) send(++seq)
+  }
+  const dt = (performance.now() - t0) / 1000
+  return { perSec: (seq - 1) / dt, n: seq - 1 }
+}
+
+function buildCluster(scenario: string, nodes: number, pods: number): { ms: number; heapMb: number; routesPerNode: number; fdbPerNode: number } {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  const before = process.memoryUsage().heapUsed
+  const t0 = performance.now()
+  const world = new World({ seed: 1 })
+  const cluster = new Cluster(world, scenarioSpec(scenario, nodes, pods))
+  cluster.build()
+  const ms = performance.now() - t0
+  gc?.()
+  // What the built lab keeps alive (needs --expose-gc to be meaningful).
+  const heapMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024
+  const n1 = world.netns('node1')!
+  const flannel = n1.dev('flannel.1') as { fdb?: Map<number, unknown> } | undefined
+  return { ms, heapMb, routesPerNode: n1.main.size, fdbPerNode: flannel?.fdb?.size ?? 0 }
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+console.log(`PodNet Lab engine benchmark — ${new Date().toISOString()} — node ${process.version} — ${cpu} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+for (const sc of ['routed', 'flannel-vxlan']) {
+  // Two builds warm the JIT; then the median of five is reported (the machine has other work too).
+  buildCluster(sc, 100, 20)
+  buildCluster(sc, 100, 20)
+  const runs = Array.from({ length: 5 }, () => buildCluster(sc, 100, 20))
+  const times = runs.map((r) => r.ms).sort((a, b) => a - b)
+  const b = runs[0]
+  console.log(`${sc.padEnd(14)} 100 nodes x 20 pods built in ${times[2].toFixed(0)} ms (median of 5; min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)}), heap ${b.heapMb.toFixed(0)} MiB, node1: ${b.routesPerNode} routes${b.fdbPerNode ? `, ${b.fdbPerNode} flannel.1 FDB entries` : ''}`)
+}
+for (const sc of ['routed', 'flannel-vxlan']) {
+  const r = roundTrips(sc, 3)
+  console.log(`${sc.padEnd(14)} warm cross-node ping round trips: ${Math.round(r.perSec).toLocaleString('en')} /s (${r.n} in 3 s)`)
+}
