@@ -7,6 +7,7 @@ import { emitVxlan, flowHash, parseVxlan, vxlanSourcePort, VXLAN_HEADER_LEN } fr
 import { NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { routeOutput } from './route.ts'
+import { routeLine } from './format.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import { newIpv4Packet, Skb } from './skb.ts'
 import type { Netns } from './netns.ts'
@@ -174,6 +175,9 @@ export class VxlanDevice extends NetDevice {
     const ttl = this.cfg.ttl || (isMulticastIpv4(r.ip) ? 1 : ns.sysctl.num('net.ipv4.ip_default_ttl'))
     const pkt = newIpv4Packet({ src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, udp)
     const outer = new Skb(pkt, ns.world.nextPacketId(), inner.id, true)
+    if (trace.enabled && route.route) {
+      trace.packet('route', ns, route.dev, outer, 'ipv4', 'route.output', { dst: formatIpv4(r.ip), via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, routeLine(route.route))
+    }
     if (trace.enabled) {
       trace.packet('encap', ns, this, outer, 'ipv4', 'encap.vxlan', {
         dev: this.name, vni, src: formatIpv4(src), dst: formatIpv4(r.ip), sport, dport, mac: formatMac(e.mac),
