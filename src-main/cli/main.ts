@@ -95,9 +95,11 @@ function cmdNew(args: string[], io: Io): number {
   const scenario = pos[0]
   if (!scenario) throw new CliError(`podnet new: which scenario? (${scenarioNames().join(', ')})`)
   if (pos.length > 1) throw new CliError(`podnet new: unexpected argument "${pos[1]}"`)
+  const nodes = intFlag(flags, '--nodes')
+  const podsPerNode = intFlag(flags, '--pods-per-node')
   let doc: LabDoc
   try {
-    doc = scenarioLab(scenario, intFlag(flags, '--nodes'), intFlag(flags, '--pods-per-node'))
+    doc = scenarioLab(scenario, nodes, podsPerNode)
   } catch (e) {
     throw new CliError(`podnet new: ${(e as Error).message}`)
   }

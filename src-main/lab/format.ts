@@ -58,13 +58,19 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     throw new LabFormatError(file, pos.line, pos.col, '', `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
   }
   const where = (p: Path): { line: number; col: number } => {
+    // An unknown key is best pointed at by the key itself, not by its value.
+    const parent = p.length ? ((doc as Document).getIn(p.slice(0, -1), true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined) : undefined
+    const key = parent?.items?.find((it) => it.key?.value === p[p.length - 1])?.key
+    if (key?.range && typeof p[p.length - 1] === 'string' && unknownKeys.has(pathText(p))) return lc.linePos(key.range[0])
     for (let i = p.length; i >= 0; i--) {
       const node = (doc as Document).getIn(p.slice(0, i), true) as { range?: [number, number, number] } | undefined
       if (node && node.range) return lc.linePos(node.range[0])
     }
     return { line: 1, col: 1 }
   }
+  const unknownKeys = new Set<string>()
   const fail: (p: Path, problem: string) => never = (p, problem) => {
+    if (problem.startsWith('unknown field')) unknownKeys.add(pathText(p))
     const { line, col } = where(p)
     throw new LabFormatError(file, line, col, pathText(p), problem)
   }
