@@ -165,7 +165,8 @@ export interface PodnetApi {
 
 /** Pushed by the desktop shell to the window; the browser build never sends any. */
 export type ShellEvent =
-  | { type: 'state'; state: LabState }
+  /** `reset`: a different lab was loaded (views drop selections and traces). */
+  | { type: 'state'; state: LabState; reset?: boolean }
   | { type: 'command'; command: 'new-lab' | 'about' }
   | { type: 'notice'; text: string }
   | { type: 'error'; error: ApiError }

@@ -33,6 +33,7 @@ export const en: Record<string, string> = {
 
   // Frames crossing devices.
   'xmit.veth': '{dev} sends the frame into its veth pair, a virtual cable whose other end {peer} (often in another network namespace) receives it at once',
+  'xmit.bridge': 'Bridge {dev} sends a frame from its own IP stack out through its ports',
   'xmit.vxlan': 'The VXLAN device {dev} takes the frame and looks up its destination MAC in the VXLAN FDB to find which remote node to tunnel it to',
   'recv.frame': '{dev} receives the frame and passes it on: to its bridge if it is a bridge port, otherwise to the namespace\'s IP stack',
 

@@ -32,6 +32,7 @@ export const ja: Record<string, string> = {
 
   // デバイスを通るフレーム。
   'xmit.veth': '{dev} がフレームを veth ペアに送り、仮想ケーブルの反対端 {peer}（多くは別の network namespace 内）がただちに受信する',
+  'xmit.bridge': 'ブリッジ {dev} が自身の IP スタックからのフレームをポートへ送り出す',
   'xmit.vxlan': 'VXLAN デバイス {dev} がフレームを受け取り、どのリモートノードへトンネルするかを宛先 MAC で VXLAN の FDB から調べる',
   'recv.frame': '{dev} がフレームを受信し、ブリッジのポートならブリッジへ、そうでなければ namespace の IP スタックへ渡す',
 

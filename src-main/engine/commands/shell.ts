@@ -1,6 +1,7 @@
 import { Ctx, UsageExit, type Command } from './context.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
+import { tcpdumpJob } from './tcpdump.ts'
 
 export interface CommandResult {
   exitCode: number
@@ -8,7 +9,7 @@ export interface CommandResult {
   stderr: string
 }
 
-type Token = { word: string } | { op: '&&' | '||' | ';' | '|' | '&' }
+type Token = { word: string } | { op: '&&' | '||' | ';' | '|' | '&' | '(' | ')' }
 
 /**
  * Splits a command line the way a POSIX shell does for the parts the lab needs: words, single
@@ -26,8 +27,8 @@ export function tokenize(line: string): Token[] | string {
       continue
     }
     if (c === '#') break
-    if (c === ';') {
-      out.push({ op: ';' })
+    if (c === ';' || c === '(' || c === ')') {
+      out.push({ op: c })
       i++
       continue
     }
@@ -43,7 +44,7 @@ export function tokenize(line: string): Token[] | string {
     }
     let word = ''
     let quoted = false
-    while (i < n && !' \t;&|'.includes(line[i])) {
+    while (i < n && !' \t;&|()'.includes(line[i])) {
       const ch = line[i]
       if (ch === "'") {
         const end = line.indexOf("'", i + 1)
@@ -81,10 +82,17 @@ export function tokenize(line: string): Token[] | string {
   return out
 }
 
+/** A background job of the line (only captures run concurrently in the lab). */
+interface Job {
+  done: () => boolean
+  stop: () => void
+}
+
 /**
- * Runs one line of a command file in a namespace of the world: a list of simple commands joined
- * by `;`, `&&` and `||`, each dispatched through the command table. Pipes and background jobs are
- * refused with a message rather than half-done.
+ * Runs one line of a command file in a namespace of the world: simple commands joined by `;`,
+ * `&&` and `||`, optionally in `( )`. `tcpdump ... &` captures in the background while the rest
+ * of the line runs; `wait` (or the end of the line) finishes it. Pipes are refused with a message
+ * rather than half-done.
  */
 export function runLine(world: World, table: Record<string, Command>, line: string, ns?: Netns): CommandResult {
   const ctx = new Ctx(world, ns ?? world.root)
@@ -96,8 +104,35 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
   let status = 0
   let skip = false
   let argv: string[] = []
-  const flush = (): void => {
-    if (!skip && argv.length) status = runArgv(ctx, table, argv)
+  const jobs: Job[] = []
+  const waitJobs = (): void => {
+    for (const j of jobs) {
+      world.sched.runUntil(j.done, world.sched.now + BACKGROUND_LIMIT_NS)
+      if (!j.done()) j.stop()
+    }
+    jobs.length = 0
+  }
+  const flush = (background: boolean): void => {
+    if (skip || argv.length === 0) {
+      argv = []
+      return
+    }
+    if (background) {
+      const job = startJob(ctx, argv)
+      if (job) {
+        if (typeof job === 'number') status = job
+        else {
+          jobs.push(job)
+          status = 0
+        }
+        argv = []
+        return
+      }
+    }
+    if (argv.length === 1 && argv[0] === 'wait') {
+      waitJobs()
+      status = 0
+    } else status = runArgv(ctx, table, argv)
     argv = []
   }
   for (const t of toks) {
@@ -105,17 +140,37 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
       argv.push(t.word)
       continue
     }
-    if (t.op === '|' || t.op === '&') {
-      ctx.eprintln(`podnet: '${t.op}' is not supported: run one command per line`)
+    if (t.op === '(' || t.op === ')') continue
+    if (t.op === '|') {
+      ctx.eprintln(`podnet: '|' is not supported: run one command per line`)
       return { exitCode: 2, stdout: ctx.stdout, stderr: ctx.stderr }
     }
-    flush()
+    flush(t.op === '&')
     if (t.op === '&&') skip = status !== 0
     else if (t.op === '||') skip = status === 0
     else skip = false
   }
-  flush()
+  flush(false)
+  // The line is over: captures still running end here, as if interrupted.
+  for (const j of jobs) if (!j.done()) j.stop()
   return { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr }
+}
+
+/** How long `wait` lets a background capture run before stopping it. */
+const BACKGROUND_LIMIT_NS = 10_000_000_000
+
+/** `tcpdump ...` or `ip netns exec NS tcpdump ...` in the background; other commands run in the foreground. */
+function startJob(ctx: Ctx, argv: string[]): Job | number | null {
+  let c = ctx
+  let a = argv
+  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) {
+    const ns = ctx.world.namespaces.get(a[3])
+    if (!ns) return null
+    c = ctx.inNetns(ns)
+    a = a.slice(4)
+  }
+  if (a[0] !== 'tcpdump') return null
+  return tcpdumpJob(c, a.slice(1))
 }
 
 /** Runs one simple command (argv[0] is the program) in ctx; shared by `ip netns exec`. */

@@ -6,6 +6,9 @@ import { bridge } from './bridge.ts'
 import { brctl } from './brctl.ts'
 import { arp, ifconfig, route } from './net-tools.ts'
 import { sleep, echo, trueCmd, falseCmd } from './builtins.ts'
+import { tcpdump } from './tcpdump.ts'
+import { traceroute } from './traceroute.ts'
+import { timeout } from './timeout.ts'
 
 /** Every program the command language knows, by name (the dispatch table). */
 export const COMMANDS: Record<string, Command> = {
@@ -18,6 +21,9 @@ export const COMMANDS: Record<string, Command> = {
   arp,
   ifconfig,
   sleep,
+  tcpdump,
+  traceroute,
+  timeout,
   echo,
   true: trueCmd,
   false: falseCmd,

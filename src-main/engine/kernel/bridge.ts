@@ -261,6 +261,7 @@ export class BridgeDevice extends NetDevice {
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
     this.countTx(skb)
+    trace.frame('xmit', this.netns, this, skb, 'xmit.bridge', { dev: this.name })
     const dst = frameDst(skb.data)
     if (!isMulticastMac(dst)) {
       const e = this.lookup(dst)
@@ -306,6 +307,7 @@ export class BridgeDevice extends NetDevice {
     if (!this.adminUp) return
     const trace = this.netns.world.trace
     if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.local', { bridge: this.name, port: port.name })
+    trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
     this.stats.rxPackets++
     this.stats.rxBytes += skb.data.length
     this.netns.stack.receive(this, skb)
