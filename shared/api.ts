@@ -144,8 +144,11 @@ export type Edit =
 export interface PodnetApi {
   listScenarios(): Promise<ScenarioInfo[]>
   newLab(req: { scenario: string; nodes?: number; podsPerNode?: number }): Promise<LabState>
-  /** Opens lab file text (the shell reads files; the browser build passes the text). */
-  openLab(req: { text: string; path?: string }): Promise<LabState>
+  /**
+   * Opens lab file text (the shell reads files; the browser build passes the text). `path` is where
+   * the file is on disk (saving goes back there); `name` only labels error messages.
+   */
+  openLab(req: { text: string; path?: string; name?: string }): Promise<LabState>
   getState(): Promise<LabState>
   /** The lab file text; `path` asks the desktop shell to write it there atomically. */
   saveLab(req: { path?: string }): Promise<{ text: string; path?: string; cancelled?: boolean }>

@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs'
+import { expect, test, type Page } from '@playwright/test'
+
+// The browser build, end to end: the renderer, the Worker and the engine behind it. Each test
+// gets a fresh page, so a fresh lab.
+
+const FLANNEL_ROUTE = '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'
+
+async function open(page: Page): Promise<void> {
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text())
+  })
+  pageProblems.set(page, problems)
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+}
+
+/** Uncaught errors and console errors of each test's page: any fails the test. */
+const pageProblems = new WeakMap<Page, string[]>()
+
+test.afterEach(async ({ page }) => {
+  expect(pageProblems.get(page) ?? [], 'errors in the page').toEqual([])
+})
+
+async function newScenario(page: Page, scenario: string): Promise<void> {
+  await page.locator('#scenario-picker').selectOption(scenario)
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  const discard = page.getByRole('button', { name: 'Discard changes' })
+  if (await discard.isVisible().catch(() => false)) await discard.click()
+  await expect(page.locator('.labname')).toHaveText(scenario)
+}
+
+async function traceTo(page: Page, from: string, to: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Trace' }).click()
+  await page.getByTestId('trace-from').selectOption(from)
+  await page.getByTestId('trace-to').fill(to)
+  await page.getByRole('button', { name: /Send packet/ }).click()
+}
+
+async function selectNamespace(page: Page, ns: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Namespace' }).click()
+  await page.getByTestId('ns-select').selectOption(ns)
+  await expect(page.locator('.ns h2')).toHaveText(ns)
+}
+
+test('a flannel-vxlan lab shows its nodes and pods on the canvas', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  const outline = page.getByTestId('topology-outline')
+  for (const name of ['underlay: switch', 'node1: node 192.168.0.11/24', 'node2: node 192.168.0.12/24', 'pod1: pod (node1) 10.244.1.2/24', 'pod4: pod (node2) 10.244.2.3/24']) await expect(outline).toContainText(name)
+  // Cytoscape drew into its canvases, and the legend knows about the tunnel.
+  await expect(page.getByTestId('canvas').locator('canvas').first()).toBeVisible()
+  await expect(page.locator('.legend')).toContainText('VXLAN tunnel')
+  await expect(page.getByText('2 nodes, 4 pods, 7 namespaces')).toBeVisible()
+  await page.screenshot({ path: '/tmp/ui-e2e-canvas.png' })
+})
+
+test('the terminal runs ip route in node1 and shows the flannel.1 onlink route', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await page.getByRole('tab', { name: 'Terminal' }).click()
+  await page.getByTestId('term-netns').selectOption('node1')
+  const input = page.getByTestId('term-input')
+  await input.fill('ip route')
+  await input.press('Enter')
+  const out = page.getByTestId('term-output')
+  await expect(out).toContainText(FLANNEL_ROUTE)
+  await expect(out).toContainText('root@node1:~# ip route')
+  await input.fill('ip link show nothing')
+  await input.press('Enter')
+  await expect(out).toContainText('Device "nothing" does not exist.')
+  await expect(out).toContainText('[exit code 1]')
+  // History: ↑ brings the last command back.
+  await input.press('ArrowUp')
+  await expect(input).toHaveValue('ip link show nothing')
+  await input.press('ArrowUp')
+  await expect(input).toHaveValue('ip route')
+  await page.screenshot({ path: '/tmp/ui-e2e-terminal.png' })
+})
+
+test('a trace from pod1 to pod4 goes through VXLAN, and the inspector shows both headers', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('Result: the packet from pod1 reaches pod4')
+  const encap = page.getByTestId('trace-steps').locator('[data-kind="encap"]').first()
+  await expect(encap).toContainText('wraps the frame')
+  await expect(encap).toContainText('VXLAN header (VNI 1)')
+  await expect(encap).toContainText('decided by: ')
+  await page.screenshot({ path: '/tmp/ui-e2e-trace.png' })
+  await encap.click()
+  const inspector = page.getByTestId('inspector')
+  await expect(inspector.locator('summary', { hasText: /^VXLAN/ })).toBeVisible()
+  const udp = inspector.locator('.layer', { has: page.locator('summary', { hasText: /^UDP/ }) }).first()
+  await expect(udp.locator('tr', { hasText: 'Destination port' })).toContainText('8472')
+  await expect(inspector.locator('summary', { hasText: 'Inner Ethernet' })).toBeVisible()
+  await expect(inspector.locator('summary', { hasText: 'Inner IPv4' })).toBeVisible()
+  await expect(inspector).toContainText('10.244.2.3')
+  await page.screenshot({ path: '/tmp/ui-e2e-inspector.png' })
+  // The capture of this trace downloads as a classic pcap.
+  const [pcap] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export pcap' }).click()])
+  expect(pcap.suggestedFilename()).toMatch(/^trace-\d+-pod1-pod4\.pcap$/)
+  const bytes = readFileSync(await pcap.path())
+  expect(bytes.readUInt32LE(0)).toBe(0xa1b2c3d4)
+  expect(bytes.length).toBeGreaterThan(24 + 16 * 10)
+})
+
+test('deleting the flannel route in the panel drops the packet, and undo restores it', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await selectNamespace(page, 'node1')
+  const routes = page.getByTestId('routes')
+  await expect(routes).toContainText(FLANNEL_ROUTE)
+  await page.screenshot({ path: '/tmp/ui-e2e-panel.png' })
+  await page.getByRole('button', { name: `Delete route ${FLANNEL_ROUTE}` }).click()
+  await expect(routes).not.toContainText(FLANNEL_ROUTE)
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('never arrives')
+  await expect(page.getByTestId('verdict')).toContainText('Destination Net Unreachable')
+  await page.screenshot({ path: '/tmp/ui-e2e-drop.png' })
+  await page.getByRole('tab', { name: 'Lab' }).click()
+  await expect(page.getByTestId('history')).toContainText(`ip -n node1 route del ${FLANNEL_ROUTE}`)
+  await page.getByRole('button', { name: /Undo/ }).click()
+  await selectNamespace(page, 'node1')
+  await expect(routes).toContainText(FLANNEL_ROUTE)
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
+  await page.getByRole('button', { name: /Redo/ }).click()
+  await expect(routes).not.toContainText(FLANNEL_ROUTE)
+})
+
+test('panel edits: ip_forward, link state and moving a pod', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await selectNamespace(page, 'node2')
+  const forward = page.getByRole('switch', { name: 'IP forwarding' })
+  await expect(forward).toHaveAttribute('aria-checked', 'true')
+  await forward.click()
+  await expect(forward).toHaveAttribute('aria-checked', 'false')
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('never arrives')
+  await selectNamespace(page, 'pod4')
+  const eth0 = page.getByTestId('devices').locator('[data-device="eth0"]')
+  await eth0.getByRole('button', { name: 'Set down' }).click()
+  await expect(eth0).toContainText('DOWN')
+  await page.getByTestId('move-to').selectOption('node1')
+  await page.getByRole('button', { name: 'Move', exact: true }).click()
+  await expect(page.getByTestId('topology-outline')).toContainText('pod4: pod (node1)')
+  await page.getByRole('tab', { name: 'Events' }).click()
+  await expect(page.getByTestId('event-log')).toContainText('assigns 10.244.1.4 to pod pod4')
+  await page.screenshot({ path: '/tmp/ui-e2e-events.png' })
+})
+
+test('save produces a YAML lab file, and opening it restores the lab', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await selectNamespace(page, 'node1')
+  await page.getByRole('button', { name: `Delete route ${FLANNEL_ROUTE}` }).click()
+  await expect(page.getByTestId('dirty')).toBeVisible()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save', exact: true }).click()])
+  expect(download.suggestedFilename()).toBe('flannel-vxlan.yaml')
+  const file = await download.path()
+  const text = readFileSync(file, 'utf8')
+  expect(text).toContain('apiVersion: podnet.dev/v1')
+  expect(text).toContain('kind: Lab')
+  expect(text).toContain(`ip -n node1 route del ${FLANNEL_ROUTE}`)
+  await expect(page.getByTestId('dirty')).toBeHidden()
+  await newScenario(page, 'same-node')
+  await expect(page.getByTestId('topology-outline')).not.toContainText('pod4')
+  await page.getByTestId('open-file').setInputFiles(file)
+  await expect(page.locator('.labname')).toHaveText('flannel-vxlan')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod4')
+  await selectNamespace(page, 'node1')
+  await expect(page.getByTestId('routes')).not.toContainText(FLANNEL_ROUTE)
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('never arrives')
+  // The iproute2 export builds the same lab on a real machine.
+  await page.getByRole('button', { name: /Export/ }).first().click()
+  const [script] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /iproute2 script/ }).click()])
+  const sh = readFileSync(await script.path(), 'utf8')
+  expect(sh).toContain('ip netns add node1')
+  expect(sh).toContain(`route del ${FLANNEL_ROUTE}`)
+})
+
+test('a malformed lab file shows an error naming the line', async ({ page }) => {
+  await open(page)
+  const bad = 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: broken\nspec:\n  seed: 1\n  commands: not-a-list\n'
+  await page.getByTestId('open-file').setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(bad) })
+  const error = page.getByTestId('error')
+  await expect(error).toContainText('lab-format')
+  await expect(error).toContainText('broken.yaml:7:')
+  await expect(error).toContainText('spec.commands')
+  await page.screenshot({ path: '/tmp/ui-e2e-error.png' })
+  // The open lab is untouched.
+  await expect(page.locator('.labname')).toHaveText('same-node')
+  await page.getByRole('button', { name: 'Dismiss' }).click()
+  await expect(error).toBeHidden()
+})
+
+test('switching to Japanese changes the texts', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect(page.getByRole('button', { name: '保存' })).toBeVisible()
+  await expect(page.getByRole('tab', { name: 'トレース' })).toBeVisible()
+  await page.getByTestId('trace-to').fill('pod4')
+  await page.getByRole('button', { name: /パケットを送信/ }).click()
+  await expect(page.getByTestId('verdict')).toContainText('結果: pod1 からのパケットは pod4 に届く')
+  await expect(page.getByTestId('trace-steps').locator('[data-kind="encap"]').first()).toContainText('VXLAN ヘッダ')
+  await page.getByRole('tab', { name: 'イベント' }).click()
+  await expect(page.getByTestId('event-log')).toContainText('flanneld')
+  await page.getByRole('tab', { name: 'トレース' }).click()
+  await page.screenshot({ path: '/tmp/ui-e2e-ja.png' })
+  // Back to English: the same trace re-renders without sending again.
+  await page.getByRole('button', { name: 'EN', exact: true }).click()
+  await expect(page.getByTestId('verdict')).toContainText('Result: the packet from pod1 reaches pod4')
+})
+
+test('the new-lab dialog builds a scenario with chosen sizes', async ({ page }) => {
+  await open(page)
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
+  await dialog.getByText('Pod to pod across nodes, cloud route table').click()
+  await dialog.getByLabel('Nodes', { exact: true }).fill('3')
+  await dialog.getByLabel('Pods per node', { exact: true }).fill('1')
+  await page.screenshot({ path: '/tmp/ui-e2e-newlab.png' })
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByText('3 nodes, 3 pods, 8 namespaces')).toBeVisible()
+  await expect(page.getByTestId('topology-outline')).toContainText('router: router')
+  await page.screenshot({ path: '/tmp/ui-e2e-cloud.png' })
+})
+
+test('a lab of 8 nodes and 32 pods stays responsive', async ({ page }) => {
+  await open(page)
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
+  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
+  await dialog.getByLabel('Nodes', { exact: true }).fill('8')
+  await dialog.getByLabel('Pods per node', { exact: true }).fill('4')
+  let t = Date.now()
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByTestId('topology-outline')).toContainText('pod32: pod (node8)')
+  expect(Date.now() - t).toBeLessThan(3000)
+  t = Date.now()
+  await traceTo(page, 'pod1', 'pod32')
+  await expect(page.getByTestId('verdict')).toContainText('reaches pod32')
+  expect(Date.now() - t).toBeLessThan(3000)
+  await page.screenshot({ path: '/tmp/ui-e2e-big.png' })
+})

@@ -1,0 +1,462 @@
+import {
+  CHANNELS,
+  type ApiMethod,
+  type ApiReply,
+  type Edit,
+  type ExecResult,
+  type LabState,
+  type Lang,
+  type PodnetApi,
+  type ScenarioInfo,
+  type TraceStepView,
+  type TraceView,
+} from '../../shared/api.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
+import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
+import { icmpText } from '../engine/commands/ping.ts'
+import { dissect } from '../engine/wire/dissect.ts'
+import { SCENARIOS } from '../k8s/scenarios.ts'
+import { exportScript } from '../lab/export-iproute2.ts'
+import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
+import { instantiate, LabBuildError } from '../lab/lab.ts'
+import { writePcap } from '../lab/pcap.ts'
+import { LabSession, scenarioLab } from '../lab/session.ts'
+import { traceInLab, TraceRequestError, type TraceReport } from '../lab/trace-report.ts'
+import { labStateView, routeLines } from '../lab/view.ts'
+import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
+
+/**
+ * The handler table: channel -> (validated payload) -> result, over one open lab. The same table
+ * serves Electron's ipcMain and the browser build's Worker, so it touches no file, window or
+ * Node built-in: saving returns the text and the shell writes it.
+ */
+
+/** How many traces stay available for pcap export and re-display. */
+export const TRACE_CACHE_SIZE = 8
+
+const EMPTY_DOC: LabDoc = { apiVersion: API_VERSION, kind: KIND, metadata: { name: 'untitled' }, spec: { seed: 1, commands: [] } }
+
+/** A scenario's lab with every address written out, as `podnet new` writes it. */
+function explicitScenarioLab(name: string, nodes?: number, podsPerNode?: number): LabDoc {
+  const doc = scenarioLab(name, nodes, podsPerNode)
+  const info = SCENARIOS.find((s) => s.name === name)
+  if (info) doc.metadata.description = info.title
+  const rt = instantiate(doc)
+  if (rt.cluster) doc.spec.cluster = rt.cluster.toSpec()
+  return doc
+}
+
+/** The state behind the table: the open lab, where it was saved, and recent traces. */
+export class LabService {
+  session: LabSession
+  path: string | undefined
+  /** Recent traces by id, oldest first (a Map keeps insertion order). */
+  private readonly traces = new Map<number, TraceView>()
+  private nextTraceId = 1
+  lastTraceId: number | undefined
+
+  /** `initial`: a scenario name to start with, or null for an empty lab. */
+  constructor(initial: string | null = 'same-node') {
+    this.session = new LabSession(initial === null ? EMPTY_DOC : explicitScenarioLab(initial))
+  }
+
+  state(): LabState {
+    return labStateView(this.session, this.path === undefined ? {} : { path: this.path })
+  }
+
+  /** The lab file text without marking it saved (for recovery autosaves). */
+  text(): string {
+    return serializeLab(this.session.doc)
+  }
+
+  get dirty(): boolean {
+    return this.session.dirty
+  }
+
+  /** After the shell failed to write a save, the lab is unsaved again. */
+  markDirty(): void {
+    this.session.dirty = true
+  }
+
+  replace(session: LabSession, path: string | undefined): void {
+    this.session = session
+    this.path = path
+    this.traces.clear()
+    this.lastTraceId = undefined
+  }
+
+  storeTrace(view: TraceView): void {
+    this.traces.set(view.id, view)
+    this.lastTraceId = view.id
+    while (this.traces.size > TRACE_CACHE_SIZE) this.traces.delete(this.traces.keys().next().value as number)
+  }
+
+  trace(id: number): TraceView | undefined {
+    return this.traces.get(id)
+  }
+
+  allocTraceId(): number {
+    return this.nextTraceId++
+  }
+}
+
+/** Each API method as a function of its raw (unvalidated) payload. */
+export type Handlers = { [K in ApiMethod]: (payload?: unknown) => Promise<Awaited<ReturnType<PodnetApi[K]>>> }
+
+function check<T>(c: Check<T>, payload: unknown): T {
+  return c(payload, 'request')
+}
+
+const scenarioNames = SCENARIOS.map((s) => s.name)
+
+const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(1, 200)), podsPerNode: optional(int(0, 250)) })
+const openLabReq = object({
+  text: str({ max: 5_000_000, what: 'the lab file text' }),
+  path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })),
+  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
+})
+const saveLabReq = object({ path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })) })
+const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const traceReq = object({
+  from: netnsField,
+  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
+  proto: optional(oneOf(['icmp', 'udp'] as const)),
+  port: optional(int(1, 65535)),
+  warm: optional(bool),
+  lang: optional(oneOf(['en', 'ja'] as const)),
+})
+const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
+const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER) })
+// A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
+const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)) })
+
+const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
+
+const EDIT_SHAPES = {
+  addNode: object({ type: oneOf(['addNode']), name: nameField('a node') }),
+  removeNode: object({ type: oneOf(['removeNode']), name: nameField('a node') }),
+  addPod: object({ type: oneOf(['addPod']), name: nameField('a pod'), node: nameField('a node') }),
+  removePod: object({ type: oneOf(['removePod']), name: nameField('a pod') }),
+  movePod: object({ type: oneOf(['movePod']), name: nameField('a pod'), node: nameField('a node') }),
+  setLink: object({ type: oneOf(['setLink']), netns: netnsField, device: ifnameField, up: optional(bool), mtu: optional(int(68, 65535)) }),
+  setIpForward: object({ type: oneOf(['setIpForward']), netns: netnsField, on: bool }),
+  addRoute: object({ type: oneOf(['addRoute']), netns: netnsField, route: routeField }),
+  deleteRoute: object({ type: oneOf(['deleteRoute']), netns: netnsField, route: routeField }),
+} satisfies Record<Edit['type'], Check<unknown>>
+
+function checkEdit(payload: unknown): Edit {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('request', 'must be an edit object with a type')
+  const type = (payload as { type?: unknown }).type
+  if (typeof type !== 'string' || !Object.hasOwn(EDIT_SHAPES, type)) throw invalid('type', `must be one of ${Object.keys(EDIT_SHAPES).join(', ')}, not ${JSON.stringify(type) ?? 'undefined'}`)
+  const shape: Check<unknown> = EDIT_SHAPES[type as Edit['type']]
+  const edit = check(shape, payload) as Edit
+  if (edit.type === 'setLink' && edit.up === undefined && edit.mtu === undefined) throw invalid('up', 'setLink needs up, mtu or both')
+  return edit
+}
+
+/** `ip` with the namespace option, or plain for the host's root namespace. */
+function ipIn(netns: string): string {
+  return netns === '' ? 'ip' : `ip -n ${netns}`
+}
+
+const squash = (s: string): string => s.trim().replace(/\s+/g, ' ')
+
+/**
+ * Checks an edit against the lab as it is, so an edit that cannot apply is refused with a reason
+ * instead of being recorded in the lab's history as a failing command.
+ */
+function precheck(service: LabService, e: Edit): void {
+  const { world, cluster } = service.session
+  const nsExists = (path: string, name: string): void => {
+    if (!world.netns(name)) throw new ApiFailure('not-found', `${path}: no network namespace named "${name}"`, path)
+  }
+  const needCluster = (): NonNullable<typeof cluster> => {
+    if (!cluster) throw new ApiFailure('invalid-request', 'type: this lab has no Kubernetes cluster; build it with commands instead', 'type')
+    return cluster
+  }
+  switch (e.type) {
+    case 'addNode':
+      needCluster()
+      if (world.netns(e.name)) throw invalid('name', `"${e.name}" is already taken`)
+      return
+    case 'removeNode':
+      if (!needCluster().nodes.has(e.name)) throw new ApiFailure('not-found', `name: no node named "${e.name}"`, 'name')
+      return
+    case 'addPod':
+      if (!needCluster().nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
+      if (world.netns(e.name)) throw invalid('name', `"${e.name}" is already taken`)
+      return
+    case 'removePod':
+      if (!needCluster().podNode(e.name)) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
+      return
+    case 'movePod': {
+      const c = needCluster()
+      const from = c.podNode(e.name)
+      if (!from) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
+      if (!c.nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
+      if (from.name === e.node) throw invalid('node', `pod "${e.name}" already runs on ${e.node}`)
+      return
+    }
+    case 'setLink': {
+      nsExists('netns', e.netns)
+      if (!world.netns(e.netns)!.dev(e.device)) throw new ApiFailure('not-found', `device: no device "${e.device}" in ${e.netns || 'the host namespace'}`, 'device')
+      return
+    }
+    case 'setIpForward':
+    case 'addRoute':
+      nsExists('netns', e.netns)
+      return
+    case 'deleteRoute': {
+      nsExists('netns', e.netns)
+      const shown = routeLines(world, world.netns(e.netns)!)
+      if (!shown.some((r) => squash(r) === squash(e.route))) throw new ApiFailure('not-found', `route: ${e.netns || 'the host namespace'} has no route "${squash(e.route)}"`, 'route')
+      return
+    }
+  }
+}
+
+/** The command line an edit stands for: what the terminal would type, so undo covers both. */
+export function editCommand(e: Edit): string {
+  switch (e.type) {
+    case 'addNode':
+      return `podnet node add ${e.name}`
+    case 'removeNode':
+      return `podnet node del ${e.name}`
+    case 'addPod':
+      return `podnet pod add ${e.name} --node ${e.node}`
+    case 'removePod':
+      return `podnet pod del ${e.name}`
+    case 'movePod':
+      return `podnet pod move ${e.name} --node ${e.node}`
+    case 'setLink': {
+      const parts = [`${ipIn(e.netns)} link set ${e.device}`]
+      if (e.mtu !== undefined) parts.push(`mtu ${e.mtu}`)
+      if (e.up !== undefined) parts.push(e.up ? 'up' : 'down')
+      return parts.join(' ')
+    }
+    case 'setIpForward':
+      return `${e.netns === '' ? '' : `ip netns exec ${e.netns} `}sysctl -w net.ipv4.ip_forward=${e.on ? 1 : 0}`
+    case 'addRoute':
+      return `${ipIn(e.netns)} route add ${squash(e.route)}`
+    case 'deleteRoute':
+      return `${ipIn(e.netns)} route del ${squash(e.route)}`
+  }
+}
+
+function verdictText(rep: TraceReport, lang: Lang): string {
+  const o = rep.outcome
+  const from = rep.from.name
+  const to = rep.to.name ?? rep.to.ip
+  switch (o.kind) {
+    case 'reply':
+    case 'delivered':
+      return formatMessage('step.verdict_delivered', { from, to }, lang)
+    case 'error':
+      return formatMessage('step.verdict_dropped', { reason: `${o.from}: ${icmpText(o.type, o.code, o.info)}` }, lang)
+    case 'local-error':
+      return formatMessage('step.verdict_dropped', { reason: o.message }, lang)
+    case 'timeout':
+      return formatMessage('step.verdict_dropped', { reason: formatMessage('step.no_answer', {}, lang) }, lang)
+  }
+}
+
+/**
+ * Ties each numbered step to its trace event (steps are the events in order, with veth crossings
+ * folded into their transmit), and to the event whose bytes best show the packet at that step:
+ * its own, else the next one of the same packet that has bytes, else the previous one.
+ */
+function linkSteps(steps: TraceReport['steps'], events: readonly TraceEventJson[]): TraceStepView[] {
+  let cursor = 0
+  return steps.map((s) => {
+    const v: TraceStepView = { ...s, params: { ...s.params } }
+    const kind = s.msg === 'step.veth' ? 'xmit' : s.kind
+    for (let i = cursor; i < events.length; i++) {
+      const e = events[i]
+      if (e.kind === kind && e.timeNs === s.timeNs && e.netns === s.netns && e.device === s.device && e.packet === s.packet) {
+        v.event = e.seq
+        cursor = i + 1
+        let f: TraceEventJson | undefined = e.frame ? e : undefined
+        for (let j = i + 1; !f && j < events.length; j++) if (events[j].packet === s.packet && events[j].frame) f = events[j]
+        for (let j = i - 1; !f && j >= 0; j--) if (events[j].packet === s.packet && events[j].frame) f = events[j]
+        if (f) v.frameEvent = f.seq
+        break
+      }
+    }
+    if (s.msg === 'step.veth') {
+      // The fold names both ends; keep them so the text can be rendered in any language.
+      v.params.fromDev = s.device ?? ''
+      v.params.fromNs = s.netns || 'host'
+      v.params.toDev = String(s.params.peer ?? '')
+      v.params.toNs = String(s.params.peerNetns ?? '') || 'host'
+    }
+    return v
+  })
+}
+
+function buildError(e: unknown): never {
+  if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, e.path || undefined)
+  if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, e.path)
+  throw e
+}
+
+function execResult(service: LabService, r: { exitCode: number; stdout: string; stderr: string }): ExecResult {
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, state: service.state() }
+}
+
+export function createHandlers(service: LabService = new LabService()): Handlers {
+  return {
+    async listScenarios(payload) {
+      check(none, payload)
+      return SCENARIOS.map((s): ScenarioInfo => ({ name: s.name, title: s.title, walkthrough: s.walkthrough, description: s.description, defaults: { ...s.defaults } }))
+    },
+
+    async newLab(payload) {
+      const req = check(newLabReq, payload)
+      let doc: LabDoc
+      try {
+        doc = explicitScenarioLab(req.scenario, req.nodes, req.podsPerNode)
+      } catch (e) {
+        buildError(e)
+      }
+      try {
+        service.replace(new LabSession(doc), undefined)
+      } catch (e) {
+        buildError(e)
+      }
+      return service.state()
+    },
+
+    async openLab(payload) {
+      const req = check(openLabReq, payload)
+      const label = req.path ?? req.name ?? 'lab.yaml'
+      const file = label.split(/[\\/]/).pop() || label
+      let session: LabSession
+      try {
+        session = LabSession.fromText(req.text, file)
+      } catch (e) {
+        buildError(e)
+      }
+      service.replace(session, req.path)
+      return service.state()
+    },
+
+    async getState(payload) {
+      check(none, payload)
+      return service.state()
+    },
+
+    async saveLab(payload) {
+      const req = check(saveLabReq, payload)
+      const text = service.session.save()
+      if (req.path !== undefined) service.path = req.path
+      return service.path === undefined ? { text } : { text, path: service.path }
+    },
+
+    async exec(payload) {
+      const req = check(execReq, payload)
+      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      const r = service.session.exec(req.line, req.netns || undefined)
+      return execResult(service, r)
+    },
+
+    async edit(payload) {
+      const e = checkEdit(payload)
+      precheck(service, e)
+      const r = service.session.exec(editCommand(e))
+      return execResult(service, r)
+    },
+
+    async undo(payload) {
+      check(none, payload)
+      service.session.undo()
+      return service.state()
+    },
+
+    async redo(payload) {
+      check(none, payload)
+      service.session.redo()
+      return service.state()
+    },
+
+    async trace(payload) {
+      const req = check(traceReq, payload)
+      const { world, cluster } = service.session
+      if (!world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}"`, 'from')
+      const lang = req.lang ?? 'en'
+      let rep: TraceReport
+      try {
+        rep = traceInLab(world, cluster, { from: req.from, to: req.to, proto: req.proto, port: req.port, warm: req.warm }, lang)
+      } catch (e) {
+        if (e instanceof TraceRequestError) throw new ApiFailure('not-found', `to: ${e.message}`, 'to')
+        throw e
+      }
+      const view: TraceView = {
+        id: service.allocTraceId(),
+        from: rep.from,
+        to: rep.to,
+        proto: rep.proto,
+        delivered: rep.outcome.kind === 'reply' || rep.outcome.kind === 'delivered',
+        verdict: rep.verdict,
+        verdicts: { en: verdictText(rep, 'en'), ja: verdictText(rep, 'ja') },
+        outcome: rep.outcome.kind,
+        steps: linkSteps(rep.steps, rep.events),
+        events: rep.events,
+      }
+      service.storeTrace(view)
+      return view
+    },
+
+    async exportScript(payload) {
+      const req = check(exportScriptReq, payload)
+      try {
+        return { text: exportScript(service.session.doc, { prefix: req.prefix ?? '', teardown: req.teardown ?? false }) }
+      } catch (e) {
+        buildError(e)
+      }
+    },
+
+    async exportPcap(payload) {
+      const req = check(exportPcapReq, payload)
+      const t = service.trace(req.traceId)
+      if (!t) throw new ApiFailure('not-found', `traceId: trace ${req.traceId} is no longer kept (the last ${TRACE_CACHE_SIZE} traces of the open lab are)`, 'traceId')
+      const records = t.events
+        .filter((e) => (e.kind === 'xmit' || e.kind === 'recv') && e.frame && (e.layer ?? 'ethernet') === 'ethernet')
+        .map((e) => ({ timeNs: e.timeNs, frame: hexToBytes(e.frame as string) }))
+      const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_')
+      return { bytes: writePcap(records), name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}.pcap` }
+    },
+
+    async dissect(payload) {
+      const req = check(dissectReq, payload)
+      const bytes = hexToBytes(req.frame)
+      if (req.layer !== 'ipv4') return dissect(bytes)
+      // An IP packet (an L3 step) is decoded behind a stand-in Ethernet header, which is then dropped.
+      const framed = new Uint8Array(14 + bytes.length)
+      framed[12] = 0x08
+      framed.set(bytes, 14)
+      return dissect(framed)
+        .slice(1)
+        .map((l) => ({ ...l, offset: l.offset - 14, fields: l.fields.map((f) => ({ ...f, offset: f.offset - 14 })) }))
+    },
+  }
+}
+
+const METHOD_OF_CHANNEL = new Map<string, ApiMethod>(Object.entries(CHANNELS).map(([m, c]) => [c, m as ApiMethod]))
+
+/**
+ * Runs one request for a transport: never throws, so an ApiError reaches the renderer intact
+ * (a thrown Error loses its fields crossing IPC). Unexpected failures become 'internal'.
+ */
+export async function dispatch(handlers: Handlers, channel: string, payload: unknown): Promise<ApiReply> {
+  const method = METHOD_OF_CHANNEL.get(channel)
+  if (!method) return { ok: false, error: { code: 'invalid-request', message: `unknown channel "${channel}"`, path: 'channel' } }
+  try {
+    return { ok: true, value: await handlers[method](payload) }
+  } catch (e) {
+    if (e instanceof ApiFailure) return { ok: false, error: e.toApiError() }
+    return { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }
+  }
+}
+
+/** Channels whose calls may change the lab (the desktop shell autosaves for recovery after them). */
+export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab])

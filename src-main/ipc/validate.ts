@@ -1,0 +1,135 @@
+import type { ApiError } from '../../shared/api.ts'
+
+/**
+ * Payload checks for the handler table. Payloads come from a renderer (or any page that reached
+ * the Worker), so nothing is trusted: each check names the field and what is wrong with it, and
+ * unknown fields are refused so a misspelt option never silently does nothing.
+ */
+
+/** A failed call, thrown inside the table and turned into an ApiError at the transport. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ApiError['code'],
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message)
+  }
+
+  toApiError(): ApiError {
+    return { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}) }
+  }
+}
+
+export function invalid(path: string, problem: string): ApiFailure {
+  return new ApiFailure('invalid-request', `${path}: ${problem}`, path)
+}
+
+export type Check<T> = (v: unknown, path: string) => T
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'string') return v.length > 40 ? `"${v.slice(0, 40)}…"` : JSON.stringify(v)
+  if (typeof v === 'object') return 'an object'
+  return `${typeof v} ${String(v)}`
+}
+
+export function str(opts: { max?: number; min?: number; pattern?: RegExp; what?: string; singleLine?: boolean } = {}): Check<string> {
+  const max = opts.max ?? 1000
+  const min = opts.min ?? 0
+  return (v, path) => {
+    if (typeof v !== 'string') throw invalid(path, `must be ${opts.what ?? 'text'}, not ${describe(v)}`)
+    if (v.length < min) throw invalid(path, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
+    if (v.length > max) throw invalid(path, `must be at most ${max} characters long (got ${v.length})`)
+    if (opts.singleLine && /[\r\n]/.test(v)) throw invalid(path, 'must be a single line')
+    if (opts.pattern && !opts.pattern.test(v)) throw invalid(path, `must be ${opts.what ?? `text matching ${opts.pattern}`}, not ${describe(v)}`)
+    return v
+  }
+}
+
+export function int(min: number, max: number): Check<number> {
+  return (v, path) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid(path, `must be a whole number from ${min} to ${max}, not ${describe(v)}`)
+    return v
+  }
+}
+
+export const bool: Check<boolean> = (v, path) => {
+  if (typeof v !== 'boolean') throw invalid(path, `must be true or false, not ${describe(v)}`)
+  return v
+}
+
+export function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (v, path) => {
+    if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(path, `must be one of ${values.join(', ')}, not ${describe(v)}`)
+    return v as T
+  }
+}
+
+/** Marks a field optional: absent (or undefined) passes as undefined. */
+export interface Optional<T> {
+  optional: true
+  check: Check<T>
+}
+export function optional<T>(check: Check<T>): Optional<T> {
+  return { optional: true, check }
+}
+
+type Field = Check<unknown> | Optional<unknown>
+type Shape = Record<string, Field>
+type Out<S extends Shape> = { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: S[K] extends Check<infer T> ? T : never } & {
+  [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: S[K] extends Optional<infer T> ? T : never
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/** A plain object with exactly these fields (optional ones may be missing). */
+export function object<S extends Shape>(shape: S): Check<Out<S>> {
+  return (v, path) => {
+    if (!isPlainObject(v)) throw invalid(path, `must be an object, not ${describe(v)}`)
+    const at = (k: string): string => (path === 'request' ? k : `${path}.${k}`)
+    for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) throw invalid(at(k), `unknown field (expected ${Object.keys(shape).join(', ') || 'no fields'})`)
+    const out: Record<string, unknown> = {}
+    for (const [k, f] of Object.entries(shape)) {
+      const value = v[k]
+      if ('optional' in f) {
+        if (value !== undefined) out[k] = f.check(value, at(k))
+      } else {
+        if (value === undefined) throw invalid(at(k), 'is required')
+        out[k] = f(value, at(k))
+      }
+    }
+    return out as Out<S>
+  }
+}
+
+/** Requests without parameters: nothing, or an empty object. */
+export const none: Check<void> = (v, path) => {
+  if (v === undefined || v === null) return
+  object({})(v, path)
+}
+
+/** Names the cluster accepts for nodes and pods (Kubernetes-style, fits an interface name). */
+export const NAME = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/
+/** A network namespace name as `ip netns add` takes it, and safe to put on a command line. */
+export const NETNS = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,62}$/
+/** An interface name (IFNAMSIZ - 1, no blanks, '/' or ':'), safe on a command line. */
+export const IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/
+/**
+ * A route as `ip route show` prints it or `ip route add` takes it: words of letters, digits and
+ * `. : / -`. Excludes quotes and shell operators, so it stays one command.
+ */
+export const ROUTE = /^[A-Za-z0-9][A-Za-z0-9.:/ _-]*$/
+
+export const nameField = (what: string): Check<string> => str({ pattern: NAME, what: `${what} name (lowercase letters, digits and '-', 1-15 characters)` })
+export const netnsField: Check<string> = (v, path) => {
+  // '' is the host's root namespace.
+  if (v === '') return ''
+  return str({ pattern: NETNS, what: 'a network namespace name' })(v, path)
+}
+export const ifnameField: Check<string> = str({ pattern: IFNAME, what: 'an interface name (1-15 characters, no blanks)' })

@@ -1,0 +1,44 @@
+import { isApiError, type ApiError, type PodnetApi, type ShellEvent } from '../../shared/api.ts'
+
+/**
+ * The renderer's only door to the lab. `window.podnet` is provided by the Electron preload or by
+ * the browser build's Worker client; nothing else in the renderer knows which one it is.
+ */
+function podnet(): PodnetApi {
+  const api = window.podnet
+  if (!api) throw new Error('window.podnet is missing: the page was opened without the PodNet Lab shell')
+  return api
+}
+
+export const api: Omit<PodnetApi, 'onShellEvent'> = {
+  listScenarios: () => podnet().listScenarios(),
+  newLab: (req) => podnet().newLab(req),
+  openLab: (req) => podnet().openLab(req),
+  getState: () => podnet().getState(),
+  saveLab: (req) => podnet().saveLab(req),
+  exec: (req) => podnet().exec(req),
+  edit: (req) => podnet().edit(req),
+  undo: () => podnet().undo(),
+  redo: () => podnet().redo(),
+  trace: (req) => podnet().trace(req),
+  exportScript: (req) => podnet().exportScript(req),
+  exportPcap: (req) => podnet().exportPcap(req),
+  dissect: (req) => podnet().dissect(req),
+}
+
+/** Whether a shell (the desktop app) owns menus and their shortcuts. */
+export function hasShell(): boolean {
+  return typeof window.podnet?.onShellEvent === 'function'
+}
+
+/** Listens to the desktop shell's pushes; a no-op where there is no shell. */
+export function onShellEvent(listener: (e: ShellEvent) => void): () => void {
+  const api = window.podnet
+  return api?.onShellEvent ? api.onShellEvent(listener) : () => {}
+}
+
+/** Any failure as an ApiError, so views show one kind of message. */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return e
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) }
+}

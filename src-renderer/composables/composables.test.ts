@@ -1,0 +1,77 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { defineComponent, h, ref, type VNode } from 'vue'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Core } from 'cytoscape'
+import { useLabStore } from '../stores/lab.ts'
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts'
+import { usePacketAnimation } from './use-packet-animation.ts'
+
+beforeEach(() => setActivePinia(createPinia()))
+
+/** Mounts a throwaway component whose setup uses the composable under test. */
+function mountWith(setup: () => () => VNode, attach = false) {
+  return mount(defineComponent({ setup }), attach ? { attachTo: document.body } : {})
+}
+
+describe('useKeyboardShortcuts', () => {
+  it('undoes with Ctrl+Z outside text fields and stops listening when unmounted', async () => {
+    const lab = useLabStore()
+    const undo = vi.spyOn(lab, 'undo').mockResolvedValue()
+    const w = mountWith(() => (useKeyboardShortcuts(), () => h('input')), true)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }))
+    expect(undo).toHaveBeenCalledTimes(1)
+    w.find('input').element.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true }))
+    expect(undo).toHaveBeenCalledTimes(1)
+    w.unmount()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }))
+    expect(undo).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('usePacketAnimation', () => {
+  it('stops its frame loop and viewport listener when unmounted', () => {
+    const on = vi.fn()
+    const off = vi.fn()
+    const fakeCy = { on, off, getElementById: () => ({ empty: () => false, renderedPosition: () => ({ x: 10, y: 10 }) }) } as unknown as Core
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 42)
+    const caf = vi.spyOn(window, 'cancelAnimationFrame').mockImplementation(() => {})
+    let api: ReturnType<typeof usePacketAnimation> | null = null
+    const w = mountWith(() => {
+      const canvas = ref<HTMLCanvasElement | null>(null)
+      api = usePacketAnimation(canvas, () => fakeCy, () => {})
+      return () => h('canvas', { ref: canvas })
+    })
+    api!.play([
+      { id: 'a', step: 0, role: 'request', drop: false },
+      { id: 'b', step: 1, role: 'request', drop: false },
+    ])
+    expect(raf).toHaveBeenCalled()
+    w.unmount()
+    expect(caf).toHaveBeenCalledWith(42)
+    raf.mockRestore()
+    caf.mockRestore()
+  })
+
+  it('follows pan and zoom once it has drawn, and lets go of the instance on unmount', () => {
+    const on = vi.fn()
+    const off = vi.fn()
+    const fakeCy = { on, off, getElementById: () => ({ empty: () => false, renderedPosition: () => ({ x: 10, y: 10 }) }) } as unknown as Core
+    let frame: FrameRequestCallback | null = null
+    const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => ((frame = cb), 7))
+    let api: ReturnType<typeof usePacketAnimation> | null = null
+    const steps: (number | null)[] = []
+    const w = mountWith(() => {
+      const canvas = ref<HTMLCanvasElement | null>(null)
+      api = usePacketAnimation(canvas, () => fakeCy, (s) => steps.push(s))
+      return () => h('canvas', { ref: canvas })
+    })
+    api!.showStep([{ id: 'a', step: 0, role: 'reply', drop: false }], 0)
+    ;(frame as unknown as FrameRequestCallback)(0)
+    expect(on).toHaveBeenCalledWith('viewport', expect.any(Function))
+    w.unmount()
+    expect(off).toHaveBeenCalledWith('viewport', on.mock.calls[0][1])
+    raf.mockRestore()
+  })
+})

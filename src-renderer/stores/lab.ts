@@ -1,0 +1,159 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Edit, ExecResult, LabState, NetnsView, ScenarioInfo } from '../../shared/api.ts'
+import { api, onShellEvent, toApiError } from '../api/podnet.ts'
+import { translate } from '../i18n/index.ts'
+import { download, safeFileName } from '../lib/download.ts'
+import { useSettingsStore } from './settings.ts'
+import { useUiStore } from './ui.ts'
+
+/**
+ * The open lab as the engine reports it. The store never computes network behaviour: every
+ * change is an API call (an edit or a command line) and the state that comes back replaces ours.
+ */
+export const useLabStore = defineStore('lab', () => {
+  // The state is replaced whole on every answer; shallowRef skips deep proxies over big topologies.
+  const state = shallowRef<LabState | null>(null)
+  const scenarios = ref<ScenarioInfo[]>([])
+  const busy = ref(false)
+  /** Bumped whenever a different lab is loaded (new, open, restore), so views can reset. */
+  const generation = ref(0)
+  let stopShell: (() => void) | null = null
+
+  const namespaces = computed<NetnsView[]>(() => state.value?.topology.namespaces ?? [])
+  const byName = computed(() => new Map(namespaces.value.map((n) => [n.name, n])))
+  const nodes = computed(() => namespaces.value.filter((n) => n.role === 'node'))
+  const pods = computed(() => namespaces.value.filter((n) => n.role === 'pod'))
+
+  const ui = () => useUiStore()
+  const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(useSettingsStore().lang, key, params)
+
+  function apply(s: LabState, newLab = false): void {
+    state.value = s
+    if (newLab) generation.value++
+    const sel = ui().selected
+    if (sel !== null && !s.topology.namespaces.some((n) => n.name === sel)) ui().select(null)
+  }
+
+  /** Runs one call with the busy flag; failures become the error banner, never an exception. */
+  async function call<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    try {
+      return await fn()
+    } catch (e) {
+      ui().showError(toApiError(e))
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function init(): Promise<void> {
+    stopShell?.()
+    stopShell = onShellEvent((e) => {
+      if (e.type === 'state') apply(e.state, e.reset === true)
+      else if (e.type === 'command' && e.command === 'new-lab') ui().newLabOpen = true
+      else if (e.type === 'notice') ui().showNotice(e.text)
+      else if (e.type === 'error') ui().showError(e.error)
+    })
+    const [list, s] = await Promise.all([call(() => api.listScenarios()), call(() => api.getState())])
+    if (list) scenarios.value = list
+    if (s) apply(s, true)
+  }
+
+  function dispose(): void {
+    stopShell?.()
+    stopShell = null
+  }
+
+  /** Asks before replacing a lab with unsaved changes. */
+  async function mayDiscard(): Promise<boolean> {
+    if (!state.value?.dirty) return true
+    return ui().ask(t('confirm.discardTitle'), t('confirm.discardBody', { name: state.value.name }), t('confirm.discard'))
+  }
+
+  async function newLab(scenario: string, nodes?: number, podsPerNode?: number): Promise<boolean> {
+    if (!(await mayDiscard())) return false
+    const req: { scenario: string; nodes?: number; podsPerNode?: number } = { scenario }
+    if (nodes !== undefined) req.nodes = nodes
+    if (podsPerNode !== undefined) req.podsPerNode = podsPerNode
+    const s = await call(() => api.newLab(req))
+    if (!s) return false
+    ui().select(null)
+    apply(s, true)
+    return true
+  }
+
+  async function openText(text: string, fileName: string): Promise<boolean> {
+    if (!(await mayDiscard())) return false
+    const s = await call(() => api.openLab({ text, name: fileName }))
+    if (!s) return false
+    ui().select(null)
+    apply(s, true)
+    ui().showNotice(t('notice.opened', { name: fileName }))
+    return true
+  }
+
+  async function openFile(file: File): Promise<boolean> {
+    const text = await file.text()
+    return openText(text, file.name)
+  }
+
+  /** Saves where the shell can (desktop: to disk); otherwise downloads the lab file. */
+  async function save(): Promise<void> {
+    const r = await call(() => api.saveLab({}))
+    if (!r || r.cancelled) return
+    if (r.path) ui().showNotice(t('notice.saved', { name: r.path }))
+    else {
+      const name = safeFileName(state.value?.name ?? 'lab', '.yaml')
+      download(name, r.text, 'application/yaml')
+      ui().showNotice(t('notice.downloaded', { name }))
+    }
+    await refresh()
+  }
+
+  async function refresh(): Promise<void> {
+    const s = await call(() => api.getState())
+    if (s) apply(s)
+  }
+
+  async function exec(line: string, netns?: string): Promise<ExecResult | undefined> {
+    const r = await call(() => api.exec(netns === undefined ? { line } : { line, netns }))
+    if (r) apply(r.state)
+    return r
+  }
+
+  /** An edit from a panel or the canvas; a command that fails shows its stderr. */
+  async function edit(e: Edit): Promise<boolean> {
+    const r = await call(() => api.edit(e))
+    if (!r) return false
+    apply(r.state)
+    if (r.exitCode !== 0) {
+      ui().showError({ code: 'invalid-request', message: (r.stderr || r.stdout).trim() || `exit code ${r.exitCode}` })
+      return false
+    }
+    return true
+  }
+
+  async function undo(): Promise<void> {
+    if (!state.value?.canUndo) return
+    const s = await call(() => api.undo())
+    if (s) apply(s)
+  }
+
+  async function redo(): Promise<void> {
+    if (!state.value?.canRedo) return
+    const s = await call(() => api.redo())
+    if (s) apply(s)
+  }
+
+  async function exportScript(): Promise<void> {
+    const r = await call(() => api.exportScript({}))
+    if (!r) return
+    const name = safeFileName(state.value?.name ?? 'lab', '.sh')
+    download(name, r.text, 'text/x-shellscript')
+    ui().showNotice(t('notice.downloaded', { name }))
+  }
+
+  return { state, scenarios, busy, generation, namespaces, byName, nodes, pods, init, dispose, apply, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, exportScript }
+})

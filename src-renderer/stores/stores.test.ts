@@ -1,0 +1,172 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { PodnetApi } from '../../shared/api.ts'
+// The real handler table stands in for the desktop shell / Worker behind window.podnet.
+import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { useLabStore } from './lab.ts'
+import { useSettingsStore } from './settings.ts'
+import { useTerminalStore } from './terminal.ts'
+import { useTraceStore } from './trace.ts'
+import { useUiStore } from './ui.ts'
+
+function installBackend(scenario = 'flannel-vxlan'): PodnetApi {
+  const h = createHandlers(new LabService(scenario))
+  const api: PodnetApi = {
+    listScenarios: () => h.listScenarios(),
+    newLab: (r) => h.newLab(r),
+    openLab: (r) => h.openLab(r),
+    getState: () => h.getState(),
+    saveLab: (r) => h.saveLab(r),
+    exec: (r) => h.exec(r),
+    edit: (r) => h.edit(r),
+    undo: () => h.undo(),
+    redo: () => h.redo(),
+    trace: (r) => h.trace(r),
+    exportScript: (r) => h.exportScript(r),
+    exportPcap: (r) => h.exportPcap(r),
+    dissect: (r) => h.dissect(r),
+  }
+  Object.assign(window, { podnet: api })
+  return api
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  localStorage.clear()
+})
+
+describe('lab store', () => {
+  it('loads scenarios and the open lab', async () => {
+    installBackend()
+    const lab = useLabStore()
+    await lab.init()
+    expect(lab.scenarios.length).toBeGreaterThan(3)
+    expect(lab.state?.name).toBe('flannel-vxlan')
+    expect(lab.nodes.map((n) => n.name)).toEqual(['node1', 'node2'])
+    expect(lab.pods).toHaveLength(4)
+    expect(lab.generation).toBe(1)
+    lab.dispose()
+  })
+
+  it('shows why an edit failed, in the words of the command', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const ui = useUiStore()
+    await lab.init()
+    expect(await lab.edit({ type: 'addRoute', netns: 'node1', route: '10.9.0.0/16 via 10.99.0.1' })).toBe(false)
+    expect(ui.error?.message).toMatch(/Nexthop|gateway|unreachable/i)
+    ui.error = null
+    expect(await lab.edit({ type: 'removePod', name: 'ghost' })).toBe(false)
+    expect(ui.error).toMatchObject({ code: 'not-found', path: 'name' })
+    expect(lab.busy).toBe(false)
+  })
+
+  it('asks before replacing a lab with unsaved changes', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const ui = useUiStore()
+    await lab.init()
+    await lab.edit({ type: 'setIpForward', netns: 'node1', on: false })
+    expect(lab.state?.dirty).toBe(true)
+    const refused = lab.newLab('same-node')
+    await vi.waitFor(() => expect(ui.confirmation).not.toBeNull())
+    ui.answer(false)
+    expect(await refused).toBe(false)
+    expect(lab.state?.name).toBe('flannel-vxlan')
+    const accepted = lab.newLab('same-node')
+    await vi.waitFor(() => expect(ui.confirmation).not.toBeNull())
+    ui.answer(true)
+    expect(await accepted).toBe(true)
+    expect(lab.state?.name).toBe('same-node')
+    expect(lab.generation).toBe(2)
+  })
+
+  it('downloads the lab file where no shell writes it', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const ui = useUiStore()
+    await lab.init()
+    await lab.edit({ type: 'setIpForward', netns: 'node1', on: false })
+    const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:lab')
+    const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    await lab.save()
+    expect(created).toHaveBeenCalledOnce()
+    expect(clicked).toHaveBeenCalledOnce()
+    expect(ui.notice).toContain('flannel-vxlan.yaml')
+    expect(lab.state?.dirty).toBe(false)
+    created.mockRestore()
+    clicked.mockRestore()
+  })
+
+  it('opens a lab file and reports a malformed one with its line', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const ui = useUiStore()
+    await lab.init()
+    expect(await lab.openText('apiVersion: podnet.dev/v1\nkind: Lab\nmetadata: {}\n', 'broken.yaml')).toBe(false)
+    expect(ui.error?.code).toBe('lab-format')
+    expect(ui.error?.message).toMatch(/^broken\.yaml:3:/)
+    expect(lab.state?.name).toBe('flannel-vxlan')
+  })
+})
+
+describe('terminal store', () => {
+  it('runs commands in a namespace, with scrollback and history', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const term = useTerminalStore()
+    await lab.init()
+    term.netns = 'node1'
+    await term.run('ip route')
+    await term.run('ip route get 10.99.0.1 from nowhere')
+    const lines = term.linesOf('node1')
+    expect(lines[0]).toEqual({ kind: 'cmd', text: 'ip route' })
+    expect(lines[1].kind).toBe('out')
+    expect(lines[1].text).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
+    expect(lines.some((l) => l.kind === 'err')).toBe(true)
+    expect(lines.at(-1)?.kind).toBe('exit')
+    expect(term.history).toEqual(['ip route', 'ip route get 10.99.0.1 from nowhere'])
+    expect(term.linesOf('pod1')).toEqual([])
+    await term.run('clear')
+    expect(term.linesOf('node1')).toEqual([])
+  })
+})
+
+describe('trace store', () => {
+  it('suggests endpoints on different nodes, sends, and inspects a step', async () => {
+    installBackend()
+    const lab = useLabStore()
+    const trace = useTraceStore()
+    const ui = useUiStore()
+    await lab.init()
+    trace.suggest()
+    expect(trace.from).toBe('pod1')
+    expect(trace.to).toBe('pod3')
+    trace.to = 'pod4'
+    trace.warm = true
+    await trace.send()
+    expect(trace.current?.delivered).toBe(true)
+    expect(trace.playToken).toBe(1)
+    const i = trace.current!.steps.findIndex((s) => s.kind === 'encap')
+    await trace.select(i)
+    expect(ui.rightTab).toBe('packet')
+    const names = trace.layers!.map((l) => l.name)
+    expect(names).toEqual(expect.arrayContaining(['IPv4', 'UDP', 'VXLAN', 'Inner Ethernet']))
+    // The probe's ARP learning shows in the tables afterwards.
+    expect(lab.byName.get('pod1')!.neighbours.length).toBeGreaterThan(0)
+    trace.reset()
+    expect(trace.current).toBeNull()
+  })
+})
+
+describe('settings store', () => {
+  it('remembers the language', () => {
+    const s = useSettingsStore()
+    s.setLang('ja')
+    return vi.waitFor(() => {
+      expect(localStorage.getItem('podnet.lang')).toBe('ja')
+      expect(document.documentElement.lang).toBe('ja')
+    })
+  })
+})

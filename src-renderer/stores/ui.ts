@@ -1,0 +1,59 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ApiError } from '../../shared/api.ts'
+
+export type RightTab = 'lab' | 'namespace' | 'packet'
+export type DockTab = 'terminal' | 'trace' | 'events'
+
+interface Confirmation {
+  title: string
+  body: string
+  confirm: string
+  resolve: (ok: boolean) => void
+}
+
+/** View state that is not the lab: selection, open panels and dialogs, messages. */
+export const useUiStore = defineStore('ui', () => {
+  /** The selected namespace ('' is the host's root namespace), or null for the whole lab. */
+  const selected = ref<string | null>(null)
+  const rightTab = ref<RightTab>('lab')
+  const dockTab = ref<DockTab>('trace')
+  const newLabOpen = ref(false)
+  const confirmation = ref<Confirmation | null>(null)
+  const error = ref<ApiError | null>(null)
+  const notice = ref<string | null>(null)
+  /** Bumped to ask the canvas to lay everything out again or to fit the view. */
+  const relayoutToken = ref(0)
+  const fitToken = ref(0)
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined
+
+  function select(name: string | null): void {
+    selected.value = name
+    rightTab.value = name === null ? 'lab' : 'namespace'
+  }
+
+  function showError(e: ApiError): void {
+    error.value = e
+  }
+
+  function showNotice(text: string): void {
+    notice.value = text
+    clearTimeout(noticeTimer)
+    noticeTimer = setTimeout(() => (notice.value = null), 4000)
+  }
+
+  function ask(title: string, body: string, confirm: string): Promise<boolean> {
+    confirmation.value?.resolve(false)
+    return new Promise((resolve) => {
+      confirmation.value = { title, body, confirm, resolve }
+    })
+  }
+
+  function answer(ok: boolean): void {
+    const c = confirmation.value
+    confirmation.value = null
+    c?.resolve(ok)
+  }
+
+  return { selected, rightTab, dockTab, newLabOpen, confirmation, error, notice, relayoutToken, fitToken, select, showError, showNotice, ask, answer }
+})

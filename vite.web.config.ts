@@ -1,0 +1,32 @@
+import { resolve } from 'node:path'
+import { defineConfig, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+// The browser build (used by the e2e tests and `npm start` without Electron): the renderer plus
+// a Worker that runs the same handler table as the desktop's main process.
+const root = import.meta.dirname
+
+/** Starts the Worker and installs window.podnet before the app's own script runs. */
+function installWorkerApi(): Plugin {
+  return {
+    name: 'podnet-web-install',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) => html.replace('<script type="module" src="./main.ts"></script>', '<script type="module" src="./web/install.ts"></script>\n    <script type="module" src="./main.ts"></script>'),
+    },
+  }
+}
+
+export default defineConfig({
+  root: resolve(root, 'src-renderer'),
+  base: './',
+  plugins: [vue(), installWorkerApi()],
+  worker: { format: 'es' },
+  build: {
+    outDir: resolve(root, 'dist-web'),
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 2000,
+  },
+})
