@@ -11,9 +11,7 @@ import {
   type TraceStepView,
   type TraceView,
 } from '../../shared/api.ts'
-import { formatMessage } from '../../shared/messages/index.ts'
 import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
-import { icmpText } from '../engine/commands/ping.ts'
 import { dissect } from '../engine/wire/dissect.ts'
 import { SCENARIOS } from '../k8s/scenarios.ts'
 import { exportScript } from '../lab/export-iproute2.ts'
@@ -21,7 +19,7 @@ import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '..
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { writePcap } from '../lab/pcap.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
-import { traceInLab, TraceRequestError, type TraceReport } from '../lab/trace-report.ts'
+import { traceInLab, TraceRequestError, verdictOf, type TraceReport } from '../lab/trace-report.ts'
 import { labStateView, routeLines } from '../lab/view.ts'
 import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
@@ -244,20 +242,7 @@ export function editCommand(e: Edit): string {
 }
 
 function verdictText(rep: TraceReport, lang: Lang): string {
-  const o = rep.outcome
-  const from = rep.from.name
-  const to = rep.to.name ?? rep.to.ip
-  switch (o.kind) {
-    case 'reply':
-    case 'delivered':
-      return formatMessage('step.verdict_delivered', { from, to }, lang)
-    case 'error':
-      return formatMessage('step.verdict_dropped', { reason: `${o.from}: ${icmpText(o.type, o.code, o.info)}` }, lang)
-    case 'local-error':
-      return formatMessage('step.verdict_dropped', { reason: o.message }, lang)
-    case 'timeout':
-      return formatMessage('step.verdict_dropped', { reason: formatMessage('step.no_answer', {}, lang) }, lang)
-  }
+  return verdictOf(rep.outcome, rep.from.name, rep.to.name ?? rep.to.ip, lang)
 }
 
 /**
@@ -428,15 +413,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
 
     async dissect(payload) {
       const req = check(dissectReq, payload)
-      const bytes = hexToBytes(req.frame)
-      if (req.layer !== 'ipv4') return dissect(bytes)
-      // An IP packet (an L3 step) is decoded behind a stand-in Ethernet header, which is then dropped.
-      const framed = new Uint8Array(14 + bytes.length)
-      framed[12] = 0x08
-      framed.set(bytes, 14)
-      return dissect(framed)
-        .slice(1)
-        .map((l) => ({ ...l, offset: l.offset - 14, fields: l.fields.map((f) => ({ ...f, offset: f.offset - 14 })) }))
+      return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet')
     },
   }
 }

@@ -49,7 +49,9 @@ export class LabSession {
 
   /**
    * Runs a line in a namespace (or the host). Lines that change anything are recorded in the
-   * lab's history; pure reads are not, and take no simulated time.
+   * lab's history; pure reads are not, and take no simulated time. A failed `ip`, `bridge` or
+   * `podnet` command is not recorded either: each is one netlink request (or one lab edit) that
+   * the kernel applies whole or not at all, so a failure changed nothing worth an undo step.
    */
   exec(line: string, netns?: string): CommandResult {
     const full = netns ? `ip netns exec ${netns} ${line}` : line
@@ -57,7 +59,7 @@ export class LabSession {
     const argv = typeof t === 'string' ? null : t.every((x) => 'word' in x) ? t.map((x) => (x as { word: string }).word) : null
     const readOnly = argv !== null && argv[0] !== 'podnet' && isReadOnly(argv)
     const r = execLine(this.world, this.cluster, full, true)
-    if (!readOnly) {
+    if (!readOnly && !(r.exitCode !== 0 && argv !== null && isAtomicRequest(argv))) {
       this.doc.spec.commands.push(full)
       this.redoStack = []
       this.dirty = true
@@ -87,4 +89,11 @@ export class LabSession {
     this.dirty = false
     return serializeLab(this.doc)
   }
+}
+
+/** `ip …`, `bridge …` and `podnet …`, also under `ip netns exec NAME`: all-or-nothing requests. */
+function isAtomicRequest(argv: string[]): boolean {
+  let a = argv
+  while (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) a = a.slice(4)
+  return a[0] === 'ip' || a[0] === 'bridge' || a[0] === 'podnet'
 }

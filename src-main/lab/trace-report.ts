@@ -70,7 +70,8 @@ function stepText(s: Step, lang: Lang): string {
   return formatMessage(s.event.msg, s.event.params, lang)
 }
 
-function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang): string {
+/** The one-line result of a probe, e.g. "the packet from pod1 reaches pod4". */
+export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang): string {
   switch (o.kind) {
     case 'reply':
     case 'delivered':

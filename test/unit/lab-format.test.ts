@@ -98,6 +98,19 @@ describe('sessions', () => {
     expect(s.exec('ip route show', 'node1').stdout).not.toContain('10.244.2.0/24')
   })
 
+  it('does not record an ip/bridge/podnet request that failed, but keeps a failed ping', () => {
+    const s = new LabSession(scenarioLab('routed'))
+    const r = s.exec('ip route add 10.244.2.0/24 via 192.168.0.12', 'node1')
+    expect(r.stderr).toBe('RTNETLINK answers: File exists\n')
+    s.exec('bridge fdb add 02:00:00:00:00:01 dev nothing master', 'node1')
+    s.exec('podnet pod add pod9 --node node9')
+    expect(s.doc.spec.commands).toEqual([])
+    expect(s.canUndo).toBe(false)
+    // A ping that gets no answer still sent frames and filled caches: replay needs it.
+    s.exec('ping -c 1 -W 1 10.244.9.9', 'pod1')
+    expect(s.doc.spec.commands).toEqual(['ip netns exec pod1 ping -c 1 -W 1 10.244.9.9'])
+  })
+
   it('reads take no simulated time; changes do', () => {
     const s = new LabSession(scenarioLab('same-node'))
     const t0 = s.world.sched.now

@@ -38,6 +38,15 @@ describe('dissect', () => {
     expect(icmp).toMatchObject({ offset: 84, length: 64 })
   })
 
+  it('decodes a bare IPv4 packet with offsets from its first byte', () => {
+    // The inner packet of VXLAN_PING, without any link header.
+    const layers = dissect(hex(VXLAN_PING).subarray(64), 'ipv4')
+    expect(layers.map((l) => l.name)).toEqual(['IPv4', 'ICMP'])
+    expect(field(layers[0], 'Destination')).toBe('10.244.0.2')
+    expect(layers[0].fields.find((f) => f.name === 'Destination')).toMatchObject({ offset: 16, length: 4 })
+    expect(layers[1]).toMatchObject({ offset: 20, length: 64 })
+  })
+
   it('decodes ARP field by field', () => {
     const [eth, arp] = dissect(hex(ARP_REQUEST))
     expect(field(eth, 'Destination')).toBe('ff:ff:ff:ff:ff:ff')

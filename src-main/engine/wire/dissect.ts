@@ -257,9 +257,13 @@ function vxlan(b: Uint8Array, off: number, end: number, out: Layer[], pre: strin
   ethernet(b, off + VXLAN_HEADER_LEN, end, out, pre + 'Inner ')
 }
 
-/** Decodes every layer of the frame, outermost first. */
-export function dissect(frame: Uint8Array): Layer[] {
+/**
+ * Decodes every layer, outermost first: of an Ethernet frame, or of a bare IPv4 packet (what an
+ * L3 step such as a FIB lookup holds, before it has a link header).
+ */
+export function dissect(bytes: Uint8Array, first: 'ethernet' | 'ipv4' = 'ethernet'): Layer[] {
   const out: Layer[] = []
-  ethernet(frame, 0, frame.length, out, '')
+  if (first === 'ipv4') ipv4(bytes, 0, bytes.length, out, '', false)
+  else ethernet(bytes, 0, bytes.length, out, '')
   return out
 }
