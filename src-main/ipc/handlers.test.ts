@@ -179,6 +179,20 @@ describe('traces, pcap and the header inspector', () => {
     for (const l of layers) expect(l.offset).toBeGreaterThanOrEqual(0)
   })
 
+  it('runs in a replay of the lab: the open lab keeps its caches, and the same trace repeats byte for byte', async () => {
+    const { h, service } = fresh()
+    await h.newLab({ scenario: 'flannel-vxlan' })
+    const neighBefore = service.session.exec('ip neigh', 'node1').stdout
+    const a = await h.trace({ from: 'pod1', to: 'pod4' })
+    expect(service.session.exec('ip neigh', 'node1').stdout).toBe(neighBefore)
+    const b = await h.trace({ from: 'pod1', to: 'pod4' })
+    expect(JSON.stringify(b.events)).toBe(JSON.stringify(a.events))
+    // What the lab's history did does count: a recorded ping warms the caches the trace starts from.
+    await h.exec({ netns: 'pod1', line: 'ping -c 1 10.244.2.3' })
+    const c = await h.trace({ from: 'pod1', to: 'pod4' })
+    expect(c.steps.length).toBeLessThan(a.steps.length)
+  })
+
   it('reports an unknown target and an unknown source', async () => {
     const h = await vxlan()
     await expect(h.trace({ from: 'pod1', to: 'pod99' })).rejects.toMatchObject({ code: 'not-found', path: 'to' })

@@ -365,7 +365,8 @@ export function createHandlers(service: LabService = new LabService()): Handlers
 
     async trace(payload) {
       const req = check(traceReq, payload)
-      const { world, cluster } = service.session
+      // In a replayed copy: tracing changes no ARP cache or clock of the open lab.
+      const { world, cluster } = service.session.fork()
       if (!world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}"`, 'from')
       const lang = req.lang ?? 'en'
       let rep: TraceReport

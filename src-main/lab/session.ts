@@ -67,6 +67,16 @@ export class LabSession {
     return r
   }
 
+  /**
+   * A fresh copy of the lab's network, replayed from the document: what a trace runs in, so a
+   * trace leaves the open lab as it was and gives the same steps as `podnet trace` on the saved
+   * file (the open lab's world is always equal to this replay, since reads take no time).
+   */
+  fork(): { world: World; cluster: Cluster | null } {
+    const rt = instantiate(this.doc)
+    return { world: rt.world, cluster: rt.cluster }
+  }
+
   undo(): boolean {
     const last = this.doc.spec.commands.pop()
     if (last === undefined) return false
