@@ -17,6 +17,7 @@ export const en: Record<string, string> = {
   'route.input_forward': 'The FIB lookup for {dst}, received on {dev}, matches a route out of {out}; the address is not local and forwarding is on, so the packet is routed onward',
   'route.input_none': 'The FIB has no usable route to {dst} for the packet received on {dev} ({errno}), so it cannot be forwarded',
   'route.not_forwarding': '{dst} is not a local address and forwarding is off on {dev} (net.ipv4.ip_forward = 0), so this namespace acts as a host and does not route the packet onward',
+  'route.redirected': 'An ICMP redirect arrives on {dev} and is accepted: packets to {dst} now go via {via} directly (a nexthop exception, shown by `ip route get` as cache <redirected>)',
 
   // Neighbour (ARP) table.
   'neigh.hit': 'The neighbour (ARP) table maps {ip} to {mac} on {dev} (state {state}), so the frame goes straight to that MAC without ARP',

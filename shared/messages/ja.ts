@@ -16,6 +16,7 @@ export const ja: Record<string, string> = {
   'route.input_forward': '{dev} で受信した {dst} 宛てパケットは FIB lookup で {out} から出る経路に一致し、自分宛てではなく転送も有効なため、先へルーティングされる',
   'route.input_none': '{dev} で受信した {dst} 宛てパケットに使える経路が FIB にない（{errno}）ため、転送できない',
   'route.not_forwarding': '{dst} は自分のアドレスではなく、{dev} で転送が無効（net.ipv4.ip_forward = 0）のため、この namespace はホストとして振る舞い、パケットを先へルーティングしない',
+  'route.redirected': '{dev} に届いた ICMP リダイレクトを受け入れた: {dst} 宛ては以後 {via} へ直接送る（nexthop 例外。`ip route get` では cache <redirected> と表示される）',
 
   // neighbour（ARP）テーブル。
   'neigh.hit': 'neighbour（ARP）テーブルに {dev} 上の {ip} → {mac}（状態 {state}）があるため、ARP なしでその MAC 宛てにフレームを送る',

@@ -153,8 +153,8 @@ describe('trace store', () => {
     expect(ui.rightTab).toBe('packet')
     const names = trace.layers!.map((l) => l.name)
     expect(names).toEqual(expect.arrayContaining(['IPv4', 'UDP', 'VXLAN', 'Inner Ethernet']))
-    // The probe's ARP learning shows in the tables afterwards.
-    expect(lab.byName.get('pod1')!.neighbours.length).toBeGreaterThan(0)
+    // The probe ran in a replay of the lab: the open lab's ARP table learned nothing.
+    expect(lab.byName.get('pod1')!.neighbours).toEqual([])
     trace.reset()
     expect(trace.current).toBeNull()
   })

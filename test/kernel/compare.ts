@@ -36,6 +36,8 @@ export function normalize(command: string, text: string): string {
   if (/\bneigh(bour|bor)?\b|\bip( -\S+)* n\b|\barp\b/.test(command)) t = normalizeNeigh(t)
   // IPv6 duplicate address detection finishes within 1-2 s; whether it has is timing.
   t = t.replace(/ scope link tentative /g, ' scope link ')
+  // Nexthop exceptions count down in whole seconds of real time.
+  t = t.replace(/ expires \d+sec/g, ' expires <t>sec')
   return t
 }
 

@@ -19,7 +19,8 @@ function show(ctx: Ctx, only?: string): number {
     ctx.eprintln(`bridge ${only} does not exist!`)
     return 1
   }
-  ctx.println('bridge name\tbridge id\t\tSTP enabled\tinterfaces')
+  // bridge-utils prints the header with the first bridge: a namespace without bridges prints nothing.
+  if (list.length) ctx.println('bridge name\tbridge id\t\tSTP enabled\tinterfaces')
   for (const br of list) {
     const ports = byName(br.ports)
     ctx.println(`${br.name}\t\t${bridgeId(br)}\tno\t\t${ports[0]?.name ?? ''}`)

@@ -291,8 +291,9 @@ function showCache(ctx: Ctx, f: ShowFilter): number {
         const ex = liveException(ctx.netns, r, dst)
         if (!ex || ex.expiresNs <= now) continue
         if (f.prefix && !(f.prefix.len === 32 ? dst === f.prefix.addr : ((dst & prefixMask(f.prefix.len)) >>> 0) === f.prefix.addr)) continue
-        ctx.println(`${formatIpv4(dst)}${r.gateway ? ` via ${formatIpv4(r.gateway)}` : ''} dev ${r.dev?.name ?? 'lo'} `)
-        ctx.println(`    cache expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${ex.mtu} `)
+        const gw = ex.gw || r.gateway
+        ctx.println(`${formatIpv4(dst)}${gw ? ` via ${formatIpv4(gw)}` : ''} dev ${r.dev?.name ?? 'lo'} `)
+        ctx.println(`    cache ${ex.gw ? '<redirected> ' : ''}expires ${expiresSec(ctx, ex.expiresNs)}sec ${ex.mtu ? `mtu ${ex.mtu} ` : ''}`)
       }
     }
   }
@@ -387,7 +388,11 @@ function routeGet(ctx: Ctx, argv: string[]): number {
   ctx.println(line)
   let cache = `    cache ${flags}`
   const ex = liveException(ns, out.route, dst)
-  if (ex && out.type === RouteType.Unicast) cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+  if (ex && out.type === RouteType.Unicast) {
+    if (ex.gw) cache += '<redirected> '
+    cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec `
+    if (ex.mtu) cache += `mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+  }
   ctx.println(cache)
   return 0
 }

@@ -21,6 +21,9 @@ export const route: Command = (ctx, argv) => {
   }
   ctx.println('Kernel IP routing table')
   ctx.println('Destination     Gateway         Genmask         Flags Metric Ref    Use Iface')
+  // /proc/net/route is empty (no header line) while the main table does not exist yet; net-tools
+  // then fails. The local table is an alias of main until policy rules exist, so either counts.
+  if (!ctx.netns.main.used && !ctx.netns.local.used) return 1
   for (const r of ctx.netns.main.routes()) {
     let flags = 'U'
     if (r.gateway) flags += 'G'

@@ -7,7 +7,10 @@ import { newIpv4Packet, Skb } from '../kernel/skb.ts'
 import type { RawIcmpSocket, SockError } from '../kernel/sockets.ts'
 import { emitIcmp, type IcmpRepr } from '../wire/icmp.ts'
 import { IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
-import { fail, UsageExit, type Command, type Ctx } from './context.ts'
+import { Ctx, fail, UsageExit, type Command } from './context.ts'
+import type { Netns } from '../kernel/netns.ts'
+import type { World } from '../kernel/world.ts'
+import type { CommandResult } from './shell.ts'
 import { PING_USAGE } from './ping-usage.ts'
 
 interface PingOpts {
@@ -202,6 +205,72 @@ function fmtG(x: number): string {
  * 1 none, 2 setup errors). Runs the World's clock until it would have exited.
  */
 export const ping: Command = (ctx, argv) => {
+  const job = startPing(ctx, argv)
+  ctx.world.sched.runUntil(job.done, job.limitNs)
+  job.stop()
+  return job.finish()
+}
+
+/** A ping in flight: done() once it would exit; stop() ends it there; finish() prints the summary. */
+export interface PingJob {
+  done: () => boolean
+  stop: () => void
+  finish: () => number
+  /** When a ping without -c or -w is cut off. */
+  limitNs: number
+}
+
+/**
+ * Several pings started at the same instant, as `ping ... & ping ... & wait` in bash, each in
+ * its namespace with its own output. Each one ends (closes its socket) the moment it would exit,
+ * so a late answer meant for one cannot reach it while the others still run.
+ */
+export function pingConcurrently(world: World, runs: readonly { ns: Netns; argv: string[]; startNs?: number }[]): CommandResult[] {
+  const ctxs = runs.map((r) => new Ctx(world, r.ns))
+  const jobs: (PingJob | number | null)[] = runs.map(() => null)
+  const codes: (number | null)[] = runs.map(() => null)
+  const start = (i: number): void => {
+    try {
+      jobs[i] = startPing(ctxs[i], runs[i].argv)
+    } catch (e) {
+      if (!(e instanceof UsageExit)) throw e
+      if (e.stdoutText) ctxs[i].out(e.stdoutText)
+      if (e.stderrText) ctxs[i].err(e.stderrText)
+      jobs[i] = codes[i] = e.code
+    }
+  }
+  // Each ping starts at its own instant (now, or startNs), as processes a shell spawns do.
+  runs.forEach((r, i) => {
+    if (r.startNs !== undefined && r.startNs > world.sched.now) world.sched.at(r.startNs, () => start(i))
+    else start(i)
+  })
+  const settle = (): boolean => {
+    let all = true
+    jobs.forEach((j, i) => {
+      if (codes[i] !== null) return
+      if (j === null || typeof j === 'number') {
+        all = false
+        return
+      }
+      if (j.done()) {
+        j.stop()
+        codes[i] = j.finish()
+      } else all = false
+    })
+    return all
+  }
+  const latest = Math.max(world.sched.now, ...runs.map((r) => r.startNs ?? 0))
+  world.sched.runUntil(settle, latest + 600 * 1000 * NS_PER_MS)
+  jobs.forEach((j, i) => {
+    if (codes[i] === null && j !== null && typeof j !== 'number') {
+      j.stop()
+      codes[i] = j.finish()
+    }
+  })
+  return ctxs.map((c, i) => ({ exitCode: codes[i] ?? 0, stdout: c.stdout, stderr: c.stderr }))
+}
+
+function startPing(ctx: Ctx, argv: string[]): PingJob {
   const o = parseArgs(ctx, argv)
   const dst = parseIpv4(o.target)
   if (dst === null) fail(2, `ping: ${o.target}: Temporary failure in name resolution`)
@@ -287,7 +356,9 @@ export const ping: Command = (ctx, argv) => {
     onError(err: SockError) {
       if (exiting) return
       const p = err.quotedPayload
+      // iputils takes an error only about its own target and ident (another ping's is not ours).
       if (p.length < 8 || p[0] !== 8 || ((p[4] << 8) | p[5]) !== ident) return
+      if (err.origin === 'icmp' && err.quoted.dst !== dst) return
       const seq = (p[6] << 8) | p[7]
       acknowledge(seq)
       nerrors++
@@ -358,35 +429,41 @@ export const ping: Command = (ctx, argv) => {
   }
   tick()
   const done = (): boolean => exiting || (o.count > 0 && nreceived + nerrors >= o.count) || (o.deadlineS > 0 && nerrors > 0 && false)
-  world.sched.runUntil(done, limit)
-  exiting = true
-  close()
+  let closed = false
+  const stop = (): void => {
+    exiting = true
+    if (!closed) close()
+    closed = true
+  }
+  return { done, stop, limitNs: limit, finish: () => summary() }
 
-  const totalMs = Math.floor((lastSendNs - start + 500_000) / 1_000_000)
-  ctx.println('')
-  ctx.println(`--- ${o.target} ping statistics ---`)
-  let line = `${ntransmitted} packets transmitted, ${nreceived} received`
-  if (nrepeats) line += `, +${nrepeats} duplicates`
-  if (nerrors) line += `, +${nerrors} errors`
-  if (ntransmitted) {
-    line += `, ${fmtG(((ntransmitted - nreceived) * 100) / ntransmitted)}% packet loss`
-    line += `, time ${totalMs}ms`
+  function summary(): number {
+    const totalMs = Math.floor((lastSendNs - start + 500_000) / 1_000_000)
+    ctx.println('')
+    ctx.println(`--- ${o.target} ping statistics ---`)
+    let line = `${ntransmitted} packets transmitted, ${nreceived} received`
+    if (nrepeats) line += `, +${nrepeats} duplicates`
+    if (nerrors) line += `, +${nerrors} errors`
+    if (ntransmitted) {
+      line += `, ${fmtG(((ntransmitted - nreceived) * 100) / ntransmitted)}% packet loss`
+      line += `, time ${totalMs}ms`
+    }
+    ctx.println(line)
+    let tail = ''
+    let comma = ''
+    if (nreceived) {
+      const total = nreceived + nrepeats
+      const avg = Math.floor(tsum / total)
+      const tmvar = Math.floor((tsum2 - Math.floor((tsum * tsum) / total)) / total)
+      const mdev = Math.floor(Math.sqrt(Math.max(0, tmvar)))
+      tail += `rtt min/avg/max/mdev = ${ms3(tmin)}/${ms3(avg)}/${ms3(tmax)}/${ms3(mdev)} ms`
+      comma = ', '
+    }
+    if (pipesize > 1) tail += `${comma}pipe ${pipesize}`
+    ctx.println(tail)
+    if (forever) ctx.eprintln('podnet: ping without -c or -w stopped after 600 s of simulated time')
+    return nreceived === 0 || (o.deadlineS > 0 && o.count > 0 && nreceived < o.count) ? 1 : 0
   }
-  ctx.println(line)
-  let tail = ''
-  let comma = ''
-  if (nreceived) {
-    const total = nreceived + nrepeats
-    const avg = Math.floor(tsum / total)
-    const tmvar = Math.floor((tsum2 - Math.floor((tsum * tsum) / total)) / total)
-    const mdev = Math.floor(Math.sqrt(Math.max(0, tmvar)))
-    tail += `rtt min/avg/max/mdev = ${ms3(tmin)}/${ms3(avg)}/${ms3(tmax)}/${ms3(mdev)} ms`
-    comma = ', '
-  }
-  if (pipesize > 1) tail += `${comma}pipe ${pipesize}`
-  ctx.println(tail)
-  if (forever) ctx.eprintln('podnet: ping without -c or -w stopped after 600 s of simulated time')
-  return nreceived === 0 || (o.deadlineS > 0 && o.count > 0 && nreceived < o.count) ? 1 : 0
 }
 
 function isSubnetBroadcast(ctx: Ctx, dst: Ipv4): boolean {

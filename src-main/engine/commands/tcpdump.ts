@@ -13,6 +13,8 @@ interface Options {
   verbose: boolean
   quiet: boolean
   filter: FrameFilter
+  /** -p: do not put the device in promiscuous mode. */
+  noPromisc?: boolean
 }
 
 function parse(ctx: Ctx, argv: string[]): Options | number {
@@ -33,6 +35,7 @@ function parse(ctx: Ctx, argv: string[]): Options | number {
       if (a.includes('e')) o.link = true
       if (a.includes('v')) o.verbose = true
       if (a.includes('q')) o.quiet = true
+      if (a.includes('p')) o.noPromisc = true
     } else if (a.startsWith('-')) {
       ctx.eprintln(`tcpdump: option ${a} is not simulated`)
       return 1
@@ -92,9 +95,13 @@ export function startCapture(ctx: Ctx, o: Options): Capture {
     ctx.println(`${clock(ev.timeNs)} ${tcpdumpLine(ev.frame, { linkHeader: o.link })}`)
     if (o.count && seen >= o.count) stop()
   }
+  // Capturing puts the device in promiscuous mode (no -p), which a bridge notices.
+  const device = o.noPromisc ? undefined : ns.dev(dev)
+  if (device) device.promisc++
   const stop = (): void => {
     if (stopped) return
     stopped = true
+    if (device) device.promisc--
     ctx.world.trace.taps.delete(tap)
     ctx.eprintln(`${seen} packet${seen === 1 ? '' : 's'} captured`)
     ctx.eprintln(`${seen} packet${seen === 1 ? '' : 's'} received by filter`)

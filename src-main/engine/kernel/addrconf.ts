@@ -6,6 +6,7 @@ import { Skb } from './skb.ts'
 import { dadProbe, mldReport, routerSolicitation } from './ipv6-chatter.ts'
 
 const ALL_NODES_MAC = 0x333300000001
+const IPV6_MIN_MTU = 1280
 
 interface LinkLocalState {
   tentative: boolean
@@ -20,6 +21,8 @@ interface LinkLocalState {
  */
 export class Addrconf {
   private readonly ll = new WeakMap<NetDevice, LinkLocalState>()
+  /** Devices without an inet6_dev because their MTU is below IPV6_MIN_MTU. */
+  private readonly noIpv6 = new WeakSet<NetDevice>()
 
   constructor(private readonly ns: Netns) {}
 
@@ -37,13 +40,32 @@ export class Addrconf {
     if (dev.isLoopback) return
     switch (ev) {
       case 'register':
-        dev.mcAdd(ALL_NODES_MAC)
+        // ipv6_add_dev only for an MTU IPv6 can use (IPV6_MIN_MTU).
+        if (dev.mtu < IPV6_MIN_MTU) this.noIpv6.add(dev)
+        else dev.mcAdd(ALL_NODES_MAC)
+        break
+      case 'changemtu':
+        if (dev.mtu < IPV6_MIN_MTU) {
+          // addrconf_ifdown(dev, unregister): IPv6 stops on this device, its groups with it.
+          if (this.noIpv6.has(dev)) break
+          this.noIpv6.add(dev)
+          this.removeLinkLocal(dev)
+          // Every IPv6 group goes with the inet6_dev (33:33:...), the bridge's ff02::6a included.
+          for (const m of [...dev.mc]) if (Math.floor(m.mac / 0x1_0000_0000) === 0x3333) while (dev.hasMc(m.mac)) dev.mcDel(m.mac)
+        } else if (this.noIpv6.has(dev)) {
+          // A usable MTU again: a new inet6_dev, configured at once when the link is ready.
+          this.noIpv6.delete(dev)
+          dev.mcAdd(ALL_NODES_MAC)
+          if (this.linkReady(dev)) this.configure(dev)
+        }
         break
       case 'up':
+        if (this.noIpv6.has(dev)) break
         if (!dev.hasMc(ALL_NODES_MAC)) dev.mcAdd(ALL_NODES_MAC)
         if (this.linkReady(dev)) this.configure(dev)
         break
       case 'change':
+        if (this.noIpv6.has(dev)) break
         if (this.linkReady(dev)) {
           if (!dev.ipv6LinkLocal) this.configure(dev)
           else this.startDad(dev)

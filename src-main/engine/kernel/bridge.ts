@@ -150,8 +150,8 @@ export class BridgeDevice extends NetDevice {
   }
 
   private autoMtu(): void {
-    if (this.ports.length === 0) return
-    let mtu = Infinity
+    // br_mtu_min: the smallest port MTU, or ETH_DATA_LEN once the last port is gone.
+    let mtu = this.ports.length ? Infinity : 1500
     for (const p of this.ports) mtu = Math.min(mtu, p.mtu)
     if (mtu !== this.mtu) {
       this.mtu = mtu
@@ -249,12 +249,15 @@ export class BridgeDevice extends NetDevice {
     if (e && e.port) {
       if (e.port === port) {
         trace.drop(this.netns, port, skb, 'drop.bridge_same_port', { bridge: this.name, mac: formatMac(dst), dev: port.name }, fdbLine(e, this.name))
-        return
-      }
-      this.forward(e.port, skb, e)
-      return
+      } else this.forward(e.port, skb, e)
+    } else this.flood(skb, port)
+    // br_handle_frame_finish: a promiscuous bridge (a capture on it) also gets every frame it
+    // bridges; the stack then drops it as addressed to another host.
+    if (this.promisc > 0 && this.adminUp) {
+      trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
+      this.stats.rxPackets++
+      this.stats.rxBytes += skb.data.length
     }
-    this.flood(skb, port)
   }
 
   /** br_dev_xmit: our own stack sends through the bridge. */

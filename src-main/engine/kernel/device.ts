@@ -57,6 +57,8 @@ export abstract class NetDevice {
   macSet = false
   master: BridgeDevice | null = null
   txQueueLen = 1000
+  /** dev_set_promiscuity count: a packet capture (tcpdump without -p) holds one while it runs. */
+  promisc = 0
   /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
   readonly inet: Ifa[] = []
   /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
@@ -101,7 +103,17 @@ export abstract class NetDevice {
   get operState(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
     if (!this.adminUp) return 'DOWN'
     if (!this.tracksOperstate) return 'UNKNOWN'
-    if (!this.carrier) return this.link ? 'LOWERLAYERDOWN' : 'DOWN'
+    if (!this.carrier) {
+      // default_operstate looks the link's ifindex up in the device's OWN namespace: a veth whose
+      // peer lives elsewhere finds no device there (or an unrelated one) and reports DOWN.
+      const l = this.link
+      if (!l) return 'DOWN'
+      const same = this.netns.devices.get(l.ifindex)
+      if (!same || same === this) return 'DOWN'
+      // netif_oper_up reads the other device's stored state; up with carrier (or untracked) is up.
+      const up = same.adminUp && (same.carrier || !same.tracksOperstate)
+      return up ? 'DOWN' : 'LOWERLAYERDOWN'
+    }
     return 'UP'
   }
 

@@ -25,7 +25,10 @@ export const RTPROT_STATIC = 4
 
 /** A path MTU learned from ICMP frag-needed (the kernel's nexthop exception). */
 export interface PmtuException {
+  /** Learned path MTU, 0 when only the gateway was redirected. */
   mtu: number
+  /** Gateway learned from an accepted ICMP redirect (rendered `<redirected>`), 0 when none. */
+  gw?: Ipv4
   expiresNs: number
   /** The namespace's route-cache generation when learned; a flush makes older ones void. */
   gen: number
@@ -76,6 +79,11 @@ export class FibTable {
   private readonly byLen: (Map<Ipv4, Route[]> | undefined)[] = new Array(33)
   private lensInUse: number[] = []
   private count = 0
+  /**
+   * Whether the kernel would have created this table: a table exists from its first route on
+   * and is never freed (so /proc/net/route has its header even when the table is empty again).
+   */
+  used = false
 
   constructor(readonly id: number) {}
 
@@ -98,6 +106,7 @@ export class FibTable {
     while (i < list.length && (list[i].tos > r.tos || (list[i].tos === r.tos && (list[i].priority < r.priority || (append && list[i].priority === r.priority))))) i++
     list.splice(i, 0, r)
     this.count++
+    this.used = true
   }
 
   remove(r: Route): boolean {

@@ -9,7 +9,8 @@ import { IPPROTO_ICMP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import type { NetDevice } from './device.ts'
 import type { Errno } from './errors.ts'
 import type { Netns } from './netns.ts'
-import { routeOutput } from './route.ts'
+import { fibLookup, liveException, routeOutput } from './route.ts'
+import { NUD_VALID } from './neigh.ts'
 import { NS_PER_MS, NS_PER_SEC } from './scheduler.ts'
 import { newIpv4Packet, Skb } from './skb.ts'
 
@@ -21,7 +22,6 @@ interface Peer {
   tokens: number
   lastMs: number
   redirects: number
-  redirectLastMs: number
 }
 
 const XRLIM_BURST_FACTOR = 6
@@ -33,6 +33,8 @@ const ERROR_COST_MS = 1000
 const ERROR_BURST_MS = 5 * 1000
 const MTU_EXPIRES_NS = 600 * NS_PER_SEC
 const MIN_PMTU = 552
+/** ip_rt_gc_timeout: how long a redirect's nexthop exception lives. */
+const REDIRECT_EXPIRES_NS = 300 * NS_PER_SEC
 
 /**
  * ICMP for one namespace (net/ipv4/icmp.c): echo replies, the error messages a router or host
@@ -55,7 +57,7 @@ export class Icmp {
     if (!p) {
       // inet_getpeer starts rate_last 60 s in the past so the first burst is full.
       const t = this.nowMs() - 60_000
-      p = { tokens: 0, lastMs: t, redirects: 0, redirectLastMs: t }
+      p = { tokens: 0, lastMs: t, redirects: 0 }
       this.peers.set(ip, p)
     }
     return p
@@ -211,16 +213,21 @@ export class Icmp {
 
   /** ip_rt_send_redirect with its exponential backoff (ip_rt_redirect_number/load/silence). */
   redirect(skb: Skb, ip: Ipv4Repr, inDev: NetDevice, gateway: Ipv4): void {
+    // The backoff runs on the peer's rate_last, the same field the error token bucket uses:
+    // a silence also empties the bucket, and each redirect restarts the bucket's clock.
     const p = this.peer(ip.src)
     const now = this.nowMs()
-    if (now - p.redirectLastMs > REDIRECT_SILENCE_MS) p.redirects = 0
+    if (now - p.lastMs > REDIRECT_SILENCE_MS) {
+      p.tokens = 0
+      p.redirects = 0
+    }
     if (p.redirects >= REDIRECT_NUMBER) {
-      p.redirectLastMs = now
+      p.lastMs = now
       return
     }
-    if (p.redirects === 0 || now - p.redirectLastMs > REDIRECT_LOAD_MS << p.redirects) {
+    if (p.redirects === 0 || now - p.lastMs > REDIRECT_LOAD_MS << p.redirects) {
       this.send(skb, ip, ICMP_REDIRECT, 1, 0, { inDev, gateway })
-      p.redirectLastMs = now
+      p.lastMs = now
       p.redirects++
     }
   }
@@ -245,7 +252,7 @@ export class Icmp {
       case 'destUnreachable':
       case 'timeExceeded':
       case 'redirect':
-        this.errorReceived(skb, ip, msg)
+        this.errorReceived(skb, ip, msg, dev)
         return
       case 'echoReply':
         if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_reply', { from: formatIpv4(ip.src), seq: msg.seq, ident: msg.ident })
@@ -271,14 +278,81 @@ export class Icmp {
   }
 
   /** icmp_unreach / icmp_redirect: PMTU learning, then the sockets that sent the quoted packet. */
-  private errorReceived(skb: Skb, ip: Ipv4Repr, msg: IcmpRepr): void {
+  private errorReceived(skb: Skb, ip: Ipv4Repr, msg: IcmpRepr, dev: NetDevice): void {
     if (!('original' in msg)) return
     const inner = parseQuotedHeader(msg.original)
     if (!inner) return
     if (msg.kind === 'destUnreachable' && msg.code === UNREACH_FRAG_NEEDED && msg.nextHopMtu) this.updatePmtu(inner.dst, msg.nextHopMtu)
+    if (msg.kind === 'redirect' && this.redirectHandled(msg.original, inner)) this.doRedirect(dev, ip.src, msg.gateway, msg.code, inner)
     const trace = this.ns.world.trace
     if (trace.enabled) trace.packet('deliver', this.ns, null, skb, 'ipv4', 'deliver.icmp_error', { from: formatIpv4(ip.src), about: formatIpv4(inner.dst), type: msg.kind, code: msg.code })
     this.ns.sockets.icmpError(ip, msg, inner)
+  }
+
+  /**
+   * Whether a redirect about this quoted packet reaches __ip_do_redirect: for an echo reply the
+   * kernel sent, icmp_err always; for an echo request only through an open raw ICMP socket
+   * (raw_err; ping sockets are not simulated), so a redirect that arrives after ping exited
+   * changes nothing.
+   */
+  private redirectHandled(quote: Uint8Array, inner: Ipv4Repr): boolean {
+    if (inner.protocol !== IPPROTO_ICMP || quote.length < inner.headerLen + 1) return false
+    const type = quote[inner.headerLen]
+    if (type === 0) return true
+    return this.ns.sockets.rawIcmpOpen()
+  }
+
+  /** __ip_do_redirect: accept a better gateway for one destination as a nexthop exception. */
+  private doRedirect(dev: NetDevice, oldGw: Ipv4, newGw: Ipv4, code: number, inner: Ipv4Repr): void {
+    if ((code & 7) > 3) return
+    let rt
+    try {
+      rt = routeOutput(this.ns, { daddr: inner.dst, saddr: this.ns.devinet.isLocal(inner.src) ? inner.src : undefined })
+    } catch {
+      return
+    }
+    if (!rt.route || rt.gateway !== oldGw) return
+    const sc = this.ns.sysctl
+    const forwarding = sc.forwarding(dev.name)
+    const all = Number(sc.get('net.ipv4.conf.all.accept_redirects') ?? 1)
+    const own = Number(sc.get(`net.ipv4.conf.${dev.name}.accept_redirects`) ?? 1)
+    const rx = forwarding ? all && own : all || own
+    if (newGw === oldGw || !rx || isMulticastIpv4(newGw) || isLimitedBroadcast(newGw) || isZeroIpv4(newGw)) return
+    if (sc.devconf(dev.name, 'shared_media')) {
+      // inet_addr_type: a local or broadcast address is not a gateway.
+      if (this.ns.local.exact(newGw, 32).length) return
+    } else {
+      const onlink = dev.inet.some((ifa) => {
+        const m = ifa.prefixLen === 0 ? 0 : (0xffffffff << (32 - ifa.prefixLen)) >>> 0
+        return ((ifa.local ^ newGw) & m) === 0 && ((ifa.local ^ oldGw) & m) === 0
+      })
+      if (!onlink) return
+      if (sc.devconf(dev.name, 'secure_redirects') && !this.isGatewayVia(newGw, dev)) return
+    }
+    const neigh = this.ns.neigh
+    const n = neigh.lookup(rt.dev, newGw) ?? neigh.create(rt.dev, newGw)
+    if (!(n.state & NUD_VALID)) {
+      neigh.kick(n)
+      return
+    }
+    let res
+    try {
+      res = fibLookup(this.ns, { daddr: inner.dst })
+    } catch {
+      return
+    }
+    const r = res.route
+    if (!r.exceptions) r.exceptions = new Map()
+    const old = liveException(this.ns, r, inner.dst)
+    r.exceptions.set(inner.dst, { mtu: old?.mtu ?? 0, gw: newGw, expiresNs: this.ns.world.sched.now + REDIRECT_EXPIRES_NS, gen: this.ns.devinet.cacheGen })
+    const trace = this.ns.world.trace
+    if (trace.enabled) trace.note('route', this.ns, dev, trace.current, 'route.redirected', { dst: formatIpv4(inner.dst), via: formatIpv4(newGw), dev: dev.name })
+  }
+
+  /** ip_fib_check_default: whether some route through dev uses gw as its gateway. */
+  private isGatewayVia(gw: Ipv4, dev: NetDevice): boolean {
+    for (const t of this.ns.tables.values()) for (const r of t.routes()) if (r.dev === dev && r.gateway === gw) return true
+    return false
   }
 
   /** ipv4_update_pmtu: a nexthop exception for the destination, expiring after mtu_expires. */
@@ -295,7 +369,8 @@ export class Icmp {
     }
     const m = Math.max(mtu, MIN_PMTU)
     if (!r.exceptions) r.exceptions = new Map()
-    r.exceptions.set(dst, { mtu: m, expiresNs: this.ns.world.sched.now + MTU_EXPIRES_NS, gen: this.ns.devinet.cacheGen })
+    const old = liveException(this.ns, r, dst)
+    r.exceptions.set(dst, { mtu: m, gw: old?.gw, expiresNs: this.ns.world.sched.now + MTU_EXPIRES_NS, gen: this.ns.devinet.cacheGen })
   }
 }
 

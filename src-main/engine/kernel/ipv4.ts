@@ -78,7 +78,7 @@ export class Ipv4Stack {
         return
       case 'forward':
         if (trace.enabled) trace.packet('route', this.ns, dev, skb, 'ipv4', 'route.input_forward', { dst: formatIpv4(ip.dst), via: d.route.gateway ? formatIpv4(d.route.gateway) : '', out: d.dev.name, dev: dev.name }, routeLine(d.route))
-        this.forward(dev, skb, ip, d.route.gateway, d.nexthop, d.dev, d.route, d.redirect, pktType)
+        this.forward(dev, skb, ip, d.nexthop, d.nexthop, d.dev, d.route, d.redirect, pktType)
         return
     }
   }

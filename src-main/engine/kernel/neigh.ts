@@ -18,7 +18,7 @@ export const enum Nud {
   Permanent = 0x80,
 }
 const NUD_IN_TIMER = Nud.Incomplete | Nud.Reachable | Nud.Delay | Nud.Probe
-const NUD_VALID = Nud.Permanent | Nud.Noarp | Nud.Reachable | Nud.Probe | Nud.Stale | Nud.Delay
+export const NUD_VALID = Nud.Permanent | Nud.Noarp | Nud.Reachable | Nud.Probe | Nud.Stale | Nud.Delay
 const NUD_CONNECTED = Nud.Permanent | Nud.Noarp | Nud.Reachable
 
 export const NUD_NAMES: [Nud, string][] = [
@@ -160,7 +160,7 @@ export class NeighTable {
   }
 
   /** __neigh_event_send: returns true when the packet was queued (resolution pending). */
-  private eventSend(n: Neighbour, skb: Skb): boolean {
+  private eventSend(n: Neighbour, skb: Skb | null): boolean {
     const now = this.now
     n.usedNs = now
     const trace = this.ns.world.trace
@@ -178,7 +178,7 @@ export class NeighTable {
       this.armTimer(n, DELAY_PROBE_NS)
     }
     let queued = false
-    if (n.state === Nud.Incomplete) {
+    if (n.state === Nud.Incomplete && skb) {
       const size = SKB_TRUESIZE + skb.data.length
       while (n.queue.length && n.queueBytes + size > QUEUE_LEN_BYTES) {
         const old = n.queue.shift()!
@@ -192,6 +192,11 @@ export class NeighTable {
     }
     if (immediateProbe) this.probe(n)
     return queued
+  }
+
+  /** neigh_event_send without a packet: starts (or continues) resolving an entry. */
+  kick(n: Neighbour): void {
+    this.eventSend(n, null)
   }
 
   private probe(n: Neighbour): void {

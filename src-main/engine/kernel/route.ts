@@ -115,7 +115,9 @@ export function routeOutput(ns: Netns, fl: FlowKey): OutputRoute {
   let type = res.type
   if (isLimitedBroadcast(daddr)) type = RouteType.Broadcast
   else if (isMulticastIpv4(daddr)) type = RouteType.Multicast
-  return { type, dev, nexthop: r.gateway || daddr, gateway: r.gateway, src: saddr, route: r, local: dev.isLoopback }
+  // A nexthop exception from an accepted redirect replaces the gateway for this destination.
+  const gw = redirectedGateway(ns, r, daddr) || r.gateway
+  return { type, dev, nexthop: gw || daddr, gateway: gw, src: saddr, route: r, local: dev.isLoopback }
 }
 
 export type InputDecision =
@@ -156,7 +158,13 @@ export function routeInput(ns: Netns, dev: NetDevice, saddr: Ipv4, daddr: Ipv4):
   if (out === dev && ns.sysctl.devconf(dev.name, 'send_redirects')) {
     redirect = sourceIsOnLink(ns, dev, saddr, r.gateway)
   }
-  return { kind: 'forward', route: r, dev: out, nexthop: r.gateway || daddr, redirect }
+  return { kind: 'forward', route: r, dev: out, nexthop: redirectedGateway(ns, r, daddr) || r.gateway || daddr, redirect }
+}
+
+/** The gateway an accepted ICMP redirect set for daddr on this route (find_exception), or 0. */
+export function redirectedGateway(ns: Netns, r: Route, daddr: Ipv4): Ipv4 {
+  if (!r.exceptions) return 0
+  return liveException(ns, r, daddr)?.gw ?? 0
 }
 
 /** With rp_filter=0, fib_validate_source only refuses a source that is one of our own addresses. */
@@ -189,7 +197,7 @@ function sourceIsOnLink(ns: Netns, dev: NetDevice, saddr: Ipv4, gw: Ipv4): boole
 export function pathMtu(ns: Netns, r: Route | null, dev: NetDevice, daddr: Ipv4): number {
   if (r?.mtu) return r.mtu
   const ex = liveException(ns, r, daddr)
-  if (ex) return Math.min(ex.mtu, dev.mtu)
+  if (ex && ex.mtu) return Math.min(ex.mtu, dev.mtu)
   return dev.mtu
 }
 

@@ -50,6 +50,11 @@ export class Sockets {
     return () => this.raw.delete(s)
   }
 
+  /** Whether any raw ICMP socket is open (raw_icmp_error would find one). */
+  rawIcmpOpen(): boolean {
+    return this.raw.size > 0
+  }
+
   bindUdp(s: UdpSocket): () => void {
     if (this.udp.has(s.port)) throw new Error(`UDP port ${s.port} in use`)
     this.udp.set(s.port, s)

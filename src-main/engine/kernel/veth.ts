@@ -48,6 +48,9 @@ export class VethDevice extends NetDevice {
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
     const peer = this.peer
+    // Without carrier the device has the noop qdisc (dev_deactivate): nothing reaches a capture.
+    // With carrier, dev_queue_xmit_nit shows the frame before veth_xmit may still drop it.
+    if (this.running && peer) trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
     if (!this.running || !peer) {
       this.stats.txDropped++
       trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
@@ -60,7 +63,6 @@ export class VethDevice extends NetDevice {
       return
     }
     this.countTx(skb)
-    trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
     this.netns.world.sched.afterCall(VETH_DELAY_NS, arrive, peer, skb)
   }
 }

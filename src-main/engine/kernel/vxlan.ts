@@ -133,6 +133,8 @@ export class VxlanDevice extends NetDevice {
   /** vxlan_xmit: FDB lookup (then the all-zeros default), one encapsulated copy per remote. */
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
+    // dev_queue_xmit_nit: captures see the frame before the driver decides anything.
+    trace.frame('xmit', this.netns, this, skb, 'xmit.vxlan', { dev: this.name })
     const dst = frameDst(skb.data)
     let e = this.lookup(dst)
     if (!e) e = this.lookup(MAC_ZERO)
@@ -142,7 +144,6 @@ export class VxlanDevice extends NetDevice {
       return
     }
     this.countTx(skb)
-    trace.frame('xmit', this.netns, this, skb, 'xmit.vxlan', { dev: this.name })
     for (const r of e.remotes) this.encap(skb, r, e)
   }
 
