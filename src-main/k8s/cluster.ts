@@ -237,13 +237,13 @@ export class Cluster {
   }
 
   private tryRoute(ns: string, actor: string, r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): void {
-    const route = `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
+    const route = (): string => `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
     try {
       this.ops.route(ns, r)
-      this.events.add(actor, 'control.route_added', { netns: ns, route })
+      this.events.add(actor, 'control.route_added', () => ({ netns: ns, route: route() }))
     } catch (e) {
       if (!(e instanceof KernelError)) throw e
-      this.events.add(actor, 'control.route_failed', { netns: ns, route, error: e.extack ?? e.errno })
+      this.events.add(actor, 'control.route_failed', { netns: ns, route: route(), error: e.extack ?? e.errno })
     }
   }
 

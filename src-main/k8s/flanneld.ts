@@ -104,18 +104,18 @@ export class Flanneld {
     const subnet = `${formatIpv4(l.subnet)}/${l.len}`
     if (this.backend === 'vxlan') {
       this.try(() => this.ops.neighReplace(this.node, l.subnet, l.vtepMac, FLANNEL_DEV), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_neigh', { node: this.node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
+      this.events.add(this.actor, 'control.flannel_neigh', () => ({ node: this.node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` }))
       this.try(() => this.ops.fdbReplace(this.node, l.vtepMac, FLANNEL_DEV, l.publicIp), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_fdb', { node: this.node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
+      this.events.add(this.actor, 'control.flannel_fdb', () => ({ node: this.node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` }))
       this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.subnet, dev: FLANNEL_DEV, onlink: true }, 'replace'), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_route', { node: this.node, route: `${subnet} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
+      this.events.add(this.actor, 'control.flannel_route', () => ({ node: this.node, route: `${subnet} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` }))
     } else {
       let ok = true
       this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }, 'replace'), (m) => {
         ok = false
         this.fail(subnet, m)
       })
-      if (ok) this.events.add(this.actor, 'control.flannel_route', { node: this.node, route: `${subnet} via ${formatIpv4(l.publicIp)} dev eth0` })
+      if (ok) this.events.add(this.actor, 'control.flannel_route', () => ({ node: this.node, route: `${subnet} via ${formatIpv4(l.publicIp)} dev eth0` }))
     }
   }
 

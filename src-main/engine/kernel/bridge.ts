@@ -254,7 +254,7 @@ export class BridgeDevice extends NetDevice {
     // br_handle_frame_finish: a promiscuous bridge (a capture on it) also gets every frame it
     // bridges; the stack then drops it as addressed to another host.
     if (this.promisc > 0 && this.adminUp) {
-      trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
+      if (trace.observing) trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
       this.stats.rxPackets++
       this.stats.rxBytes += skb.data.length
     }
@@ -264,7 +264,7 @@ export class BridgeDevice extends NetDevice {
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
     this.countTx(skb)
-    trace.frame('xmit', this.netns, this, skb, 'xmit.bridge', { dev: this.name })
+    if (trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.bridge', { dev: this.name })
     const dst = frameDst(skb.data)
     if (!isMulticastMac(dst)) {
       const e = this.lookup(dst)
@@ -292,9 +292,18 @@ export class BridgeDevice extends NetDevice {
 
   private flood(skb: Skb, ingress: NetDevice | null): void {
     const trace = this.netns.world.trace
-    const out = this.ports.filter((p) => p !== ingress && this.portForwarding(p))
-    if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, isMulticastMac(frameDst(skb.data)) ? 'bridge.flood_broadcast' : 'bridge.flood_unknown', { bridge: this.name, mac: formatMac(frameDst(skb.data)), ports: out.map((p) => p.name).join(', ') || '-' })
-    for (const p of out) this.toPort(p, skb)
+    if (trace.enabled) {
+      const out = this.ports.filter((p) => p !== ingress && this.portForwarding(p))
+      trace.note('bridge', this.netns, this, skb.id, isMulticastMac(frameDst(skb.data)) ? 'bridge.flood_broadcast' : 'bridge.flood_unknown', { bridge: this.name, mac: formatMac(frameDst(skb.data)), ports: out.map((p) => p.name).join(', ') || '-' })
+      for (const p of out) this.toPort(p, skb)
+      return
+    }
+    // The same walk without the list: floods are the bulk of a big lab's frames.
+    const ports = this.ports
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]
+      if (p !== ingress && this.portForwarding(p)) this.toPort(p, skb)
+    }
   }
 
   private toPort(port: NetDevice, skb: Skb): void {
@@ -310,7 +319,7 @@ export class BridgeDevice extends NetDevice {
     if (!this.adminUp) return
     const trace = this.netns.world.trace
     if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.local', { bridge: this.name, port: port.name })
-    trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
+    if (trace.observing) trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
     this.stats.rxPackets++
     this.stats.rxBytes += skb.data.length
     this.netns.stack.receive(this, skb)

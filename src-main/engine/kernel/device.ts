@@ -129,9 +129,18 @@ export abstract class NetDevice {
     }
     this.stats.rxPackets++
     this.stats.rxBytes += skb.data.length
-    this.netns.world.trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
+    if (this.netns.world.trace.observing) this.netns.world.trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
     if (this.master) this.master.handleFrame(this, skb)
     else this.netns.stack.receive(this, skb)
+  }
+
+  /** receive() of a frame no layer above the driver acts on (IPv6: only counted, not simulated). */
+  receiveInert(skb: Skb): void {
+    if (!this.adminUp) this.stats.rxDropped++
+    else {
+      this.stats.rxPackets++
+      this.stats.rxBytes += skb.data.length
+    }
   }
 
   countTx(skb: Skb): void {

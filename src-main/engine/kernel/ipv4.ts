@@ -44,7 +44,8 @@ export class Ipv4Stack {
         this.ns.arp.receive(dev, skb, pktType)
         return
       default:
-        // IPv6 and everything else: not simulated beyond the link layer.
+        // IPv6 and everything else: not simulated beyond the link layer (VethDevice.xmit relies
+        // on this to only count IPv6 frames that reach a host).
         return
     }
   }

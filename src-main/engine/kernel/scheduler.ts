@@ -1,7 +1,9 @@
 /**
  * Simulated time for one World: a discrete-event queue ordered by (time, insertion order).
  * Events due "now" go to a FIFO so the common zero-delay hop costs no heap work; later events
- * go to a binary heap. Time is in nanoseconds and only moves when the queue is run.
+ * go to a binary heap, except those of one fixed delay (in practice the veth hop), which go to a
+ * lane: with one delay and a clock that only moves forward they arrive already sorted, so a flood
+ * of frames costs no heap work either. Time is in nanoseconds and only moves when the queue is run.
  */
 export type EventFn = () => void
 
@@ -19,6 +21,12 @@ export class Scheduler {
   private readonly heap: Timed[] = []
   private fifo: EventFn[] = []
   private fifoHead = 0
+  /** Spent heap entries for reuse: a flood of frames would otherwise allocate one per hop. */
+  private spare: Timed[] = []
+  /** Events of delay `laneDelay`, sorted by construction; the delay is re-chosen when it empties. */
+  private lane: Timed[] = []
+  private laneHead = 0
+  private laneDelay = -1
 
   get now(): number {
     return this.nowNs
@@ -30,12 +38,37 @@ export class Scheduler {
       this.fifo.push(fn)
       return
     }
-    this.push({ t: this.nowNs + delayNs, seq: this.seq++, fn, a: undefined, b: undefined })
+    this.schedule(delayNs, this.entry(this.nowNs + delayNs, fn, undefined, undefined))
   }
 
   /** after() for a function of two arguments, without allocating a closure per event. */
   afterCall<A, B>(delayNs: number, fn: (a: A, b: B) => void, a: A, b: B): void {
-    this.push({ t: this.nowNs + Math.max(delayNs, 0), seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b })
+    const d = Math.max(delayNs, 0)
+    this.schedule(d, this.entry(this.nowNs + d, fn as (a: unknown, b: unknown) => void, a, b))
+  }
+
+  private schedule(delayNs: number, e: Timed): void {
+    if (this.laneHead >= this.lane.length) {
+      if (this.laneHead > 0) {
+        this.lane.length = 0
+        this.laneHead = 0
+      }
+      // Short hops only: a long timer would hold the lane while hops pile into the heap.
+      this.laneDelay = delayNs <= LANE_MAX_DELAY_NS ? delayNs : -1
+    }
+    if (delayNs === this.laneDelay) this.lane.push(e)
+    else this.push(e)
+  }
+
+  private entry(t: number, fn: Timed['fn'], a: unknown, b: unknown): Timed {
+    const e = this.spare.pop()
+    if (e === undefined) return { t, seq: this.seq++, fn, a, b }
+    e.t = t
+    e.seq = this.seq++
+    e.fn = fn
+    e.a = a
+    e.b = b
+    return e
   }
 
   at(timeNs: number, fn: EventFn): void {
@@ -44,13 +77,14 @@ export class Scheduler {
 
   /** True when nothing is scheduled at all. */
   get idle(): boolean {
-    return this.fifoHead >= this.fifo.length && this.heap.length === 0
+    return this.fifoHead >= this.fifo.length && this.heap.length === 0 && this.laneHead >= this.lane.length
   }
 
   /** Time of the next event, or Infinity. */
   nextTime(): number {
     if (this.fifoHead < this.fifo.length) return this.nowNs
-    return this.heap.length ? this.heap[0].t : Infinity
+    const l = this.laneHead < this.lane.length ? this.lane[this.laneHead].t : Infinity
+    return this.heap.length ? Math.min(this.heap[0].t, l) : l
   }
 
   /**
@@ -73,13 +107,31 @@ export class Scheduler {
         this.fifo.length = 0
         this.fifoHead = 0
       }
-      if (this.heap.length === 0 || this.heap[0].t > untilNs) {
+      const laneNext = this.laneHead < this.lane.length ? this.lane[this.laneHead] : undefined
+      const fromLane = laneNext !== undefined && (this.heap.length === 0 || less(laneNext, this.heap[0]))
+      const next = fromLane ? laneNext : this.heap[0]
+      if (next === undefined || next.t > untilNs) {
         if (untilNs !== Infinity && untilNs > this.nowNs) this.nowNs = untilNs
         return
       }
-      const ev = this.pop()
+      let ev: Timed
+      if (fromLane) {
+        ev = laneNext
+        this.lane[this.laneHead++] = undefined as unknown as Timed
+        if (this.laneHead > 4096 && this.laneHead * 2 > this.lane.length) {
+          this.lane = this.lane.slice(this.laneHead)
+          this.laneHead = 0
+        }
+      } else ev = this.pop()
       this.nowNs = ev.t
-      ;(ev.fn as (a: unknown, b: unknown) => void)(ev.a, ev.b)
+      const fn = ev.fn as (a: unknown, b: unknown) => void
+      const a = ev.a
+      const b = ev.b
+      // Recycled before the call: nothing keeps a reference to a popped entry.
+      ev.fn = noop
+      ev.a = ev.b = undefined
+      if (this.spare.length < 4096) this.spare.push(ev)
+      fn(a, b)
       if (stop && stop()) return
     }
   }
@@ -125,6 +177,10 @@ export class Scheduler {
     return top
   }
 }
+
+const LANE_MAX_DELAY_NS = 1_000_000
+
+function noop(): void {}
 
 function less(a: Timed, b: Timed): boolean {
   return a.t < b.t || (a.t === b.t && a.seq < b.seq)

@@ -1,5 +1,6 @@
 import { NetDevice } from './device.ts'
 import type { Skb } from './skb.ts'
+import { ETHERTYPE_IPV6, frameEthertype } from '../wire/ethernet.ts'
 
 /** One simulated crossing of a veth pair (the softirq hop), in nanoseconds. */
 export const VETH_DELAY_NS = 5_000
@@ -50,7 +51,7 @@ export class VethDevice extends NetDevice {
     const peer = this.peer
     // Without carrier the device has the noop qdisc (dev_deactivate): nothing reaches a capture.
     // With carrier, dev_queue_xmit_nit shows the frame before veth_xmit may still drop it.
-    if (this.running && peer) trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
+    if (this.running && peer && trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
     if (!this.running || !peer) {
       this.stats.txDropped++
       trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
@@ -63,6 +64,13 @@ export class VethDevice extends NetDevice {
       return
     }
     this.countTx(skb)
+    // A host's end (no bridge above it) does nothing with IPv6 but count it. Unwatched, that is
+    // done now instead of as a scheduled hop: IPv6 housekeeping floods are most of the frames a
+    // big cluster sends while it is built.
+    if (peer.master === null && !trace.observing && frameEthertype(skb.data) === ETHERTYPE_IPV6) {
+      peer.receiveInert(skb)
+      return
+    }
     this.netns.world.sched.afterCall(VETH_DELAY_NS, arrive, peer, skb)
   }
 }

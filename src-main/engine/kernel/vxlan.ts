@@ -134,7 +134,7 @@ export class VxlanDevice extends NetDevice {
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
     // dev_queue_xmit_nit: captures see the frame before the driver decides anything.
-    trace.frame('xmit', this.netns, this, skb, 'xmit.vxlan', { dev: this.name })
+    if (trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.vxlan', { dev: this.name })
     const dst = frameDst(skb.data)
     let e = this.lookup(dst)
     if (!e) e = this.lookup(MAC_ZERO)

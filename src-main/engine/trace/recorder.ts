@@ -27,6 +27,11 @@ export class TraceRecorder {
 
   constructor(private readonly clock: { readonly now: number }) {}
 
+  /** Whether frame() does anything: callers skip building its parameters otherwise. */
+  get observing(): boolean {
+    return this.enabled || this.taps.size > 0
+  }
+
   start(): void {
     this.enabled = true
     this.events = []

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { Scheduler } from './scheduler.ts'
+
+/**
+ * The order every event must run in: zero-delay `after` callbacks first (FIFO), then timed events
+ * by (time, order of scheduling). A plain sorted list, to check the heap and the lane against.
+ */
+class Reference {
+  now = 0
+  private seq = 0
+  private fifo: (() => void)[] = []
+  private timed: { t: number; seq: number; fn: () => void }[] = []
+  after(d: number, fn: () => void): void {
+    if (d <= 0) this.fifo.push(fn)
+    else this.timed.push({ t: this.now + d, seq: this.seq++, fn })
+  }
+  afterCall(d: number, fn: () => void): void {
+    this.timed.push({ t: this.now + Math.max(d, 0), seq: this.seq++, fn })
+  }
+  run(): void {
+    for (;;) {
+      const f = this.fifo.shift()
+      if (f) {
+        f()
+        continue
+      }
+      if (!this.timed.length) return
+      this.timed.sort((a, b) => a.t - b.t || a.seq - b.seq)
+      const e = this.timed.shift()!
+      this.now = e.t
+      e.fn()
+    }
+  }
+}
+
+interface Op {
+  call: boolean
+  delay: number
+  /** Events this one schedules when it runs (indexes into the op list, bounded depth). */
+  children: number[]
+}
+
+const DELAYS = [0, 5_000, 5_000, 5_000, 1_000, 1_000_000, 2_000_000_000, 7]
+const opArb = fc.record({ call: fc.boolean(), delay: fc.constantFrom(...DELAYS), children: fc.array(fc.nat(30), { maxLength: 3 }) })
+
+function replay(ops: Op[], q: { after(d: number, fn: () => void): void; run(): void }, afterCall: (d: number, fn: () => void) => void, now: () => number): string[] {
+  const log: string[] = []
+  let budget = 400
+  const schedule = (i: number, depth: number): void => {
+    if (budget-- <= 0) return
+    const op = ops[i % ops.length]
+    const fn = (): void => {
+      log.push(`${i}@${now()}`)
+      if (depth < 4) for (const c of op.children) schedule(c, depth + 1)
+    }
+    if (op.call) afterCall(op.delay, fn)
+    else q.after(op.delay, fn)
+  }
+  for (let i = 0; i < ops.length; i++) schedule(i, 0)
+  q.run()
+  return log
+}
+
+describe('Scheduler', () => {
+  it('runs events in (time, scheduling order), whatever mix of hop delays and timers', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 30 }), (ops) => {
+        const s = new Scheduler()
+        const got = replay(ops, { after: (d, fn) => s.after(d, fn), run: () => s.run(Infinity) }, (d, fn) => s.afterCall(d, (f: () => void) => f(), fn, null), () => s.now)
+        const r = new Reference()
+        const want = replay(ops, r, (d, fn) => r.afterCall(d, fn), () => r.now)
+        expect(got).toEqual(want)
+      }),
+      { numRuns: 300, seed: 7 },
+    )
+  })
+
+  it('stops at the limit and reports the next event time', () => {
+    const s = new Scheduler()
+    const seen: number[] = []
+    s.afterCall(5_000, (x: number) => seen.push(x), 1, null)
+    s.after(2_000_000_000, () => seen.push(2))
+    s.afterCall(5_000, (x: number) => seen.push(x), 3, null)
+    s.run(1_000_000)
+    expect(seen).toEqual([1, 3])
+    expect(s.now).toBe(1_000_000)
+    expect(s.nextTime()).toBe(2_000_000_000)
+    expect(s.idle).toBe(false)
+    s.run(Infinity)
+    expect(seen).toEqual([1, 3, 2])
+    expect(s.idle).toBe(true)
+  })
+})
