@@ -57,7 +57,7 @@ export const en = {
   'panel.openTerminal': 'Terminal here',
   'panel.traceFrom': 'Trace from here',
   'panel.mode': 'Mode',
-  'panel.counts': '{nodes} nodes, {pods} pods, {namespaces} namespaces',
+  'panel.counts': '{nodes} {nodes:node|nodes}, {pods} {pods:pod|pods}, {namespaces} {namespaces:namespace|namespaces}',
   'panel.history': 'Change history (replayed on open)',
   'panel.noHistory': 'No changes yet. Edits from panels, the canvas and the terminal appear here as command lines.',
   'panel.dragHint': 'Tip: drag a pod onto another node to move it.',
@@ -114,6 +114,7 @@ export const en = {
   'notice.saved': 'Saved {name}',
   'notice.downloaded': 'Downloaded {name}',
   'notice.opened': 'Opened {name}',
+  'notice.recovered': 'Reopened your unsaved lab "{name}" from last time. Save it to keep it, or start a new one.',
   'notice.noTrace': 'Send a packet first: the capture holds the frames of the last trace.',
   'canvas.outline': 'Topology',
   'canvas.switch': 'L2 switch',
@@ -121,6 +122,10 @@ export const en = {
   'canvas.legend.veth': 'veth pair',
   'canvas.legend.port': 'bridge port',
   'canvas.legend.tunnel': 'VXLAN tunnel',
+  'canvas.legend.tunnelsOf': 'VXLAN tunnels of {node} ({drawn} of {total})',
+  'canvas.legend.tunnelsHidden': '{total} VXLAN tunnels hidden (select a node to see its own)',
+  'canvas.legend.trail': 'packet path',
+  'canvas.legend.flood': 'flooded copy',
 } as const
 
 export type UiKey = keyof typeof en

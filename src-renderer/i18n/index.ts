@@ -12,7 +12,10 @@ const catalogues: Record<Lang, Record<UiKey, string>> = { en, ja }
 /** A UI label with `{name}` placeholders filled. */
 export function translate(lang: Lang, key: UiKey, params: Record<string, string | number> = {}): string {
   const t = catalogues[lang][key] ?? en[key]
-  return t.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
+  // `{n:node|nodes}` picks the singular when n is 1.
+  return t
+    .replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (whole, name: string, one: string, many: string) => (Object.hasOwn(params, name) ? (params[name] === 1 ? one : many) : whole))
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
 }
 
 /** Labels and engine texts (trace steps, events) in the chosen language. */

@@ -116,6 +116,7 @@ export const ja: Record<UiKey, string> = {
   'notice.saved': '{name} を保存しました',
   'notice.downloaded': '{name} をダウンロードしました',
   'notice.opened': '{name} を開きました',
+  'notice.recovered': '前回保存されなかったラボ「{name}」を復元しました。残すには保存してください。',
   'notice.noTrace': '先にパケットを送ってください。キャプチャには直前のトレースのフレームが入ります。',
   'canvas.outline': 'トポロジー',
   'canvas.switch': 'L2 スイッチ',
@@ -123,4 +124,8 @@ export const ja: Record<UiKey, string> = {
   'canvas.legend.veth': 'veth ペア',
   'canvas.legend.port': 'ブリッジのポート',
   'canvas.legend.tunnel': 'VXLAN トンネル',
+  'canvas.legend.tunnelsOf': '{node} の VXLAN トンネル (全 {total} 本中 {drawn} 本)',
+  'canvas.legend.tunnelsHidden': 'VXLAN トンネル {total} 本は非表示 (ノードを選ぶとそのトンネルを表示)',
+  'canvas.legend.trail': 'パケットの経路',
+  'canvas.legend.flood': 'フラッディングされたコピー',
 }

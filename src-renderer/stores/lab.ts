@@ -59,6 +59,8 @@ export const useLabStore = defineStore('lab', () => {
     const [list, s] = await Promise.all([call(() => api.listScenarios()), call(() => api.getState())])
     if (list) scenarios.value = list
     if (s) apply(s, true)
+    // A lab is only unsaved at start when the shell reopened the work of a session that ended unsaved.
+    if (s?.dirty) ui().showNotice(t('notice.recovered', { name: s.name }))
   }
 
   function dispose(): void {

@@ -1,31 +1,61 @@
 import { CHANNELS, type ApiMethod, type ApiReply, type PodnetApi } from '../../shared/api.ts'
 
+/** What the page sends the lab Worker. */
+export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string }
+/** What the lab Worker sends back: an answer, or the unsaved lab text (null once saved or clean). */
+type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null }
+
+/** Where the browser build keeps unsaved work between visits (the desktop app uses a file). */
+export const RECOVERY_KEY = 'podnet.recovery'
+
+interface RecoveryStore {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
 /**
  * `window.podnet` for the browser build: each call is a message to the Worker that runs the lab,
  * answered with the same ApiReply envelope the desktop's IPC uses, so failures reject with the
- * ApiError itself.
+ * ApiError itself. Unsaved work is mirrored into `storage` and reopened, still unsaved, the next
+ * time the page loads; `hasUnsaved()` tells the page whether leaving would lose anything.
  */
-export function createWorkerApi(worker: Worker): PodnetApi {
+export function createWorkerApi(worker: Worker, storage?: RecoveryStore): PodnetApi & { hasUnsaved(): boolean } {
   let next = 1
+  let unsaved = false
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
-  worker.onmessage = (e: MessageEvent<{ id: number; reply: ApiReply }>) => {
-    const p = pending.get(e.data.id)
+  worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+    const m = e.data
+    if ('recovery' in m) {
+      unsaved = m.recovery !== null
+      try {
+        if (m.recovery === null) storage?.removeItem(RECOVERY_KEY)
+        else storage?.setItem(RECOVERY_KEY, m.recovery)
+      } catch {
+        // Storage full or disabled: the lab still works, it just cannot be recovered.
+      }
+      return
+    }
+    const p = pending.get(m.id)
     if (!p) return
-    pending.delete(e.data.id)
-    if (e.data.reply.ok) p.resolve(e.data.reply.value)
-    else p.reject(e.data.reply.error)
+    pending.delete(m.id)
+    if (m.reply.ok) p.resolve(m.reply.value)
+    else p.reject(m.reply.error)
   }
   worker.onerror = (e: ErrorEvent) => {
     // A crashed worker answers nothing more: fail what is waiting instead of hanging.
     for (const p of pending.values()) p.reject({ code: 'internal', message: `the lab worker failed: ${e.message}` })
     pending.clear()
   }
+  // Before any request, so the page's first getState already sees the recovered lab.
+  const saved = storage?.getItem(RECOVERY_KEY) ?? null
+  if (saved !== null) worker.postMessage({ restore: saved } satisfies WorkerRequest)
   const call = <K extends ApiMethod>(method: K): PodnetApi[K] =>
     ((payload?: unknown) =>
       new Promise((resolve, reject) => {
         const id = next++
         pending.set(id, { resolve, reject })
-        worker.postMessage({ id, channel: CHANNELS[method], payload })
+        worker.postMessage({ id, channel: CHANNELS[method], payload } satisfies WorkerRequest)
       })) as unknown as PodnetApi[K]
   return {
     listScenarios: call('listScenarios'),
@@ -41,5 +71,6 @@ export function createWorkerApi(worker: Worker): PodnetApi {
     exportScript: call('exportScript'),
     exportPcap: call('exportPcap'),
     dissect: call('dissect'),
+    hasUnsaved: () => unsaved,
   }
 }

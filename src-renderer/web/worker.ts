@@ -1,16 +1,29 @@
 /// <reference lib="webworker" />
 // The browser build's lab: the same handler table as the desktop app's main process, answering
-// { id, channel, payload } messages with { id, reply } in the order they came.
-import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
+// { id, channel, payload } messages with { id, reply } in the order they came. Like the desktop
+// shell's recovery file, it reports the unsaved lab text after every change ({ recovery }), and
+// a { restore } message reopens such a text as unsaved.
+import { CHANNELS } from '../../shared/api.ts'
+import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../../src-main/ipc/handlers.ts'
+import type { WorkerRequest } from './client.ts'
 
-const handlers = createHandlers(new LabService('same-node'))
+const service = new LabService('same-node')
+const handlers = createHandlers(service)
 const scope = self as unknown as DedicatedWorkerGlobalScope
 let queue: Promise<void> = Promise.resolve()
 
-scope.onmessage = (e: MessageEvent<{ id: number; channel: string; payload: unknown }>) => {
-  const { id, channel, payload } = e.data
+scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
+  const msg = e.data
   queue = queue.then(async () => {
-    const reply = await dispatch(handlers, channel, payload)
-    scope.postMessage({ id, reply })
+    if ('restore' in msg) {
+      const reply = await dispatch(handlers, CHANNELS.openLab, { text: msg.restore, name: 'the recovered lab' })
+      // What was restored has never been saved; a text that no longer opens is dropped.
+      if (reply.ok) service.markDirty()
+      scope.postMessage({ recovery: reply.ok ? msg.restore : null })
+      return
+    }
+    const reply = await dispatch(handlers, msg.channel, msg.payload)
+    scope.postMessage({ id: msg.id, reply })
+    if (MUTATING_CHANNELS.has(msg.channel)) scope.postMessage({ recovery: service.dirty ? service.text() : null })
   })
 }
