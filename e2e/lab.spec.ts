@@ -77,6 +77,22 @@ test('the terminal runs ip route in node1 and shows the flannel.1 onlink route',
   await expect(input).toHaveValue('ip link show nothing')
   await input.press('ArrowUp')
   await expect(input).toHaveValue('ip route')
+  // Output starts at column 0 under the prompt, whitespace as printed (brctl show aligns with tabs).
+  await input.fill('brctl show')
+  await input.press('Enter')
+  const table = out.locator('[data-kind="out"]').last()
+  await expect(table).toContainText('bridge name')
+  const printed = await page.evaluate<string>("window.podnet.exec({ line: 'brctl show', netns: 'node1' }).then((r) => r.stdout)")
+  expect(printed).toContain('\t')
+  expect(await table.textContent()).toBe(printed.replace(/\n$/, ''))
+  const left = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())!.x
+  const prompt = out.locator('[data-kind="cmd"]').last()
+  expect(Math.abs((await left(table)) - (await left(prompt)))).toBeLessThan(1)
+  const style = await table.evaluate((e) => {
+    const s = e.ownerDocument.defaultView!.getComputedStyle(e)
+    return [s.paddingLeft, s.paddingTop, s.whiteSpace].join(' ')
+  })
+  expect(style).toBe('0px 0px pre-wrap')
   await page.screenshot({ path: '/tmp/ui-e2e-terminal.png' })
 })
 
@@ -249,4 +265,61 @@ test('a lab of 8 nodes and 32 pods stays responsive', async ({ page }) => {
   await expect(page.getByTestId('verdict')).toContainText('reaches pod32')
   expect(Date.now() - t).toBeLessThan(3000)
   await page.screenshot({ path: '/tmp/ui-e2e-big.png' })
+  // 28 tunnels in a grid would cross the boxes: the legend says so, and a selected node shows its own.
+  const tunnels = page.getByTestId('legend-tunnels')
+  await expect(tunnels).toContainText('28 VXLAN tunnels hidden')
+  await selectNamespace(page, 'node6')
+  await expect(tunnels).toContainText('VXLAN tunnels of node6 (7 of 28)')
+  await page.screenshot({ path: '/tmp/ui-e2e-big-tunnels.png' })
+})
+
+/** Builds a flannel-vxlan lab of the given size and returns how long until the canvas has drawn it. */
+async function bigLab(page: Page, nodes: number, pods: number): Promise<number> {
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
+  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
+  await dialog.getByLabel('Nodes', { exact: true }).fill(String(nodes))
+  await dialog.getByLabel('Pods per node', { exact: true }).fill(String(pods))
+  const t = Date.now()
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByTestId('topology-outline')).toContainText(`pod${nodes * pods}: pod (node${nodes})`)
+  // Two frames: the canvas has drawn what the store holds.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))')
+  return Date.now() - t
+}
+
+test('a lab of 16 nodes is laid out in a grid', async ({ page }) => {
+  await open(page)
+  expect(await bigLab(page, 16, 2)).toBeLessThan(3000)
+  await expect(page.getByText('16 nodes, 32 pods')).toBeVisible()
+  await expect(page.getByTestId('legend-tunnels')).toContainText('120 VXLAN tunnels hidden')
+  await page.screenshot({ path: '/tmp/ui-e2e-16.png' })
+})
+
+test('a lab of 100 nodes renders in a few seconds and stays usable', async ({ page }) => {
+  await open(page)
+  // Most of this is the engine building 100 nodes in the Worker; the canvas takes a fraction.
+  const ms = await bigLab(page, 100, 2)
+  expect(ms).toBeLessThan(6000)
+  await page.screenshot({ path: '/tmp/ui-e2e-100.png' })
+  // Fit and a selection answer quickly.
+  const t = Date.now()
+  await page.getByRole('button', { name: 'Fit', exact: true }).click()
+  await selectNamespace(page, 'node55')
+  await expect(page.getByTestId('legend-tunnels')).toContainText('VXLAN tunnels of node55 (99 of 4950)')
+  expect(Date.now() - t).toBeLessThan(2000)
+  await page.screenshot({ path: '/tmp/ui-e2e-100-tunnels.png' })
+})
+
+test('the trail of a trace follows links, and flooded copies look different', async ({ page }) => {
+  await open(page)
+  await newScenario(page, 'flannel-vxlan')
+  await traceTo(page, 'pod1', 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
+  await expect(page.locator('.legend')).toContainText('flooded copy')
+  // The step where pod2 ignores the flooded ARP request, then the one where the reply reaches pod1.
+  await page.getByTestId('trace-steps').locator('[data-step]', { hasText: 'which is not an address of this namespace' }).first().click()
+  await page.screenshot({ path: '/tmp/ui-e2e-trail-flood.png' })
+  await page.getByTestId('trace-steps').locator('[data-step]', { hasText: 'completing the round trip' }).click()
+  await page.screenshot({ path: '/tmp/ui-e2e-trail.png' })
 })

@@ -71,8 +71,14 @@ export interface Topology {
   links: LinkView[]
   /** VXLAN tunnels as configured (a VXLAN FDB remote that is another namespace's address), each once. */
   tunnels?: LinkView[]
+  /** The latest control-plane events (at most EVENT_VIEW_LIMIT), oldest first. */
   events: ControlEventView[]
+  /** How many events the lab has logged in all (a 100-node cluster logs tens of thousands). */
+  eventCount: number
 }
+
+/** How many of the latest control-plane events a LabState carries. */
+export const EVENT_VIEW_LIMIT = 500
 
 export interface LabState {
   name: string

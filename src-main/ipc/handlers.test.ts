@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CHANNELS, type Edit } from '../../shared/api.ts'
+import { CHANNELS, EVENT_VIEW_LIMIT, type Edit } from '../../shared/api.ts'
 import { readPcap } from '../lab/pcap.ts'
 import { createHandlers, dispatch, editCommand, LabService, TRACE_CACHE_SIZE, type Handlers } from './handlers.ts'
 
@@ -30,6 +30,15 @@ describe('state and scenarios', () => {
     const roles = Object.fromEntries(s.topology.namespaces.map((n) => [n.name, n.role]))
     expect(roles).toEqual({ underlay: 'switch', node1: 'node', pod1: 'pod', pod2: 'pod' })
     expect(s.topology.namespaces.find((n) => n.name === 'pod1')?.node).toBe('node1')
+  })
+
+  it('carries only the latest control-plane events of a big lab, with the total', async () => {
+    const { h } = fresh()
+    const s = await h.newLab({ scenario: 'routed', nodes: 30, podsPerNode: 1 })
+    expect(s.topology.eventCount).toBeGreaterThan(EVENT_VIEW_LIMIT)
+    expect(s.topology.events).toHaveLength(EVENT_VIEW_LIMIT)
+    expect(s.topology.events.at(-1)!.seq).toBe(s.topology.eventCount - 1)
+    expect(s.topology.events[0].seq).toBe(s.topology.eventCount - EVENT_VIEW_LIMIT)
   })
 
   it('can start empty', async () => {

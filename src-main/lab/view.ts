@@ -1,4 +1,4 @@
-import type { ControlEventView, DeviceView, LabState, LinkView, NetnsView, NsRole, Topology } from '../../shared/api.ts'
+import { EVENT_VIEW_LIMIT, type ControlEventView, type DeviceView, type LabState, type LinkView, type NetnsView, type NsRole, type Topology } from '../../shared/api.ts'
 import { formatMessage, type Lang } from '../../shared/messages/index.ts'
 import { formatIpv4 } from '../engine/addr/ipv4.ts'
 import { formatMac } from '../engine/addr/mac.ts'
@@ -144,7 +144,8 @@ function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
 
 function eventViews(cluster: Cluster | null, lang: Lang): ControlEventView[] {
   if (!cluster) return []
-  return cluster.events.list.map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
+  const list = cluster.events.list
+  return list.slice(Math.max(0, list.length - EVENT_VIEW_LIMIT)).map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
 }
 
 export function topologyView(world: World, cluster: Cluster | null, lang: Lang = 'en'): Topology {
@@ -155,6 +156,7 @@ export function topologyView(world: World, cluster: Cluster | null, lang: Lang =
     links: vethLinks(spaces),
     tunnels: vxlanTunnels(spaces),
     events: eventViews(cluster, lang),
+    eventCount: cluster?.events.list.length ?? 0,
   }
 }
 

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { Topology } from '../../shared/api.ts'
 // Real engine output for every scenario (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
-import { buildGraph, deviceElement, ifId, nsId, stepElement, traceWaypoints } from './graph.ts'
+import { buildGraph, ifId, MAX_TUNNELS_DRAWN, nsId, type Graph, type GraphNode } from './graph.ts'
+import { planGrid } from './layout.ts'
 
-async function topology(scenario: string): Promise<Topology> {
+async function topology(scenario: string, nodes?: number, podsPerNode?: number): Promise<Topology> {
   const h = createHandlers(new LabService(null))
-  return (await h.newLab({ scenario })).topology
+  return (await h.newLab({ scenario, nodes, podsPerNode })).topology
 }
 
 describe('buildGraph', () => {
@@ -75,19 +76,109 @@ describe('buildGraph', () => {
   })
 })
 
-describe('trace geometry', () => {
-  it('walks a VXLAN trace through the tunnel endpoints', async () => {
-    const h = createHandlers(new LabService(null))
-    const s = await h.newLab({ scenario: 'flannel-vxlan' })
-    const t = await h.trace({ from: 'pod1', to: 'pod4', warm: true })
-    const wps = traceWaypoints(s.topology, t.steps)
-    expect(wps[0]).toMatchObject({ id: nsId('pod1'), step: 0, role: 'request' })
-    expect(wps.some((w) => w.id === ifId('node1', 'flannel.1') && w.role === 'tunnel')).toBe(true)
-    expect(wps.some((w) => w.id === nsId('pod4'))).toBe(true)
-    const ids = new Set(buildGraph(s.topology).nodes.map((n) => n.id))
-    for (const w of wps) expect(ids.has(w.id), w.id).toBe(true)
-    const crossing = t.steps.find((x) => x.msg === 'step.veth' && x.netns === 'pod1')!
-    expect(stepElement(s.topology, crossing)).toBe(ifId('node1', String(crossing.params.peer)))
-    expect(deviceElement(s.topology, 'nowhere', 'eth0')).toBe(nsId('nowhere'))
+interface Rect {
+  x1: number
+  y1: number
+  x2: number
+  y2: number
+}
+
+/** Half sizes of leaves as the stylesheet draws them, a little generous. */
+function halfSize(n: GraphNode): { w: number; h: number } {
+  if (n.classes.startsWith('pod')) return { w: 50, h: 20 }
+  if (n.classes.includes('kind-bridge')) return { w: 15, h: 11 }
+  return { w: 12, h: 11 }
+}
+
+/** Where each node box is drawn: its children, the box padding (18) and its name underneath. */
+function nodeBoxes(g: Graph): Map<string, Rect> {
+  const boxes = new Map<string, Rect>()
+  for (const n of g.nodes) {
+    if (!n.parent?.startsWith('ns:') || !n.position || !g.nodes.find((b) => b.id === n.parent)?.classes.includes('role-node')) continue
+    const { w, h } = halfSize(n)
+    const r = boxes.get(n.parent) ?? { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity }
+    boxes.set(n.parent, { x1: Math.min(r.x1, n.position.x - w), y1: Math.min(r.y1, n.position.y - h), x2: Math.max(r.x2, n.position.x + w), y2: Math.max(r.y2, n.position.y + h) })
+  }
+  for (const [id, r] of boxes) boxes.set(id, { x1: r.x1 - 18, y1: r.y1 - 18, x2: r.x2 + 18, y2: r.y2 + 18 + 24 })
+  return boxes
+}
+
+const overlaps = (a: Rect, b: Rect): boolean => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2
+
+describe('grid layout of node boxes', () => {
+  it('keeps up to four nodes in one row and puts more in several', () => {
+    for (const n of [1, 2, 3, 4]) expect(planGrid(new Array<number>(n).fill(244)).rows, `${n} nodes`).toBe(1)
+    expect(planGrid(new Array<number>(8).fill(488)).rows).toBeGreaterThan(1)
+    const big = planGrid(new Array<number>(100).fill(244))
+    expect(big.rows).toBeGreaterThan(4)
+    expect(big.cols).toBeGreaterThan(4)
+    expect(big.cells.map((c) => `${c.row},${c.col}`)).toHaveLength(new Set(big.cells.map((c) => `${c.row},${c.col}`)).size)
+  })
+
+  for (const [n, pods] of [
+    [1, 2],
+    [3, 2],
+    [8, 4],
+    [16, 2],
+    [100, 2],
+  ] as const) {
+    it(`lays out ${n} nodes x ${pods} pods without overlapping boxes, and the underlay reaches every node around them`, async () => {
+      const topo = await topology('flannel-vxlan', n, pods)
+      const g = buildGraph(topo)
+      const boxes = nodeBoxes(g)
+      expect(boxes.size).toBe(n)
+      const rects = [...boxes.values()]
+      for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i], rects[j]), `boxes ${i} and ${j}`).toBe(false)
+      const rows = new Set(rects.map((r) => Math.round(r.y1)))
+      expect(rows.size).toBe(g.rows)
+      if (n <= 3) expect(g.rows).toBe(1)
+      if (n >= 8) expect(g.rows).toBeGreaterThan(1)
+      // The grid is about as wide as the canvas, not one long row.
+      const width = Math.max(...rects.map((r) => r.x2)) - Math.min(...rects.map((r) => r.x1))
+      const height = Math.max(...rects.map((r) => r.y2)) - Math.min(...rects.map((r) => r.y1))
+      if (n >= 8) expect(width / height).toBeLessThan(4)
+
+      // Each underlay link runs straight down to the first row, or down a lane and across to its
+      // uplink: neither part may pass through a node box other than its own.
+      const at = new Map(g.nodes.map((x) => [x.id, x]))
+      const links = g.edges.filter((e) => e.source.startsWith('if:underlay/') && e.classes.startsWith('veth'))
+      expect(links).toHaveLength(n)
+      for (const e of links) {
+        const port = at.get(e.source)!.position!
+        const uplink = at.get(e.target)!.position!
+        const own = boxes.get(at.get(e.target)!.parent!)!
+        const down: Rect = { x1: port.x - 1, y1: port.y + 10, x2: port.x + 1, y2: uplink.y - 12 }
+        const across: Rect = { x1: Math.min(port.x, uplink.x), y1: uplink.y - 1, x2: Math.max(port.x, uplink.x), y2: uplink.y + 1 }
+        if (e.classes.includes('lane')) expect(port.x).toBeLessThan(own.x1)
+        else expect(port.x).toBe(uplink.x)
+        for (const r of rects) {
+          if (r === own) continue
+          expect(overlaps(down, r), `${e.id} down`).toBe(false)
+          expect(overlaps(across, r), `${e.id} across`).toBe(false)
+        }
+      }
+      // Port labels (about 60 wide) never collide: ports in the same label band stay apart.
+      const ports = g.nodes.filter((x) => x.parent === nsId('underlay') && x.dev !== 'br0')
+      for (const a of ports)
+        for (const b of ports) {
+          if (a === b || a.classes.includes('label-low') !== b.classes.includes('label-low')) continue
+          expect(Math.abs(a.position!.x - b.position!.x), `${a.id} ${b.id}`).toBeGreaterThanOrEqual(64)
+        }
+    })
+  }
+
+  it('draws all tunnels of a small lab, and only the selected node\'s in a grid', async () => {
+    const small = buildGraph(await topology('flannel-vxlan', 3, 2))
+    expect(small.tunnels).toEqual({ total: 3, drawn: 3, node: null })
+    const topo = await topology('flannel-vxlan', 8, 4)
+    const big = buildGraph(topo)
+    expect(big.tunnels).toEqual({ total: 28, drawn: 0, node: null })
+    expect(big.edges.some((e) => e.classes === 'tunnel')).toBe(false)
+    const focused = buildGraph(topo, undefined, { focus: 'pod5' })
+    expect(focused.tunnels).toEqual({ total: 28, drawn: 7, node: 'node2' })
+    for (const e of focused.edges.filter((x) => x.classes === 'tunnel')) expect([e.source, e.target]).toContain(ifId('node2', 'flannel.1'))
+    // The same elements either way: selecting a node adds edges, it moves no box.
+    expect(focused.nodes).toEqual(big.nodes)
+    expect(MAX_TUNNELS_DRAWN).toBeGreaterThanOrEqual(3)
   })
 })

@@ -49,6 +49,8 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
   },
   // Node names sit below the box, leaving the top edge to the VXLAN tunnel arcs.
   { selector: 'node.box.role-node', style: { 'background-color': '#f1f5f9', 'border-color': '#64748b', 'text-valign': 'bottom', 'text-margin-y': 5 } },
+  { selector: 'node.box.big-label', style: { 'font-size': 30 } },
+  { selector: 'node.box.mid-label', style: { 'font-size': 24 } },
   { selector: 'node.box.role-switch', style: { 'background-color': '#fff7ed', 'border-color': '#f59e0b' } },
   { selector: 'node.box.role-router', style: { 'background-color': '#f5f3ff', 'border-color': '#8b5cf6' } },
   { selector: 'node.box.role-other', style: { 'background-color': '#f0fdf4', 'border-color': '#22c55e', 'border-style': 'dashed' } },
@@ -85,6 +87,8 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
       'text-background-shape': 'roundrectangle',
     },
   },
+  // Neighbouring lane ports take turns: every other label one line lower.
+  { selector: 'node.iface.label-low', style: { 'text-margin-y': 16 } },
   { selector: 'node.iface.kind-veth', style: { 'background-color': '#bbf7d0', 'border-color': '#16a34a' } },
   { selector: 'node.iface.kind-bridge', style: { 'background-color': '#fde68a', 'border-color': '#d97706', width: 30, height: 22 } },
   { selector: 'node.iface.kind-vxlan', style: { 'background-color': '#ddd6fe', 'border-color': '#7c3aed', shape: 'hexagon', width: 24, height: 22 } },
@@ -105,6 +109,11 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
     },
   },
   { selector: 'edge.port', style: { width: 1.5, 'line-color': '#d97706', 'line-style': 'dashed', 'line-dash-pattern': [4, 3] } },
+  // Underlay links to lower rows of nodes: down a lane beside the column, then across to the uplink
+  // (an L: the turn at 100% is 'too close' for taxi routing, which then bends once at the target's height).
+  { selector: 'edge.lane', style: { 'curve-style': 'round-taxi', 'taxi-direction': 'downward', 'taxi-turn': '100%', 'taxi-radius': 8 } },
+  // Ports of a big underlay join their bridge through one horizontal bus just above them.
+  { selector: 'edge.bus', style: { 'curve-style': 'taxi', 'taxi-direction': 'upward', 'taxi-turn': 20, 'taxi-turn-min-distance': 5 } },
   {
     selector: 'edge.tunnel',
     style: {

@@ -1,6 +1,6 @@
 import cytoscape, { type NodeSingular } from 'cytoscape'
 import { describe, expect, it } from 'vitest'
-import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition } from './sync.ts'
+import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition, viewportFor } from './sync.ts'
 import type { Graph } from './graph.ts'
 
 function graph(podParent = 'ns:node1', label = 'pod1'): Graph {
@@ -37,6 +37,27 @@ describe('canvas sync', () => {
     applyGraph(cy, { nodes: graph().nodes.slice(0, 2), edges: [] })
     expect(cy.elements().map((e) => e.id()).sort()).toEqual(['if:node1/cbr0', 'ns:node1'])
     cy.destroy()
+  })
+
+  it('adds and removes edges without laying anything out again', () => {
+    const cy = cytoscape({ headless: true })
+    applyGraph(cy, graph())
+    cy.getElementById('ns:pod1').position({ x: 7, y: 107 })
+    const g = graph()
+    expect(applyGraph(cy, { ...g, edges: [...g.edges, { id: 't1', source: 'if:node1/cbr0', target: 'if:node2/cbr0', classes: 'tunnel' }] }).structural).toBe(false)
+    expect(applyGraph(cy, g).structural).toBe(false)
+    expect(cy.getElementById('t1').empty()).toBe(true)
+    expect((cy.getElementById('ns:pod1') as NodeSingular).position()).toEqual({ x: 7, y: 107 })
+    cy.destroy()
+  })
+
+  it('fits a box into the view, centred, within the zoom range', () => {
+    const v = viewportFor({ x1: 0, y1: 0, x2: 1000, y2: 200 }, 520, 420, 10, { min: 0.02, max: 1.4 })
+    expect(v.zoom).toBeCloseTo(0.5)
+    expect(v.pan).toEqual({ x: 10, y: 160 })
+    // A small lab is not blown up; a huge one stops at the minimum.
+    expect(viewportFor({ x1: 0, y1: 0, x2: 10, y2: 10 }, 500, 500, 10, { min: 0.02, max: 1.4 }).zoom).toBe(1.4)
+    expect(viewportFor({ x1: 0, y1: 0, x2: 1e6, y2: 10 }, 500, 500, 10, { min: 0.02, max: 1.4 }).zoom).toBe(0.02)
   })
 
   it('keeps one selection and one highlight', () => {

@@ -1,11 +1,11 @@
-import type { Core, ElementDefinition, NodeSingular } from 'cytoscape'
+import type { Core, ElementDefinition, NodeSingular, SingularElementArgument } from 'cytoscape'
 import type { Graph } from './graph.ts'
 
 /**
  * The one place that writes the store's view of the lab into Cytoscape. Everything happens in
  * cy.batch() so a lab of hundreds of pods redraws once. Elements keep their identity across
  * updates (so a selection or a drag survives a table change); positions are reset only when the
- * structure changes or a re-layout is asked for.
+ * set of nodes changes or a re-layout is asked for.
  */
 export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } = {}): { structural: boolean } {
   let structural = false
@@ -14,10 +14,9 @@ export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } 
     for (const n of graph.nodes) wanted.add(n.id)
     for (const e of graph.edges) wanted.add(e.id)
     const gone = cy.elements().filter((el) => !wanted.has(el.id()))
-    if (gone.nonempty()) {
-      structural = true
-      cy.remove(gone)
-    }
+    // Edges coming and going (a node's tunnels shown on selection) move nothing.
+    if (gone.nodes().nonempty()) structural = true
+    cy.remove(gone)
     for (const n of graph.nodes) {
       const data = { id: n.id, label: n.label, ns: n.ns, dev: n.dev ?? '', lx: n.position?.x ?? 0, ly: n.position?.y ?? 0 }
       const el = cy.getElementById(n.id)
@@ -34,8 +33,7 @@ export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } 
         structural = true
         node.move({ parent: n.parent ?? null })
       }
-      node.data(data)
-      node.classes(n.classes)
+      update(node, data, n.classes)
     }
     for (const e of graph.edges) {
       const data: Record<string, unknown> = { id: e.id, source: e.source, target: e.target, label: e.label ?? '', cpd: e.cpd ?? 0 }
@@ -48,14 +46,19 @@ export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } 
         cy.add({ group: 'edges', data, classes: e.classes })
         continue
       }
-      el.data(data)
-      el.classes(e.classes)
+      update(el, data, e.classes)
     }
     if (structural || opts.relayout) {
       for (const n of graph.nodes) if (n.position) cy.getElementById(n.id).position({ ...n.position })
     }
   })
   return { structural }
+}
+
+/** Writes data and classes that changed only: each write restyles the element, and most do not change. */
+function update(el: SingularElementArgument, data: Record<string, unknown>, classes: string): void {
+  if (Object.keys(data).some((k) => el.data(k) !== data[k])) el.data(data)
+  if (el.classes().join(' ') !== classes) el.classes(classes)
 }
 
 /** Marks the selected namespace's element. */
@@ -97,4 +100,21 @@ export function dropTarget(cy: Core, pod: NodeSingular): string | null {
     if (p.x >= bb.x1 - DROP_MARGIN && p.x <= bb.x2 + DROP_MARGIN && p.y >= bb.y1 - DROP_MARGIN && p.y <= bb.y2 + DROP_MARGIN) return String(box.data('ns'))
   }
   return null
+}
+
+/** A rectangle in model coordinates. */
+export interface Bounds {
+  x1: number
+  y1: number
+  x2: number
+  y2: number
+}
+
+/** The zoom and pan that show `bb` whole and centred in a w x h view, `padding` pixels around it. */
+export function viewportFor(bb: Bounds, w: number, h: number, padding: number, zoomRange: { min: number; max: number }): { zoom: number; pan: { x: number; y: number } } {
+  const bw = Math.max(bb.x2 - bb.x1, 1)
+  const bh = Math.max(bb.y2 - bb.y1, 1)
+  const fit = Math.min((w - 2 * padding) / bw, (h - 2 * padding) / bh)
+  const zoom = Math.min(zoomRange.max, Math.max(zoomRange.min, fit))
+  return { zoom, pan: { x: w / 2 - zoom * ((bb.x1 + bb.x2) / 2), y: h / 2 - zoom * ((bb.y1 + bb.y2) / 2) } }
 }

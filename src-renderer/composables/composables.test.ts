@@ -43,10 +43,16 @@ describe('usePacketAnimation', () => {
       api = usePacketAnimation(canvas, () => fakeCy, () => {})
       return () => h('canvas', { ref: canvas })
     })
-    api!.play([
-      { id: 'a', step: 0, role: 'request', drop: false },
-      { id: 'b', step: 1, role: 'request', drop: false },
-    ])
+    api!.play({
+      waypoints: [
+        { id: 'a', step: 0, role: 'request', drop: false, flood: false, from: -1 },
+        { id: 'b', step: 1, role: 'request', drop: false, flood: false, from: 0 },
+      ],
+      hops: [
+        { kind: 'stay', path: ['a'] },
+        { kind: 'link', path: ['a', 'b'] },
+      ],
+    })
     expect(raf).toHaveBeenCalled()
     w.unmount()
     expect(caf).toHaveBeenCalledWith(42)
@@ -67,7 +73,7 @@ describe('usePacketAnimation', () => {
       api = usePacketAnimation(canvas, () => fakeCy, (s) => steps.push(s))
       return () => h('canvas', { ref: canvas })
     })
-    api!.showStep([{ id: 'a', step: 0, role: 'reply', drop: false }], 0)
+    api!.showStep({ waypoints: [{ id: 'a', step: 0, role: 'reply', drop: false, flood: false, from: -1 }], hops: [{ kind: 'stay', path: ['a'] }] }, 0)
     ;(frame as unknown as FrameRequestCallback)(0)
     expect(on).toHaveBeenCalledWith('viewport', expect.any(Function))
     w.unmount()

@@ -1,8 +1,13 @@
-import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape'
+import cytoscape, { type BoundingBoxOptions, type Core, type EventObject, type NodeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
 import type { Graph } from '../canvas/graph.ts'
 import { stylesheet } from '../canvas/style.ts'
-import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition } from '../canvas/sync.ts'
+import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition, viewportFor } from '../canvas/sync.ts'
+
+const MIN_ZOOM = 0.02
+/** Fitting never zooms in further than this: a small lab is not blown up to fill the canvas. */
+const FIT_MAX_ZOOM = 1.4
+const FIT_PADDING = 16
 
 export interface CanvasHandlers {
   /** A namespace was clicked (null: the background). */
@@ -19,6 +24,10 @@ export interface CanvasHandlers {
 export function useCytoscape(container: Ref<HTMLElement | null>, handlers: CanvasHandlers) {
   let cy: Core | null = null
   let fitPending = true
+  /** The view is as the last fit left it: a resize of the canvas fits again. */
+  let fitted = false
+  let fitting = false
+  let resize: ResizeObserver | null = null
 
   onMounted(() => {
     if (!container.value) return
@@ -26,7 +35,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       container: container.value,
       style: stylesheet,
       elements: [],
-      minZoom: 0.02,
+      minZoom: MIN_ZOOM,
       maxZoom: 3,
       boxSelectionEnabled: false,
       selectionType: 'single',
@@ -34,6 +43,9 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       textureOnViewport: true,
       motionBlur: false,
       pixelRatio: 'auto',
+    })
+    cy.on('viewport', () => {
+      if (!fitting) fitted = false
     })
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) handlers.onSelect(null)
@@ -45,9 +57,19 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       if (target) handlers.onMovePod(String(pod.data('ns')), target)
       else restorePosition(pod)
     })
+    if (typeof ResizeObserver !== 'undefined') {
+      resize = new ResizeObserver(() => {
+        if (!cy) return
+        cy.resize()
+        if (fitted) fit()
+      })
+      resize.observe(container.value)
+    }
   })
 
   onBeforeUnmount(() => {
+    resize?.disconnect()
+    resize = null
     cy?.destroy()
     cy = null
   })
@@ -64,14 +86,17 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
   function fit(): void {
     if (!cy) return
     cy.resize()
-    // Fit the leaves: a box's bounds are only brought up to date when it is drawn, so right after
-    // a change they can lag behind their children. The padding leaves room for box borders and labels.
-    const leaves = cy.nodes().filter((n) => n.isChildless())
-    cy.fit(leaves.nonempty() ? leaves : undefined, 48)
-    if (cy.zoom() > 1.4) {
-      cy.zoom(1.4)
-      cy.center()
-    }
+    const eles = cy.elements()
+    if (eles.empty()) return
+    // Labels included (a node's name sits under its box); no cache, since the bounds of boxes
+    // are only brought up to date on the next draw otherwise.
+    const opts: BoundingBoxOptions & { useCache: boolean } = { includeLabels: true, includeOverlays: false, useCache: false }
+    const bb = eles.boundingBox(opts)
+    const view = viewportFor(bb, cy.width(), cy.height(), FIT_PADDING, { min: MIN_ZOOM, max: FIT_MAX_ZOOM })
+    fitting = true
+    cy.viewport(view)
+    fitting = false
+    fitted = true
   }
 
   /** The next sync fits the view (a different lab was loaded). */

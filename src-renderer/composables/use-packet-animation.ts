@@ -1,6 +1,6 @@
-import type { Core } from 'cytoscape'
+import type { Core, EdgeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
-import type { Waypoint } from '../canvas/graph.ts'
+import type { Hop, Trail, Waypoint } from '../canvas/trail.ts'
 import { ROLE_COLORS } from '../canvas/style.ts'
 
 /** How long the dot takes from one place to the next while playing. */
@@ -11,15 +11,18 @@ interface Point {
   y: number
 }
 
+const EMPTY: Trail = { waypoints: [], hops: [] }
+
 /**
  * Draws the moving packet on a canvas laid over Cytoscape (never as graph elements): the path
- * walked so far as a faint trail and the packet as a dot coloured by what it is (request, ARP,
- * reply, tunnel, ICMP error). Follows pan and zoom; cleans up its frame loop and listeners.
+ * walked so far as a trail along the links it took, flooded copies fainter and dashed, and the
+ * packet as a dot coloured by what it is (request, ARP, reply, tunnel, ICMP error). Follows pan
+ * and zoom; cleans up its frame loop and listeners.
  */
 export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy: () => Core | null, onStep: (step: number | null) => void) {
   let raf = 0
-  let waypoints: Waypoint[] = []
-  /** Playing: position along the path in hops (fractional); still: the waypoint index shown. */
+  let trail: Trail = EMPTY
+  /** Playing: position along the walk in hops (fractional); still: the waypoint index shown. */
   let playing = false
   let startedAt = 0
   let stillAt: number | null = null
@@ -49,6 +52,47 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     return { x: p.x, y: p.y }
   }
 
+  /** The drawn shape of the edge from a to b (bends and curves included), from a's centre to b's. */
+  function edgeShape(cy: Core, a: string, b: string, pa: Point, pb: Point): Point[] {
+    const edge = cy.getElementById(a).edgesWith(cy.getElementById(b)).first() as EdgeSingular
+    if (edge.empty()) return [pa, pb]
+    let mid: Point[] = []
+    if (edge.hasClass('lane') || edge.hasClass('bus')) mid = bends(() => edge.renderedSegmentPoints())
+    else if (edge.hasClass('tunnel')) {
+      const ctrl = bends(() => edge.renderedControlPoints())
+      if (ctrl.length === 1) mid = quadratic(edge.renderedSourceEndpoint(), ctrl[0], edge.renderedTargetEndpoint())
+    }
+    if (edge.source().id() !== a) mid = [...mid].reverse()
+    return [pa, ...mid, pb]
+  }
+
+  /** The polyline of a hop along links, or null when it does not move along links. */
+  function hopLine(cy: Core, hop: Hop): Point[] | null {
+    if (hop.kind !== 'link' && hop.kind !== 'inside') return null
+    const ends = hop.path.map((id) => pointOf(cy, id))
+    if (ends.some((p) => p === null)) return null
+    if (hop.kind === 'inside') return ends as Point[]
+    const line: Point[] = [ends[0]!]
+    for (let k = 1; k < ends.length; k++) line.push(...edgeShape(cy, hop.path[k - 1], hop.path[k], ends[k - 1]!, ends[k]!).slice(1))
+    return line
+  }
+
+  function strokeTrail(ctx: CanvasRenderingContext2D, line: Point[], wp: Waypoint): void {
+    if (wp.flood) {
+      ctx.lineWidth = 2.5
+      ctx.setLineDash([3, 5])
+      ctx.strokeStyle = hexAlpha(ROLE_COLORS[wp.role], 0.55)
+    } else {
+      ctx.lineWidth = 4
+      ctx.setLineDash([])
+      ctx.strokeStyle = hexAlpha(ROLE_COLORS[wp.role], 0.4)
+    }
+    ctx.beginPath()
+    ctx.moveTo(line[0].x, line[0].y)
+    for (const p of line.slice(1)) ctx.lineTo(p.x, p.y)
+    ctx.stroke()
+  }
+
   function frame(now: number): void {
     raf = 0
     const canvas = overlay.value
@@ -66,11 +110,12 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     if (!ctx) return
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
     ctx.clearRect(0, 0, w, h)
+    const { waypoints, hops } = trail
     if (waypoints.length === 0) return
-    const pts = waypoints.map((wp) => pointOf(cy, wp.id))
     let at: number
     if (playing) {
-      at = (now - startedAt) / MS_PER_HOP
+      // A frame's timestamp can be a little older than the call that started playing.
+      at = Math.max(0, (now - startedAt) / MS_PER_HOP)
       if (at >= waypoints.length - 1) {
         at = waypoints.length - 1
         playing = false
@@ -80,61 +125,64 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     if (at < 0) return
     const i = Math.floor(at)
     const frac = at - i
-    // The trail: every hop up to here.
-    ctx.lineWidth = 3
+    // The trail: every hop along links up to here, each drawn once.
     ctx.lineCap = 'round'
     ctx.lineJoin = 'round'
-    for (let k = 1; k <= Math.min(i + (frac > 0 ? 1 : 0), pts.length - 1); k++) {
-      const a = pts[k - 1]
-      const b = pts[k]
-      if (!a || !b) continue
-      const end = k === i + 1 ? { x: a.x + (b.x - a.x) * frac, y: a.y + (b.y - a.y) * frac } : b
-      ctx.strokeStyle = hexAlpha(ROLE_COLORS[waypoints[k].role], 0.35)
-      ctx.beginPath()
-      ctx.moveTo(a.x, a.y)
-      ctx.lineTo(end.x, end.y)
-      ctx.stroke()
+    const drawn = new Set<string>()
+    let moving: Point[] | null = null
+    for (let k = 1; k <= Math.min(i + (frac > 0 ? 1 : 0), waypoints.length - 1); k++) {
+      const line = hopLine(cy, hops[k])
+      if (k === i + 1) moving = line
+      if (!line || hops[k].kind !== 'link') continue
+      const partial = k === i + 1
+      const key = `${hops[k].path.join('>')}|${waypoints[k].role}|${waypoints[k].flood}`
+      if (!partial && drawn.has(key)) continue
+      drawn.add(key)
+      strokeTrail(ctx, partial ? cut(line, frac) : line, waypoints[k])
     }
-    const a = pts[i]
-    const b = pts[Math.min(i + 1, pts.length - 1)]
-    if (a) {
-      const p = b && frac > 0 ? { x: a.x + (b.x - a.x) * frac, y: a.y + (b.y - a.y) * frac } : a
-      const wp = waypoints[frac > 0.5 ? Math.min(i + 1, waypoints.length - 1) : i]
+    ctx.setLineDash([])
+    // The dot: on its way along the current hop, or where the step shown happens.
+    const next = Math.min(i + 1, waypoints.length - 1)
+    const jumping = frac > 0 && hops[next]?.kind === 'jump'
+    const wp = waypoints[frac > 0.5 || jumping ? next : i]
+    const p = frac > 0 && moving ? pointAlong(moving, frac) : pointOf(cy, wp.id)
+    if (p) {
       const color = wp.drop ? ROLE_COLORS.error : ROLE_COLORS[wp.role]
-      ctx.fillStyle = hexAlpha(color, 0.25)
+      ctx.fillStyle = hexAlpha(color, wp.flood ? 0.12 : 0.25)
       ctx.beginPath()
-      ctx.arc(p.x, p.y, 13, 0, Math.PI * 2)
+      ctx.arc(p.x, p.y, wp.flood ? 10 : 13, 0, Math.PI * 2)
       ctx.fill()
-      ctx.fillStyle = color
-      ctx.strokeStyle = '#ffffff'
+      // A flooded copy is a hollow dot: the same frame, not the packet's own way.
+      ctx.fillStyle = wp.flood ? '#ffffff' : color
+      ctx.strokeStyle = wp.flood ? color : '#ffffff'
       ctx.lineWidth = 2
       ctx.beginPath()
-      ctx.arc(p.x, p.y, 7, 0, Math.PI * 2)
+      ctx.arc(p.x, p.y, wp.flood ? 6 : 7, 0, Math.PI * 2)
       ctx.fill()
       ctx.stroke()
-      if (wp.step !== lastStep) {
-        lastStep = wp.step
-        onStep(wp.step)
-      }
+    }
+    if (wp.step !== lastStep) {
+      lastStep = wp.step
+      onStep(wp.step)
     }
     if (playing) schedule()
   }
 
-  function play(wps: Waypoint[]): void {
-    waypoints = wps
-    playing = wps.length > 1
+  function play(t: Trail): void {
+    trail = t
+    playing = t.waypoints.length > 1
     startedAt = performance.now()
-    stillAt = wps.length === 1 ? 0 : null
+    stillAt = t.waypoints.length === 1 ? 0 : null
     lastStep = null
     schedule()
   }
 
   /** Shows the packet where step `step` happens, with the trail up to there. */
-  function showStep(wps: Waypoint[], step: number): void {
-    waypoints = wps
+  function showStep(t: Trail, step: number): void {
+    trail = t
     playing = false
     let last = -1
-    wps.forEach((w, k) => {
+    t.waypoints.forEach((w, k) => {
       if (w.step <= step) last = k
     })
     stillAt = last
@@ -143,7 +191,7 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
   }
 
   function clear(): void {
-    waypoints = []
+    trail = EMPTY
     playing = false
     stillAt = null
     lastStep = null
@@ -173,4 +221,52 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
 function hexAlpha(hex: string, alpha: number): string {
   const n = parseInt(hex.slice(1), 16)
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`
+}
+
+/** Bend or control points of an edge; Cytoscape throws when the edge is not drawn with them. */
+function bends(get: () => Point[] | undefined): Point[] {
+  try {
+    return get() ?? []
+  } catch {
+    return []
+  }
+}
+
+/** The first `frac` of a polyline, by length. */
+function cut(line: Point[], frac: number): Point[] {
+  const out: Point[] = [line[0]]
+  let left = length(line) * frac
+  for (let k = 1; k < line.length; k++) {
+    const d = Math.hypot(line[k].x - line[k - 1].x, line[k].y - line[k - 1].y)
+    if (d >= left) {
+      const t = d === 0 ? 0 : left / d
+      out.push({ x: line[k - 1].x + (line[k].x - line[k - 1].x) * t, y: line[k - 1].y + (line[k].y - line[k - 1].y) * t })
+      return out
+    }
+    out.push(line[k])
+    left -= d
+  }
+  return out
+}
+
+function pointAlong(line: Point[], frac: number): Point {
+  const part = cut(line, frac)
+  return part[part.length - 1]
+}
+
+function length(line: Point[]): number {
+  let sum = 0
+  for (let k = 1; k < line.length; k++) sum += Math.hypot(line[k].x - line[k - 1].x, line[k].y - line[k - 1].y)
+  return sum
+}
+
+/** Points on a quadratic Bézier curve (a tunnel arc), end points excluded. */
+function quadratic(a: Point, c: Point, b: Point): Point[] {
+  const out: Point[] = []
+  for (let k = 1; k < 12; k++) {
+    const t = k / 12
+    const u = 1 - t
+    out.push({ x: u * u * a.x + 2 * u * t * c.x + t * t * b.x, y: u * u * a.y + 2 * u * t * c.y + t * t * b.y })
+  }
+  return out
 }

@@ -96,6 +96,7 @@ export const en = {
   'inspector.noFrame': 'No packet bytes are recorded for this step.',
   'inspector.layerAt': 'bytes {from}–{to}',
   'inspector.borrowed': 'This step records no bytes of its own; shown: the packet at {where}',
+  'events.latest': 'The latest {shown} of {total} events.',
   'events.empty': 'No control-plane events yet.',
   'events.time': 'Time',
   'events.actor': 'Actor',

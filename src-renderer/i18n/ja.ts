@@ -98,6 +98,7 @@ export const ja: Record<UiKey, string> = {
   'inspector.noFrame': 'このステップにはパケットのバイト列が記録されていません。',
   'inspector.layerAt': '{from}–{to} バイト目',
   'inspector.borrowed': 'このステップ自体にはバイト列の記録がないため、{where} の時点のパケットを表示しています',
+  'events.latest': '全 {total} 件のうち最新の {shown} 件を表示しています。',
   'events.empty': 'コントロールプレーンのイベントはまだありません。',
   'events.time': '時刻',
   'events.actor': '実行者',

@@ -1,0 +1,166 @@
+import type { TraceStepView, Topology } from '../../shared/api.ts'
+import { deviceElement, type Graph } from './graph.ts'
+
+/**
+ * The geometry of a trace on the canvas: where each step happens, where that copy of the packet
+ * came from, and the edges of the graph it travelled along to get there. A trace is a story told
+ * in time order, so consecutive steps can be about different copies (a flooded broadcast, the
+ * reply that comes back); joining them with straight lines would draw links that do not exist.
+ */
+
+export interface Waypoint {
+  id: string
+  step: number
+  role: TraceStepView['role']
+  drop: boolean
+  /** A copy of a flooded frame that goes nowhere (the bridge sent it out of every port). */
+  flood: boolean
+  /** Index of the waypoint this copy of the packet moves here from (-1: it starts here). */
+  from: number
+}
+
+/** A trace ready to draw: where each step happens and how the packet got there. */
+export interface Trail {
+  waypoints: Waypoint[]
+  hops: Hop[]
+}
+
+/** How the packet gets to a waypoint. */
+export interface Hop {
+  /**
+   * stay: it is already there; link: along `path`, edges of the graph; inside: from one device
+   * to another of the same namespace (the kernel hands it over, no link); jump: the story goes on
+   * with another copy, elsewhere.
+   */
+  kind: 'stay' | 'link' | 'inside' | 'jump'
+  /** Elements from where this copy was to where it is now (one element for stay and jump). */
+  path: string[]
+}
+
+/** Steps where a flooded copy is seen and ignored: the end of a copy that was not for this host. */
+const DEAD_ENDS = new Set(['arp.request_not_for_us', 'drop.not_for_us', 'drop.forward_not_host'])
+
+/** Detours longer than this are not drawn as a trail (the trace skipped too much to guess). */
+const MAX_DETOUR = 4
+
+const crossingTo = (s: TraceStepView): string => String(s.params.peerNetns ?? '')
+
+/**
+ * The veth crossings that leave a bridge by flooding (branches), and the steps of the copies
+ * that went nowhere: a branch whose namespace on the far side only ignores or drops the frame.
+ */
+export function floodBranches(steps: readonly TraceStepView[]): { branches: Set<number>; copies: Set<number> } {
+  const branches = new Set<number>()
+  const copies = new Set<number>()
+  steps.forEach((s, i) => {
+    if (!s.msg.startsWith('bridge.flood')) return
+    const ports = new Set(String(s.params.ports ?? '').split(/,\s*/))
+    for (let j = i + 1; j < steps.length; j++) {
+      const x = steps[j]
+      if (x.msg !== 'step.veth' || x.packet !== s.packet || x.netns !== s.netns || !ports.has(x.device ?? '') || branches.has(j)) continue
+      ports.delete(x.device ?? '')
+      branches.add(j)
+      const far = crossingTo(x)
+      const after: number[] = []
+      for (let k = j + 1; k < steps.length; k++) if (steps[k].packet === s.packet && steps[k].netns === far) after.push(k)
+      const taken = after.some((k) => steps[k].kind !== 'drop' && !DEAD_ENDS.has(steps[k].msg))
+      if (!taken) for (const k of [j, ...after]) copies.add(k)
+    }
+  })
+  return { branches, copies }
+}
+
+/**
+ * Where each step happens (a veth crossing goes from one end to the other) and where the packet
+ * was before: the last place of the same packet in the same namespace, else the last place
+ * anything happened there (a reply starts where the request ended).
+ */
+export function traceWaypoints(topo: Topology, steps: readonly TraceStepView[]): Waypoint[] {
+  const { branches, copies } = floodBranches(steps)
+  const out: Waypoint[] = []
+  const lastOfPacket = new Map<string, number>()
+  const lastInNs = new Map<string, number>()
+  const visit = (ns: string, packet: number, index: number): void => {
+    lastOfPacket.set(`${packet}@${ns}`, index)
+    lastInNs.set(ns, index)
+  }
+  steps.forEach((s, i) => {
+    const base = { step: i, role: s.role, drop: s.kind === 'drop', flood: copies.has(i) }
+    const from = lastOfPacket.get(`${s.packet}@${s.netns}`) ?? lastInNs.get(s.netns) ?? out.length - 1
+    out.push({ ...base, id: deviceElement(topo, s.netns, s.device), from })
+    const here = out.length - 1
+    // A flooded copy leaves, but the frame it was copied from stays at the bridge.
+    if (!branches.has(i)) visit(s.netns, s.packet, here)
+    if (s.msg === 'step.veth') {
+      out.push({ ...base, id: deviceElement(topo, crossingTo(s), String(s.params.peer ?? '')), from: here })
+      visit(crossingTo(s), s.packet, out.length - 1)
+    }
+  })
+  return out
+}
+
+/** The element a step is about (for a crossing: where the frame arrives). */
+export function stepElement(topo: Topology, s: TraceStepView): string {
+  if (s.msg === 'step.veth') return deviceElement(topo, crossingTo(s), String(s.params.peer ?? ''))
+  return deviceElement(topo, s.netns, s.device)
+}
+
+/** Neighbours of every element along the edges of the graph (edges have no direction here). */
+export function adjacency(graph: Graph): Map<string, Set<string>> {
+  const adj = new Map<string, Set<string>>()
+  const link = (a: string, b: string): void => {
+    const set = adj.get(a)
+    if (set) set.add(b)
+    else adj.set(a, new Set([b]))
+  }
+  for (const e of graph.edges) {
+    link(e.source, e.target)
+    link(e.target, e.source)
+  }
+  return adj
+}
+
+/** A shortest path of at most `max` edges from a to b, or null. */
+function shortestPath(adj: Map<string, Set<string>>, a: string, b: string, max: number): string[] | null {
+  const prev = new Map<string, string>([[a, a]])
+  let frontier = [a]
+  for (let depth = 0; depth < max && frontier.length; depth++) {
+    const next: string[] = []
+    for (const x of frontier) {
+      for (const y of adj.get(x) ?? []) {
+        if (prev.has(y)) continue
+        prev.set(y, x)
+        if (y === b) {
+          const path = [b]
+          while (path[0] !== a) path.unshift(prev.get(path[0])!)
+          return path
+        }
+        next.push(y)
+      }
+    }
+    frontier = next
+  }
+  return null
+}
+
+/** How the packet reaches each waypoint, along edges of the graph only. */
+export function trailHops(graph: Graph, wps: readonly Waypoint[]): Hop[] {
+  const adj = adjacency(graph)
+  const nsOf = new Map(graph.nodes.map((n) => [n.id, n.ns]))
+  return wps.map((w, k) => {
+    const origin = w.from >= 0 ? wps[w.from].id : null
+    const previous = k > 0 ? wps[k - 1].id : null
+    if (origin === null) return { kind: 'stay', path: [w.id] }
+    if (origin === w.id) return { kind: previous === w.id ? 'stay' : 'jump', path: [w.id] }
+    if (adj.get(origin)?.has(w.id)) return { kind: 'link', path: [origin, w.id] }
+    // Within one namespace the kernel hands the packet over; a detour over links would be invented.
+    if (nsOf.get(origin) !== undefined && nsOf.get(origin) === nsOf.get(w.id)) return { kind: 'inside', path: [origin, w.id] }
+    const path = shortestPath(adj, origin, w.id, MAX_DETOUR)
+    return path ? { kind: 'link', path } : { kind: 'jump', path: [w.id] }
+  })
+}
+
+export function buildTrail(topo: Topology, graph: Graph, steps: readonly TraceStepView[]): Trail {
+  const waypoints = traceWaypoints(topo, steps)
+  return { waypoints, hops: trailHops(graph, waypoints) }
+}
