@@ -210,6 +210,11 @@ export const CHANNELS = {
   dissect: 'lab:dissect',
 } as const satisfies Record<ApiMethod, string>
 
+/** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */
+export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) => Promise<unknown>): Omit<PodnetApi, 'onShellEvent'> {
+  return Object.fromEntries((Object.keys(CHANNELS) as ApiMethod[]).map((m) => [m, call(m)])) as unknown as Omit<PodnetApi, 'onShellEvent'>
+}
+
 /** A failed call: what was wrong and where (field path, file position). */
 export interface ApiError {
   code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'internal'

@@ -1,4 +1,4 @@
-import { isApiError, type ApiError, type PodnetApi, type ShellEvent } from '../../shared/api.ts'
+import { isApiError, requestMethods, type ApiError, type PodnetApi, type ShellEvent } from '../../shared/api.ts'
 
 /**
  * The renderer's only door to the lab. `window.podnet` is provided by the Electron preload or by
@@ -10,21 +10,9 @@ function podnet(): PodnetApi {
   return api
 }
 
-export const api: Omit<PodnetApi, 'onShellEvent'> = {
-  listScenarios: () => podnet().listScenarios(),
-  newLab: (req) => podnet().newLab(req),
-  openLab: (req) => podnet().openLab(req),
-  getState: () => podnet().getState(),
-  saveLab: (req) => podnet().saveLab(req),
-  exec: (req) => podnet().exec(req),
-  edit: (req) => podnet().edit(req),
-  undo: () => podnet().undo(),
-  redo: () => podnet().redo(),
-  trace: (req) => podnet().trace(req),
-  exportScript: (req) => podnet().exportScript(req),
-  exportPcap: (req) => podnet().exportPcap(req),
-  dissect: (req) => podnet().dissect(req),
-}
+export const api: Omit<PodnetApi, 'onShellEvent'> = requestMethods(
+  (method) => (payload) => (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload),
+)
 
 /** Whether a shell (the desktop app) owns menus and their shortcuts. */
 export function hasShell(): boolean {

@@ -1,4 +1,4 @@
-import { CHANNELS, type ApiMethod, type ApiReply, type PodnetApi } from '../../shared/api.ts'
+import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi } from '../../shared/api.ts'
 
 /** What the page sends the lab Worker. */
 export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string }
@@ -50,27 +50,14 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
   // Before any request, so the page's first getState already sees the recovered lab.
   const saved = storage?.getItem(RECOVERY_KEY) ?? null
   if (saved !== null) worker.postMessage({ restore: saved } satisfies WorkerRequest)
-  const call = <K extends ApiMethod>(method: K): PodnetApi[K] =>
-    ((payload?: unknown) =>
-      new Promise((resolve, reject) => {
-        const id = next++
-        pending.set(id, { resolve, reject })
-        worker.postMessage({ id, channel: CHANNELS[method], payload } satisfies WorkerRequest)
-      })) as unknown as PodnetApi[K]
+  const call = (method: ApiMethod) => (payload?: unknown) =>
+    new Promise((resolve, reject) => {
+      const id = next++
+      pending.set(id, { resolve, reject })
+      worker.postMessage({ id, channel: CHANNELS[method], payload } satisfies WorkerRequest)
+    })
   return {
-    listScenarios: call('listScenarios'),
-    newLab: call('newLab'),
-    openLab: call('openLab'),
-    getState: call('getState'),
-    saveLab: call('saveLab'),
-    exec: call('exec'),
-    edit: call('edit'),
-    undo: call('undo'),
-    redo: call('redo'),
-    trace: call('trace'),
-    exportScript: call('exportScript'),
-    exportPcap: call('exportPcap'),
-    dissect: call('dissect'),
+    ...requestMethods(call),
     hasUnsaved: () => unsaved,
   }
 }
