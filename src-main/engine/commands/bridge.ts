@@ -237,7 +237,7 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
       continue
     }
     for (const m of d.uc) lines.push(`${formatMac(m)}${devName(d)} self permanent`)
-    for (const m of d.mc) lines.push(`${formatMac(m.mac)}${devName(d)} self permanent`)
+    for (const mac of d.mcAddrs()) lines.push(`${formatMac(mac)}${devName(d)} self permanent`)
     if (d instanceof BridgeDevice) {
       for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null)) lines.push(`${formatMac(e.mac)}${devName(d)}${used(e)} master ${d.name} ${bridgeState(e)}`)
     }

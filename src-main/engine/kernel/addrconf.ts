@@ -51,7 +51,7 @@ export class Addrconf {
           this.noIpv6.add(dev)
           this.removeLinkLocal(dev)
           // Every IPv6 group goes with the inet6_dev (33:33:...), the bridge's ff02::6a included.
-          for (const m of [...dev.mc]) if (Math.floor(m.mac / 0x1_0000_0000) === 0x3333) while (dev.hasMc(m.mac)) dev.mcDel(m.mac)
+          for (const mac of dev.mcAddrs()) if (Math.floor(mac / 0x1_0000_0000) === 0x3333) while (dev.hasMc(mac)) dev.mcDel(mac)
         } else if (this.noIpv6.has(dev)) {
           // A usable MTU again: a new inet6_dev, configured at once when the link is ready.
           this.noIpv6.delete(dev)

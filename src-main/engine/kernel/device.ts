@@ -27,12 +27,6 @@ export interface Ifa {
   secondary: boolean
 }
 
-/** A hardware multicast address the device listens to, with the protocols holding it. */
-interface McEntry {
-  mac: Mac
-  refs: number
-}
-
 export interface DeviceStats {
   rxPackets: number
   rxBytes: number
@@ -63,7 +57,11 @@ export abstract class NetDevice {
   readonly inet: Ifa[] = []
   /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
   ipv6LinkLocal: Uint8Array | null = null
-  readonly mc: McEntry[] = []
+  /**
+   * Hardware multicast addresses the device listens to, in the order joined, each with how many
+   * protocols hold it: [mac, refs, mac, refs, ...] (flat numbers: thousands of devices have a few each).
+   */
+  private mc: number[] = []
   /** Unicast addresses added with `bridge fdb add MAC dev DEV self` (dev_uc_add). */
   readonly uc: Mac[] = []
   readonly stats: DeviceStats = { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 }
@@ -149,20 +147,31 @@ export abstract class NetDevice {
   }
 
   mcAdd(mac: Mac): void {
-    const e = this.mc.find((m) => m.mac === mac)
-    if (e) e.refs++
-    else this.mc.push({ mac, refs: 1 })
+    const i = this.mcIndex(mac)
+    if (i >= 0) this.mc[i + 1]++
+    else this.mc.push(mac, 1)
   }
 
   mcDel(mac: Mac): void {
-    const i = this.mc.findIndex((m) => m.mac === mac)
+    const i = this.mcIndex(mac)
     if (i < 0) return
-    if (--this.mc[i].refs <= 0) this.mc.splice(i, 1)
+    if (--this.mc[i + 1] <= 0) this.mc.splice(i, 2)
   }
 
   hasMc(mac: Mac): boolean {
-    for (const m of this.mc) if (m.mac === mac) return true
-    return false
+    return this.mcIndex(mac) >= 0
+  }
+
+  /** The multicast addresses in the order they were joined (`bridge fdb show`'s self entries). */
+  mcAddrs(): Mac[] {
+    const out: Mac[] = []
+    for (let i = 0; i < this.mc.length; i += 2) out.push(this.mc[i])
+    return out
+  }
+
+  private mcIndex(mac: Mac): number {
+    for (let i = 0; i < this.mc.length; i += 2) if (this.mc[i] === mac) return i
+    return -1
   }
 
   /** Called by the driver when carrier changes; the namespace reacts like linkwatch. */

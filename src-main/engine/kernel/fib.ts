@@ -94,11 +94,14 @@ export class FibTable {
   add(r: Route, append = false): void {
     let m = this.byLen[r.len]
     if (!m) m = this.byLen[r.len] = new Map()
-    let list = m.get(r.dst)
+    const list = m.get(r.dst)
     if (!list) {
-      list = []
-      m.set(r.dst, list)
+      // Exactly sized: most prefixes hold one route, and a cluster has tens of thousands.
+      m.set(r.dst, [r])
       if (m.size === 1) this.refreshLens()
+      this.count++
+      this.used = true
+      return
     }
     // Kernel order within one prefix: tos descending, then metric ascending; a new route goes
     // before older equal ones unless appended.
