@@ -4,7 +4,7 @@ import { KernelError } from '../engine/kernel/errors.ts'
 import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { cniAdd, cniDel, HostLocalIpam, type CniPod } from './cni.ts'
-import { ClusterEvents } from './events.ts'
+import { ClusterEvents, type ParamsOf } from './events.ts'
 import { Flanneld, LeaseStore } from './flanneld.ts'
 import { macFor, switchPortName } from './ids.ts'
 import { Ops } from './ops.ts'
@@ -237,13 +237,12 @@ export class Cluster {
   }
 
   private tryRoute(ns: string, actor: string, r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): void {
-    const route = (): string => `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
     try {
       this.ops.route(ns, r)
-      this.events.add(actor, 'control.route_added', () => ({ netns: ns, route: route() }))
+      this.events.add(actor, 'control.route_added', routeAddedParams, ns, r)
     } catch (e) {
       if (!(e instanceof KernelError)) throw e
-      this.events.add(actor, 'control.route_failed', { netns: ns, route: route(), error: e.extack ?? e.errno })
+      this.events.add(actor, 'control.route_failed', { netns: ns, route: routeText(r), error: e.extack ?? e.errno })
     }
   }
 
@@ -337,3 +336,9 @@ export class Cluster {
     }
   }
 }
+
+function routeText(r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): string {
+  return `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
+}
+
+const routeAddedParams: ParamsOf<string, { dst: Ipv4; len: number; via: Ipv4; dev?: string }> = (netns, r) => ({ netns, route: routeText(r) })

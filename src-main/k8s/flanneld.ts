@@ -1,7 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
-import type { ClusterEvents } from './events.ts'
+import type { ClusterEvents, ParamsOf } from './events.ts'
 import { macFor } from './ids.ts'
 import type { Ops } from './ops.ts'
 
@@ -101,21 +101,21 @@ export class Flanneld {
 
   private added(l: Lease): void {
     if (l.node === this.node) return
-    const subnet = `${formatIpv4(l.subnet)}/${l.len}`
+    const subnet = (): string => `${formatIpv4(l.subnet)}/${l.len}`
     if (this.backend === 'vxlan') {
-      this.try(() => this.ops.neighReplace(this.node, l.subnet, l.vtepMac, FLANNEL_DEV), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_neigh', () => ({ node: this.node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` }))
-      this.try(() => this.ops.fdbReplace(this.node, l.vtepMac, FLANNEL_DEV, l.publicIp), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_fdb', () => ({ node: this.node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` }))
-      this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.subnet, dev: FLANNEL_DEV, onlink: true }, 'replace'), (m) => this.fail(subnet, m))
-      this.events.add(this.actor, 'control.flannel_route', () => ({ node: this.node, route: `${subnet} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` }))
+      this.try(() => this.ops.neighReplace(this.node, l.subnet, l.vtepMac, FLANNEL_DEV), (m) => this.fail(subnet(), m))
+      this.events.add(this.actor, 'control.flannel_neigh', neighParams, this.node, l)
+      this.try(() => this.ops.fdbReplace(this.node, l.vtepMac, FLANNEL_DEV, l.publicIp), (m) => this.fail(subnet(), m))
+      this.events.add(this.actor, 'control.flannel_fdb', fdbParams, this.node, l)
+      this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.subnet, dev: FLANNEL_DEV, onlink: true }, 'replace'), (m) => this.fail(subnet(), m))
+      this.events.add(this.actor, 'control.flannel_route', vxlanRouteParams, this.node, l)
     } else {
       let ok = true
       this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }, 'replace'), (m) => {
         ok = false
-        this.fail(subnet, m)
+        this.fail(subnet(), m)
       })
-      if (ok) this.events.add(this.actor, 'control.flannel_route', () => ({ node: this.node, route: `${subnet} via ${formatIpv4(l.publicIp)} dev eth0` }))
+      if (ok) this.events.add(this.actor, 'control.flannel_route', hostGwRouteParams, this.node, l)
     }
   }
 
@@ -136,3 +136,9 @@ export class Flanneld {
     this.events.add(this.actor, 'control.flannel_remove', { node: this.node, subnet: `${formatIpv4(l.subnet)}/${l.len}` })
   }
 }
+
+// How the log words flanneld's programming (only when the log is read).
+const neighParams: ParamsOf<string, Lease> = (node, l) => ({ node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
+const fdbParams: ParamsOf<string, Lease> = (node, l) => ({ node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
+const vxlanRouteParams: ParamsOf<string, Lease> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
+const hostGwRouteParams: ParamsOf<string, Lease> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.publicIp)} dev eth0` })

@@ -55,8 +55,8 @@ function splitConf(key: string): { scope: string; name: string } | null {
  * `forwarding`, as devinet does.
  */
 export class Sysctl {
-  /** net.ipv4.* values that are not per device. */
-  private readonly globals: Record<string, string> = { ...GLOBAL_DEFAULTS }
+  /** net.ipv4.* values that are not per device (the shared defaults until the first write). */
+  private globals: Readonly<Record<string, string>> = GLOBAL_DEFAULTS
   /** Per device: the values that differ from what the device inherited. */
   private readonly devices = new Map<string, Map<string, string> | null>()
 
@@ -64,9 +64,24 @@ export class Sysctl {
     return this.globals['net.ipv4.ip_forward'] === '1'
   }
 
-  /** conf.all / conf.default values, by setting name (kept apart from set_ for the packet path). */
-  private readonly allConf: Record<string, string> = { ...DEVCONF_DEFAULTS }
-  private readonly defaultConf: Record<string, string> = { ...DEVCONF_DEFAULTS }
+  /** conf.all / conf.default values, by setting name (shared defaults until written, like globals). */
+  private allConf: Readonly<Record<string, string>> = DEVCONF_DEFAULTS
+  private defaultConf: Readonly<Record<string, string>> = DEVCONF_DEFAULTS
+
+  private setGlobal(key: string, v: string): void {
+    if (this.globals === GLOBAL_DEFAULTS) this.globals = { ...GLOBAL_DEFAULTS }
+    ;(this.globals as Record<string, string>)[key] = v
+  }
+
+  private setConf(scope: 'all' | 'default', name: string, v: string): void {
+    if (scope === 'all') {
+      if (this.allConf === DEVCONF_DEFAULTS) this.allConf = { ...DEVCONF_DEFAULTS }
+      ;(this.allConf as Record<string, string>)[name] = v
+    } else {
+      if (this.defaultConf === DEVCONF_DEFAULTS) this.defaultConf = { ...DEVCONF_DEFAULTS }
+      ;(this.defaultConf as Record<string, string>)[name] = v
+    }
+  }
 
   private scopeValue(scope: string, name: string): string {
     if (scope === 'all') return this.allConf[name]
@@ -151,11 +166,10 @@ export class Sysctl {
   private store(key: string, v: string): void {
     const c = splitConf(key)
     if (!c) {
-      this.globals[key] = v
+      this.setGlobal(key, v)
       return
     }
-    if (c.scope === 'all') this.allConf[c.name] = v
-    else if (c.scope === 'default') this.defaultConf[c.name] = v
+    if (c.scope === 'all' || c.scope === 'default') this.setConf(c.scope, c.name, v)
     else {
       let own = this.devices.get(c.scope)
       if (!own) {
@@ -175,7 +189,7 @@ export class Sysctl {
       const m = /^(\d+)\s+(\d+)$/.exec(value)
       if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) throw new KernelError('EINVAL')
       const v = `${Number(m[1])}\t${Number(m[2])}`
-      this.globals[key] = v
+      this.setGlobal(key, v)
       return v
     }
     if (!/^-?\d+$/.test(value)) throw new KernelError('EINVAL')
@@ -184,15 +198,15 @@ export class Sysctl {
     if (isBool) n = n ? 1 : 0
     const v = String(n)
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
-      this.globals['net.ipv4.ip_forward'] = v
-      this.allConf.forwarding = v
-      this.defaultConf.forwarding = v
+      this.setGlobal('net.ipv4.ip_forward', v)
+      this.setConf('all', 'forwarding', v)
+      this.setConf('default', 'forwarding', v)
       for (const [d, own] of this.devices) {
         if (own) own.delete('forwarding')
         if (v !== DEVCONF_DEFAULTS.forwarding) this.store(`net.ipv4.conf.${d}.forwarding`, v)
       }
       // inet_forward_change: a router stops accepting redirects, a host accepts them again.
-      this.allConf.accept_redirects = v === '1' ? '0' : '1'
+      this.setConf('all', 'accept_redirects', v === '1' ? '0' : '1')
       return v
     }
     this.store(key, v)
