@@ -186,6 +186,6 @@ export function addVxlan(ns: Netns, name: string | null, a: VxlanArgs, o: NewLin
   })
   if (o.mac !== undefined) dev.macSet = true
   ns.register(dev)
-  if (a.remote) dev.fdbAdd(0, { ip: a.remote, port: 0, vni: -1 }, 'append', 'permanent')
+  if (a.remote) dev.fdbAdd(0, { ip: a.remote, port: 0, vni: -1, oif: a.lower }, 'append', 'permanent')
   return dev
 }

@@ -114,7 +114,9 @@ export class Addrconf {
       if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
       this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal))
       sched.after(NS_PER_SEC, () => {
-        if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal || !dev.running) return
+        // Only what clears IF_READY (down, unregister, an MTU below 1280) stops DAD, and each of
+        // those cancels it; a carrier lost meanwhile does not (addrconf_dad_work).
+        if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
         st.tentative = false
         const ll = dev.ipv6LinkLocal
         this.send(dev, mldReport(dev.mac, ll, ll))

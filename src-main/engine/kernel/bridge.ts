@@ -31,6 +31,8 @@ export class BridgeDevice extends NetDevice {
   /** A new bridge has carrier until its ports say otherwise. */
   private carrierOn = true
   private carrierEverChanged = false
+  /** The carrier went and linkwatch has not run yet. */
+  private linkwatchPending = false
   mtuSetByUser = false
 
   get minMtu(): number {
@@ -57,8 +59,32 @@ export class BridgeDevice extends NetDevice {
     if (on !== this.carrierOn) {
       this.carrierOn = on
       this.carrierEverChanged = true
-      if (this.adminUp) this.carrierChanged()
+      if (!this.adminUp) return
+      // linkwatch_urgent_event: carrier coming back (the qdisc changes) is applied at once; its
+      // loss is not, so it reaches operstate and the notifiers only after the operation that
+      // caused it (a port deleted with the MTU following it still sees the bridge UP).
+      if (on) {
+        this.linkwatchPending = false
+        this.carrierChanged()
+      } else if (!this.linkwatchPending) {
+        this.linkwatchPending = true
+        this.netns.world.sched.after(0, () => this.linkwatchRun())
+      }
     }
+  }
+
+  /** linkwatch_do_dev for a carrier loss that was not urgent. */
+  private linkwatchRun(): void {
+    if (!this.linkwatchPending) return
+    this.linkwatchPending = false
+    if (this.netns.dead || this.netns.devices.get(this.ifindex) !== this || !this.adminUp) return
+    this.carrierChanged()
+  }
+
+  /** Until linkwatch has run, operstate is what it stored last. */
+  override get operState(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
+    if (this.linkwatchPending && this.adminUp) return 'UP'
+    return super.operState
   }
 
   override open(): void {
@@ -263,6 +289,13 @@ export class BridgeDevice extends NetDevice {
   /** br_dev_xmit: our own stack sends through the bridge. */
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
+    // Without carrier (no port forwarding) linkwatch has put the noop qdisc on the bridge
+    // (dev_deactivate, up to a second after the carrier went): nothing reaches a capture.
+    if (!this.carrierOn && !this.linkwatchPending) {
+      this.stats.txDropped++
+      trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
+      return
+    }
     this.countTx(skb)
     if (trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.bridge', { dev: this.name })
     const dst = frameDst(skb.data)

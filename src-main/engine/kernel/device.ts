@@ -51,6 +51,8 @@ export abstract class NetDevice {
   macSet = false
   master: BridgeDevice | null = null
   txQueueLen = 1000
+  /** What default_operstate found for the lower device when the carrier last went (null: never). */
+  private lowerUpAtCarrierChange: boolean | null = null
   /** dev_set_promiscuity count: a packet capture (tcpdump without -p) holds one while it runs. */
   promisc = 0
   /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
@@ -106,13 +108,21 @@ export abstract class NetDevice {
       // peer lives elsewhere finds no device there (or an unrelated one) and reports DOWN.
       const l = this.link
       if (!l) return 'DOWN'
-      const same = this.netns.devices.get(l.ifindex)
-      if (!same || same === this) return 'DOWN'
-      // netif_oper_up reads the other device's stored state; up with carrier (or untracked) is up.
-      const up = same.adminUp && (same.carrier || !same.tracksOperstate)
-      return up ? 'DOWN' : 'LOWERLAYERDOWN'
+      // linkwatch stores operstate when the carrier changes; it is not recomputed when that
+      // other device changes later.
+      if (this.lowerUpAtCarrierChange !== null) return this.lowerUpAtCarrierChange ? 'DOWN' : 'LOWERLAYERDOWN'
+      return this.lowerOperUp() ? 'DOWN' : 'LOWERLAYERDOWN'
     }
     return 'UP'
+  }
+
+  /** default_operstate's netif_oper_up(the device with our link's ifindex in our namespace). */
+  private lowerOperUp(): boolean {
+    const l = this.link
+    const same = l ? this.netns.devices.get(l.ifindex) : undefined
+    if (!same || same === this) return true
+    // netif_oper_up reads the other device's stored state; up with carrier (or untracked) is up.
+    return same.adminUp && (same.carrier || !same.tracksOperstate)
   }
 
   /** Transmit a frame on this device's medium (called by the stack, a bridge or an upper device). */
@@ -176,6 +186,7 @@ export abstract class NetDevice {
 
   /** Called by the driver when carrier changes; the namespace reacts like linkwatch. */
   protected carrierChanged(): void {
+    this.lowerUpAtCarrierChange = this.carrier || !this.link ? null : this.lowerOperUp()
     this.netns.deviceEvent(this, 'change')
   }
 

@@ -11,26 +11,30 @@ import type { Errno } from './errors.ts'
 import type { Netns } from './netns.ts'
 import { fibLookup, liveException, routeOutput } from './route.ts'
 import { NUD_VALID } from './neigh.ts'
-import { NS_PER_MS, NS_PER_SEC } from './scheduler.ts'
+import { HZ, jiffiesAt, msecsToJiffies } from './jiffies.ts'
+import { NS_PER_SEC } from './scheduler.ts'
 import { newIpv4Packet, Skb } from './skb.ts'
 
 /**
- * Per-peer state (inet_peer): one token bucket in milliseconds that both ip_error and the ICMP
- * rate limit draw from, so an error for a missing route costs twice; plus the redirect backoff.
+ * Per-peer state (inet_peer), in jiffies: one token bucket that both ip_error and the ICMP rate
+ * limit draw from (so an error for a missing route costs twice), its clock rate_last, and the
+ * redirect backoff, which runs on the same rate_last.
  */
 interface Peer {
   tokens: number
-  lastMs: number
+  last: number
   redirects: number
 }
 
 const XRLIM_BURST_FACTOR = 6
 const IPTOS_PREC_INTERNETCONTROL = 0xc0
+/** ip_rt_redirect_number, ip_rt_redirect_load (HZ/50), ip_rt_redirect_silence. */
 const REDIRECT_NUMBER = 9
-const REDIRECT_LOAD_MS = 20
-const REDIRECT_SILENCE_MS = REDIRECT_LOAD_MS << (REDIRECT_NUMBER + 1)
-const ERROR_COST_MS = 1000
-const ERROR_BURST_MS = 5 * 1000
+const REDIRECT_LOAD = HZ / 50
+const REDIRECT_SILENCE = REDIRECT_LOAD << (REDIRECT_NUMBER + 1)
+/** ip_rt_error_cost and ip_rt_error_burst. */
+const ERROR_COST = HZ
+const ERROR_BURST = 5 * HZ
 const MTU_EXPIRES_NS = 600 * NS_PER_SEC
 const MIN_PMTU = 552
 /** ip_rt_gc_timeout: how long a redirect's nexthop exception lives. */
@@ -43,39 +47,63 @@ const REDIRECT_EXPIRES_NS = 300 * NS_PER_SEC
  */
 export class Icmp {
   private readonly peers = new Map<Ipv4, Peer>()
-  private globalTokens = 50
-  private globalLastMs = -1_000_000
+  /** icmp_global_credit and icmp_global_stamp (per namespace, as since Linux 6.12). */
+  private globalCredit = 0
+  private globalStamp: number | null = null
 
   constructor(private readonly ns: Netns) {}
 
-  private nowMs(): number {
-    return Math.floor(this.ns.world.sched.now / NS_PER_MS)
+  private jiffies(): number {
+    return jiffiesAt(this.ns.world.sched.now, this.ns.world.jiffiesOffsetNs)
   }
 
   private peer(ip: Ipv4): Peer {
     let p = this.peers.get(ip)
     if (!p) {
       // inet_getpeer starts rate_last 60 s in the past so the first burst is full.
-      const t = this.nowMs() - 60_000
-      p = { tokens: 0, lastMs: t, redirects: 0 }
+      p = { tokens: 0, last: this.jiffies() - 60 * HZ, redirects: 0 }
       this.peers.set(ip, p)
     }
     return p
   }
 
-  /** inet_peer_xrlim_allow with icmp_ratelimit. */
-  private xrlimAllow(dst: Ipv4, type: number, code: number, viaLoopback: boolean): boolean {
+  /** icmpv4_mask_allow: types outside icmp_ratemask (and frag-needed) are never limited. */
+  private maskAllow(type: number, code: number): boolean {
+    if (type > 18) return true
     if (type === ICMP_DEST_UNREACH && code === UNREACH_FRAG_NEEDED) return true
-    if (viaLoopback) return true
-    const mask = this.ns.sysctl.num('net.ipv4.icmp_ratemask')
-    if (!((1 << type) & mask)) return true
-    const timeout = this.ns.sysctl.num('net.ipv4.icmp_ratelimit')
-    const p = this.peer(dst)
-    const now = this.nowMs()
+    return !((1 << type) & this.ns.sysctl.num('net.ipv4.icmp_ratemask'))
+  }
+
+  /**
+   * icmp_global_allow: whether the namespace's budget (icmp_msgs_per_sec, icmp_msgs_burst) has
+   * credit. Credit is refilled only once it is used up, at most every HZ/50.
+   */
+  private globalAllow(): boolean {
+    if (this.globalCredit > 0) return true
+    const now = this.jiffies()
+    const delta = this.globalStamp === null ? HZ : Math.min(now - this.globalStamp, HZ)
+    if (delta < HZ / 50) return false
+    const incr = Math.floor((this.ns.sysctl.num('net.ipv4.icmp_msgs_per_sec') * delta) / HZ)
+    if (!incr) return false
+    this.globalStamp = now
+    this.globalCredit = Math.min(this.globalCredit + incr, this.ns.sysctl.num('net.ipv4.icmp_msgs_burst'))
+    return true
+  }
+
+  /**
+   * icmp_global_consume: the kernel takes a random 0-2 credits per message (so that the budget
+   * cannot be measured); the engine takes their mean, 1.
+   */
+  private globalConsume(): void {
+    this.globalCredit -= 1
+  }
+
+  /** inet_peer_xrlim_allow: a token bucket of `timeout` jiffies per message, burst 6. */
+  private static xrlimAllow(p: Peer, now: number, timeout: number): boolean {
     let token = p.tokens
-    const delta = now - p.lastMs
+    const delta = now - p.last
     if (delta) {
-      p.lastMs = now
+      p.last = now
       token = Math.min(token + delta, XRLIM_BURST_FACTOR * timeout)
     }
     let ok = false
@@ -87,22 +115,13 @@ export class Icmp {
     return ok
   }
 
-  /** icmp_global_allow: icmp_msgs_per_sec with icmp_msgs_burst. */
-  private globalAllow(type: number, code: number): boolean {
-    if (type === ICMP_DEST_UNREACH && code === UNREACH_FRAG_NEEDED) return true
-    const mask = this.ns.sysctl.num('net.ipv4.icmp_ratemask')
-    if (!((1 << type) & mask)) return true
-    const now = this.nowMs()
-    const perSec = this.ns.sysctl.num('net.ipv4.icmp_msgs_per_sec')
-    const burst = this.ns.sysctl.num('net.ipv4.icmp_msgs_burst')
-    const delta = Math.min(now - this.globalLastMs, 1000)
-    if (delta >= 20) {
-      this.globalTokens = Math.min(burst, this.globalTokens + Math.floor((delta * perSec) / 1000))
-      this.globalLastMs = now
-    }
-    if (this.globalTokens <= 0) return false
-    this.globalTokens--
-    return true
+  /** icmpv4_xrlim_allow: the per-destination limit (icmp_ratelimit), then the global credit. */
+  private peerAllow(dst: Ipv4, applyRatelimit: boolean, outLoopback: boolean): boolean {
+    if (!applyRatelimit) return true
+    const timeout = msecsToJiffies(this.ns.sysctl.num('net.ipv4.icmp_ratelimit'))
+    const ok = !timeout || outLoopback || Icmp.xrlimAllow(this.peer(dst), this.jiffies(), timeout)
+    if (ok) this.globalConsume()
+    return ok
   }
 
   /**
@@ -119,8 +138,16 @@ export class Icmp {
       const inner = offending.data[ip.headerLen]
       if (inner > 18 || isIcmpErrorType(inner)) return
     }
-    const viaLo = opts.inDev?.isLoopback ?? false
-    if (!viaLo && !this.globalAllow(type, code)) return
+    // icmpv4_global_allow, skipped for packets that came in over loopback (which then are not
+    // rate limited per destination either).
+    let applyRatelimit = false
+    if (!(opts.inDev?.isLoopback ?? false) && !this.maskAllow(type, code)) {
+      if (!this.globalAllow()) {
+        if (trace.enabled) trace.note('icmp', this.ns, null, offending.id, 'icmp.rate_limited', { to: formatIpv4(ip.src), type, code })
+        return
+      }
+      applyRatelimit = true
+    }
     const saddr = opts.local ? ip.dst : 0
     let route
     try {
@@ -129,7 +156,7 @@ export class Icmp {
       trace.drop(this.ns, null, offending, 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
       return
     }
-    if (!this.xrlimAllow(ip.src, type, code, route.dev.isLoopback)) {
+    if (!this.peerAllow(ip.src, applyRatelimit, route.dev.isLoopback)) {
       if (trace.enabled) trace.note('icmp', this.ns, null, offending.id, 'icmp.rate_limited', { to: formatIpv4(ip.src), type, code })
       return
     }
@@ -173,14 +200,14 @@ export class Icmp {
     }
     this.ns.world.trace.drop(this.ns, dev, skb, code === UNREACH_NET ? 'drop.no_route' : 'drop.unreachable_route', { dst: formatIpv4(ip.dst), dev: dev.name })
     const p = this.peer(ip.src)
-    const now = this.nowMs()
-    p.tokens = Math.min(p.tokens + (now - p.lastMs), ERROR_BURST_MS)
-    p.lastMs = now
-    if (p.tokens < ERROR_COST_MS) {
+    const now = this.jiffies()
+    p.tokens = Math.min(p.tokens + (now - p.last), ERROR_BURST)
+    p.last = now
+    if (p.tokens < ERROR_COST) {
       if (this.ns.world.trace.enabled) this.ns.world.trace.note('icmp', this.ns, dev, skb.id, 'icmp.rate_limited', { to: formatIpv4(ip.src), type: ICMP_DEST_UNREACH, code })
       return
     }
-    p.tokens -= ERROR_COST_MS
+    p.tokens -= ERROR_COST
     this.send(skb, ip, ICMP_DEST_UNREACH, code, 0, { inDev: dev })
   }
 
@@ -216,18 +243,18 @@ export class Icmp {
     // The backoff runs on the peer's rate_last, the same field the error token bucket uses:
     // a silence also empties the bucket, and each redirect restarts the bucket's clock.
     const p = this.peer(ip.src)
-    const now = this.nowMs()
-    if (now - p.lastMs > REDIRECT_SILENCE_MS) {
+    const now = this.jiffies()
+    if (now - p.last > REDIRECT_SILENCE) {
       p.tokens = 0
       p.redirects = 0
     }
     if (p.redirects >= REDIRECT_NUMBER) {
-      p.lastMs = now
+      p.last = now
       return
     }
-    if (p.redirects === 0 || now - p.lastMs > REDIRECT_LOAD_MS << p.redirects) {
+    if (p.redirects === 0 || now - p.last > REDIRECT_LOAD << p.redirects) {
       this.send(skb, ip, ICMP_REDIRECT, 1, 0, { inDev, gateway })
-      p.lastMs = now
+      p.last = now
       p.redirects++
     }
   }

@@ -2,6 +2,7 @@ import { formatIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, type Mac } from '../addr/mac.ts'
 import type { NetDevice } from './device.ts'
 import type { DeviceEvent, Netns } from './netns.ts'
+import { jiffiesAt, NS_PER_JIFFY, wheelExpiry } from './jiffies.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import type { Skb } from './skb.ts'
 
@@ -54,6 +55,7 @@ const RETRANS_NS = 1 * NS_PER_SEC
 const BASE_REACHABLE_NS = 30 * NS_PER_SEC
 const DELAY_PROBE_NS = 5 * NS_PER_SEC
 const LOCKTIME_NS = 1 * NS_PER_SEC
+const GC_STALETIME_NS = 60 * NS_PER_SEC
 const UCAST_PROBES = 3
 const MCAST_PROBES = 3
 const APP_PROBES = 0
@@ -61,6 +63,8 @@ const MCAST_REPROBES = 0
 /** unres_qlen_bytes (SK_WMEM_MAX) with a ping skb's truesize of about 768 bytes. */
 const QUEUE_LEN_BYTES = 212_992
 const SKB_TRUESIZE = 768
+/** HZ/100: the shortest a re-armed neighbour timer waits. */
+const MIN_TIMER_JIFFIES = 2
 
 export interface NeighUpdateFlags {
   override?: boolean
@@ -208,9 +212,18 @@ export class NeighTable {
     this.ns.arp.solicit(n, skb, unicast ? n.mac : null)
   }
 
+  /**
+   * mod_timer(&n->timer, jiffies + delay): the timer runs on the tick the timer wheel puts it
+   * on (a 1-s retransmit timer 1004-1032 ms later, so resolution fails 3.05-3.08 s after the
+   * first request, as on a real machine).
+   */
   private armTimer(n: Neighbour, delayNs: number): void {
     const gen = ++n.timerGen
-    this.ns.world.sched.after(delayNs, () => {
+    const now = this.now
+    const off = this.ns.world.jiffiesOffsetNs
+    const clk = jiffiesAt(now, off)
+    const tick = wheelExpiry(clk + Math.ceil(Math.max(delayNs, 0) / NS_PER_JIFFY), clk)
+    this.ns.world.sched.after(tick * NS_PER_JIFFY - off - now, () => {
       if (n.timerGen === gen && !n.dead && !this.ns.dead) this.timer(n)
     })
   }
@@ -258,7 +271,7 @@ export class NeighTable {
       this.invalidate(n)
       return
     }
-    if (n.state & NUD_IN_TIMER) this.armTimer(n, Math.max(next - now, 10_000_000))
+    if (n.state & NUD_IN_TIMER) this.armTimer(n, Math.max(next - now, MIN_TIMER_JIFFIES * NS_PER_JIFFY))
     if (n.state & (Nud.Incomplete | Nud.Probe)) this.probe(n)
   }
 
@@ -328,6 +341,27 @@ export class NeighTable {
       n.queueBytes = 0
       for (const skb of q) this.ns.arp.transmit(n.dev, n.mac, skb)
     }
+  }
+
+  /**
+   * One pass of neigh_periodic_work over this namespace's entries, as the kernel makes it every
+   * 15 s while the machine-wide ARP table holds gc_thresh1 (128) entries or more: FAILED entries
+   * go, and so do entries unused for gc_staletime (60 s); permanent entries and entries with a
+   * timer running stay. The engine never runs it by itself (the threshold counts the entries of
+   * every namespace on the machine); returns what it removed.
+   */
+  periodicGc(): Neighbour[] {
+    const now = this.now
+    const removed: Neighbour[] = []
+    for (const n of this.entries()) {
+      if (n.state & (Nud.Permanent | NUD_IN_TIMER)) continue
+      if (n.usedNs < n.confirmedNs && n.confirmedNs <= now) n.usedNs = n.confirmedNs
+      if (n.state === Nud.Failed || now - n.usedNs >= GC_STALETIME_NS) {
+        this.remove(n)
+        removed.push(n)
+      }
+    }
+    return removed
   }
 
   /** Lock time: a second reply within a second of an update does not override (first one wins). */

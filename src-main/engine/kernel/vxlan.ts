@@ -19,6 +19,12 @@ export interface VxlanRemote {
   port: number
   /** -1 = the device's VNI. */
   vni: number
+  /**
+   * remote_ifindex: the device the outer packet's route must use. Only the default remote
+   * (`remote IP dev DEV`) has one; entries added with `bridge fdb ... dst` or learned have none,
+   * so their route lookup has no output device (and fails without a route to the VTEP).
+   */
+  oif?: NetDevice | null
 }
 
 /** A VXLAN FDB entry: a MAC and the VTEPs that receive frames for it. */
@@ -156,7 +162,7 @@ export class VxlanDevice extends NetDevice {
     }
     let route
     try {
-      route = routeOutput(ns, { daddr: r.ip, saddr: this.cfg.local || undefined, oif: this.cfg.lower })
+      route = routeOutput(ns, { daddr: r.ip, saddr: this.cfg.local || undefined, oif: r.oif ?? undefined })
     } catch {
       this.stats.txDropped++
       trace.drop(ns, this, inner, 'drop.vxlan_no_route', { dev: this.name, remote: formatIpv4(r.ip) })

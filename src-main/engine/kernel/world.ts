@@ -21,6 +21,11 @@ export class World {
   readonly namespaces = new Map<string, Netns>()
   /** The host's own (initial) namespace, where commands without `ip netns exec` run. */
   readonly root: Netns
+  /**
+   * Where the kernel's tick grid sits: jiffies at time t are floor((t + jiffiesOffsetNs) / 4 ms).
+   * 0 unless a caller lines the World up with a real machine's ticks (the conformance suite).
+   */
+  jiffiesOffsetNs = 0
   private packetSeq = 0
 
   constructor(opts: WorldOptions = {}) {
