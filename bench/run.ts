@@ -60,25 +60,30 @@ function buildCluster(scenario: string, nodes: number, pods: number): { ms: numb
   return { ms, routesPerNode: n1.main.size, fdbPerNode: flannel?.fdb?.size ?? 0 }
 }
 
-/** What one built lab keeps alive, in MiB (full GCs around it; needs --expose-gc). */
+/**
+ * What one built lab keeps alive, in MiB: the heap with the lab, minus the heap once it is
+ * dropped (full GCs before each reading; needs --expose-gc). Measured that way round, a world
+ * of an earlier build that something still held does not distort it.
+ */
 function retainedMb(scenario: string, nodes: number, pods: number): number {
   const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) return NaN
   const keep: Cluster[] = []
-  gc()
-  gc()
-  const before = process.memoryUsage().heapUsed
+  const heapAfterGc = (): number => {
+    gc()
+    gc()
+    return process.memoryUsage().heapUsed
+  }
+  // Built in a function of its own, so that only `keep` refers to the lab.
   const build = (): void => {
     const c = new Cluster(new World({ seed: 1 }), scenarioSpec(scenario, nodes, pods))
     c.build()
     keep.push(c)
   }
   build()
-  gc()
-  gc()
-  const mb = (process.memoryUsage().heapUsed - before) / 2 ** 20
+  const withLab = heapAfterGc()
   keep.length = 0
-  return mb
+  return (withLab - heapAfterGc()) / 2 ** 20
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'

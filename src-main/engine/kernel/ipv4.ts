@@ -17,12 +17,11 @@ import { forwardedCopy, PktType, Skb } from './skb.ts'
  * trace step naming the table entry that made it.
  */
 export class Ipv4Stack {
-  private readonly reasm: Reassembler
+  /** Created by the first fragment that arrives. */
+  private reasm: Reassembler | null = null
   private ident = 0
 
-  constructor(private readonly ns: Netns) {
-    this.reasm = new Reassembler(ns)
-  }
+  constructor(private readonly ns: Netns) {}
 
   /** Next IP ID for packets without DF (the kernel hashes per destination; a counter is enough here). */
   nextId(): number {
@@ -113,7 +112,7 @@ export class Ipv4Stack {
     let pkt = skb
     let hdr = ip
     if (ip.mf || ip.fragOffset) {
-      const whole = this.reasm.add(skb, ip)
+      const whole = (this.reasm ??= new Reassembler(this.ns)).add(skb, ip)
       if (!whole) return
       pkt = whole
       hdr = parseIpv4Header(whole.data, 0)

@@ -41,8 +41,9 @@ export class Netns {
   readonly addrconf: Addrconf
   readonly neigh: NeighTable
   readonly stack: Ipv4Stack
-  readonly icmp: Icmp
-  readonly sockets: Sockets
+  // Created on first use: most pods of a large cluster never send an ICMP error or open a socket.
+  private icmpState: Icmp | null = null
+  private socketsState: Sockets | null = null
   readonly arp: Arp
   /** Set when deleted; devices and timers check it. */
   dead = false
@@ -57,11 +58,17 @@ export class Netns {
     this.addrconf = new Addrconf(this)
     this.neigh = new NeighTable(this)
     this.stack = new Ipv4Stack(this)
-    this.icmp = new Icmp(this)
-    this.sockets = new Sockets(this)
     this.arp = new Arp(this)
     this.lo = new LoopbackDevice(this, 'lo', 0, 65536)
     this.register(this.lo)
+  }
+
+  get icmp(): Icmp {
+    return (this.icmpState ??= new Icmp(this))
+  }
+
+  get sockets(): Sockets {
+    return (this.socketsState ??= new Sockets(this))
   }
 
   table(id: number): FibTable {
