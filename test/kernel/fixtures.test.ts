@@ -36,6 +36,13 @@ const FIXTURES = [
     file: 'bridge-mtu-ipv6.sh',
     timeoutMs: 60_000,
   },
+  {
+    // `ip -4` / `ip -6` listings: where link-netns goes without the link/ether line, and the
+    // short header of an IPv6 link dump.
+    title: 'address listings by family',
+    file: 'ip-families.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -7,7 +7,7 @@ import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { Args, duparg, incomplete, invarg, matches, parsePrefixArg, parseAddrArg, rtnl, rtnlError } from './iproute-util.ts'
 import { filterDevices, linkJson, parseShowFilter } from './ip-link.ts'
-import { linkFlags, linkHeader, linkLayerLine, linkName, qdiscName } from './link-format.ts'
+import { linkFlags, linkHeader, linkLayerLine, linkName, linkNetnsSuffix, qdiscName } from './link-format.ts'
 
 /** `ip address` { add | del | show | flush }. */
 export function ipAddr(ctx: Ctx, argv: string[], opts: IpOpts): number {
@@ -168,19 +168,22 @@ function inet6Lines(ctx: Ctx, d: NetDevice): string[] {
 const LFT = '       valid_lft forever preferred_lft forever'
 
 function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
-  const devs = filterDevices(ctx, parseShowFilter(ctx, argv, 'addr'))
+  const filter = parseShowFilter(ctx, argv, 'addr')
+  const devs = filterDevices(ctx, filter)
   const v4 = opts.family === 'any' || opts.family === 'inet'
   const v6 = opts.family === 'any' || opts.family === 'inet6'
   if (opts.json) {
     ctx.println(JSON.stringify(devs.map((d) => addrJson(ctx, d, v4, v6))))
     return 0
   }
+  // A dump of IPv6 links (RTM_GETLINK with AF_INET6); `dev X` asks for the link itself.
+  const inet6Dump = opts.family === 'inet6' && filter.dev === undefined
   for (const d of devs) {
     const inet = v4 ? d.inet : []
     const inet6 = v6 ? inet6Lines(ctx, d) : []
     if (opts.family !== 'any' && inet.length === 0 && inet6.length === 0) continue
     if (opts.brief) {
-      let s = `${linkName(d).padEnd(16)} ${d.operState.padEnd(14)} `
+      let s = `${(inet6Dump ? inet6LinkName(d) : linkName(d)).padEnd(16)} ${d.operState.padEnd(14)} `
       for (const i of inet) s += `${formatIpv4(i.local)}/${i.prefixLen} `
       for (const l of inet6) s += l.trim().split(' ')[1] + ' '
       ctx.println(s)
@@ -192,12 +195,14 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
       for (const l of inet6) ctx.println(`${head}    ${l.trimStart()}\\${LFT}`)
       continue
     }
-    if (opts.family === 'inet6') {
-      const master = d.master ? ` master ${d.master.name}` : ''
-      ctx.println(`${d.ifindex}: ${linkName(d)}: <${linkFlags(d)}> mtu ${d.mtu}${master} state ${d.operState} qlen ${d.txQueueLen}`)
+    if (inet6Dump) {
+      ctx.println(`${d.ifindex}: ${inet6LinkName(d)}: <${linkFlags(d)}> mtu ${d.mtu} state ${d.operState} qlen ${d.txQueueLen}`)
     } else {
-      ctx.println(linkHeader(d, false))
-      if (opts.family === 'any') ctx.println(linkLayerLine(d))
+      // Without the link/ether line (a family filter), link-netns ends the header line.
+      if (opts.family === 'any') {
+        ctx.println(linkHeader(d, false))
+        ctx.println(linkLayerLine(d))
+      } else ctx.println(linkHeader(d, false) + linkNetnsSuffix(d))
     }
     for (const i of inet) {
       ctx.println(inetLine(i))
@@ -225,3 +230,16 @@ function addrJson(ctx: Ctx, d: NetDevice, v4: boolean, v6: boolean): Record<stri
   j.addr_info = info
   return j
 }
+
+/**
+ * The name in `ip -6 addr`'s header: the links come from inet6_fill_ifinfo, which sends
+ * IFLA_LINK only when it differs from the device's own ifindex and no IFLA_LINK_NETNSID or
+ * IFLA_MASTER, so ip resolves the peer's ifindex in this namespace (`v1@br0`, `v2@if3`, or just
+ * `v1` when the peer's index is v1's own).
+ */
+function inet6LinkName(d: NetDevice): string {
+  const iflink = d.link ? d.link.ifindex : d.ifindex
+  if (iflink === d.ifindex) return d.name
+  return `${d.name}@${d.netns.devices.get(iflink)?.name ?? `if${iflink}`}`
+}
+

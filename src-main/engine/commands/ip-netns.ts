@@ -5,12 +5,12 @@ import { runArgv } from './shell.ts'
 import { COMMANDS } from './table.ts'
 
 /** `ip netns` { list | add | delete | exec | identify | list-id }. */
-export function ipNetns(ctx: Ctx, argv: string[], _opts: IpOpts): number {
+export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const w = ctx.world
+  // /run/netns is a tmpfs: readdir lists the newest entry first (`list` and `-all` alike).
+  const names = (): string[] => [...w.namespaces.keys()].reverse()
   if (argv.length === 0 || matches(argv[0], 'list') || argv[0] === 'show' || argv[0] === 'lst') {
-    // /run/netns is a tmpfs: readdir lists the newest entry first.
-    const names = [...w.namespaces.keys()].reverse()
-    for (const n of names) {
+    for (const n of names()) {
       const id = ctx.netns.nsids.get(w.namespaces.get(n)!)
       ctx.println(id === undefined ? n : `${n} (id: ${id})`)
     }
@@ -23,6 +23,22 @@ export function ipNetns(ctx: Ctx, argv: string[], _opts: IpOpts): number {
     if (name.includes('/') || name === '.' || name === '..') fail(255, `Invalid netns name "${name}"`)
     if (w.namespaces.has(name)) fail(1, `Cannot create namespace file "/run/netns/${name}": File exists`)
     w.addNetns(name)
+    return 0
+  }
+  if (matches(cmd, 'delete') && opts.all) {
+    for (const n of names()) w.deleteNetns(n)
+    return 0
+  }
+  if (matches(cmd, 'exec') && opts.all) {
+    // netns_foreach: a header per namespace; the commands' exit codes are not collected.
+    if (argv.length < 2) fail(1, 'No command specified')
+    const prog = argv[1].slice(argv[1].lastIndexOf('/') + 1)
+    for (const n of names()) {
+      ctx.println('')
+      ctx.println(`netns: ${n}`)
+      if (!Object.prototype.hasOwnProperty.call(COMMANDS, prog)) ctx.eprintln(`exec of "${argv[1]}" failed: No such file or directory`)
+      else runArgv(ctx.inNetns(w.namespaces.get(n)!), COMMANDS, argv.slice(1))
+    }
     return 0
   }
   if (matches(cmd, 'delete')) {

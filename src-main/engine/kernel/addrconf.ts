@@ -89,9 +89,21 @@ export class Addrconf {
     const addr = eui64LinkLocal(dev.mac)
     dev.ipv6LinkLocal = addr
     dev.mcAdd(solicitedNodeMulticastMac(addr))
-    this.ll.set(dev, { tentative: true, dadGen: 0 })
-    this.send(dev, mldReport(dev.mac, null, addr))
+    const st: LinkLocalState = { tentative: true, dadGen: 0 }
+    this.ll.set(dev, st)
+    this.report(dev, st)
     this.startDad(dev)
+  }
+
+  /**
+   * An MLDv2 state-change report for the solicited-node group (from :: while tentative). The
+   * kernel sends each report robustness-variable (2) times, the second after a random part of a
+   * second; the engine sends it once (docs/conformance.md: a big lab's build would flood twice as
+   * many reports through every bridge).
+   */
+  private report(dev: NetDevice, st: LinkLocalState): void {
+    const ll = dev.ipv6LinkLocal
+    if (ll) this.send(dev, mldReport(dev.mac, st.tentative ? null : ll, ll))
   }
 
   /** Puts one of the IPv6 housekeeping frames on the device (if it can still send). */
@@ -112,14 +124,15 @@ export class Addrconf {
     const jitter = this.ns.world.rng.below(NS_PER_SEC)
     sched.after(jitter, () => {
       if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
-      this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal))
+      const nonce = new Uint8Array(6)
+      for (let i = 0; i < 6; i++) nonce[i] = this.ns.world.rng.below(256)
+      this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal, nonce))
       sched.after(NS_PER_SEC, () => {
         // Only what clears IF_READY (down, unregister, an MTU below 1280) stops DAD, and each of
         // those cancels it; a carrier lost meanwhile does not (addrconf_dad_work).
         if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
         st.tentative = false
-        const ll = dev.ipv6LinkLocal
-        this.send(dev, mldReport(dev.mac, ll, ll))
+        this.report(dev, st)
         this.solicitRouters(dev, st, gen, 4 * NS_PER_SEC)
       })
     })

@@ -13,9 +13,13 @@ const ALL_ROUTERS = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 const MLDV2_ROUTERS = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16])
 const UNSPECIFIED = new Uint8Array(16)
 
+const SOLICITED_NODE_PREFIX = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff])
+/** Next header ICMPv6, length 0, Router Alert (MLD), PadN. */
+const HBH_ROUTER_ALERT = new Uint8Array([58, 0, 5, 2, 0, 0, 1, 0])
+
 function solicitedNode(addr: Uint8Array): Uint8Array {
   const g = new Uint8Array(16)
-  g.set([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff])
+  g.set(SOLICITED_NODE_PREFIX)
   g[13] = addr[13]
   g[14] = addr[14]
   g[15] = addr[15]
@@ -45,8 +49,7 @@ function frame(srcMac: Mac, dstMac: Mac, src: Uint8Array, dst: Uint8Array, hopBy
   f.set(dst, ip + 24)
   let off = ip + 40
   if (hopByHopRA) {
-    // Next header ICMPv6, length 0, Router Alert (MLD), PadN.
-    f.set([58, 0, 5, 2, 0, 0, 1, 0], off)
+    f.set(HBH_ROUTER_ALERT, off)
     off += 8
   }
   f.set(icmp, off)
@@ -72,12 +75,18 @@ export function mldReport(mac: Mac, src: Uint8Array | null, linkLocal: Uint8Arra
   return frame(mac, multicastMac(MLDV2_ROUTERS), src ?? UNSPECIFIED, MLDV2_ROUTERS, true, icmp)
 }
 
-/** Neighbour solicitation for duplicate address detection (from ::). */
-export function dadProbe(mac: Mac, linkLocal: Uint8Array): Uint8Array {
+/**
+ * Neighbour solicitation for duplicate address detection (from ::), with the nonce option of
+ * enhanced DAD (RFC 7527, on by default): 6 bytes the caller draws.
+ */
+export function dadProbe(mac: Mac, linkLocal: Uint8Array, nonce: Uint8Array): Uint8Array {
   const group = solicitedNode(linkLocal)
-  const icmp = new Uint8Array(24)
+  const icmp = new Uint8Array(24 + 8)
   icmp[0] = 135
   icmp.set(linkLocal, 8)
+  icmp[24] = 14
+  icmp[25] = 1
+  icmp.set(nonce.subarray(0, 6), 26)
   return frame(mac, multicastMac(group), UNSPECIFIED, group, false, icmp)
 }
 
