@@ -43,6 +43,12 @@ const FIXTURES = [
     file: 'ip-families.sh',
     timeoutMs: 60_000,
   },
+  {
+    // A VXLAN device's MTU against its lower device: clamped at creation, refused when too big.
+    title: 'VXLAN MTU and its lower device',
+    file: 'vxlan-mtu.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -179,7 +179,10 @@ export function addVxlan(ns: Netns, name: string | null, a: VxlanArgs, o: NewLin
   const n = name ?? allocName(ns, 'vxlan')
   if (ns.byName.has(n)) throw new KernelError('EEXIST')
   if (n.length > 15) throw new KernelError('EINVAL', 'Attribute failed policy validation.')
-  const mtu = o.mtu ?? (a.lower ? Math.max(68, a.lower.mtu - VXLAN_HEADROOM) : 1500)
+  // vxlan_config_apply: an MTU asked for (or the lower device's, less the outer headers) is
+  // clamped to what the lower device leaves room for.
+  const maxMtu = a.lower ? Math.max(68, a.lower.mtu - VXLAN_HEADROOM) : 65535
+  const mtu = Math.min(o.mtu ?? (a.lower ? maxMtu : 1500), maxMtu)
   const dev = new VxlanDevice(ns, n, o.mac ?? ns.world.randomMac(), mtu, {
     vni: a.vni, local: a.local, lower: a.lower, dstport: a.dstport, learning: a.learning, ttl: a.ttl,
     srcPortMin: a.srcPortMin, srcPortMax: a.srcPortMax, ageingSec: a.ageing, remote: a.remote,

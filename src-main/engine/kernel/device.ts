@@ -125,6 +125,9 @@ export abstract class NetDevice {
     return same.adminUp && (same.carrier || !same.tracksOperstate)
   }
 
+  /** ndo_change_mtu's own refusal (throws a KernelError), after the min/max checks passed. */
+  checkMtuChange(_mtu: number): void {}
+
   /** Transmit a frame on this device's medium (called by the stack, a bridge or an upper device). */
   abstract xmit(skb: Skb): void
 

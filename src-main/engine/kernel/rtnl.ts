@@ -92,9 +92,11 @@ export function setMac(dev: NetDevice, mac: Mac): void {
 }
 
 export function setMtu(dev: NetDevice, mtu: number): void {
+  // dev_set_mtu_ext: an unchanged MTU is accepted before any check.
+  if (mtu === dev.mtu) return
   if (mtu > dev.maxMtu) throw new KernelError('EINVAL', 'mtu greater than device maximum.')
   if (mtu < dev.minMtu) throw new KernelError('EINVAL', 'mtu less than device minimum.')
-  if (mtu === dev.mtu) return
+  dev.checkMtuChange(mtu)
   dev.mtu = mtu
   if (dev instanceof BridgeDevice) dev.mtuSetByUser = true
   dev.netns.deviceEvent(dev, 'changemtu')

@@ -84,6 +84,12 @@ export class VxlanDevice extends NetDevice {
   get carrier(): boolean {
     return true
   }
+
+  /** vxlan_change_mtu: with a lower device, room must stay for the outer headers. */
+  override checkMtuChange(mtu: number): void {
+    const lower = this.cfg.lower
+    if (lower && lower.netns.devices.get(lower.ifindex) === lower && mtu > lower.mtu - VXLAN_HEADROOM) throw new KernelError('EINVAL')
+  }
   override get tracksOperstate(): boolean {
     return false
   }
