@@ -49,6 +49,12 @@ const FIXTURES = [
     file: 'vxlan-mtu.sh',
     timeoutMs: 60_000,
   },
+  {
+    // ip route in breadth: route kinds, metrics, tables, show filters, route get, errors.
+    title: 'ip route in breadth',
+    file: 'routes.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

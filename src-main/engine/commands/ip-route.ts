@@ -240,7 +240,7 @@ function prefixMatches(r: Route, p: NonNullable<ShowFilter['prefix']>): boolean 
 function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseShow(ctx, argv)
   if (f.cache) return showCache(ctx, f)
-  const tables = f.table === 0 ? [...ctx.netns.tables.keys()].sort((x, y) => (x === RT_TABLE_MAIN ? -1 : y === RT_TABLE_MAIN ? 1 : x - y)) : [f.table]
+  const tables = f.table === 0 ? dumpOrder([...ctx.netns.tables.keys()]) : [f.table]
   const out: string[] = []
   for (const id of tables) {
     const t = ctx.netns.tables.get(id)
@@ -392,6 +392,9 @@ function routeGet(ctx: Ctx, argv: string[]): number {
     if (ex.gw) cache += '<redirected> '
     cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec `
     if (ex.mtu) cache += `mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+  } else if (out.route?.mtu && out.type === RouteType.Unicast) {
+    // The route's own metrics (RTA_METRICS) follow the cache flags.
+    cache += `mtu ${out.route.mtu} `
   }
   ctx.println(cache)
   return 0
@@ -415,3 +418,13 @@ function routeFlush(ctx: Ctx, argv: string[]): number {
 }
 
 export { routeLine }
+
+/**
+ * The order a dump of every table walks them: fib_table_hash buckets (id & 255) in turn, the
+ * newest table first within a bucket (fib_new_table adds at the head). `ids` is in creation order.
+ */
+function dumpOrder(ids: number[]): number[] {
+  const created = new Map(ids.map((id, i) => [id, i]))
+  return ids.sort((x, y) => (x & 0xff) - (y & 0xff) || created.get(y)! - created.get(x)!)
+}
+

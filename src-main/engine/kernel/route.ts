@@ -80,7 +80,8 @@ export function routeOutput(ns: Netns, fl: FlowKey): OutputRoute {
   const daddr = fl.daddr
   if (saddr) {
     if (isMulticastIpv4(saddr) || isLimitedBroadcast(saddr)) throw new KernelError('EINVAL')
-    if (!ns.devinet.isLocal(saddr)) throw new KernelError('EINVAL')
+    // A source that is not ours: the lookup fails as unreachable (rth = ERR_PTR(-ENETUNREACH)).
+    if (!ns.devinet.isLocal(saddr)) throw new KernelError('ENETUNREACH')
   }
   const oif = fl.oif ?? null
   if (oif) {
