@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { World } from '../../src-main/engine/kernel/world.ts'
-import { runScript } from '../../src-main/engine/commands/index.ts'
+import { fileURLToPath } from 'node:url'
+import { main } from '../../src-main/cli/main.ts'
+import type { ScriptResult } from '../../src-main/engine/commands/index.ts'
 import { kernelAvailability, runOnKernel } from './harness.ts'
 import { compareRuns, formatMismatches } from './compare.ts'
 
@@ -9,8 +10,9 @@ const avail = kernelAvailability()
 if (!avail.ok) console.warn(`skipped: ${avail.reason}`)
 
 /**
- * Command files run line by line with bash on this machine's kernel and in an empty engine
- * World: every line must print the same (compare.ts normalises only times and rtt figures).
+ * Command files run line by line with bash on this machine's kernel and by `podnet run FILE
+ * --json` in an empty world: every line must print the same (compare.ts normalises only times
+ * and rtt figures).
  */
 const FIXTURES = [
   {
@@ -60,9 +62,11 @@ const FIXTURES = [
 for (const f of FIXTURES) {
   describe.skipIf(!avail.ok)(`${f.title}: engine vs kernel`, () => {
     it('prints what the kernel prints, line for line', { timeout: f.timeoutMs + 30_000 }, async () => {
-      const text = readFileSync(new URL(`./fixtures/${f.file}`, import.meta.url), 'utf8')
-      const kernel = await runOnKernel(text.split('\n'), { timeoutMs: f.timeoutMs })
-      const engine = runScript(new World({ seed: 1 }), text)
+      const path = fileURLToPath(new URL(`./fixtures/${f.file}`, import.meta.url))
+      const kernel = await runOnKernel(readFileSync(path, 'utf8').split('\n'), { timeoutMs: f.timeoutMs })
+      let out = ''
+      expect(await main(['run', path, '--json'], { out: (s) => (out += s), err: () => {} })).toBe(0)
+      const engine = out.trimEnd().split('\n').map((l) => JSON.parse(l) as ScriptResult)
       expect(engine.length).toBe(kernel.length)
       const ms = compareRuns(kernel, engine)
       expect(ms, formatMismatches(ms, f.file)).toEqual([])
