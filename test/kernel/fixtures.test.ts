@@ -57,6 +57,12 @@ const FIXTURES = [
     file: 'routes.sh',
     timeoutMs: 60_000,
   },
+  {
+    // ping -I DEVICE / -I ADDRESS: the header, the source chosen, errors, on-link guesses.
+    title: 'ping bound to a device or an address',
+    file: 'ping-bind.sh',
+    timeoutMs: 90_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -9,6 +9,7 @@ import { emitIcmp, type IcmpRepr } from '../wire/icmp.ts'
 import { IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
 import { Ctx, fail, UsageExit, type Command } from './context.ts'
 import type { Netns } from '../kernel/netns.ts'
+import type { NetDevice } from '../kernel/device.ts'
 import type { World } from '../kernel/world.ts'
 import type { CommandResult } from './shell.ts'
 import { PING_USAGE } from './ping-usage.ts'
@@ -24,6 +25,10 @@ interface PingOpts {
   quiet: boolean
   broadcast: boolean
   target: string
+  /** -I ADDRESS: the socket is bound to it. */
+  source: Ipv4 | null
+  /** -I DEVICE: SO_BINDTODEVICE. */
+  device: string | null
 }
 
 const MAX_COUNT = 9223372036854775807n
@@ -52,7 +57,7 @@ function parseSeconds(ctx: Ctx, v: string): number {
 }
 
 function parseArgs(ctx: Ctx, argv: string[]): PingOpts {
-  const o: PingOpts = { count: 0, intervalMs: 1000, lingerMs: 10_000, deadlineS: 0, size: 56, ttl: 0, pmtudisc: 'want', quiet: false, broadcast: false, target: '' }
+  const o: PingOpts = { count: 0, intervalMs: 1000, lingerMs: 10_000, deadlineS: 0, size: 56, ttl: 0, pmtudisc: 'want', quiet: false, broadcast: false, target: '', source: null, device: null }
   const targets: string[] = []
   const withArg = 'cWsMtiwIpQSlmTFeN'
   for (let i = 0; i < argv.length; i++) {
@@ -154,9 +159,13 @@ function applyOpt(ctx: Ctx, o: PingOpts, c: string, v: string): void {
       else if (v === 'probe') o.pmtudisc = 'do'
       else fail(2, `ping: invalid -M argument: ${v}`)
       return
-    case 'I':
-      fail(2, 'podnet: ping -I is not simulated')
+    case 'I': {
+      // An address binds the socket to it; anything else names a device.
+      const a = parseIpv4(v)
+      if (a !== null) o.source = a
+      else o.device = v
       return
+    }
     default:
       return
   }
@@ -276,13 +285,22 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
   if (dst === null) fail(2, `ping: ${o.target}: Temporary failure in name resolution`)
   const ns = ctx.netns
   const world = ctx.world
+  let oif: NetDevice | undefined
+  if (o.device !== null) {
+    oif = ns.dev(o.device)
+    if (!oif) fail(2, `ping: SO_BINDTODEVICE ${o.device}: No such device`)
+  }
+  if (o.source !== null && !ns.devinet.hasAddress(o.source)) fail(2, 'ping: bind: Cannot assign requested address')
+  // iputils connects a UDP probe socket (bound like the ping socket) to learn its source.
   let probe
   try {
-    probe = routeOutput(ns, { daddr: dst })
+    probe = routeOutput(ns, { daddr: dst, saddr: o.source ?? undefined, oif })
   } catch (e) {
     const msg = e instanceof KernelError ? STRERROR[e.errno] : String(e)
     fail(2, `ping: connect: ${msg}`)
   }
+  const source = o.source ?? probe.src
+  if (oif && !oif.inet.some((i) => i.local === source)) ctx.eprintln(`ping: Warning: source address might be selected on device other than: ${oif.name}`)
   if (probe.type === RouteType.Broadcast || isSubnetBroadcast(ctx, dst)) {
     if (!o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
     ctx.eprintln('WARNING: pinging broadcast address')
@@ -291,7 +309,8 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
     /* sendmsg fails below */
   }
   const datalen = o.size
-  ctx.println(`PING ${o.target} (${formatIpv4(dst)}) ${datalen}(${datalen + 28}) bytes of data.`)
+  const from = o.device !== null || o.source !== null ? `from ${formatIpv4(source)} ${o.device ?? ''}: ` : ''
+  ctx.println(`PING ${o.target} (${formatIpv4(dst)}) ${from}${datalen}(${datalen + 28}) bytes of data.`)
 
   const ident = world.rng.below(0x10000)
   const ttl = o.ttl || ns.sysctl.num('net.ipv4.ip_default_ttl')
@@ -375,7 +394,7 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
     if (datalen >= 16) writeTimeval(data, world.sched.now)
     let route
     try {
-      route = routeOutput(ns, { daddr: dst })
+      route = routeOutput(ns, { daddr: dst, saddr: o.source ?? undefined, oif })
     } catch (e) {
       ntransmitted++
       if (!o.quiet) ctx.eprintln(`ping: sendmsg: ${e instanceof KernelError ? STRERROR[e.errno] : String(e)}`)

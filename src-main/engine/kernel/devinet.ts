@@ -238,7 +238,9 @@ export class Devinet {
     if (dev) {
       for (const ifa of dev.inet) {
         if (ifa.secondary) continue
-        if (Math.min(ifa.scope, Scope.Link) > scope) continue
+        // A host-scope address (127.0.0.1 on lo) would count only with route_localnet, which
+        // the engine does not have.
+        if (ifa.scope > scope) continue
         if (!dst || ((ifa.local ^ dst) & prefixMask(ifa.prefixLen)) === 0) return ifa.local
         if (!addr) addr = ifa.local
       }
@@ -257,6 +259,15 @@ export class Devinet {
   isLocal(ip: Ipv4): boolean {
     const r = this.ns.local.lookupUsable(ip, 0, null, false)
     return r !== null && r.type === RouteType.Local
+  }
+
+  /**
+   * __ip_dev_find: an address configured on any device here (up or not), or a local route
+   * for it (loopback subnets). What bind() and a route lookup with a source address accept.
+   */
+  hasAddress(ip: Ipv4): boolean {
+    for (const d of this.ns.devices.values()) if (d.inet.some((i) => i.local === ip)) return true
+    return this.isLocal(ip)
   }
 
   ifaOnDevice(dev: NetDevice, ip: Ipv4): Ifa | undefined {

@@ -81,11 +81,12 @@ export function routeOutput(ns: Netns, fl: FlowKey): OutputRoute {
   if (saddr) {
     if (isMulticastIpv4(saddr) || isLimitedBroadcast(saddr)) throw new KernelError('EINVAL')
     // A source that is not ours: the lookup fails as unreachable (rth = ERR_PTR(-ENETUNREACH)).
-    if (!ns.devinet.isLocal(saddr)) throw new KernelError('ENETUNREACH')
+    if (!ns.devinet.hasAddress(saddr)) throw new KernelError('ENETUNREACH')
   }
   const oif = fl.oif ?? null
   if (oif) {
-    if (!oif.adminUp || oif.inet.length === 0) throw new KernelError('ENETUNREACH')
+    // Up, with an in_device (every device has one): addresses are not needed.
+    if (!oif.adminUp) throw new KernelError('ENETUNREACH')
     if (isLimitedBroadcast(daddr) || (isMulticastIpv4(daddr) && (daddr & 0xffffff00) >>> 0 === 0xe0000000)) {
       if (!saddr) saddr = ns.devinet.selectAddr(oif, 0, Scope.Link)
       return { type: isLimitedBroadcast(daddr) ? RouteType.Broadcast : RouteType.Multicast, dev: oif, nexthop: daddr, gateway: 0, src: saddr, route: null, local: false }
