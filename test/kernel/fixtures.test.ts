@@ -63,6 +63,12 @@ const FIXTURES = [
     file: 'ping-bind.sh',
     timeoutMs: 90_000,
   },
+  {
+    // -json / -pretty output of ip and bridge.
+    title: 'JSON output',
+    file: 'json.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

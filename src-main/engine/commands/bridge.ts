@@ -1,3 +1,4 @@
+import { printJson } from './json-out.ts'
 import { formatIpv4, parseIpv4Loose } from '../addr/ipv4.ts'
 import { formatMac, isMulticastMac, parseMac, type Mac } from '../addr/mac.ts'
 import { BridgeDevice, type FdbEntry } from '../kernel/bridge.ts'
@@ -12,11 +13,12 @@ interface BridgeOpts {
   stats: boolean
   details: boolean
   json: boolean
+  pretty: boolean
 }
 
 /** `bridge [-n NS] [-s] [-d] [-j] { fdb | link } ...` (iproute2's bridge tool); its failures exit 255. */
 export const bridge: Command = (ctx, argv) => {
-  const o: BridgeOpts = { stats: false, details: false, json: false }
+  const o: BridgeOpts = { stats: false, details: false, json: false, pretty: false }
   let c = ctx
   let i = 0
   for (; i < argv.length && argv[i].startsWith('-'); i++) {
@@ -29,7 +31,8 @@ export const bridge: Command = (ctx, argv) => {
     } else if (matches(a, '-statistics') || matches(a, '-stats')) o.stats = true
     else if (matches(a, '-details')) o.details = true
     else if (matches(a, '-json')) o.json = true
-    else if (a === '-4' || a === '-6' || matches(a, '-pretty') || matches(a, '-oneline') || matches(a, '-color') || matches(a, '-timestamp') || matches(a, '-compressvlans') || matches(a, '-force')) {
+    else if (matches(a, '-pretty')) o.pretty = true
+    else if (a === '-4' || a === '-6' || matches(a, '-oneline') || matches(a, '-color') || matches(a, '-timestamp') || matches(a, '-compressvlans') || matches(a, '-force')) {
       /* accepted */
     } else if (matches(a, '-Version')) {
       ctx.println('bridge utility, 6.1.0')
@@ -243,7 +246,7 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
     }
   }
   if (o.json) {
-    ctx.println(JSON.stringify(lines.map((l) => ({ line: l }))))
+    printJson(ctx, lines.map(fdbJson), o.pretty)
     return 0
   }
   for (const l of lines) ctx.println(l)
@@ -267,3 +270,31 @@ function vxlanLine(d: VxlanDevice, e: VxlanFdbEntry, r: { ip: number; port: numb
   s += `${used} self ${e.state === 'reachable' ? '' : e.state}`
   return s
 }
+
+/**
+ * An `fdb show` line as `bridge -j` gives it: mac, ifname, dst/port/vni, flags, master, state.
+ * The lines above follow one grammar (MAC [dev X] [dst IP] [port N] [vni N] [used a/b]
+ * {self|master BR} [STATE]), so the entry is read back from its line.
+ */
+function fdbJson(line: string): Record<string, unknown> {
+  const t = line.trim().split(/\s+/)
+  const j: Record<string, unknown> = { mac: t[0] }
+  const flags: string[] = []
+  let master: string | undefined
+  let state = ''
+  for (let i = 1; i < t.length; i++) {
+    const w = t[i]
+    if (w === 'dev') j.ifname = t[++i]
+    else if (w === 'dst') j.dst = t[++i]
+    else if (w === 'port' || w === 'vni') j[w] = Number(t[++i])
+    else if (w === 'used') i++
+    else if (w === 'self') flags.push('self')
+    else if (w === 'master') master = t[++i]
+    else state = w
+  }
+  j.flags = flags
+  if (master !== undefined) j.master = master
+  j.state = state
+  return j
+}
+

@@ -1,3 +1,4 @@
+import { printJson } from './json-out.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { formatIpv6 } from '../addr/ipv6.ts'
 import { Scope, type Ifa, type NetDevice } from '../kernel/device.ts'
@@ -173,7 +174,7 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const v4 = opts.family === 'any' || opts.family === 'inet'
   const v6 = opts.family === 'any' || opts.family === 'inet6'
   if (opts.json) {
-    ctx.println(JSON.stringify(devs.map((d) => addrJson(ctx, d, v4, v6))))
+    printJson(ctx, devs.map((d) => addrJson(ctx, d, v4, v6)), opts.pretty)
     return 0
   }
   // A dump of IPv6 links (RTM_GETLINK with AF_INET6); `dev X` asks for the link itself.

@@ -1,3 +1,4 @@
+import { printJson } from './json-out.ts'
 import { parseMac, type Mac } from '../addr/mac.ts'
 import { BridgeDevice } from '../kernel/bridge.ts'
 import type { NetDevice } from '../kernel/device.ts'
@@ -268,7 +269,7 @@ function kindName(d: NetDevice): string {
 function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const devs = filterDevices(ctx, parseShowFilter(ctx, argv, 'link'))
   if (opts.json) {
-    ctx.println(JSON.stringify(devs.map((d) => linkJson(d))))
+    printJson(ctx, devs.map((d) => linkJson(d)), opts.pretty)
     return 0
   }
   for (const d of devs) {

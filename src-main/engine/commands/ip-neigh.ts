@@ -1,3 +1,4 @@
+import { printJson } from './json-out.ts'
 import { formatIpv4, parseIpv4Loose, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, parseMac, type Mac } from '../addr/mac.ts'
 import type { NetDevice } from '../kernel/device.ts'
@@ -154,11 +155,11 @@ function visible(n: Neighbour, f: NeighFilter): boolean {
 export function neighShowLine(n: Neighbour, withDev: boolean, stats: boolean, nowNs: number): string {
   let s = formatIpv4(n.ip)
   if (withDev) s += ` dev ${n.dev.name}`
-  if (n.mac !== null && n.state !== Nud.Failed && n.state !== Nud.Incomplete && n.state !== Nud.None) s += ` lladdr ${formatMac(n.mac)}`
+  if (hasLladdr(n)) s += ` lladdr ${formatMac(n.mac!)}`
   if (n.isRouter) s += ' router'
   if (stats) {
     const sec = (t: number): number => Math.max(0, Math.floor((nowNs - t) / 1e9))
-    s += ` ${n.state & (Nud.Permanent | Nud.Reachable | Nud.Stale | Nud.Delay | Nud.Probe | Nud.Noarp) ? ' ref 1' : ''} used ${sec(n.usedNs)}/${sec(n.confirmedNs)}/${sec(n.updatedNs)}probes ${n.probes}`
+    s += ` ${referenced(n) ? ' ref 1' : ''} used ${sec(n.usedNs)}/${sec(n.confirmedNs)}/${sec(n.updatedNs)}probes ${n.probes}`
   }
   if (n.state !== Nud.None) s += ` ${stateName(n.state)}`
   return s + ' '
@@ -176,11 +177,38 @@ function neighShow(ctx: Ctx, argv: string[], opts: IpOpts, flush: boolean): numb
     }
     return 0
   }
+  const json: Record<string, unknown>[] = []
   for (const n of table.entries()) {
     if (!visible(n, f)) continue
-    ctx.println(neighShowLine(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
+    if (opts.json) json.push(neighJson(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
+    else ctx.println(neighShowLine(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
   }
+  if (opts.json) printJson(ctx, json, opts.pretty)
   return 0
+}
+
+/** The entry as `ip -j neigh` gives it (print_neigh's JSON keys, same conditions as the text). */
+function neighJson(n: Neighbour, withDev: boolean, stats: boolean, nowNs: number): Record<string, unknown> {
+  const j: Record<string, unknown> = { dst: formatIpv4(n.ip) }
+  if (withDev) j.dev = n.dev.name
+  if (hasLladdr(n)) j.lladdr = formatMac(n.mac!)
+  if (n.isRouter) j.router = null
+  if (stats) {
+    const sec = (t: number): number => Math.max(0, Math.floor((nowNs - t) / 1e9))
+    if (referenced(n)) j.refcnt = 1
+    Object.assign(j, { used: sec(n.usedNs), confirmed: sec(n.confirmedNs), updated: sec(n.updatedNs), probes: n.probes })
+  }
+  if (n.state !== Nud.None) j.state = stateName(n.state).split(' ')
+  return j
+}
+
+function hasLladdr(n: Neighbour): boolean {
+  return n.mac !== null && n.state !== Nud.Failed && n.state !== Nud.Incomplete && n.state !== Nud.None
+}
+
+/** `ref 1`: something holds the entry (its timer while resolving or confirming, a cached route). */
+function referenced(n: Neighbour): boolean {
+  return (n.state & (Nud.Permanent | Nud.Reachable | Nud.Stale | Nud.Delay | Nud.Probe | Nud.Noarp | Nud.Incomplete)) !== 0
 }
 
 function neighGet(ctx: Ctx, argv: string[]): number {

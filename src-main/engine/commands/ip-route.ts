@@ -1,3 +1,4 @@
+import { printJson } from './json-out.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { Scope, type NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
@@ -22,7 +23,7 @@ export function ipRoute(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (matches(cmd, 'append')) return routeModify(ctx, rest, 'append')
   if (matches(cmd, 'delete')) return routeModify(ctx, rest, 'del')
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeShow(ctx, rest, opts)
-  if (matches(cmd, 'get')) return routeGet(ctx, rest)
+  if (matches(cmd, 'get')) return routeGet(ctx, rest, opts)
   if (matches(cmd, 'flush')) return routeFlush(ctx, rest)
   fail(255, `Command "${cmd}" is unknown, try "ip route help".`)
 }
@@ -242,6 +243,7 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (f.cache) return showCache(ctx, f)
   const tables = f.table === 0 ? dumpOrder([...ctx.netns.tables.keys()]) : [f.table]
   const out: string[] = []
+  const json: Record<string, unknown>[] = []
   for (const id of tables) {
     const t = ctx.netns.tables.get(id)
     if (!t) continue
@@ -253,10 +255,12 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
       if (f.via !== undefined && r.gateway !== f.via) continue
       if (f.src !== undefined && r.prefsrc !== f.src) continue
       if (f.prefix && !prefixMatches(r, f.prefix)) continue
-      out.push(printRoute(r, f, f.table === 0))
+      if (opts.json) json.push(routeJson(r, f, f.table === 0))
+      else out.push(printRoute(r, f, f.table === 0))
     }
   }
-  for (const l of out) ctx.println(opts.oneline ? l : l)
+  if (opts.json) printJson(ctx, json, opts.pretty)
+  for (const l of out) ctx.println(l)
   return 0
 }
 
@@ -276,6 +280,26 @@ function printRoute(r: Route, f: ShowFilter, showTable: boolean): string {
   if (r.dev && r.dev.adminUp && !r.dev.running && r.scope !== Scope.Host) p.push('linkdown')
   if (r.mtu) p.push('mtu', String(r.mtu))
   return p.join(' ') + ' '
+}
+
+/** The same route as `ip -j route` gives it (print_route's JSON keys, same conditions). */
+function routeJson(r: Route, f: ShowFilter, showTable: boolean): Record<string, unknown> {
+  const j: Record<string, unknown> = {}
+  if (r.type !== RouteType.Unicast) j.type = routeTypeName(r.type)
+  j.dst = r.len === 0 && r.dst === 0 ? 'default' : r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`
+  if (r.gateway && f.via === undefined) j.gateway = formatIpv4(r.gateway)
+  if (r.dev && !f.dev) j.dev = r.dev.name
+  if (showTable && r.table !== RT_TABLE_MAIN) j.table = r.table === RT_TABLE_LOCAL ? 'local' : String(r.table)
+  if (r.protocol !== RTPROT_BOOT && f.proto === undefined) j.protocol = protoName(r.protocol)
+  if (r.scope !== Scope.Universe && f.scope === undefined) j.scope = scopeName(r.scope)
+  if (r.prefsrc && f.src === undefined) j.prefsrc = formatIpv4(r.prefsrc)
+  if (r.priority) j.metric = r.priority
+  const flags: string[] = []
+  if (r.onlink) flags.push('onlink')
+  if (r.dev && r.dev.adminUp && !r.dev.running && r.scope !== Scope.Host) flags.push('linkdown')
+  j.flags = flags
+  if (r.mtu) j.metrics = [{ mtu: r.mtu }]
+  return j
 }
 
 function expiresSec(ctx: Ctx, expiresNs: number): number {
@@ -300,7 +324,7 @@ function showCache(ctx: Ctx, f: ShowFilter): number {
   return 0
 }
 
-function routeGet(ctx: Ctx, argv: string[]): number {
+function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const a = new Args(argv)
   let dst: Ipv4 | undefined
   let from: Ipv4 | undefined
@@ -337,25 +361,23 @@ function routeGet(ctx: Ctx, argv: string[]): number {
   }
   if (dst === undefined) fail(1, 'need at least a destination address')
   const ns = ctx.netns
+  const g: GetResult = { dst: formatIpv4(dst), dev: '', flags: [], cache: [] }
+  if (from !== undefined) g.from = formatIpv4(from)
   if (iif) {
     const d = routeInput(ns, iif, from ?? 0, dst)
     if (d.kind === 'error') rtnlError(new KernelError(d.errno))
     if (d.kind === 'martian') rtnlError(new KernelError('EINVAL'))
-    if (fibmatch && 'route' in d && d.route) {
-      ctx.println(printRoute(d.route, { table: RT_TABLE_MAIN, cache: false }, false))
-      return 0
-    }
-    const src = from !== undefined ? ` from ${formatIpv4(from)}` : ''
+    if (fibmatch && 'route' in d && d.route) return printFibmatch(ctx, d.route, opts, false)
+    g.iif = iif.name
     if (d.kind === 'local') {
-      const kind = d.broadcast ? 'broadcast' : 'local'
-      ctx.println(`${kind} ${formatIpv4(dst)}${src} dev lo `)
-      ctx.println(`    cache <${d.broadcast ? 'local,brd' : 'local'}> iif ${iif.name} `)
-      return 0
+      g.type = d.broadcast ? 'broadcast' : 'local'
+      g.dev = 'lo'
+      g.cache = d.broadcast ? ['local', 'brd'] : ['local']
+    } else {
+      if (d.route.gateway) g.gateway = formatIpv4(d.route.gateway)
+      g.dev = d.dev.name
     }
-    const via = d.route.gateway ? ` via ${formatIpv4(d.route.gateway)}` : ''
-    ctx.println(`${formatIpv4(dst)}${src}${via} dev ${d.dev.name} `)
-    ctx.println(`    cache iif ${iif.name} `)
-    return 0
+    return printGet(ctx, g, opts)
   }
   let out
   try {
@@ -363,40 +385,78 @@ function routeGet(ctx: Ctx, argv: string[]): number {
   } catch (e) {
     return rtnlError(e)
   }
-  if (fibmatch) {
-    if (out.route) ctx.println(printRoute(out.route, { table: RT_TABLE_MAIN, cache: false }, out.route.table !== RT_TABLE_MAIN))
-    return 0
-  }
-  let line: string
-  let flags = ''
+  if (fibmatch) return out.route ? printFibmatch(ctx, out.route, opts, out.route.table !== RT_TABLE_MAIN) : 0
   if (out.type === RouteType.Local) {
-    line = `local ${formatIpv4(dst)}`
-    flags = '<local> '
+    g.type = 'local'
+    g.cache = ['local']
   } else if (out.type === RouteType.Broadcast || isBroadcastRoute(ctx, dst, out.dev)) {
-    line = `broadcast ${formatIpv4(dst)}`
-    flags = '<local,brd> '
+    g.type = 'broadcast'
+    g.cache = ['local', 'brd']
   } else if (out.type === RouteType.Multicast) {
-    line = `multicast ${formatIpv4(dst)}`
-    flags = '<local,mc> '
-  } else line = formatIpv4(dst)
-  if (from !== undefined) line += ` from ${formatIpv4(from)}`
-  if (out.gateway) line += ` via ${formatIpv4(out.gateway)}`
-  line += ` dev ${out.dev.name}`
-  if (from === undefined) line += ` src ${formatIpv4(out.src)}`
-  if (out.type === RouteType.Multicast) line += ' rt_offload_failed'
-  line += ' uid 0 '
-  ctx.println(line)
-  let cache = `    cache ${flags}`
+    g.type = 'multicast'
+    g.cache = ['local', 'mc']
+    g.flags.push('rt_offload_failed')
+  }
+  if (out.gateway) g.gateway = formatIpv4(out.gateway)
+  g.dev = out.dev.name
+  if (from === undefined) g.prefsrc = formatIpv4(out.src)
+  g.uid = 0
   const ex = liveException(ns, out.route, dst)
   if (ex && out.type === RouteType.Unicast) {
-    if (ex.gw) cache += '<redirected> '
-    cache += `expires ${expiresSec(ctx, ex.expiresNs)}sec `
-    if (ex.mtu) cache += `mtu ${pathMtu(ns, out.route, out.dev, dst)} `
+    if (ex.gw) g.cache.push('redirected')
+    g.expires = expiresSec(ctx, ex.expiresNs)
+    if (ex.mtu) g.mtu = pathMtu(ns, out.route, out.dev, dst)
   } else if (out.route?.mtu && out.type === RouteType.Unicast) {
     // The route's own metrics (RTA_METRICS) follow the cache flags.
-    cache += `mtu ${out.route.mtu} `
+    g.mtu = out.route.mtu
   }
+  return printGet(ctx, g, opts)
+}
+
+/** What `ip route get` answers: a cloned route with its cache flags, as text or as JSON. */
+interface GetResult {
+  type?: string
+  dst: string
+  from?: string
+  gateway?: string
+  dev: string
+  prefsrc?: string
+  flags: string[]
+  uid?: number
+  cache: string[]
+  expires?: number
+  mtu?: number
+  iif?: string
+}
+
+function printGet(ctx: Ctx, g: GetResult, opts: IpOpts): number {
+  if (opts.json) {
+    // print_route's order; absent keys are left out.
+    const j = { type: g.type, dst: g.dst, from: g.from, gateway: g.gateway, dev: g.dev, prefsrc: g.prefsrc, flags: g.flags, uid: g.uid, cache: g.cache, expires: g.expires, metrics: g.mtu ? [{ mtu: g.mtu }] : undefined, iif: g.iif }
+    printJson(ctx, [Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))], opts.pretty)
+    return 0
+  }
+  let line = `${g.type ? `${g.type} ` : ''}${g.dst}`
+  if (g.from !== undefined) line += ` from ${g.from}`
+  if (g.gateway !== undefined) line += ` via ${g.gateway}`
+  line += ` dev ${g.dev}`
+  if (g.prefsrc !== undefined) line += ` src ${g.prefsrc}`
+  for (const f of g.flags) line += ` ${f}`
+  if (g.uid !== undefined) line += ` uid ${g.uid}`
+  ctx.println(line + ' ')
+  let cache = '    cache '
+  if (g.cache.length) cache += `<${g.cache.join(',')}> `
+  if (g.expires !== undefined) cache += `expires ${g.expires}sec `
+  if (g.mtu) cache += `mtu ${g.mtu} `
+  if (g.iif !== undefined) cache += `iif ${g.iif} `
   ctx.println(cache)
+  return 0
+}
+
+function printFibmatch(ctx: Ctx, r: Route, opts: IpOpts, showTable: boolean): number {
+  const f: ShowFilter = { table: RT_TABLE_MAIN, cache: false }
+  if (opts.json) printJson(ctx, [routeJson(r, f, showTable)], opts.pretty)
+  else ctx.println(printRoute(r, f, showTable))
   return 0
 }
 

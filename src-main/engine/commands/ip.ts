@@ -13,6 +13,8 @@ export interface IpOpts {
   stats: number
   oneline: boolean
   json: boolean
+  /** -pretty: json_writer's indented layout. */
+  pretty: boolean
   family: 'inet' | 'inet6' | 'link' | 'any'
   all: boolean
 }
@@ -59,7 +61,7 @@ const OBJECTS: [string, IpObject | null][] = [
 
 /** `ip [OPTIONS] OBJECT COMMAND`. */
 export const ip: Command = (ctx, argv) => {
-  const opts: IpOpts = { brief: false, details: 0, stats: 0, oneline: false, json: false, family: 'any', all: false }
+  const opts: IpOpts = { brief: false, details: 0, stats: 0, oneline: false, json: false, pretty: false, family: 'any', all: false }
   let c = ctx
   let i = 0
   while (i < argv.length) {
@@ -97,9 +99,8 @@ export const ip: Command = (ctx, argv) => {
     } else if (matches(opt, '-batch')) fail(255, 'podnet: "ip -batch" is not supported')
     else if (matches(opt, '-brief')) opts.brief = true
     else if (matches(opt, '-json')) opts.json = true
-    else if (matches(opt, '-pretty')) {
-      /* accepted */
-    } else if (matches(opt, '-color')) {
+    else if (matches(opt, '-pretty')) opts.pretty = true
+    else if (matches(opt, '-color')) {
       /* accepted; the lab never colours */
     } else if (matches(opt, '-help')) return ipUsage(ctx)
     else if (matches(opt, '-netns')) {
