@@ -69,6 +69,12 @@ const FIXTURES = [
     file: 'json.sh',
     timeoutMs: 60_000,
   },
+  {
+    // ip link set promisc / alias and the interface flags left at their defaults.
+    title: 'link flags and alias',
+    file: 'link-flags.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -38,7 +38,12 @@ interface LinkParse {
   master?: string | null
   type?: string
   typeArgs: string[]
+  promisc?: boolean
+  alias?: string
 }
+
+/** Interface flags `ip link set` may name, at their values on a new device. */
+const FLAG_DEFAULTS: Record<string, string> = { multicast: 'on', allmulticast: 'off', trailers: 'off', arp: 'on', dynamic: 'off', carrier: 'on' }
 
 /** iplink_parse: keywords in iproute2's order; anything else names the device. */
 function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
@@ -89,7 +94,10 @@ function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
       p.netns = ns
     } else if (w === 'multicast' || w === 'allmulticast' || w === 'promisc' || w === 'trailers' || w === 'arp' || w === 'dynamic' || w === 'carrier') {
       const v = a.value()
-      if (v !== 'on' && v !== 'off') fail(255, `Error: argument of "${w}" must be "on" or "off", not "${v}"`)
+      if (v !== 'on' && v !== 'off') fail(1, `Error: argument of "${w}" must be "on" or "off", not "${v}"`)
+      if (w === 'promisc') p.promisc = v === 'on'
+      // The defaults change nothing; other flags are not part of the model, so say so.
+      else if (v !== FLAG_DEFAULTS[w]) fail(255, `podnet: "ip link set ... ${w} ${v}" is not simulated`)
     } else if (w === 'master') {
       const v = a.value()
       if (!ctx.netns.dev(v)) invarg('Device does not exist\n', v)
@@ -103,7 +111,9 @@ function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
       p.type = a.next()
       p.typeArgs = a.rest()
       break
-    } else if (matches(w, 'alias') || matches(w, 'group') || w === 'mode' || w === 'state' || w === 'addrgenmode' || matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
+    } else if (matches(w, 'alias')) {
+      p.alias = a.value()
+    } else if (matches(w, 'group') || w === 'mode' || w === 'state' || w === 'addrgenmode' || matches(w, 'numtxqueues') || matches(w, 'numrxqueues')) {
       a.value()
     } else {
       if (w === 'dev') a.next()
@@ -193,6 +203,11 @@ function linkSet(ctx: Ctx, argv: string[]): number {
     if (p.mtu !== undefined) setMtu(dev, p.mtu)
     if (p.qlen !== undefined) dev.txQueueLen = p.qlen
     if (p.name !== undefined && p.name !== p.dev) renameLink(dev, p.name)
+    if (p.promisc !== undefined && p.promisc !== dev.userPromisc) {
+      dev.userPromisc = p.promisc
+      dev.promisc += p.promisc ? 1 : -1
+    }
+    if (p.alias !== undefined) dev.alias = p.alias === '' ? null : p.alias
     if (p.up !== undefined) dev.netns.setUp(dev, p.up)
     if (p.master !== undefined) setMaster(dev, p.master === null ? null : dev.netns.dev(p.master)!)
   })
@@ -279,6 +294,7 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
     }
     const lines = [linkHeader(d, true), linkLayerLine(d) + (opts.details ? linkDetails(d).first : '')]
     if (opts.details) lines.push(...linkDetails(d).more)
+    if (d.alias !== null) lines.push(`    alias ${d.alias}`)
     if (opts.stats) lines.push(...statsLines(d))
     if (opts.oneline) ctx.println(lines.join('\\'))
     else for (const l of lines) ctx.println(l)

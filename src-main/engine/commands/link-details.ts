@@ -4,8 +4,9 @@ import { formatIpv4 } from '../addr/ipv4.ts'
 
 /** The `-d` additions: the tail of the link/ether line and the per-kind lines. */
 export function linkDetails(d: NetDevice): { first: string; more: string[] } {
-  const promisc = d.master ? 1 : 0
-  const first = ` promiscuity ${promisc}  allmulti ${promisc} minmtu ${d.minMtu} maxmtu ${d.maxMtu} `
+  const promisc = (d.master ? 1 : 0) + (d.userPromisc ? 1 : 0)
+  const allmulti = d.master ? 1 : 0
+  const first = ` promiscuity ${promisc}  allmulti ${allmulti} minmtu ${d.minMtu} maxmtu ${d.maxMtu} `
   const tail = `addrgenmode eui64 numtxqueues ${d.kind === 'veth' ? 2 : 1} numrxqueues ${d.kind === 'veth' ? 2 : 1} gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 `
   if (d.kind === 'loopback') return { first: first + tail, more: [] }
   const more: string[] = []

@@ -10,6 +10,7 @@ export function linkFlags(dev: NetDevice): string {
   if (dev.adminUp && !running) f.push('NO-CARRIER')
   if (dev.isLoopback) f.push('LOOPBACK')
   else f.push('BROADCAST', 'MULTICAST')
+  if (dev.userPromisc) f.push('PROMISC')
   if (dev.adminUp) f.push('UP')
   if (dev.adminUp && dev.carrier) f.push('LOWER_UP')
   const link = dev.link

@@ -109,7 +109,7 @@ function arpSet(ctx: Parameters<Command>[0], target: string | undefined, hw: str
   return 0
 }
 
-const IFF = { UP: 0x1, BROADCAST: 0x2, LOOPBACK: 0x8, RUNNING: 0x40, MULTICAST: 0x1000 }
+const IFF = { UP: 0x1, BROADCAST: 0x2, LOOPBACK: 0x8, RUNNING: 0x40, PROMISC: 0x100, MULTICAST: 0x1000 }
 
 function scaled(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
@@ -140,6 +140,10 @@ function ifconfigBlock(dev: NetDevice): string[] {
   if (dev.adminUp && (st === 'UP' || st === 'UNKNOWN')) {
     flags |= IFF.RUNNING
     names.push('RUNNING')
+  }
+  if (dev.userPromisc) {
+    flags |= IFF.PROMISC
+    names.push('PROMISC')
   }
   if (!dev.isLoopback) {
     flags |= IFF.MULTICAST

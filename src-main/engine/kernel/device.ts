@@ -55,6 +55,10 @@ export abstract class NetDevice {
   private lowerUpAtCarrierChange: boolean | null = null
   /** dev_set_promiscuity count: a packet capture (tcpdump without -p) holds one while it runs. */
   promisc = 0
+  /** `ip link set DEV promisc on` (IFF_PROMISC in gflags, the one `ip link` shows); holds one count. */
+  userPromisc = false
+  /** `ip link set DEV alias TEXT` (IFLA_IFALIAS), null when unset. */
+  alias: string | null = null
   /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
   readonly inet: Ifa[] = []
   /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
