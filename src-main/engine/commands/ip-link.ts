@@ -75,7 +75,10 @@ function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
       if (m === null) fail(1, `"${v.split(':')[0]}" is invalid lladdr.`)
       p.mac = m
     } else if (matches(w, 'broadcast') || w === 'brd') {
-      a.value()
+      // `b`, `br`, ... abbreviate it: `ip link set b up` reads "up" as a link-layer address.
+      const v = a.value()
+      if (parseMac(v) === null) fail(1, `"${v.split(':')[0]}" is invalid lladdr.`)
+      fail(255, 'podnet: a link-layer broadcast address other than ff:ff:ff:ff:ff:ff is not simulated')
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
       const v = a.value()
       if (p.qlen !== undefined) duparg('txqueuelen', v)
