@@ -52,7 +52,7 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
     const name = argv[1]
     if (name === undefined) fail(255, 'No netns name specified')
     const ns = w.namespaces.get(name)
-    if (!ns) fail(1, `Cannot open network namespace "${name}": No such file or directory`)
+    if (!ns) fail(255, `Cannot open network namespace "${name}": No such file or directory`)
     if (argv.length < 3) fail(255, 'No command specified')
     const prog = argv[2].slice(argv[2].lastIndexOf('/') + 1)
     if (!Object.prototype.hasOwnProperty.call(COMMANDS, prog)) fail(255, `exec of "${argv[2]}" failed: No such file or directory`)
