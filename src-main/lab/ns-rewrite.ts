@@ -10,13 +10,20 @@ export function rewriteNamespaces(line: string, rename: (ns: string) => string):
   if (typeof toks === 'string') return line
   const out: string[] = []
   let words: string[] = []
+  let redirects: string[] = []
   const flush = (): void => {
     if (words.length) out.push(rewriteArgv(words, rename).map(quote).join(' '))
+    out.push(...redirects)
     words = []
+    redirects = []
   }
   for (const t of toks) {
     if ('word' in t) words.push(t.word)
-    else {
+    else if ('redirect' in t) {
+      const { fd, to } = t.redirect
+      const op = fd === 0 ? '&>' : fd === 2 ? '2>' : '>'
+      redirects.push(typeof to === 'string' ? `${op}${quote(to)}` : `${op}&${to.dup}`)
+    } else {
       flush()
       out.push(t.op)
     }

@@ -75,6 +75,12 @@ const FIXTURES = [
     file: 'link-flags.sh',
     timeoutMs: 60_000,
   },
+  {
+    // Output redirections (/dev/null and between the streams), as bash applies them.
+    title: 'redirections',
+    file: 'redirections.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

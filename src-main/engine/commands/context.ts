@@ -1,6 +1,9 @@
 import type { Netns } from '../kernel/netns.ts'
 import type { World } from '../kernel/world.ts'
 
+/** Where one of a command's output streams ends up. */
+export type Stream = 'out' | 'err' | 'null'
+
 /** What a command sees: the world, the namespace it runs in, and its two output streams. */
 export class Ctx {
   private readonly outBuf: string[] = []
@@ -35,6 +38,23 @@ export class Ctx {
 
   get stderr(): string {
     return this.errBuf.join('')
+  }
+
+  /**
+   * The same streams with a command's redirections applied: where its stdout and its stderr go
+   * ('out', 'err' or 'null' for /dev/null), in the order it writes them.
+   */
+  redirected(stdoutTo: Stream, stderrTo: Stream): Ctx {
+    const c = Object.create(this) as Ctx
+    const put = (to: Stream, s: string): void => {
+      if (to === 'out') this.out(s)
+      else if (to === 'err') this.err(s)
+    }
+    c.out = (s) => put(stdoutTo, s)
+    c.println = (s = '') => put(stdoutTo, s + '\n')
+    c.err = (s) => put(stderrTo, s)
+    c.eprintln = (s) => put(stderrTo, s + '\n')
+    return c
   }
 
   /** The same streams, another namespace (ip netns exec, ip -n). */

@@ -1,4 +1,4 @@
-import { Ctx, UsageExit, type Command } from './context.ts'
+import { Ctx, UsageExit, type Command, type Stream } from './context.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { tcpdumpJob } from './tcpdump.ts'
@@ -9,7 +9,16 @@ export interface CommandResult {
   stderr: string
 }
 
-type Token = { word: string } | { op: '&&' | '||' | ';' | '|' | '&' | '(' | ')' }
+/** `N>TARGET`, `N>>TARGET`, `&>TARGET` or `N>&M`: fd 0 stands for both (`&>`). */
+interface Redirect {
+  fd: 0 | 1 | 2
+  to: string | { dup: 1 | 2 }
+}
+
+type Token = { word: string } | { op: '&&' | '||' | ';' | '|' | '&' | '(' | ')' } | { redirect: Redirect }
+
+/** A redirection at the start of a word: `>`, `>>`, `1>`, `2>`, `&>`, `2>&1`, `>&2`. */
+const REDIRECT = /^(&|[12])?>>?(&([12]))?/
 
 /**
  * Splits a command line the way a POSIX shell does for the parts the lab needs: words, single
@@ -27,6 +36,21 @@ export function tokenize(line: string): Token[] | string {
       continue
     }
     if (c === '#') break
+    const r = REDIRECT.exec(line.slice(i, i + 5))
+    if (r) {
+      i += r[0].length
+      const fd = r[1] === '&' ? 0 : r[1] === '2' ? 2 : 1
+      if (r[3]) {
+        out.push({ redirect: { fd, to: { dup: r[3] === '2' ? 2 : 1 } } })
+        continue
+      }
+      while (line[i] === ' ' || line[i] === '\t') i++
+      let target = ''
+      while (i < n && !' \t;&|()<>'.includes(line[i])) target += line[i++]
+      if (target === '') return "syntax error near unexpected token `newline'"
+      out.push({ redirect: { fd, to: target } })
+      continue
+    }
     if (c === ';' || c === '(' || c === ')') {
       out.push({ op: c })
       i++
@@ -104,6 +128,7 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
   let status = 0
   let skip = false
   let argv: string[] = []
+  let redirects: Redirect[] = []
   const jobs: Job[] = []
   const waitJobs = (): void => {
     for (const j of jobs) {
@@ -113,12 +138,20 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
     jobs.length = 0
   }
   const flush = (background: boolean): void => {
+    const reds = redirects
+    redirects = []
     if (skip || argv.length === 0) {
       argv = []
       return
     }
+    const c = applyRedirects(ctx, reds)
+    if (c === null) {
+      argv = []
+      status = 1
+      return
+    }
     if (background) {
-      const job = startJob(ctx, argv)
+      const job = startJob(c, argv)
       if (job) {
         if (typeof job === 'number') status = job
         else {
@@ -132,12 +165,16 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
     if (argv.length === 1 && argv[0] === 'wait') {
       waitJobs()
       status = 0
-    } else status = runArgv(ctx, table, argv)
+    } else status = runArgv(c, table, argv)
     argv = []
   }
   for (const t of toks) {
     if ('word' in t) {
       argv.push(t.word)
+      continue
+    }
+    if ('redirect' in t) {
+      redirects.push(t.redirect)
       continue
     }
     if (t.op === '(' || t.op === ')') continue
@@ -154,6 +191,28 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
   // The line is over: captures still running end here, as if interrupted.
   for (const j of jobs) if (!j.done()) j.stop()
   return { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr }
+}
+
+/**
+ * A command's redirections, left to right as bash applies them. Only /dev/null and the other
+ * stream are possible targets (the lab has no files); anything else is refused (null).
+ */
+function applyRedirects(ctx: Ctx, reds: Redirect[]): Ctx | null {
+  if (reds.length === 0) return ctx
+  const fds: Record<1 | 2, Stream> = { 1: 'out', 2: 'err' }
+  for (const r of reds) {
+    let to: Stream
+    if (typeof r.to === 'string') {
+      if (r.to !== '/dev/null') {
+        ctx.eprintln(`podnet: cannot redirect to ${r.to}: the lab has no files (use /dev/null or 2>&1)`)
+        return null
+      }
+      to = 'null'
+    } else to = fds[r.to.dup]
+    if (r.fd === 0 || r.fd === 1) fds[1] = to
+    if (r.fd === 0 || r.fd === 2) fds[2] = to
+  }
+  return ctx.redirected(fds[1], fds[2])
 }
 
 /** How long `wait` lets a background capture run before stopping it. */
