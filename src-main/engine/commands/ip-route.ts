@@ -265,24 +265,10 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
 }
 
 /** print_route with the fields a filter fixed left out, as iproute2 does. */
-function printRoute(r: Route, f: ShowFilter, showTable: boolean): string {
-  const p: string[] = []
-  if (r.type !== RouteType.Unicast) p.push(routeTypeName(r.type))
-  p.push(r.len === 0 && r.dst === 0 ? 'default' : r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`)
-  if (r.gateway && f.via === undefined) p.push('via', formatIpv4(r.gateway))
-  if (r.dev && !f.dev) p.push('dev', r.dev.name)
-  if (showTable && r.table !== RT_TABLE_MAIN) p.push('table', r.table === RT_TABLE_LOCAL ? 'local' : String(r.table))
-  if (r.protocol !== RTPROT_BOOT && f.proto === undefined) p.push('proto', protoName(r.protocol))
-  if (r.scope !== Scope.Universe && f.scope === undefined) p.push('scope', scopeName(r.scope))
-  if (r.prefsrc && f.src === undefined) p.push('src', formatIpv4(r.prefsrc))
-  if (r.priority) p.push('metric', String(r.priority))
-  if (r.onlink) p.push('onlink')
-  if (r.dev && r.dev.adminUp && !r.dev.running && r.scope !== Scope.Host) p.push('linkdown')
-  if (r.mtu) p.push('mtu', String(r.mtu))
-  return p.join(' ') + ' '
-}
-
-/** The same route as `ip -j route` gives it (print_route's JSON keys, same conditions). */
+/**
+ * A route as print_route sees it: iproute2's JSON keys in its order, each present under the
+ * same condition as its words in the text form (which printRoute renders from it).
+ */
 function routeJson(r: Route, f: ShowFilter, showTable: boolean): Record<string, unknown> {
   const j: Record<string, unknown> = {}
   if (r.type !== RouteType.Unicast) j.type = routeTypeName(r.type)
@@ -300,6 +286,20 @@ function routeJson(r: Route, f: ShowFilter, showTable: boolean): Record<string, 
   j.flags = flags
   if (r.mtu) j.metrics = [{ mtu: r.mtu }]
   return j
+}
+
+/** The text keyword of each JSON key of routeJson. */
+const ROUTE_WORDS: Record<string, string> = { gateway: 'via', dev: 'dev', table: 'table', protocol: 'proto', scope: 'scope', prefsrc: 'src', metric: 'metric' }
+
+function printRoute(r: Route, f: ShowFilter, showTable: boolean): string {
+  const p: string[] = []
+  for (const [k, v] of Object.entries(routeJson(r, f, showTable))) {
+    if (k === 'type' || k === 'dst') p.push(String(v))
+    else if (k === 'flags') p.push(...(v as string[]))
+    else if (k === 'metrics') for (const m of v as Record<string, number>[]) for (const [name, n] of Object.entries(m)) p.push(name, String(n))
+    else p.push(ROUTE_WORDS[k], String(v))
+  }
+  return p.join(' ') + ' '
 }
 
 function expiresSec(ctx: Ctx, expiresNs: number): number {
