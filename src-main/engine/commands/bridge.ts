@@ -4,7 +4,7 @@ import { formatMac, isMulticastMac, parseMac, type Mac } from '../addr/mac.ts'
 import { BridgeDevice, type FdbEntry } from '../kernel/bridge.ts'
 import type { NetDevice } from '../kernel/device.ts'
 import { KernelError, STRERROR } from '../kernel/errors.ts'
-import { VxlanDevice, type VxlanFdbEntry } from '../kernel/vxlan.ts'
+import { VxlanDevice } from '../kernel/vxlan.ts'
 import { fail, type Command, type Ctx } from './context.ts'
 import { matches } from './iproute-util.ts'
 import { linkFlags, linkName } from './link-format.ts'
@@ -211,14 +211,11 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
     } else fail(255, `Error: either "dev" is duplicate, or "${w}" is a garbage.`)
   }
   const now = ctx.world.sched.now
-  const withDev = only === undefined
-  const lines: string[] = []
-  const devName = (d: NetDevice): string => (withDev ? ` dev ${d.name}` : '')
-  const used = (e: { updatedNs: number }): string => {
-    if (!o.stats) return ''
-    const s = Math.max(0, Math.floor((now - e.updatedNs) / 1e9))
-    return ` used ${s}/${s}`
-  }
+  const rows: FdbRow[] = []
+  const ifname = (d: NetDevice): string | undefined => (only === undefined ? d.name : undefined)
+  const used = (e: { updatedNs: number }): number | undefined => (o.stats ? Math.max(0, Math.floor((now - e.updatedNs) / 1e9)) : undefined)
+  const bridgeRow = (e: FdbEntry, d: NetDevice, master: string, withUsed = true): FdbRow => ({ mac: e.mac, ifname: ifname(d), used: withUsed ? used(e) : undefined, master, state: bridgeState(e) })
+  const selfRow = (mac: Mac, d: NetDevice): FdbRow => ({ mac, ifname: ifname(d), state: 'permanent' })
   for (const d of ctx.netns.deviceList()) {
     if (d.isLoopback) continue
     if (only && d !== only) continue
@@ -226,31 +223,65 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
     if (d.master) {
       for (const e of newestFirst(d.master.liveEntries()).filter((x) => x.port === d)) {
         if (dynamicOnly && (e.local || e.isStatic)) continue
-        lines.push(`${formatMac(e.mac)}${devName(d)}${used(e)} master ${d.master.name} ${bridgeState(e)}`)
+        rows.push(bridgeRow(e, d, d.master.name))
       }
     }
     if (dynamicOnly) {
-      if (d instanceof BridgeDevice) for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null && !x.local && !x.isStatic)) lines.push(`${formatMac(e.mac)}${devName(d)} master ${d.name} `)
+      if (d instanceof BridgeDevice) for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null && !x.local && !x.isStatic)) rows.push(bridgeRow(e, d, d.name, false))
       continue
     }
     if (d instanceof VxlanDevice) {
       for (const e of newestFirst([...d.fdb.values()].filter((x) => d.lookup(x.mac) === x))) {
-        for (const r of e.remotes) lines.push(vxlanLine(d, e, r, devName(d), used(e)))
+        for (const r of e.remotes) {
+          rows.push({
+            mac: e.mac, ifname: ifname(d), dst: formatIpv4(r.ip),
+            port: r.port && r.port !== d.cfg.dstport ? r.port : undefined,
+            vni: r.vni >= 0 && r.vni !== d.cfg.vni ? r.vni : undefined,
+            used: used(e), state: e.state === 'reachable' ? '' : e.state,
+          })
+        }
       }
       continue
     }
-    for (const m of d.uc) lines.push(`${formatMac(m)}${devName(d)} self permanent`)
-    for (const mac of d.mcAddrs()) lines.push(`${formatMac(mac)}${devName(d)} self permanent`)
+    for (const m of d.uc) rows.push(selfRow(m, d))
+    for (const mac of d.mcAddrs()) rows.push(selfRow(mac, d))
     if (d instanceof BridgeDevice) {
-      for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null)) lines.push(`${formatMac(e.mac)}${devName(d)}${used(e)} master ${d.name} ${bridgeState(e)}`)
+      for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null)) rows.push(bridgeRow(e, d, d.name))
     }
   }
   if (o.json) {
-    printJson(ctx, lines.map(fdbJson), o.pretty)
+    // bridge -j: mac, ifname, dst/port/vni, flags, master, state.
+    printJson(ctx, rows.map((r) => ({ mac: formatMac(r.mac), ifname: r.ifname, dst: r.dst, port: r.port, vni: r.vni, flags: r.master === undefined ? ['self'] : [], master: r.master, state: r.state })), o.pretty)
     return 0
   }
-  for (const l of lines) ctx.println(l)
+  for (const r of rows) ctx.println(fdbLineOf(r))
   return 0
+}
+
+/** One FDB entry of `bridge fdb show`: a bridge's (master) or a device's own (self). */
+interface FdbRow {
+  mac: Mac
+  /** Left out when the dump is for one device. */
+  ifname?: string
+  dst?: string
+  port?: number
+  vni?: number
+  /** Seconds since use and update, with -s. */
+  used?: number
+  /** The bridge, for `master` entries; `self` entries have none. */
+  master?: string
+  state: string
+}
+
+function fdbLineOf(r: FdbRow): string {
+  let s = formatMac(r.mac)
+  if (r.ifname !== undefined) s += ` dev ${r.ifname}`
+  if (r.dst !== undefined) s += ` dst ${r.dst}`
+  if (r.port !== undefined) s += ` port ${r.port}`
+  if (r.vni !== undefined) s += ` vni ${r.vni}`
+  if (r.used !== undefined) s += ` used ${r.used}/${r.used}`
+  s += r.master === undefined ? ' self' : ` master ${r.master}`
+  return `${s} ${r.state}`
 }
 
 function newestFirst<T>(xs: T[]): T[] {
@@ -262,39 +293,3 @@ function bridgeState(e: FdbEntry): string {
   if (e.isStatic) return 'static'
   return ''
 }
-
-function vxlanLine(d: VxlanDevice, e: VxlanFdbEntry, r: { ip: number; port: number; vni: number }, dev: string, used: string): string {
-  let s = `${formatMac(e.mac)}${dev} dst ${formatIpv4(r.ip)}`
-  if (r.port && r.port !== d.cfg.dstport) s += ` port ${r.port}`
-  if (r.vni >= 0 && r.vni !== d.cfg.vni) s += ` vni ${r.vni}`
-  s += `${used} self ${e.state === 'reachable' ? '' : e.state}`
-  return s
-}
-
-/**
- * An `fdb show` line as `bridge -j` gives it: mac, ifname, dst/port/vni, flags, master, state.
- * The lines above follow one grammar (MAC [dev X] [dst IP] [port N] [vni N] [used a/b]
- * {self|master BR} [STATE]), so the entry is read back from its line.
- */
-function fdbJson(line: string): Record<string, unknown> {
-  const t = line.trim().split(/\s+/)
-  const j: Record<string, unknown> = { mac: t[0] }
-  const flags: string[] = []
-  let master: string | undefined
-  let state = ''
-  for (let i = 1; i < t.length; i++) {
-    const w = t[i]
-    if (w === 'dev') j.ifname = t[++i]
-    else if (w === 'dst') j.dst = t[++i]
-    else if (w === 'port' || w === 'vni') j[w] = Number(t[++i])
-    else if (w === 'used') i++
-    else if (w === 'self') flags.push('self')
-    else if (w === 'master') master = t[++i]
-    else state = w
-  }
-  j.flags = flags
-  if (master !== undefined) j.master = master
-  j.state = state
-  return j
-}
-
