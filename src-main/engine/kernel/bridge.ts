@@ -31,8 +31,6 @@ export class BridgeDevice extends NetDevice {
   /** A new bridge has carrier until its ports say otherwise. */
   private carrierOn = true
   private carrierEverChanged = false
-  /** The carrier went and linkwatch has not run yet. */
-  private linkwatchPending = false
   mtuSetByUser = false
 
   get minMtu(): number {
@@ -63,28 +61,9 @@ export class BridgeDevice extends NetDevice {
       // linkwatch_urgent_event: carrier coming back (the qdisc changes) is applied at once; its
       // loss is not, so it reaches operstate and the notifiers only after the operation that
       // caused it (a port deleted with the MTU following it still sees the bridge UP).
-      if (on) {
-        this.linkwatchPending = false
-        this.carrierChanged()
-      } else if (!this.linkwatchPending) {
-        this.linkwatchPending = true
-        this.netns.world.sched.after(0, () => this.linkwatchRun())
-      }
+      if (on) this.carrierChanged()
+      else this.carrierLostLater()
     }
-  }
-
-  /** linkwatch_do_dev for a carrier loss that was not urgent. */
-  private linkwatchRun(): void {
-    if (!this.linkwatchPending) return
-    this.linkwatchPending = false
-    if (this.netns.dead || this.netns.devices.get(this.ifindex) !== this || !this.adminUp) return
-    this.carrierChanged()
-  }
-
-  /** Until linkwatch has run, operstate is what it stored last. */
-  override get operState(): 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN' {
-    if (this.linkwatchPending && this.adminUp) return 'UP'
-    return super.operState
   }
 
   override open(): void {
