@@ -300,7 +300,7 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
     fail(2, `ping: connect: ${msg}`)
   }
   const source = o.source ?? probe.src
-  if (oif && !oif.inet.some((i) => i.local === source)) ctx.eprintln(`ping: Warning: source address might be selected on device other than: ${oif.name}`)
+  if (oif && !ns.devinet.ifaOnDevice(oif, source)) ctx.eprintln(`ping: Warning: source address might be selected on device other than: ${oif.name}`)
   if (probe.type === RouteType.Broadcast || isSubnetBroadcast(ctx, dst)) {
     if (!o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
     ctx.eprintln('WARNING: pinging broadcast address')

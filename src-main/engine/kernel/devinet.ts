@@ -266,7 +266,7 @@ export class Devinet {
    * for it (loopback subnets). What bind() and a route lookup with a source address accept.
    */
   hasAddress(ip: Ipv4): boolean {
-    for (const d of this.ns.devices.values()) if (d.inet.some((i) => i.local === ip)) return true
+    for (const d of this.ns.devices.values()) if (this.ifaOnDevice(d, ip)) return true
     return this.isLocal(ip)
   }
 
