@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src-main/cli/main.ts'
+import { COMMANDS } from '../../src-main/cli/registry.ts'
+import { dispatch } from '../../src-main/cli/dispatch.ts'
+import type { CliCommand, CliContext } from '../../src-main/cli/command.ts'
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) })
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) }, {})
   return { code, out, err }
 }
 
@@ -70,19 +73,30 @@ describe('podnet run', () => {
 describe('bad input', () => {
   it('answers with a message and a non-zero exit, never a stack trace', async () => {
     const cases: [string[], number, RegExp][] = [
-      [['frobnicate'], 2, /^podnet: unknown command "frobnicate"/],
-      [['new'], 2, /^podnet new: which scenario\?/],
+      [['frobnicate'], 2, /^podnet: unknown command "frobnicate"\nRun 'podnet --help'/],
+      [['--frobnicate'], 2, /^podnet: unknown option "--frobnicate"/],
+      [['new'], 2, /^podnet new: missing SCENARIO \(a built-in scenario\)\nUsage: podnet new SCENARIO \[OPTIONS\]\n/],
       [['new', 'mesh'], 2, /^podnet new: unknown scenario "mesh"; choose one of: same-node, routed/],
-      [['new', 'routed', '--nodes', 'x'], 2, /^podnet: --nodes needs a whole number, not "x"/],
+      [['new', 'routed', '--nodes', 'x'], 2, /^podnet new: --nodes needs a whole number, not "x"/],
       [['new', 'routed', '--nodes', '0'], 2, /--nodes must be between 1 and 200, not 0/],
-      [['trace', file('nope.yaml'), '--from', 'a', '--to', 'b'], 1, /^podnet: cannot read .*nope\.yaml: No such file or directory/],
-      [['trace', file('lab.yaml'), '--from', 'pod1'], 2, /--from POD and --to POD\|IP are required/],
+      [['new', 'routed', 'extra'], 2, /^podnet new: unexpected argument "extra"/],
+      [['new', 'routed', '--name'], 2, /^podnet new: option --name needs a value \(NAME\)/],
+      [['trace', file('nope.yaml'), '--from', 'a', '--to', 'b'], 1, /^podnet trace: cannot read .*nope\.yaml: No such file or directory\n$/],
+      [['trace', file('lab.yaml'), '--from', 'pod1'], 2, /^podnet trace: --to POD\|IP is required/],
+      [['trace', file('lab.yaml')], 2, /^podnet trace: --from POD and --to POD\|IP are required/],
+      [['trace', file('lab.yaml'), '--from', '--to', 'pod4'], 2, /^podnet trace: option --from needs a value \(POD\)/],
       [['trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod99'], 1, /^podnet trace: no pod or namespace named "pod99"/],
-      [['trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--proto', 'tcp'], 2, /--proto must be icmp or udp/],
+      [['trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--proto', 'tcp'], 2, /^podnet trace: --proto must be icmp or udp, not "tcp"/],
+      [['trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--df=yes'], 2, /^podnet trace: option --df takes no value/],
+      [['trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--port', '70000'], 2, /--port must be between 1 and 65535, not 70000/],
       [['run', file('nope.sh')], 1, /^podnet run: cannot read/],
-      [['export', file('lab.yaml'), '--format', 'ansible'], 2, /unknown format "ansible"/],
+      [['run', file('cmds.sh'), '-e', '--ignore-errors'], 2, /cannot be used together/],
+      [['exec', file('lab.yaml')], 2, /^podnet exec: which command\?/],
+      [['exec', file('lab.yaml'), '-c', 'ip route', '--', 'ip', 'link'], 2, /either with -c LINE or as COMMAND/],
+      [['export', file('lab.yaml'), '--format', 'ansible'], 2, /^podnet export: --format must be iproute2, not "ansible"/],
       [['export', file('lab.yaml'), '--prefix', 'a b'], 2, /--prefix "a b" may only use/],
-      [['trace', file('lab.yaml'), '--bogus'], 2, /^podnet: unknown option "--bogus"/],
+      [['trace', file('lab.yaml'), '--bogus'], 2, /^podnet trace: unknown option "--bogus"\nUsage: podnet trace FILE --from POD --to POD\|IP \[OPTIONS\]\nRun 'podnet trace --help' for more\.\n$/],
+      [['help', 'frobnicate'], 2, /^podnet help: no such command "frobnicate"/],
     ]
     for (const [argv, code, err] of cases) {
       const r = await cli(...argv)
@@ -96,7 +110,7 @@ describe('bad input', () => {
     writeFileSync(file('bad.yaml'), 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata: { name: x }\nspec:\n  seed: -4\n')
     const r = await cli('trace', file('bad.yaml'), '--from', 'a', '--to', 'b')
     expect(r.code).toBe(1)
-    expect(r.err).toBe(`podnet: ${file('bad.yaml')}:5:9: spec.seed: must be a whole number from 0 to 4294967295\n`)
+    expect(r.err).toBe(`podnet trace: ${file('bad.yaml')}:5:9: spec.seed: must be a whole number from 0 to 4294967295\n`)
   })
 
   it('never leaves a half-written file behind when saving fails', async () => {
@@ -117,5 +131,141 @@ describe('podnet export', () => {
     expect(r.out).not.toMatch(/\$\{|\bfor\b|\bfunction\b|\bwhile\b/)
     const t = await cli('export', file('lab.yaml'), '--teardown', '--prefix', 'zz-')
     expect(t.out.split('\n').filter((l) => l.startsWith('ip netns del'))).toHaveLength(7)
+  })
+})
+
+describe('help and version', () => {
+  it('prints every command\'s usage to stdout with exit 0, the same from help CMD and CMD --help', async () => {
+    for (const c of COMMANDS) {
+      const a = await cli('help', c.name)
+      const b = await cli(c.name, '--help')
+      const h = await cli(c.name, '-h')
+      expect([c.name, a.code, a.err]).toEqual([c.name, 0, ''])
+      expect(b).toEqual(a)
+      expect(h).toEqual(a)
+      expect(a.out.split('\n')[0]).toMatch(new RegExp(`^Usage: podnet ${c.name}\\b`))
+      // Every option the command accepts is in its usage.
+      for (const o of c.options ?? []) expect(a.out, `${c.name} --${o.name}`).toContain(`--${o.name}`)
+    }
+  })
+
+  it('names the options a user looks for', async () => {
+    expect((await cli('help', 'new')).out).toMatch(/--name NAME[\s\S]*-o, --output FILE/)
+    expect((await cli('trace', '--help')).out).toMatch(/--df[\s\S]*--warm[\s\S]*--lang en\|ja/)
+    expect((await cli('run', '--help')).out).toMatch(/--ignore-errors[\s\S]*Exit status: 0 when every command succeeded/)
+  })
+
+  it('--help wins over mistakes on the same line', async () => {
+    const r = await cli('trace', '--bogus', '--help')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^Usage: podnet trace/)
+  })
+
+  it('lists the commands with --help (exit 0) and without a command (stderr, exit 2)', async () => {
+    const h = await cli('--help')
+    expect(h.code).toBe(0)
+    for (const c of COMMANDS) expect(h.out).toMatch(new RegExp(`^  ${c.name} +\\S`, 'm'))
+    expect(await cli('help')).toEqual(h)
+    const none = await cli()
+    expect(none).toEqual({ code: 2, out: '', err: h.out })
+  })
+
+  it('takes the version from package.json', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await cli('--version')).toEqual({ code: 0, out: `podnet ${pkg.version}\n`, err: '' })
+    expect((await cli('-V')).out).toBe(`podnet ${pkg.version}\n`)
+  })
+
+  it('speaks Japanese when the locale does', async () => {
+    const ja = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = ''
+      let err = ''
+      const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) }, { LANG: 'ja_JP.UTF-8' })
+      return { code, out, err }
+    }
+    const h = await ja('trace', '--help')
+    expect(h.out).toMatch(/^使い方: podnet trace FILE --from POD --to POD\|IP \[OPTIONS\]\n\nラボでパケットを 1 つ送り/)
+    expect(h.out).toContain('--df')
+    const e = await ja('trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--proto', 'tcp')
+    expect(e.code).toBe(2)
+    expect(e.err).toMatch(/^podnet trace: --proto には icmp、udp のいずれかを指定してください/)
+    // The trace's explanation follows the locale unless --lang says otherwise.
+    expect((await ja('trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4')).out).toMatch(/結果|届/)
+    expect((await ja('trace', file('lab.yaml'), '--from', 'pod1', '--to', 'pod4', '--lang', 'en')).out).toContain('Result: the packet from pod1 reaches pod4')
+  })
+})
+
+describe('exit statuses of run and exec', () => {
+  it('run exits 1 when a command failed, with or without --json, unless --ignore-errors', async () => {
+    writeFileSync(file('fails.sh'), 'ip netns add a\nip -n a route get 10.0.0.1\nip netns add b\n')
+    const plain = await cli('run', file('fails.sh'))
+    expect(plain).toEqual({ code: 1, out: '', err: 'RTNETLINK answers: Network is unreachable\n' })
+    const json = await cli('run', file('fails.sh'), '--json')
+    expect(json.code).toBe(1)
+    expect(json.out.trimEnd().split('\n').map((l) => JSON.parse(l).exitCode)).toEqual([0, 2, 0])
+    expect((await cli('run', file('fails.sh'), '--json', '--ignore-errors')).code).toBe(0)
+    const stop = await cli('run', file('fails.sh'), '--json', '--stop-on-error')
+    expect(stop.code).toBe(1)
+    expect(stop.out.trimEnd().split('\n').map((l) => JSON.parse(l).line)).toEqual([1, 2])
+    writeFileSync(file('ok.sh'), 'ip netns add a\nip -n a link set lo up\n')
+    expect((await cli('run', file('ok.sh'))).code).toBe(0)
+  })
+
+  it('exec passes its words through with their quoting, and gives the command\'s exit status', async () => {
+    expect(await cli('exec', file('lab.yaml'), '--', 'echo', 'a  b', "it's", '$HOME', '2>x', '#no', '')).toEqual({ code: 0, out: "a  b it's $HOME 2>x #no \n", err: '' })
+    // Options of the command need no `--` once the command has begun.
+    const r = await cli('exec', file('lab.yaml'), 'ip', '-n', 'node1', 'route', 'show', '10.244.2.0/24')
+    expect(r).toEqual({ code: 0, out: '10.244.2.0/24 via 192.168.0.12 dev eth0 \n', err: '' })
+    const ns = await cli('exec', file('lab.yaml'), '--netns', 'pod1', '--', 'ip', 'route', 'get', '10.244.2.3')
+    expect(ns.out).toMatch(/^10\.244\.2\.3 via 10\.244\.1\.1 dev eth0 src 10\.244\.1\.2/)
+    const bad = await cli('exec', file('lab.yaml'), '--', 'ip', 'route', 'get', '10.0.0.300')
+    expect(bad.code).not.toBe(0)
+    expect(bad.err).toMatch(/Error: /)
+    const line = await cli('exec', file('lab.yaml'), '-n', 'node1', '-c', 'ip route get 10.244.1.2 && echo "yes  it is"')
+    expect(line.out).toMatch(/dev cbr0 src 10\.244\.1\.1[\s\S]*\nyes {2}it is\n$/)
+  })
+})
+
+describe('registry and dispatch', () => {
+  it('runs a command added to the registry, with its subcommands, and hides internal errors', async () => {
+    const calls: string[] = []
+    const sub = (name: string): CliCommand => ({
+      name,
+      summary: { en: `do ${name}`, ja: `${name} する` },
+      args: [{ name: 'ID', help: { en: 'an id', ja: 'ID' } }],
+      options: [{ name: 'count', value: 'N', multiple: true, help: { en: 'a count', ja: '数' } }],
+      run(inv) {
+        calls.push(`${inv.path.join('/')} ${inv.args.join(',')} ${inv.strings('count').join(',')}`)
+        if (inv.args[0] === 'boom') throw new TypeError('cannot read properties of undefined')
+        return 0
+      },
+    })
+    const group: CliCommand = { name: 'exercise', summary: { en: 'exercises', ja: '演習' }, subcommands: [sub('start'), sub('check')] }
+    let out = ''
+    let err = ''
+    const ctx: CliContext = { io: { out: (s) => (out += s), err: (s) => (err += s) }, lang: 'en', commands: [...COMMANDS, group], version: '9.9.9', debug: false, t: (x) => x.en }
+    expect(await dispatch(['exercise', 'start', 'e1', '--count', '1', '--count=2'], ctx)).toBe(0)
+    expect(calls).toEqual(['exercise/start e1 1,2'])
+    expect(await dispatch(['help', 'exercise', 'check'], ctx)).toBe(0)
+    expect(out).toMatch(/^Usage: podnet exercise check ID \[OPTIONS\]\n\nDo check\.\n[\s\S]*--count N +a count \(may be repeated\)/)
+    out = ''
+    expect(await dispatch(['exercise'], ctx)).toBe(2)
+    expect(err).toMatch(/^Usage: podnet exercise \{start\|check\} \.\.\.[\s\S]*start +do start/)
+    err = ''
+    expect(await dispatch(['exercise', 'stop'], ctx)).toBe(2)
+    expect(err).toMatch(/^podnet exercise: unknown subcommand "stop"/)
+    err = ''
+    expect(await dispatch(['exercise', 'start', 'boom'], ctx)).toBe(70)
+    expect(err).toBe('podnet exercise start: internal error: cannot read properties of undefined\n')
+  })
+})
+
+describe('docs/cli.md', () => {
+  it('documents every command and every option', () => {
+    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')
+    for (const c of COMMANDS) {
+      expect(doc, c.name).toContain(`\`podnet ${c.name}`)
+      for (const o of c.options ?? []) expect(doc, `${c.name} --${o.name}`).toContain(`--${o.name}`)
+    }
   })
 })

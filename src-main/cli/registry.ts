@@ -1,0 +1,20 @@
+// Every `podnet` command, in the order `podnet --help` lists them. Adding a command is one
+// module under commands/ and one line here.
+import type { CliCommand } from './command.ts'
+import { newCommand } from './commands/new.ts'
+import { traceCommand } from './commands/trace.ts'
+import { runCommand } from './commands/run.ts'
+import { execCommand } from './commands/exec.ts'
+import { exportCommand } from './commands/export.ts'
+import { scenariosCommand } from './commands/scenarios.ts'
+import { helpCommand } from './commands/help.ts'
+
+export const COMMANDS: readonly CliCommand[] = [
+  newCommand,
+  traceCommand,
+  runCommand,
+  execCommand,
+  exportCommand,
+  scenariosCommand,
+  helpCommand,
+]

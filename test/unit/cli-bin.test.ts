@@ -1,0 +1,56 @@
+// The installed command as a user runs it: bin/podnet.js in a real process, the bundle it runs,
+// pipes that close early.
+import { spawnSync } from 'node:child_process'
+import { readFileSync, statSync, utimesSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const bin = `${root}bin/podnet.js`
+const bundle = `${root}out/cli/podnet.mjs`
+const version = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version
+
+function podnet(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input, env: { ...process.env, LANG: 'C.UTF-8', PODNET_LANG: '' }, timeout: 60_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+function sh(script: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { encoding: 'utf8', cwd: root, timeout: 60_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('bin/podnet.js', () => {
+  it('rebuilds a bundle older than its sources, then runs it', { timeout: 60_000 }, () => {
+    podnet(['--version'])
+    const old = new Date('2001-01-01T00:00:00Z')
+    utimesSync(bundle, old, old)
+    expect(podnet(['--version'])).toEqual({ status: 0, stdout: `podnet ${version}\n`, stderr: '' })
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(old.getTime())
+    // The bundle imports nothing from the sources or from tsx: it runs on its own.
+    const text = readFileSync(bundle, 'utf8')
+    expect(text).not.toMatch(/from ["'](tsx|\.\.?\/)[^"']*["']/)
+  })
+
+  it('reads a command file from standard input and exits with the documented statuses', () => {
+    const ok = podnet(['run', '-'], 'ip netns add a\nip -n a link set lo up\nip -n a addr show lo\n')
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536/)
+    const failed = podnet(['run', '-'], 'ip netns add a\nip -n a route get 10.0.0.1\n')
+    expect(failed).toEqual({ status: 1, stdout: '', stderr: 'RTNETLINK answers: Network is unreachable\n' })
+    const usage = podnet(['run'])
+    expect(usage.status).toBe(2)
+    expect(usage.stdout).toBe('')
+    expect(usage.stderr).toMatch(/^podnet run: missing SCRIPT/)
+  })
+
+  it('ends quietly when the reader closes the pipe', () => {
+    // Far more output than a pipe holds, cut after one line.
+    const big = sh(`node bin/podnet.js new routed --nodes 200 --pods-per-node 40 | head -1`)
+    expect(big).toEqual({ status: 0, stdout: '# PodNet Lab file (podnet.dev/v1); see docs/lab-format.md\n', stderr: '' })
+    const small = sh('node bin/podnet.js scenarios | head -1')
+    expect(small.status).toBe(0)
+    expect(small.stdout).toMatch(/^same-node +Pod to pod on the same node\n$/)
+    expect(small.stderr).toBe('')
+  })
+})
