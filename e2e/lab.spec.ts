@@ -57,45 +57,6 @@ test('a flannel-vxlan lab shows its nodes and pods on the canvas', async ({ page
   await page.screenshot({ path: '/tmp/ui-e2e-canvas.png' })
 })
 
-test('the terminal runs ip route in node1 and shows the flannel.1 onlink route', async ({ page }) => {
-  await open(page)
-  await newScenario(page, 'flannel-vxlan')
-  await page.getByRole('tab', { name: 'Terminal' }).click()
-  await page.getByTestId('term-netns').selectOption('node1')
-  const input = page.getByTestId('term-input')
-  await input.fill('ip route')
-  await input.press('Enter')
-  const out = page.getByTestId('term-output')
-  await expect(out).toContainText(FLANNEL_ROUTE)
-  await expect(out).toContainText('root@node1:~# ip route')
-  await input.fill('ip link show nothing')
-  await input.press('Enter')
-  await expect(out).toContainText('Device "nothing" does not exist.')
-  await expect(out).toContainText('[exit code 1]')
-  // History: ↑ brings the last command back.
-  await input.press('ArrowUp')
-  await expect(input).toHaveValue('ip link show nothing')
-  await input.press('ArrowUp')
-  await expect(input).toHaveValue('ip route')
-  // Output starts at column 0 under the prompt, whitespace as printed (brctl show aligns with tabs).
-  await input.fill('brctl show')
-  await input.press('Enter')
-  const table = out.locator('[data-kind="out"]').last()
-  await expect(table).toContainText('bridge name')
-  const printed = await page.evaluate<string>("window.podnet.exec({ line: 'brctl show', netns: 'node1' }).then((r) => r.stdout)")
-  expect(printed).toContain('\t')
-  expect(await table.textContent()).toBe(printed.replace(/\n$/, ''))
-  const left = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())!.x
-  const prompt = out.locator('[data-kind="cmd"]').last()
-  expect(Math.abs((await left(table)) - (await left(prompt)))).toBeLessThan(1)
-  const style = await table.evaluate((e) => {
-    const s = e.ownerDocument.defaultView!.getComputedStyle(e)
-    return [s.paddingLeft, s.paddingTop, s.whiteSpace].join(' ')
-  })
-  expect(style).toBe('0px 0px pre-wrap')
-  await page.screenshot({ path: '/tmp/ui-e2e-terminal.png' })
-})
-
 test('a trace from pod1 to pod4 goes through VXLAN, and the inspector shows both headers', async ({ page }) => {
   await open(page)
   await newScenario(page, 'flannel-vxlan')

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { terminalIn, typeLine } from './terminal-helpers.ts'
 
 // Unsaved work in the browser build survives a reload: the Worker mirrors the lab text into
 // localStorage after every change, and the next load reopens it, still unsaved.
@@ -10,11 +11,8 @@ test('an unsaved change survives a reload, and saving clears the recovery copy',
   await expect(page.getByTestId('topology-outline')).toContainText('pod1')
   await expect(page.locator('.labname')).toHaveText('same-node')
 
-  await page.getByRole('tab', { name: 'Terminal' }).click()
-  await page.getByTestId('term-netns').selectOption('node1')
-  const input = page.getByTestId('term-input')
-  await input.fill('ip route add 10.9.0.0/16 via 10.244.1.2')
-  await input.press('Enter')
+  await terminalIn(page, 'node1')
+  await typeLine(page, 'ip route add 10.9.0.0/16 via 10.244.1.2')
   await expect(page.getByText('unsaved', { exact: true })).toBeVisible()
   await expect.poll(() => page.evaluate<string>("localStorage.getItem('podnet.recovery') ?? ''")).toContain('ip netns exec node1 ip route add 10.9.0.0/16 via 10.244.1.2')
 

@@ -100,6 +100,8 @@ export interface ExecResult {
   stdout: string
   stderr: string
   state: LabState
+  /** What the line asked of the terminal: `bash` enters a shell in a namespace, `exit` leaves one. */
+  shell?: { type: 'enter'; netns: string } | { type: 'exit'; code: number }
 }
 
 export interface TraceStepView {

@@ -84,6 +84,10 @@ describe('exec and edits', () => {
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
     expect(r.state.history).toEqual([])
+    // The terminal's shell lines are no changes either; they say what the terminal should do.
+    expect(await h.exec({ line: 'ip netns exec pod1 bash', netns: 'node1' })).toMatchObject({ exitCode: 0, shell: { type: 'enter', netns: 'pod1' } })
+    expect(await h.exec({ line: 'exit', netns: 'pod1' })).toMatchObject({ shell: { type: 'exit', code: 0 } })
+    expect((await h.exec({ line: 'clear' })).state.history).toEqual([])
     const w = await h.exec({ line: 'ip link set cbr0 mtu 1400', netns: 'node1' })
     expect(w.state.history).toEqual(['ip netns exec node1 ip link set cbr0 mtu 1400'])
     expect(w.state.dirty).toBe(true)

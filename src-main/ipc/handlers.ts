@@ -12,6 +12,7 @@ import {
   type TraceView,
 } from '../../shared/api.ts'
 import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
+import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
 import { SCENARIOS } from '../k8s/scenarios.ts'
 import { exportScript } from '../lab/export-iproute2.ts'
@@ -284,8 +285,10 @@ function buildError(e: unknown): never {
   throw e
 }
 
-function execResult(service: LabService, r: { exitCode: number; stdout: string; stderr: string }): ExecResult {
-  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, state: service.state() }
+function execResult(service: LabService, r: CommandResult): ExecResult {
+  const res: ExecResult = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, state: service.state() }
+  if (r.shell) res.shell = r.shell
+  return res
 }
 
 export function createHandlers(service: LabService = new LabService()): Handlers {

@@ -95,7 +95,12 @@ export function isReadOnly(argv: string[]): boolean {
     case 'echo':
     case 'true':
     case 'false':
+    case 'clear':
+    case 'exit':
       return true
+    case 'bash':
+    case 'sh':
+      return !rest.includes('-c')
     default:
       return false
   }

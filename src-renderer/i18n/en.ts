@@ -1,3 +1,5 @@
+import { terminalEn } from './terminal.ts'
+
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
 export const en = {
   'app.title': 'PodNet Lab',
@@ -71,13 +73,7 @@ export const en = {
   'dock.terminal': 'Terminal',
   'dock.trace': 'Trace',
   'dock.events': 'Events',
-  'term.namespace': 'Namespace',
-  'term.host': 'host (root namespace)',
-  'term.placeholder': 'Type a command, e.g. ip route',
-  'term.run': 'Run',
-  'term.clear': 'Clear',
-  'term.exit': 'exit code {code}',
-  'term.hint': 'Linux commands in {ns}: ip a, ip route, ip neigh, bridge fdb show, brctl show, route -n, sysctl net.ipv4.ip_forward, ping -c 1 IP. ↑/↓ for history.',
+  ...terminalEn,
   'trace.from': 'From',
   'trace.to': 'To',
   'trace.proto': 'Protocol',

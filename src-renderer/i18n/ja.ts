@@ -1,4 +1,5 @@
 import type { UiKey } from './en.ts'
+import { terminalJa } from './terminal.ts'
 
 /** 日本語の UI ラベル。ステップとイベントの文は shared/messages(エンジンのカタログ)から。 */
 export const ja: Record<UiKey, string> = {
@@ -73,13 +74,7 @@ export const ja: Record<UiKey, string> = {
   'dock.terminal': 'ターミナル',
   'dock.trace': 'トレース',
   'dock.events': 'イベント',
-  'term.namespace': '名前空間',
-  'term.host': 'ホスト (ルート名前空間)',
-  'term.placeholder': 'コマンドを入力 (例: ip route)',
-  'term.run': '実行',
-  'term.clear': 'クリア',
-  'term.exit': '終了コード {code}',
-  'term.hint': '{ns} で使える Linux コマンド: ip a, ip route, ip neigh, bridge fdb show, brctl show, route -n, sysctl net.ipv4.ip_forward, ping -c 1 IP。↑/↓ で履歴。',
+  ...terminalJa,
   'trace.from': '送信元',
   'trace.to': '宛先',
   'trace.proto': 'プロトコル',

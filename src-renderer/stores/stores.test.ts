@@ -6,7 +6,7 @@ import type { PodnetApi } from '../../shared/api.ts'
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { useLabStore } from './lab.ts'
 import { useSettingsStore } from './settings.ts'
-import { useTerminalStore } from './terminal.ts'
+import { MAX_HISTORY, useTerminalStore } from './terminal.ts'
 import { useTraceStore } from './trace.ts'
 import { useUiStore } from './ui.ts'
 
@@ -112,24 +112,49 @@ describe('lab store', () => {
 })
 
 describe('terminal store', () => {
-  it('runs commands in a namespace, with scrollback and history', async () => {
-    installBackend()
-    const lab = useLabStore()
+  it('opens terminals as tabs, one per namespace unless asked for another', () => {
     const term = useTerminalStore()
-    await lab.init()
-    term.netns = 'node1'
-    await term.run('ip route')
-    await term.run('ip route get 10.99.0.1 from nowhere')
-    const lines = term.linesOf('node1')
-    expect(lines[0]).toEqual({ kind: 'cmd', text: 'ip route' })
-    expect(lines[1].kind).toBe('out')
-    expect(lines[1].text).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
-    expect(lines.some((l) => l.kind === 'err')).toBe(true)
-    expect(lines.at(-1)?.kind).toBe('exit')
-    expect(term.history).toEqual(['ip route', 'ip route get 10.99.0.1 from nowhere'])
-    expect(term.linesOf('pod1')).toEqual([])
-    await term.run('clear')
-    expect(term.linesOf('node1')).toEqual([])
+    const ui = useUiStore()
+    const a = term.openTerminal('node1', { show: false })
+    expect(ui.dockTab).toBe('trace')
+    const b = term.openTerminal('pod1')
+    expect(ui.dockTab).toBe('terminal')
+    expect(term.openTerminal('node1').id).toBe(a.id)
+    expect(term.activeId).toBe(a.id)
+    const c = term.openTerminal('node1', { newTab: true })
+    expect(term.tabs.map((t) => t.base)).toEqual(['node1', 'pod1', 'node1'])
+    // A shell that entered another namespace is no longer "the terminal of node1".
+    term.update(a.id, { netns: 'pod2' })
+    term.update(c.id, { running: true })
+    const d = term.openTerminal('node1')
+    expect([a.id, b.id, c.id]).not.toContain(d.id)
+    // Closing the active tab shows its right neighbour, else its left one.
+    term.activate(b.id)
+    term.close(b.id)
+    expect(term.activeId).toBe(c.id)
+    term.close(d.id)
+    term.activate(c.id)
+    term.close(c.id)
+    expect(term.activeId).toBe(a.id)
+    term.close(a.id)
+    expect(term.active).toBeNull()
+  })
+
+  it('keeps a history per lab, as bash with HISTCONTROL=ignoreboth', () => {
+    const term = useTerminalStore()
+    term.useHistoryOf('lab-a')
+    for (const l of ['ip route', 'ip route', ' ip secret', '', 'ping -c 1 10.244.2.3']) term.remember(l)
+    expect(term.history).toEqual(['ip route', 'ping -c 1 10.244.2.3'])
+    term.useHistoryOf('lab-b')
+    expect(term.history).toEqual([])
+    for (let i = 0; i < MAX_HISTORY + 5; i++) term.remember(`echo ${i}`)
+    expect(term.history).toHaveLength(MAX_HISTORY)
+    expect(term.history[0]).toBe('echo 5')
+    // Another visit (a new store) finds each lab's history again.
+    setActivePinia(createPinia())
+    const again = useTerminalStore()
+    again.useHistoryOf('lab-a')
+    expect(again.history).toEqual(['ip route', 'ping -c 1 10.244.2.3'])
   })
 })
 

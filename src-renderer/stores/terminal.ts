@@ -1,69 +1,98 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
-import { useLabStore } from './lab.ts'
+import { computed, ref } from 'vue'
+import { useUiStore } from './ui.ts'
 
-export interface TermLine {
-  kind: 'cmd' | 'out' | 'err' | 'exit' | 'info'
-  text: string
+/** One terminal tab: the namespace it was opened in and the one its (nested) shell is in now. */
+export interface TermTab {
+  id: number
+  /** The namespace the terminal was opened in ('' is the host's root namespace). */
+  base: string
+  /** The namespace of the innermost shell (`ip netns exec NS bash` enters NS). */
+  netns: string
+  running: boolean
 }
 
-/** Scrollback kept per namespace; older lines go first. */
-export const MAX_LINES = 2000
-const MAX_HISTORY = 200
+/** bash's HISTSIZE default. */
+export const MAX_HISTORY = 500
+const HISTORY_KEY = 'podnet.history.'
 
-/** Terminal sessions: one scrollback per namespace, one shared command history. */
+function loadHistory(key: string): string[] {
+  try {
+    const raw = globalThis.localStorage?.getItem(HISTORY_KEY + key)
+    const list: unknown = raw ? JSON.parse(raw) : []
+    return Array.isArray(list) ? list.filter((l): l is string => typeof l === 'string').slice(-MAX_HISTORY) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The terminal tabs and the command history they share. The history is kept per lab (by its file
+ * path, else its name) in local storage, as bash keeps ~/.bash_history; like bash with
+ * HISTCONTROL=ignoreboth, a line starting with a space and a repeat of the last line are not kept.
+ * The terminals themselves (xterm screens) are not state: see terminal/registry.ts.
+ */
 export const useTerminalStore = defineStore('terminal', () => {
-  /** The namespace commands run in; '' is the host's root namespace. */
-  const netns = ref('')
-  const sessions = ref<Record<string, TermLine[]>>({})
+  const tabs = ref<TermTab[]>([])
+  const activeId = ref<number | null>(null)
   const history = ref<string[]>([])
-  const running = ref(false)
+  let historyKey = ''
+  let nextId = 1
 
-  function linesOf(ns: string): TermLine[] {
-    return sessions.value[ns] ?? []
+  const active = computed(() => tabs.value.find((t) => t.id === activeId.value) ?? null)
+
+  /**
+   * Shows a terminal in a namespace: the tab already in it, else a new one (`newTab`: always a new
+   * one). What the canvas context menu's "open terminal here" and the namespace panel call;
+   * `show: false` opens it without bringing the dock's terminal forward.
+   */
+  function openTerminal(netns: string, opts: { newTab?: boolean; show?: boolean } = {}): TermTab {
+    const existing = opts.newTab ? undefined : tabs.value.find((t) => t.netns === netns && !t.running)
+    const tab = existing ?? { id: nextId++, base: netns, netns, running: false }
+    if (!existing) tabs.value.push(tab)
+    activeId.value = tab.id
+    if (opts.show !== false) useUiStore().dockTab = 'terminal'
+    return tabs.value.find((t) => t.id === tab.id)!
   }
 
-  function push(ns: string, line: TermLine): void {
-    const list = sessions.value[ns] ?? (sessions.value[ns] = [])
-    list.push(line)
-    if (list.length > MAX_LINES) list.splice(0, list.length - MAX_LINES)
+  function activate(id: number): void {
+    if (tabs.value.some((t) => t.id === id)) activeId.value = id
   }
 
-  function clear(ns = netns.value): void {
-    sessions.value[ns] = []
+  function close(id: number): void {
+    const i = tabs.value.findIndex((t) => t.id === id)
+    if (i < 0) return
+    tabs.value.splice(i, 1)
+    if (activeId.value === id) activeId.value = (tabs.value[i] ?? tabs.value[i - 1])?.id ?? null
+  }
+
+  function update(id: number, patch: Partial<Pick<TermTab, 'netns' | 'running'>>): void {
+    const t = tabs.value.find((x) => x.id === id)
+    if (t) Object.assign(t, patch)
+  }
+
+  /** Switches to a lab's history (when a lab is opened or created). */
+  function useHistoryOf(labKey: string): void {
+    historyKey = labKey
+    history.value = loadHistory(labKey)
   }
 
   function remember(line: string): void {
-    if (history.value[history.value.length - 1] !== line) history.value.push(line)
+    if (line.startsWith(' ') || line.trim() === '' || history.value[history.value.length - 1] === line) return
+    history.value.push(line)
     if (history.value.length > MAX_HISTORY) history.value.splice(0, history.value.length - MAX_HISTORY)
-  }
-
-  /** Runs a line in the current namespace and appends what it printed and its exit code. */
-  async function run(line: string): Promise<void> {
-    const ns = netns.value
-    const text = line.trim()
-    if (text === '') return
-    remember(text)
-    push(ns, { kind: 'cmd', text })
-    if (text === 'clear') {
-      clear(ns)
-      return
-    }
-    running.value = true
     try {
-      const r = await useLabStore().exec(text, ns === '' ? undefined : ns)
-      if (!r) return
-      if (r.stdout) push(ns, { kind: 'out', text: r.stdout.replace(/\n$/, '') })
-      if (r.stderr) push(ns, { kind: 'err', text: r.stderr.replace(/\n$/, '') })
-      if (r.exitCode !== 0) push(ns, { kind: 'exit', text: String(r.exitCode) })
-    } finally {
-      running.value = false
+      globalThis.localStorage?.setItem(HISTORY_KEY + historyKey, JSON.stringify(history.value))
+    } catch {
+      // Storage full or disabled: the history still holds for this session.
     }
   }
 
+  /** A different lab: its namespaces differ, so every terminal closes. */
   function reset(): void {
-    sessions.value = {}
+    tabs.value = []
+    activeId.value = null
   }
 
-  return { netns, sessions, history, running, linesOf, push, clear, run, reset }
+  return { tabs, activeId, active, history, openTerminal, activate, close, update, useHistoryOf, remember, reset }
 })

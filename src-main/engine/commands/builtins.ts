@@ -36,3 +36,35 @@ export const echo: Command = (ctx, argv) => {
 
 export const trueCmd: Command = () => 0
 export const falseCmd: Command = () => 1
+
+/** `clear`: what ncurses' clear writes for an xterm: home, erase the screen and the scrollback. */
+export const clear: Command = (ctx) => {
+  ctx.out('\x1b[H\x1b[2J\x1b[3J')
+  return 0
+}
+
+/** bash's `exit [N]`: ends the interactive shell (the terminal decides what that closes). */
+export const exit: Command = (ctx, argv) => {
+  const n = argv[0] === undefined ? 0 : /^[+-]?\d+$/.test(argv[0]) ? Number(argv[0]) & 255 : null
+  if (n === null) {
+    ctx.eprintln(`bash: exit: ${argv[0]}: numeric argument required`)
+    ctx.shell.request = { type: 'exit', code: 2 }
+    return 2
+  }
+  ctx.shell.request = { type: 'exit', code: n }
+  return n
+}
+
+/**
+ * `bash` / `sh` without a command: an interactive shell in the namespace it was started in, so
+ * `ip netns exec pod1 bash` enters pod1 until `exit`. Only a terminal can host one.
+ */
+export const shellCmd: Command = (ctx, argv) => {
+  const opts = argv.filter((a) => a !== '-i' && a !== '-l' && a !== '--login')
+  if (opts.length > 0) {
+    ctx.eprintln(`podnet: ${opts[0] === '-c' ? 'bash -c' : `bash ${opts[0]}`} is not simulated: run the commands themselves (ip netns exec NS COMMAND)`)
+    return 2
+  }
+  ctx.shell.request = { type: 'enter', netns: ctx.netns.name }
+  return 0
+}

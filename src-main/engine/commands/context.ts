@@ -4,10 +4,18 @@ import type { World } from '../kernel/world.ts'
 /** Where one of a command's output streams ends up. */
 export type Stream = 'out' | 'err' | 'null'
 
+/**
+ * What a line asks of the interactive shell around it: `bash` enters a shell in the namespace it
+ * runs in (as `ip netns exec NS bash` does), `exit` leaves the current one.
+ */
+export type ShellRequest = { type: 'enter'; netns: string } | { type: 'exit'; code: number }
+
 /** What a command sees: the world, the namespace it runs in, and its two output streams. */
 export class Ctx {
   private readonly outBuf: string[] = []
   private readonly errBuf: string[] = []
+  /** Shared by the contexts derived from this one (other namespace, redirections). */
+  readonly shell: { request: ShellRequest | null } = { request: null }
 
   constructor(
     readonly world: World,

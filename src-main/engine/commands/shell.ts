@@ -1,4 +1,4 @@
-import { Ctx, UsageExit, type Command, type Stream } from './context.ts'
+import { Ctx, UsageExit, type Command, type ShellRequest, type Stream } from './context.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { tcpdumpJob } from './tcpdump.ts'
@@ -7,6 +7,8 @@ export interface CommandResult {
   exitCode: number
   stdout: string
   stderr: string
+  /** What the line asked of an interactive shell (`bash`, `exit`); absent for most lines. */
+  shell?: ShellRequest
 }
 
 /** `N>TARGET`, `N>>TARGET`, `&>TARGET` or `N>&M`: fd 0 stands for both (`&>`). */
@@ -183,14 +185,17 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
       return { exitCode: 2, stdout: ctx.stdout, stderr: ctx.stderr }
     }
     flush(t.op === '&')
+    // `exit` ends the shell: the rest of the line does not run.
+    if (ctx.shell.request?.type === 'exit') break
     if (t.op === '&&') skip = status !== 0
     else if (t.op === '||') skip = status === 0
     else skip = false
   }
-  flush(false)
+  if (ctx.shell.request?.type !== 'exit') flush(false)
   // The line is over: captures still running end here, as if interrupted.
   for (const j of jobs) if (!j.done()) j.stop()
-  return { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr }
+  const shell = ctx.shell.request
+  return shell ? { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr, shell } : { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr }
 }
 
 /**

@@ -5,7 +5,7 @@ import { sysctl } from './sysctl.ts'
 import { bridge } from './bridge.ts'
 import { brctl } from './brctl.ts'
 import { arp, ifconfig, route } from './net-tools.ts'
-import { sleep, echo, trueCmd, falseCmd } from './builtins.ts'
+import { sleep, echo, trueCmd, falseCmd, clear, exit, shellCmd } from './builtins.ts'
 import { tcpdump } from './tcpdump.ts'
 import { traceroute } from './traceroute.ts'
 import { timeout } from './timeout.ts'
@@ -27,4 +27,8 @@ export const COMMANDS: Record<string, Command> = {
   echo,
   true: trueCmd,
   false: falseCmd,
+  clear,
+  exit,
+  bash: shellCmd,
+  sh: shellCmd,
 }

@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test'
+
+// Driving the terminal as a user does: the dock's Terminal tab, a tab per namespace, real keys.
+
+/** The active terminal's screen as text, one line a row (from xterm's screen-reader rows). */
+export function screenText(page: Page): Promise<string> {
+  return page.getByTestId('terminal-screen').evaluate((el) =>
+    [...el.querySelectorAll('.xterm-accessibility-tree > div')]
+      .map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd())
+      .join('\n')
+      .replace(/\n+$/, ''),
+  )
+}
+
+/** Shows the terminal of a namespace (opening one if needed) and gives it the keyboard. */
+export async function terminalIn(page: Page, netns: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Terminal' }).click()
+  const tab = page.getByTestId('term-tab').and(page.locator(`[data-netns="${netns}"]`))
+  if ((await tab.count()) === 0) await page.getByTestId('term-open').selectOption(netns)
+  else await tab.first().click()
+  await expect(page.getByTestId('terminal-screen')).toHaveAttribute('data-netns', netns)
+  await page.getByTestId('terminal-screen').locator('.xterm').click()
+}
+
+/** Types a line and Enter, then waits until the prompt is back (the line has finished). */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.keyboard.type(line)
+  await page.keyboard.press('Enter')
+}
+
+/** Waits until the screen shows `text`. */
+export async function expectScreen(page: Page, text: string | RegExp): Promise<void> {
+  await expect.poll(() => screenText(page), { timeout: 10_000 }).toMatch(typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text)
+}

@@ -1,0 +1,124 @@
+import { expect, test, type Page } from '@playwright/test'
+import { expectScreen, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
+
+// The terminal as someone who lives in bash uses it: real keys into xterm.js, the screen read
+// back through its screen-reader rows. Each test gets a fresh page, so a fresh lab.
+
+const problems = new WeakMap<Page, string[]>()
+
+async function open(page: Page, scenario = 'flannel-vxlan'): Promise<void> {
+  const list: string[] = []
+  page.on('pageerror', (e) => list.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error') list.push(m.text())
+  })
+  problems.set(page, list)
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+  if (scenario !== 'same-node') {
+    await page.locator('#scenario-picker').selectOption(scenario)
+    await page.getByRole('button', { name: 'New', exact: true }).click()
+    await expect(page.locator('.labname')).toHaveText(scenario)
+  }
+}
+
+test.afterEach(async ({ page }) => {
+  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
+})
+
+test('a node terminal runs commands, edits lines and browses the history as bash', async ({ page }) => {
+  await open(page)
+  await terminalIn(page, 'node1')
+  await typeLine(page, 'ip route')
+  await expectScreen(page, 'root@node1:~# ip route\n10.244.1.0/24 dev cbr0 proto kernel scope link src 10.244.1.1\n10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
+  await typeLine(page, 'ip link show nothing')
+  await expectScreen(page, 'root@node1:~# ip link show nothing\nDevice "nothing" does not exist.\nroot@node1:~#')
+
+  // ←, Home, Ctrl+E, Ctrl+W, Ctrl+U, Ctrl+K on the line being typed.
+  const kb = page.keyboard
+  await kb.type('ip rute')
+  for (let i = 0; i < 3; i++) await kb.press('ArrowLeft')
+  await kb.type('o')
+  await kb.press('End')
+  await kb.type(' show dev eth0')
+  await kb.press('Control+w')
+  await kb.press('Home')
+  await kb.type('  ')
+  await kb.press('Control+e')
+  await kb.type('cbr0')
+  await kb.press('Enter')
+  await expectScreen(page, 'root@node1:~#   ip route show dev cbr0\n10.244.1.0/24 proto kernel scope link src 10.244.1.1')
+  await kb.type('ip neigh show')
+  await kb.press('Control+a')
+  await kb.press('Control+k')
+  await kb.type('ip -br link show cbr0')
+  await kb.press('Control+a')
+  await kb.press('Control+ArrowRight')
+  await kb.press('Control+u')
+  await kb.type('echo')
+  await kb.press('Enter')
+  await expectScreen(page, 'root@node1:~# echo -br link show cbr0\n-br link show cbr0')
+
+  // ↑ brings lines back (a line typed with a leading space is not kept, as HISTCONTROL=ignoreboth).
+  await kb.press('ArrowUp')
+  await kb.press('ArrowUp')
+  await kb.press('Enter')
+  await expectScreen(page, /root@node1:~# ip link show nothing\nDevice "nothing" does not exist.\nroot@node1:~#$/)
+  // Ctrl+R finds the last line containing "rou" and runs it.
+  await kb.press('Control+r')
+  await kb.type('rou')
+  await expectScreen(page, "(reverse-i-search)`rou': ip route")
+  await kb.press('Enter')
+  await expectScreen(page, /root@node1:~# ip route\n10\.244\.1\.0\/24 dev cbr0[^\n]*\n10\.244\.2\.0\/24 via[^\n]*\n192\.168\.0\.0\/24 dev eth0[^\n]*\nroot@node1:~#$/)
+
+  // Ctrl+C abandons a line; Ctrl+L clears the screen but keeps the line.
+  await kb.type('ping 10.244.2.3')
+  await kb.press('Control+c')
+  await expectScreen(page, /root@node1:~# ping 10\.244\.2\.3\^C\nroot@node1:~#$/)
+  await kb.type('ip a')
+  await kb.press('Control+l')
+  await expect.poll(() => screenText(page)).toBe('root@node1:~# ip a')
+  await kb.press('Control+u')
+  await typeLine(page, 'brctl show')
+  // Tabs in the output land on the terminal's tab stops, as in any terminal.
+  await expectScreen(page, 'bridge name     bridge id               STP enabled     interfaces\ncbr0            8000.')
+  await page.screenshot({ path: '/tmp/ui-e2e-terminal.png' })
+  await typeLine(page, 'clear')
+  await expect.poll(() => screenText(page)).toBe('root@node1:~#')
+})
+
+test('a paste of three lines runs them one after another, as bash reads them', async ({ page }) => {
+  await open(page)
+  await terminalIn(page, 'pod1')
+  // Copied text, pasted with Ctrl+V: the browser's own paste into the terminal.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify('ip -br addr show eth0\nip route\nip neigh show\n')})`)
+  await page.keyboard.press('Control+V')
+  await expectScreen(
+    page,
+    /root@pod1:\/# ip -br addr show eth0\neth0@if\d+ +UP +10\.244\.1\.2\/24 [^\n]*\nroot@pod1:\/# ip route\ndefault via 10\.244\.1\.1 dev eth0\n10\.244\.1\.0\/24 dev eth0 proto kernel scope link src 10\.244\.1\.2\nroot@pod1:\/# ip neigh show\nroot@pod1:\/#$/,
+  )
+})
+
+test('ip netns exec NS bash enters a namespace until exit; exit in the last shell closes the tab', async ({ page }) => {
+  await open(page)
+  await terminalIn(page, 'node1')
+  await typeLine(page, 'ip netns exec pod2 bash')
+  await expectScreen(page, 'root@node1:~# ip netns exec pod2 bash\nroot@pod2:/#')
+  await expect(page.getByTestId('term-tab').first()).toHaveText('node1 › pod2')
+  await typeLine(page, 'ip -br a show eth0')
+  await expectScreen(page, /root@pod2:\/# ip -br a show eth0\neth0@if\d+ +UP +10\.244\.1\.3\/24/)
+  await typeLine(page, 'exit')
+  await expectScreen(page, /root@pod2:\/# exit\nroot@node1:~#$/)
+  await expect(page.getByTestId('term-tab').first()).toHaveText('node1')
+  // A second terminal, in pod3, as a tab of its own; its screen is its own.
+  await page.getByTestId('term-open').selectOption('pod3')
+  await expect(page.getByTestId('term-tab')).toHaveCount(2)
+  await expectScreen(page, /^root@pod3:\/#$/)
+  await page.keyboard.press('Control+d')
+  await expect(page.getByTestId('term-tab')).toHaveCount(1)
+  await expectScreen(page, 'root@pod2:/# exit')
+  await typeLine(page, 'exit')
+  await expect(page.getByTestId('term-tab')).toHaveCount(0)
+  await expect(page.getByText('No terminal is open.')).toBeVisible()
+})
