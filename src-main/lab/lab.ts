@@ -67,7 +67,7 @@ function words(line: string): string[] | null {
  */
 export function isReadOnly(argv: string[]): boolean {
   let a = argv
-  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec') a = a.slice(4)
+  while (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) a = a.slice(4)
   const [prog, ...rest] = a
   const verbs = rest.filter((w) => !w.startsWith('-'))
   switch (prog) {
