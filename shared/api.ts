@@ -137,6 +137,15 @@ export interface TraceView {
   events: TraceEventJson[]
 }
 
+/** Tab completion's answer: the candidates for the word that starts at `from` and ends at the cursor. */
+export interface CompletionView {
+  from: number
+  /** Sorted, each once; every one starts with the word. */
+  candidates: string[]
+  /** A unique candidate takes no space after it (it is a prefix of longer ones: `net.ipv4.`). */
+  noSpace?: boolean
+}
+
 /** A change made from a panel or the canvas; the lab turns it into a command line. */
 export type Edit =
   | { type: 'addNode'; name: string }
@@ -161,6 +170,8 @@ export interface PodnetApi {
   /** The lab file text; `path` asks the desktop shell to write it there atomically. */
   saveLab(req: { path?: string }): Promise<{ text: string; path?: string; cancelled?: boolean }>
   exec(req: { line: string; netns?: string }): Promise<ExecResult>
+  /** Tab completion from the command language and the lab's live state (devices, addresses, ...). */
+  complete(req: { line: string; cursor: number; netns?: string }): Promise<CompletionView>
   edit(req: Edit): Promise<ExecResult>
   undo(): Promise<LabState>
   redo(): Promise<LabState>
@@ -203,6 +214,7 @@ export const CHANNELS = {
   getState: 'lab:state',
   saveLab: 'lab:save',
   exec: 'lab:exec',
+  complete: 'lab:complete',
   edit: 'lab:edit',
   undo: 'lab:undo',
   redo: 'lab:redo',

@@ -97,6 +97,16 @@ describe('exec and edits', () => {
     expect(bad.stderr).not.toBe('')
   })
 
+  it('completes words from the command table and the lab, in a namespace', async () => {
+    const h = await vxlan()
+    expect(await h.complete({ line: 'ip r', cursor: 4, netns: 'node1' })).toEqual({ from: 3, candidates: ['route'] })
+    expect((await h.complete({ line: 'tcpdump -i f', cursor: 12, netns: 'node1' })).candidates).toEqual(['flannel.1'])
+    expect((await h.complete({ line: 'podnet pod move pod1 --node ', cursor: 28 })).candidates).toEqual(['node1', 'node2'])
+    await expect(h.complete({ line: 'ip ', cursor: 3, netns: 'nosuch' })).rejects.toMatchObject({ code: 'not-found', path: 'netns' })
+    // Completing changes nothing.
+    expect((await h.getState()).history).toEqual([])
+  })
+
   it('maps every edit to its command line', () => {
     const cases: [Edit, string][] = [
       [{ type: 'addNode', name: 'node3' }, 'podnet node add node3'],
@@ -310,6 +320,10 @@ describe('bad payloads', () => {
     ['exec', { line: '' }, 'line'],
     ['exec', { line: 'ip a\nip r' }, 'line'],
     ['exec', { line: 'ip a', netns: 'bad name' }, 'netns'],
+    ['complete', { line: 'ip r' }, 'cursor'],
+    ['complete', { line: 'ip r', cursor: 5 }, 'cursor'],
+    ['complete', { line: 'ip r', cursor: -1 }, 'cursor'],
+    ['complete', { line: 'ip\nr', cursor: 1 }, 'line'],
     ['edit', null, 'request'],
     ['edit', { type: 'explode' }, 'type'],
     ['edit', { name: 'x' }, 'type'],

@@ -17,6 +17,7 @@ import { dissect } from '../engine/wire/dissect.ts'
 import { SCENARIOS } from '../k8s/scenarios.ts'
 import { exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
+import { completeInLab } from '../lab/complete.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { writePcap } from '../lab/pcap.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
@@ -116,6 +117,7 @@ const openLabReq = object({
 })
 const saveLabReq = object({ path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })) })
 const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
 const traceReq = object({
   from: netnsField,
   to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
@@ -345,6 +347,14 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
       const r = service.session.exec(req.line, req.netns || undefined)
       return execResult(service, r)
+    },
+
+    async complete(payload) {
+      const req = check(completeReq, payload)
+      if (req.cursor > req.line.length) throw invalid('cursor', `must be at most the length of the line (${req.line.length}), not ${req.cursor}`)
+      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      const { world, cluster } = service.session
+      return completeInLab(world, cluster, req.line, req.cursor, req.netns ?? '')
     },
 
     async edit(payload) {

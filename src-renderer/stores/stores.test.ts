@@ -19,6 +19,7 @@ function installBackend(scenario = 'flannel-vxlan'): PodnetApi {
     getState: () => h.getState(),
     saveLab: (r) => h.saveLab(r),
     exec: (r) => h.exec(r),
+    complete: (r) => h.complete(r),
     edit: (r) => h.edit(r),
     undo: () => h.undo(),
     redo: () => h.redo(),

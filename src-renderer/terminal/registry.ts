@@ -38,8 +38,12 @@ function labHost(): ShellHost {
       }
     },
     interrupt() {},
-    async complete() {
-      return null
+    async complete(line, cursor, netns) {
+      try {
+        return await api.complete(netns === '' ? { line, cursor } : { line, cursor, netns })
+      } catch {
+        return null
+      }
     },
   }
 }

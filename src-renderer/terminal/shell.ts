@@ -1,5 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
+import type { CompletionView } from '../../shared/api.ts'
 import { commonPrefix, formatMatches, QUERY_ITEMS } from './complete-list.ts'
 import { splitKeys } from './keys.ts'
 import { LineEditor, type EditorAction, type HistorySource } from './line-editor.ts'
@@ -13,15 +14,6 @@ import { drawnAt, leaveLine, NOTHING_DRAWN, redraw, type Drawn } from './line-re
  * keeps the tab, the component moves `element` into the page.
  */
 
-/** Candidates for the word that ends at the cursor, computed by the lab. */
-export interface CompletionReply {
-  /** Where the word starts in the line. */
-  from: number
-  candidates: string[]
-  /** Do not add a space after a unique candidate (it is a prefix of more, such as `net.ipv4.`). */
-  noSpace?: boolean
-}
-
 /** What a finished line asked of the shell. */
 export interface RunOutcome {
   exitCode: number
@@ -34,7 +26,7 @@ export interface ShellHost {
   run(line: string, netns: string, write: (text: string) => void): Promise<RunOutcome>
   /** Ctrl+C while a line runs. */
   interrupt(): void
-  complete(line: string, cursor: number, netns: string): Promise<CompletionReply | null>
+  complete(line: string, cursor: number, netns: string): Promise<CompletionView | null>
 }
 
 export interface ShellOptions {
@@ -285,7 +277,7 @@ export class TerminalShell {
     const line = this.editor.buffer
     const cursor = this.editor.cursor
     this.busy = 'complete'
-    let reply: CompletionReply | null
+    let reply: CompletionView | null
     try {
       reply = await this.opts.host.complete(line, cursor, this.netns)
     } catch {
