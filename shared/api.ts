@@ -177,8 +177,11 @@ export interface PodnetApi {
   redo(): Promise<LabState>
   trace(req: { from: string; to: string; proto?: 'icmp' | 'udp'; port?: number; warm?: boolean; lang?: Lang }): Promise<TraceView>
   exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
-  /** The trace's frames as a pcap file (classic libpcap, Ethernet). */
-  exportPcap(req: { traceId: number }): Promise<{ bytes: Uint8Array; name: string }>
+  /**
+   * The trace's frames as a capture file: pcapng (default; one interface per device, the trace's
+   * words as frame comments in `lang`) or classic pcap. Times count from the lab's epoch.
+   */
+  exportPcap(req: { traceId: number; format?: 'pcapng' | 'pcap'; lang?: Lang }): Promise<{ bytes: Uint8Array; name: string }>
   /** Decodes a frame (hex) into layers and fields for the header inspector. */
   dissect(req: { frame: string; layer?: 'ethernet' | 'ipv4' }): Promise<DissectLayer[]>
   /** Desktop shell only: the shell changed the lab (menu Open, Undo, ...) or asks the UI to act. */

@@ -196,7 +196,7 @@ async function exportPcapFromMenu(): Promise<void> {
   const reply = await dispatch(handlers, CHANNELS.exportPcap, { traceId: id })
   if (!reply.ok) return showError('Could not export the capture', reply.error)
   const { bytes, name } = reply.value as { bytes: Uint8Array; name: string }
-  const r = await dialog.showSaveDialog(win, { title: 'Export pcap', defaultPath: name, filters: [{ name: 'pcap capture', extensions: ['pcap'] }] })
+  const r = await dialog.showSaveDialog(win, { title: 'Export pcap', defaultPath: name, filters: [{ name: 'pcapng capture', extensions: ['pcapng'] }] })
   if (r.canceled || !r.filePath) return
   try {
     writeFileSync(r.filePath, bytes)

@@ -3,6 +3,7 @@
 import type { CliCommand } from './command.ts'
 import { newCommand } from './commands/new.ts'
 import { traceCommand } from './commands/trace.ts'
+import { captureCommand } from './commands/capture.ts'
 import { runCommand } from './commands/run.ts'
 import { execCommand } from './commands/exec.ts'
 import { exportCommand } from './commands/export.ts'
@@ -12,6 +13,7 @@ import { helpCommand } from './commands/help.ts'
 export const COMMANDS: readonly CliCommand[] = [
   newCommand,
   traceCommand,
+  captureCommand,
   runCommand,
   execCommand,
   exportCommand,

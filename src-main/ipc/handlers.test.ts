@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, EVENT_VIEW_LIMIT, type Edit } from '../../shared/api.ts'
 import { readPcap } from '../lab/pcap.ts'
+import { parsePcapng } from '../lab/pcapng.ts'
+import { LAB_EPOCH_NS, LAB_EPOCH_SEC } from '../lab/capture.ts'
 import { createHandlers, dispatch, editCommand, LabService, TRACE_CACHE_SIZE, type Handlers } from './handlers.ts'
 
 function fresh(scenario: string | null = 'same-node'): { h: Handlers; service: LabService } {
@@ -222,16 +224,37 @@ describe('traces, pcap and the header inspector', () => {
     await expect(h.trace({ from: 'pod99', to: 'pod1' })).rejects.toMatchObject({ code: 'not-found', path: 'from' })
   })
 
-  it('exports a trace as a pcap of its frames', async () => {
+  it('exports a trace as pcapng: one interface per device, the trace\'s words as comments, times from the lab\'s epoch', async () => {
     const h = await vxlan()
     const t = await h.trace({ from: 'pod1', to: 'pod4', proto: 'udp', port: 5000 })
-    const { bytes, name } = await h.exportPcap({ traceId: t.id })
-    expect(name).toBe(`trace-${t.id}-pod1-pod4.pcap`)
+    const { bytes, name } = await h.exportPcap({ traceId: t.id, lang: 'ja' })
+    expect(name).toBe(`trace-${t.id}-pod1-pod4.pcapng`)
+    const f = parsePcapng(bytes)
+    const frames = t.events.filter((e) => (e.kind === 'xmit' || e.kind === 'recv') && e.frame)
+    expect(f.packets).toHaveLength(frames.length)
+    const names = f.interfaces.map((i) => i.name)
+    expect(names).toEqual([...new Set(frames.map((e) => `${e.netns}:${e.device}`))])
+    expect(names).toContain('node1:flannel.1')
+    f.packets.forEach((p, i) => {
+      expect(names[p.interfaceId]).toBe(`${frames[i].netns}:${frames[i].device}`)
+      expect(p.timestampNs).toBe(LAB_EPOCH_NS + BigInt(frames[i].timeNs))
+      expect(p.direction).toBe(frames[i].kind === 'xmit' ? 'outbound' : 'inbound')
+      expect(Buffer.from(p.frame).toString('hex')).toBe(frames[i].frame)
+    })
+    expect(f.packets[0].comment).toMatch(/[ぁ-んァ-ン]/)
+  })
+
+  it('exports classic pcap when asked, and refuses an unknown format', async () => {
+    const h = await vxlan()
+    const t = await h.trace({ from: 'pod1', to: 'pod4' })
+    const { bytes, name } = await h.exportPcap({ traceId: t.id, format: 'pcap' })
+    expect(name).toMatch(/\.pcap$/)
     const { linktype, records } = readPcap(bytes)
     expect(linktype).toBe(1)
     const frames = t.events.filter((e) => (e.kind === 'xmit' || e.kind === 'recv') && e.frame)
     expect(records).toHaveLength(frames.length)
-    expect(records[0].timeNs).toBe(Math.floor(frames[0].timeNs / 1000) * 1000)
+    expect(records[0].timeNs).toBe(LAB_EPOCH_SEC * 1e9 + Math.floor(frames[0].timeNs / 1000) * 1000)
+    await expect(h.exportPcap({ traceId: t.id, format: 'erf' as 'pcap' })).rejects.toMatchObject({ code: 'invalid-request', path: 'format' })
   })
 
   it('keeps only the last traces', async () => {

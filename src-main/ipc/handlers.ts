@@ -19,7 +19,7 @@ import { exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
-import { writePcap } from '../lab/pcap.ts'
+import { captureFile, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
 import { traceInLab, TraceRequestError, verdictOf, type TraceReport } from '../lab/trace-report.ts'
 import { labStateView, routeLines } from '../lab/view.ts'
@@ -127,7 +127,7 @@ const traceReq = object({
   lang: optional(oneOf(['en', 'ja'] as const)),
 })
 const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
-const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER) })
+const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
 const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)) })
 
@@ -418,11 +418,11 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       const req = check(exportPcapReq, payload)
       const t = service.trace(req.traceId)
       if (!t) throw new ApiFailure('not-found', `traceId: trace ${req.traceId} is no longer kept (the last ${TRACE_CACHE_SIZE} traces of the open lab are)`, 'traceId')
-      const records = t.events
-        .filter((e) => (e.kind === 'xmit' || e.kind === 'recv') && e.frame && (e.layer ?? 'ethernet') === 'ethernet')
-        .map((e) => ({ timeNs: e.timeNs, frame: hexToBytes(e.frame as string) }))
+      // The same writer as `podnet capture`: one interface per device the trace crossed.
+      const format = req.format ?? 'pcapng'
+      const bytes = captureFile(captureOfTrace(t.events, req.lang ?? 'en'), format, 'PodNet Lab')
       const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_')
-      return { bytes: writePcap(records), name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}.pcap` }
+      return { bytes, name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}.${format}` }
     },
 
     async dissect(payload) {

@@ -64,3 +64,11 @@ describe('readPcap', () => {
     expect(() => readPcap(ok.subarray(0, 50))).toThrow(/truncated record at byte 24/)
   })
 })
+
+describe('writePcap with an epoch', () => {
+  it('adds whole seconds so simulated nanoseconds stay exact', () => {
+    const out = writePcap([{ timeNs: 3_000_015_000, frame: hex(ARP) }], { epochSec: 946_684_800 })
+    // 946684803 s = 0x386d4383; 15 us.
+    expect(toHex(out.subarray(24, 32))).toBe('83436d38' + '0f000000')
+  })
+})

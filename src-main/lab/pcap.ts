@@ -15,7 +15,8 @@ export interface PcapRecord {
   frame: Uint8Array
 }
 
-export function writePcap(records: readonly PcapRecord[]): Uint8Array {
+/** `epochSec` is added to every record's time (whole seconds, so nanoseconds stay exact). */
+export function writePcap(records: readonly PcapRecord[], { epochSec = 0 }: { epochSec?: number } = {}): Uint8Array {
   let size = GLOBAL_HEADER_LEN
   for (const r of records) size += RECORD_HEADER_LEN + Math.min(r.frame.length, PCAP_SNAPLEN)
   const out = new Uint8Array(size)
@@ -33,7 +34,7 @@ export function writePcap(records: readonly PcapRecord[]): Uint8Array {
     const sec = Math.floor(t / 1e9)
     const usec = Math.floor((t - sec * 1e9) / 1000)
     const incl = Math.min(r.frame.length, PCAP_SNAPLEN)
-    dv.setUint32(off, sec >>> 0, true)
+    dv.setUint32(off, (epochSec + sec) >>> 0, true)
     dv.setUint32(off + 4, usec, true)
     dv.setUint32(off + 8, incl, true)
     dv.setUint32(off + 12, r.frame.length, true)

@@ -85,14 +85,18 @@ export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang)
   }
 }
 
-/** Sends a probe in a running lab and explains its walk as numbered steps. */
-export function traceInLab(world: World, cluster: Cluster | null, req: TraceRequest, lang: Lang = 'en'): TraceReport {
+/**
+ * Sends a probe in a running lab and explains its walk as numbered steps. `beforeProbe` runs just
+ * before the traced probe (after the warm-up one): a capture starts there.
+ */
+export function traceInLab(world: World, cluster: Cluster | null, req: TraceRequest, lang: Lang = 'en', hooks: { beforeProbe?: () => void } = {}): TraceReport {
   const src = world.namespaces.get(req.from)
   if (!src) throw new TraceRequestError(`no pod or namespace named "${req.from}"`)
   const target = resolveTarget(world, cluster, req.to)
   const proto = req.proto ?? 'icmp'
   const opts = { proto, port: req.port, size: req.size, df: req.df }
   if (req.warm) sendProbe(world, src, target.ip, opts)
+  hooks.beforeProbe?.()
   const r = sendProbe(world, src, target.ip, opts)
   const steps = traceSteps(r.events, r.packet)
   const fromName = req.from

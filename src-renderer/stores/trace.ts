@@ -85,9 +85,9 @@ export const useTraceStore = defineStore('trace', () => {
       ui.showNotice(translate(useSettingsStore().lang, 'notice.noTrace'))
       return
     }
-    const r = await useLabStore().call(() => api.exportPcap({ traceId: t.id }))
+    const r = await useLabStore().call(() => api.exportPcap({ traceId: t.id, lang: useSettingsStore().lang }))
     if (!r) return
-    download(r.name, r.bytes, 'application/vnd.tcpdump.pcap')
+    download(r.name, r.bytes, 'application/x-pcapng')
     ui.showNotice(translate(useSettingsStore().lang, 'notice.downloaded', { name: r.name }))
   }
 
