@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (Chromium for the UI tests; iproute2, ping and
-# tcpdump for the kernel conformance suite; a Japanese font so the Japanese UI renders in
-# screenshots). Idempotent: does nothing when all are present.
+# tcpdump for the kernel conformance suite; tshark to read captures back; zsh to run its completion
+# script; a Japanese font so the Japanese UI renders in screenshots). Idempotent: does nothing when
+# all are present.
 set -euo pipefail
-pkgs=(chromium fonts-ipafont-gothic iproute2 iputils-ping tcpdump tshark bridge-utils net-tools)
+pkgs=(chromium fonts-ipafont-gothic iproute2 iputils-ping tcpdump tshark bridge-utils net-tools zsh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

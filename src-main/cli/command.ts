@@ -10,8 +10,12 @@ export interface Text {
 
 export type Lang = keyof Text
 
-/** What a shell offers when completing a value (see completion.ts). */
-export type Completion = 'file' | 'lab-file' | 'directory' | 'scenario' | 'command' | 'none'
+/**
+ * What a shell offers when completing a value (see completion.ts): files, lab files (*.yaml),
+ * directories, the built-in scenarios, podnet's commands, the namespaces or NS:DEV interfaces of
+ * the lab file named earlier on the line, the programs of the command language, or nothing.
+ */
+export type Completion = 'file' | 'lab-file' | 'directory' | 'scenario' | 'command' | 'netns' | 'iface' | 'program' | 'none'
 
 export interface OptionSpec {
   /** Long name without the dashes: `nodes` is `--nodes`. */

@@ -7,8 +7,8 @@ export const LANG_OPTION: OptionSpec = { name: 'lang', choices: ['en', 'ja'], he
 
 /** One probe packet: who sends, to whom, what. */
 export const PROBE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'from', value: 'POD', required: true, complete: 'none', help: { en: 'the pod (or namespace) that sends', ja: '送信する Pod（または名前空間）' } },
-  { name: 'to', value: 'POD|IP', required: true, complete: 'none', help: { en: 'the pod, namespace or IPv4 address it is sent to', ja: '宛先の Pod、名前空間、または IPv4 アドレス' } },
+  { name: 'from', value: 'POD', required: true, complete: 'netns', help: { en: 'the pod (or namespace) that sends', ja: '送信する Pod（または名前空間）' } },
+  { name: 'to', value: 'POD|IP', required: true, complete: 'netns', help: { en: 'the pod, namespace or IPv4 address it is sent to', ja: '宛先の Pod、名前空間、または IPv4 アドレス' } },
   { name: 'proto', choices: ['icmp', 'udp'], help: { en: 'an ICMP echo request (default) or a UDP datagram', ja: 'ICMP エコー要求（既定）または UDP データグラム' } },
   { name: 'port', value: 'N', complete: 'none', help: { en: 'UDP destination port (default 33434)', ja: 'UDP の宛先ポート（既定 33434）' } },
   { name: 'size', value: 'N', complete: 'none', help: { en: 'payload bytes, as ping -s (default 56)', ja: 'ペイロードのバイト数（ping -s と同じ。既定 56）' } },

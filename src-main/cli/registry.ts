@@ -9,6 +9,7 @@ import { execCommand } from './commands/exec.ts'
 import { exportCommand } from './commands/export.ts'
 import { scenariosCommand } from './commands/scenarios.ts'
 import { helpCommand } from './commands/help.ts'
+import { completionCommand } from './commands/completion.ts'
 
 export const COMMANDS: readonly CliCommand[] = [
   newCommand,
@@ -18,5 +19,6 @@ export const COMMANDS: readonly CliCommand[] = [
   execCommand,
   exportCommand,
   scenariosCommand,
+  completionCommand,
   helpCommand,
 ]

@@ -40,7 +40,7 @@ capture is written either way), 2 for a usage error.`,
   args: [{ name: 'FILE', complete: 'lab-file', help: { en: 'the lab file', ja: 'ラボファイル' } }],
   options: [
     ...PROBE_OPTIONS,
-    { name: 'iface', short: 'i', value: 'NS:DEV', multiple: true, complete: 'none', help: { en: 'capture on device DEV of namespace NS (NS alone: all its devices)', ja: '名前空間 NS のデバイス DEV でキャプチャする（NS だけならそのすべてのデバイス）' } },
+    { name: 'iface', short: 'i', value: 'NS:DEV', multiple: true, complete: 'iface', help: { en: 'capture on device DEV of namespace NS (NS alone: all its devices)', ja: '名前空間 NS のデバイス DEV でキャプチャする（NS だけならそのすべてのデバイス）' } },
     { name: 'all', help: { en: 'capture on every device that carries a frame', ja: 'フレームが通るすべてのデバイスでキャプチャする' } },
     { name: 'output', short: 'o', value: 'FILE', required: true, complete: 'file', help: { en: 'write the capture to FILE (- for standard output)', ja: 'キャプチャを FILE に書き込む（- は標準出力）' } },
     { name: 'format', short: 'F', choices: ['pcapng', 'pcap'], help: { en: 'file format (default pcapng)', ja: 'ファイル形式（既定 pcapng）' } },

@@ -23,7 +23,7 @@ lab cannot be read, 2 for a usage error.`,
   args: [{ name: 'FILE', complete: 'lab-file', help: { en: 'the lab file', ja: 'ラボファイル' } }],
   passThrough: { name: 'COMMAND', help: { en: 'the command and its arguments', ja: 'コマンドとその引数' } },
   options: [
-    { name: 'netns', short: 'n', value: 'NS', complete: 'none', help: { en: 'run it in this namespace (pod or node), as ip netns exec NS', ja: 'この名前空間（Pod またはノード）で実行する（ip netns exec NS と同じ）' } },
+    { name: 'netns', short: 'n', value: 'NS', complete: 'netns', help: { en: 'run it in this namespace (pod or node), as ip netns exec NS', ja: 'この名前空間（Pod またはノード）で実行する（ip netns exec NS と同じ）' } },
     { name: 'command', short: 'c', value: 'LINE', complete: 'none', help: { en: 'a command line of the command language instead of COMMAND...', ja: 'COMMAND... の代わりにコマンド言語の 1 行を実行する' } },
   ],
   examples: ['podnet exec lab.podnet.yaml --netns node1 -- ip route', "podnet exec lab.podnet.yaml -c 'ip -n pod1 neigh; ip -n node1 neigh'"],
