@@ -32,16 +32,24 @@ async function newScenario(page: Page, scenario: string): Promise<void> {
   await expect(page.locator('.labname')).toHaveText(scenario)
 }
 
+/** Picks `name` in a searchable picker: types it and takes the first match (the exact one). */
+async function pick(page: Page, testid: string, name: string): Promise<void> {
+  const field = page.getByTestId(testid)
+  await field.click()
+  await field.fill(name)
+  await field.press('Enter')
+}
+
 async function traceTo(page: Page, from: string, to: string): Promise<void> {
   await page.getByRole('tab', { name: 'Trace' }).click()
-  await page.getByTestId('trace-from').selectOption(from)
+  await pick(page, 'trace-from', from)
   await page.getByTestId('trace-to').fill(to)
   await page.getByRole('button', { name: /Send packet/ }).click()
 }
 
 async function selectNamespace(page: Page, ns: string): Promise<void> {
   await page.getByRole('tab', { name: 'Namespace' }).click()
-  await page.getByTestId('ns-select').selectOption(ns)
+  await pick(page, 'ns-select', ns)
   await expect(page.locator('.ns h2')).toHaveText(ns)
 }
 
@@ -123,7 +131,7 @@ test('panel edits: ip_forward, link state and moving a pod', async ({ page }) =>
   const eth0 = page.getByTestId('devices').locator('[data-device="eth0"]')
   await eth0.getByRole('button', { name: 'Set down' }).click()
   await expect(eth0).toContainText('DOWN')
-  await page.getByTestId('move-to').selectOption('node1')
+  await pick(page, 'move-to', 'node1')
   await page.getByRole('button', { name: 'Move', exact: true }).click()
   await expect(page.getByTestId('topology-outline')).toContainText('pod4: pod (node1)')
   await page.getByRole('tab', { name: 'Events' }).click()

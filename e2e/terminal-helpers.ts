@@ -16,10 +16,17 @@ export function screenText(page: Page): Promise<string> {
 export async function terminalIn(page: Page, netns: string): Promise<void> {
   await page.getByRole('tab', { name: 'Terminal' }).click()
   const tab = page.getByTestId('term-tab').and(page.locator(`[data-netns="${netns}"]`))
-  if ((await tab.count()) === 0) await page.getByTestId('term-open').selectOption(netns)
+  if ((await tab.count()) === 0) await openTerminal(page, netns)
   else await tab.first().click()
   await expect(page.getByTestId('terminal-screen')).toHaveAttribute('data-netns', netns)
   await page.getByTestId('terminal-screen').locator('.xterm').click()
+}
+
+/** Opens a new terminal tab in a namespace with the dock's searchable picker. */
+export async function openTerminal(page: Page, netns: string): Promise<void> {
+  const picker = page.getByTestId('term-open')
+  await picker.fill(netns)
+  await picker.press('Enter')
 }
 
 /** Types a line and Enter, then waits until the prompt is back (the line has finished). */

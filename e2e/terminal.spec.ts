@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { expectScreen, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
+import { expectScreen, openTerminal, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
 
 // The terminal as someone who lives in bash uses it: real keys into xterm.js, the screen read
 // back through its screen-reader rows. Each test gets a fresh page, so a fresh lab.
@@ -112,7 +112,7 @@ test('ip netns exec NS bash enters a namespace until exit; exit in the last shel
   await expectScreen(page, /root@pod2:\/# exit\nroot@node1:~#$/)
   await expect(page.getByTestId('term-tab').first()).toHaveText('node1')
   // A second terminal, in pod3, as a tab of its own; its screen is its own.
-  await page.getByTestId('term-open').selectOption('pod3')
+  await openTerminal(page, 'pod3')
   await expect(page.getByTestId('term-tab')).toHaveCount(2)
   await expectScreen(page, /^root@pod3:\/#$/)
   await page.keyboard.press('Control+d')

@@ -1,11 +1,14 @@
 import type { DeviceView, NetnsView, Topology } from '../../shared/api.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
+import { halfSize, BOX_PADDING } from './style.ts'
+import { sceneFor } from './scene.ts'
 
 /**
- * The topology as canvas elements: plain data with precomputed labels, classes and positions, so
+ * The topology as a canvas model: plain data with precomputed labels, classes and positions, so
  * the Cytoscape stylesheet needs no per-element functions. Node namespaces are boxes holding
  * their interfaces and their pods (one level of nesting); a pod's own interface is named in its
- * label; the underlay switch or router is a box above the grid of nodes (layout.ts).
+ * label; the underlay switch or router is a box above the grid of nodes (layout.ts). The model
+ * knows every element and where it goes; scene.ts picks what is drawn in full for a view.
  */
 
 export interface GraphNode {
@@ -18,6 +21,8 @@ export interface GraphNode {
   dev?: string
   /** Where the layout puts it (leaf nodes only; boxes wrap their children). */
   position?: { x: number; y: number }
+  /** A leaf drawn as a box (a collapsed namespace): its size and the size of its text. */
+  size?: { w: number; h: number; font: number }
 }
 
 export interface GraphEdge {
@@ -38,6 +43,56 @@ export interface Graph {
   tunnels?: TunnelInfo
 }
 
+/** A rectangle in model coordinates. */
+export interface Bounds {
+  x1: number
+  y1: number
+  x2: number
+  y2: number
+}
+
+/** One namespace drawn as a box: what it holds, and how it looks when drawn as one summary box. */
+export interface BoxModel {
+  id: string
+  ns: string
+  role: NetnsView['role']
+  /** The box as a compound element (no position: it wraps its children). */
+  node: GraphNode
+  /** The box drawn as one leaf: its name, address, pod count and state, at its full size. */
+  summary: GraphNode
+  /** The same leaf when even that is too small to read: its name alone, in a larger type. */
+  far: GraphNode
+  children: GraphNode[]
+  /** Edges between this box's own children. */
+  edges: GraphEdge[]
+  /** What the children cover (centres plus half sizes), without the box padding. */
+  bounds: Bounds
+  /** Many ports side by side (a big underlay): only those near the view are drawn. */
+  cull: boolean
+  /** Children drawn whatever the view (the underlay's own bridge). */
+  core: ReadonlySet<string>
+  /** The namespace at the far end of each port (veth peer), for ports of the underlay. */
+  peers: ReadonlyMap<string, string>
+}
+
+export interface CanvasModel {
+  boxes: BoxModel[]
+  /** Box of every box and child element, by element id. */
+  boxOf: Map<string, BoxModel>
+  /** Leaves outside any box (a pod whose node is not a Kubernetes node). */
+  loose: GraphNode[]
+  /** Edges between elements of different boxes: uplinks, tunnels, veths between namespaces. */
+  cross: GraphEdge[]
+  rows: number
+  tunnels: TunnelInfo
+  /** Everything, box padding and names included. */
+  extent: Bounds
+  /** Every element, every box in full (built on first use). */
+  full(): Graph
+  /** The same model drawing the tunnels of another selection (cheap: nothing is laid out again). */
+  refocus(ns: string | null): CanvasModel
+}
+
 const HOST = '@host'
 export const nsId = (ns: string): string => `ns:${ns === '' ? HOST : ns}`
 export const ifId = (ns: string, dev: string): string => `if:${ns === '' ? HOST : ns}/${dev}`
@@ -52,6 +107,10 @@ const Y_BRIDGE = 190
 const Y_PORT = 250
 const Y_POD = 320
 const Y_OTHER = 480
+/** An underlay with more ports than this draws only those near the view. */
+const CULL_PORTS = 120
+/** Room under a box for its name (drawn below it). */
+const NAME_ROOM = 40
 
 /** Above this many VXLAN tunnels the canvas draws only the selected node's (the tables list all). */
 export const MAX_TUNNELS_DRAWN = 45
@@ -81,11 +140,31 @@ export interface GraphLabels {
   switch: string
   router: string
   host: string
+  /** "20 pods" */
+  pods(n: number): string
+  /** "3 ports" of an underlay. */
+  ports(n: number): string
+  /** "2 links down" */
+  down(n: number): string
+  /** "IP forwarding off" */
+  noForward: string
 }
-const DEFAULT_LABELS: GraphLabels = { switch: 'L2 switch', router: 'router', host: 'host' }
+const DEFAULT_LABELS: GraphLabels = {
+  switch: 'L2 switch',
+  router: 'router',
+  host: 'host',
+  pods: (n) => `${n} ${n === 1 ? 'pod' : 'pods'}`,
+  ports: (n) => `${n} ${n === 1 ? 'port' : 'ports'}`,
+  down: (n) => `${n} ${n === 1 ? 'link' : 'links'} down`,
+  noForward: 'IP forwarding off',
+}
+
+function displayName(n: NetnsView, words: GraphLabels): string {
+  return n.name === '' ? words.host : n.name
+}
 
 function boxLabel(n: NetnsView, words: GraphLabels): string {
-  const name = n.name === '' ? words.host : n.name
+  const name = displayName(n, words)
   if (n.role === 'node') {
     const ip = firstAddr(n.devices.find((d) => d.name === 'eth0')).split('/')[0]
     return ip ? `${name}  ·  ${ip}` : name
@@ -102,14 +181,23 @@ function podLabel(n: NetnsView): string {
   return dev && ip ? `${n.name}\n${dev.name} ${ip}` : n.name
 }
 
+const linkDown = (d: DeviceView | undefined): boolean => !!d && (!d.up || !d.carrier)
+
 function podClasses(n: NetnsView): string {
-  const eth0 = n.devices.find((d) => d.name === 'eth0')
-  return eth0 && (!eth0.up || !eth0.carrier) ? 'pod down' : 'pod'
+  return linkDown(n.devices.find((d) => d.name === 'eth0')) ? 'pod down' : 'pod'
+}
+
+/** Namespaces by name, made once per topology (a trace looks up hundreds of steps). */
+const indexes = new WeakMap<Topology, Map<string, NetnsView>>()
+function namespacesByName(topo: Topology): Map<string, NetnsView> {
+  let m = indexes.get(topo)
+  if (!m) indexes.set(topo, (m = new Map(topo.namespaces.map((n) => [n.name, n]))))
+  return m
 }
 
 /** The element that stands for a device: a pod itself (its devices are edge labels), else the interface. */
 export function deviceElement(topo: Topology, ns: string, dev: string | undefined): string {
-  const n = topo.namespaces.find((x) => x.name === ns)
+  const n = namespacesByName(topo).get(ns)
   if (!n) return nsId(ns)
   if (n.role === 'pod' && n.node) return nsId(ns)
   if (dev && n.devices.some((d) => d.name === dev && shown(d))) return ifId(ns, dev)
@@ -129,17 +217,62 @@ export interface GraphOptions {
   focus?: string | null
 }
 
+function emptyBounds(): Bounds {
+  return { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity }
+}
+
+function grow(b: Bounds, n: GraphNode): void {
+  if (!n.position) return
+  const h = halfSize(n.classes)
+  b.x1 = Math.min(b.x1, n.position.x - h.w)
+  b.y1 = Math.min(b.y1, n.position.y - h.h)
+  b.x2 = Math.max(b.x2, n.position.x + h.w)
+  b.y2 = Math.max(b.y2, n.position.y + h.h)
+}
+
+/**
+ * The summary of a namespace drawn as one box: its name, its address, how many pods it runs and
+ * what is wrong with it (links down, forwarding off), at the size of the full box, the text scaled
+ * to the box so it reads when the box is small on screen.
+ */
+function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds): { summary: GraphNode; far: GraphNode } {
+  const lines = [displayName(n, words)]
+  const ip = firstAddr(n.devices.find((d) => d.name === 'eth0') ?? n.devices.find((d) => shown(d) && d.addresses.length > 0)).split('/')[0]
+  if (ip) lines.push(ip)
+  if (n.role === 'node') lines.push(words.pods(pods.length))
+  else if (isInfra(n)) lines.push(n.role === 'switch' ? words.switch : words.router)
+  const problems: string[] = []
+  const down = n.devices.filter((d) => shown(d) && d.kind !== 'bridge' && linkDown(d)).length + pods.filter((p) => linkDown(p.devices.find((d) => d.name === 'eth0'))).length
+  if (down) problems.push(words.down(down))
+  if (n.role === 'node' && !n.ipForward) problems.push(words.noForward)
+  if (problems.length) lines.push(`⚠ ${problems.join(', ')}`)
+  const w = Math.max(b.x2 - b.x1, 1) + 2 * BOX_PADDING
+  const h = Math.max(b.y2 - b.y1, 1) + 2 * BOX_PADDING
+  const fit = (text: string[]): number => Math.round(Math.max(12, Math.min(h / (text.length * 1.5 + 0.5), (w / Math.max(...text.map((l) => l.length))) * 1.6)))
+  const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems.length ? ' warn' : ''}`
+  const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
+  const name = problems.length ? [`⚠ ${lines[0]}`] : [lines[0]]
+  return {
+    summary: { id: node.id, label: lines.join('\n'), classes, ns: n.name, position, size: { w, h, font: Math.min(90, fit(lines)) } },
+    far: { id: node.id, label: name[0], classes, ns: n.name, position, size: { w, h, font: fit(name) } },
+  }
+}
+
 /** A node box and its contents, laid out with the box's slot area starting at x = 0. */
 interface NodeDraft {
   ns: NetnsView
+  pods: NetnsView[]
+  box: GraphNode
   items: GraphNode[]
+  edges: GraphEdge[]
   width: number
 }
 
 function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDraft {
-  const items: GraphNode[] = [{ id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }]
+  const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
+  const items: GraphNode[] = []
   const addIface = (d: DeviceView, x: number, y: number): void => {
-    items.push({ id: ifId(n.name, d.name), parent: nsId(n.name), label: ifaceLabel(d), classes: ifaceClasses(d), ns: n.name, dev: d.name, position: { x, y } })
+    items.push({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d), ns: n.name, dev: d.name, position: { x, y } })
   }
   // Uplink on top, bridge, bridge ports, pods below; VXLAN devices and anything else beside the uplink.
   const devs = n.devices.filter(shown)
@@ -148,7 +281,7 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDra
     const x = SLOT / 2 + j * SLOT
     const eth = p.devices.find((d) => d.peer?.netns === n.name)
     if (eth?.peer) podX.set(eth.peer.device, x)
-    items.push({ id: nsId(p.name), parent: nsId(n.name), label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y: Y_POD } })
+    items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y: Y_POD } })
   })
   const slots = Math.max(2, pods.length)
   const cx = (slots * SLOT) / 2
@@ -168,14 +301,27 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDra
       extraX += SLOT * 0.8
     }
   }
-  return { ns: n, items, width: Math.max(slots * SLOT, extraX - SLOT / 2) }
+  // Bridge ports of the node's own namespace; a pod's veth joins the pod to its host end.
+  const edges: GraphEdge[] = []
+  for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
+  return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2) }
 }
 
-export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, opts: GraphOptions = {}): Graph {
-  const nodes: GraphNode[] = []
-  const edges: GraphEdge[] = []
+const NONE: ReadonlyMap<string, string> = new Map()
+
+function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, children: GraphNode[], edges: GraphEdge[], infra?: { cull: boolean; core: ReadonlySet<string>; peers: ReadonlyMap<string, string> }): BoxModel {
+  const bounds = emptyBounds()
+  for (const c of children) grow(bounds, c)
+  if (!Number.isFinite(bounds.x1)) Object.assign(bounds, { x1: 0, y1: 0, x2: 1, y2: 1 })
+  return { id: node.id, ns: ns.name, role: ns.role, node, ...summary(bounds), children, edges, bounds, cull: infra?.cull ?? false, core: infra?.core ?? new Set(), peers: infra?.peers ?? NONE }
+}
+
+export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, opts: GraphOptions = {}): CanvasModel {
+  const boxes: BoxModel[] = []
+  const loose: GraphNode[] = []
+  const cross: GraphEdge[] = []
   const pos = new Map<string, { x: number; y: number }>()
-  const byName = new Map(topo.namespaces.map((n) => [n.name, n]))
+  const byName = namespacesByName(topo)
   const nodeNs = topo.namespaces.filter((n) => n.role === 'node')
   const podsOf = new Map<string, NetnsView[]>()
   for (const n of topo.namespaces) {
@@ -186,15 +332,6 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
   const placed = (ns: string, dev: string): { x: number; y: number } | undefined => pos.get(ifId(ns, dev)) ?? (byName.get(ns)?.role === 'pod' ? pos.get(nsId(ns)) : undefined)
 
-  const addBox = (n: NetnsView): void => {
-    nodes.push({ id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name })
-  }
-  const addIface = (n: NetnsView, d: DeviceView, x: number, y: number, extra = ''): void => {
-    const id = ifId(n.name, d.name)
-    pos.set(id, { x, y })
-    nodes.push({ id, parent: nsId(n.name), label: ifaceLabel(d), classes: ifaceClasses(d) + extra, ns: n.name, dev: d.name, position: { x, y } })
-  }
-
   // Kubernetes nodes in a grid, each centred in its column.
   const drafts = nodeNs.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words))
   const plan = planGrid(drafts.map((d) => d.width))
@@ -203,18 +340,16 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   // little smaller in narrow boxes, so neighbouring names keep apart).
   const cellOf = new Map<string, { row: number; col: number }>()
   drafts.forEach((d, i) => {
-    if (multiRow) d.items[0].classes += d.width >= 3 * SLOT ? ' big-label' : ' mid-label'
+    if (multiRow) d.box.classes += d.width >= 3 * SLOT ? ' big-label' : ' mid-label'
     const { row, col } = plan.cells[i]
     cellOf.set(d.ns.name, { row, col })
     const dx = plan.colX[col] + (plan.colW[col] - d.width) / 2
     const dy = row * ROW_PITCH
     for (const item of d.items) {
-      if (item.position) {
-        item.position = { x: item.position.x + dx, y: item.position.y + dy }
-        pos.set(item.id, item.position)
-      }
-      nodes.push(item)
+      item.position = { x: item.position!.x + dx, y: item.position!.y + dy }
+      pos.set(item.id, item.position)
     }
+    boxes.push(boxModel(d.ns, d.box, (b) => summaryOf(d.ns, d.pods, words, d.box, b), d.items, d.edges))
   })
   const width = Math.max(plan.width, SLOT * 2)
   // Ports toward other underlay boxes go left of everything, lanes included.
@@ -227,8 +362,15 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const infra = topo.namespaces.filter(isInfra).sort((a, b) => (a.role === b.role ? 0 : a.role === 'switch' ? -1 : 1))
   let leftSlot = 0
   for (const n of infra) {
-    addBox(n)
-    if (multiRow) nodes[nodes.length - 1].classes += ' big-label'
+    const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}${multiRow ? ' big-label' : ''}`, ns: n.name }
+    const children: GraphNode[] = []
+    const peers = new Map<string, string>()
+    const addIface = (d: DeviceView, x: number, y: number, extra = ''): void => {
+      const id = ifId(n.name, d.name)
+      pos.set(id, { x, y })
+      if (d.peer) peers.set(id, d.peer.netns)
+      children.push({ id, parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d) + extra, ns: n.name, dev: d.name, position: { x, y } })
+    }
     const devs = n.devices.filter(shown)
     const core: DeviceView[] = []
     const toInfra: DeviceView[] = []
@@ -236,17 +378,22 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       const peerPos = d.peer ? placed(d.peer.netns, d.peer.device) : undefined
       const peerNs = d.peer ? byName.get(d.peer.netns) : undefined
       const cell = d.peer && peerNs?.role === 'node' ? cellOf.get(d.peer.netns) : undefined
-      if (peerPos && peerNs && isInfra(peerNs)) addIface(n, d, peerPos.x - 170, peerPos.y)
+      if (peerPos && peerNs && isInfra(peerNs)) addIface(d, peerPos.x - 170, peerPos.y)
       else if (cell && cell.row > 0) {
         // Port labels of neighbouring lanes take turns in two bands, so they never overlap.
-        addIface(n, d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT, cell.row % 2 === 0 ? ' label-low' : '')
+        addIface(d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT, cell.row % 2 === 0 ? ' label-low' : '')
         laneLinks.add(`${n.name}/${d.name}`)
-      } else if (peerPos) addIface(n, d, peerPos.x, Y_INFRA_PORT)
+      } else if (peerPos) addIface(d, peerPos.x, Y_INFRA_PORT)
       else if (peerNs && isInfra(peerNs)) toInfra.push(d)
       else core.push(d)
     }
-    for (const d of toInfra) addIface(n, d, minX - ++leftSlot * SLOT, Y_INFRA_PORT)
-    core.forEach((d, i) => addIface(n, d, width / 2 + (i - (core.length - 1) / 2) * SLOT, Y_INFRA_CORE))
+    for (const d of toInfra) addIface(d, minX - ++leftSlot * SLOT, Y_INFRA_PORT)
+    core.forEach((d, i) => addIface(d, width / 2 + (i - (core.length - 1) / 2) * SLOT, Y_INFRA_CORE))
+    // Many underlay ports share one bus to their bridge instead of a fan of diagonals.
+    const edges: GraphEdge[] = []
+    for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
+    const infraOpts = { cull: devs.length > CULL_PORTS, core: new Set(core.map((d) => ifId(n.name, d.name))), peers }
+    boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges, infraOpts))
   }
 
   // Everything else (namespaces made by commands, the host): a row of boxes below.
@@ -255,20 +402,30 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   for (const n of topo.namespaces) {
     if (n.role === 'node' || isInfra(n) || (n.role === 'pod' && podsOf.get(n.node ?? '')?.includes(n))) continue
     if (n.role === 'pod') {
-      pos.set(nsId(n.name), { x: ox + SLOT / 2, y: yOther })
-      nodes.push({ id: nsId(n.name), label: podLabel(n), classes: podClasses(n), ns: n.name, position: { x: ox + SLOT / 2, y: yOther } })
+      const p = { x: ox + SLOT / 2, y: yOther }
+      pos.set(nsId(n.name), p)
+      loose.push({ id: nsId(n.name), label: podLabel(n), classes: podClasses(n), ns: n.name, position: p })
       ox += SLOT + BOX_GAP
       continue
     }
-    addBox(n)
+    const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
     const devs = n.devices.filter(shown)
-    devs.forEach((d, i) => addIface(n, d, ox + SLOT / 2 + i * SLOT, yOther))
-    // A namespace without devices is a childless box, placed like a leaf.
-    if (devs.length === 0) nodes[nodes.length - 1].position = { x: ox + SLOT / 2, y: yOther }
+    const children = devs.map((d, i): GraphNode => ({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d), ns: n.name, dev: d.name, position: { x: ox + SLOT / 2 + i * SLOT, y: yOther } }))
+    const edges: GraphEdge[] = []
+    for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
+    if (devs.length === 0) {
+      // A namespace without devices is a childless box, placed like a leaf.
+      loose.push({ ...box, position: { x: ox + SLOT / 2, y: yOther } })
+    } else boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges))
     ox += Math.max(1, devs.length) * SLOT + BOX_GAP
   }
 
-  // veth pairs (each once), bridge ports, VXLAN tunnels.
+  // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.
+  const boxOf = new Map<string, BoxModel>()
+  for (const b of boxes) {
+    boxOf.set(b.id, b)
+    for (const c of b.children) boxOf.set(c.id, b)
+  }
   const devOf = (ns: string, dev: string): DeviceView | undefined => byName.get(ns)?.devices.find((d) => d.name === dev)
   for (const l of topo.links) {
     const da = devOf(l.a.netns, l.a.device)
@@ -278,31 +435,66 @@ export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const laneAtB = laneLinks.has(`${l.b.netns}/${l.b.device}`)
     const [a, b] = laneAtB ? [l.b, l.a] : [l.a, l.b]
     const lane = laneAtB || laneLinks.has(`${l.a.netns}/${l.a.device}`)
-    edges.push({ id: `veth:${l.id}`, source: deviceElement(topo, a.netns, a.device), target: deviceElement(topo, b.netns, b.device), classes: `veth${lane ? ' lane' : ''}${down ? ' down' : ''}` })
+    const e: GraphEdge = { id: `veth:${l.id}`, source: deviceElement(topo, a.netns, a.device), target: deviceElement(topo, b.netns, b.device), classes: `veth${lane ? ' lane' : ''}${down ? ' down' : ''}` }
+    const inner = boxOf.get(e.source)
+    if (inner && inner === boxOf.get(e.target) && inner.id !== e.source && inner.id !== e.target) inner.edges.push(e)
+    else cross.push(e)
   }
-  for (const n of topo.namespaces) {
-    if (n.role === 'pod' && n.node) continue
-    // Many underlay ports share one bus to their bridge instead of a fan of diagonals.
-    const bus = multiRow && isInfra(n)
-    for (const d of n.devices) {
-      if (!d.master || !shown(d)) continue
-      edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: bus ? 'port bus' : 'port' })
-    }
-  }
-  // A full mesh of tunnels grows with the square of the nodes, and in a grid the arcs cross other
-  // boxes: then only the selected node's tunnels are drawn.
-  const tunnels = topo.tunnels ?? []
-  const all = tunnels.length <= MAX_TUNNELS_DRAWN && !multiRow
-  const focus = all ? null : focusNode(byName, opts.focus ?? null)
-  const drawn = all ? tunnels : focus ? tunnels.filter((t) => t.a.netns === focus || t.b.netns === focus) : []
-  for (const t of drawn) {
+  // Every tunnel, bulging by its length so tunnels between far nodes do not overlap near ones.
+  const tunnelEdges = (topo.tunnels ?? []).map((t): GraphEdge & { a: string; b: string } => {
     const pa = pos.get(ifId(t.a.netns, t.a.device))
     const pb = pos.get(ifId(t.b.netns, t.b.device))
     const [s, d] = pa && pb && pa.x > pb.x ? [t.b, t.a] : [t.a, t.b]
     const dx = pa && pb ? Math.hypot(pa.x - pb.x, pa.y - pb.y) : 0
-    edges.push({ id: t.id, source: ifId(s.netns, s.device), target: ifId(d.netns, d.device), classes: 'tunnel', label: 'VXLAN', cpd: -(40 + dx * 0.12) })
+    return { id: t.id, source: ifId(s.netns, s.device), target: ifId(d.netns, d.device), classes: 'tunnel', label: 'VXLAN', cpd: -(40 + dx * 0.12), a: t.a.netns, b: t.b.netns }
+  })
+
+  const extent = emptyBounds()
+  for (const b of boxes) {
+    extent.x1 = Math.min(extent.x1, b.bounds.x1 - BOX_PADDING)
+    extent.y1 = Math.min(extent.y1, b.bounds.y1 - BOX_PADDING - NAME_ROOM)
+    extent.x2 = Math.max(extent.x2, b.bounds.x2 + BOX_PADDING)
+    extent.y2 = Math.max(extent.y2, b.bounds.y2 + BOX_PADDING + NAME_ROOM)
   }
-  return { nodes, edges, rows: plan.rows, tunnels: { total: tunnels.length, drawn: drawn.length, node: focus } }
+  for (const n of loose) grow(extent, n)
+  if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
+
+  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnelEdges, multiRow }
+  return withFocus(base, cross, opts.focus ?? null)
+}
+
+type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent'> & {
+  byName: Map<string, NetnsView>
+  tunnelEdges: (GraphEdge & { a: string; b: string })[]
+  multiRow: boolean
+}
+
+/**
+ * The model with the tunnels it draws: all of a small lab's; in a grid or a big mesh (which grows
+ * with the square of the nodes, and whose arcs would cross other boxes) only the selected node's.
+ */
+function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null): CanvasModel {
+  const all = base.tunnelEdges.length <= MAX_TUNNELS_DRAWN && !base.multiRow
+  const focus = all ? null : focusNode(base.byName, focusNs)
+  const drawn = all ? base.tunnelEdges : focus ? base.tunnelEdges.filter((t) => t.a === focus || t.b === focus) : []
+  let full: Graph | null = null
+  const model: CanvasModel = {
+    boxes: base.boxes,
+    boxOf: base.boxOf,
+    loose: base.loose,
+    rows: base.rows,
+    extent: base.extent,
+    cross: drawn.length ? [...cross, ...drawn.map(({ a: _a, b: _b, ...e }) => e)] : cross,
+    tunnels: { total: base.tunnelEdges.length, drawn: drawn.length, node: focus },
+    full: () => (full ??= { ...sceneFor(model, null, new Set()).graph, rows: base.rows, tunnels: model.tunnels }),
+    refocus: (ns) => withFocus(base, cross, ns),
+  }
+  return model
+}
+
+/** The whole topology, every element drawn: the model with every box in full. */
+export function buildGraph(topo: Topology, words: GraphLabels = DEFAULT_LABELS, opts: GraphOptions = {}): Graph {
+  return buildModel(topo, words, opts).full()
 }
 
 /** The Kubernetes node a selection stands for: the node itself, or the node of a pod. */
@@ -311,4 +503,28 @@ function focusNode(byName: Map<string, NetnsView>, ns: string | null): string | 
   if (n?.role === 'node') return n.name
   if (n?.role === 'pod' && n.node && byName.get(n.node)?.role === 'node') return n.node
   return null
+}
+
+/** How far around a box's contents a drop still counts as onto the box (its padding). */
+const DROP_MARGIN = 30
+
+/** The Kubernetes node whose box holds point `p` (its contents plus a margin), if any. */
+export function nodeBoxAt(model: CanvasModel, p: { x: number; y: number }): string | null {
+  for (const b of model.boxes) {
+    if (b.role !== 'node') continue
+    const r = b.bounds
+    if (p.x >= r.x1 - DROP_MARGIN && p.x <= r.x2 + DROP_MARGIN && p.y >= r.y1 - DROP_MARGIN && p.y <= r.y2 + DROP_MARGIN) return b.ns
+  }
+  return null
+}
+
+/** Where the element of namespace `ns` is: its box, or (a pod, a loose namespace) the leaf itself. */
+export function locate(model: CanvasModel, ns: string): Bounds | null {
+  const id = nsId(ns)
+  const b = model.boxOf.get(id)
+  if (b && b.id === id) return b.bounds
+  const leaf = b?.children.find((c) => c.id === id) ?? model.loose.find((n) => n.id === id)
+  if (!leaf?.position) return null
+  const h = halfSize(leaf.classes)
+  return { x1: leaf.position.x - h.w, y1: leaf.position.y - h.h, x2: leaf.position.x + h.w, y2: leaf.position.y + h.h }
 }

@@ -12,6 +12,23 @@ export const ROLE_COLORS = {
   error: '#dc2626',
 } as const
 
+/** Padding of a box around its children (Cytoscape's compound padding). */
+export const BOX_PADDING = 18
+
+/** Drawn sizes of leaves, shared by the stylesheet and the layout that measures boxes. */
+export const SIZES = {
+  pod: { w: 100, h: 40 },
+  iface: { w: 18, h: 18 },
+  bridge: { w: 30, h: 22 },
+  vxlan: { w: 24, h: 22 },
+} as const
+
+/** Half the drawn size of a leaf with these classes. */
+export function halfSize(classes: string): { w: number; h: number } {
+  const s = classes.startsWith('pod') ? SIZES.pod : classes.includes('kind-bridge') ? SIZES.bridge : classes.includes('kind-vxlan') ? SIZES.vxlan : classes.startsWith('anchor') ? { w: 0, h: 0 } : SIZES.iface
+  return { w: s.w / 2, h: s.h / 2 }
+}
+
 const FONT = 'Inter, "Segoe UI", "Hiragino Sans", "Noto Sans JP", system-ui, sans-serif'
 
 const rules: { selector: string; style: Record<string, unknown> }[] = [
@@ -41,7 +58,7 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
       'font-size': 13,
       'font-weight': 'bold',
       color: '#334155',
-      padding: '18px',
+      padding: `${BOX_PADDING}px`,
       'corner-radius': 10,
       width: 80,
       height: 50,
@@ -54,12 +71,29 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
   { selector: 'node.box.role-switch', style: { 'background-color': '#fff7ed', 'border-color': '#f59e0b' } },
   { selector: 'node.box.role-router', style: { 'background-color': '#f5f3ff', 'border-color': '#8b5cf6' } },
   { selector: 'node.box.role-other', style: { 'background-color': '#f0fdf4', 'border-color': '#22c55e', 'border-style': 'dashed' } },
+  // A namespace drawn as one box (far out): its summary inside, the text scaled to the box.
+  {
+    selector: 'node.box.collapsed',
+    style: {
+      width: 'data(w)',
+      height: 'data(h)',
+      'font-size': 'data(fs)',
+      'text-valign': 'center',
+      'text-margin-y': 0,
+      'line-height': 1.25,
+      'font-weight': 'normal',
+      'min-zoomed-font-size': 6,
+    },
+  },
+  { selector: 'node.box.collapsed.warn', style: { 'border-color': '#dc2626', 'border-width': 3, 'background-color': '#fef2f2', color: '#991b1b' } },
+  // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
+  { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
   {
     selector: 'node.pod',
     style: {
       shape: 'round-rectangle',
-      width: 100,
-      height: 40,
+      width: SIZES.pod.w,
+      height: SIZES.pod.h,
       'background-color': '#dbeafe',
       'border-width': 1.5,
       'border-color': '#3b82f6',
@@ -74,8 +108,8 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
     selector: 'node.iface',
     style: {
       shape: 'round-rectangle',
-      width: 18,
-      height: 18,
+      width: SIZES.iface.w,
+      height: SIZES.iface.h,
       'border-width': 1.5,
       'text-valign': 'bottom',
       'text-halign': 'center',
@@ -90,8 +124,8 @@ const rules: { selector: string; style: Record<string, unknown> }[] = [
   // Neighbouring lane ports take turns: every other label one line lower.
   { selector: 'node.iface.label-low', style: { 'text-margin-y': 16 } },
   { selector: 'node.iface.kind-veth', style: { 'background-color': '#bbf7d0', 'border-color': '#16a34a' } },
-  { selector: 'node.iface.kind-bridge', style: { 'background-color': '#fde68a', 'border-color': '#d97706', width: 30, height: 22 } },
-  { selector: 'node.iface.kind-vxlan', style: { 'background-color': '#ddd6fe', 'border-color': '#7c3aed', shape: 'hexagon', width: 24, height: 22 } },
+  { selector: 'node.iface.kind-bridge', style: { 'background-color': '#fde68a', 'border-color': '#d97706', width: SIZES.bridge.w, height: SIZES.bridge.h } },
+  { selector: 'node.iface.kind-vxlan', style: { 'background-color': '#ddd6fe', 'border-color': '#7c3aed', shape: 'hexagon', width: SIZES.vxlan.w, height: SIZES.vxlan.h } },
   { selector: 'node.iface.kind-dummy', style: { 'background-color': '#e5e7eb', 'border-color': '#6b7280' } },
   { selector: 'node.down', style: { 'background-color': '#f3f4f6', 'border-color': '#9ca3af', 'border-style': 'dashed', color: '#6b7280' } },
   { selector: 'node.nocarrier', style: { 'border-style': 'dashed' } },

@@ -1,6 +1,6 @@
 import cytoscape, { type NodeSingular } from 'cytoscape'
 import { describe, expect, it } from 'vitest'
-import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition, viewportFor } from './sync.ts'
+import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from './sync.ts'
 import type { Graph } from './graph.ts'
 
 function graph(podParent = 'ns:node1', label = 'pod1'): Graph {
@@ -19,17 +19,17 @@ function graph(podParent = 'ns:node1', label = 'pod1'): Graph {
 describe('canvas sync', () => {
   it('adds, updates in place, re-parents and removes', () => {
     const cy = cytoscape({ headless: true })
-    expect(applyGraph(cy, graph()).structural).toBe(true)
+    expect(applyGraph(cy, graph())).toEqual({ added: 6, removed: 0 })
     expect(cy.nodes()).toHaveLength(5)
     const pod = cy.getElementById('ns:pod1') as NodeSingular
     expect(pod.parent().first().id()).toBe('ns:node1')
-    // A label change keeps the element and its position.
+    // A label change keeps the element; its position is the model's.
     pod.position({ x: 5, y: 105 })
-    expect(applyGraph(cy, graph('ns:node1', 'pod1\n10.0.0.1')).structural).toBe(false)
+    expect(applyGraph(cy, graph('ns:node1', 'pod1\n10.0.0.1'))).toEqual({ added: 0, removed: 0 })
     expect(cy.getElementById('ns:pod1').data('label')).toBe('pod1\n10.0.0.1')
-    expect((cy.getElementById('ns:pod1') as NodeSingular).position()).toEqual({ x: 5, y: 105 })
-    // Moving the pod re-parents it, swaps its edge and lays it out again.
-    expect(applyGraph(cy, graph('ns:node2')).structural).toBe(true)
+    expect((cy.getElementById('ns:pod1') as NodeSingular).position()).toEqual({ x: 0, y: 100 })
+    // Moving the pod re-parents it, swaps its edge and puts it where the model says.
+    expect(applyGraph(cy, graph('ns:node2')).added).toBe(1)
     const moved = cy.getElementById('ns:pod1') as NodeSingular
     expect(moved.parent().first().id()).toBe('ns:node2')
     expect(moved.position()).toEqual({ x: 400, y: 100 })
@@ -39,15 +39,64 @@ describe('canvas sync', () => {
     cy.destroy()
   })
 
-  it('adds and removes edges without laying anything out again', () => {
+  it('adds and removes edges, and leaves a node being dragged where the hand is', () => {
     const cy = cytoscape({ headless: true })
     applyGraph(cy, graph())
-    cy.getElementById('ns:pod1').position({ x: 7, y: 107 })
+    const pod = cy.getElementById('ns:pod1') as NodeSingular
+    pod.grabify()
+    ;(pod as unknown as { _private: { grabbed: boolean } })._private.grabbed = true
+    pod.position({ x: 7, y: 107 })
     const g = graph()
-    expect(applyGraph(cy, { ...g, edges: [...g.edges, { id: 't1', source: 'if:node1/cbr0', target: 'if:node2/cbr0', classes: 'tunnel' }] }).structural).toBe(false)
-    expect(applyGraph(cy, g).structural).toBe(false)
+    expect(applyGraph(cy, { ...g, edges: [...g.edges, { id: 't1', source: 'if:node1/cbr0', target: 'if:node2/cbr0', classes: 'tunnel' }] })).toEqual({ added: 1, removed: 0 })
+    expect(applyGraph(cy, g)).toEqual({ added: 0, removed: 1 })
     expect(cy.getElementById('t1').empty()).toBe(true)
-    expect((cy.getElementById('ns:pod1') as NodeSingular).position()).toEqual({ x: 7, y: 107 })
+    expect(pod.position()).toEqual({ x: 7, y: 107 })
+    cy.destroy()
+  })
+
+  it('turns a box into one summary leaf and back under the same id', () => {
+    const cy = cytoscape({ headless: true })
+    applyGraph(cy, graph())
+    applySelection(cy, 'ns:node1')
+    const summary: Graph = {
+      nodes: [
+        { id: 'ns:node1', label: 'node1\n1 pod', classes: 'box role-node collapsed', ns: 'node1', position: { x: 0, y: 50 }, size: { w: 160, h: 140, font: 30 } },
+        ...graph().nodes.filter((n) => n.id === 'ns:node2' || n.parent === 'ns:node2'),
+      ],
+      edges: [],
+    }
+    applyGraph(cy, summary)
+    const box = cy.getElementById('ns:node1') as NodeSingular
+    expect(box.isParent()).toBe(false)
+    expect(box.position()).toEqual({ x: 0, y: 50 })
+    expect(box.data()).toMatchObject({ w: 160, h: 140, fs: 30, label: 'node1\n1 pod' })
+    // The selection mark survives the change of form.
+    expect(box.classes()).toEqual(['box', 'role-node', 'collapsed', 'sel'])
+    applyGraph(cy, graph())
+    expect(box.isParent()).toBe(true)
+    expect(box.children().map((c) => c.id()).sort()).toEqual(['if:node1/cbr0', 'ns:pod1'])
+    expect(box.hasClass('collapsed')).toBe(false)
+    cy.destroy()
+  })
+
+  it('lets only the selected pod (or any, with the modifier) be dragged: everything else pans', () => {
+    const cy = cytoscape({ headless: true })
+    applyGraph(cy, graph())
+    const pod = cy.getElementById('ns:pod1') as NodeSingular
+    const box = cy.getElementById('ns:node1') as NodeSingular
+    expect(pod.pannable()).toBe(true)
+    expect(pod.grabbable()).toBe(false)
+    applySelection(cy, 'ns:node1')
+    expect(box.pannable()).toBe(true)
+    applySelection(cy, 'ns:pod1')
+    expect(pod.grabbable()).toBe(true)
+    applySelection(cy, null)
+    expect(pod.grabbable()).toBe(false)
+    setMovable(cy, true)
+    expect(pod.grabbable()).toBe(true)
+    expect(box.grabbable()).toBe(false)
+    setMovable(cy, false)
+    expect(pod.grabbable()).toBe(false)
     cy.destroy()
   })
 
@@ -72,21 +121,18 @@ describe('canvas sync', () => {
     expect(cy.nodes('.hl-drop').map((n) => n.id())).toEqual(['ns:pod1'])
     applyHighlight(cy, null)
     expect(cy.nodes('.hl, .hl-drop').length).toBe(0)
-    // Classes set by the sync replace old ones, so re-applying the graph clears marks too.
+    // Marks are the view's, not the model's: re-applying the graph keeps them.
     applySelection(cy, 'ns:node1')
     applyGraph(cy, graph())
-    expect(cy.nodes('.sel').length).toBe(0)
+    expect(cy.nodes('.sel').map((n) => n.id())).toEqual(['ns:node1'])
     cy.destroy()
   })
 
-  it('finds the node box a pod is dropped on, and puts a pod back', () => {
+  it('puts a pod back where the model had it', () => {
     const cy = cytoscape({ headless: true })
     applyGraph(cy, graph())
     const pod = cy.getElementById('ns:pod1') as NodeSingular
-    pod.position({ x: 400, y: 0 })
-    expect(dropTarget(cy, pod)).toBe('node2')
     pod.position({ x: 2000, y: 2000 })
-    expect(dropTarget(cy, pod)).toBeNull()
     restorePosition(pod)
     expect(pod.position()).toEqual({ x: 0, y: 100 })
     cy.destroy()

@@ -1,39 +1,43 @@
 import type { Core, ElementDefinition, NodeSingular, SingularElementArgument } from 'cytoscape'
-import type { Graph } from './graph.ts'
+import type { Bounds, Graph } from './graph.ts'
 
 /**
- * The one place that writes the store's view of the lab into Cytoscape. Everything happens in
+ * The one place that writes what the canvas should show into Cytoscape. Everything happens in
  * cy.batch() so a lab of hundreds of pods redraws once. Elements keep their identity across
- * updates (so a selection or a drag survives a table change); positions are reset only when the
- * set of nodes changes or a re-layout is asked for.
+ * updates (so a selection or a drag survives a table change, and a box keeps its id whether it is
+ * drawn as one summary box or with its contents). Positions come from the model: a leaf that is
+ * not being dragged is put where the model says. Every node is pannable (a drag on it pans the
+ * view) until it is made grabbable on purpose (applySelection, grabbable()).
  */
-export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } = {}): { structural: boolean } {
-  let structural = false
+export function applyGraph(cy: Core, graph: Graph): { added: number; removed: number } {
+  let added = 0
+  let removed = 0
   cy.batch(() => {
     const wanted = new Set<string>()
     for (const n of graph.nodes) wanted.add(n.id)
     for (const e of graph.edges) wanted.add(e.id)
     const gone = cy.elements().filter((el) => !wanted.has(el.id()))
-    // Edges coming and going (a node's tunnels shown on selection) move nothing.
-    if (gone.nodes().nonempty()) structural = true
+    removed = gone.length
     cy.remove(gone)
     for (const n of graph.nodes) {
-      const data = { id: n.id, label: n.label, ns: n.ns, dev: n.dev ?? '', lx: n.position?.x ?? 0, ly: n.position?.y ?? 0 }
+      const data: Record<string, unknown> = { id: n.id, label: n.label, ns: n.ns, dev: n.dev ?? '', lx: n.position?.x ?? 0, ly: n.position?.y ?? 0 }
+      if (n.size) Object.assign(data, { w: n.size.w, h: n.size.h, fs: n.size.font })
       const el = cy.getElementById(n.id)
       if (el.empty()) {
-        structural = true
-        const def: ElementDefinition = { group: 'nodes', data: n.parent ? { ...data, parent: n.parent } : data, classes: n.classes }
+        added++
+        const def: ElementDefinition = { group: 'nodes', data: n.parent ? { ...data, parent: n.parent } : data, classes: n.classes, pannable: true }
         if (n.position) def.position = { ...n.position }
         cy.add(def)
         continue
       }
       const node = el as NodeSingular
       const parent = node.parent().nonempty() ? node.parent().first().id() : undefined
-      if (parent !== n.parent) {
-        structural = true
-        node.move({ parent: n.parent ?? null })
-      }
+      if (parent !== n.parent) node.move({ parent: n.parent ?? null })
       update(node, data, n.classes)
+      if (n.position && !node.grabbed() && !node.isParent()) {
+        const p = node.position()
+        if (Math.abs(p.x - n.position.x) > 0.01 || Math.abs(p.y - n.position.y) > 0.01) node.position({ ...n.position })
+      }
     }
     for (const e of graph.edges) {
       const data: Record<string, unknown> = { id: e.id, source: e.source, target: e.target, label: e.label ?? '', cpd: e.cpd ?? 0 }
@@ -43,30 +47,51 @@ export function applyGraph(cy: Core, graph: Graph, opts: { relayout?: boolean } 
         el = cy.collection()
       }
       if (el.empty()) {
+        added++
         cy.add({ group: 'edges', data, classes: e.classes })
         continue
       }
       update(el, data, e.classes)
     }
-    if (structural || opts.relayout) {
-      for (const n of graph.nodes) if (n.position) cy.getElementById(n.id).position({ ...n.position })
-    }
   })
-  return { structural }
+  return { added, removed }
 }
+
+/** Classes the view adds on top of the model's (selection, trace highlight): kept across updates. */
+const MARKS = new Set(['sel', 'hl', 'hl-drop'])
 
 /** Writes data and classes that changed only: each write restyles the element, and most do not change. */
 function update(el: SingularElementArgument, data: Record<string, unknown>, classes: string): void {
   if (Object.keys(data).some((k) => el.data(k) !== data[k])) el.data(data)
-  if (el.classes().join(' ') !== classes) el.classes(classes)
+  const marks = el.classes().filter((c) => MARKS.has(c))
+  const want = marks.length ? `${classes} ${marks.join(' ')}` : classes
+  if (el.classes().join(' ') !== want) el.classes(want)
 }
 
-/** Marks the selected namespace's element. */
+/** What can be moved by dragging: pods (onto another node). */
+const MOVABLE = 'node.pod'
+
+/**
+ * Marks the selected namespace's element, and lets a drag on it move it (if it can be moved);
+ * everything else stays pannable, so a drag that starts on it pans the view.
+ */
 export function applySelection(cy: Core, id: string | null): void {
   cy.batch(() => {
-    cy.nodes('.sel').removeClass('sel')
-    if (id) cy.getElementById(id).addClass('sel')
+    const was = cy.nodes('.sel')
+    was.removeClass('sel')
+    was.panify()
+    if (!id) return
+    const el = cy.getElementById(id)
+    el.addClass('sel')
+    if (el.is(MOVABLE)) el.unpanify()
   })
+}
+
+/** While a modifier key is held at the start of a drag, every movable element can be dragged. */
+export function setMovable(cy: Core, on: boolean): void {
+  const all = cy.nodes(MOVABLE)
+  if (on) all.unpanify()
+  else all.not('.sel').panify()
 }
 
 /** Marks the element of the trace step being looked at. */
@@ -80,34 +105,6 @@ export function applyHighlight(cy: Core, id: string | null, drop = false): void 
 /** Puts a node back where the layout had it (after a drag that meant nothing). */
 export function restorePosition(node: NodeSingular): void {
   node.position({ x: Number(node.data('lx')), y: Number(node.data('ly')) })
-}
-
-/** How far around a box's contents a drop still counts as onto the box (its padding). */
-const DROP_MARGIN = 30
-
-/**
- * The node box (other than the pod's own) a pod was dropped on, if any. Measured on the box's
- * contents rather than the box itself, whose bounds lag behind (and grow with) the drag.
- */
-export function dropTarget(cy: Core, pod: NodeSingular): string | null {
-  const p = pod.position()
-  const own = pod.parent().nonempty() ? pod.parent().first().id() : null
-  for (const box of cy.nodes('.box.role-node')) {
-    if (box.id() === own) continue
-    const inside = box.descendants().difference(pod)
-    if (inside.empty()) continue
-    const bb = inside.boundingBox({ includeLabels: false })
-    if (p.x >= bb.x1 - DROP_MARGIN && p.x <= bb.x2 + DROP_MARGIN && p.y >= bb.y1 - DROP_MARGIN && p.y <= bb.y2 + DROP_MARGIN) return String(box.data('ns'))
-  }
-  return null
-}
-
-/** A rectangle in model coordinates. */
-export interface Bounds {
-  x1: number
-  y1: number
-  x2: number
-  y2: number
 }
 
 /** The zoom and pan that show `bb` whole and centred in a w x h view, `padding` pixels around it. */

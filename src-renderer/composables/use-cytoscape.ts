@@ -1,13 +1,19 @@
-import cytoscape, { type BoundingBoxOptions, type Core, type EventObject, type NodeSingular } from 'cytoscape'
+import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
-import type { Graph } from '../canvas/graph.ts'
+import { locate, nodeBoxAt, type CanvasModel } from '../canvas/graph.ts'
+import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
-import { applyGraph, applyHighlight, applySelection, dropTarget, restorePosition, viewportFor } from '../canvas/sync.ts'
+import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
 
-const MIN_ZOOM = 0.02
+const MIN_ZOOM = 0.005
+const MAX_ZOOM = 3
 /** Fitting never zooms in further than this: a small lab is not blown up to fill the canvas. */
 const FIT_MAX_ZOOM = 1.4
 const FIT_PADDING = 16
+/** Revealing something zooms in at least this far, so it is drawn in full and its name reads. */
+const REVEAL_ZOOM = 0.7
+/** The view has to rest this long before the level of detail follows it (no work mid-gesture). */
+const SETTLE_MS = 140
 
 export interface CanvasHandlers {
   /** A namespace was clicked (null: the background). */
@@ -19,15 +25,32 @@ export interface CanvasHandlers {
 /**
  * Owns the Cytoscape instance of one canvas. The instance lives in this closure only, never in
  * reactive state (it is cyclic and huge); the component drives it through the returned functions,
- * and gestures come back as handler calls that become store actions.
+ * and gestures come back as handler calls that become store actions. It keeps the level of
+ * detail in step with the view: when a pan or zoom comes to rest, the boxes in view open.
  */
 export function useCytoscape(container: Ref<HTMLElement | null>, handlers: CanvasHandlers) {
   let cy: Core | null = null
+  let model: CanvasModel | null = null
+  let pinned: ReadonlySet<string> = new Set()
+  let detail = false
+  /** Which boxes are open and which ports are drawn, as last applied (to skip work that changes nothing). */
+  let shownKey = ''
+  let selected: string | null = null
+  let highlighted: { id: string | null; drop: boolean } = { id: null, drop: false }
   let fitPending = true
-  /** The view is as the last fit left it: a resize of the canvas fits again. */
+  /** The view is as the last fit left it: a resize of the canvas, or a bigger lab, fits again. */
   let fitted = false
   let fitting = false
+  let settle: ReturnType<typeof setTimeout> | undefined
   let resize: ResizeObserver | null = null
+  const drawnWaiters: (() => void)[] = []
+
+  const onAltDown = (e: MouseEvent): void => {
+    if (cy && e.altKey) setMovable(cy, true)
+  }
+  const onUp = (): void => {
+    if (cy) setMovable(cy, false)
+  }
 
   onMounted(() => {
     if (!container.value) return
@@ -36,7 +59,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       style: stylesheet,
       elements: [],
       minZoom: MIN_ZOOM,
-      maxZoom: 3,
+      maxZoom: MAX_ZOOM,
       boxSelectionEnabled: false,
       selectionType: 'single',
       hideEdgesOnViewport: true,
@@ -46,70 +69,147 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     })
     cy.on('viewport', () => {
       if (!fitting) fitted = false
+      clearTimeout(settle)
+      settle = setTimeout(() => refresh(false), SETTLE_MS)
+    })
+    cy.on('render', () => {
+      for (const done of drawnWaiters.splice(0)) done()
     })
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) handlers.onSelect(null)
     })
-    cy.on('tap', 'node', (e: EventObject) => handlers.onSelect(String((e.target as NodeSingular).data('ns'))))
+    cy.on('tap', 'node', (e: EventObject) => {
+      const n = e.target as NodeSingular
+      if (!n.hasClass('anchor')) handlers.onSelect(String(n.data('ns')))
+    })
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
       const pod = e.target as NodeSingular
-      const target = cy ? dropTarget(cy, pod) : null
-      if (target) handlers.onMovePod(String(pod.data('ns')), target)
+      const own = pod.parent().nonempty() ? String(pod.parent().first().data('ns')) : null
+      const target = model ? nodeBoxAt(model, pod.position()) : null
+      if (target && target !== own) handlers.onMovePod(String(pod.data('ns')), target)
       else restorePosition(pod)
     })
+    // A drag with Alt held moves whatever it starts on, selected or not (capture: before Cytoscape sees it).
+    container.value.addEventListener('mousedown', onAltDown, true)
+    window.addEventListener('mouseup', onUp)
     if (typeof ResizeObserver !== 'undefined') {
       resize = new ResizeObserver(() => {
         if (!cy) return
         cy.resize()
         if (fitted) fit()
+        else refresh(false)
       })
       resize.observe(container.value)
     }
   })
 
   onBeforeUnmount(() => {
+    clearTimeout(settle)
     resize?.disconnect()
     resize = null
+    container.value?.removeEventListener('mousedown', onAltDown, true)
+    window.removeEventListener('mouseup', onUp)
+    drawnWaiters.length = 0
     cy?.destroy()
     cy = null
   })
 
-  function sync(graph: Graph, relayout = false): void {
+  function currentView(): View | null {
+    if (!cy || cy.width() === 0 || cy.height() === 0) return null
+    const zoom = cy.zoom()
+    detail = detailAt(zoom, detail)
+    const e = cy.extent()
+    return { zoom, detail, extent: { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 } }
+  }
+
+  /**
+   * Draws the model for the current view. Unless `force`, does nothing when the view opens the
+   * same boxes and draws the same ports as before.
+   */
+  function refresh(force: boolean): void {
+    if (!cy || !model) return
+    const view = currentView()
+    // Before the canvas has a size, the overview (the cheapest drawing) stands in.
+    const { graph, key } = sceneFor(model, view ?? { zoom: 0, detail: false, extent: model.extent }, pinned)
+    if (!force && key === shownKey) return
+    shownKey = key
+    applyGraph(cy, graph)
+    applySelection(cy, selected)
+    applyHighlight(cy, highlighted.id, highlighted.drop)
+  }
+
+  /** Shows a model; `pins`: namespaces drawn in full whatever the view. */
+  function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false): void {
+    const grew = model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
+    model = m
+    pinned = pins
     if (!cy) return
-    const { structural } = applyGraph(cy, graph, { relayout })
-    if (fitPending || relayout || structural) {
+    if (fitPending || relayout || (fitted && grew)) {
       fitPending = false
+      // Fit first, so the detail chosen is the one of the view the lab is shown in.
       fit()
     }
+    refresh(true)
+  }
+
+  /** Calls `done` once the canvas has drawn what it holds now. */
+  function whenDrawn(done: () => void): void {
+    if (!cy) return
+    drawnWaiters.push(done)
+    cy.forceRender()
   }
 
   function fit(): void {
-    if (!cy) return
+    if (!cy || !model) return
     cy.resize()
-    const eles = cy.elements()
-    if (eles.empty()) return
-    // Labels included (a node's name sits under its box); no cache, since the bounds of boxes
-    // are only brought up to date on the next draw otherwise.
-    const opts: BoundingBoxOptions & { useCache: boolean } = { includeLabels: true, includeOverlays: false, useCache: false }
-    const bb = eles.boundingBox(opts)
-    const view = viewportFor(bb, cy.width(), cy.height(), FIT_PADDING, { min: MIN_ZOOM, max: FIT_MAX_ZOOM })
+    if (cy.width() === 0 || cy.height() === 0) return
+    const view = viewportFor(model.extent, cy.width(), cy.height(), FIT_PADDING, { min: MIN_ZOOM, max: FIT_MAX_ZOOM })
     fitting = true
     cy.viewport(view)
     fitting = false
     fitted = true
+    clearTimeout(settle)
+    refresh(false)
   }
 
-  /** The next sync fits the view (a different lab was loaded). */
+  /** Centres the view on a namespace, zoomed in far enough to see it in full (and no further in than needed). */
+  function reveal(ns: string): void {
+    if (!cy || !model) return
+    const b = locate(model, ns)
+    if (!b) return
+    const fitZoom = Math.min(cy.width() / Math.max(b.x2 - b.x1 + 120, 1), cy.height() / Math.max(b.y2 - b.y1 + 120, 1))
+    const zoom = Math.min(MAX_ZOOM, Math.max(cy.zoom(), Math.min(REVEAL_ZOOM, fitZoom), DETAIL_ZOOM))
+    cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * ((b.x1 + b.x2) / 2), y: cy.height() / 2 - zoom * ((b.y1 + b.y2) / 2) } })
+    clearTimeout(settle)
+    refresh(false)
+  }
+
+  /** Zooms by a factor around the middle of the canvas. */
+  function zoomBy(factor: number): void {
+    if (!cy) return
+    cy.zoom({ level: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, cy.zoom() * factor)), renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } })
+  }
+
+  /** The next show fits the view (a different lab was loaded). */
   function refit(): void {
     fitPending = true
   }
 
   return {
-    sync,
+    show,
+    whenDrawn,
     fit,
     refit,
-    select: (id: string | null) => cy && applySelection(cy, id),
-    highlight: (id: string | null, drop = false) => cy && applyHighlight(cy, id, drop),
+    reveal,
+    zoomBy,
+    select: (id: string | null) => {
+      selected = id
+      if (cy) applySelection(cy, id)
+    },
+    highlight: (id: string | null, drop = false) => {
+      highlighted = { id, drop }
+      if (cy) applyHighlight(cy, id, drop)
+    },
     /** For the overlay: the instance, or null before mount / after unmount. */
     instance: (): Core | null => cy,
   }

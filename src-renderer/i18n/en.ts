@@ -1,4 +1,5 @@
 import { terminalEn } from './terminal.ts'
+import { canvasEn } from './canvas.ts'
 
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
 export const en = {
@@ -123,6 +124,7 @@ export const en = {
   'canvas.legend.tunnelsHidden': '{total} VXLAN tunnels hidden (select a node to see its own)',
   'canvas.legend.trail': 'packet path',
   'canvas.legend.flood': 'flooded copy',
+  ...canvasEn,
 } as const
 
 export type UiKey = keyof typeof en

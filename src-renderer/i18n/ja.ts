@@ -1,3 +1,4 @@
+import { canvasJa } from './canvas.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
 
@@ -124,4 +125,5 @@ export const ja: Record<UiKey, string> = {
   'canvas.legend.tunnelsHidden': 'VXLAN トンネル {total} 本は非表示 (ノードを選ぶとそのトンネルを表示)',
   'canvas.legend.trail': 'パケットの経路',
   'canvas.legend.flood': 'フラッディングされたコピー',
+  ...canvasJa,
 }

@@ -25,11 +25,15 @@ export const useUiStore = defineStore('ui', () => {
   /** Bumped to ask the canvas to lay everything out again or to fit the view. */
   const relayoutToken = ref(0)
   const fitToken = ref(0)
+  /** Bumped to ask the canvas to bring the selection into view (picked from a list). */
+  const revealToken = ref(0)
   let noticeTimer: ReturnType<typeof setTimeout> | undefined
 
-  function select(name: string | null): void {
+  /** Selects a namespace (null: the whole lab); `reveal` also brings it into view on the canvas. */
+  function select(name: string | null, reveal = false): void {
     selected.value = name
     rightTab.value = name === null ? 'lab' : 'namespace'
+    if (reveal && name !== null) revealToken.value++
   }
 
   function showError(e: ApiError): void {
@@ -55,5 +59,5 @@ export const useUiStore = defineStore('ui', () => {
     c?.resolve(ok)
   }
 
-  return { selected, rightTab, dockTab, newLabOpen, confirmation, error, notice, relayoutToken, fitToken, select, showError, showNotice, ask, answer }
+  return { selected, rightTab, dockTab, newLabOpen, confirmation, error, notice, relayoutToken, fitToken, revealToken, select, showError, showNotice, ask, answer }
 })

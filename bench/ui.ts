@@ -1,0 +1,277 @@
+/**
+ * `npm run bench:ui`: how the editor copes with big labs, measured in Debian's Chromium (headless,
+ * the browser build, 1600 x 1000) with real input events. Not a test: it prints figures, and
+ * docs/performance.md records them with the machine and the date.
+ *
+ * For each lab size, in a fresh page each run:
+ *  - first drawn canvas: from the click on Create in the New dialog until the canvas has drawn
+ *    the new lab (the engine building it in the Worker included);
+ *  - pan: a mouse drag across the canvas for 2 s; zoom: wheel steps in and out for 2 s; frames
+ *    counted with requestAnimationFrame, fps and the longest frame;
+ *  - JS heap of the page after a full GC, and the number of DOM elements;
+ *  - a trace: from the verdict on, the packet's animation for 2 s (fps, longest frame).
+ *
+ *   npm run bench:ui -- --sizes 100x20,1000x30 --runs 3
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { chromium, type Browser, type Page } from '@playwright/test'
+
+interface Options {
+  sizes: { nodes: number; pods: number }[]
+  runs: number
+  port: number
+  scenario: string
+  trace: boolean
+}
+
+function options(argv: string[]): Options {
+  const o: Options = { sizes: [{ nodes: 100, pods: 20 }, { nodes: 1000, pods: 30 }], runs: 3, port: Number(process.env.PODNET_BENCH_PORT ?? 4290), scenario: 'flannel-vxlan', trace: true }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const v = argv[i + 1]
+    if (a === '--sizes' && v) {
+      o.sizes = v.split(',').map((s) => {
+        const m = /^(\d+)x(\d+)$/.exec(s.trim())
+        if (!m) throw new Error(`--sizes: "${s}" is not NODESxPODS, e.g. 100x20`)
+        return { nodes: Number(m[1]), pods: Number(m[2]) }
+      })
+      i++
+    } else if (a === '--runs' && v) {
+      o.runs = Math.max(1, Number(v))
+      i++
+    } else if (a === '--port' && v) {
+      o.port = Number(v)
+      i++
+    } else if (a === '--scenario' && v) {
+      o.scenario = v
+      i++
+    } else if (a === '--no-trace') o.trace = false
+    else throw new Error(`unknown option ${a} (--sizes NxM,..., --runs N, --port P, --scenario NAME, --no-trace)`)
+  }
+  return o
+}
+
+interface Frames {
+  fps: number
+  longestMs: number
+  frames: number
+}
+
+interface Run {
+  drawnMs: number
+  pan: Frames
+  zoom: Frames
+  heapMiB: number
+  dom: number
+  trace?: Frames & { verdictMs: number }
+}
+
+const VIEW = { width: 1600, height: 1000 }
+const BUILD_TIMEOUT = 600_000
+
+async function serve(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['scripts/serve-static.mjs', 'dist-web', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`the static server exited (${code})`)))
+    child.stdout!.once('data', () => resolve())
+  })
+  return child
+}
+
+/** Starts counting frames in the page. */
+async function startFrames(page: Page): Promise<void> {
+  // A string, not a function: this file is type-checked without the DOM's types.
+  await page.evaluate(`(() => {
+    const w = window
+    w.__frames = []
+    w.__counting = true
+    const tick = (t) => {
+      if (!w.__counting) return
+      w.__frames.push(t)
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })()`)
+}
+
+async function stopFrames(page: Page): Promise<Frames> {
+  const t = await page.evaluate<number[]>('(window.__counting = false, window.__frames)')
+  if (t.length < 2) return { fps: 0, longestMs: Infinity, frames: t.length }
+  let longest = 0
+  for (let i = 1; i < t.length; i++) longest = Math.max(longest, t[i] - t[i - 1])
+  return { fps: ((t.length - 1) * 1000) / (t[t.length - 1] - t[0]), longestMs: longest, frames: t.length }
+}
+
+async function canvasBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.getByTestId('canvas').boundingBox()
+  if (!box) throw new Error('no canvas on the page')
+  return box
+}
+
+/** A drag across the canvas for `ms`: right and down, then back, in small steps. */
+async function pan(page: Page, ms: number): Promise<Frames> {
+  const b = await canvasBox(page)
+  const cx = b.x + b.width / 2
+  const cy = b.y + b.height / 2
+  await page.mouse.move(cx, cy)
+  await startFrames(page)
+  await page.mouse.down()
+  const t0 = Date.now()
+  let x = cx
+  let y = cy
+  let dir = 1
+  while (Date.now() - t0 < ms) {
+    x += 6 * dir
+    y += 3 * dir
+    if (Math.abs(x - cx) > b.width / 3) dir = -dir
+    await page.mouse.move(x, y)
+  }
+  await page.mouse.up()
+  return stopFrames(page)
+}
+
+/** Wheel steps at the canvas centre for `ms`: in for the first half, out for the second. */
+async function zoom(page: Page, ms: number): Promise<Frames> {
+  const b = await canvasBox(page)
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2)
+  await startFrames(page)
+  const t0 = Date.now()
+  while (Date.now() - t0 < ms) {
+    await page.mouse.wheel(0, Date.now() - t0 < ms / 2 ? -60 : 60)
+    await page.waitForTimeout(16)
+  }
+  return stopFrames(page)
+}
+
+async function heapMiB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.enable')
+  await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('Performance.enable')
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  await cdp.detach()
+  const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN
+  return used / 2 ** 20
+}
+
+/** Waits until the canvas has drawn the lab of generation `gen` or later. */
+async function waitDrawn(page: Page, gen: number): Promise<void> {
+  await page.waitForFunction(`Number(document.querySelector('[data-testid="canvas"]')?.getAttribute('data-drawn') ?? -1) >= ${gen}`, null, { timeout: BUILD_TIMEOUT, polling: 50 })
+}
+
+async function drawnGeneration(page: Page): Promise<number> {
+  return Number((await page.getByTestId('canvas').getAttribute('data-drawn')) ?? -1)
+}
+
+async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods: number }): Promise<Run> {
+  const context = await browser.newContext({ viewport: VIEW, locale: 'en-US' })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(`http://127.0.0.1:${o.port}/`)
+  await waitDrawn(page, 1)
+  const gen = await drawnGeneration(page)
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.locator(`input[type="radio"][value="${o.scenario}"]`).check()
+  await dialog.getByLabel('Nodes', { exact: true }).fill(String(size.nodes))
+  await dialog.getByLabel('Pods per node', { exact: true }).fill(String(size.pods))
+  const t0 = Date.now()
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await waitDrawn(page, gen + 1)
+  const drawnMs = Date.now() - t0
+  await page.waitForTimeout(500)
+  const panFrames = await pan(page, 2000)
+  await page.waitForTimeout(500)
+  const zoomFrames = await zoom(page, 2000)
+  await page.waitForTimeout(500)
+  const heap = await heapMiB(page)
+  const dom = await page.evaluate<number>("document.getElementsByTagName('*').length")
+  const run: Run = { drawnMs, pan: panFrames, zoom: zoomFrames, heapMiB: heap, dom }
+  if (o.trace) {
+    await page.getByRole('tab', { name: 'Trace' }).click()
+    const last = size.nodes * size.pods
+    await pickTraceEnds(page, 'pod1', `pod${last}`)
+    const t1 = Date.now()
+    await page.getByRole('button', { name: /Send packet/ }).click()
+    await page.getByTestId('verdict').waitFor({ timeout: BUILD_TIMEOUT })
+    const verdictMs = Date.now() - t1
+    await startFrames(page)
+    await page.waitForTimeout(2000)
+    run.trace = { ...(await stopFrames(page)), verdictMs }
+  }
+  if (errors.length) console.error(`  page errors: ${errors.join('; ')}`)
+  await context.close()
+  return run
+}
+
+/** Chooses the trace's source and destination in the panel's searchable pickers. */
+async function pickTraceEnds(page: Page, from: string, to: string): Promise<void> {
+  const src = page.getByTestId('trace-from')
+  await src.fill(from)
+  await src.press('Enter')
+  const dst = page.getByTestId('trace-to')
+  await dst.fill(to)
+  await dst.press('Escape')
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toFixed(d) : '–')
+
+function report(size: { nodes: number; pods: number }, runs: Run[]): void {
+  const col = (f: (r: Run) => number): number[] => runs.map(f)
+  const line = (name: string, xs: number[], d = 0, unit = ''): void => {
+    console.log(`  ${name.padEnd(24)} median ${fmt(median(xs), d)}${unit}  (${xs.map((x) => fmt(x, d)).join(', ')})`)
+  }
+  console.log(`${size.nodes} x ${size.pods} (${runs.length} runs)`)
+  line('first drawn canvas', col((r) => r.drawnMs), 0, ' ms')
+  line('pan fps', col((r) => r.pan.fps), 1)
+  line('pan longest frame', col((r) => r.pan.longestMs), 0, ' ms')
+  line('zoom fps', col((r) => r.zoom.fps), 1)
+  line('zoom longest frame', col((r) => r.zoom.longestMs), 0, ' ms')
+  line('JS heap', col((r) => r.heapMiB), 0, ' MiB')
+  line('DOM elements', col((r) => r.dom))
+  if (runs.every((r) => r.trace)) {
+    line('trace: verdict after', col((r) => r.trace!.verdictMs), 0, ' ms')
+    line('trace animation fps', col((r) => r.trace!.fps), 1)
+    line('trace longest frame', col((r) => r.trace!.longestMs), 0, ' ms')
+  }
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2))
+  console.log(`bench:ui  ${new Date().toISOString()}  ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`)
+  console.log(`Chromium headless at ${VIEW.width} x ${VIEW.height}, scenario ${o.scenario}`)
+  const server = await serve(o.port)
+  const browser = await chromium.launch({
+    executablePath: process.env.PODNET_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
+  })
+  try {
+    for (const size of o.sizes) {
+      const runs: Run[] = []
+      for (let i = 0; i < o.runs; i++) {
+        try {
+          runs.push(await oneRun(browser, o, size))
+        } catch (e) {
+          console.error(`  ${size.nodes} x ${size.pods} run ${i + 1} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
+        }
+      }
+      if (runs.length) report(size, runs)
+    }
+  } finally {
+    await browser.close()
+    server.kill()
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
