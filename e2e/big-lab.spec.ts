@@ -7,6 +7,8 @@ import type { Core } from 'cytoscape'
 // library keeps on its container, to know where things are drawn.
 
 test.use({ viewport: { width: 1600, height: 1000 } })
+// Building and drawing thousands of pods takes seconds, more when the machine is shared.
+test.setTimeout(120_000)
 
 const errors = new WeakMap<Page, string[]>()
 test.beforeEach(async ({ page }) => {

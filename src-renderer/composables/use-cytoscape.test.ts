@@ -100,9 +100,14 @@ it('draws a big lab as summary boxes, opens the boxes in view when the zoom come
   const box = (n: number) => cy.getElementById(nsId(`node${n}`))
   expect(box(1).isParent()).toBe(false)
   expect(box(1).hasClass('collapsed')).toBe(true)
-  expect(String(box(1).data('label'))).toContain('4 pods')
+  // So small that only the name is written, larger; a little closer, the address and pods too.
+  expect(box(1).data('label')).toBe('node1')
   expect(cy.getElementById(nsId('pod1')).empty()).toBe(true)
   const far = cy.nodes().length
+  cy.zoom(0.2)
+  vi.advanceTimersByTime(200)
+  expect(box(1).data('label')).toBe('node1\n192.168.0.11\n4 pods')
+  expect(box(1).isParent()).toBe(false)
   // Zoomed in on node 30: it opens once the view has rested, far boxes stay closed.
   const b = m.boxes.find((x) => x.ns === 'node30')!
   cy.zoom(0.8)
