@@ -20,13 +20,20 @@ module.exports = {
       name: 'k8s-no-node-builtins',
       comment: 'The Kubernetes layer runs in the browser build\'s Worker too.',
       severity: 'error',
-      from: { path: '^src-main/(k8s|engine|ipc)/' },
+      from: { path: '^src-main/(k8s|engine|ipc|exercises)/' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'lab-below-ipc',
       severity: 'error',
       from: { path: '^src-main/lab/' },
+      to: { path: ['^src-main/(ipc|cli|exercises)/', '^src-main/(index|preload)\\.ts$'] },
+    },
+    {
+      name: 'exercises-below-ipc',
+      comment: 'Exercises sit above lab/ and k8s/, below the handler table and the CLI.',
+      severity: 'error',
+      from: { path: '^src-main/exercises/' },
       to: { path: ['^src-main/(ipc|cli)/', '^src-main/(index|preload)\\.ts$'] },
     },
     {

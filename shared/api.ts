@@ -93,6 +93,8 @@ export interface LabState {
   topology: Topology
   /** Where the lab was last saved, if anywhere. */
   path?: string
+  /** The exercise this lab is an attempt at (its id), when it is one. */
+  exercise?: string
 }
 
 export interface ExecResult {
@@ -157,6 +159,8 @@ export type Edit =
   | { type: 'setIpForward'; netns: string; on: boolean }
   | { type: 'addRoute'; netns: string; route: string }
   | { type: 'deleteRoute'; netns: string; route: string }
+  /** Moves the cluster to another mode (`podnet cluster mode MODE`): the old mode's programming is removed, the new one's added. */
+  | { type: 'setMode'; mode: 'routes' | 'cloud-routes' | 'flannel-vxlan' | 'flannel-host-gw' }
 
 export interface PodnetApi {
   listScenarios(): Promise<ScenarioInfo[]>

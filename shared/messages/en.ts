@@ -122,6 +122,8 @@ export const en: Record<string, string> = {
   'control.route_failed': 'Adding the route {route} to {netns} fails: {error}',
   'control.route_limit': 'The cloud route table is full ({limit} routes), so no route is added for node {node}\'s pod subnet and other nodes cannot reach its pods',
   'control.route_removed': 'The route {route} is removed from the routing table of {netns}',
+  'control.mode_changed': 'The cluster moves from {from} to {to}: what the old mode programmed between nodes is removed, and the new mode programs every node',
+  'control.flannel_stop': 'flanneld on {node} stops and removes what its {backend} backend programmed',
 
   // Steps of the CLI's numbered walkthrough.
   'step.leave_pod': 'The packet leaves pod {pod} through {dev} and comes out of its veth peer {peer} in the node\'s root namespace',

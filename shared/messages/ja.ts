@@ -121,6 +121,8 @@ export const ja: Record<string, string> = {
   'control.route_failed': '{netns} への経路 {route} の追加に失敗する: {error}',
   'control.route_limit': 'クラウドのルートテーブルが上限（{limit} 経路）に達しているため、ノード {node} の Pod サブネットへの経路は追加されず、他ノードからその Pod に届かない',
   'control.route_removed': '{netns} のルーティングテーブルから経路 {route} を削除する',
+  'control.mode_changed': 'クラスターのモードを {from} から {to} に切り替える。旧モードがノード間に設定したものを削除し、新モードが全ノードを設定する',
+  'control.flannel_stop': 'ノード {node} の flanneld が停止し、{backend} バックエンドが設定したものを削除する',
 
   // CLI の番号付きウォークスルーのステップ。
   'step.leave_pod': 'パケットが Pod {pod} から {dev} を通って出て、ノードの root namespace にある veth ピア {peer} から現れる',

@@ -15,6 +15,7 @@ import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
 import { SCENARIOS } from '../k8s/scenarios.ts'
+import { MODES } from '../k8s/spec.ts'
 import { exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
@@ -143,6 +144,7 @@ const EDIT_SHAPES = {
   setIpForward: object({ type: oneOf(['setIpForward']), netns: netnsField, on: bool }),
   addRoute: object({ type: oneOf(['addRoute']), netns: netnsField, route: routeField }),
   deleteRoute: object({ type: oneOf(['deleteRoute']), netns: netnsField, route: routeField }),
+  setMode: object({ type: oneOf(['setMode']), mode: oneOf(MODES) }),
 } satisfies Record<Edit['type'], Check<unknown>>
 
 function checkEdit(payload: unknown): Edit {
@@ -203,6 +205,9 @@ function precheck(service: LabService, e: Edit): void {
       if (!world.netns(e.netns)!.dev(e.device)) throw new ApiFailure('not-found', `device: no device "${e.device}" in ${e.netns || 'the host namespace'}`, 'device')
       return
     }
+    case 'setMode':
+      if (needCluster().mode === e.mode) throw invalid('mode', `the cluster already uses ${e.mode}`)
+      return
     case 'setIpForward':
     case 'addRoute':
       nsExists('netns', e.netns)
@@ -241,6 +246,8 @@ export function editCommand(e: Edit): string {
       return `${ipIn(e.netns)} route add ${squash(e.route)}`
     case 'deleteRoute':
       return `${ipIn(e.netns)} route del ${squash(e.route)}`
+    case 'setMode':
+      return `podnet cluster mode ${e.mode}`
   }
 }
 

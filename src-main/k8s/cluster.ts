@@ -47,6 +47,8 @@ export class Cluster {
   private readonly underlayNet: { addr: Ipv4; len: number }
   private routerUplink = false
   private nextIndex = 1
+  /** The current mode: the spec's until `setMode` changes it (the spec stays what was built). */
+  private currentMode: Mode
 
   constructor(
     readonly world: World,
@@ -54,17 +56,18 @@ export class Cluster {
   ) {
     this.ops = new Ops(world)
     this.events = new ClusterEvents(world.sched)
+    this.currentMode = spec.mode
     this.clusterNet = parseCidr('clusterCidr', spec.clusterCidr)
     this.underlayNet = parseCidr('underlay.cidr', spec.underlay.cidr)
   }
 
   get mode(): Mode {
-    return this.spec.mode
+    return this.currentMode
   }
 
-  /** The MTU pods get: flannel's VXLAN backend hands out 1450 (FLANNEL_MTU). */
+  /** The MTU new pods get: flannel's VXLAN backend hands out 1450 (FLANNEL_MTU). */
   get podMtu(): number {
-    return this.spec.mode === 'flannel-vxlan' ? 1450 : 1500
+    return this.currentMode === 'flannel-vxlan' ? 1450 : 1500
   }
 
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
@@ -93,24 +96,27 @@ export class Cluster {
       this.roles.set(UNDERLAY_NS, 'switch')
       this.ops.bridge(UNDERLAY_NS, 'br0', macFor('underlay/br0'))
       this.ops.up(UNDERLAY_NS, 'br0')
-      if (this.spec.mode === 'cloud-routes') {
-        this.ops.netnsAdd(ROUTER_NS)
-        this.roles.set(ROUTER_NS, 'router')
-        this.ops.up(ROUTER_NS, 'lo')
-        this.ops.veth(ROUTER_NS, 'eth0', macFor('router/eth0'), UNDERLAY_NS, 'to-router', macFor('underlay/to-router'))
-        this.ops.master(UNDERLAY_NS, 'to-router', 'br0')
-        this.ops.up(UNDERLAY_NS, 'to-router')
-        this.ops.addr(ROUTER_NS, 'eth0', this.underlayGateway(), this.underlayNet.len)
-        this.ops.up(ROUTER_NS, 'eth0')
-        this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
-        this.routerUplink = true
-      }
+      if (this.currentMode === 'cloud-routes') this.addSwitchRouter()
     } else {
       this.ops.netnsAdd(ROUTER_NS)
       this.roles.set(ROUTER_NS, 'router')
       this.ops.up(ROUTER_NS, 'lo')
       this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
     }
+  }
+
+  /** The cloud's router on the switch, at the underlay's first address. */
+  private addSwitchRouter(): void {
+    this.ops.netnsAdd(ROUTER_NS)
+    this.roles.set(ROUTER_NS, 'router')
+    this.ops.up(ROUTER_NS, 'lo')
+    this.ops.veth(ROUTER_NS, 'eth0', macFor('router/eth0'), UNDERLAY_NS, 'to-router', macFor('underlay/to-router'))
+    this.ops.master(UNDERLAY_NS, 'to-router', 'br0')
+    this.ops.up(UNDERLAY_NS, 'to-router')
+    this.ops.addr(ROUTER_NS, 'eth0', this.underlayGateway(), this.underlayNet.len)
+    this.ops.up(ROUTER_NS, 'eth0')
+    this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
+    this.routerUplink = true
   }
 
   /** The router's address on a single switch segment. */
@@ -206,7 +212,7 @@ export class Cluster {
 
   /** Inter-node routing for one node, per mode (and its entry in the router's table). */
   private programNode(n: NodeState): void {
-    switch (this.spec.mode) {
+    switch (this.currentMode) {
       case 'routes':
         for (const o of this.nodes.values()) {
           if (o === n) continue
@@ -218,7 +224,7 @@ export class Cluster {
         break
       case 'flannel-vxlan':
       case 'flannel-host-gw': {
-        const f = new Flanneld(this.ops, this.events, this.leases, n.name, this.spec.mode === 'flannel-vxlan' ? 'vxlan' : 'host-gw', { node: n.name, subnet: n.podCidr, len: n.podLen, publicIp: n.ip }, 1500)
+        const f = new Flanneld(this.ops, this.events, this.leases, n.name, this.currentMode === 'flannel-vxlan' ? 'vxlan' : 'host-gw', { node: n.name, subnet: n.podCidr, len: n.podLen, publicIp: n.ip }, 1500)
         n.flanneld = f
         f.start()
         break
@@ -246,12 +252,80 @@ export class Cluster {
     }
   }
 
+  /** Removes a route the cluster programmed; one already gone (deleted by hand) is not an error. */
+  private tryRouteDel(ns: string, actor: string, r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): void {
+    try {
+      this.ops.routeDel(ns, r)
+      this.events.add(actor, 'control.route_removed', routeAddedParams, ns, r)
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e
+    }
+  }
+
+  /**
+   * Moves the cluster to another mode, as an operator migrating it would: the components of the
+   * old mode remove what they programmed (per-node routes, the cloud route table's routes,
+   * flanneld's routes, ARP and FDB entries and flannel.1), then those of the new mode program it
+   * for every node in order. Pods keep their addresses and their MTU: the CNI plugin set it when
+   * each pod was created, so only pods created afterwards get the new mode's (1450 for VXLAN).
+   * Moving to cloud routes on a switch adds the cloud's router, which becomes every node's default
+   * gateway and stays on the underlay after a later move.
+   */
+  setMode(mode: Mode): void {
+    const from = this.currentMode
+    if (mode === from) throw new SpecError('mode', `the cluster already uses ${mode}`)
+    if (mode === 'cloud-routes' && this.spec.underlay.kind === 'switch' && !this.routerUplink) this.checkRouterFits()
+    this.unprogram()
+    this.currentMode = mode
+    this.events.add('cluster', 'control.mode_changed', { from, to: mode })
+    if (mode === 'cloud-routes' && this.spec.underlay.kind === 'switch' && !this.routerUplink) {
+      this.addSwitchRouter()
+      for (const n of this.nodes.values()) {
+        n.gateway = this.underlayGateway()
+        this.ops.route(n.name, { dst: 0, len: 0, via: n.gateway, dev: 'eth0' }, 'replace')
+      }
+    }
+    const ordered = [...this.nodes.values()].sort((a, b) => a.index - b.index)
+    for (const n of ordered) this.programNode(n)
+  }
+
+  /** The router needs its namespace name and the underlay's first address to be free. */
+  private checkRouterFits(): void {
+    if (this.world.netns(ROUTER_NS)) throw new SpecError('mode', `cloud routes need a namespace named "${ROUTER_NS}" for the cloud's router, and one already exists`)
+    const gw = this.underlayGateway()
+    for (const n of this.nodes.values()) if (n.ip === gw) throw new SpecError('mode', `cloud routes put the router at ${formatIpv4(gw)}, which is ${n.name}'s address`)
+  }
+
+  /** Removes what the current mode programmed between nodes. */
+  private unprogram(): void {
+    switch (this.currentMode) {
+      case 'routes':
+        for (const n of this.nodes.values()) for (const o of this.nodes.values()) if (o !== n) this.tryRouteDel(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
+        break
+      case 'cloud-routes':
+        for (const n of this.nodes.values()) this.tryRouteDel(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+        break
+      case 'flannel-vxlan':
+      case 'flannel-host-gw': {
+        const daemons = [...this.nodes.values()].flatMap((n) => (n.flanneld ? [n.flanneld] : []))
+        // Every daemon stops watching first, so none reacts to the others' leases going away.
+        for (const f of daemons) f.unwatchLeases()
+        for (const f of daemons) f.teardown()
+        for (const n of this.nodes.values()) {
+          this.leases.remove(n.name)
+          n.flanneld = null
+        }
+        break
+      }
+    }
+  }
+
   /** Adds a node (and its pods); the other nodes, the router or flanneld learn about it. */
   addNode(spec: NodeSpec): NodeState {
     checkName('node.name', spec.name)
     if (this.world.netns(spec.name)) throw new SpecError('node.name', `"${spec.name}" is already taken`)
     const n = this.createNode(spec, 'node')
-    if (this.spec.mode === 'routes') {
+    if (this.currentMode === 'routes') {
       for (const o of this.nodes.values()) if (o !== n) this.tryRoute(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
     }
     this.programNode(n)
@@ -264,25 +338,8 @@ export class Cluster {
     if (!n) throw new SpecError('node', `no node named "${name}"`)
     n.flanneld?.stop()
     for (const p of [...n.pods.values()]) this.removePod(p.name)
-    if (this.spec.mode === 'routes') {
-      for (const o of this.nodes.values()) {
-        if (o === n) continue
-        try {
-          this.ops.routeDel(o.name, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
-          this.events.add(`routes@${o.name}`, 'control.route_removed', { netns: o.name, route: `${formatIpv4(n.podCidr)}/${n.podLen} via ${formatIpv4(n.ip)}` })
-        } catch (e) {
-          if (!(e instanceof KernelError)) throw e
-        }
-      }
-    }
-    if (this.spec.mode === 'cloud-routes') {
-      try {
-        this.ops.routeDel(ROUTER_NS, { dst: n.podCidr, len: n.podLen, via: n.ip })
-        this.events.add('cloud', 'control.route_removed', { netns: ROUTER_NS, route: `${formatIpv4(n.podCidr)}/${n.podLen} via ${formatIpv4(n.ip)}` })
-      } catch (e) {
-        if (!(e instanceof KernelError)) throw e
-      }
-    }
+    if (this.currentMode === 'routes') for (const o of this.nodes.values()) if (o !== n) this.tryRouteDel(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+    if (this.currentMode === 'cloud-routes') this.tryRouteDel(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
     this.ops.netnsDel(name)
     this.roles.delete(name)
     this.nodes.delete(name)
@@ -324,7 +381,7 @@ export class Cluster {
   /** The cluster as a spec again (with every address made explicit), for saving. */
   toSpec(): ClusterSpec {
     return {
-      mode: this.spec.mode,
+      mode: this.currentMode,
       clusterCidr: this.spec.clusterCidr,
       underlay: { ...this.spec.underlay },
       nodes: [...this.nodes.values()].map((n) => ({

@@ -90,6 +90,30 @@ export class Flanneld {
     this.store.remove(this.node)
   }
 
+  /** Stops reacting to other nodes' leases (the first half of stopping for a mode change). */
+  unwatchLeases(): void {
+    this.unwatch?.()
+    this.unwatch = null
+  }
+
+  /**
+   * Removes everything this daemon programmed, as an operator moving the cluster off flannel
+   * does: the host-gw routes to every other node, or the whole flannel.1 device (its routes,
+   * neighbours and FDB entries go with it). What was already removed by hand is skipped.
+   */
+  teardown(): void {
+    this.unwatchLeases()
+    if (this.backend === 'vxlan') {
+      if (this.ops.ns(this.node).dev(FLANNEL_DEV)) this.ops.linkDel(this.node, FLANNEL_DEV)
+    } else {
+      for (const l of this.store.leases.values()) {
+        if (l.node === this.node) continue
+        this.try(() => this.ops.routeDel(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }), () => {})
+      }
+    }
+    this.events.add(this.actor, 'control.flannel_stop', { node: this.node, backend: this.backend })
+  }
+
   private try(what: () => void, onError: (msg: string) => void): void {
     try {
       what()

@@ -126,8 +126,9 @@ export class Ops {
     const parts = [`ip -n {ns:${ns}} route del ${routeDstString(r)}`]
     if (r.via) parts.push(`via ${formatIpv4(r.via)}`)
     if (r.dev) parts.push(`dev ${r.dev}`)
-    this.rec(parts.join(' '))
+    // Recorded once it worked: a route already gone (deleted by hand) is no line of the export.
     routeDel(this.ns(ns), { dst: r.dst, len: r.len, gateway: r.via, dev: r.dev ? this.dev(ns, r.dev) : undefined })
+    this.rec(parts.join(' '))
   }
 
   neighReplace(ns: string, ip: Ipv4, mac: Mac, dev: string): void {

@@ -18,7 +18,10 @@ export interface ExportParts {
   head: string[]
   /** The cluster's build (namespaces, links, addresses, routes, flannel's tables). */
   build: string[]
-  /** Each of spec.commands: a command typed as is, or a `podnet ...` command as the operations it caused. */
+  /**
+   * Each of spec.setup then spec.commands: a command typed as is, or a `podnet ...` command as the
+   * operations it caused.
+   */
   commands: { command: string; lines: string[] }[]
   /** Removes the lab: one `ip netns del` per namespace alive at the end, newest first. */
   teardown: string[]
@@ -59,7 +62,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
     noteNs(cluster.ops.lines)
     build.push(...renderLines(cluster.ops.lines, prefix))
   }
-  for (const line of doc.spec.commands) {
+  for (const line of [...(doc.spec.setup ?? []), ...doc.spec.commands]) {
     const before = cluster ? cluster.ops.lineCount : 0
     execLine(world, cluster, line)
     if (line.trim().startsWith('podnet ')) {

@@ -14,10 +14,30 @@ export interface LabDoc {
     seed: number
     /** The Kubernetes cluster to build; absent for an empty lab (commands build everything). */
     cluster?: ClusterSpec
+    /**
+     * Commands applied after the cluster is built and before the history: the lab's starting point
+     * (an exercise's fault), not a change anyone made in it, so undo never removes them.
+     */
+    setup?: string[]
     /** Commands applied in order after the cluster is built, exactly as typed in a terminal. */
     commands: string[]
   }
+  /** The exercise this lab is an attempt at (reopening the file continues it). */
+  exercise?: LabExercise
 }
+
+/**
+ * A lab's link to an exercise: its id, the learner's answers to its questions, and, for an
+ * exercise that is not built in, the exercise itself (so the lab file is all a checker needs).
+ */
+export interface LabExercise {
+  id: string
+  answers?: Record<string, string>
+  definition?: Record<string, unknown>
+}
+
+/** Exercise ids: lowercase words joined by '-' (they name progress entries and files). */
+export const EXERCISE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 /** A problem in a lab file, with where it is: file, line and column, and the field's path. */
 export class LabFormatError extends Error {
@@ -32,9 +52,9 @@ export class LabFormatError extends Error {
   }
 }
 
-type Path = (string | number)[]
+export type Path = (string | number)[]
 
-function pathText(p: Path): string {
+export function pathText(p: Path): string {
   return p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '')
 }
 
@@ -48,8 +68,11 @@ const MIGRATIONS: Record<string, (raw: Record<string, unknown>) => Record<string
   },
 }
 
-/** Parses and validates a lab file; every error names the file, line, column and field. */
-export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
+/**
+ * A YAML document read for validation: its plain value, and `fail`, which throws a LabFormatError
+ * pointing at the line and column of the field at a path (an unknown key at the key itself).
+ */
+export function readYaml(text: string, file: string): { raw: unknown; fail: Fail; locate: (p: Path) => { line: number; col: number } } {
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length) {
@@ -57,6 +80,7 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     const pos = lc.linePos(e.pos[0])
     throw new LabFormatError(file, pos.line, pos.col, '', `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
   }
+  const unknownKeys = new Set<string>()
   const where = (p: Path): { line: number; col: number } => {
     // An unknown key is best pointed at by the key itself, not by its value.
     const parent = p.length ? ((doc as Document).getIn(p.slice(0, -1), true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined) : undefined
@@ -68,13 +92,20 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     }
     return { line: 1, col: 1 }
   }
-  const unknownKeys = new Set<string>()
-  const fail: (p: Path, problem: string) => never = (p, problem) => {
+  const fail: Fail = (p, problem) => {
     if (problem.startsWith('unknown field')) unknownKeys.add(pathText(p))
     const { line, col } = where(p)
     throw new LabFormatError(file, line, col, pathText(p), problem)
   }
-  const raw = doc.toJS() as unknown
+  return { raw: doc.toJS() as unknown, fail, locate: where }
+}
+
+/** Parses and validates a lab file; every error names the file, line, column and field. */
+export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
+  const yaml = readYaml(text, file)
+  // Declared with its type, so TypeScript narrows after each call that never returns.
+  const fail: Fail = yaml.fail
+  const raw = yaml.raw
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], 'a lab file is a YAML mapping with apiVersion, kind, metadata and spec')
   let obj = raw as Record<string, unknown>
   const version = obj.apiVersion
@@ -93,24 +124,58 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], 'spec is required')
   const seed = spec.seed ?? 1
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], 'must be a whole number from 0 to 4294967295')
-  const commands: unknown = spec.commands ?? []
-  if (!Array.isArray(commands)) fail(['spec', 'commands'], 'must be a list of command lines')
-  ;(commands as unknown[]).forEach((c, i) => {
-    if (typeof c !== 'string') fail(['spec', 'commands', i], 'each command is one line of text')
-    if ((c as string).includes('\n')) fail(['spec', 'commands', i], 'a command must be a single line')
-  })
-  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'commands'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster and commands)`)
+  const commands = checkLines(spec.commands, ['spec', 'commands'], fail)
+  const setup = spec.setup === undefined ? undefined : checkLines(spec.setup, ['spec', 'setup'], fail)
+  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster, setup and commands)`)
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
+  const exercise = obj.exercise === undefined ? undefined : checkLabExercise(obj.exercise, ['exercise'], fail)
   return {
     apiVersion: API_VERSION,
     kind: KIND,
     metadata: { name: meta.name as string, ...(meta.description ? { description: meta.description as string } : {}) },
-    spec: { seed: seed as number, ...(cluster ? { cluster } : {}), commands: commands as string[] },
+    spec: { seed: seed as number, ...(cluster ? { cluster } : {}), ...(setup?.length ? { setup } : {}), commands },
+    ...(exercise ? { exercise } : {}),
   }
 }
 
-function checkCluster(c: unknown, p: Path, fail: (p: Path, problem: string) => never): ClusterSpec {
+type Fail = (p: Path, problem: string) => never
+
+/** A list of command lines (spec.commands, spec.setup). */
+export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
+  const lines: unknown = v ?? []
+  if (!Array.isArray(lines)) fail(p, 'must be a list of command lines')
+  ;(lines as unknown[]).forEach((c, i) => {
+    if (typeof c !== 'string') fail([...p, i], 'each command is one line of text')
+    if ((c as string).includes('\n')) fail([...p, i], 'a command must be a single line')
+  })
+  return lines as string[]
+}
+
+function checkLabExercise(v: unknown, p: Path, fail: Fail): LabExercise {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, 'must be a mapping with the exercise id')
+  const o = v as Record<string, unknown>
+  for (const k of Object.keys(o)) if (!['id', 'answers', 'definition'].includes(k)) fail([...p, k], `unknown field "${k}" (exercise has id, answers and definition)`)
+  if (typeof o.id !== 'string' || !EXERCISE_ID.test(o.id)) fail([...p, 'id'], 'an exercise id (lowercase letters, digits and -) is required')
+  const out: LabExercise = { id: o.id as string }
+  if (o.answers !== undefined) {
+    if (!o.answers || typeof o.answers !== 'object' || Array.isArray(o.answers)) fail([...p, 'answers'], 'must map question ids to answers')
+    const answers: Record<string, string> = {}
+    for (const [k, a] of Object.entries(o.answers as Record<string, unknown>)) {
+      if (typeof a !== 'string' && typeof a !== 'number') fail([...p, 'answers', k], 'an answer is text')
+      answers[k] = String(a)
+    }
+    out.answers = answers
+  }
+  if (o.definition !== undefined) {
+    if (!o.definition || typeof o.definition !== 'object' || Array.isArray(o.definition)) fail([...p, 'definition'], 'must be the exercise (a mapping with kind Exercise)')
+    out.definition = o.definition as Record<string, unknown>
+  }
+  return out
+}
+
+/** A cluster spec (a lab's spec.cluster, an exercise's inline start lab). */
+export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, 'cluster must be a mapping with mode, clusterCidr, underlay and nodes')
   const o = c as Record<string, unknown>
   for (const k of Object.keys(o)) if (!['mode', 'clusterCidr', 'underlay', 'nodes'].includes(k)) fail([...p, k], `unknown field "${k}"`)

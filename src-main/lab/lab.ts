@@ -3,7 +3,7 @@ import { tokenize } from '../engine/commands/shell.ts'
 import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
-import { SpecError } from '../k8s/spec.ts'
+import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
 import { clusterPathToLabPath, type LabDoc } from './format.ts'
 
 /** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
@@ -12,6 +12,8 @@ export interface LabRuntime {
   cluster: Cluster | null
   /** Results of spec.commands, in order. */
   results: CommandResult[]
+  /** Results of spec.setup (the lab's starting point), in order. */
+  setupResults: CommandResult[]
 }
 
 /** A lab that cannot be built: which field or command, and why. */
@@ -37,8 +39,9 @@ export function instantiate(doc: LabDoc): LabRuntime {
       throw e
     }
   }
+  const setupResults = (doc.spec.setup ?? []).map((line) => execLine(world, cluster, line))
   const results = doc.spec.commands.map((line) => execLine(world, cluster, line))
-  return { world, cluster, results }
+  return { world, cluster, results, setupResults }
 }
 
 /** Runs one line: a `podnet ...` lab command, or the command language in the World. */
@@ -121,7 +124,8 @@ function stripIpOpts(args: string[]): string[] {
 
 /**
  * Lab-level commands (what kubectl and the cluster's components do): add or remove a node or a
- * pod, move a pod. They change the Cluster, which performs the network operations.
+ * pod, move a pod, change how pods on different nodes reach each other. They change the Cluster,
+ * which performs the network operations.
  */
 function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
   const out = (code: number, stdout: string, stderr = ''): CommandResult => ({ exitCode: code, stdout, stderr })
@@ -150,6 +154,12 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
       cluster.removePod(name)
       return out(0, `pod/${name} deleted\n`)
     }
+    if (obj === 'cluster' && verb === 'mode' && name) {
+      if (!MODES.includes(name as Mode)) return out(1, '', `podnet: unknown mode "${name}" (${MODES.join(', ')})\n`)
+      const from = cluster.mode
+      cluster.setMode(name as Mode)
+      return out(0, `cluster mode changed from ${from} to ${name}\n`)
+    }
     if (obj === 'pod' && verb === 'move' && name) {
       const node = opt('node')
       if (!node) return out(1, '', 'podnet: pod move needs --node NODE\n')
@@ -161,5 +171,5 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
     if (e instanceof SpecError) return out(1, '', `podnet: ${e.problem}\n`)
     throw e
   }
-  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE)\n`)
+  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, cluster mode MODE)\n`)
 }

@@ -11,6 +11,14 @@ export function scenarioLab(name: string, nodes?: number, podsPerNode?: number):
   return { apiVersion: API_VERSION, kind: KIND, metadata: { name }, spec: { seed: 1, cluster: scenarioSpec(name, nodes, podsPerNode), commands: [] } }
 }
 
+/** The lab with its cluster's addresses written out (built once to know them), so its file says what the lab is. */
+export function withExplicitCluster(doc: LabDoc): LabDoc {
+  if (!doc.spec.cluster) return doc
+  const plain: LabDoc = { ...doc, spec: { ...doc.spec, setup: [], commands: [] } }
+  const rt = instantiate(plain)
+  return { ...doc, spec: { ...doc.spec, cluster: rt.cluster!.toSpec() } }
+}
+
 /**
  * One open lab: the document (cluster spec plus the history of changes as command lines), the
  * running World, and an undo/redo stack over that history. Every change, from the terminal, a

@@ -173,5 +173,6 @@ export function labStateView(session: LabSession, opts: { path?: string; lang?: 
   }
   if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
   if (opts.path !== undefined) s.path = opts.path
+  if (session.doc.exercise) s.exercise = session.doc.exercise.id
   return s
 }

@@ -47,7 +47,7 @@ describe('lab files', () => {
     expect(errorOf(GOOD.replace('mode: routes', 'mode: nat')).message).toBe('lab.yaml:8:11: spec.cluster.mode: must be one of routes, cloud-routes, flannel-vxlan, flannel-host-gw')
     expect(errorOf(GOOD.replace('apiVersion: podnet.dev/v1', 'apiVersion: podnet.dev/v9')).message).toMatch(/^lab\.yaml:1:13: apiVersion: unknown apiVersion "podnet.dev\/v9"/)
     expect(errorOf('spec: [').message).toMatch(/^lab\.yaml:1:\d+: not valid YAML/)
-    expect(errorOf(GOOD.replace('  seed: 7', '  seed: 7\n  extra: 1')).message).toBe('lab.yaml:7:3: spec.extra: unknown field "extra" (spec has seed, cluster and commands)')
+    expect(errorOf(GOOD.replace('  seed: 7', '  seed: 7\n  extra: 1')).message).toBe('lab.yaml:7:3: spec.extra: unknown field "extra" (spec has seed, cluster, setup and commands)')
     expect(errorOf('- 1\n').message).toBe('lab.yaml:1:1: a lab file is a YAML mapping with apiVersion, kind, metadata and spec')
   })
 

@@ -31,7 +31,8 @@ export type ProbeOutcome =
   | { kind: 'delivered'; to: string }
   | { kind: 'error'; from: string; type: number; code: number; info: number }
   | { kind: 'timeout' }
-  | { kind: 'local-error'; message: string }
+  /** The sender's own stack refused it: no route (`mtu` absent), or DF set and larger than `mtu`. */
+  | { kind: 'local-error'; message: string; mtu?: number }
 
 export interface ProbeResult {
   /** The id of the probe packet; its events and those it caused form the walk. */
@@ -105,7 +106,7 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
   world.trace.packet('route', from, route.dev, skb, 'ipv4', route.type === 2 ? 'route.output_local' : 'route.output', { dst: dstText, via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, route.route ? routeLine(route.route) : undefined)
   if (opts.df && total > mtu) {
     for (const c of closers) c()
-    return { packet: id, outcome: { kind: 'local-error', message: `local error: message too long, mtu=${mtu}` }, events: world.trace.stop(), src: formatIpv4(src), dst: dstText }
+    return { packet: id, outcome: { kind: 'local-error', message: `local error: message too long, mtu=${mtu}`, mtu }, events: world.trace.stop(), src: formatIpv4(src), dst: dstText }
   }
   from.stack.output(route, skb)
   world.sched.runUntil(() => outcome !== null, start + timeout)
