@@ -8,6 +8,8 @@ import { runCommand } from './commands/run.ts'
 import { execCommand } from './commands/exec.ts'
 import { exportCommand } from './commands/export.ts'
 import { scenariosCommand } from './commands/scenarios.ts'
+import { exercisesCommand } from './commands/exercises.ts'
+import { exerciseCommand } from './commands/exercise.ts'
 import { helpCommand } from './commands/help.ts'
 import { completionCommand } from './commands/completion.ts'
 
@@ -19,6 +21,8 @@ export const COMMANDS: readonly CliCommand[] = [
   execCommand,
   exportCommand,
   scenariosCommand,
+  exercisesCommand,
+  exerciseCommand,
   completionCommand,
   helpCommand,
 ]

@@ -19,8 +19,9 @@ export function startLab(ex: Exercise, opts: { builtIn: boolean }): LabDoc {
     doc = { apiVersion: API_VERSION, kind: KIND, metadata: { name: ex.metadata.id }, spec: { seed: lab.seed, ...(lab.cluster ? { cluster: structuredClone(lab.cluster) } : {}), setup: [...lab.commands], commands: [] } }
   }
   doc.metadata = { name: ex.metadata.id, description: ex.metadata.title.en }
-  doc.spec.setup = [...(doc.spec.setup ?? []), ...s.break]
-  if (!doc.spec.setup.length) delete doc.spec.setup
+  const setup = [...(doc.spec.setup ?? []), ...s.break]
+  // Written in this order: what is built, what breaks it, then the learner's history.
+  doc.spec = { seed: doc.spec.seed, ...(doc.spec.cluster ? { cluster: doc.spec.cluster } : {}), ...(setup.length ? { setup } : {}), commands: [] }
   doc.exercise = { id: ex.metadata.id, ...(opts.builtIn ? {} : { definition: structuredClone(ex.raw) }) }
   return doc
 }
