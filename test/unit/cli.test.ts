@@ -240,23 +240,24 @@ describe('registry and dispatch', () => {
         return 0
       },
     })
-    const group: CliCommand = { name: 'exercise', summary: { en: 'exercises', ja: '演習' }, subcommands: [sub('start'), sub('check')] }
+    // A group name no real command has, so the registry's own commands do not shadow it.
+    const group: CliCommand = { name: 'drill', summary: { en: 'drills', ja: '練習' }, subcommands: [sub('start'), sub('check')] }
     let out = ''
     let err = ''
     const ctx: CliContext = { io: { out: (s) => (out += s), err: (s) => (err += s) }, lang: 'en', commands: [...COMMANDS, group], version: '9.9.9', debug: false, t: (x) => x.en }
-    expect(await dispatch(['exercise', 'start', 'e1', '--count', '1', '--count=2'], ctx)).toBe(0)
-    expect(calls).toEqual(['exercise/start e1 1,2'])
-    expect(await dispatch(['help', 'exercise', 'check'], ctx)).toBe(0)
-    expect(out).toMatch(/^Usage: podnet exercise check ID \[OPTIONS\]\n\nDo check\.\n[\s\S]*--count N +a count \(may be repeated\)/)
+    expect(await dispatch(['drill', 'start', 'e1', '--count', '1', '--count=2'], ctx)).toBe(0)
+    expect(calls).toEqual(['drill/start e1 1,2'])
+    expect(await dispatch(['help', 'drill', 'check'], ctx)).toBe(0)
+    expect(out).toMatch(/^Usage: podnet drill check ID \[OPTIONS\]\n\nDo check\.\n[\s\S]*--count N +a count \(may be repeated\)/)
     out = ''
-    expect(await dispatch(['exercise'], ctx)).toBe(2)
-    expect(err).toMatch(/^Usage: podnet exercise \{start\|check\} \.\.\.[\s\S]*start +do start/)
+    expect(await dispatch(['drill'], ctx)).toBe(2)
+    expect(err).toMatch(/^Usage: podnet drill \{start\|check\} \.\.\.[\s\S]*start +do start/)
     err = ''
-    expect(await dispatch(['exercise', 'stop'], ctx)).toBe(2)
-    expect(err).toMatch(/^podnet exercise: unknown subcommand "stop"/)
+    expect(await dispatch(['drill', 'stop'], ctx)).toBe(2)
+    expect(err).toMatch(/^podnet drill: unknown subcommand "stop"/)
     err = ''
-    expect(await dispatch(['exercise', 'start', 'boom'], ctx)).toBe(70)
-    expect(err).toBe('podnet exercise start: internal error: cannot read properties of undefined\n')
+    expect(await dispatch(['drill', 'start', 'boom'], ctx)).toBe(70)
+    expect(err).toBe('podnet drill start: internal error: cannot read properties of undefined\n')
   })
 })
 
