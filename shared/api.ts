@@ -162,6 +162,79 @@ export type Edit =
   /** Moves the cluster to another mode (`podnet cluster mode MODE`): the old mode's programming is removed, the new one's added. */
   | { type: 'setMode'; mode: 'routes' | 'cloud-routes' | 'flannel-vxlan' | 'flannel-host-gw' }
 
+// ---- Exercises (docs/exercises.md). Texts come in both languages; the renderer picks one. ----
+
+/** A text in English and Japanese. */
+export interface TextView {
+  en: string
+  ja: string
+}
+
+export type ExerciseStatus = 'not-started' | 'in-progress' | 'solved'
+
+/** One exercise of the course list. */
+export interface ExerciseSummary {
+  id: string
+  title: TextView
+  summary: TextView
+  topic: string
+  level: string
+  minutes: number
+  status: ExerciseStatus
+  /** False for a teacher's file opened from disk. */
+  builtIn: boolean
+}
+
+export interface ExerciseGoalView {
+  id: string
+  constraint: boolean
+  text: TextView
+  /** A question to answer in the checklist: with choices, or a short answer. */
+  question?: { choices?: { id: string; text: TextView }[] }
+  /** The learner's answer so far. */
+  answer?: string
+}
+
+/** The open exercise, with only what the learner may see yet. */
+export interface ExerciseView {
+  id: string
+  builtIn: boolean
+  title: TextView
+  summary: TextView
+  topic: string
+  level: string
+  minutes: number
+  task: TextView
+  goals: ExerciseGoalView[]
+  /** Hints revealed so far, in order. */
+  hints: TextView[]
+  hintCount: number
+  /** The reference command lines, once every hint is revealed. */
+  solution?: string[]
+  /** What was wrong and what Linux did, once solved. */
+  explanation?: TextView
+  status: ExerciseStatus
+}
+
+export interface GoalResultView {
+  id: string
+  constraint: boolean
+  pass: boolean
+  /** Why it fails (from the trace or the tables). */
+  why?: TextView
+}
+
+export interface ExerciseCheckView {
+  pass: boolean
+  results: GoalResultView[]
+}
+
+/** After opening, resetting or answering: the lab and the exercise. */
+export interface ExerciseOpened {
+  state: LabState
+  exercise: ExerciseView
+}
+
 export interface PodnetApi {
   listScenarios(): Promise<ScenarioInfo[]>
   newLab(req: { scenario: string; nodes?: number; podsPerNode?: number }): Promise<LabState>
@@ -188,6 +261,25 @@ export interface PodnetApi {
   exportPcap(req: { traceId: number; format?: 'pcapng' | 'pcap'; lang?: Lang }): Promise<{ bytes: Uint8Array; name: string }>
   /** Decodes a frame (hex) into layers and fields for the header inspector. */
   dissect(req: { frame: string; layer?: 'ethernet' | 'ipv4' }): Promise<DissectLayer[]>
+  /** The course: built-in exercises in order, then teachers' files opened before, with status. */
+  listExercises(): Promise<ExerciseSummary[]>
+  /**
+   * Opens an exercise: a built-in or remembered one by id (continuing its work in progress unless
+   * `fresh`), or a teacher's exercise file's text. Replaces the open lab.
+   */
+  openExercise(req: { id: string; fresh?: boolean } | { text: string; name?: string }): Promise<ExerciseOpened>
+  /** The exercise the open lab is an attempt at, or null. */
+  exerciseState(): Promise<ExerciseView | null>
+  /** Checks the open lab against its exercise (on replayed copies: the lab does not change). */
+  checkExercise(): Promise<{ exercise: ExerciseView; check: ExerciseCheckView }>
+  /** Reveals the next hint. */
+  revealHint(): Promise<ExerciseView>
+  /** Back to the exercise's start lab (hints and solved status stay). */
+  resetExercise(): Promise<ExerciseOpened>
+  /** Answers a question goal; the answer is kept in the lab file. */
+  answerQuestion(req: { goal: string; answer: string }): Promise<ExerciseOpened>
+  /** Forgets a teacher's exercise and its progress (built-in ones stay). */
+  removeExercise(req: { id: string }): Promise<ExerciseSummary[]>
   /** Desktop shell only: the shell changed the lab (menu Open, Undo, ...) or asks the UI to act. */
   onShellEvent?(listener: (e: ShellEvent) => void): () => void
 }
@@ -196,7 +288,7 @@ export interface PodnetApi {
 export type ShellEvent =
   /** `reset`: a different lab was loaded (views drop selections and traces). */
   | { type: 'state'; state: LabState; reset?: boolean }
-  | { type: 'command'; command: 'new-lab' | 'about' }
+  | { type: 'command'; command: 'new-lab' | 'about' | 'exercises' }
   | { type: 'notice'; text: string }
   | { type: 'error'; error: ApiError }
 
@@ -229,6 +321,14 @@ export const CHANNELS = {
   exportScript: 'lab:export-script',
   exportPcap: 'lab:export-pcap',
   dissect: 'lab:dissect',
+  listExercises: 'exercise:list',
+  openExercise: 'exercise:open',
+  exerciseState: 'exercise:state',
+  checkExercise: 'exercise:check',
+  revealHint: 'exercise:hint',
+  resetExercise: 'exercise:reset',
+  answerQuestion: 'exercise:answer',
+  removeExercise: 'exercise:remove',
 } as const satisfies Record<ApiMethod, string>
 
 /** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */

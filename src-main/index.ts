@@ -2,7 +2,7 @@
 // handler table. Everything about the lab lives in the table (src-main/ipc); this file only adds
 // what needs the desktop: files on disk, dialogs, recovery of unsaved work, and confirmations.
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CHANNELS, SHELL_EVENT_CHANNEL, type ApiError, type ApiReply, type ShellEvent } from '../shared/api.ts'
@@ -41,6 +41,31 @@ let closeConfirmed = false
 
 const here = dirname(fileURLToPath(import.meta.url))
 const recoveryFile = (): string => join(app.getPath('userData'), 'recovery.yaml')
+/** The learner's exercise progress and work in progress per exercise. */
+const progressFile = (): string => join(app.getPath('userData'), 'exercises.json')
+
+/** Reads the kept progress; a file that is not one is moved aside, never overwritten. */
+function loadProgress(): void {
+  const file = progressFile()
+  if (!existsSync(file)) return
+  try {
+    if (!service.exercises.progress.load(readFileSync(file, 'utf8'))) renameSync(file, `${file}.unreadable-${Date.now()}`)
+  } catch (e) {
+    console.error(`podnet: cannot read ${file}: ${(e as Error).message}`)
+  }
+}
+
+/** Writes the progress when it changed (after every request: a check or a hint changes it too). */
+function keepProgress(): void {
+  const text = service.exercises.take(service.session)
+  if (text === null) return
+  try {
+    mkdirSync(dirname(progressFile()), { recursive: true })
+    writeFileAtomic(progressFile(), text)
+  } catch (e) {
+    console.error(`podnet: cannot write the exercise progress: ${(e as Error).message}`)
+  }
+}
 
 function push(e: ShellEvent): void {
   if (win && !win.isDestroyed()) win.webContents.send(SHELL_EVENT_CHANNEL, e)
@@ -71,6 +96,7 @@ function autosave(): void {
 
 function afterChange(): void {
   autosave()
+  keepProgress()
   updateTitle()
 }
 
@@ -261,6 +287,8 @@ function buildMenu(): Menu {
     {
       label: 'Help',
       submenu: [
+        { label: 'Exercises…', click: () => push({ type: 'command', command: 'exercises' }) },
+        { type: 'separator' },
         {
           label: `About ${APP_NAME}`,
           click: () => {
@@ -292,6 +320,7 @@ function wireIpc(): void {
       if (!trusted(e)) return { ok: false, error: { code: 'invalid-request', message: 'this page may not use the lab' } }
       const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : await dispatch(handlers, channel, payload)
       if (MUTATING_CHANNELS.has(channel)) afterChange()
+      else keepProgress()
       return reply
     })
   }
@@ -382,6 +411,7 @@ app.whenReady().then(async () => {
   })
   Menu.setApplicationMenu(buildMenu())
   wireIpc()
+  loadProgress()
   await offerRecovery()
   createWindow()
   app.on('activate', () => {

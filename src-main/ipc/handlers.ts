@@ -24,6 +24,7 @@ import { captureFile, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
 import { traceInLab, TraceRequestError, verdictOf, type TraceReport } from '../lab/trace-report.ts'
 import { labStateView, routeLines } from '../lab/view.ts'
+import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
@@ -55,6 +56,8 @@ export class LabService {
   private readonly traces = new Map<number, TraceView>()
   private nextTraceId = 1
   lastTraceId: number | undefined
+  /** Progress through the exercises; the hosts keep it between sessions. */
+  readonly exercises = new ExerciseService()
 
   /** `initial`: a scenario name to start with, or null for an empty lab. */
   constructor(initial: string | null = 'same-node') {
@@ -436,6 +439,8 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       const req = check(dissectReq, payload)
       return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet')
     },
+
+    ...exerciseHandlers(service),
   }
 }
 
@@ -457,4 +462,4 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
 }
 
 /** Channels whose calls may change the lab (the desktop shell autosaves for recovery after them). */
-export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab])
+export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion])

@@ -1,12 +1,14 @@
 import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi } from '../../shared/api.ts'
 
 /** What the page sends the lab Worker. */
-export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string }
-/** What the lab Worker sends back: an answer, or the unsaved lab text (null once saved or clean). */
-type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null }
+export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string } | { progress: string }
+/** What the lab Worker sends back: an answer, the unsaved lab text (null once saved or clean), or exercise progress to keep. */
+type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string }
 
 /** Where the browser build keeps unsaved work between visits (the desktop app uses a file). */
 export const RECOVERY_KEY = 'podnet.recovery'
+/** Where it keeps the learner's exercise progress and work in progress (the desktop app: exercises.json). */
+export const PROGRESS_KEY = 'podnet.exercises'
 
 interface RecoveryStore {
   getItem(key: string): string | null
@@ -26,6 +28,14 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data
+    if ('progress' in m) {
+      try {
+        storage?.setItem(PROGRESS_KEY, m.progress)
+      } catch {
+        // Storage full or disabled: progress lasts for this visit only.
+      }
+      return
+    }
     if ('recovery' in m) {
       unsaved = m.recovery !== null
       try {
@@ -47,7 +57,9 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     for (const p of pending.values()) p.reject({ code: 'internal', message: `the lab worker failed: ${e.message}` })
     pending.clear()
   }
-  // Before any request, so the page's first getState already sees the recovered lab.
+  // Before any request, so the page's first calls see the learner's progress and the recovered lab.
+  const progress = storage?.getItem(PROGRESS_KEY) ?? null
+  if (progress !== null) worker.postMessage({ progress } satisfies WorkerRequest)
   const saved = storage?.getItem(RECOVERY_KEY) ?? null
   if (saved !== null) worker.postMessage({ restore: saved } satisfies WorkerRequest)
   const call = (method: ApiMethod) => (payload?: unknown) =>

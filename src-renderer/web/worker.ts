@@ -2,7 +2,8 @@
 // The browser build's lab: the same handler table as the desktop app's main process, answering
 // { id, channel, payload } messages with { id, reply } in the order they came. Like the desktop
 // shell's recovery file, it reports the unsaved lab text after every change ({ recovery }), and
-// a { restore } message reopens such a text as unsaved.
+// a { restore } message reopens such a text as unsaved. Exercise progress goes the same way:
+// { progress } loads what the page kept, and the Worker posts { progress } whenever it changed.
 import { CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../../src-main/ipc/handlers.ts'
 import type { WorkerRequest } from './client.ts'
@@ -15,6 +16,10 @@ let queue: Promise<void> = Promise.resolve()
 scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const msg = e.data
   queue = queue.then(async () => {
+    if ('progress' in msg) {
+      service.exercises.progress.load(msg.progress)
+      return
+    }
     if ('restore' in msg) {
       const reply = await dispatch(handlers, CHANNELS.openLab, { text: msg.restore, name: 'the recovered lab' })
       // What was restored has never been saved; a text that no longer opens is dropped.
@@ -25,5 +30,7 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
     const reply = await dispatch(handlers, msg.channel, msg.payload)
     scope.postMessage({ id: msg.id, reply })
     if (MUTATING_CHANNELS.has(msg.channel)) scope.postMessage({ recovery: service.dirty ? service.text() : null })
+    const progress = service.exercises.take(service.session)
+    if (progress !== null) scope.postMessage({ progress })
   })
 }
