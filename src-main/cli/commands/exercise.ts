@@ -80,7 +80,7 @@ function printReport(ex: Exercise, rep: CheckReport, lang: Lang, out: (s: string
 
 const check: CliCommand = {
   name: 'check',
-  summary: { en: "check a lab file against its exercise's goals and constraints", ja: 'ラボファイルを演習の目標と制約に照らして確認する' },
+  summary: { en: 'check a lab file against the goals and constraints of its exercise', ja: 'ラボファイルを演習の目標と制約に照らして確認する' },
   details: {
     en: `The lab names its exercise (podnet exercise start writes it), or --exercise gives a teacher's file.
 Every goal is checked in a replay of the lab (each probe in its own), so the file is never changed and
@@ -124,7 +124,7 @@ and constraint passes, 1 otherwise, 2 for a usage error.`,
 
 const validate: CliCommand = {
   name: 'validate',
-  summary: { en: "check a teacher's exercise file", ja: '演習ファイルを検証する' },
+  summary: { en: 'check an exercise file written by a teacher', ja: '演習ファイルを検証する' },
   details: {
     en: `Checks the format (against the same rules as exercise.schema.json, with file:line:col), that every
 text is written in both languages, that the break lines run, that the start lab fails at least one goal,
@@ -168,7 +168,7 @@ break の行が実行できること、開始ラボが少なくとも 1 つの�
 
 const show: CliCommand = {
   name: 'show',
-  summary: { en: "print a built-in exercise's file (a starting point for your own)", ja: '組み込み演習のファイルを表示する（自分の演習を書く出発点に）' },
+  summary: { en: 'print the file of a built-in exercise (a starting point for your own)', ja: '組み込み演習のファイルを表示する（自分の演習を書く出発点に）' },
   args: [{ name: 'ID', complete: 'none', help: { en: 'a built-in exercise id', ja: '組み込み演習の ID' } }],
   examples: ['podnet exercise show w2-missing-route > my-exercise.yaml'],
   run(inv, ctx) {
