@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PodnetApi } from '../../shared/api.ts'
+import { requestMethods, type PodnetApi } from '../../shared/api.ts'
 // The real handler table stands in for the desktop shell / Worker behind window.podnet.
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { useLabStore } from './lab.ts'
@@ -12,22 +12,8 @@ import { useUiStore } from './ui.ts'
 
 function installBackend(scenario = 'flannel-vxlan'): PodnetApi {
   const h = createHandlers(new LabService(scenario))
-  const api: PodnetApi = {
-    listScenarios: () => h.listScenarios(),
-    newLab: (r) => h.newLab(r),
-    openLab: (r) => h.openLab(r),
-    getState: () => h.getState(),
-    saveLab: (r) => h.saveLab(r),
-    exec: (r) => h.exec(r),
-    complete: (r) => h.complete(r),
-    edit: (r) => h.edit(r),
-    undo: () => h.undo(),
-    redo: () => h.redo(),
-    trace: (r) => h.trace(r),
-    exportScript: (r) => h.exportScript(r),
-    exportPcap: (r) => h.exportPcap(r),
-    dissect: (r) => h.dissect(r),
-  }
+  // Every channel of the table, as the preload and the Worker client build them.
+  const api: PodnetApi = requestMethods((m) => (payload) => (h[m] as (p?: unknown) => Promise<unknown>)(payload))
   Object.assign(window, { podnet: api })
   return api
 }
