@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -48,8 +48,9 @@ test('the desktop app: a sandboxed window, the preload API, the menu and recover
     expect(await win.evaluate(() => typeof (globalThis as unknown as { podnet: Api }).podnet.trace)).toBe('function')
 
     const menu = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => ({ label: i.label, items: i.submenu?.items.map((s) => s.label) })))
-    expect(menu?.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help'])
-    expect(menu?.[0].items).toEqual(expect.arrayContaining(['New from scenario…', 'Open…', 'Save', 'Save As…', 'Export']))
+    const tops = process.platform === 'darwin' ? ['PodNet Lab', 'File', 'Edit', 'View', 'Window', 'Help'] : ['File', 'Edit', 'View', 'Help']
+    expect(menu?.map((m) => m.label)).toEqual(tops)
+    expect(menu?.find((m) => m.label === 'File')?.items).toEqual(expect.arrayContaining(['New from Scenario…', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Export']))
 
     // The same UI as the browser build, over IPC: a trace.
     await win.getByTestId('trace-to').fill('pod2')
@@ -68,6 +69,45 @@ test('the desktop app: a sandboxed window, the preload API, the menu and recover
     expect(readFileSync(file, 'utf8')).toContain('apiVersion: podnet.dev/v1')
     await expect.poll(() => existsSync(recovery)).toBe(false)
     expect((await win.evaluate(() => podnet().getState())).dirty).toBe(false)
+  } finally {
+    await app.close()
+    rmSync(userData, { recursive: true, force: true })
+  }
+})
+
+async function launch(args: string[], userData: string): Promise<Awaited<ReturnType<typeof electron.launch>>> {
+  return electron.launch({ executablePath: electronBinary()!, args: ['out/main/index.js', ...args], env: { ...process.env, PODNET_USER_DATA: userData } })
+}
+
+test('a lab file named on the command line opens, joins the recent labs, and the menus follow the language', async () => {
+  const bin = electronBinary()
+  if (!bin) console.log(SKIP_REASON)
+  test.skip(!bin, SKIP_REASON)
+  const userData = mkdtempSync(join(tmpdir(), 'podnet-e2e-cli-desktop-'))
+  const lab = join(userData, 'two-nodes.podnet')
+  // A lab only this file has: a pod named web on node2.
+  writeFileSync(lab, 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: two-nodes\nspec:\n  seed: 1\n  cluster:\n    mode: routes\n    clusterCidr: 10.244.0.0/16\n    underlay: { kind: switch, cidr: 192.168.0.0/24 }\n    nodes:\n      - name: node1\n        pods: [{ name: api }]\n      - name: node2\n        pods: [{ name: web }]\n  commands: []\n')
+  let app = await launch([lab], userData)
+  try {
+    const win = await app.firstWindow()
+    await expect(win.getByTestId('topology-outline')).toContainText('web')
+    await expect(win).toHaveTitle(/two-nodes\.podnet — PodNet Lab/)
+    const recent = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.find((i) => i.label === 'File')?.submenu?.items.find((i) => i.label === 'Open Recent')?.submenu?.items.map((i) => i.label))
+    expect(recent?.[0]).toBe(`two-nodes.podnet — ${userData}`)
+
+    // The window switches to Japanese: the menus follow, and the choice is kept for the next start.
+    await win.getByRole('button', { name: '日本語' }).click()
+    const ja = process.platform === 'darwin' ? ['PodNet Lab', 'ファイル', '編集', '表示', 'ウインドウ', 'ヘルプ'] : ['ファイル', '編集', '表示', 'ヘルプ']
+    await expect.poll(() => app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.label))).toEqual(ja)
+  } finally {
+    await app.close()
+  }
+  // The next start remembers the window, the language and the recent lab.
+  expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toHaveProperty('bounds')
+  app = await launch([], userData)
+  try {
+    await app.firstWindow()
+    await expect.poll(() => app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.label))).toContain('ファイル')
   } finally {
     await app.close()
     rmSync(userData, { recursive: true, force: true })

@@ -280,6 +280,11 @@ export interface PodnetApi {
   answerQuestion(req: { goal: string; answer: string }): Promise<ExerciseOpened>
   /** Forgets a teacher's exercise and its progress (built-in ones stay). */
   removeExercise(req: { id: string }): Promise<ExerciseSummary[]>
+  /**
+   * The UI's language, so the desktop shell's menus and dialogs speak it (and remember it for the
+   * next start). The browser build has neither and just answers.
+   */
+  setLanguage(req: { lang: Lang }): Promise<{ lang: Lang }>
   /** Desktop shell only: the shell changed the lab (menu Open, Undo, ...) or asks the UI to act. */
   onShellEvent?(listener: (e: ShellEvent) => void): () => void
 }
@@ -329,6 +334,7 @@ export const CHANNELS = {
   resetExercise: 'exercise:reset',
   answerQuestion: 'exercise:answer',
   removeExercise: 'exercise:remove',
+  setLanguage: 'shell:language',
 } as const satisfies Record<ApiMethod, string>
 
 /** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */

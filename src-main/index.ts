@@ -1,13 +1,19 @@
 // The desktop shell: one window, the application menu, file dialogs, and ipcMain wiring to the
 // handler table. Everything about the lab lives in the table (src-main/ipc); this file only adds
 // what needs the desktop: files on disk, dialogs, recovery of unsaved work, and confirmations.
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CHANNELS, SHELL_EVENT_CHANNEL, type ApiError, type ApiReply, type ShellEvent } from '../shared/api.ts'
+import { CHANNELS, SHELL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from './ipc/handlers.ts'
 import { writeFileAtomic } from './lab/files.ts'
+import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
+import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
+import { RecentLabs } from './shell/recent.ts'
+import { loadSettings, saveSettings } from './shell/settings.ts'
+import { langOfLocale, shellText, type ShellKey } from './shell/texts.ts'
+import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './shell/window-state.ts'
 
 const APP_NAME = 'PodNet Lab'
 
@@ -30,6 +36,24 @@ app.setName(APP_NAME)
 // Tests (and anyone running two copies) can keep their own settings and recovery file.
 if (process.env.PODNET_USER_DATA) app.setPath('userData', process.env.PODNET_USER_DATA)
 app.enableSandbox()
+
+// One app per user data folder: a second start hands its files to the first and quits.
+const primaryInstance = app.requestSingleInstanceLock()
+if (!primaryInstance) app.quit()
+/** Lab files from the command line, a double click or macOS's open-file, opened once the window is up. */
+const pendingOpens = new PendingOpens()
+for (const f of filesFromArgv(process.argv, process.cwd(), { packaged: app.isPackaged })) pendingOpens.push(f)
+app.on('second-instance', (_e, argv, workingDirectory) => {
+  for (const f of filesFromArgv(argv, workingDirectory, { packaged: app.isPackaged })) pendingOpens.push(f)
+  if (win) {
+    if (win.isMinimized()) win.restore()
+    win.focus()
+  }
+})
+app.on('open-file', (e, path) => {
+  e.preventDefault()
+  pendingOpens.push(path)
+})
 
 const service = new LabService('same-node')
 const handlers = createHandlers(service)
@@ -66,6 +90,12 @@ function keepProgress(): void {
     console.error(`podnet: cannot write the exercise progress: ${(e as Error).message}`)
   }
 }
+const userFile = (name: string): string => join(app.getPath('userData'), name)
+
+/** The window's language (it says so through setLanguage); menus and dialogs speak it. */
+let lang: Lang = 'en'
+const t = (key: ShellKey, params: Record<string, string> = {}): string => shellText(lang, key, { app: APP_NAME, ...params })
+let recent: RecentLabs | null = null
 
 function push(e: ShellEvent): void {
   if (win && !win.isDestroyed()) win.webContents.send(SHELL_EVENT_CHANNEL, e)
@@ -106,13 +136,13 @@ function showError(title: string, err: ApiError | Error): void {
   else dialog.showErrorBox(title, message)
 }
 
-const labFilters = [
-  { name: 'PodNet lab', extensions: ['yaml', 'yml'] },
-  { name: 'All files', extensions: ['*'] },
+const labFilters = (): { name: string; extensions: string[] }[] => [
+  { name: t('filter.lab'), extensions: [...LAB_EXTENSIONS] },
+  { name: t('filter.all'), extensions: ['*'] },
 ]
 
 function suggestedName(ext: string): string {
-  const base = service.path ? basename(service.path).replace(/\.(ya?ml)$/i, '') : service.session.doc.metadata.name
+  const base = service.path ? basename(service.path).replace(/\.(podnet|ya?ml)$/i, '') : service.session.doc.metadata.name
   return `${base.replace(/[^A-Za-z0-9_.-]/g, '_') || 'lab'}${ext}`
 }
 
@@ -123,7 +153,7 @@ function suggestedName(ext: string): string {
 async function save(path: string | undefined, askForPath: boolean): Promise<ApiReply> {
   let target = path ?? (askForPath ? undefined : service.path)
   if (!target) {
-    const opts = { title: 'Save lab', defaultPath: suggestedName('.yaml'), filters: labFilters }
+    const opts = { title: t('dialog.save.title'), defaultPath: suggestedName(`.${LAB_EXTENSION}`), filters: labFilters() }
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts)
     if (r.canceled || !r.filePath) return { ok: true, value: { text: service.text(), cancelled: true } }
     target = r.filePath
@@ -136,8 +166,9 @@ async function save(path: string | undefined, askForPath: boolean): Promise<ApiR
   } catch (e) {
     service.markDirty()
     service.path = previous
-    return { ok: false, error: { code: 'internal', message: `cannot write ${target}: ${(e as Error).message}`, path: 'path' } }
+    return { ok: false, error: { code: 'internal', message: t('error.write', { path: target, reason: (e as Error).message }), path: 'path' } }
   }
+  remember(target)
   return reply
 }
 
@@ -151,64 +182,87 @@ function saveRequest(payload: unknown): Promise<ApiReply> {
 }
 
 /** Asks before throwing away unsaved changes; true when it is fine to go on. */
-async function confirmDiscard(action: string): Promise<boolean> {
+async function confirmDiscard(action: 'confirm.action.open' | 'confirm.action.close'): Promise<boolean> {
   if (!service.dirty || !win) return true
   const r = await dialog.showMessageBox(win, {
     type: 'question',
-    buttons: ['Save', "Don't Save", 'Cancel'],
+    buttons: [t('button.save'), t('button.dontSave'), t('button.cancel')],
     defaultId: 0,
     cancelId: 2,
-    message: `Save changes to "${service.session.doc.metadata.name}" before ${action}?`,
-    detail: 'Your changes will be lost if you do not save them.',
+    message: t('confirm.save', { name: service.session.doc.metadata.name, action: t(action) }),
+    detail: t('confirm.detail'),
   })
   if (r.response === 2) return false
   if (r.response === 1) return true
   const saved = await save(undefined, false)
   if (!saved.ok) {
-    showError('Could not save the lab', saved.error)
+    showError(t('error.save'), saved.error)
     return false
   }
   return !(saved.value as { cancelled?: boolean }).cancelled
 }
 
-async function openFromDialog(): Promise<void> {
-  if (!win || !(await confirmDiscard('opening another lab'))) return
-  const r = await dialog.showOpenDialog(win, { title: 'Open lab', properties: ['openFile'], filters: labFilters })
-  if (r.canceled || r.filePaths.length === 0) return
-  const path = r.filePaths[0]
+/** A lab the user opened or saved: first in File > Open Recent and in the OS's recent documents. */
+function remember(path: string): void {
+  recent?.add(path)
+  app.addRecentDocument(path)
+  Menu.setApplicationMenu(buildMenu())
+}
+
+/** Opens a lab file (from the Open dialog, the recent list, the command line or the OS). */
+async function openPath(path: string, askFirst = true): Promise<void> {
+  if (!win || (askFirst && !(await confirmDiscard('confirm.action.open')))) return
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    showError('Could not open the lab', new Error(`cannot read ${path}: ${(e as Error).message}`))
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') recent?.remove(path)
+    showError(t('error.open'), new Error(t('error.read', { path, reason: (e as Error).message })))
     return
   }
   const reply = await dispatch(handlers, CHANNELS.openLab, { text, path })
   if (!reply.ok) {
-    showError('Could not open the lab', reply.error)
+    showError(t('error.open'), reply.error)
     return
   }
+  remember(path)
   afterChange()
   pushState(true)
 }
 
+/** An open from the OS: into the window, or (macOS, every window closed) into a new one. */
+function openWhenShown(path: string): void {
+  if (win) return void openPath(path)
+  pendingOpens.detach()
+  pendingOpens.push(path)
+  createWindow()
+}
+
+async function openFromDialog(): Promise<void> {
+  if (!win || !(await confirmDiscard('confirm.action.open'))) return
+  const r = await dialog.showOpenDialog(win, { title: t('dialog.open.title'), properties: ['openFile'], filters: labFilters() })
+  if (r.canceled || r.filePaths.length === 0) return
+  await openPath(r.filePaths[0], false)
+}
+
 async function saveFromMenu(askForPath: boolean): Promise<void> {
   const r = await save(undefined, askForPath)
-  if (!r.ok) showError('Could not save the lab', r.error)
+  if (!r.ok) showError(t('error.save'), r.error)
   afterChange()
   pushState()
 }
 
 async function exportScriptFromMenu(): Promise<void> {
   if (!win) return
-  const r = await dialog.showSaveDialog(win, { title: 'Export iproute2 script', defaultPath: suggestedName('.sh'), filters: [{ name: 'Shell script', extensions: ['sh'] }] })
+  const r = await dialog.showSaveDialog(win, { title: t('dialog.exportScript.title'), defaultPath: suggestedName('.sh'), filters: [{ name: t('filter.script'), extensions: ['sh'] }] })
   if (r.canceled || !r.filePath) return
   const reply = await dispatch(handlers, CHANNELS.exportScript, {})
-  if (!reply.ok) return showError('Could not export the script', reply.error)
+  if (!reply.ok) return showError(t('error.exportScript'), reply.error)
   try {
     writeFileAtomic(r.filePath, (reply.value as { text: string }).text)
   } catch (e) {
-    showError('Could not export the script', e as Error)
+    showError(t('error.exportScript'), e as Error)
   }
 }
 
@@ -216,18 +270,18 @@ async function exportPcapFromMenu(): Promise<void> {
   if (!win) return
   const id = service.lastTraceId
   if (id === undefined) {
-    await dialog.showMessageBox(win, { type: 'info', message: 'No trace yet', detail: 'Send a packet from the Trace panel first; its frames are what the capture holds.' })
+    await dialog.showMessageBox(win, { type: 'info', message: t('noTrace.message'), detail: t('noTrace.detail'), buttons: [t('button.ok')] })
     return
   }
-  const reply = await dispatch(handlers, CHANNELS.exportPcap, { traceId: id })
-  if (!reply.ok) return showError('Could not export the capture', reply.error)
+  const reply = await dispatch(handlers, CHANNELS.exportPcap, { traceId: id, lang })
+  if (!reply.ok) return showError(t('error.exportPcap'), reply.error)
   const { bytes, name } = reply.value as { bytes: Uint8Array; name: string }
-  const r = await dialog.showSaveDialog(win, { title: 'Export pcap', defaultPath: name, filters: [{ name: 'pcapng capture', extensions: ['pcapng'] }] })
+  const r = await dialog.showSaveDialog(win, { title: t('dialog.exportPcap.title'), defaultPath: name, filters: [{ name: t('filter.pcapng'), extensions: ['pcapng'] }] })
   if (r.canceled || !r.filePath) return
   try {
     writeFileSync(r.filePath, bytes)
   } catch (e) {
-    showError('Could not export the capture', e as Error)
+    showError(t('error.exportPcap'), e as Error)
   }
 }
 
@@ -241,70 +295,75 @@ async function undoRedo(which: 'undo' | 'redo'): Promise<void> {
     return
   }
   const reply = await dispatch(handlers, which === 'undo' ? CHANNELS.undo : CHANNELS.redo, undefined)
-  if (!reply.ok) return showError(`Could not ${which}`, reply.error)
+  if (!reply.ok) return showError(t(which === 'undo' ? 'error.undo' : 'error.redo'), reply.error)
   afterChange()
   pushState()
 }
 
+function showAbout(): void {
+  if (!win) return
+  void dialog.showMessageBox(win, {
+    type: 'info',
+    title: t('menu.help.about'),
+    message: `${APP_NAME} ${app.getVersion()}`,
+    detail: `${t('about.detail')}\n\nElectron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
+    buttons: [t('button.ok')],
+  })
+}
+
+/** What each menu action does; the menu itself (labels, order, roles) is shell/menu.ts. */
+function runMenuAction(action: MenuAction): void {
+  if (action.startsWith('openRecent:')) {
+    const path = recent?.list()[Number(action.slice('openRecent:'.length))]
+    if (path) void openPath(path)
+    return
+  }
+  switch (action) {
+    case 'new':
+      return push({ type: 'command', command: 'new-lab' })
+    case 'open':
+      return void openFromDialog()
+    case 'save':
+      return void saveFromMenu(false)
+    case 'saveAs':
+      return void saveFromMenu(true)
+    case 'exportScript':
+      return void exportScriptFromMenu()
+    case 'exportPcap':
+      return void exportPcapFromMenu()
+    case 'undo':
+    case 'redo':
+      return void undoRedo(action)
+    case 'about':
+      return showAbout()
+    case 'exercises':
+      return push({ type: 'command', command: 'exercises' })
+    case 'clearRecent':
+      recent?.clear()
+      app.clearRecentDocuments()
+      Menu.setApplicationMenu(buildMenu())
+  }
+}
+
+function toElectron(items: readonly MenuSpec[]): MenuItemConstructorOptions[] {
+  return items.map(({ action, submenu, ...rest }) => ({
+    ...rest,
+    ...(submenu ? { submenu: toElectron(submenu) } : {}),
+    ...(action ? { click: () => runMenuAction(action) } : {}),
+  }))
+}
+
 function buildMenu(): Menu {
-  const template: MenuItemConstructorOptions[] = [
-    {
-      label: 'File',
-      submenu: [
-        { label: 'New from scenario…', accelerator: 'CmdOrCtrl+N', click: () => push({ type: 'command', command: 'new-lab' }) },
-        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void openFromDialog() },
-        { type: 'separator' },
-        { label: 'Save', accelerator: 'CmdOrCtrl+S', click: () => void saveFromMenu(false) },
-        { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => void saveFromMenu(true) },
-        { type: 'separator' },
-        {
-          label: 'Export',
-          submenu: [
-            { label: 'iproute2 script…', click: () => void exportScriptFromMenu() },
-            { label: 'pcap of the last trace…', click: () => void exportPcapFromMenu() },
-          ],
-        },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
-    },
-    {
-      label: 'Edit',
-      submenu: [
-        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: () => void undoRedo('undo') },
-        { label: 'Redo', accelerator: process.platform === 'darwin' ? 'Cmd+Shift+Z' : 'Ctrl+Y', click: () => void undoRedo('redo') },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-      ],
-    },
-    {
-      label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-    {
-      label: 'Help',
-      submenu: [
-        { label: 'Exercises…', click: () => push({ type: 'command', command: 'exercises' }) },
-        { type: 'separator' },
-        {
-          label: `About ${APP_NAME}`,
-          click: () => {
-            if (!win) return
-            void dialog.showMessageBox(win, {
-              type: 'info',
-              title: `About ${APP_NAME}`,
-              message: `${APP_NAME} ${app.getVersion()}`,
-              detail: 'Build Kubernetes pod networking (namespaces, veth pairs, cbr0, routes, flannel VXLAN) and watch one packet go through it, hop by hop.\n\n' + `Electron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
-            })
-          },
-        },
-      ],
-    },
-  ]
-  return Menu.buildFromTemplate(template)
+  const dev = !app.isPackaged || process.env.ELECTRON_RENDERER_URL !== undefined
+  return Menu.buildFromTemplate(toElectron(menuTemplate({ platform: process.platform, lang, appName: APP_NAME, recent: recent?.list() ?? [], dev })))
+}
+
+/** The window says which language it shows: menus and dialogs follow, and the next start too. */
+function setLanguage(l: Lang): void {
+  if (l === lang) return
+  lang = l
+  saveSettings(userFile('settings.json'), { lang })
+  Menu.setApplicationMenu(buildMenu())
 }
 
 /** Only the app's own page may call the lab (not an iframe or a page navigated to by accident). */
@@ -321,6 +380,7 @@ function wireIpc(): void {
       const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : await dispatch(handlers, channel, payload)
       if (MUTATING_CHANNELS.has(channel)) afterChange()
       else keepProgress()
+      if (channel === CHANNELS.setLanguage && reply.ok) setLanguage((reply.value as { lang: Lang }).lang)
       return reply
     })
   }
@@ -342,11 +402,11 @@ async function offerRecovery(): Promise<void> {
   }
   const r = await dialog.showMessageBox({
     type: 'question',
-    buttons: ['Restore', 'Discard'],
+    buttons: [t('button.restore'), t('button.discard')],
     defaultId: 0,
     cancelId: 1,
-    message: 'Restore the unsaved lab?',
-    detail: `${APP_NAME} closed without saving your last lab. Restore it?`,
+    message: t('recovery.message'),
+    detail: t('recovery.detail'),
   })
   if (r.response !== 0) {
     rmSync(file, { force: true })
@@ -354,7 +414,7 @@ async function offerRecovery(): Promise<void> {
   }
   const reply = await dispatch(handlers, CHANNELS.openLab, { text })
   if (!reply.ok) {
-    dialog.showErrorBox('Could not restore the lab', reply.error.message)
+    dialog.showErrorBox(t('error.restore'), reply.error.message)
     return
   }
   // What was restored has never been saved.
@@ -362,11 +422,14 @@ async function offerRecovery(): Promise<void> {
 }
 
 function createWindow(): void {
+  // Where the window was last time, if that display is still there.
+  const state = loadWindowState(userFile('window-state.json'))
+  const primary = screen.getPrimaryDisplay()
+  const areas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea)
   win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 640,
+    ...placeWindow(state?.bounds ?? null, areas),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: APP_NAME,
     backgroundColor: '#f4f6f8',
@@ -380,11 +443,18 @@ function createWindow(): void {
       spellcheck: false,
     },
   })
-  win.once('ready-to-show', () => win?.show())
+  win.once('ready-to-show', () => {
+    if (state?.maximized) win?.maximize()
+    if (state?.fullScreen) win?.setFullScreen(true)
+    win?.show()
+  })
+  win.on('close', () => {
+    if (win) saveWindowState(userFile('window-state.json'), { bounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() })
+  })
   win.on('close', (e) => {
     if (closeConfirmed || !service.dirty || !win) return
     e.preventDefault()
-    void confirmDiscard('closing').then((ok) => {
+    void confirmDiscard('confirm.action.close').then((ok) => {
       if (!ok || !win) return
       if (service.dirty) rmSync(recoveryFile(), { force: true })
       closeConfirmed = true
@@ -400,15 +470,20 @@ function createWindow(): void {
     if (url !== wc.getURL()) e.preventDefault()
   })
   wc.on('did-finish-load', updateTitle)
+  // Files handed to the app open once the page can show them.
+  wc.once('did-finish-load', () => pendingOpens.attach(openWhenShown))
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void win.loadFile(join(here, '../renderer/index.html'))
 }
 
 app.whenReady().then(async () => {
+  if (!primaryInstance) return
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
+  lang = loadSettings(userFile('settings.json')).lang ?? langOfLocale(app.getLocale())
+  recent = new RecentLabs(userFile('recent.json'))
   Menu.setApplicationMenu(buildMenu())
   wireIpc()
   loadProgress()

@@ -133,6 +133,7 @@ const traceReq = object({
 const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
 const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
+const setLanguageReq = object({ lang: oneOf(['en', 'ja'] as const) })
 const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)) })
 
 const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
@@ -433,6 +434,11 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       const bytes = captureFile(captureOfTrace(t.events, req.lang ?? 'en'), format, 'PodNet Lab')
       const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_')
       return { bytes, name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}.${format}` }
+    },
+
+    // The desktop shell acts on the language (menus, dialogs); the table only checks it.
+    async setLanguage(payload) {
+      return { lang: check(setLanguageReq, payload).lang }
     },
 
     async dissect(payload) {

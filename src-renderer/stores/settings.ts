@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import type { Lang } from '../../shared/api.ts'
+import { api, hasShell } from '../api/podnet.ts'
 
 const KEY = 'podnet.lang'
 
@@ -29,6 +30,8 @@ export const useSettingsStore = defineStore('settings', () => {
         // Not persisted; the choice still holds for this session.
       }
       if (globalThis.document) document.documentElement.lang = l
+      // The desktop shell's menus and dialogs follow the window's language.
+      if (hasShell()) api.setLanguage({ lang: l }).catch(() => {})
     },
     { immediate: true },
   )

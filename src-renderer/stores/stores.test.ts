@@ -173,6 +173,16 @@ describe('trace store', () => {
 })
 
 describe('settings store', () => {
+  it('tells the desktop shell the language, so its menus and dialogs follow', async () => {
+    const api = installBackend()
+    const told: string[] = []
+    Object.assign(api, { onShellEvent: () => () => {}, setLanguage: async (r: { lang: 'en' | 'ja' }) => (told.push(r.lang), r) })
+    const s = useSettingsStore()
+    s.setLang('ja')
+    await vi.waitFor(() => expect(told).toEqual(['en', 'ja']))
+    delete (window as { podnet?: unknown }).podnet
+  })
+
   it('remembers the language', () => {
     const s = useSettingsStore()
     s.setLang('ja')
