@@ -52,7 +52,7 @@ console.log(`start-up, median (min–max) of ${STARTS}: node -e '' ${fmt(base)};
 // The command file: build the lab as an administrator would, then look at it and ping across it.
 const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-cli-'))
 try {
-  const labFile = join(dir, 'lab.podnet.yaml')
+  const labFile = join(dir, 'lab.podnet')
   podnet('new', 'routed', '--nodes', '10', '--pods-per-node', '10', '-o', labFile)
   const doc = parse(readFileSync(labFile, 'utf8'))
   const flat = (text) => text.split('\n').filter((l) => l.trim() && !l.startsWith('#'))

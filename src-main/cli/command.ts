@@ -11,7 +11,8 @@ export interface Text {
 export type Lang = keyof Text
 
 /**
- * What a shell offers when completing a value (see completion.ts): files, lab files (*.yaml),
+ * What a shell offers when completing a value (see completion.ts): files, lab files (*.podnet,
+ * *.yaml, *.yml),
  * directories, the built-in scenarios, podnet's commands, the namespaces or NS:DEV interfaces of
  * the lab file named earlier on the line, the programs of the command language, or nothing.
  */

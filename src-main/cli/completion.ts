@@ -177,7 +177,7 @@ _podnet() {
       local IFS=$'\\n'
       for f in $(compgen -f -- "$cur"); do
         if [[ -d $f ]]; then COMPREPLY+=("$f")
-        elif [[ $what == file || ( $what == lab-file && ( $f == *.yaml || $f == *.yml ) ) ]]; then COMPREPLY+=("$f")
+        elif [[ $what == file || ( $what == lab-file && ( $f == *.podnet || $f == *.yaml || $f == *.yml ) ) ]]; then COMPREPLY+=("$f")
         fi
       done ;;
     *) COMPREPLY=($(compgen -W "$(_podnet_words "$what")" -- "$cur")) ;;
@@ -222,7 +222,7 @@ _podnet() {
       _podnet_summaries "$_podnet_path"
       compadd -l -d _podnet_described -- \${=$(_podnet_cmds "$_podnet_path")} ;;
     file) _files ;;
-    lab-file) _files -g '*.(yaml|yml)' ;;
+    lab-file) _files -g '*.(podnet|yaml|yml)' ;;
     directory) _files -/ ;;
     *) compadd -- \${=$(_podnet_words "$what")} ;;
   esac

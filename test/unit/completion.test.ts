@@ -93,6 +93,7 @@ beforeAll(async () => {
   writeFileSync(zshFile, (await cli('completion', 'zsh')).out)
   expect((await cli('new', 'routed', '-o', join(dir, 'lab.yaml'))).code).toBe(0)
   writeFileSync(join(dir, 'notes.txt'), '')
+  writeFileSync(join(dir, 'overlay.podnet'), '')
   mkdirSync(join(dir, 'labs'))
 })
 
@@ -111,9 +112,9 @@ describe('bash completion', () => {
   })
 
   it('offers lab files (and directories) where a lab is expected, any file elsewhere', () => {
-    expect(bash('podnet trace ')).toEqual(['lab.yaml', 'labs'])
-    expect(bash('podnet run ')).toEqual(['lab.yaml', 'labs', 'notes.txt'])
-    expect(bash('podnet run x.sh --lab ')).toEqual(['lab.yaml', 'labs'])
+    expect(bash('podnet trace ')).toEqual(['lab.yaml', 'labs', 'overlay.podnet'])
+    expect(bash('podnet run ')).toEqual(['lab.yaml', 'labs', 'notes.txt', 'overlay.podnet'])
+    expect(bash('podnet run x.sh --lab ')).toEqual(['lab.yaml', 'labs', 'overlay.podnet'])
   })
 
   it('completes namespaces and NS:DEV interfaces from the lab file on the line', { timeout: 30_000 }, () => {
@@ -140,7 +141,7 @@ describe('bash completion', () => {
     writeFileSync(file, bashScript(tree, [], [], '0'))
     expect(bash('podnet exercise ', file)).toEqual(['check', 'start'])
     expect(bash('podnet exercise start ', file)).toEqual(['e1', 'e2'])
-    expect(bash('podnet exercise start --lab ', file)).toEqual(['lab.yaml', 'labs'])
+    expect(bash('podnet exercise start --lab ', file)).toEqual(['lab.yaml', 'labs', 'overlay.podnet'])
     expect(bash('podnet exercise start e1 --', file)).toEqual(['--help', '--lab'])
     expect(bash('podnet help exercise ', file)).toEqual(['check', 'start'])
   })
@@ -151,7 +152,7 @@ describe('zsh completion', () => {
     expect(zsh('podnet ')).toEqual(['capture', 'completion', 'exec', 'exercise', 'exercises', 'export', 'help', 'new', 'run', 'scenarios', 'trace'])
     expect(zsh('podnet trace lab.yaml --proto ')).toEqual(['icmp', 'udp'])
     expect(zsh('podnet capture --')).toEqual(expect.arrayContaining(['--iface', '--format', '--no-promisc']))
-    expect(zsh('podnet trace lab')).toEqual(['lab.yaml'])
+    expect(zsh('podnet trace ')).toEqual(['lab.yaml', 'overlay.podnet'])
     expect(zsh('podnet trace lab.yaml --from po')).toEqual(['pod1', 'pod2', 'pod3', 'pod4'])
     expect(zsh('podnet capture lab.yaml -i pod1:')).toEqual(['pod1:eth0', 'pod1:lo'])
   })

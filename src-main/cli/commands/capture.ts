@@ -49,8 +49,8 @@ capture is written either way), 2 for a usage error.`,
     { ...LANG_OPTION, help: { en: 'language of the frame comments and the summary (default: from LANG)', ja: 'フレームのコメントと概要の言語（既定値は LANG から）' } },
   ],
   examples: [
-    'podnet capture lab.podnet.yaml --from pod1 --to pod4 --iface pod1:eth0 --iface node1:eth0 -o pod1-pod4.pcapng',
-    'podnet capture overlay.podnet.yaml --from pod1 --to pod4 --all -o - | tshark -r - -d udp.port==8472,vxlan',
+    'podnet capture lab.podnet --from pod1 --to pod4 --iface pod1:eth0 --iface node1:eth0 -o pod1-pod4.pcapng',
+    'podnet capture overlay.podnet --from pod1 --to pod4 --all -o - | tshark -r - -d udp.port==8472,vxlan',
   ],
   run(inv, ctx) {
     const selectors = inv.strings('iface').map(parseInterface)

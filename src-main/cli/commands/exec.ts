@@ -26,7 +26,7 @@ lab cannot be read, 2 for a usage error.`,
     { name: 'netns', short: 'n', value: 'NS', complete: 'netns', help: { en: 'run it in this namespace (pod or node), as ip netns exec NS', ja: 'この名前空間（Pod またはノード）で実行する（ip netns exec NS と同じ）' } },
     { name: 'command', short: 'c', value: 'LINE', complete: 'none', help: { en: 'a command line of the command language instead of COMMAND...', ja: 'COMMAND... の代わりにコマンド言語の 1 行を実行する' } },
   ],
-  examples: ['podnet exec lab.podnet.yaml --netns node1 -- ip route', "podnet exec lab.podnet.yaml -c 'ip -n pod1 neigh; ip -n node1 neigh'"],
+  examples: ['podnet exec lab.podnet --netns node1 -- ip route', "podnet exec lab.podnet -c 'ip -n pod1 neigh; ip -n node1 neigh'"],
   run(inv, ctx) {
     const line = inv.string('command')
     if (line !== undefined && inv.rest.length) throw new UsageError({ en: 'give the command either with -c LINE or as COMMAND..., not both', ja: 'コマンドは -c LINE か COMMAND... のどちらか一方で指定してください' })

@@ -21,7 +21,7 @@ bridge fdb、sysctl）を並べた平坦なもので、ラボの MAC アドレ�
     { name: 'teardown', help: { en: 'write the script that removes the lab instead', ja: '代わりにラボを削除するスクリプトを書き出す' } },
     { name: 'output', short: 'o', value: 'FILE', complete: 'file', help: { en: 'write the script to FILE instead of printing it', ja: 'スクリプトを標準出力ではなく FILE に書き込む' } },
   ],
-  examples: ['podnet export lab.podnet.yaml --prefix demo- -o build.sh', 'podnet export lab.podnet.yaml --prefix demo- --teardown -o teardown.sh'],
+  examples: ['podnet export lab.podnet --prefix demo- -o build.sh', 'podnet export lab.podnet --prefix demo- --teardown -o teardown.sh'],
   run(inv, ctx) {
     const prefix = inv.string('prefix') ?? ''
     if (!/^[A-Za-z0-9_.-]*$/.test(prefix)) throw new UsageError({ en: `--prefix "${prefix}" may only use letters, digits, '.', '_' and '-'`, ja: `--prefix "${prefix}" に使えるのは英数字と '.'、'_'、'-' だけです` })

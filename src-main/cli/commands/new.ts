@@ -20,7 +20,7 @@ says what the lab is. Without -o it is printed. Scenarios: ${scenarioNames().joi
     { name: 'name', value: 'NAME', complete: 'none', help: { en: 'the lab\'s name (metadata.name; default: the scenario)', ja: 'ラボの名前（metadata.name。既定値はシナリオ名）' } },
     { name: 'output', short: 'o', value: 'FILE', complete: 'lab-file', help: { en: 'write the lab to FILE (atomically) instead of printing it', ja: 'ラボを標準出力ではなく FILE に書き込む（アトミックに保存）' } },
   ],
-  examples: ['podnet new routed -o lab.podnet.yaml', 'podnet new flannel-vxlan --nodes 3 --pods-per-node 4 --name overlay -o overlay.podnet.yaml'],
+  examples: ['podnet new routed -o lab.podnet', 'podnet new flannel-vxlan --nodes 3 --pods-per-node 4 --name overlay -o overlay.podnet'],
   run(inv, ctx) {
     const scenario = inv.args[0]
     const nodes = inv.int('nodes')

@@ -25,7 +25,7 @@ failed (unless --ignore-errors), or when the file or the lab cannot be read; 2 f
     { name: 'stop-on-error', short: 'e', help: { en: 'stop at the first command that fails (as bash -e)', ja: '最初に失敗したコマンドで止める（bash -e と同じ）' } },
     { name: 'ignore-errors', help: { en: 'exit 0 even when commands failed (the file ran)', ja: 'コマンドが失敗しても 0 で終了する（ファイルを実行できた場合）' } },
   ],
-  examples: ['podnet run commands.sh', 'podnet run checks.sh --lab lab.podnet.yaml --json', 'podnet export lab.podnet.yaml | podnet run -'],
+  examples: ['podnet run commands.sh', 'podnet run checks.sh --lab lab.podnet --json', 'podnet export lab.podnet | podnet run -'],
   run(inv, ctx) {
     if (inv.flag('stop-on-error') && inv.flag('ignore-errors')) throw new UsageError({ en: '--stop-on-error and --ignore-errors cannot be used together', ja: '--stop-on-error と --ignore-errors は同時に指定できません' })
     const labFile = inv.string('lab')

@@ -20,7 +20,7 @@ the packet arrives (an echo reply comes back, or the datagram is delivered), 1 w
     { name: 'json', help: { en: 'print the report as JSON: steps, outcome and every trace event with its frame', ja: 'レポートを JSON で出力する（ステップ、結果、フレーム付きのすべての追跡イベント）' } },
     LANG_OPTION,
   ],
-  examples: ['podnet trace lab.podnet.yaml --from pod1 --to pod4', 'podnet trace lab.podnet.yaml --from pod1 --to 10.244.2.3 --proto udp --size 1472 --df --warm --lang ja'],
+  examples: ['podnet trace lab.podnet --from pod1 --to pod4', 'podnet trace lab.podnet --from pod1 --to 10.244.2.3 --proto udp --size 1472 --df --warm --lang ja'],
   run(inv, ctx) {
     const req = probeRequest(inv)
     const lang = (inv.string('lang') ?? ctx.lang) as Lang
