@@ -318,9 +318,9 @@ describe('lab files', () => {
   it('exports the iproute2 script', async () => {
     const h = await vxlan()
     const { text } = await h.exportScript({ prefix: 'lab-' })
-    expect(text).toContain('ip netns add lab-node1')
+    expect(text).toContain("'ip' 'netns' 'add' 'lab-node1'")
     const down = await h.exportScript({ teardown: true })
-    expect(down.text).toContain('ip netns del')
+    expect(down.text).toContain("'ip' 'netns' 'del' 'node1'")
   })
 })
 

@@ -16,7 +16,7 @@ import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
 import { SCENARIOS } from '../k8s/scenarios.ts'
 import { MODES } from '../k8s/spec.ts'
-import { exportScript } from '../lab/export-iproute2.ts'
+import { ExportError, exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
@@ -295,6 +295,7 @@ function linkSteps(steps: TraceReport['steps'], events: readonly TraceEventJson[
 function buildError(e: unknown): never {
   if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, e.path || undefined)
   if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, e.path)
+  if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
   throw e
 }
 

@@ -1,10 +1,10 @@
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
-import { renderLines } from '../k8s/ops.ts'
-import type { LabDoc } from './format.ts'
-import { execLine } from './lab.ts'
-import { rewriteNamespaces } from './ns-rewrite.ts'
-import { tokenize } from '../engine/commands/shell.ts'
+import { SpecError } from '../k8s/spec.ts'
+import { clusterPathToLabPath, type LabDoc } from './format.ts'
+import { execLine, isReadOnly, LabBuildError } from './lab.ts'
+import { rewriteArgv } from './ns-rewrite.ts'
+import { configSnapshot, sameConfig, type ConfigSnapshot } from './snapshot.ts'
 
 export interface ExportOptions {
   /** Prepended to every namespace name so the lab cannot collide with others on the machine. */
@@ -13,76 +13,211 @@ export interface ExportOptions {
   teardown?: boolean
 }
 
+/** One of spec.commands in an export: the lines it became, or why it is left out. */
+export interface ExportedCommand {
+  command: string
+  /** The script lines (each word single-quoted): what the command did, as commands of the machine. */
+  lines: string[]
+  /**
+   * Why the command is not in the script: it failed in the lab (and changed nothing), or it only
+   * looks at the network or lets time pass. `lines` then still holds what it would have been.
+   */
+  omitted?: string
+}
+
 /** The parts of an export: the cluster's build, then each lab command with the lines it became. */
 export interface ExportParts {
   head: string[]
   /** The cluster's build (namespaces, links, addresses, routes, flannel's tables). */
   build: string[]
-  /**
-   * Each of spec.setup then spec.commands: a command typed as is, or a `podnet ...` command as the
-   * operations it caused.
-   */
-  commands: { command: string; lines: string[] }[]
+  /** Each of spec.commands, in order. */
+  commands: ExportedCommand[]
   /** Removes the lab: one `ip netns del` per namespace alive at the end, newest first. */
   teardown: string[]
 }
 
+/** A lab the export cannot write as a script: which field or command, and why. */
+export class ExportError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`)
+  }
+}
+
+/** Programs that configure the network: the only ones a script may run. */
+export const EXPORT_PROGRAMS: ReadonlySet<string> = new Set(['ip', 'bridge', 'sysctl', 'brctl', 'route', 'arp', 'ifconfig'])
+/** Programs that only look or let time pass: a script that builds the lab leaves them out. */
+const OBSERVERS: ReadonlySet<string> = new Set(['ping', 'traceroute', 'tcpdump', 'timeout', 'sleep', 'echo', 'true', 'false', 'wait'])
+
+/** Prefixes of namespace names: what `--prefix` accepts. */
+export const EXPORT_PREFIX = /^[A-Za-z0-9_.-]{0,20}$/
+
 /**
  * The lab as a flat bash script for a real Linux machine: one command per line, no functions,
- * loops or variables; explicit MACs so both worlds share them. The cluster's build comes from the
- * operations the Kubernetes layer performed; the lab's own commands follow in order (a
- * `podnet node|pod ...` command becomes the operations it caused).
+ * loops, variables or redirections, every word single-quoted; explicit MACs so both worlds share
+ * them. The cluster's build comes from the operations the Kubernetes layer performed; the lab's
+ * own commands follow in order, each as what the engine accepted and ran (a `podnet node|pod ...`
+ * command becomes the operations it caused). Only the configuration programs (ip, bridge, sysctl
+ * and the net-tools/bridge-utils equivalents) ever appear; anything else is left out with a
+ * comment, and what cannot be written safely is refused with the command's place in the file.
  */
 export function exportScript(doc: LabDoc, opts: ExportOptions = {}): string {
-  const parts = exportParts(doc, opts)
-  if (opts.teardown) return [...parts.head, '# Removes the lab: deleting a namespace deletes its veth pairs and bridges.', ...parts.teardown].join('\n') + '\n'
+  return renderScript(exportParts(doc, opts), opts.teardown ?? false)
+}
+
+/** The build script, or the teardown script, of an export's parts. */
+export function renderScript(parts: ExportParts, teardown: boolean): string {
+  if (teardown) return [...parts.head, '# Removes the lab: deleting a namespace deletes its veth pairs and bridges.', ...parts.teardown].join('\n') + '\n'
   const body = [...parts.build]
-  for (const c of parts.commands) {
-    if (c.command.startsWith('podnet ')) body.push(`# ${c.command}`)
+  parts.commands.forEach((c, i) => {
+    if (c.omitted) {
+      body.push(`# spec.commands[${i}] is left out (${c.omitted}): ${commentText(c.command)}`)
+      return
+    }
+    if (c.command.startsWith('podnet ')) body.push(`# ${commentText(c.command)}`)
     body.push(...c.lines)
-  }
+  })
   return [...parts.head, ...body].join('\n') + '\n'
 }
 
 export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts {
   const prefix = opts.prefix ?? ''
+  if (!EXPORT_PREFIX.test(prefix)) throw new ExportError('prefix', `"${commentText(prefix)}" is not a namespace prefix (up to 20 letters, digits, '.', '_' and '-')`)
   const world = new World({ seed: doc.spec.seed })
   const cluster = doc.spec.cluster ? new Cluster(world, doc.spec.cluster) : null
   const build: string[] = []
-  const commands: ExportParts['commands'] = []
-  const namespaces: string[] = []
-  const noteNs = (lines: readonly string[]): void => {
-    for (const l of lines) {
-      const m = /^ip netns add \{ns:([^}]+)\}$/.exec(l)
-      if (m && !namespaces.includes(m[1])) namespaces.push(m[1])
-    }
-  }
+  const commands: ExportedCommand[] = []
   if (cluster) {
-    cluster.build()
-    noteNs(cluster.ops.lines)
-    build.push(...renderLines(cluster.ops.lines, prefix))
+    try {
+      cluster.build()
+    } catch (e) {
+      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
+      throw e
+    }
+    build.push(...cluster.ops.lines.map((l) => opsLine(l, prefix)))
   }
-  for (const line of [...(doc.spec.setup ?? []), ...doc.spec.commands]) {
-    const before = cluster ? cluster.ops.lineCount : 0
-    execLine(world, cluster, line)
-    if (line.trim().startsWith('podnet ')) {
+  const rename = (n: string): string => prefix + n
+  doc.spec.commands.forEach((line, i) => {
+    const path = `spec.commands[${i}]`
+    const command = line.trim()
+    if (command.startsWith('podnet ')) {
+      const before = cluster ? cluster.ops.lineCount : 0
+      const r = execLine(world, cluster, line)
       const added = cluster ? cluster.ops.lines.slice(before) : []
-      noteNs(added)
-      commands.push({ command: line.trim(), lines: renderLines(added, prefix) })
-      continue
+      if (r.exitCode !== 0 && added.length) throw new ExportError(path, 'this lab command failed part way in the lab; the export cannot tell which of its operations to repeat')
+      const lines = added.map((l) => opsLine(l, prefix))
+      commands.push(r.exitCode === 0 ? { command, lines } : { command, lines, omitted: 'it failed in the lab and changed nothing' })
+      return
     }
-    const t = tokenize(line)
-    if (typeof t !== 'string') {
-      const w = t.filter((x): x is { word: string } => 'word' in x).map((x) => x.word)
-      if (w[0] === 'ip' && w[1] === 'netns' && w[2] === 'add' && w[3] && !namespaces.includes(w[3])) namespaces.push(w[3])
+    const parts: { argv: string[]; status: number; before: ConfigSnapshot | null; after: ConfigSnapshot | null }[] = []
+    const r = execLine(world, cluster, line, false, (argv, runIt) => {
+      // A program that may apply part of its work before failing is watched, so a failure that
+      // changed something is refused instead of being left out.
+      const watch = mayApplyPartly(argv)
+      const before = watch ? configSnapshot(world) : null
+      const status = runIt()
+      parts.push({ argv, status, before, after: watch && status !== 0 ? configSnapshot(world) : null })
+      return status
+    })
+    const ran: string[] = []
+    const failed: string[] = []
+    const reasons: string[] = []
+    for (const p of parts) {
+      const c = classify(p.argv)
+      if (c.kind === 'observe') reasons.push('it only looks at the network or lets time pass')
+      else if (p.status !== 0) {
+        if (p.before && p.after && !sameConfig({ ...p.before, clockNs: 0 }, { ...p.after, clockNs: 0 })) {
+          throw new ExportError(path, `"${commentText(p.argv.join(' '))}" failed part way in the lab and changed the network; the export cannot tell which part to repeat`)
+        }
+        reasons.push('it failed in the lab and changed nothing')
+        if (c.kind === 'config') failed.push(scriptLine(rewriteArgv(c.argv, rename), path))
+      } else if (c.kind === 'refuse') throw new ExportError(path, c.reason)
+      else ran.push(scriptLine(rewriteArgv(c.argv, rename), path))
     }
-    commands.push({ command: line.trim(), lines: [rewriteNamespaces(line.trim(), (n) => prefix + n)] })
-  }
+    commands.push(ran.length ? { command, lines: ran } : { command, lines: failed, omitted: reasons[0] ?? (r.exitCode !== 0 ? 'it failed in the lab and changed nothing' : 'it runs nothing') })
+  })
   const head = [
     '#!/bin/bash',
-    `# ${doc.metadata.name}: exported by PodNet Lab from ${doc.apiVersion}.`,
+    `# ${commentText(doc.metadata.name)}: exported by PodNet Lab from ${doc.apiVersion}.`,
     `# Run as root on a Linux machine with iproute2.${prefix ? ` Namespaces are prefixed "${prefix}".` : ''}`,
   ]
-  const alive = namespaces.filter((n) => world.netns(n))
-  return { head, build, commands, teardown: alive.reverse().map((n) => `ip netns del ${prefix}${n}`) }
+  const alive = [...world.namespaces.keys()].reverse()
+  return { head, build, commands, teardown: alive.map((n) => scriptLine(['ip', 'netns', 'del', prefix + n], 'teardown')) }
+}
+
+type Classified = { kind: 'config'; argv: string[] } | { kind: 'observe' } | { kind: 'refuse'; reason: string }
+
+const base = (prog: string): string => prog.slice(prog.lastIndexOf('/') + 1)
+
+/**
+ * What a simple command the engine ran is, for a script: a configuration command (its words,
+ * programs named without a path, as the engine ran them), an observation, or something a script
+ * must not do on a real machine.
+ */
+export function classify(argv: string[]): Classified {
+  if (argv.length === 0) return { kind: 'observe' }
+  const prog = base(argv[0])
+  const a = [prog, ...argv.slice(1)]
+  if (OBSERVERS.has(prog)) return { kind: 'observe' }
+  if (!EXPORT_PROGRAMS.has(prog)) return { kind: 'refuse', reason: `"${commentText(argv[0])}" is not a command of the lab` }
+  if (prog === 'ip' || prog === 'bridge') {
+    let i = 1
+    for (; i < a.length && a[i].startsWith('-') && a[i] !== '--'; i++) {
+      const opt = a[i].startsWith('--') ? a[i].slice(1) : a[i]
+      if (opt.length >= 2 && '-batch'.startsWith(opt)) return { kind: 'refuse', reason: `${prog} ${a[i]} reads commands from a file` }
+      if (prog === 'ip' && opt.length >= 2 && '-all'.startsWith(opt)) return { kind: 'refuse', reason: '"ip -all" acts on every namespace of the machine, not only the lab\'s' }
+      if (opt === '-n' || (opt.length > 2 && '-netns'.startsWith(opt))) i++
+    }
+    if (a[i] === '--') i++
+    // ip netns exec NS COMMAND...: the command inside must be one a script may run.
+    if (prog === 'ip' && a[i] !== undefined && a[i].length >= 3 && 'netns'.startsWith(a[i]) && a[i + 1] !== undefined && a[i + 1].length >= 1 && 'exec'.startsWith(a[i + 1]) && a.length > i + 3) {
+      const inner = classify(a.slice(i + 3))
+      if (inner.kind !== 'config') return inner
+      return { kind: 'config', argv: [...a.slice(0, i + 3), ...inner.argv] }
+    }
+  }
+  if (prog === 'sysctl' && a.slice(1).some((w) => /^-[A-Za-z]*[pf]|^--(load|system)/.test(w))) return { kind: 'refuse', reason: 'sysctl reads settings from a file' }
+  if (isReadOnly(a)) return { kind: 'observe' }
+  return { kind: 'config', argv: a }
+}
+
+/** Programs whose one command can apply some of its work and then fail. */
+function mayApplyPartly(argv: string[]): boolean {
+  if (argv.length === 0) return false
+  const prog = base(argv[0])
+  if (prog === 'ip' || prog === 'bridge') {
+    const words = argv.slice(1)
+    if (words.includes('exec')) return mayApplyPartly(words.slice(words.indexOf('exec') + 2))
+    return words.some((w) => w === 'set' || w === 'flush' || w.startsWith('-a'))
+  }
+  return prog === 'sysctl' || prog === 'brctl' || prog === 'route' || prog === 'arp' || prog === 'ifconfig'
+}
+
+/** Words as one script line, each single-quoted; a word no command line can carry is refused. */
+function scriptLine(words: string[], path: string): string {
+  return words.map((w) => quoteWord(w, path)).join(' ')
+}
+
+/** A word in single quotes: nothing inside is special to bash but the quote itself. */
+export function quoteWord(w: string, path = ''): string {
+  if (w.includes('\0')) throw new ExportError(path, 'a word holds a NUL character, which no command line can carry')
+  return `'${w.replace(/'/g, `'\\''`)}'`
+}
+
+/** A line the Kubernetes layer recorded (words of names it checked, namespaces as {ns:NAME}). */
+function opsLine(line: string, prefix: string): string {
+  const words = line.split(' ').map((w) => w.replace(/^\{ns:([^}]+)\}$/, (_, n: string) => prefix + n))
+  for (const w of words) if (!/^[A-Za-z0-9_.:/=+@-]+$/.test(w)) throw new ExportError('spec.cluster', `the cluster's operation "${commentText(line)}" has an unexpected word`)
+  return scriptLine(words, 'spec.cluster')
+}
+
+/**
+ * Text safe inside a `#` comment: control characters (a newline would end the comment and start
+ * a command), invisible format characters (text direction overrides) and line separators are
+ * written as \u escapes.
+ */
+export function commentText(s: string): string {
+  return s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }

@@ -1,4 +1,4 @@
-import { run, type CommandResult } from '../engine/commands/index.ts'
+import { run, type AroundCommand, type CommandResult } from '../engine/commands/index.ts'
 import { tokenize } from '../engine/commands/shell.ts'
 import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
 import { World } from '../engine/kernel/world.ts'
@@ -45,7 +45,7 @@ export function instantiate(doc: LabDoc): LabRuntime {
 }
 
 /** Runs one line: a `podnet ...` lab command, or the command language in the World. */
-export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false): CommandResult {
+export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false, around?: AroundCommand): CommandResult {
   const argv = words(line)
   if (argv && argv[0] === 'podnet') {
     const r = podnetCommand(cluster, argv.slice(1))
@@ -53,8 +53,8 @@ export function execLine(world: World, cluster: Cluster | null, line: string, re
     return r
   }
   // Reading tables takes no simulated time in a session, so looking never changes the network.
-  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0)
-  return run(world, line)
+  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0, around)
+  return run(world, line, undefined, undefined, around)
 }
 
 function words(line: string): string[] | null {

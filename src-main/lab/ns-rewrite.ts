@@ -1,46 +1,9 @@
-import { tokenize } from '../engine/commands/shell.ts'
-
 /**
- * Renames network namespaces inside command lines (`ip -n NS`, `ip netns add|del|exec NS`,
+ * Renames network namespaces inside a command's words (`ip -n NS`, `ip netns add|del|exec NS`,
  * `... netns NS` in link commands, `bridge -n NS`), so an exported lab can live beside other
  * namespaces on a real machine under a prefix.
  */
-export function rewriteNamespaces(line: string, rename: (ns: string) => string): string {
-  const toks = tokenize(line)
-  if (typeof toks === 'string') return line
-  const out: string[] = []
-  let words: string[] = []
-  let redirects: string[] = []
-  const flush = (): void => {
-    if (words.length) out.push(rewriteArgv(words, rename).map(quote).join(' '))
-    out.push(...redirects)
-    words = []
-    redirects = []
-  }
-  for (const t of toks) {
-    if ('word' in t) words.push(t.word)
-    else if ('redirect' in t) {
-      const { fd, to } = t.redirect
-      const op = fd === 0 ? '&>' : fd === 2 ? '2>' : '>'
-      redirects.push(typeof to === 'string' ? `${op}${quote(to)}` : `${op}&${to.dup}`)
-    } else {
-      flush()
-      out.push(t.op)
-    }
-  }
-  flush()
-  return out.join(' ')
-}
-
-function quote(w: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`
-}
-
-function isNetnsOpt(w: string): boolean {
-  return w === '-n' || (w.length > 2 && '-netns'.startsWith(w)) || (w.startsWith('--') && '--netns'.startsWith(w) && w.length > 3)
-}
-
-function rewriteArgv(argv: string[], rename: (ns: string) => string): string[] {
+export function rewriteArgv(argv: string[], rename: (ns: string) => string): string[] {
   const a = [...argv]
   const prog = a[0]
   if (prog === 'ip' || prog === 'bridge') {
@@ -68,4 +31,8 @@ function rewriteArgv(argv: string[], rename: (ns: string) => string): string[] {
     for (let j = i; j < a.length - 1; j++) if (a[j] === 'netns') a[j + 1] = rename(a[j + 1])
   }
   return a
+}
+
+function isNetnsOpt(w: string): boolean {
+  return w === '-n' || (w.length > 2 && '-netns'.startsWith(w)) || (w.startsWith('--') && '--netns'.startsWith(w) && w.length > 3)
 }

@@ -306,7 +306,7 @@ export async function runCase(doc: LabDoc, opts: CaseOptions): Promise<CaseResul
   const nsNames = [...world.namespaces.keys()]
   const allNs = new Set<string>([...nsNames, ...cluster.roles.keys()])
   for (const l of plain.build) {
-    const m = /^ip netns add (\S+)$/.exec(l)
+    const m = /^'ip' 'netns' 'add' '([^']+)'$/.exec(l)
     if (m) allNs.add(m[1])
   }
   const pods = cluster.pods()

@@ -125,12 +125,12 @@ describe('podnet export', () => {
   it('prints a flat script with prefixed namespaces, and its teardown', async () => {
     const r = await cli('export', file('lab.yaml'), '--format', 'iproute2', '--prefix', 'zz-')
     const lines = r.out.split('\n').filter((l) => l && !l.startsWith('#'))
-    expect(lines[0]).toBe('ip netns add zz-underlay')
-    expect(lines).toContain('ip -n zz-node1 route add 10.244.2.0/24 via 192.168.0.12 dev eth0')
-    expect(lines.every((l) => /^(ip|bridge) /.test(l))).toBe(true)
+    expect(lines[0]).toBe("'ip' 'netns' 'add' 'zz-underlay'")
+    expect(lines).toContain("'ip' '-n' 'zz-node1' 'route' 'add' '10.244.2.0/24' 'via' '192.168.0.12' 'dev' 'eth0'")
+    expect(lines.every((l) => /^'(ip|bridge)' /.test(l))).toBe(true)
     expect(r.out).not.toMatch(/\$\{|\bfor\b|\bfunction\b|\bwhile\b/)
     const t = await cli('export', file('lab.yaml'), '--teardown', '--prefix', 'zz-')
-    expect(t.out.split('\n').filter((l) => l.startsWith('ip netns del'))).toHaveLength(7)
+    expect(t.out.split('\n').filter((l) => l.startsWith("'ip' 'netns' 'del' 'zz-"))).toHaveLength(7)
   })
 })
 

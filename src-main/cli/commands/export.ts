@@ -1,4 +1,4 @@
-import { exportScript } from '../../lab/export-iproute2.ts'
+import { ExportError, exportScript } from '../../lab/export-iproute2.ts'
 import { LabBuildError } from '../../lab/lab.ts'
 import { CliError, UsageError, type CliCommand } from '../command.ts'
 import { loadLab, writeOutput } from '../lab-io.ts'
@@ -32,6 +32,7 @@ bridge fdb、sysctl）を並べた平坦なもので、ラボの MAC アドレ�
       text = exportScript(doc, { prefix, teardown: inv.flag('teardown') })
     } catch (e) {
       if (e instanceof LabBuildError) throw new CliError({ en: `${file}: ${e.message}`, ja: `${file}: ${e.message}` })
+      if (e instanceof ExportError) throw new CliError({ en: `${file}: cannot export: ${e.message}`, ja: `${file}: エクスポートできません: ${e.message}` })
       throw e
     }
     writeOutput(inv.string('output') ?? '-', text, ctx.io)

@@ -1,16 +1,16 @@
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
-import { runLine, type CommandResult } from './shell.ts'
+import { runLine, type AroundCommand, type CommandResult } from './shell.ts'
 import { COMMANDS } from './table.ts'
 
-export type { CommandResult }
+export type { AroundCommand, CommandResult }
 
 /** A small pause per command, as a real shell takes a few milliseconds to start each program. */
 export const COMMAND_OVERHEAD_NS = 2_000_000
 
 /** Runs one line of the command language in the world (in the root namespace unless told). */
-export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS): CommandResult {
-  const r = runLine(world, COMMANDS, line, ns)
+export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS, around?: AroundCommand): CommandResult {
+  const r = runLine(world, COMMANDS, line, ns, around)
   if (overheadNs) world.advance(overheadNs)
   return r
 }

@@ -108,6 +108,12 @@ export function tokenize(line: string): Token[] | string {
   return out
 }
 
+/**
+ * Wraps each simple command of a line that runs in the foreground: gets its words and a function
+ * that runs it and returns its exit status (the export uses it to see what each part did).
+ */
+export type AroundCommand = (argv: string[], runIt: () => number) => number
+
 /** A background job of the line (only captures run concurrently in the lab). */
 interface Job {
   done: () => boolean
@@ -120,7 +126,7 @@ interface Job {
  * of the line runs; `wait` (or the end of the line) finishes it. Pipes are refused with a message
  * rather than half-done.
  */
-export function runLine(world: World, table: Record<string, Command>, line: string, ns?: Netns): CommandResult {
+export function runLine(world: World, table: Record<string, Command>, line: string, ns?: Netns, around?: AroundCommand): CommandResult {
   const ctx = new Ctx(world, ns ?? world.root)
   const toks = tokenize(line)
   if (typeof toks === 'string') {
@@ -167,7 +173,10 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
     if (argv.length === 1 && argv[0] === 'wait') {
       waitJobs()
       status = 0
-    } else status = runArgv(c, table, argv)
+    } else {
+      const words = argv
+      status = around ? around(words, () => runArgv(c, table, words)) : runArgv(c, table, words)
+    }
     argv = []
   }
   for (const t of toks) {
