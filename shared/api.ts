@@ -13,6 +13,8 @@ export interface ScenarioInfo {
   walkthrough: number
   description: string
   defaults: { nodes: number; podsPerNode: number }
+  /** The most nodes, pods per node and pods in all a lab of this scenario may have. */
+  limits?: { nodes: number; podsPerNode: number; pods: number }
 }
 
 export type NsRole = 'node' | 'pod' | 'switch' | 'router' | 'other'

@@ -2,7 +2,7 @@
 // Every failure becomes a CliError that names the file and the problem.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { readText, writeFileAtomic } from '../lab/files.ts'
-import { LabFormatError, parseLab, type LabDoc } from '../lab/format.ts'
+import { fieldPosition, LabFormatError, parseLab, type LabDoc } from '../lab/format.ts'
 import { instantiate, LabBuildError, type LabRuntime } from '../lab/lab.ts'
 import { CliError, type Io } from './command.ts'
 
@@ -23,9 +23,13 @@ export function readInput(path: string): string {
   }
 }
 
+/** The texts of the lab files read so far, so a later error can name the line of its field. */
+const labTexts = new Map<string, string>()
+
 /** Reads and validates a lab file; a malformed one is reported with file:line:col. */
 export function loadLab(path: string): LabDoc {
   const text = readInput(path)
+  labTexts.set(path, text)
   try {
     return parseLab(text, path)
   } catch (e) {
@@ -34,12 +38,20 @@ export function loadLab(path: string): LabDoc {
   }
 }
 
-/** Builds the lab's World (cluster, then history); a lab that cannot be built names the field. */
+/** A located error about a field of a lab file read by loadLab: FILE:LINE:COL: FIELD: PROBLEM. */
+export function labFieldError(path: string, field: string, problem: string): CliError {
+  const text = labTexts.get(path)
+  const at = text === undefined ? '' : `:${fieldPosition(text, field).line}:${fieldPosition(text, field).col}`
+  const msg = `${path}${at}: ${field}: ${problem}`
+  return new CliError({ en: msg, ja: msg })
+}
+
+/** Builds the lab's World (cluster, then history); a lab that cannot be built names the file, line and field. */
 export function buildLab(doc: LabDoc, path: string): LabRuntime {
   try {
     return instantiate(doc)
   } catch (e) {
-    if (e instanceof LabBuildError) throw new CliError({ en: `${path}: ${e.message}`, ja: `${path}: ${e.message}` })
+    if (e instanceof LabBuildError) throw labFieldError(path, e.path, e.problem)
     throw e
   }
 }

@@ -14,8 +14,9 @@ import {
 import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
-import { SCENARIOS } from '../k8s/scenarios.ts'
-import { MODES } from '../k8s/spec.ts'
+import { MAX_LAB_FILE_BYTES, MAX_NODES, MAX_PODS_PER_NODE } from '../k8s/limits.ts'
+import { SCENARIOS, scenarioLimits } from '../k8s/scenarios.ts'
+import { MODES, SpecError } from '../k8s/spec.ts'
 import { ExportError, exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
@@ -113,9 +114,9 @@ function check<T>(c: Check<T>, payload: unknown): T {
 
 const scenarioNames = SCENARIOS.map((s) => s.name)
 
-const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(1, 200)), podsPerNode: optional(int(0, 250)) })
+const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(1, MAX_NODES)), podsPerNode: optional(int(0, MAX_PODS_PER_NODE)) })
 const openLabReq = object({
-  text: str({ max: 5_000_000, what: 'the lab file text' }),
+  text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
   path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })),
   name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
 })
@@ -188,6 +189,7 @@ function precheck(service: LabService, e: Edit): void {
       return
     case 'removeNode':
       if (!needCluster().nodes.has(e.name)) throw new ApiFailure('not-found', `name: no node named "${e.name}"`, 'name')
+      clusterCheck('name', () => needCluster().checkRemoveNode(e.name))
       return
     case 'addPod':
       if (!needCluster().nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
@@ -195,6 +197,7 @@ function precheck(service: LabService, e: Edit): void {
       return
     case 'removePod':
       if (!needCluster().podNode(e.name)) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
+      clusterCheck('name', () => needCluster().checkRemovePod(e.name))
       return
     case 'movePod': {
       const c = needCluster()
@@ -202,6 +205,7 @@ function precheck(service: LabService, e: Edit): void {
       if (!from) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
       if (!c.nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
       if (from.name === e.node) throw invalid('node', `pod "${e.name}" already runs on ${e.node}`)
+      clusterCheck('name', () => c.checkRemovePod(e.name))
       return
     }
     case 'setLink': {
@@ -222,6 +226,16 @@ function precheck(service: LabService, e: Edit): void {
       if (!shown.some((r) => squash(r) === squash(e.route))) throw new ApiFailure('not-found', `route: ${e.netns || 'the host namespace'} has no route "${squash(e.route)}"`, 'route')
       return
     }
+  }
+}
+
+/** A check of the cluster's own, as a refusal of the edit naming the field. */
+function clusterCheck(path: string, check: () => unknown): void {
+  try {
+    check()
+  } catch (e) {
+    if (e instanceof SpecError) throw invalid(path, e.problem)
+    throw e
   }
 }
 
@@ -309,11 +323,17 @@ export function createHandlers(service: LabService = new LabService()): Handlers
   return {
     async listScenarios(payload) {
       check(none, payload)
-      return SCENARIOS.map((s): ScenarioInfo => ({ name: s.name, title: s.title, walkthrough: s.walkthrough, description: s.description, defaults: { ...s.defaults } }))
+      return SCENARIOS.map((s): ScenarioInfo => ({ name: s.name, title: s.title, walkthrough: s.walkthrough, description: s.description, defaults: { ...s.defaults }, limits: scenarioLimits(s.name) }))
     },
 
     async newLab(payload) {
       const req = check(newLabReq, payload)
+      const info = SCENARIOS.find((s) => s.name === req.scenario)!
+      const limits = scenarioLimits(req.scenario)
+      const nodes = req.nodes ?? info.defaults.nodes
+      const pods = req.podsPerNode ?? info.defaults.podsPerNode
+      if (nodes > limits.nodes) throw invalid('nodes', `must be a whole number from 1 to ${limits.nodes} for ${req.scenario}, not ${nodes}`)
+      if (nodes * pods > limits.pods) throw invalid('podsPerNode', `${nodes} nodes with ${pods} pods each make ${nodes * pods} pods; a lab may have at most ${limits.pods}`)
       let doc: LabDoc
       try {
         doc = explicitScenarioLab(req.scenario, req.nodes, req.podsPerNode)

@@ -8,10 +8,28 @@ import { ClusterEvents, type ParamsOf } from './events.ts'
 import { Flanneld, LeaseStore } from './flanneld.ts'
 import { macFor, switchPortName } from './ids.ts'
 import { Ops } from './ops.ts'
+import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from './limits.ts'
 import { parseCidr, SpecError, checkName, type ClusterSpec, type Mode, type NodeSpec, type PodSpec } from './spec.ts'
 
 export const UNDERLAY_NS = 'underlay'
 export const ROUTER_NS = 'router'
+
+/** A node or pod name: a valid name, and not one of the namespaces the lab itself makes. */
+function checkMemberName(path: string, name: unknown): string {
+  const n = checkName(path, name)
+  if (n === UNDERLAY_NS || n === ROUTER_NS) throw new SpecError(path, `"${n}" is reserved: the lab gives that name to the namespace of its underlay ${n === UNDERLAY_NS ? 'switch' : 'router'}`)
+  return n
+}
+
+/** Whether two prefixes share an address. */
+function overlaps(a: { addr: Ipv4; len: number }, b: { addr: Ipv4; len: number }): boolean {
+  const len = Math.min(a.len, b.len)
+  return ((a.addr & prefixMask(len)) >>> 0) === ((b.addr & prefixMask(len)) >>> 0)
+}
+
+function cidrText(c: { addr: Ipv4; len: number }): string {
+  return `${formatIpv4(c.addr)}/${c.len}`
+}
 
 export interface NodeState {
   name: string
@@ -72,18 +90,19 @@ export class Cluster {
 
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
   build(): void {
-    this.buildUnderlay()
+    if (overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', `${this.spec.underlay.cidr} overlaps the cluster CIDR ${this.spec.clusterCidr}: node and pod addresses would collide`)
     const seen = new Set<string>()
     this.spec.nodes.forEach((n, i) => {
-      checkName(`nodes[${i}].name`, n.name)
+      checkMemberName(`nodes[${i}].name`, n.name)
       if (seen.has(n.name)) throw new SpecError(`nodes[${i}].name`, `"${n.name}" is used twice`)
       seen.add(n.name)
       n.pods.forEach((p, j) => {
-        checkName(`nodes[${i}].pods[${j}].name`, p.name)
+        checkMemberName(`nodes[${i}].pods[${j}].name`, p.name)
         if (seen.has(p.name)) throw new SpecError(`nodes[${i}].pods[${j}].name`, `"${p.name}" is used twice`)
         seen.add(p.name)
       })
     })
+    this.buildUnderlay()
     this.spec.nodes.forEach((n, i) => this.createNode(n, `nodes[${i}]`))
     for (const n of this.nodes.values()) this.programNode(n)
     this.world.advance(3 * NS_PER_SEC)
@@ -125,15 +144,27 @@ export class Cluster {
   }
 
   private nodeAddressing(spec: NodeSpec, index: number, path: string): { ip: Ipv4; len: number; gateway: Ipv4 } {
+    const net = this.underlayNet
+    const size = 2 ** (32 - net.len)
+    const inUnderlay = (ip: Ipv4): boolean => ((ip & prefixMask(net.len)) >>> 0) === net.addr
     if (this.spec.underlay.kind === 'switch') {
-      const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (this.underlayNet.addr + 10 + index) >>> 0
-      if (((ip & prefixMask(this.underlayNet.len)) >>> 0) !== this.underlayNet.addr) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
-      return { ip, len: this.underlayNet.len, gateway: this.routerUplink ? this.underlayGateway() : 0 }
+      if (!spec.ip && 10 + index >= size - 1) throw new SpecError(path, `the underlay ${this.spec.underlay.cidr} has no address left for node ${index}; give the node an ip or the underlay a shorter prefix`)
+      const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (net.addr + 10 + index) >>> 0
+      if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
+      if (ip === net.addr || ip === ((net.addr + size - 1) >>> 0)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the underlay's ${ip === net.addr ? 'network' : 'broadcast'} address`)
+      if (this.routerUplink && ip === this.underlayGateway()) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the router's address on the underlay`)
+      return { ip, len: net.len, gateway: this.routerUplink ? this.underlayGateway() : 0 }
     }
-    // Routed segments: node i sits alone on 192.168.i.0/24 with the router at .1.
-    const seg = (this.underlayNet.addr + index * 256) >>> 0
+    // Routed segments: node i sits alone on the i-th /24 of the underlay with the router at .1.
+    if (!spec.ip && index >= size / 256) throw new SpecError(path, `the routed underlay ${this.spec.underlay.cidr} has no /24 segment left for node ${index}`)
+    const seg = (net.addr + index * 256) >>> 0
     const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (seg + 10) >>> 0
-    return { ip, len: 24, gateway: ((ip & 0xffffff00) + 1) >>> 0 }
+    if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
+    const host = ip & 0xff
+    if (host === 0 || host === 1 || host === 255) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the ${host === 1 ? "router's address" : host === 0 ? 'network address' : 'broadcast address'} of its /24 segment`)
+    const gateway = ((ip & 0xffffff00) + 1) >>> 0
+    for (const o of this.nodes.values()) if (o.gateway === gateway) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is on ${o.name}'s segment ${formatIpv4((gateway - 1) >>> 0)}/24; each node of a routed underlay has a /24 of its own`)
+    return { ip, len: 24, gateway }
   }
 
   private parseIp(path: string, s: string): Ipv4 {
@@ -143,15 +174,21 @@ export class Cluster {
   }
 
   private nodePodCidr(spec: NodeSpec, index: number, path: string): { addr: Ipv4; len: number } {
+    let c: { addr: Ipv4; len: number }
     if (spec.podCidr) {
-      const c = parseCidr(`${path}.podCidr`, spec.podCidr)
+      c = parseCidr(`${path}.podCidr`, spec.podCidr)
+      if (c.len > 30) throw new SpecError(`${path}.podCidr`, `${spec.podCidr} is too small: a pod CIDR needs a prefix of at most /30 (network, gateway, one pod, broadcast)`)
       if (c.len < this.clusterNet.len || ((c.addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}.podCidr`, `${spec.podCidr} is not inside the cluster CIDR ${this.spec.clusterCidr}`)
-      return c
+    } else {
+      const len = Math.max(24, this.clusterNet.len)
+      if (index >= 2 ** (len - this.clusterNet.len)) throw new SpecError(`${path}`, `the cluster CIDR ${this.spec.clusterCidr} has no room for node ${index}`)
+      c = { addr: (this.clusterNet.addr + index * 2 ** (32 - len)) >>> 0, len }
     }
-    const len = Math.max(24, this.clusterNet.len)
-    const addr = (this.clusterNet.addr + index * 2 ** (32 - len)) >>> 0
-    if (((addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}`, `the cluster CIDR ${this.spec.clusterCidr} has no room for node ${index}`)
-    return { addr, len }
+    for (const o of this.nodes.values()) {
+      const other = { addr: o.podCidr, len: o.podLen }
+      if (overlaps(c, other)) throw new SpecError(spec.podCidr ? `${path}.podCidr` : path, `${cidrText(c)} overlaps ${o.name}'s pod CIDR ${cidrText(other)}`)
+    }
+    return c
   }
 
   /** A node: its namespace, uplink, cbr0 and pods (inter-node routing comes in programNode). */
@@ -161,7 +198,6 @@ export class Cluster {
     const cidr = this.nodePodCidr(spec, index, path)
     for (const other of this.nodes.values()) {
       if (other.ip === a.ip) throw new SpecError(`${path}.ip`, `${formatIpv4(a.ip)} is already used by ${other.name}`)
-      if (other.podCidr === cidr.addr) throw new SpecError(`${path}.podCidr`, `${formatIpv4(cidr.addr)}/${cidr.len} is already ${other.name}'s`)
     }
     const n = spec.name
     this.ops.netnsAdd(n)
@@ -193,6 +229,8 @@ export class Cluster {
   }
 
   private createPod(node: NodeState, p: PodSpec, path: string): CniPod {
+    if (p.mtu !== undefined && (!Number.isInteger(p.mtu) || p.mtu < 68 || p.mtu > 65535)) throw new SpecError(`${path}.mtu`, `the MTU must be a whole number from 68 to 65535, not ${String(p.mtu)}`)
+    if (node.pods.size >= MAX_PODS_PER_NODE) throw new SpecError(path, `${node.name} already runs ${MAX_PODS_PER_NODE} pods, the most a node may run`)
     let ip: Ipv4 | null = null
     if (p.ip) {
       ip = this.parseIp(`${path}.ip`, p.ip)
@@ -322,8 +360,9 @@ export class Cluster {
 
   /** Adds a node (and its pods); the other nodes, the router or flanneld learn about it. */
   addNode(spec: NodeSpec): NodeState {
-    checkName('node.name', spec.name)
+    checkMemberName('node.name', spec.name)
     if (this.world.netns(spec.name)) throw new SpecError('node.name', `"${spec.name}" is already taken`)
+    if (this.nodes.size >= MAX_NODES) throw new SpecError('node', `the cluster already has ${MAX_NODES} nodes, the most a lab may have`)
     const n = this.createNode(spec, 'node')
     if (this.currentMode === 'routes') {
       for (const o of this.nodes.values()) if (o !== n) this.tryRoute(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
@@ -334,8 +373,7 @@ export class Cluster {
 
   /** Removes a node: its pods, its uplink and everything other components programmed for it. */
   removeNode(name: string): void {
-    const n = this.nodes.get(name)
-    if (!n) throw new SpecError('node', `no node named "${name}"`)
+    const n = this.checkRemoveNode(name)
     n.flanneld?.stop()
     for (const p of [...n.pods.values()]) this.removePod(p.name)
     if (this.currentMode === 'routes') for (const o of this.nodes.values()) if (o !== n) this.tryRouteDel(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
@@ -348,12 +386,38 @@ export class Cluster {
   addPod(node: string, p: PodSpec): CniPod {
     const n = this.nodes.get(node)
     if (!n) throw new SpecError('pod.node', `no node named "${node}"`)
-    checkName('pod.name', p.name)
+    checkMemberName('pod.name', p.name)
     if (this.world.netns(p.name)) throw new SpecError('pod.name', `"${p.name}" is already taken`)
+    this.needNamespace(node, 'node')
+    if (!n.ipam.hasFree() && !p.ip) throw new SpecError('pod', `${node}'s pod CIDR ${cidrText({ addr: n.podCidr, len: n.podLen })} has no free address left`)
+    let total = 0
+    for (const o of this.nodes.values()) total += o.pods.size
+    if (total >= MAX_PODS) throw new SpecError('pod', `the cluster already runs ${MAX_PODS} pods, the most a lab may have`)
     return this.createPod(n, p, 'pod')
   }
 
+  /** A node's or pod's namespace must still be there (someone may have run `ip netns del`). */
+  private needNamespace(name: string, what: 'node' | 'pod'): void {
+    if (!this.world.namespaces.has(name)) throw new SpecError(what, `the network namespace of ${what} "${name}" is gone (deleted with "ip netns del"?); undo that first`)
+  }
+
+  /** Checks that a node can be removed (before anything changes, so a refusal leaves the cluster as it was). */
+  checkRemoveNode(name: string): NodeState {
+    const n = this.nodes.get(name)
+    if (!n) throw new SpecError('node', `no node named "${name}"`)
+    this.needNamespace(name, 'node')
+    for (const p of n.pods.values()) this.needNamespace(p.name, 'pod')
+    return n
+  }
+
+  /** Checks that a pod can be removed: it exists and its namespace is still there. */
+  checkRemovePod(name: string): void {
+    if (!this.podNode(name)) throw new SpecError('pod', `no pod named "${name}"`)
+    this.needNamespace(name, 'pod')
+  }
+
   removePod(name: string): void {
+    this.checkRemovePod(name)
     for (const n of this.nodes.values()) {
       const p = n.pods.get(name)
       if (!p) continue
@@ -363,6 +427,25 @@ export class Cluster {
       return
     }
     throw new SpecError('pod', `no pod named "${name}"`)
+  }
+
+  /**
+   * Moves a pod to another node: the pod is deleted and created again there (a new address from
+   * that node's range), as a rescheduled pod is. Everything is checked first, so a move that
+   * cannot happen changes nothing.
+   */
+  movePod(name: string, node: string): CniPod {
+    const from = this.podNode(name)
+    if (!from) throw new SpecError('pod', `no pod named "${name}"`)
+    const to = this.nodes.get(node)
+    if (!to) throw new SpecError('pod.node', `no node named "${node}"`)
+    if (to === from) throw new SpecError('pod.node', `pod "${name}" already runs on ${node}`)
+    this.checkRemovePod(name)
+    this.needNamespace(node, 'node')
+    if (!to.ipam.hasFree()) throw new SpecError('pod', `${node}'s pod CIDR ${cidrText({ addr: to.podCidr, len: to.podLen })} has no free address left`)
+    if (to.pods.size >= MAX_PODS_PER_NODE) throw new SpecError('pod', `${node} already runs ${MAX_PODS_PER_NODE} pods, the most a node may run`)
+    this.removePod(name)
+    return this.addPod(node, { name })
   }
 
   /** The node a pod runs on. */

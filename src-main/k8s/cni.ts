@@ -34,6 +34,11 @@ export class HostLocalIpam {
     this.used.add(ip)
   }
 
+  /** Whether allocate() would find an address. */
+  hasFree(): boolean {
+    return this.used.size < 2 ** (32 - this.len) - 3
+  }
+
   contains(ip: Ipv4): boolean {
     return ((ip & prefixMask(this.len)) >>> 0) === this.network
   }

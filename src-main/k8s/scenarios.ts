@@ -1,3 +1,4 @@
+import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from './limits.ts'
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_UNDERLAY_CIDR, type ClusterSpec, type Mode, type UnderlayKind } from './spec.ts'
 
 export interface ScenarioInfo {
@@ -19,6 +20,11 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   { name: 'vxlan-behind-router', title: 'flannel VXLAN across a router', walkthrough: 3, description: 'The same routed underlay as host-gw-behind-router, where the overlay works because only node IPs must be routable.', defaults: { nodes: 2, podsPerNode: 2 } },
 ]
 
+/** How big a lab of this scenario may be made (`podnet new`, the New dialog). */
+export function scenarioLimits(name: string): { nodes: number; podsPerNode: number; pods: number } {
+  return { nodes: name.endsWith('behind-router') ? 255 : MAX_NODES, podsPerNode: MAX_PODS_PER_NODE, pods: MAX_PODS }
+}
+
 export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name)
 }
@@ -29,8 +35,11 @@ export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number)
   if (!info) throw new Error(`unknown scenario "${name}"; choose one of: ${scenarioNames().join(', ')}`)
   const n = nodes ?? info.defaults.nodes
   const m = podsPerNode ?? info.defaults.podsPerNode
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error(`--nodes must be between 1 and 200, not ${nodes}`)
-  if (!Number.isInteger(m) || m < 0 || m > 250) throw new Error(`--pods-per-node must be between 0 and 250, not ${podsPerNode}`)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) throw new Error(`--nodes must be between 1 and ${MAX_NODES}, not ${nodes}`)
+  if (!Number.isInteger(m) || m < 0 || m > MAX_PODS_PER_NODE) throw new Error(`--pods-per-node must be between 0 and ${MAX_PODS_PER_NODE}, not ${podsPerNode}`)
+  if (n * m > MAX_PODS) throw new Error(`${n} nodes with ${m} pods each make ${n * m} pods; a lab may have at most ${MAX_PODS}`)
+  const limits = scenarioLimits(name)
+  if (n > limits.nodes) throw new Error(`--nodes must be between 1 and ${limits.nodes} for ${name}: each node has a /24 of the routed underlay 192.168.0.0/16`)
   const modes: Record<string, Mode> = {
     'same-node': 'routes',
     routed: 'routes',

@@ -1,3 +1,4 @@
+import { run } from '../engine/commands/index.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
 import { SpecError } from '../k8s/spec.ts'
@@ -86,11 +87,12 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
   const prefix = opts.prefix ?? ''
   if (!EXPORT_PREFIX.test(prefix)) throw new ExportError('prefix', `"${commentText(prefix)}" is not a namespace prefix (up to 20 letters, digits, '.', '_' and '-')`)
   const world = new World({ seed: doc.spec.seed })
-  const cluster = doc.spec.cluster ? new Cluster(world, doc.spec.cluster) : null
+  let cluster: Cluster | null = null
   const build: string[] = []
   const commands: ExportedCommand[] = []
-  if (cluster) {
+  if (doc.spec.cluster) {
     try {
+      cluster = new Cluster(world, doc.spec.cluster)
       cluster.build()
     } catch (e) {
       if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
@@ -112,7 +114,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       return
     }
     const parts: { argv: string[]; status: number; before: ConfigSnapshot | null; after: ConfigSnapshot | null }[] = []
-    const r = execLine(world, cluster, line, false, (argv, runIt) => {
+    const r = run(world, line, undefined, undefined, (argv, runIt) => {
       // A program that may apply part of its work before failing is watched, so a failure that
       // changed something is refused instead of being left out.
       const watch = mayApplyPartly(argv)

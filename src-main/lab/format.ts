@@ -1,5 +1,6 @@
-import { LineCounter, parseDocument, stringify, type Document } from 'yaml'
-import { MODES, type ClusterSpec, type Mode } from '../k8s/spec.ts'
+import { isAlias, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml'
+import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
+import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
 
 /** The lab file format: YAML, versioned by apiVersion. Documented in docs/lab-format.md. */
 export const API_VERSION = 'podnet.dev/v1'
@@ -68,17 +69,72 @@ const MIGRATIONS: Record<string, (raw: Record<string, unknown>) => Record<string
   },
 }
 
+/** How deep `[` and `{` may nest: lab files need a few levels; the YAML parser slows and then fails far deeper. */
+const MAX_FLOW_DEPTH = 64
+
+/**
+ * Where a text's `[`/`{` nesting first goes deeper than MAX_FLOW_DEPTH, or -1. Every bracket
+ * counts, quoted or not (overcounting only makes the check stricter), except in comments.
+ */
+function tooDeep(text: string): number {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--
+    } else if (c === 0x23 && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i)
+      if (nl < 0) break
+      i = nl
+    }
+  }
+  return -1
+}
+
 /**
  * A YAML document read for validation: its plain value, and `fail`, which throws a LabFormatError
  * pointing at the line and column of the field at a path (an unknown key at the key itself).
+ * What the YAML reader itself could not take safely is refused first, located: a file over the
+ * size limit, nesting deeper than the parser copes with, aliases (`*name`, which nested multiply:
+ * "billion laughs"; a lab file never needs one). Nothing but a LabFormatError is ever thrown.
  */
 export function readYaml(text: string, file: string): { raw: unknown; fail: Fail; locate: (p: Path) => { line: number; col: number } } {
+  try {
+    return readYamlText(text, file)
+  } catch (e) {
+    if (e instanceof LabFormatError) throw e
+    throw new LabFormatError(file, 1, 1, '', `cannot be read: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+function readYamlText(text: string, file: string): { raw: unknown; fail: Fail; locate: (p: Path) => { line: number; col: number } } {
+  if (text.length > MAX_LAB_FILE_BYTES) throw new LabFormatError(file, 1, 1, '', `the file is too big (${text.length} characters; a lab file may have at most ${MAX_LAB_FILE_BYTES})`)
   const lc = new LineCounter()
+  const deep = tooDeep(text)
+  if (deep >= 0) {
+    lc.addNewLine(0)
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1)
+    const pos = lc.linePos(deep)
+    throw new LabFormatError(file, pos.line, pos.col, '', `lists and mappings nest more than ${MAX_FLOW_DEPTH} levels deep`)
+  }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length) {
     const e = doc.errors[0]
     const pos = lc.linePos(e.pos[0])
     throw new LabFormatError(file, pos.line, pos.col, '', `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
+  }
+  let alias: { source: string; range?: [number, number, number] | null } | undefined
+  visit(doc, {
+    Alias(_, node) {
+      alias = node
+      return visit.BREAK
+    },
+  })
+  if (alias && isAlias(alias)) {
+    const pos = lc.linePos(alias.range?.[0] ?? 0)
+    throw new LabFormatError(file, pos.line, pos.col, '', `YAML aliases (*${alias.source}) are not allowed in a lab file; write the value out`)
   }
   const unknownKeys = new Set<string>()
   const where = (p: Path): { line: number; col: number } => {
@@ -97,7 +153,7 @@ export function readYaml(text: string, file: string): { raw: unknown; fail: Fail
     const { line, col } = where(p)
     throw new LabFormatError(file, line, col, pathText(p), problem)
   }
-  return { raw: doc.toJS() as unknown, fail, locate: where }
+  return { raw: doc.toJS({ maxAliasCount: 0 }) as unknown, fail, locate: where }
 }
 
 /** Parses and validates a lab file; every error names the file, line, column and field. */
@@ -111,21 +167,28 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   const version = obj.apiVersion
   if (typeof version !== 'string') fail(['apiVersion'], `apiVersion is required (${API_VERSION})`)
   if (version !== API_VERSION) {
-    const m = MIGRATIONS[version as string]
+    const m = Object.hasOwn(MIGRATIONS, version as string) ? MIGRATIONS[version as string] : undefined
     if (!m) fail(['apiVersion'], `unknown apiVersion "${String(version)}"; this PodNet Lab reads ${API_VERSION} and ${Object.keys(MIGRATIONS).join(', ')}`)
     obj = m(obj)
   }
   if (obj.kind !== KIND) fail(['kind'], `kind must be "${KIND}"`)
+  for (const k of Object.keys(obj)) if (!TOP_KEYS.includes(k)) fail([k], `unknown field "${k}" (a lab file has ${TOP_KEYS.join(', ')})`)
   const meta = obj.metadata as Record<string, unknown> | undefined
-  if (!meta || typeof meta !== 'object') fail(['metadata'], 'metadata with a name is required')
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) fail(['metadata'], 'metadata with a name is required')
+  for (const k of Object.keys(meta)) if (k !== 'name' && k !== 'description') fail(['metadata', k], `unknown field "${k}" (metadata has name and description)`)
   if (typeof meta.name !== 'string' || meta.name.trim() === '') fail(['metadata', 'name'], 'a non-empty name is required')
+  if (meta.name.length > MAX_NAME_LENGTH) fail(['metadata', 'name'], `must be at most ${MAX_NAME_LENGTH} characters long`)
+  if (/\p{Cc}/u.test(meta.name)) fail(['metadata', 'name'], 'must be one line of text without control characters')
   if (meta.description !== undefined && typeof meta.description !== 'string') fail(['metadata', 'description'], 'must be text')
+  if (typeof meta.description === 'string' && meta.description.length > MAX_DESCRIPTION_LENGTH) fail(['metadata', 'description'], `must be at most ${MAX_DESCRIPTION_LENGTH} characters long`)
+  if (typeof meta.description === 'string' && /\p{Cc}/u.test(meta.description.replace(/[\n\t]/g, ''))) fail(['metadata', 'description'], 'must be text without control characters')
   const spec = obj.spec as Record<string, unknown> | undefined
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], 'spec is required')
   const seed = spec.seed ?? 1
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], 'must be a whole number from 0 to 4294967295')
   const commands = checkLines(spec.commands, ['spec', 'commands'], fail)
   const setup = spec.setup === undefined ? undefined : checkLines(spec.setup, ['spec', 'setup'], fail)
+  if (commands.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${commands.length + (setup?.length ?? 0)} commands with spec.setup; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
   for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster, setup and commands)`)
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
@@ -145,9 +208,12 @@ type Fail = (p: Path, problem: string) => never
 export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
   const lines: unknown = v ?? []
   if (!Array.isArray(lines)) fail(p, 'must be a list of command lines')
+  if ((lines as unknown[]).length > MAX_HISTORY_COMMANDS) fail(p, `holds ${(lines as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
   ;(lines as unknown[]).forEach((c, i) => {
     if (typeof c !== 'string') fail([...p, i], 'each command is one line of text')
-    if ((c as string).includes('\n')) fail([...p, i], 'a command must be a single line')
+    if ((c as string).includes('\n') || (c as string).includes('\r')) fail([...p, i], 'a command must be a single line')
+    if ((c as string).length > MAX_COMMAND_LENGTH) fail([...p, i], `a command may be at most ${MAX_COMMAND_LENGTH} characters long`)
+    if (/\p{Cc}/u.test((c as string).replace(/\t/g, ''))) fail([...p, i], 'a command must not hold control characters')
   })
   return lines as string[]
 }
@@ -181,12 +247,25 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   for (const k of Object.keys(o)) if (!['mode', 'clusterCidr', 'underlay', 'nodes'].includes(k)) fail([...p, k], `unknown field "${k}"`)
   if (!MODES.includes(o.mode as Mode)) fail([...p, 'mode'], `must be one of ${MODES.join(', ')}`)
   if (typeof o.clusterCidr !== 'string') fail([...p, 'clusterCidr'], 'a CIDR such as 10.244.0.0/16 is required')
+  const cidr = (path: Path, v: string, maxLen: number, why: string): void => {
+    try {
+      if (parseCidr('', v).len > maxLen) fail(path, `"${v}" is too small: ${why}, so the prefix may be at most /${maxLen}`)
+    } catch (e) {
+      if (e instanceof SpecError) fail(path, e.problem)
+      throw e
+    }
+  }
+  cidr([...p, 'clusterCidr'], o.clusterCidr as string, 30, 'each node needs a pod CIDR with room for a gateway and a pod')
   const u = o.underlay as Record<string, unknown> | undefined
-  if (!u || typeof u !== 'object') fail([...p, 'underlay'], 'underlay with kind (switch or routed) and cidr is required')
+  if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], 'underlay with kind (switch or routed) and cidr is required')
+  for (const k of Object.keys(u)) if (!['kind', 'cidr', 'routeLimit'].includes(k)) fail([...p, 'underlay', k], `unknown field "${k}" (underlay has kind, cidr and routeLimit)`)
   if (u.kind !== 'switch' && u.kind !== 'routed') fail([...p, 'underlay', 'kind'], 'must be switch or routed')
   if (typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], 'a CIDR is required')
-  if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0)) fail([...p, 'underlay', 'routeLimit'], 'must be a whole number')
+  cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'a routed underlay gives each node a /24 segment after the first' : 'the underlay needs room for its nodes')
+  if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0 || u.routeLimit > MAX_ROUTE_LIMIT)) fail([...p, 'underlay', 'routeLimit'], `must be a whole number from 0 to ${MAX_ROUTE_LIMIT}`)
   if (!Array.isArray(o.nodes)) fail([...p, 'nodes'], 'must be a list of nodes')
+  if ((o.nodes as unknown[]).length > MAX_NODES) fail([...p, 'nodes'], `has ${(o.nodes as unknown[]).length} nodes; a lab may have at most ${MAX_NODES}`)
+  let podCount = 0
   const nodes = (o.nodes as unknown[]).map((n, i) => {
     const np = [...p, 'nodes', i]
     if (!n || typeof n !== 'object') fail(np, 'each node is a mapping with name and pods')
@@ -197,6 +276,9 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
     if (no.podCidr !== undefined && typeof no.podCidr !== 'string') fail([...np, 'podCidr'], 'must be a CIDR')
     const pods = no.pods ?? []
     if (!Array.isArray(pods)) fail([...np, 'pods'], 'must be a list of pods')
+    if (pods.length > MAX_PODS_PER_NODE) fail([...np, 'pods'], `has ${pods.length} pods; a node may run at most ${MAX_PODS_PER_NODE}`)
+    podCount += pods.length
+    if (podCount > MAX_PODS) fail([...np, 'pods'], `brings the cluster to more than ${MAX_PODS} pods, the most a lab may have`)
     return {
       name: no.name as string,
       ...(no.ip ? { ip: no.ip as string } : {}),
@@ -221,10 +303,48 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   }
 }
 
-/** A lab as YAML (stable key order, one command per line). */
+/** The keys of a lab file's top level. */
+const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'exercise']
+
+/** A lab as YAML (stable key order, one command per line, no aliases). */
 export function serializeLab(doc: LabDoc): string {
   const header = `# PodNet Lab file (${API_VERSION}); see docs/lab-format.md\n`
-  return header + stringify(doc, { lineWidth: 0, flowCollectionPadding: true })
+  return header + stringify(doc, { lineWidth: 0, flowCollectionPadding: true, aliasDuplicateObjects: false })
+}
+
+/** `spec.cluster.nodes[0].ip` as the keys and indexes it is made of. */
+function pathParts(path: string): Path {
+  const out: Path = []
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1])
+  return out
+}
+
+/**
+ * Where a field (a path such as spec.commands[3]) is in a lab file's text: its line and column,
+ * or those of the nearest enclosing field that is written out (a derived address has none of its
+ * own). The older layout without spec.cluster is looked up too.
+ */
+export function fieldPosition(text: string, path: string): { line: number; col: number } {
+  try {
+    const lc = new LineCounter()
+    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
+    const parts = pathParts(path)
+    const candidates = [parts]
+    if (parts[0] === 'spec' && parts[1] === 'cluster') candidates.push(['spec', ...parts.slice(2)])
+    let best: { depth: number; pos: number } | null = null
+    for (const c of candidates) {
+      for (let i = c.length; i > 0; i--) {
+        const node = doc.getIn(c.slice(0, i), true) as { range?: [number, number, number] } | undefined
+        if (node && typeof node === 'object' && node.range) {
+          if (!best || i > best.depth) best = { depth: i, pos: node.range[0] }
+          break
+        }
+      }
+    }
+    return best ? lc.linePos(best.pos) : { line: 1, col: 1 }
+  } catch {
+    return { line: 1, col: 1 }
+  }
 }
 
 /** Maps a field path of a built cluster back to a lab file path, for build errors (SpecError paths). */

@@ -1,10 +1,11 @@
-import { run, type AroundCommand, type CommandResult } from '../engine/commands/index.ts'
+import { run, type CommandResult } from '../engine/commands/index.ts'
 import { tokenize } from '../engine/commands/shell.ts'
 import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
+import { KernelError, STRERROR } from '../engine/kernel/errors.ts'
 import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
-import { clusterPathToLabPath, type LabDoc } from './format.ts'
+import { clusterPathToLabPath, fieldPosition, type LabDoc } from './format.ts'
 
 /** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
 export interface LabRuntime {
@@ -16,13 +17,19 @@ export interface LabRuntime {
   setupResults: CommandResult[]
 }
 
-/** A lab that cannot be built: which field or command, and why. */
+/** A lab that cannot be built: which field or command, and why (and, once located, where in its file). */
 export class LabBuildError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    readonly at?: { file: string; line: number; col: number },
   ) {
-    super(`${path}: ${problem}`)
+    super(at ? `${at.file}:${at.line}:${at.col}: ${path}: ${problem}` : `${path}: ${problem}`)
+  }
+
+  /** The same error, placed at its field's line and column in the lab file's text. */
+  locate(text: string, file: string): LabBuildError {
+    return new LabBuildError(this.path, this.problem, { file, ...fieldPosition(text, this.path) })
   }
 }
 
@@ -31,8 +38,8 @@ export function instantiate(doc: LabDoc): LabRuntime {
   const world = new World({ seed: doc.spec.seed })
   let cluster: Cluster | null = null
   if (doc.spec.cluster) {
-    cluster = new Cluster(world, doc.spec.cluster)
     try {
+      cluster = new Cluster(world, doc.spec.cluster)
       cluster.build()
     } catch (e) {
       if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
@@ -44,17 +51,20 @@ export function instantiate(doc: LabDoc): LabRuntime {
   return { world, cluster, results, setupResults }
 }
 
-/** Runs one line: a `podnet ...` lab command, or the command language in the World. */
-export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false, around?: AroundCommand): CommandResult {
+/**
+ * Runs one line: a `podnet ...` lab command, or the command language in the World. `overhead`
+ * false leaves out the pause a command takes (a session adds it once it knows the line counts).
+ */
+export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false, overhead = true): CommandResult {
   const argv = words(line)
   if (argv && argv[0] === 'podnet') {
     const r = podnetCommand(cluster, argv.slice(1))
-    world.advance(2 * NS_PER_MS)
+    if (overhead) world.advance(2 * NS_PER_MS)
     return r
   }
   // Reading tables takes no simulated time in a session, so looking never changes the network.
-  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0, around)
-  return run(world, line, undefined, undefined, around)
+  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0)
+  return run(world, line, undefined, overhead ? undefined : 0)
 }
 
 function words(line: string): string[] | null {
@@ -147,7 +157,9 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
     if (obj === 'pod' && verb === 'add' && name) {
       const node = opt('node')
       if (!node) return out(1, '', 'podnet: pod add needs --node NODE\n')
-      const p = cluster.addPod(node, { name, ...(opt('ip') ? { ip: opt('ip') } : {}), ...(opt('mtu') ? { mtu: Number(opt('mtu')) } : {}) })
+      const mtu = opt('mtu')
+      if (mtu !== undefined && !/^\d{1,5}$/.test(mtu)) return out(1, '', `podnet: --mtu must be a whole number from 68 to 65535, not "${mtu}"\n`)
+      const p = cluster.addPod(node, { name, ...(opt('ip') ? { ip: opt('ip') } : {}), ...(mtu !== undefined ? { mtu: Number(mtu) } : {}) })
       return out(0, `pod/${p.name} added on ${node}\n`)
     }
     if (obj === 'pod' && (verb === 'del' || verb === 'delete') && name) {
@@ -163,12 +175,14 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
     if (obj === 'pod' && verb === 'move' && name) {
       const node = opt('node')
       if (!node) return out(1, '', 'podnet: pod move needs --node NODE\n')
-      cluster.removePod(name)
-      const p = cluster.addPod(node, { name })
+      const p = cluster.movePod(name, node)
       return out(0, `pod/${p.name} moved to ${node}\n`)
     }
   } catch (e) {
     if (e instanceof SpecError) return out(1, '', `podnet: ${e.problem}\n`)
+    // The kernel refused an operation the lab's checks did not foresee (a name the user took
+    // with ip commands meanwhile): reported like the netlink error it is.
+    if (e instanceof KernelError) return out(1, '', `podnet: ${argv.slice(0, 3).join(' ')}: ${STRERROR[e.errno]}${e.extack ? ` (${e.extack})` : ''}\n`)
     throw e
   }
   return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, cluster mode MODE)\n`)

@@ -1,9 +1,11 @@
-import type { CommandResult } from '../engine/commands/index.ts'
+import { COMMAND_OVERHEAD_NS, type CommandResult } from '../engine/commands/index.ts'
+import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
+import { MAX_HISTORY_COMMANDS } from '../k8s/limits.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
 import { API_VERSION, KIND, parseLab, serializeLab, type LabDoc } from './format.ts'
-import { execLine, instantiate, isReadOnly } from './lab.ts'
+import { execLine, instantiate, isReadOnly, LabBuildError } from './lab.ts'
 import { tokenize } from '../engine/commands/shell.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -38,8 +40,15 @@ export class LabSession {
     this.rebuild()
   }
 
-  static fromText(text: string, file?: string): LabSession {
-    return new LabSession(parseLab(text, file))
+  /** Opens lab file text; a lab that parses but cannot be built is reported at its field's line. */
+  static fromText(text: string, file = 'lab.yaml'): LabSession {
+    const doc = parseLab(text, file)
+    try {
+      return new LabSession(doc)
+    } catch (e) {
+      if (e instanceof LabBuildError) throw e.locate(text, file)
+      throw e
+    }
   }
 
   private rebuild(): void {
@@ -59,19 +68,27 @@ export class LabSession {
    * Runs a line in a namespace (or the host). Lines that change anything are recorded in the
    * lab's history; pure reads are not, and take no simulated time. A failed `ip`, `bridge` or
    * `podnet` command is not recorded either: each is one netlink request (or one lab edit) that
-   * the kernel applies whole or not at all, so a failure changed nothing worth an undo step.
+   * the kernel applies whole or not at all, so a failure changed nothing worth an undo step, and
+   * takes no simulated time either: the open lab stays equal to the replay of its saved file. A
+   * lab command that failed part way is rolled back whole.
    */
   exec(line: string, netns?: string): CommandResult {
     const full = netns ? `ip netns exec ${netns} ${line}` : line
     const t = tokenize(full)
     const argv = typeof t === 'string' ? null : t.every((x) => 'word' in x) ? t.map((x) => (x as { word: string }).word) : null
     const readOnly = argv !== null && argv[0] !== 'podnet' && isReadOnly(argv)
-    const r = execLine(this.world, this.cluster, full, true)
-    if (!readOnly && !(r.exitCode !== 0 && argv !== null && isAtomicRequest(argv))) {
+    if (!readOnly && this.doc.spec.commands.length >= MAX_HISTORY_COMMANDS) {
+      return { exitCode: 1, stdout: '', stderr: `podnet: the lab's history is full (${MAX_HISTORY_COMMANDS} changes); save it and start a new lab from it to go on\n` }
+    }
+    const opsBefore = this.cluster?.ops.lineCount ?? 0
+    const r = execLine(this.world, this.cluster, full, true, false)
+    const failedWhole = r.exitCode !== 0 && argv !== null && isAtomicRequest(argv)
+    if (!readOnly && !failedWhole) {
+      this.world.advance(argv?.[0] === 'podnet' ? 2 * NS_PER_MS : COMMAND_OVERHEAD_NS)
       this.doc.spec.commands.push(full)
       this.redoStack = []
       this.dirty = true
-    }
+    } else if (failedWhole && argv?.[0] === 'podnet' && (this.cluster?.ops.lineCount ?? 0) !== opsBefore) this.rebuild()
     return r
   }
 

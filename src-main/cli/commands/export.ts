@@ -1,7 +1,7 @@
 import { ExportError, exportScript } from '../../lab/export-iproute2.ts'
 import { LabBuildError } from '../../lab/lab.ts'
-import { CliError, UsageError, type CliCommand } from '../command.ts'
-import { loadLab, writeOutput } from '../lab-io.ts'
+import { UsageError, type CliCommand } from '../command.ts'
+import { labFieldError, loadLab, writeOutput } from '../lab-io.ts'
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -31,8 +31,8 @@ bridge fdb、sysctl）を並べた平坦なもので、ラボの MAC アドレ�
     try {
       text = exportScript(doc, { prefix, teardown: inv.flag('teardown') })
     } catch (e) {
-      if (e instanceof LabBuildError) throw new CliError({ en: `${file}: ${e.message}`, ja: `${file}: ${e.message}` })
-      if (e instanceof ExportError) throw new CliError({ en: `${file}: cannot export: ${e.message}`, ja: `${file}: エクスポートできません: ${e.message}` })
+      if (e instanceof LabBuildError) throw labFieldError(file, e.path, e.problem)
+      if (e instanceof ExportError) throw e.path.startsWith('spec.') ? labFieldError(file, e.path, `cannot be exported: ${e.problem}`) : new UsageError({ en: e.message, ja: e.message })
       throw e
     }
     writeOutput(inv.string('output') ?? '-', text, ctx.io)

@@ -30,7 +30,7 @@ const NUD_BY_NAME: Record<string, number> = {
 }
 
 function parseNud(s: string): number {
-  if (s in NUD_BY_NAME) return NUD_BY_NAME[s]
+  if (Object.hasOwn(NUD_BY_NAME, s)) return NUD_BY_NAME[s]
   if (/^(0x[0-9a-f]+|\d+)$/i.test(s)) return Number(s) & 0xff
   invarg('nud state is bad', s)
 }

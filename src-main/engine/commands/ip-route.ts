@@ -31,13 +31,13 @@ export function ipRoute(ctx: Ctx, argv: string[], opts: IpOpts): number {
 const PROTO_NAMES: Record<string, number> = { unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192 }
 
 function parseProto(s: string): number | null {
-  if (s in PROTO_NAMES) return PROTO_NAMES[s]
+  if (Object.hasOwn(PROTO_NAMES, s)) return PROTO_NAMES[s]
   return /^\d+$/.test(s) && Number(s) < 256 ? Number(s) : null
 }
 
 function parseScope(s: string): Scope | null {
   const m: Record<string, Scope> = { global: Scope.Universe, universe: Scope.Universe, site: Scope.Site, link: Scope.Link, host: Scope.Host, nowhere: Scope.Nowhere }
-  if (s in m) return m[s]
+  if (Object.hasOwn(m, s)) return m[s]
   return /^\d+$/.test(s) && Number(s) < 256 ? Number(s) : null
 }
 

@@ -44,7 +44,7 @@ function splitConf(key: string): { scope: string; name: string } | null {
   const dot = rest.lastIndexOf('.')
   if (dot <= 0) return null
   const name = rest.slice(dot + 1)
-  if (!(name in DEVCONF_DEFAULTS)) return null
+  if (!Object.hasOwn(DEVCONF_DEFAULTS, name)) return null
   return { scope: rest.slice(0, dot), name }
 }
 
@@ -144,13 +144,13 @@ export class Sysctl {
   }
 
   has(key: string): boolean {
-    if (key in GLOBAL_DEFAULTS) return true
+    if (Object.hasOwn(GLOBAL_DEFAULTS, key)) return true
     const c = splitConf(key)
     return c !== null && (c.scope === 'all' || c.scope === 'default' || this.devices.has(c.scope))
   }
 
   get(key: string): string | undefined {
-    if (key in GLOBAL_DEFAULTS) return this.globals[key]
+    if (Object.hasOwn(GLOBAL_DEFAULTS, key)) return this.globals[key]
     const c = splitConf(key)
     if (!c || !this.has(key)) return undefined
     return this.scopeValue(c.scope, c.name)
