@@ -166,8 +166,8 @@ test('save produces a YAML lab file, and opening it restores the lab', async ({ 
   await page.getByRole('button', { name: /Export/ }).first().click()
   const [script] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /iproute2 script/ }).click()])
   const sh = readFileSync(await script.path(), 'utf8')
-  expect(sh).toContain('ip netns add node1')
-  expect(sh).toContain(`route del ${FLANNEL_ROUTE}`)
+  expect(sh).toContain("'ip' 'netns' 'add' 'node1'")
+  expect(sh).toContain(`'route' 'del' ${FLANNEL_ROUTE.split(' ').map((w) => `'${w}'`).join(' ')}`)
 })
 
 test('a malformed lab file shows an error naming the line', async ({ page }) => {

@@ -82,6 +82,7 @@ export const en: Record<string, string> = {
   'drop.bridge_same_port': 'Dropped: bridge {bridge}\'s FDB says {mac} is behind {dev}, the port the frame came in on, so the bridge does not send it back out',
   'drop.bridge_to_self': 'Dropped: bridge {bridge} is asked to send a frame to its own MAC address, so there is no port to send it out of',
   'drop.bridge_mtu': 'Dropped: the {len}-byte packet is larger than the MTU {mtu} of bridge port {dev}',
+  'drop.bridge_storm': 'Dropped: the frame came back to bridge {bridge} on {dev} after going round a loop of bridges {passes} times. Bridges joined in a loop without STP flood a broadcast round it forever (a broadcast storm, on Linux too), so the lab stops it here',
   'drop.not_for_us': 'Dropped: the frame received on {dev} is addressed to another host\'s MAC, so this stack ignores it',
   'drop.ip_malformed': 'Dropped: the IPv4 header received on {dev} is invalid ({reason})',
   'drop.martian_source': 'Dropped: martian source; the packet from {src} to {dst} on {dev} has a source address that cannot be valid there (multicast, 0.0.0.0, loopback or one of our own addresses)',

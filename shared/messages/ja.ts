@@ -81,6 +81,7 @@ export const ja: Record<string, string> = {
   'drop.bridge_same_port': '破棄: ブリッジ {bridge} の FDB では {mac} はフレームが入ってきたポート {dev} の先にあるため、ブリッジはフレームを送り返さない',
   'drop.bridge_to_self': '破棄: ブリッジ {bridge} が自身の MAC アドレス宛てのフレームを送ろうとしており、送り出すポートがない',
   'drop.bridge_mtu': '破棄: {len} バイトのパケットがブリッジポート {dev} の MTU {mtu} を超えている',
+  'drop.bridge_storm': '破棄: フレームがブリッジのループを {passes} 回まわった後、{dev} からブリッジ {bridge} に戻ってきた。STP なしでループ状につながったブリッジはブロードキャストを永遠にフラッディングし続ける（ブロードキャストストーム。Linux でも起こる）ため、ラボはここで止める',
   'drop.not_for_us': '破棄: {dev} で受信したフレームは他ホストの MAC 宛てのため、このスタックは無視する',
   'drop.ip_malformed': '破棄: {dev} で受信した IPv4 ヘッダが不正である（{reason}）',
   'drop.martian_source': '破棄: martian source。{dev} で受信した {src} から {dst} へのパケットの送信元アドレスは、そこではあり得ない（マルチキャスト、0.0.0.0、ループバック、自分自身のアドレス）',

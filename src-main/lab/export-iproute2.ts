@@ -1,9 +1,10 @@
 import { run } from '../engine/commands/index.ts'
+import { MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
 import { SpecError } from '../k8s/spec.ts'
 import { clusterPathToLabPath, type LabDoc } from './format.ts'
-import { execLine, isReadOnly, LabBuildError } from './lab.ts'
+import { execLine, isReadOnly, LabBuildError, withinLoadBound } from './lab.ts'
 import { rewriteArgv } from './ns-rewrite.ts'
 import { configSnapshot, sameConfig, type ConfigSnapshot } from './snapshot.ts'
 
@@ -101,7 +102,11 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
     build.push(...cluster.ops.lines.map((l) => opsLine(l, prefix)))
   }
   const rename = (n: string): string => prefix + n
-  doc.spec.commands.forEach((line, i) => {
+  withinLoadBound(world, () => doc.spec.commands.forEach((line, i) => {
+    exportCommand(line, i)
+    if (world.sched.hit === 'load') throw new LabBuildError(`spec.commands[${i}]`, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+  }))
+  function exportCommand(line: string, i: number): void {
     const path = `spec.commands[${i}]`
     const command = line.trim()
     if (command.startsWith('podnet ')) {
@@ -139,7 +144,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       else ran.push(scriptLine(rewriteArgv(c.argv, rename), path))
     }
     commands.push(ran.length ? { command, lines: ran } : { command, lines: failed, omitted: reasons[0] ?? (r.exitCode !== 0 ? 'it failed in the lab and changed nothing' : 'it runs nothing') })
-  })
+  }
   const head = [
     '#!/bin/bash',
     `# ${commentText(doc.metadata.name)}: exported by PodNet Lab from ${doc.apiVersion}.`,

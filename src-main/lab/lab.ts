@@ -3,6 +3,7 @@ import { tokenize } from '../engine/commands/shell.ts'
 import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
+import { MAX_CLOCK_NS, MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { KernelError, STRERROR } from '../engine/kernel/errors.ts'
 import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
 import { clusterPathToLabPath, fieldPosition, type LabDoc } from './format.ts'
@@ -46,9 +47,33 @@ export function instantiate(doc: LabDoc): LabRuntime {
       throw e
     }
   }
-  const setupResults = (doc.spec.setup ?? []).map((line) => execLine(world, cluster, line))
-  const results = doc.spec.commands.map((line) => execLine(world, cluster, line))
-  return { world, cluster, results, setupResults }
+  const replay = (field: 'setup' | 'commands'): CommandResult[] =>
+    (doc.spec[field] ?? []).map((line, i) => {
+      const r = execLine(world, cluster, line)
+      if (world.sched.hit === 'load') throw new LabBuildError(`spec.${field}[${i}]`, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+      return r
+    })
+  return withinLoadBound(world, () => {
+    const setupResults = replay('setup')
+    const results = replay('commands')
+    return { world, cluster, results, setupResults }
+  })
+}
+
+/**
+ * Runs f with the bound of a whole lab (budget.ts): all the events since the World was made, and
+ * the latest its clock may reach. A session runs its commands within it too, so what it keeps
+ * can always be opened again.
+ */
+export function withinLoadBound<T>(world: World, f: () => T, maxEvents = MAX_LOAD_EVENTS): T {
+  const s = world.sched
+  const outer = s.limit
+  s.limit = { events: maxEvents, eventsHit: 'load', untilNs: MAX_CLOCK_NS, untilHit: 'clock' }
+  try {
+    return f()
+  } finally {
+    s.limit = outer
+  }
 }
 
 /**

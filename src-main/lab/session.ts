@@ -5,7 +5,7 @@ import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
 import { API_VERSION, KIND, parseLab, serializeLab, type LabDoc } from './format.ts'
-import { execLine, instantiate, isReadOnly, LabBuildError } from './lab.ts'
+import { execLine, instantiate, isReadOnly, LabBuildError, withinLoadBound } from './lab.ts'
 import { tokenize } from '../engine/commands/shell.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -81,7 +81,12 @@ export class LabSession {
       return { exitCode: 1, stdout: '', stderr: `podnet: the lab's history is full (${MAX_HISTORY_COMMANDS} changes); save it and start a new lab from it to go on\n` }
     }
     const opsBefore = this.cluster?.ops.lineCount ?? 0
-    const r = execLine(this.world, this.cluster, full, true, false)
+    const r = withinLoadBound(this.world, () => execLine(this.world, this.cluster, full, true, false))
+    if (this.world.sched.hit === 'load' && !readOnly) {
+      // Kept, it would make the lab's file too heavy to open: rolled back instead.
+      this.rebuild()
+      return { ...r, stderr: `${r.stderr}podnet: not kept: the lab could not be opened again with this command in its history\n` }
+    }
     const failedWhole = r.exitCode !== 0 && argv !== null && isAtomicRequest(argv)
     if (!readOnly && !failedWhole) {
       this.world.advance(argv?.[0] === 'podnet' ? 2 * NS_PER_MS : COMMAND_OVERHEAD_NS)

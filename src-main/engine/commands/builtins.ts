@@ -1,25 +1,69 @@
 import { NS_PER_SEC } from '../kernel/scheduler.ts'
-import type { Command } from './context.ts'
+import type { Command, Ctx } from './context.ts'
 
-/** `sleep N`: lets simulated time pass, so timers (ARP ageing, DAD) run as on a real host. */
+/**
+ * A coreutils duration (sleep, timeout): a C floating-point number as strtod reads it (decimal
+ * with an exponent, hexadecimal, `inf`) followed by at most one unit, s, m, h or d; in seconds.
+ * Null for anything else, including negative numbers and NaN.
+ */
+export function parseDuration(a: string): number | null {
+  const t = a.replace(/^[ \t\n\v\f\r]+/, '')
+  const m = /^([+-]?)(?:(inf(?:inity)?)|0x((?:[0-9a-f]+(?:\.[0-9a-f]*)?|\.[0-9a-f]+))(?:p([+-]?\d+))?|((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?))([smhd]?)$/i.exec(t)
+  if (!m) return null
+  let v: number
+  if (m[2]) v = Infinity
+  else if (m[3] !== undefined) {
+    const [int, frac = ''] = m[3].split('.')
+    v = (parseInt(int || '0', 16) + (frac ? parseInt(frac, 16) / 16 ** frac.length : 0)) * 2 ** Number(m[4] ?? 0)
+  } else v = Number(m[5])
+  if (m[1] === '-' && v !== 0) return null
+  return v * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[6].toLowerCase() as '' | 's' | 'm' | 'h' | 'd']
+}
+
+/** Simulated nanoseconds for a duration in seconds: infinity becomes "as long as the lab allows". */
+export function durationNs(seconds: number): number {
+  return Math.min(Math.round(seconds * NS_PER_SEC), Number.MAX_VALUE)
+}
+
+/** getopt's complaint about an option a coreutils program without options was given. */
+function badOption(ctx: Ctx, prog: string, a: string): void {
+  ctx.eprintln(a.startsWith('--') ? `${prog}: unrecognized option '${a}'` : `${prog}: invalid option -- '${a[1]}'`)
+}
+
+/**
+ * `sleep N...`: lets simulated time pass, so timers (ARP ageing, DAD) run as on a real host. The
+ * durations add up; `inf` sleeps as long as one command may (budget.ts).
+ */
 export const sleep: Command = (ctx, argv) => {
-  if (argv.length === 0) {
+  let args = argv
+  const dd = args.indexOf('--')
+  const opts = dd < 0 ? args : args.slice(0, dd)
+  const opt = opts.find((a) => a.startsWith('-') && a.length > 1)
+  if (opt !== undefined) {
+    badOption(ctx, 'sleep', opt)
+    ctx.eprintln("Try 'sleep --help' for more information.")
+    return 1
+  }
+  if (dd >= 0) args = [...args.slice(0, dd), ...args.slice(dd + 1)]
+  if (args.length === 0) {
     ctx.eprintln('sleep: missing operand')
     ctx.eprintln("Try 'sleep --help' for more information.")
     return 1
   }
   let total = 0
-  for (const a of argv) {
-    const m = /^(\d+\.?\d*|\.\d+)([smhd]?)$/.exec(a)
-    if (!m) {
+  let ok = true
+  for (const a of args) {
+    const v = parseDuration(a)
+    if (v === null) {
       ctx.eprintln(`sleep: invalid time interval '${a}'`)
-      ctx.eprintln("Try 'sleep --help' for more information.")
-      return 1
-    }
-    const mult = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd']
-    total += Number(m[1]) * mult
+      ok = false
+    } else total += v
   }
-  ctx.world.advance(Math.round(total * NS_PER_SEC))
+  if (!ok) {
+    ctx.eprintln("Try 'sleep --help' for more information.")
+    return 1
+  }
+  ctx.world.advance(durationNs(total))
   return 0
 }
 

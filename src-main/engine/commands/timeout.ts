@@ -1,4 +1,4 @@
-import { NS_PER_SEC } from '../kernel/scheduler.ts'
+import { durationNs, parseDuration } from './builtins.ts'
 import type { Command } from './context.ts'
 import { runArgv } from './shell.ts'
 import { COMMANDS } from './table.ts'
@@ -9,18 +9,28 @@ import { tcpdumpJob } from './tcpdump.ts'
  * coreutils reports); every other lab command ends on its own, so it simply runs.
  */
 export const timeout: Command = (ctx, argv) => {
-  const [dur, ...cmd] = argv
-  const m = dur === undefined ? null : /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(dur)
-  if (!m || cmd.length === 0) {
-    ctx.eprintln(dur === undefined || cmd.length === 0 ? "timeout: missing operand" : `timeout: invalid time interval '${dur}'`)
+  const args = argv[0] === '--' ? argv.slice(1) : argv
+  const [dur, ...cmd] = args
+  if (args === argv && dur !== undefined && dur.startsWith('-') && dur.length > 1) {
+    ctx.eprintln(dur.startsWith('--') ? `timeout: unrecognized option '${dur}'` : `timeout: invalid option -- '${dur[1]}'`)
     ctx.eprintln("Try 'timeout --help' for more information.")
     return 125
   }
-  const secs = Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2]]
+  if (dur === undefined || cmd.length === 0) {
+    ctx.eprintln("Try 'timeout --help' for more information.")
+    return 125
+  }
+  const secs = parseDuration(dur)
+  if (secs === null) {
+    ctx.eprintln(`timeout: invalid time interval '${dur}'`)
+    ctx.eprintln("Try 'timeout --help' for more information.")
+    return 125
+  }
   if (cmd[0] === 'tcpdump') {
     const job = tcpdumpJob(ctx, cmd.slice(1))
     if (typeof job === 'number') return job
-    ctx.world.sched.runUntil(job.done, ctx.world.sched.now + secs * NS_PER_SEC)
+    // A duration of 0 means no time limit; the lab's bound on one command still holds.
+    ctx.world.sched.runUntil(job.done, ctx.world.sched.now + durationNs(secs === 0 ? Infinity : secs))
     if (job.done()) return 0
     job.stop()
     return 124

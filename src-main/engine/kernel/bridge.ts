@@ -239,6 +239,7 @@ export class BridgeDevice extends NetDevice {
       trace.drop(this.netns, port, skb, 'drop.bridge_bad_src', { bridge: this.name, mac: formatMac(src) })
       return
     }
+    if (this.looped(skb, port)) return
     trace.current = skb.id
     this.learn(port, src)
     if (isMulticastMac(dst)) {
@@ -265,9 +266,35 @@ export class BridgeDevice extends NetDevice {
     }
   }
 
+  /**
+   * A frame coming back to a bridge it has already been through: bridges joined in a loop, with
+   * STP off as here, flood it round forever and multiply it at every bridge with more than two
+   * ports in the loop (a broadcast storm, on Linux too). The lab lets a frame come round
+   * STORM_PASSES times, so the storm shows in captures and counters, then drops its copies and
+   * says so, which keeps the work and the memory of a storm bounded.
+   */
+  private looped(skb: Skb, port: NetDevice): boolean {
+    const seen = skb.bridgesSeen
+    if (seen === null) {
+      skb.bridgesSeen = [this]
+      return false
+    }
+    if (!seen.includes(this)) {
+      seen.push(this)
+      return false
+    }
+    if (++skb.loopPasses <= STORM_PASSES) return false
+    this.stats.rxDropped++
+    this.netns.world.trace.drop(this.netns, port, skb, 'drop.bridge_storm', { bridge: this.name, dev: port.name, passes: STORM_PASSES })
+    this.netns.world.noteStorm(this.netns.name, this.name)
+    return true
+  }
+
   /** br_dev_xmit: our own stack sends through the bridge. */
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
+    if (skb.bridgesSeen === null) skb.bridgesSeen = [this]
+    else if (!skb.bridgesSeen.includes(this)) skb.bridgesSeen.push(this)
     // Without carrier (no port forwarding) linkwatch has put the noop qdisc on the bridge
     // (dev_deactivate, up to a second after the carrier went): nothing reaches a capture.
     if (!this.carrierOn && !this.linkwatchPending) {
@@ -337,6 +364,9 @@ export class BridgeDevice extends NetDevice {
     this.netns.stack.receive(this, skb)
   }
 }
+
+/** How many times the copies of one frame may come back round a loop of bridges before the lab drops them. */
+export const STORM_PASSES = 16
 
 /** An FDB entry as `bridge fdb show` prints it (without the trailing state words). */
 export function fdbLine(e: FdbEntry, bridge: string): string {

@@ -15,8 +15,25 @@ interface Timed {
   b: unknown
 }
 
+/**
+ * A bound on what run() may do (see budget.ts): the event count and the time it may reach, and
+ * what to call it when one is reached.
+ */
+export interface RunLimit {
+  events: number
+  eventsHit: 'events' | 'load'
+  untilNs: number
+  untilHit: 'time' | 'clock'
+}
+
 export class Scheduler {
   private nowNs = 0
+  /** Events run so far (the measure of a command's work, see budget.ts). */
+  eventCount = 0
+  /** The bound run() keeps to, if any. */
+  limit: RunLimit | null = null
+  /** Which bound stopped a run since this was last cleared. */
+  hit: RunLimit['eventsHit'] | RunLimit['untilHit'] | null = null
   private seq = 0
   private readonly heap: Timed[] = []
   private fifo: EventFn[] = []
@@ -92,13 +109,21 @@ export class Scheduler {
    * Leaves the clock at `until` when the queue empties earlier, so callers can wait for time to pass.
    */
   run(untilNs: number, stop?: () => boolean): void {
+    const lim = this.limit
+    let until = untilNs
+    if (lim !== null && until > lim.untilNs) until = lim.untilNs
     for (;;) {
+      if (lim !== null && this.eventCount >= lim.events) {
+        this.hit = lim.eventsHit
+        return
+      }
       if (this.fifoHead < this.fifo.length) {
         const fn = this.fifo[this.fifoHead++]
         if (this.fifoHead > 4096 && this.fifoHead * 2 > this.fifo.length) {
           this.fifo = this.fifo.slice(this.fifoHead)
           this.fifoHead = 0
         }
+        this.eventCount++
         fn()
         if (stop && stop()) return
         continue
@@ -110,8 +135,10 @@ export class Scheduler {
       const laneNext = this.laneHead < this.lane.length ? this.lane[this.laneHead] : undefined
       const fromLane = laneNext !== undefined && (this.heap.length === 0 || less(laneNext, this.heap[0]))
       const next = fromLane ? laneNext : this.heap[0]
-      if (next === undefined || next.t > untilNs) {
-        if (untilNs !== Infinity && untilNs > this.nowNs) this.nowNs = untilNs
+      if (next === undefined || next.t > until) {
+        // Cut short by the limit: the clock stops there, and the run says why.
+        if (until < untilNs && (next !== undefined || untilNs !== Infinity)) this.hit = lim!.untilHit
+        if (until !== Infinity && until > this.nowNs) this.nowNs = until
         return
       }
       let ev: Timed
@@ -131,6 +158,7 @@ export class Scheduler {
       ev.fn = noop
       ev.a = ev.b = undefined
       if (this.spare.length < 4096) this.spare.push(ev)
+      this.eventCount++
       fn(a, b)
       if (stop && stop()) return
     }

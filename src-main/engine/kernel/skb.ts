@@ -10,6 +10,14 @@ export const HEADROOM = 14
  * events keep references to the arrays they saw.
  */
 export class Skb {
+  /**
+   * The bridges this very frame has been through (every flooded copy shares the object): a frame
+   * that comes back to one of them has gone round a loop. Null until the first bridge.
+   */
+  bridgesSeen: object[] | null = null
+  /** How many times copies of this frame came back to a bridge they had been through. */
+  loopPasses = 0
+
   constructor(
     /** The frame (with its Ethernet header at L2) or the IP packet (at L3). */
     public data: Uint8Array,

@@ -27,6 +27,10 @@ export class World {
    */
   jiffiesOffsetNs = 0
   private packetSeq = 0
+  /** Broadcast storms seen, by bridge (namespace and name): frames of a loop the lab dropped. */
+  readonly storms = new Map<string, { netns: string; bridge: string; firstNs: number; drops: number }>()
+  /** Frames dropped in storms, in all. */
+  stormDrops = 0
 
   constructor(opts: WorldOptions = {}) {
     this.rng = new SeededRandom(opts.seed ?? 1)
@@ -67,6 +71,15 @@ export class World {
     ns.dead = true
     this.namespaces.delete(name)
     for (const other of [this.root, ...this.namespaces.values()]) other.nsids.delete(ns)
+  }
+
+  /** A bridge dropped a frame that went round a loop too often (bridge.ts). */
+  noteStorm(netns: string, bridge: string): void {
+    const key = `${netns}\0${bridge}`
+    const s = this.storms.get(key)
+    if (s) s.drops++
+    else this.storms.set(key, { netns, bridge, firstNs: this.sched.now, drops: 1 })
+    this.stormDrops++
   }
 
   /** Runs simulated time forward by ns nanoseconds. */
