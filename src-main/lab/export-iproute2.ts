@@ -17,6 +17,8 @@ export interface ExportOptions {
 
 /** One of spec.commands in an export: the lines it became, or why it is left out. */
 export interface ExportedCommand {
+  /** Where it is in the lab file: spec.setup[N] or spec.commands[N]. */
+  path: string
   command: string
   /** The script lines (each word single-quoted): what the command did, as commands of the machine. */
   lines: string[]
@@ -32,7 +34,7 @@ export interface ExportParts {
   head: string[]
   /** The cluster's build (namespaces, links, addresses, routes, flannel's tables). */
   build: string[]
-  /** Each of spec.commands, in order. */
+  /** Each of spec.setup (an exercise's starting point), then each of spec.commands, in order. */
   commands: ExportedCommand[]
   /** Removes the lab: one `ip netns del` per namespace alive at the end, newest first. */
   teardown: string[]
@@ -73,9 +75,9 @@ export function exportScript(doc: LabDoc, opts: ExportOptions = {}): string {
 export function renderScript(parts: ExportParts, teardown: boolean): string {
   if (teardown) return [...parts.head, '# Removes the lab: deleting a namespace deletes its veth pairs and bridges.', ...parts.teardown].join('\n') + '\n'
   const body = [...parts.build]
-  parts.commands.forEach((c, i) => {
+  parts.commands.forEach((c) => {
     if (c.omitted) {
-      body.push(`# spec.commands[${i}] is left out (${c.omitted}): ${commentText(c.command)}`)
+      body.push(`# ${c.path} is left out (${c.omitted}): ${commentText(c.command)}`)
       return
     }
     if (c.command.startsWith('podnet ')) body.push(`# ${commentText(c.command)}`)
@@ -102,12 +104,14 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
     build.push(...cluster.ops.lines.map((l) => opsLine(l, prefix)))
   }
   const rename = (n: string): string => prefix + n
-  withinLoadBound(world, () => doc.spec.commands.forEach((line, i) => {
-    exportCommand(line, i)
-    if (world.sched.hit === 'load') throw new LabBuildError(`spec.commands[${i}]`, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
-  }))
-  function exportCommand(line: string, i: number): void {
-    const path = `spec.commands[${i}]`
+  const lines = [...(doc.spec.setup ?? []).map((l, i) => ({ l, path: `spec.setup[${i}]` })), ...doc.spec.commands.map((l, i) => ({ l, path: `spec.commands[${i}]` }))]
+  withinLoadBound(world, () =>
+    lines.forEach(({ l, path }) => {
+      exportCommand(l, path)
+      if (world.sched.hit === 'load') throw new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+    }),
+  )
+  function exportCommand(line: string, path: string): void {
     const command = line.trim()
     if (command.startsWith('podnet ')) {
       const before = cluster ? cluster.ops.lineCount : 0
@@ -115,7 +119,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       const added = cluster ? cluster.ops.lines.slice(before) : []
       if (r.exitCode !== 0 && added.length) throw new ExportError(path, 'this lab command failed part way in the lab; the export cannot tell which of its operations to repeat')
       const lines = added.map((l) => opsLine(l, prefix))
-      commands.push(r.exitCode === 0 ? { command, lines } : { command, lines, omitted: 'it failed in the lab and changed nothing' })
+      commands.push(r.exitCode === 0 ? { path, command, lines } : { path, command, lines, omitted: 'it failed in the lab and changed nothing' })
       return
     }
     const parts: { argv: string[]; status: number; before: ConfigSnapshot | null; after: ConfigSnapshot | null }[] = []
@@ -143,7 +147,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       } else if (c.kind === 'refuse') throw new ExportError(path, c.reason)
       else ran.push(scriptLine(rewriteArgv(c.argv, rename), path))
     }
-    commands.push(ran.length ? { command, lines: ran } : { command, lines: failed, omitted: reasons[0] ?? (r.exitCode !== 0 ? 'it failed in the lab and changed nothing' : 'it runs nothing') })
+    commands.push(ran.length ? { path, command, lines: ran } : { path, command, lines: failed, omitted: reasons[0] ?? (r.exitCode !== 0 ? 'it failed in the lab and changed nothing' : 'it runs nothing') })
   }
   const head = [
     '#!/bin/bash',
