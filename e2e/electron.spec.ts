@@ -113,3 +113,37 @@ test('a lab file named on the command line opens, joins the recent labs, and the
     rmSync(userData, { recursive: true, force: true })
   }
 })
+
+test('the desktop app: Help > Exercises opens the course, and progress is kept in the user data folder', async () => {
+  const bin = electronBinary()
+  if (!bin) console.log(SKIP_REASON)
+  test.skip(!bin, SKIP_REASON)
+  const userData = mkdtempSync(join(tmpdir(), 'podnet-e2e-exercises-'))
+  let app = await launch([], userData)
+  try {
+    const win = await app.firstWindow()
+    await expect(win.getByTestId('topology-outline')).toContainText('pod1')
+    await app.evaluate(({ Menu }) => {
+      const help = Menu.getApplicationMenu()?.items.find((i) => i.label === 'Help')
+      help?.submenu?.items.find((i) => i.label === 'Exercises…')?.click()
+    })
+    await expect(win.getByTestId('exercise-course')).toBeVisible()
+    await win.locator('[data-exercise="w2-ip-forward"]').getByRole('button', { name: 'Start' }).click()
+    await win.evaluate(() => podnet().exec({ line: 'sysctl -w net.ipv4.ip_forward=1', netns: 'node2' }))
+    await win.getByTestId('exercise-check').click()
+    await expect(win.getByTestId('exercise-status')).toHaveText('Solved')
+    await expect.poll(() => existsSync(join(userData, 'exercises.json'))).toBe(true)
+    expect(JSON.parse(readFileSync(join(userData, 'exercises.json'), 'utf8')).exercises['w2-ip-forward']).toMatchObject({ started: true, solved: true })
+    // Saved, so closing asks nothing and the next start offers no recovery.
+    await win.evaluate((p) => podnet().saveLab({ path: p }), join(userData, 'ex.yaml'))
+    await app.close()
+    app = await launch([], userData)
+    const again = await app.firstWindow()
+    await expect(again.getByTestId('topology-outline')).toContainText('pod1')
+    await again.getByTestId('toolbar-exercises').click()
+    await expect(again.locator('[data-exercise="w2-ip-forward"]')).toContainText('Solved')
+  } finally {
+    await app.close().catch(() => {})
+    rmSync(userData, { recursive: true, force: true })
+  }
+})

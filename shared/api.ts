@@ -213,6 +213,8 @@ export interface ExerciseView {
   hintCount: number
   /** The reference command lines, once every hint is revealed. */
   solution?: string[]
+  /** The answers to the questions, once every hint is revealed. */
+  solutionAnswers?: { goal: string; answer: TextView }[]
   /** What was wrong and what Linux did, once solved. */
   explanation?: TextView
   status: ExerciseStatus

@@ -15,6 +15,17 @@ function describe(v: unknown): string {
   return JSON.stringify(v)
 }
 
+/** Japanese letters and full-width punctuation. */
+const WIDE = '\u3000-\u30ff\u3400-\u9fff\uff00-\uffef'
+
+/**
+ * A folded YAML paragraph turns each line break into a space, which Japanese does not put between
+ * its own characters or after 。、）: those spaces go, the ones next to Latin words stay.
+ */
+export function joinJapaneseLines(s: string): string {
+  return s.replace(new RegExp(`([${WIDE}])[ \\t]+(?=[${WIDE}])`, 'g'), '$1').replace(/([。、，．！？）」』])[ \t]+/g, '$1')
+}
+
 /**
  * Typed reads of a parsed YAML value, each failing with the path of the field and what is wrong
  * (the `fail` of readYaml turns the path into a line and column).
@@ -46,7 +57,7 @@ export class Reader {
     const o = this.mapping(v, p, ['en', 'ja'], `must be a text in both languages ({ en: ..., ja: ... }), not ${describe(v)}`)
     if (o.en === undefined) this.fail([...p, 'en'], 'the English text is missing')
     if (o.ja === undefined) this.fail([...p, 'ja'], 'the Japanese text is missing')
-    return { en: this.string(o.en, [...p, 'en']).trim(), ja: this.string(o.ja, [...p, 'ja']).trim() }
+    return { en: this.string(o.en, [...p, 'en']).trim(), ja: joinJapaneseLines(this.string(o.ja, [...p, 'ja']).trim()) }
   }
 
   oneOf<T extends string>(v: unknown, p: Path, values: readonly T[]): T {

@@ -94,7 +94,7 @@ export class ExerciseService {
       goals: [...e.goals.map(goal(false)), ...e.constraints.map(goal(true))],
       hints: e.hints.slice(0, hints),
       hintCount: e.hints.length,
-      ...(hints === e.hints.length ? { solution: [...e.solution.commands] } : {}),
+      ...(hints === e.hints.length ? { solution: [...e.solution.commands], solutionAnswers: solutionAnswers(e) } : {}),
       ...(entry?.solved ? { explanation: e.explanation } : {}),
       status: this.progress.status(id),
     }
@@ -114,6 +114,16 @@ export class ExerciseService {
     }
     return this.progress.take()
   }
+}
+
+/** The solution's answers as the learner reads them: a choice's text, or the short answer. */
+function solutionAnswers(e: Exercise): NonNullable<ExerciseView['solutionAnswers']> {
+  return e.goals.flatMap((g) => {
+    if (g.check.kind !== 'question') return []
+    const a = e.solution.answers[g.id]
+    const choice = g.check.choices?.find((c) => c.id === a)
+    return [{ goal: g.id, answer: choice ? choice.text : { en: a, ja: a } }]
+  })
 }
 
 function check<T>(c: Check<T>, payload: unknown): T {

@@ -1,3 +1,4 @@
+import { exercisesEn } from './exercises.ts'
 import { terminalEn } from './terminal.ts'
 import { canvasEn } from './canvas.ts'
 
@@ -75,6 +76,7 @@ export const en = {
   'dock.trace': 'Trace',
   'dock.events': 'Events',
   ...terminalEn,
+  ...exercisesEn,
   'trace.from': 'From',
   'trace.to': 'To',
   'trace.proto': 'Protocol',

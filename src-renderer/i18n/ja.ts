@@ -1,6 +1,7 @@
 import { canvasJa } from './canvas.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
+import { exercisesJa } from './exercises.ts'
 
 /** 日本語の UI ラベル。ステップとイベントの文は shared/messages(エンジンのカタログ)から。 */
 export const ja: Record<UiKey, string> = {
@@ -76,6 +77,7 @@ export const ja: Record<UiKey, string> = {
   'dock.trace': 'トレース',
   'dock.events': 'イベント',
   ...terminalJa,
+  ...exercisesJa,
   'trace.from': '送信元',
   'trace.to': '宛先',
   'trace.proto': 'プロトコル',

@@ -53,6 +53,7 @@ export const useLabStore = defineStore('lab', () => {
     stopShell = onShellEvent((e) => {
       if (e.type === 'state') apply(e.state, e.reset === true)
       else if (e.type === 'command' && e.command === 'new-lab') ui().newLabOpen = true
+      else if (e.type === 'command' && e.command === 'exercises') ui().exercisesOpen = true
       else if (e.type === 'notice') ui().showNotice(e.text)
       else if (e.type === 'error') ui().showError(e.error)
     })

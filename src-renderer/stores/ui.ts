@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiError } from '../../shared/api.ts'
 
-export type RightTab = 'lab' | 'namespace' | 'packet'
+export type RightTab = 'lab' | 'namespace' | 'packet' | 'exercise'
 export type DockTab = 'terminal' | 'trace' | 'events'
 
 interface Confirmation {
@@ -19,6 +19,8 @@ export const useUiStore = defineStore('ui', () => {
   const rightTab = ref<RightTab>('lab')
   const dockTab = ref<DockTab>('trace')
   const newLabOpen = ref(false)
+  /** The course list of exercises (toolbar, Help menu). */
+  const exercisesOpen = ref(false)
   const confirmation = ref<Confirmation | null>(null)
   const error = ref<ApiError | null>(null)
   const notice = ref<string | null>(null)
@@ -59,5 +61,5 @@ export const useUiStore = defineStore('ui', () => {
     c?.resolve(ok)
   }
 
-  return { selected, rightTab, dockTab, newLabOpen, confirmation, error, notice, relayoutToken, fitToken, revealToken, select, showError, showNotice, ask, answer }
+  return { selected, rightTab, dockTab, newLabOpen, exercisesOpen, confirmation, error, notice, relayoutToken, fitToken, revealToken, select, showError, showNotice, ask, answer }
 })
