@@ -120,14 +120,38 @@ export interface TraceStepView {
   entry?: string
   timeNs: number
   packet: number
+  /** Which probe of the trace the step belongs to (1 unless several were sent). */
+  probe?: number
   /** `seq` of the trace event this step shows (for a veth crossing, its transmit). */
   event?: number
   /** `seq` of the event whose `frame` best shows the packet at this step, for the header inspector. */
   frameEvent?: number
 }
 
+/** What to send in a trace: the send form. */
+export interface TraceRequestView {
+  from: string
+  to: string
+  proto?: 'icmp' | 'udp'
+  /** UDP destination and source ports. */
+  port?: number
+  sport?: number
+  /** Payload bytes after the ICMP or UDP header (as ping -s). */
+  size?: number
+  /** Don't Fragment (as ping -M do). */
+  df?: boolean
+  /** How many probes, one second apart (1 to 10). */
+  count?: number
+  warm?: boolean
+  lang?: Lang
+}
+
+export type ProbeOutcomeKind = 'reply' | 'delivered' | 'error' | 'timeout' | 'local-error'
+
 export interface TraceView {
   id: number
+  /** The request as it was sent (a re-run sends it again). */
+  request?: TraceRequestView
   from: { name: string; ip: string }
   to: { name: string | null; ip: string }
   proto: 'icmp' | 'udp'
@@ -135,8 +159,10 @@ export interface TraceView {
   verdict: string
   /** The verdict in every language (step texts re-render from `msg` and `params`). */
   verdicts?: Record<Lang, string>
-  /** How the probe ended. */
-  outcome?: 'reply' | 'delivered' | 'error' | 'timeout' | 'local-error'
+  /** How the (first) probe ended. */
+  outcome?: ProbeOutcomeKind
+  /** How each probe ended, when several were sent. */
+  probes?: { probe: number; outcome: ProbeOutcomeKind }[]
   steps: TraceStepView[]
   events: TraceEventJson[]
 }
@@ -256,15 +282,19 @@ export interface PodnetApi {
   edit(req: Edit): Promise<ExecResult>
   undo(): Promise<LabState>
   redo(): Promise<LabState>
-  trace(req: { from: string; to: string; proto?: 'icmp' | 'udp'; port?: number; warm?: boolean; lang?: Lang }): Promise<TraceView>
+  trace(req: TraceRequestView): Promise<TraceView>
   exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
   /**
    * The trace's frames as a capture file: pcapng (default; one interface per device, the trace's
    * words as frame comments in `lang`) or classic pcap. Times count from the lab's epoch.
+   * `steps`: one record per numbered step instead (what the inspector shows; pcapng only).
    */
-  exportPcap(req: { traceId: number; format?: 'pcapng' | 'pcap'; lang?: Lang }): Promise<{ bytes: Uint8Array; name: string }>
-  /** Decodes a frame (hex) into layers and fields for the header inspector. */
-  dissect(req: { frame: string; layer?: 'ethernet' | 'ipv4' }): Promise<DissectLayer[]>
+  exportPcap(req: { traceId: number; format?: 'pcapng' | 'pcap'; lang?: Lang; steps?: boolean }): Promise<{ bytes: Uint8Array; name: string }>
+  /**
+   * Decodes a frame (hex) into layers and fields for the header inspector, from its first layer:
+   * an Ethernet frame or a bare IPv4 packet. Names and value words are in `lang`.
+   */
+  dissect(req: { frame: string; layer?: 'ethernet' | 'ipv4'; lang?: Lang }): Promise<DissectLayer[]>
   /** The course: built-in exercises in order, then teachers' files opened before, with status. */
   listExercises(): Promise<ExerciseSummary[]>
   /**
@@ -304,11 +334,24 @@ export type ShellEvent =
 /** The channel the desktop shell pushes ShellEvents on. */
 export const SHELL_EVENT_CHANNEL = 'lab:shell-event'
 
+export interface DissectField {
+  /** Wireshark's field name (`ip.ttl`, `eth.src`): the same in every language and at every depth. */
+  key: string
+  name: string
+  value: string
+  /** The value alone (a decimal number or an address), for comparing one hop with the next. */
+  raw: string
+  offset: number
+  length: number
+}
+
 export interface DissectLayer {
+  /** `eth`, `ip`, `inner.ip` (inside VXLAN), `quoted.ip` (inside an ICMP error)... */
+  key: string
   name: string
   offset: number
   length: number
-  fields: { name: string; value: string; offset: number; length: number }[]
+  fields: DissectField[]
 }
 
 /** The request/response methods (each one IPC channel); shell events are pushed, not requested. */

@@ -133,6 +133,8 @@ export const en: Record<string, string> = {
   'step.deliver_pod': 'The packet reaches pod {pod}, whose kernel delivers it to the local stack',
   'step.verdict_delivered': 'Result: the packet from {from} reaches {to}',
   'step.verdict_dropped': 'Result: the packet never arrives — {reason}',
+  'step.verdict_count': 'Result: {ok} of {n} packets from {from} reach {to}',
+  'step.number': 'Step {n}:',
   'step.header': 'Trace {from} → {to}, {proto}',
   'step.entry': '↳ decided by: {entry}',
   'step.veth': 'The frame crosses the veth pair from {fromDev} in {fromNs} to its peer {toDev} in {toNs}',

@@ -132,6 +132,8 @@ export const ja: Record<string, string> = {
   'step.deliver_pod': 'パケットが Pod {pod} に届き、Pod のカーネルがローカルのスタックへ配送する',
   'step.verdict_delivered': '結果: {from} からのパケットは {to} に届く',
   'step.verdict_dropped': '結果: パケットは届かない — {reason}',
+  'step.verdict_count': '結果: {from} からの {n} 個のパケットのうち {ok} 個が {to} に届く',
+  'step.number': 'ステップ {n}:',
   'step.header': 'トレース {from} → {to}、{proto}',
   'step.entry': '↳ 判断に使ったエントリ: {entry}',
   'step.veth': 'フレームは veth ペアを通り、{fromNs} の {fromDev} から {toNs} の {toDev} へ出る',

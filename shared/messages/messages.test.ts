@@ -50,6 +50,8 @@ const PLANNED: Record<string, string[]> = {
   'step.deliver_pod': ['pod'],
   'step.verdict_delivered': ['from', 'to'],
   'step.verdict_dropped': ['reason'],
+  'step.verdict_count': ['ok', 'n', 'from', 'to'],
+  'step.number': ['n'],
   'step.header': ['from', 'to', 'proto'],
   'step.entry': ['entry'],
   'step.veth': ['fromDev', 'fromNs', 'toDev', 'toNs'],
@@ -253,8 +255,9 @@ function scanSites(): { sites: Site[]; unresolved: string[]; literalKeys: Map<st
   const literalKeys = new Map<string, string>()
   for (const rel of files) {
     const src = read(rel)
-    // Safety net: any literal shaped like a key with a trace kind as prefix is a key.
-    for (const s of stringLiterals(src)) if (KEY.test(s) && kinds.includes(s.split('.')[0])) literalKeys.set(s, rel)
+    // Safety net: any literal shaped like a key with a trace kind as prefix is a key (except in
+    // the inspector's decoder, whose `icmp.type`-like literals are Wireshark's field names).
+    if (!rel.endsWith('wire/dissect.ts')) for (const s of stringLiterals(src)) if (KEY.test(s) && kinds.includes(s.split('.')[0])) literalKeys.set(s, rel)
     for (const { call, msgAt } of patterns) for (const m of src.matchAll(call)) {
       const open = m.index + m[0].length - 1
       const args = splitTop(src, open + 1, closeOf(src, open))

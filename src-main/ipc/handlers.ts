@@ -11,7 +11,7 @@ import {
   type TraceStepView,
   type TraceView,
 } from '../../shared/api.ts'
-import { hexToBytes, type TraceEventJson } from '../../shared/trace.ts'
+import { hexToBytes } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
 import { MAX_LAB_FILE_BYTES, MAX_NODES, MAX_PODS_PER_NODE } from '../k8s/limits.ts'
@@ -21,9 +21,9 @@ import { ExportError, exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
-import { captureFile, captureOfTrace } from '../lab/capture.ts'
+import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
-import { traceInLab, TraceRequestError, verdictOf, type TraceReport } from '../lab/trace-report.ts'
+import { arrived, MAX_TRACE_COUNT, traceInLab, TraceRequestError, traceVerdict, type TraceReport } from '../lab/trace-report.ts'
 import { labStateView, routeLines } from '../lab/view.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
@@ -128,14 +128,18 @@ const traceReq = object({
   to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
   proto: optional(oneOf(['icmp', 'udp'] as const)),
   port: optional(int(1, 65535)),
+  sport: optional(int(1, 65535)),
+  size: optional(int(0, 65507)),
+  df: optional(bool),
+  count: optional(int(1, MAX_TRACE_COUNT)),
   warm: optional(bool),
   lang: optional(oneOf(['en', 'ja'] as const)),
 })
 const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
-const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
+const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), steps: optional(bool), lang: optional(oneOf(['en', 'ja'] as const)) })
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
 const setLanguageReq = object({ lang: oneOf(['en', 'ja'] as const) })
-const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)) })
+const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
 
 const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
 
@@ -270,31 +274,13 @@ export function editCommand(e: Edit): string {
 }
 
 function verdictText(rep: TraceReport, lang: Lang): string {
-  return verdictOf(rep.outcome, rep.from.name, rep.to.name ?? rep.to.ip, lang)
+  return traceVerdict(rep.probes, rep.from.name, rep.to.name ?? rep.to.ip, lang)
 }
 
-/**
- * Ties each numbered step to its trace event (steps are the events in order, with veth crossings
- * folded into their transmit), and to the event whose bytes best show the packet at that step:
- * its own, else the next one of the same packet that has bytes, else the previous one.
- */
-function linkSteps(steps: TraceReport['steps'], events: readonly TraceEventJson[]): TraceStepView[] {
-  let cursor = 0
+/** The report's steps as the renderer shows them: a veth crossing names both of its ends. */
+function stepViews(steps: TraceReport['steps']): TraceStepView[] {
   return steps.map((s) => {
     const v: TraceStepView = { ...s, params: { ...s.params } }
-    const kind = s.msg === 'step.veth' ? 'xmit' : s.kind
-    for (let i = cursor; i < events.length; i++) {
-      const e = events[i]
-      if (e.kind === kind && e.timeNs === s.timeNs && e.netns === s.netns && e.device === s.device && e.packet === s.packet) {
-        v.event = e.seq
-        cursor = i + 1
-        let f: TraceEventJson | undefined = e.frame ? e : undefined
-        for (let j = i + 1; !f && j < events.length; j++) if (events[j].packet === s.packet && events[j].frame) f = events[j]
-        for (let j = i - 1; !f && j >= 0; j--) if (events[j].packet === s.packet && events[j].frame) f = events[j]
-        if (f) v.frameEvent = f.seq
-        break
-      }
-    }
     if (s.msg === 'step.veth') {
       // The fold names both ends; keep them so the text can be rendered in any language.
       v.params.fromDev = s.device ?? ''
@@ -415,24 +401,27 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       if (!world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}"`, 'from')
       const lang = req.lang ?? 'en'
       let rep: TraceReport
+      const { lang: _lang, ...request } = req
       try {
-        rep = traceInLab(world, cluster, { from: req.from, to: req.to, proto: req.proto, port: req.port, warm: req.warm }, lang)
+        rep = traceInLab(world, cluster, request, lang)
       } catch (e) {
         if (e instanceof TraceRequestError) throw new ApiFailure('not-found', `to: ${e.message}`, 'to')
         throw e
       }
       const view: TraceView = {
         id: service.allocTraceId(),
+        request,
         from: rep.from,
         to: rep.to,
         proto: rep.proto,
-        delivered: rep.outcome.kind === 'reply' || rep.outcome.kind === 'delivered',
+        delivered: rep.probes.every((p) => arrived(p.outcome)),
         verdict: rep.verdict,
         verdicts: { en: verdictText(rep, 'en'), ja: verdictText(rep, 'ja') },
         outcome: rep.outcome.kind,
-        steps: linkSteps(rep.steps, rep.events),
+        steps: stepViews(rep.steps),
         events: rep.events,
       }
+      if (rep.probes.length > 1) view.probes = rep.probes.map((p) => ({ probe: p.probe, outcome: p.outcome.kind }))
       service.storeTrace(view)
       return view
     },
@@ -452,9 +441,11 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       if (!t) throw new ApiFailure('not-found', `traceId: trace ${req.traceId} is no longer kept (the last ${TRACE_CACHE_SIZE} traces of the open lab are)`, 'traceId')
       // The same writer as `podnet capture`: one interface per device the trace crossed.
       const format = req.format ?? 'pcapng'
-      const bytes = captureFile(captureOfTrace(t.events, req.lang ?? 'en'), format, 'PodNet Lab')
+      if (req.steps && format === 'pcap') throw invalid('format', 'the steps of a trace mix Ethernet frames and bare IPv4 packets, which only pcapng can hold')
+      const lang = req.lang ?? 'en'
+      const bytes = captureFile(req.steps ? captureOfSteps(t.steps, t.events, lang) : captureOfTrace(t.events, lang), format, 'PodNet Lab')
       const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_')
-      return { bytes, name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}.${format}` }
+      return { bytes, name: `trace-${t.id}-${safe(t.from.name)}-${safe(t.to.name ?? t.to.ip)}${req.steps ? '-steps' : ''}.${format}` }
     },
 
     // The desktop shell acts on the language (menus, dialogs); the table only checks it.
@@ -464,7 +455,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
 
     async dissect(payload) {
       const req = check(dissectReq, payload)
-      return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet')
+      return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet', req.lang ?? 'en')
     },
 
     ...exerciseHandlers(service),

@@ -22,8 +22,14 @@ export type CaptureFormat = 'pcapng' | 'pcap'
 export interface CaptureInterface {
   /** '' is the root namespace. */
   netns: string
+  /** '' for a step that happens in a namespace at no device. */
   device: string
+  /** What its records hold: Ethernet frames (default), or bare IPv4 packets (steps at the IP layer). */
+  layer?: 'ethernet' | 'ipv4'
 }
+
+/** pcapng's link type of bare IPv4 packets (LINKTYPE_IPV4). */
+export const LINKTYPE_IPV4 = 228
 
 export interface CapturedFrame {
   /** Index into Capture.interfaces. */
@@ -31,7 +37,8 @@ export interface CapturedFrame {
   /** Simulated time in ns. */
   timeNs: number
   frame: Uint8Array
-  direction: Direction
+  /** Which way the frame went (a step at the IP layer has none). */
+  direction?: Direction
   /** The trace's words for this frame at this device. */
   comment?: string
 }
@@ -43,11 +50,14 @@ export interface Capture {
 
 /** What Wireshark calls the interface: `pod1:eth0` (`host:eth0` in the root namespace). */
 export function interfaceName(i: CaptureInterface): string {
-  return `${i.netns || 'host'}:${i.device}`
+  const name = i.device ? `${i.netns || 'host'}:${i.device}` : i.netns || 'host'
+  return i.layer === 'ipv4' ? `${name} (IPv4)` : name
 }
 
 function interfaceDescription(i: CaptureInterface): string {
-  return i.netns ? `${i.device} in network namespace ${i.netns}` : `${i.device} in the root network namespace`
+  const where = i.netns ? `network namespace ${i.netns}` : 'the root network namespace'
+  const at = i.device ? `${i.device} in ${where}` : where
+  return i.layer === 'ipv4' ? `IPv4 packets at the IP layer of ${at}` : at
 }
 
 /** The capture as a file. pcap has no interfaces: its frames are merged in time order. */
@@ -55,7 +65,7 @@ export function captureFile(cap: Capture, format: CaptureFormat, application: st
   if (format === 'pcap') return writePcap(cap.frames.map((f) => ({ timeNs: f.timeNs, frame: f.frame })), { epochSec: LAB_EPOCH_SEC })
   return writePcapng(
     { application },
-    cap.interfaces.map((i) => ({ name: interfaceName(i), description: interfaceDescription(i) })),
+    cap.interfaces.map((i) => ({ name: interfaceName(i), description: interfaceDescription(i), ...(i.layer === 'ipv4' ? { linktype: LINKTYPE_IPV4 } : {}) })),
     cap.frames.map((f) => ({ interfaceId: f.iface, timestampNs: LAB_EPOCH_NS + BigInt(f.timeNs), frame: f.frame, direction: f.direction, comment: f.comment })),
   )
 }
@@ -74,6 +84,46 @@ export function captureOfTrace(events: readonly TraceEventJson[], lang: Lang): C
       index.set(key, iface)
     }
     frames.push({ iface, timeNs: e.timeNs, frame: hexToBytes(e.frame), direction: e.kind === 'xmit' ? 'outbound' : 'inbound', comment: formatMessage(e.msg, e.params, lang) })
+  }
+  return { interfaces, frames }
+}
+
+/** A step as captureOfSteps needs it (TraceStepView has all of it). */
+export interface CapturableStep {
+  n: number
+  netns: string
+  device?: string
+  msg: string
+  params: Record<string, string | number>
+  timeNs: number
+  frameEvent?: number
+}
+
+/**
+ * Every numbered step's packet as the header inspector shows it, one record per step that has
+ * bytes, with "Step N: what happened" as its comment: frames on an Ethernet interface per device,
+ * packets at the IP layer (a FIB lookup, a drop before the link header) on a raw IPv4 one. What
+ * Wireshark then shows step by step is exactly what the inspector decodes.
+ */
+export function captureOfSteps(steps: readonly CapturableStep[], events: readonly TraceEventJson[], lang: Lang): Capture {
+  const bySeq = new Map(events.map((e) => [e.seq, e]))
+  const interfaces: CaptureInterface[] = []
+  const index = new Map<string, number>()
+  const frames: CapturedFrame[] = []
+  for (const s of steps) {
+    const e = s.frameEvent === undefined ? undefined : bySeq.get(s.frameEvent)
+    if (!e?.frame) continue
+    const layer = e.layer ?? 'ethernet'
+    const key = `${e.netns}\u0000${e.device ?? ''}\u0000${layer}`
+    let iface = index.get(key)
+    if (iface === undefined) {
+      iface = interfaces.push({ netns: e.netns, device: e.device ?? '', layer }) - 1
+      index.set(key, iface)
+    }
+    const comment = `${formatMessage('step.number', { n: s.n }, lang)} ${formatMessage(s.msg, s.params, lang)}`
+    const frame: CapturedFrame = { iface, timeNs: e.timeNs, frame: hexToBytes(e.frame), comment }
+    if (e.kind === 'xmit' || e.kind === 'recv') frame.direction = e.kind === 'xmit' ? 'outbound' : 'inbound'
+    frames.push(frame)
   }
   return { interfaces, frames }
 }
@@ -132,10 +182,14 @@ export function captureProbe(world: World, cluster: Cluster | null, req: TraceRe
       iface = interfaces.push({ netns: ev.netns, device: ev.device }) - 1
       index.set(key, iface)
     }
-    // The recorder pushes this frame's trace event right after its taps ran.
-    frames.push({ iface, timeNs: ev.timeNs, frame: ev.frame.slice(), direction: ev.kind === 'xmit' ? 'outbound' : 'inbound', event: world.trace.events.length })
+    // The recorder pushes this frame's trace event right after its taps ran (numbered on from the
+    // events of the probes before).
+    frames.push({ iface, timeNs: ev.timeNs, frame: ev.frame.slice(), direction: ev.kind === 'xmit' ? 'outbound' : 'inbound', event: eventOffset + world.trace.events.length })
   }
-  const start = (): void => {
+  let eventOffset = 0
+  const start = (offset: number): void => {
+    eventOffset = offset
+    if (offset > 0) return
     if (opts.promisc !== false) {
       for (const i of interfaces) {
         const dev = world.netns(i.netns)!.dev(i.device)!

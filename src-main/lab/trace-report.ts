@@ -4,19 +4,28 @@ import { sendProbe, type ProbeOutcome, type ProbeProto } from '../engine/trace/p
 import { traceSteps, type Step } from '../engine/trace/steps.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { formatMessage, type Lang } from '../../shared/messages/index.ts'
-import { traceEventToJson, type TraceEventJson } from '../../shared/trace.ts'
+import { traceEventToJson, type TraceEvent, type TraceEventJson } from '../../shared/trace.ts'
+import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
 import { icmpText } from '../engine/commands/ping.ts'
 
 export interface TraceRequest {
   from: string
   to: string
   proto?: ProbeProto
+  /** UDP destination port. */
   port?: number
+  /** UDP source port. */
+  sport?: number
   size?: number
   df?: boolean
   /** Send one probe first so ARP caches and FDBs are warm. */
   warm?: boolean
+  /** How many probes to trace, one second apart as ping sends them (default 1). */
+  count?: number
 }
+
+/** The most probes one trace sends (each is a whole walk). */
+export const MAX_TRACE_COUNT = 10
 
 export interface ReportStep {
   n: number
@@ -30,16 +39,37 @@ export interface ReportStep {
   entry?: string
   timeNs: number
   packet: number
+  /** Which probe of the trace (1 for the first; `count` sends several). */
+  probe: number
+  /** `seq` of the trace event this step shows (for a veth crossing, its transmit). */
+  event: number
+  /** `seq` of the event whose bytes best show the packet at this step (the header inspector's). */
+  frameEvent?: number
+}
+
+/** One probe of a trace: how it ended. */
+export interface ProbeReport {
+  probe: number
+  outcome: ProbeOutcome
 }
 
 export interface TraceReport {
   from: { name: string; ip: string }
   to: { name: string | null; ip: string }
   proto: ProbeProto
+  /** How the first probe ended (the only one unless `count` asked for more). */
   outcome: ProbeOutcome
+  /** Every probe's outcome, in order. */
+  probes: ProbeReport[]
   verdict: string
   steps: ReportStep[]
+  /** Every probe's events, numbered on from one probe to the next. */
   events: TraceEventJson[]
+}
+
+/** Whether a probe got where it was sent. */
+export function arrived(o: ProbeOutcome): boolean {
+  return o.kind === 'reply' || o.kind === 'delivered'
 }
 
 /** A problem with a trace request (unknown pod, bad address): names what is wrong. */
@@ -85,42 +115,88 @@ export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang)
   }
 }
 
+/** The result line of a whole trace: one probe's verdict, or how many of several arrived. */
+export function traceVerdict(probes: readonly ProbeReport[], from: string, to: string, lang: Lang): string {
+  if (probes.length === 1) return verdictOf(probes[0].outcome, from, to, lang)
+  const ok = probes.filter((p) => arrived(p.outcome)).length
+  const failed = probes.find((p) => !arrived(p.outcome))
+  const count = formatMessage('step.verdict_count', { ok, n: probes.length, from, to }, lang)
+  return failed ? `${count} — ${verdictOf(failed.outcome, from, to, lang)}` : count
+}
+
+/**
+ * The event whose bytes best show the packet at a step: its own, else the next one of the same
+ * packet that has bytes, else the previous one.
+ */
+function frameEventOf(events: readonly TraceEvent[], at: number): number | undefined {
+  const e = events[at]
+  if (e.frame) return e.seq
+  for (let j = at + 1; j < events.length; j++) if (events[j].packet === e.packet && events[j].frame) return events[j].seq
+  for (let j = at - 1; j >= 0; j--) if (events[j].packet === e.packet && events[j].frame) return events[j].seq
+  return undefined
+}
+
 /**
  * Sends a probe in a running lab and explains its walk as numbered steps. `beforeProbe` runs just
  * before the traced probe (after the warm-up one): a capture starts there.
  */
-export function traceInLab(world: World, cluster: Cluster | null, req: TraceRequest, lang: Lang = 'en', hooks: { beforeProbe?: () => void } = {}): TraceReport {
+export function traceInLab(world: World, cluster: Cluster | null, req: TraceRequest, lang: Lang = 'en', hooks: { beforeProbe?: (eventOffset: number) => void } = {}): TraceReport {
   const src = world.namespaces.get(req.from)
   if (!src) throw new TraceRequestError(`no pod or namespace named "${req.from}"`)
   const target = resolveTarget(world, cluster, req.to)
   const proto = req.proto ?? 'icmp'
-  const opts = { proto, port: req.port, size: req.size, df: req.df }
+  const count = req.count ?? 1
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TRACE_COUNT) throw new TraceRequestError(`count must be between 1 and ${MAX_TRACE_COUNT}, not ${count}`)
+  const opts = { proto, port: req.port, sport: req.sport, size: req.size, df: req.df }
   if (req.warm) sendProbe(world, src, target.ip, opts)
-  hooks.beforeProbe?.()
-  const r = sendProbe(world, src, target.ip, opts)
-  const steps = traceSteps(r.events, r.packet)
   const fromName = req.from
   const toName = target.name ?? formatIpv4(target.ip)
+  const events: TraceEvent[] = []
+  const steps: ReportStep[] = []
+  const probes: ProbeReport[] = []
+  let srcIp = ''
+  const first = world.sched.now
+  for (let k = 1; k <= count; k++) {
+    // One second apart, as ping sends them (a probe that waited for its answer longer goes on at once).
+    if (k > 1) world.sched.runUntil(() => false, Math.max(world.sched.now, first + (k - 1) * NS_PER_SEC))
+    const offset = events.length
+    hooks.beforeProbe?.(offset)
+    const r = sendProbe(world, src, target.ip, { ...opts, seq: k })
+    srcIp ||= r.src
+    probes.push({ probe: k, outcome: r.outcome })
+    // Numbered on from the previous probe's events, so every seq names one event of the trace.
+    for (const e of r.events) e.seq += offset
+    const walk = traceSteps(r.events, r.packet)
+    for (const s of walk) {
+      const at = s.event.seq - offset
+      steps.push({
+        n: steps.length + 1,
+        netns: s.event.netns,
+        device: s.event.device,
+        role: s.role,
+        kind: s.event.kind,
+        msg: s.crossing ? 'step.veth' : s.event.msg,
+        params: s.event.params,
+        text: stepText(s, lang),
+        entry: s.event.entry,
+        timeNs: s.event.timeNs,
+        packet: s.event.packet,
+        probe: k,
+        event: s.event.seq,
+        frameEvent: frameEventOf(r.events, at),
+      })
+    }
+    events.push(...r.events)
+  }
   return {
-    from: { name: fromName, ip: r.src },
+    from: { name: fromName, ip: srcIp },
     to: { name: target.name, ip: formatIpv4(target.ip) },
     proto,
-    outcome: r.outcome,
-    verdict: verdictOf(r.outcome, fromName, toName, lang),
-    steps: steps.map((s) => ({
-      n: s.n,
-      netns: s.event.netns,
-      device: s.event.device,
-      role: s.role,
-      kind: s.event.kind,
-      msg: s.crossing ? 'step.veth' : s.event.msg,
-      params: s.event.params,
-      text: stepText(s, lang),
-      entry: s.event.entry,
-      timeNs: s.event.timeNs,
-      packet: s.event.packet,
-    })),
-    events: r.events.map(traceEventToJson),
+    outcome: probes[0].outcome,
+    probes,
+    verdict: traceVerdict(probes, fromName, toName, lang),
+    steps,
+    events: events.map(traceEventToJson),
   }
 }
 

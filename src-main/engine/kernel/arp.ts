@@ -55,17 +55,17 @@ export class Arp {
     try {
       arp = parseArp(skb.data, ETHERNET_HEADER_LEN)
     } catch {
-      trace.drop(this.ns, dev, skb, 'drop.arp_malformed', { dev: dev.name })
+      trace.drop(this.ns, dev, skb, 'ethernet', 'drop.arp_malformed', { dev: dev.name })
       return
     }
     if (pktType === PktType.OtherHost) {
-      trace.drop(this.ns, dev, skb, 'drop.not_for_us', { dev: dev.name })
+      trace.drop(this.ns, dev, skb, 'ethernet', 'drop.not_for_us', { dev: dev.name })
       return
     }
     const sip = arp.senderIp
     const tip = arp.targetIp
     if (isMulticastIpv4(tip) || isLoopbackIpv4(tip) || isMulticastIpv4(sip)) {
-      trace.drop(this.ns, dev, skb, 'drop.arp_martian', { ip: formatIpv4(tip) })
+      trace.drop(this.ns, dev, skb, 'ethernet', 'drop.arp_martian', { ip: formatIpv4(tip) })
       return
     }
     if (sip === 0) {
@@ -91,7 +91,7 @@ export class Arp {
       if (trace.enabled && arp.op === ARP_REPLY) trace.packet('arp', this.ns, dev, skb, 'ethernet', 'arp.reply_received', { ip: formatIpv4(sip), mac: formatMac(arp.senderMac), dev: dev.name })
       this.ns.neigh.update(n, arp.senderMac, state, { override })
     } else if (arp.op === ARP_REPLY) {
-      trace.drop(this.ns, dev, skb, 'drop.arp_unsolicited', { ip: formatIpv4(sip), dev: dev.name })
+      trace.drop(this.ns, dev, skb, 'ethernet', 'drop.arp_unsolicited', { ip: formatIpv4(sip), dev: dev.name })
     }
   }
 

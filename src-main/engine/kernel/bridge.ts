@@ -229,14 +229,14 @@ export class BridgeDevice extends NetDevice {
   handleFrame(port: NetDevice, skb: Skb): void {
     const trace = this.netns.world.trace
     if (!this.portForwarding(port)) {
-      trace.drop(this.netns, port, skb, 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
+      trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
       return
     }
     const frame = skb.data
     const src = frameSrc(frame)
     const dst = frameDst(frame)
     if (isMulticastMac(src) || src === MAC_ZERO) {
-      trace.drop(this.netns, port, skb, 'drop.bridge_bad_src', { bridge: this.name, mac: formatMac(src) })
+      trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_bad_src', { bridge: this.name, mac: formatMac(src) })
       return
     }
     if (this.looped(skb, port)) return
@@ -254,7 +254,7 @@ export class BridgeDevice extends NetDevice {
     }
     if (e && e.port) {
       if (e.port === port) {
-        trace.drop(this.netns, port, skb, 'drop.bridge_same_port', { bridge: this.name, mac: formatMac(dst), dev: port.name }, fdbLine(e, this.name))
+        trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_same_port', { bridge: this.name, mac: formatMac(dst), dev: port.name }, fdbLine(e, this.name))
       } else this.forward(e.port, skb, e)
     } else this.flood(skb, port)
     // br_handle_frame_finish: a promiscuous bridge (a capture on it) also gets every frame it
@@ -299,7 +299,7 @@ export class BridgeDevice extends NetDevice {
     // (dev_deactivate, up to a second after the carrier went): nothing reaches a capture.
     if (!this.carrierOn && !this.linkwatchPending) {
       this.stats.txDropped++
-      trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
+      trace.drop(this.netns, this, skb, 'ethernet', 'drop.no_carrier', { dev: this.name })
       return
     }
     this.countTx(skb)
@@ -312,7 +312,7 @@ export class BridgeDevice extends NetDevice {
         return
       }
       if (e?.local) {
-        trace.drop(this.netns, this, skb, 'drop.bridge_to_self', { bridge: this.name })
+        trace.drop(this.netns, this, skb, 'ethernet', 'drop.bridge_to_self', { bridge: this.name })
         return
       }
     }
@@ -322,7 +322,7 @@ export class BridgeDevice extends NetDevice {
   private forward(port: NetDevice, skb: Skb, e: FdbEntry): void {
     const trace = this.netns.world.trace
     if (!this.portForwarding(port)) {
-      trace.drop(this.netns, port, skb, 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
+      trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_port_disabled', { bridge: this.name, dev: port.name })
       return
     }
     if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.forward', { bridge: this.name, mac: formatMac(e.mac), port: port.name }, fdbLine(e, this.name))
@@ -348,7 +348,7 @@ export class BridgeDevice extends NetDevice {
   private toPort(port: NetDevice, skb: Skb): void {
     // br_dev_queue_push_xmit: a frame larger than the port's MTU is dropped.
     if (skb.data.length - 14 > port.mtu) {
-      this.netns.world.trace.drop(this.netns, port, skb, 'drop.bridge_mtu', { dev: port.name, mtu: port.mtu, len: skb.data.length - 14 })
+      this.netns.world.trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_mtu', { dev: port.name, mtu: port.mtu, len: skb.data.length - 14 })
       return
     }
     port.xmit(skb)

@@ -143,7 +143,7 @@ export abstract class NetDevice {
   receive(skb: Skb): void {
     if (!this.adminUp) {
       this.stats.rxDropped++
-      this.netns.world.trace.drop(this.netns, this, skb, 'drop.device_down', { dev: this.name })
+      this.netns.world.trace.drop(this.netns, this, skb, 'ethernet', 'drop.device_down', { dev: this.name })
       return
     }
     this.stats.rxPackets++

@@ -153,7 +153,7 @@ export class Icmp {
     try {
       route = routeOutput(this.ns, { daddr: ip.src, saddr: saddr || undefined })
     } catch {
-      trace.drop(this.ns, null, offending, 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
+      trace.drop(this.ns, null, offending, 'ipv4', 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
       return
     }
     if (!this.peerAllow(ip.src, applyRatelimit, route.dev.isLoopback)) {
@@ -180,7 +180,7 @@ export class Icmp {
   /** ip_error: no route (or not forwarding) for an input packet. */
   routeError(skb: Skb, ip: Ipv4Repr, dev: NetDevice, errno: Errno): void {
     if (!this.ns.sysctl.forwarding(dev.name)) {
-      this.ns.world.trace.drop(this.ns, dev, skb, 'drop.not_forwarding', { dst: formatIpv4(ip.dst), dev: dev.name })
+      this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.not_forwarding', { dst: formatIpv4(ip.dst), dev: dev.name })
       return
     }
     let code: number
@@ -195,10 +195,10 @@ export class Icmp {
         code = UNREACH_ADMIN_PROHIBITED
         break
       default:
-        this.ns.world.trace.drop(this.ns, dev, skb, 'drop.blackhole', { dst: formatIpv4(ip.dst) })
+        this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.blackhole', { dst: formatIpv4(ip.dst) })
         return
     }
-    this.ns.world.trace.drop(this.ns, dev, skb, code === UNREACH_NET ? 'drop.no_route' : 'drop.unreachable_route', { dst: formatIpv4(ip.dst), dev: dev.name })
+    this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', code === UNREACH_NET ? 'drop.no_route' : 'drop.unreachable_route', { dst: formatIpv4(ip.dst), dev: dev.name })
     const p = this.peer(ip.src)
     const now = this.jiffies()
     p.tokens = Math.min(p.tokens + (now - p.last), ERROR_BURST)
@@ -266,7 +266,7 @@ export class Icmp {
     try {
       msg = parseIcmp(skb.data, ip.headerLen, ip.totalLen - ip.headerLen)
     } catch {
-      trace.drop(this.ns, dev, skb, 'drop.icmp_malformed', { dev: dev.name })
+      trace.drop(this.ns, dev, skb, 'ipv4', 'drop.icmp_malformed', { dev: dev.name })
       return
     }
     this.ns.sockets.rawIcmpDeliver(skb, ip, msg)
@@ -293,7 +293,7 @@ export class Icmp {
     try {
       route = routeOutput(this.ns, { daddr: ip.src, saddr })
     } catch {
-      trace.drop(this.ns, dev, skb, 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
+      trace.drop(this.ns, dev, skb, 'ipv4', 'drop.icmp_no_route_back', { to: formatIpv4(ip.src) })
       return
     }
     if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_request', { from: formatIpv4(ip.src), to: formatIpv4(ip.dst), seq: msg.seq })

@@ -52,21 +52,21 @@ export class Ipv4Stack {
   private ipRcv(dev: NetDevice, frameSkb: Skb, pktType: PktType): void {
     const trace = this.ns.world.trace
     if (pktType === PktType.OtherHost) {
-      trace.drop(this.ns, dev, frameSkb, 'drop.not_for_us', { dev: dev.name, mac: formatMac(frameDst(frameSkb.data)) })
+      trace.drop(this.ns, dev, frameSkb, 'ethernet', 'drop.not_for_us', { dev: dev.name, mac: formatMac(frameDst(frameSkb.data)) })
       return
     }
     let ip: Ipv4Repr
     try {
       ip = parseIpv4Header(frameSkb.data, ETHERNET_HEADER_LEN)
     } catch (e) {
-      trace.drop(this.ns, dev, frameSkb, 'drop.ip_malformed', { dev: dev.name, reason: (e as Error).message })
+      trace.drop(this.ns, dev, frameSkb, 'ethernet', 'drop.ip_malformed', { dev: dev.name, reason: (e as Error).message })
       return
     }
     const skb = frameSkb.with(frameSkb.data.subarray(ETHERNET_HEADER_LEN, ETHERNET_HEADER_LEN + ip.totalLen))
     const d = routeInput(this.ns, dev, ip.src, ip.dst)
     switch (d.kind) {
       case 'martian':
-        trace.drop(this.ns, dev, skb, d.reason === 'source' ? 'drop.martian_source' : 'drop.martian_destination', { src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), dev: dev.name })
+        trace.drop(this.ns, dev, skb, 'ipv4', d.reason === 'source' ? 'drop.martian_source' : 'drop.martian_destination', { src: formatIpv4(ip.src), dst: formatIpv4(ip.dst), dev: dev.name })
         return
       case 'error':
         if (trace.enabled) trace.packet('route', this.ns, dev, skb, 'ipv4', this.ns.sysctl.forwarding(dev.name) ? 'route.input_none' : 'route.not_forwarding', { dst: formatIpv4(ip.dst), dev: dev.name, errno: d.errno })
@@ -87,17 +87,17 @@ export class Ipv4Stack {
   private forward(inDev: NetDevice, skb: Skb, ip: Ipv4Repr, gateway: Ipv4, nexthop: Ipv4, out: NetDevice, route: Route, redirect: boolean, pktType: PktType): void {
     const trace = this.ns.world.trace
     if (pktType !== PktType.Host) {
-      trace.drop(this.ns, inDev, skb, 'drop.forward_not_host', { dev: inDev.name })
+      trace.drop(this.ns, inDev, skb, 'ipv4', 'drop.forward_not_host', { dev: inDev.name })
       return
     }
     if (ip.ttl <= 1) {
-      trace.drop(this.ns, inDev, skb, 'drop.ttl_exceeded', { dst: formatIpv4(ip.dst), ttl: ip.ttl })
+      trace.drop(this.ns, inDev, skb, 'ipv4', 'drop.ttl_exceeded', { dst: formatIpv4(ip.dst), ttl: ip.ttl })
       this.ns.icmp.timeExceeded(skb, ip, inDev)
       return
     }
     const mtu = pathMtu(this.ns, route, out, ip.dst)
     if (ip.totalLen > mtu && ip.df) {
-      trace.drop(this.ns, out, skb, 'drop.frag_needed', { dst: formatIpv4(ip.dst), len: ip.totalLen, mtu, dev: out.name })
+      trace.drop(this.ns, out, skb, 'ipv4', 'drop.frag_needed', { dst: formatIpv4(ip.dst), len: ip.totalLen, mtu, dev: out.name })
       this.ns.icmp.fragNeeded(skb, ip, inDev, mtu)
       return
     }
@@ -151,7 +151,7 @@ export class Ipv4Stack {
   private finishOutput(dev: NetDevice, skb: Skb, nexthop: Ipv4, type: RouteType, mtu: number, df: boolean): void {
     if (skb.data.length > mtu) {
       if (df) {
-        this.ns.world.trace.drop(this.ns, dev, skb, 'drop.too_big', { len: skb.data.length, mtu, dev: dev.name })
+        this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.too_big', { len: skb.data.length, mtu, dev: dev.name })
         return
       }
       for (const piece of fragment(skb.data, mtu)) this.finishOutput2(dev, skb.with(piece, true), nexthop, type)
@@ -163,7 +163,7 @@ export class Ipv4Stack {
   /** ip_finish_output2: broadcast/multicast map directly to a MAC; unicast goes through ARP. */
   private finishOutput2(dev: NetDevice, skb: Skb, nexthop: Ipv4, type: RouteType): void {
     if (!dev.adminUp) {
-      this.ns.world.trace.drop(this.ns, dev, skb, 'drop.device_down', { dev: dev.name })
+      this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.device_down', { dev: dev.name })
       return
     }
     if (type === RouteType.Broadcast || nexthop === 0xffffffff || this.isSubnetBroadcast(dev, nexthop)) {

@@ -21,7 +21,7 @@ export class LoopbackDevice extends NetDevice {
   xmit(skb: Skb): void {
     if (!this.adminUp) {
       this.stats.txDropped++
-      this.netns.world.trace.drop(this.netns, this, skb, 'drop.lo_down', { dev: this.name })
+      this.netns.world.trace.drop(this.netns, this, skb, 'ethernet', 'drop.lo_down', { dev: this.name })
       return
     }
     this.countTx(skb)

@@ -187,7 +187,7 @@ export class NeighTable {
       while (n.queue.length && n.queueBytes + size > QUEUE_LEN_BYTES) {
         const old = n.queue.shift()!
         n.queueBytes -= SKB_TRUESIZE + old.data.length
-        trace.drop(this.ns, n.dev, old, 'drop.neigh_queue_full', { ip: formatIpv4(n.ip) })
+        trace.drop(this.ns, n.dev, old, 'ipv4', 'drop.neigh_queue_full', { ip: formatIpv4(n.ip) })
       }
       n.queue.push(skb)
       n.queueBytes += size

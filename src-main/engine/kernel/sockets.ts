@@ -114,14 +114,14 @@ export class Sockets {
     try {
       u = parseUdp(skb.data, ip.headerLen, ip.totalLen - ip.headerLen, ip.src, ip.dst)
     } catch {
-      trace.drop(this.ns, dev, skb, 'drop.udp_malformed', { dev: dev.name })
+      trace.drop(this.ns, dev, skb, 'ipv4', 'drop.udp_malformed', { dev: dev.name })
       return
     }
     const tunnels = this.vxlan.get(u.dstPort)
     if (tunnels) {
       const payload = skb.data.subarray(ip.headerLen + 8, ip.headerLen + u.length)
       for (const dev of tunnels) if (dev.adminUp && dev.receiveEncapsulated(skb, ip, payload)) return
-      this.ns.world.trace.drop(this.ns, dev, skb, 'drop.vxlan_unknown_vni', { port: u.dstPort })
+      this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.vxlan_unknown_vni', { port: u.dstPort })
       return
     }
     const s = this.udp.get(u.dstPort)

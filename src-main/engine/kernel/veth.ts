@@ -54,13 +54,13 @@ export class VethDevice extends NetDevice {
     if (this.running && peer && trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
     if (!this.running || !peer) {
       this.stats.txDropped++
-      trace.drop(this.netns, this, skb, 'drop.no_carrier', { dev: this.name })
+      trace.drop(this.netns, this, skb, 'ethernet', 'drop.no_carrier', { dev: this.name })
       return
     }
     // veth_xmit → __dev_forward_skb: the receiving end refuses frames above its own MTU.
     if (skb.data.length - 14 > peer.mtu + 4) {
       this.stats.txDropped++
-      trace.drop(peer.netns, peer, skb, 'drop.veth_mtu', { dev: peer.name, mtu: peer.mtu, len: skb.data.length - 14 })
+      trace.drop(peer.netns, peer, skb, 'ethernet', 'drop.veth_mtu', { dev: peer.name, mtu: peer.mtu, len: skb.data.length - 14 })
       return
     }
     this.countTx(skb)

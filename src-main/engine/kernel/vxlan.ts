@@ -152,7 +152,7 @@ export class VxlanDevice extends NetDevice {
     if (!e) e = this.lookup(MAC_ZERO)
     if (!e) {
       this.stats.txDropped++
-      trace.drop(this.netns, this, skb, 'drop.vxlan_no_fdb', { dev: this.name, mac: formatMac(dst) })
+      trace.drop(this.netns, this, skb, 'ethernet', 'drop.vxlan_no_fdb', { dev: this.name, mac: formatMac(dst) })
       return
     }
     this.countTx(skb)
@@ -163,7 +163,7 @@ export class VxlanDevice extends NetDevice {
     const ns = this.netns
     const trace = ns.world.trace
     if (r.ip === 0) {
-      trace.drop(ns, this, inner, 'drop.vxlan_no_remote', { dev: this.name })
+      trace.drop(ns, this, inner, 'ethernet', 'drop.vxlan_no_remote', { dev: this.name })
       return
     }
     let route
@@ -171,11 +171,11 @@ export class VxlanDevice extends NetDevice {
       route = routeOutput(ns, { daddr: r.ip, saddr: this.cfg.local || undefined, oif: r.oif ?? undefined })
     } catch {
       this.stats.txDropped++
-      trace.drop(ns, this, inner, 'drop.vxlan_no_route', { dev: this.name, remote: formatIpv4(r.ip) })
+      trace.drop(ns, this, inner, 'ethernet', 'drop.vxlan_no_route', { dev: this.name, remote: formatIpv4(r.ip) })
       return
     }
     if (route.dev === this) {
-      trace.drop(ns, this, inner, 'drop.vxlan_loop', { dev: this.name })
+      trace.drop(ns, this, inner, 'ethernet', 'drop.vxlan_loop', { dev: this.name })
       return
     }
     const vni = r.vni >= 0 ? r.vni : this.cfg.vni
@@ -207,19 +207,19 @@ export class VxlanDevice extends NetDevice {
     try {
       vx = parseVxlan(udpPayload, 0)
     } catch {
-      trace.drop(ns, this, outer, 'drop.vxlan_bad_header', { dev: this.name })
+      trace.drop(ns, this, outer, 'ipv4', 'drop.vxlan_bad_header', { dev: this.name })
       return true
     }
     if (vx.vni !== this.cfg.vni) return false
     const innerBytes = udpPayload.subarray(VXLAN_HEADER_LEN)
     if (innerBytes.length < 14) {
-      trace.drop(ns, this, outer, 'drop.vxlan_bad_header', { dev: this.name })
+      trace.drop(ns, this, outer, 'ipv4', 'drop.vxlan_bad_header', { dev: this.name })
       return true
     }
     const inner = new Skb(innerBytes, outer.cause ?? ns.world.nextPacketId(), outer.id)
     const src = frameSrc(innerBytes)
     if (src === this.mac) {
-      trace.drop(ns, this, inner, 'drop.vxlan_own_source', { dev: this.name })
+      trace.drop(ns, this, inner, 'ethernet', 'drop.vxlan_own_source', { dev: this.name })
       return true
     }
     if (this.cfg.learning) {

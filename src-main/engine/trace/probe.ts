@@ -18,6 +18,10 @@ export interface ProbeOptions {
   proto: ProbeProto
   /** UDP destination port (a listener is opened there for the probe). */
   port?: number
+  /** UDP source port (default: one derived from the packet id). */
+  sport?: number
+  /** ICMP echo sequence number (default 1), as ping counts its requests. */
+  seq?: number
   /** Payload bytes after the ICMP/UDP header. */
   size?: number
   df?: boolean
@@ -73,7 +77,8 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
   let outcome: ProbeOutcome | null = null
   const start = world.sched.now
   const ident = 0x5044 // "PD"
-  const sport = 40000 + (id % 20000)
+  const sport = opts.sport ?? 40000 + (id % 20000)
+  const seq = opts.seq ?? 1
   const dport = opts.port ?? 9999
   const closers: (() => void)[] = []
   const onError = (err: SockError): void => {
@@ -83,11 +88,11 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
   if (opts.proto === 'icmp') {
     closers.push(from.sockets.openRawIcmp({
       onPacket: (ip, msg) => {
-        if (msg.kind === 'echoReply' && msg.ident === ident && !outcome) outcome = { kind: 'reply', from: formatIpv4(ip.src), rttNs: world.sched.now - start }
+        if (msg.kind === 'echoReply' && msg.ident === ident && msg.seq === seq && !outcome) outcome = { kind: 'reply', from: formatIpv4(ip.src), rttNs: world.sched.now - start }
       },
       onError,
     }))
-    payload = emitIcmp({ kind: 'echoRequest', ident, seq: 1, data })
+    payload = emitIcmp({ kind: 'echoRequest', ident, seq, data })
   } else {
     closers.push(from.sockets.bindUdp({ port: sport, addr: 0, onDatagram: () => {}, onError }))
     // The destination listens on the port, as `nc -lu PORT` would, when it is one of our namespaces.
@@ -102,7 +107,7 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
   }
   const pkt = newIpv4Packet({ src, dst, protocol: opts.proto === 'icmp' ? IPPROTO_ICMP : IPPROTO_UDP, ttl, tos: 0, id: df ? 0 : from.stack.nextId(), df, mf: false, fragOffset: 0 }, payload)
   const skb = new Skb(pkt, id, undefined, true)
-  world.trace.packet('send', from, null, skb, 'ipv4', opts.proto === 'icmp' ? 'send.echo_request' : 'send.udp', { src: formatIpv4(src), dst: dstText, seq: 1, ns: from.name, sport, dport })
+  world.trace.packet('send', from, null, skb, 'ipv4', opts.proto === 'icmp' ? 'send.echo_request' : 'send.udp', { src: formatIpv4(src), dst: dstText, seq, ns: from.name, sport, dport })
   world.trace.packet('route', from, route.dev, skb, 'ipv4', route.type === 2 ? 'route.output_local' : 'route.output', { dst: dstText, via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, route.route ? routeLine(route.route) : undefined)
   if (opts.df && total > mtu) {
     for (const c of closers) c()

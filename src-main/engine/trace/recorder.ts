@@ -81,9 +81,10 @@ export class TraceRecorder {
     this.push(e)
   }
 
-  drop(netns: Place, dev: Place | null, skb: PacketRef, msg: string, params: Record<string, string | number>, entry?: string): void {
+  /** The packet was dropped; `layer` says what its bytes are at that point (a frame, or an IP packet). */
+  drop(netns: Place, dev: Place | null, skb: PacketRef, layer: 'ethernet' | 'ipv4', msg: string, params: Record<string, string | number>, entry?: string): void {
     if (!this.enabled) return
-    const e: Omit<TraceEvent, 'seq' | 'timeNs'> = { netns: netns.name, kind: 'drop', msg, params, packet: skb.id, cause: skb.cause, frame: skb.data }
+    const e: Omit<TraceEvent, 'seq' | 'timeNs'> = { netns: netns.name, kind: 'drop', msg, params, packet: skb.id, cause: skb.cause, frame: skb.data, layer }
     if (dev) e.device = dev.name
     if (entry !== undefined) e.entry = entry
     this.push(e)

@@ -123,3 +123,39 @@ describe('dissect', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), check))
   })
 })
+
+describe('dissect: keys, raw values and languages', () => {
+  it('names every field by its Wireshark name and gives its raw value', () => {
+    const layers = dissect(hex(VXLAN_PING))
+    expect(layers.map((l) => l.key)).toEqual(['eth', 'ip', 'udp', 'vxlan', 'inner.eth', 'inner.ip', 'inner.icmp'])
+    const get = (layer: string, key: string) => layers.find((l) => l.key === layer)!.fields.find((f) => f.key === key)!
+    expect(get('ip', 'ip.ttl')).toMatchObject({ name: 'TTL', raw: '64', offset: 22, length: 1 })
+    expect(get('eth', 'eth.type')).toMatchObject({ value: 'IPv4 (0x0800)', raw: '2048' })
+    expect(get('inner.ip', 'ip.dst')).toMatchObject({ raw: '10.244.0.2' })
+    expect(get('inner.eth', 'eth.src')).toMatchObject({ raw: '02:00:00:00:0a:01' })
+    expect(get('vxlan', 'vxlan.vni')).toMatchObject({ raw: '42' })
+    const quoted = dissect(hex(NET_UNREACH))
+    expect(quoted.map((l) => l.key)).toEqual(['eth', 'ip', 'icmp', 'quoted.ip', 'quoted.icmp'])
+  })
+
+  it('speaks Japanese with the same keys, raw values and byte ranges', () => {
+    const en = dissect(hex(NET_UNREACH))
+    const ja = dissect(hex(NET_UNREACH), 'ethernet', 'ja')
+    expect(ja.map((l) => l.name)).toEqual(['Ethernet', 'IPv4', 'ICMP', '引用された IPv4', '引用された ICMP'])
+    const strip = (ls: Layer[]) => ls.map((l) => ({ key: l.key, offset: l.offset, length: l.length, fields: l.fields.map((f) => [f.key, f.raw, f.offset, f.length]) }))
+    expect(strip(ja)).toEqual(strip(en))
+    const icmp = ja[2]
+    expect(icmp.fields.map((f) => [f.name, f.value])).toEqual([
+      ['タイプ', '宛先到達不能 (3)'],
+      ['コード', 'ネットワーク到達不能 (0)'],
+      ['チェックサム', '0xfcff [正しい]'],
+    ])
+    expect(ja[1].fields.find((f) => f.key === 'ip.hdr_len')!.value).toBe('20 バイト')
+    expect(dissect(hex(ARP_REQUEST), 'ethernet', 'ja')[1].fields.find((f) => f.key === 'arp.opcode')!.value).toBe('要求 (1)')
+    // Inside VXLAN: "Inner" in either language, and nothing left in English but protocol names.
+    const vx = dissect(hex(VXLAN_PING), 'ethernet', 'ja')
+    expect(vx.map((l) => l.name).slice(4)).toEqual(['内側の Ethernet', '内側の IPv4', '内側の ICMP'])
+    const words = vx.flatMap((l) => l.fields.flatMap((f) => [f.name, f.value])).join(' ')
+    expect(words.match(/\b[a-z]{3,}\b/gi)?.filter((w) => !/^(ICMP|IPv4|UDP|VNI|TTL|TOS|DSCP|ECN|MAC|DF|Ethernet)$/.test(w)) ?? []).toEqual([])
+  })
+})

@@ -1,5 +1,7 @@
 // Full decode of a frame for the header inspector, field by field with byte ranges so the
-// UI can highlight them in a hex view. Never throws: whatever cannot be decoded becomes a
+// UI can highlight them in a hex view. Each layer and field carries a stable key (Wireshark's
+// field names: `ip.ttl`, `eth.dst`), its words in the chosen language, and a raw value (a number
+// or an address) that views compare from one hop to the next. Never throws: whatever cannot be decoded becomes a
 // "Malformed" layer carrying the reason, and the decode stops there. Checksums are checked
 // and shown ("[correct]" or "[incorrect, should be 0x....]") but never stop the decode,
 // because real captures on veth carry unfinished offload checksums.
@@ -14,15 +16,23 @@ import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, parseIpv4Header } from './ipv4.
 import { parseIcmp } from './icmp.ts'
 import { parseUdp } from './udp.ts'
 import { parseVxlan, VXLAN_HEADER_LEN, VXLAN_PORT_IANA, VXLAN_PORT_LINUX } from './vxlan.ts'
+import type { Lang } from '../../../shared/messages/index.ts'
+import { isWireKey, wireWord, type WireKey } from '../../../shared/messages/wire.ts'
 
 export interface Field {
+  /** Wireshark's name of the field (`ip.ttl`), the same in every language and at every depth. */
+  key: string
   name: string
   value: string
+  /** The value alone, for comparing hops: a decimal number, or an address as printed. */
+  raw: string
   offset: number
   length: number
 }
 
 export interface Layer {
+  /** `ip`, `inner.ip` (inside VXLAN), `quoted.ip` (inside an ICMP error), `inner.quoted.icmp`... */
+  key: string
   name: string
   offset: number
   length: number
@@ -38,19 +48,6 @@ const ETHERTYPES: Readonly<Record<number, string>> = {
 
 const PROTOCOLS: Readonly<Record<number, string>> = { [IPPROTO_ICMP]: 'ICMP', [IPPROTO_TCP]: 'TCP', [IPPROTO_UDP]: 'UDP' }
 
-const ICMP_TYPES: Readonly<Record<number, string>> = {
-  0: 'Echo reply', 3: 'Destination unreachable', 4: 'Source quench', 5: 'Redirect', 8: 'Echo request',
-  11: 'Time exceeded', 12: 'Parameter problem', 13: 'Timestamp', 14: 'Timestamp reply',
-}
-
-const UNREACH_CODES: readonly string[] = [
-  'Network unreachable', 'Host unreachable', 'Protocol unreachable', 'Port unreachable',
-  'Fragmentation needed', 'Source route failed', 'Destination network unknown',
-  'Destination host unknown', 'Source host isolated', 'Network administratively prohibited',
-  'Host administratively prohibited', 'Network unreachable for TOS', 'Host unreachable for TOS',
-  'Communication administratively prohibited', 'Host precedence violation', 'Precedence cutoff in effect',
-]
-
 const hex = (v: number, digits: number): string => '0x' + v.toString(16).padStart(digits, '0')
 const named = (v: number, names: Readonly<Record<number, string>>, digits = 0): string => {
   const num = digits > 0 ? hex(v, digits) : String(v)
@@ -59,69 +56,99 @@ const named = (v: number, names: Readonly<Record<number, string>>, digits = 0): 
 }
 const u16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1]
 
-/** "[correct]" or what the field should hold; `sum` covers the checksummed bytes including the field. */
-function checksumText(stored: number, sum: number): string {
-  if (checksumFinish(sum) === 0) return `${hex(stored, 4)} [correct]`
-  // Adding ~stored takes the stored value back out of the one's-complement sum.
-  return `${hex(stored, 4)} [incorrect, should be ${hex(checksumFinish(sum + (~stored & 0xffff)), 4)}]`
+/** Where a layer sits: its key and name prefixes (inside VXLAN, inside an ICMP error) and the language. */
+interface Ctx {
+  lang: Lang
+  /** Key prefix: '' or 'inner.' (repeated per VXLAN level), then 'quoted.' inside an ICMP error. */
+  key: string
+  out: Layer[]
 }
 
-function malformed(offset: number, length: number, err: unknown): Layer {
+const word = (c: Ctx, key: WireKey, params?: Record<string, string | number>): string => wireWord(c.lang, key, params)
+
+/** A layer's name with where it sits: "Inner IPv4", "Quoted ICMP", "Inner Quoted IPv4". */
+function layerName(c: Ctx, base: string): string {
+  let name = base
+  const parts = c.key.split('.').filter((p) => p !== '')
+  for (const p of parts.reverse()) name = word(c, p === 'inner' ? 'layer.inner' : 'layer.quoted', { layer: name })
+  return name
+}
+
+function layer(c: Ctx, kind: string, offset: number, length: number, fields: Field[], base: string = word(c, `layer.${kind}` as WireKey)): Layer {
+  return { key: c.key + kind, name: layerName(c, base), offset, length, fields }
+}
+
+function field(c: Ctx, key: string, value: string, raw: string | number, offset: number, length: number): Field {
+  const label = `field.${key}`
+  return { key, name: isWireKey(label) ? word(c, label) : key, value, raw: String(raw), offset, length }
+}
+
+/** "[correct]" or what the field should hold; `sum` covers the checksummed bytes including the field. */
+function checksumText(c: Ctx, stored: number, sum: number): string {
+  if (checksumFinish(sum) === 0) return word(c, 'value.checksum_ok', { value: hex(stored, 4) })
+  // Adding ~stored takes the stored value back out of the one's-complement sum.
+  return word(c, 'value.checksum_bad', { value: hex(stored, 4), good: hex(checksumFinish(sum + (~stored & 0xffff)), 4) })
+}
+
+function malformed(c: Ctx, offset: number, length: number, err: unknown): Layer {
   const reason = err instanceof WireError ? err.message : err instanceof Error ? err.message : String(err)
   const at = err instanceof WireError ? err.offset : offset
-  return { name: 'Malformed', offset, length: Math.max(0, length), fields: [{ name: 'Reason', value: reason, offset: at, length: 0 }] }
+  return layer(c, 'malformed', offset, Math.max(0, length), [field(c, 'reason', reason, reason, at, 0)])
 }
 
-function data(name: string, b: Uint8Array, off: number, end: number): Layer {
+function data(c: Ctx, kind: string, b: Uint8Array, off: number, end: number, base?: string): Layer {
   const len = Math.max(0, end - off)
   let shown = ''
   for (let i = off; i < Math.min(end, off + 16); i++) shown += (b[i] < 16 ? '0' : '') + b[i].toString(16)
-  return { name, offset: off, length: len, fields: [{ name: 'Bytes', value: `${len} bytes${len > 0 ? ': ' + shown + (len > 16 ? '…' : '') : ''}`, offset: off, length: len }] }
+  const value = len > 0 ? word(c, 'value.bytes_shown', { n: len, hex: shown + (len > 16 ? '…' : '') }) : word(c, 'value.bytes', { n: len })
+  return layer(c, kind, off, len, [field(c, 'data', value, len, off, len)], base)
 }
 
-function ethernet(b: Uint8Array, off: number, end: number, out: Layer[], pre: string): void {
+function ethernet(c: Ctx, b: Uint8Array, off: number, end: number): void {
   if (end - off < ETHERNET_HEADER_LEN) {
-    out.push(malformed(off, end - off, new WireError('Ethernet', 'header', off, `truncated: need 14 bytes, have ${end - off}`)))
+    c.out.push(malformed(c, off, end - off, new WireError('Ethernet', 'header', off, `truncated: need 14 bytes, have ${end - off}`)))
     return
   }
   const ethertype = u16(b, off + 12)
-  out.push({
-    name: pre + 'Ethernet', offset: off, length: ETHERNET_HEADER_LEN, fields: [
-      { name: 'Destination', value: formatMac(readMac(b, off)), offset: off, length: 6 },
-      { name: 'Source', value: formatMac(readMac(b, off + 6)), offset: off + 6, length: 6 },
-      { name: 'Type', value: named(ethertype, ETHERTYPES, 4), offset: off + 12, length: 2 },
-    ],
-  })
+  const dst = formatMac(readMac(b, off))
+  const src = formatMac(readMac(b, off + 6))
+  c.out.push(layer(c, 'eth', off, ETHERNET_HEADER_LEN, [
+    field(c, 'eth.dst', dst, dst, off, 6),
+    field(c, 'eth.src', src, src, off + 6, 6),
+    field(c, 'eth.type', named(ethertype, ETHERTYPES, 4), ethertype, off + 12, 2),
+  ]))
   const p = off + ETHERNET_HEADER_LEN
-  if (ethertype === ETHERTYPE_IPV4) ipv4(b, p, end, out, pre, false)
-  else if (ethertype === ETHERTYPE_ARP) arp(b, p, end, out, pre)
-  else if (p < end) out.push(data(pre + 'Data', b, p, end))
+  if (ethertype === ETHERTYPE_IPV4) ipv4(c, b, p, end, false)
+  else if (ethertype === ETHERTYPE_ARP) arp(c, b, p, end)
+  else if (p < end) c.out.push(data(c, 'data', b, p, end))
 }
 
-function arp(b: Uint8Array, off: number, end: number, out: Layer[], pre: string): void {
+function arp(c: Ctx, b: Uint8Array, off: number, end: number): void {
   try {
     const r = parseArp(b.subarray(0, end), off)
-    out.push({
-      name: pre + 'ARP', offset: off, length: 28, fields: [
-        { name: 'Hardware type', value: 'Ethernet (1)', offset: off, length: 2 },
-        { name: 'Protocol type', value: 'IPv4 (0x0800)', offset: off + 2, length: 2 },
-        { name: 'Hardware size', value: '6', offset: off + 4, length: 1 },
-        { name: 'Protocol size', value: '4', offset: off + 5, length: 1 },
-        { name: 'Opcode', value: r.op === 1 ? 'request (1)' : 'reply (2)', offset: off + 6, length: 2 },
-        { name: 'Sender MAC', value: formatMac(r.senderMac), offset: off + 8, length: 6 },
-        { name: 'Sender IP', value: formatIpv4(r.senderIp), offset: off + 14, length: 4 },
-        { name: 'Target MAC', value: formatMac(r.targetMac), offset: off + 18, length: 6 },
-        { name: 'Target IP', value: formatIpv4(r.targetIp), offset: off + 24, length: 4 },
-      ],
-    })
-    if (off + 28 < end) out.push(data(pre + 'Padding', b, off + 28, end))
+    const smac = formatMac(r.senderMac)
+    const sip = formatIpv4(r.senderIp)
+    const tmac = formatMac(r.targetMac)
+    const tip = formatIpv4(r.targetIp)
+    c.out.push(layer(c, 'arp', off, 28, [
+      field(c, 'arp.hw.type', 'Ethernet (1)', 1, off, 2),
+      field(c, 'arp.proto.type', 'IPv4 (0x0800)', ETHERTYPE_IPV4, off + 2, 2),
+      field(c, 'arp.hw.size', '6', 6, off + 4, 1),
+      field(c, 'arp.proto.size', '4', 4, off + 5, 1),
+      field(c, 'arp.opcode', `${word(c, r.op === 1 ? 'value.arp_request' : 'value.arp_reply')} (${r.op})`, r.op, off + 6, 2),
+      field(c, 'arp.src.hw_mac', smac, smac, off + 8, 6),
+      field(c, 'arp.src.proto_ipv4', sip, sip, off + 14, 4),
+      field(c, 'arp.dst.hw_mac', tmac, tmac, off + 18, 6),
+      field(c, 'arp.dst.proto_ipv4', tip, tip, off + 24, 4),
+    ]))
+    if (off + 28 < end) c.out.push(data(c, 'padding', b, off + 28, end))
   } catch (e) {
-    out.push(malformed(off, end - off, e))
+    c.out.push(malformed(c, off, end - off, e))
   }
 }
 
 /** Decodes an IPv4 datagram in [off, end); `quoted` marks the copy inside an ICMP error, which may be cut short. */
-function ipv4(b: Uint8Array, off: number, end: number, out: Layer[], pre: string, quoted: boolean): void {
+function ipv4(c: Ctx, b: Uint8Array, off: number, end: number, quoted: boolean): void {
   const view = b.subarray(0, end)
   let r
   try {
@@ -129,7 +156,7 @@ function ipv4(b: Uint8Array, off: number, end: number, out: Layer[], pre: string
   } catch (e) {
     // A quoted header legitimately ends early: show it when only the length disagrees.
     if (!(quoted && e instanceof WireError && e.field === 'totalLen')) {
-      out.push(malformed(off, end - off, e))
+      c.out.push(malformed(c, off, end - off, e))
       return
     }
     r = null
@@ -137,133 +164,137 @@ function ipv4(b: Uint8Array, off: number, end: number, out: Layer[], pre: string
   const hl = (b[off] & 0x0f) * 4
   const totalLen = u16(b, off + 2)
   const frag = u16(b, off + 6)
-  const flags = [frag & 0x8000 ? 'reserved' : '', frag & 0x4000 ? 'DF' : '', frag & 0x2000 ? 'MF' : ''].filter((s) => s !== '').join(', ')
+  const flags = [frag & 0x8000 ? word(c, 'value.reserved') : '', frag & 0x4000 ? 'DF' : '', frag & 0x2000 ? 'MF' : ''].filter((s) => s !== '').join(', ')
   const proto = b[off + 9]
-  out.push({
-    name: pre + (quoted ? 'Quoted IPv4' : 'IPv4'), offset: off, length: hl, fields: [
-      { name: 'Version', value: '4', offset: off, length: 1 },
-      { name: 'Header length', value: `${hl} bytes`, offset: off, length: 1 },
-      { name: 'TOS', value: `${hex(b[off + 1], 2)} (DSCP ${b[off + 1] >>> 2}, ECN ${b[off + 1] & 3})`, offset: off + 1, length: 1 },
-      { name: 'Total length', value: String(totalLen), offset: off + 2, length: 2 },
-      { name: 'Identification', value: `${hex(u16(b, off + 4), 4)} (${u16(b, off + 4)})`, offset: off + 4, length: 2 },
-      { name: 'Flags', value: `${hex(frag >>> 13, 1)}${flags ? ' (' + flags + ')' : ''}`, offset: off + 6, length: 1 },
-      { name: 'Fragment offset', value: String((frag & 0x1fff) * 8), offset: off + 6, length: 2 },
-      { name: 'TTL', value: String(b[off + 8]), offset: off + 8, length: 1 },
-      { name: 'Protocol', value: named(proto, PROTOCOLS), offset: off + 9, length: 1 },
-      { name: 'Header checksum', value: checksumText(u16(b, off + 10), checksumAdd(b, off, hl)), offset: off + 10, length: 2 },
-      { name: 'Source', value: formatIpv4(readIpv4(b, off + 12)), offset: off + 12, length: 4 },
-      { name: 'Destination', value: formatIpv4(readIpv4(b, off + 16)), offset: off + 16, length: 4 },
-    ],
-  })
-  if (hl > 20) out.push(data(pre + 'IPv4 options', b, off + 20, off + hl))
+  const id = u16(b, off + 4)
+  const src = formatIpv4(readIpv4(b, off + 12))
+  const dst = formatIpv4(readIpv4(b, off + 16))
+  c.out.push(layer(c, 'ip', off, hl, [
+    field(c, 'ip.version', '4', 4, off, 1),
+    field(c, 'ip.hdr_len', word(c, 'value.bytes', { n: hl }), hl, off, 1),
+    field(c, 'ip.dsfield', `${hex(b[off + 1], 2)} (DSCP ${b[off + 1] >>> 2}, ECN ${b[off + 1] & 3})`, b[off + 1], off + 1, 1),
+    field(c, 'ip.len', String(totalLen), totalLen, off + 2, 2),
+    field(c, 'ip.id', `${hex(id, 4)} (${id})`, id, off + 4, 2),
+    field(c, 'ip.flags', `${hex(frag >>> 13, 1)}${flags ? ' (' + flags + ')' : ''}`, frag >>> 13, off + 6, 1),
+    field(c, 'ip.frag_offset', String((frag & 0x1fff) * 8), (frag & 0x1fff) * 8, off + 6, 2),
+    field(c, 'ip.ttl', String(b[off + 8]), b[off + 8], off + 8, 1),
+    field(c, 'ip.proto', named(proto, PROTOCOLS), proto, off + 9, 1),
+    field(c, 'ip.checksum', checksumText(c, u16(b, off + 10), checksumAdd(b, off, hl)), u16(b, off + 10), off + 10, 2),
+    field(c, 'ip.src', src, src, off + 12, 4),
+    field(c, 'ip.dst', dst, dst, off + 16, 4),
+  ]))
+  if (hl > 20) c.out.push(data(c, 'ip_options', b, off + 20, off + hl))
   const p = off + hl
   const pEnd = Math.min(end, off + totalLen)
   if (r === null || (frag & 0x1fff) !== 0 || (frag & 0x2000) !== 0) {
     // Fragments and quotes cannot be checked end to end: show their transport header bytes raw.
-    if (p < pEnd) out.push(data(pre + (r === null ? 'Quoted payload' : 'Fragment data'), b, p, pEnd))
+    // ("Quoted payload" names itself: it is not the payload of a quote of a quote.)
+    if (p < pEnd) c.out.push(r === null ? data({ ...c, key: c.key.replace(/quoted\.$/, '') }, 'quoted_payload', b, p, pEnd) : data(c, 'fragment', b, p, pEnd))
     return
   }
-  const inner = quoted ? pre + 'Quoted ' : pre
-  if (proto === IPPROTO_ICMP) icmp(b, p, pEnd, out, inner)
-  else if (proto === IPPROTO_UDP) udp(b, p, pEnd, readIpv4(b, off + 12), readIpv4(b, off + 16), out, inner)
-  else if (p < pEnd) out.push(data(`${pre}${PROTOCOLS[proto] ?? 'IP protocol ' + proto} payload`, b, p, pEnd))
-  if (!quoted && pEnd < end) out.push(data(pre + 'Padding', b, pEnd, end))
+  if (proto === IPPROTO_ICMP) icmp(c, b, p, pEnd)
+  else if (proto === IPPROTO_UDP) udp(c, b, p, pEnd, readIpv4(b, off + 12), readIpv4(b, off + 16))
+  else if (p < pEnd) c.out.push(data(c, 'payload', b, p, pEnd, word(c, 'layer.payload', { proto: PROTOCOLS[proto] ?? `IP protocol ${proto}` })))
+  if (!quoted && pEnd < end) c.out.push(data(c, 'padding', b, pEnd, end))
 }
 
-function icmp(b: Uint8Array, off: number, end: number, out: Layer[], pre: string): void {
+function icmp(c: Ctx, b: Uint8Array, off: number, end: number): void {
   let r
   try {
     r = parseIcmp(b, off, end - off, false)
   } catch (e) {
-    out.push(malformed(off, end - off, e))
+    c.out.push(malformed(c, off, end - off, e))
     return
   }
   const type = b[off]
   const code = b[off + 1]
-  const codeText = type === 3 && code < UNREACH_CODES.length ? `${UNREACH_CODES[code]} (${code})` : String(code)
+  const typeKey = `value.icmp.${type}`
+  const codeKey = `value.unreach.${code}`
+  const typeText = isWireKey(typeKey) ? `${word(c, typeKey)} (${type})` : String(type)
+  const codeText = type === 3 && isWireKey(codeKey) ? `${word(c, codeKey)} (${code})` : String(code)
   const fields: Field[] = [
-    { name: 'Type', value: named(type, ICMP_TYPES), offset: off, length: 1 },
-    { name: 'Code', value: codeText, offset: off + 1, length: 1 },
-    { name: 'Checksum', value: checksumText(u16(b, off + 2), checksumAdd(b, off, end - off)), offset: off + 2, length: 2 },
+    field(c, 'icmp.type', typeText, type, off, 1),
+    field(c, 'icmp.code', codeText, code, off + 1, 1),
+    field(c, 'icmp.checksum', checksumText(c, u16(b, off + 2), checksumAdd(b, off, end - off)), u16(b, off + 2), off + 2, 2),
   ]
-  const layer: Layer = { name: pre + 'ICMP', offset: off, length: 8, fields }
-  out.push(layer)
+  const l = layer(c, 'icmp', off, 8, fields)
+  c.out.push(l)
   switch (r.kind) {
     case 'echoRequest':
     case 'echoReply':
-      fields.push({ name: 'Identifier', value: `${r.ident} (${hex(r.ident, 4)})`, offset: off + 4, length: 2 })
-      fields.push({ name: 'Sequence', value: String(r.seq), offset: off + 6, length: 2 })
-      fields.push({ name: 'Data', value: `${r.data.length} bytes`, offset: off + 8, length: r.data.length })
-      layer.length = end - off
+      fields.push(field(c, 'icmp.ident', `${r.ident} (${hex(r.ident, 4)})`, r.ident, off + 4, 2))
+      fields.push(field(c, 'icmp.seq', String(r.seq), r.seq, off + 6, 2))
+      fields.push(field(c, 'icmp.data', word(c, 'value.bytes', { n: r.data.length }), r.data.length, off + 8, r.data.length))
+      l.length = end - off
       return
     case 'destUnreachable':
-      if (r.nextHopMtu !== undefined) fields.push({ name: 'Next-hop MTU', value: String(r.nextHopMtu), offset: off + 6, length: 2 })
+      if (r.nextHopMtu !== undefined) fields.push(field(c, 'icmp.mtu', String(r.nextHopMtu), r.nextHopMtu, off + 6, 2))
       break
-    case 'redirect':
-      fields.push({ name: 'Gateway', value: formatIpv4(r.gateway), offset: off + 4, length: 4 })
+    case 'redirect': {
+      const gw = formatIpv4(r.gateway)
+      fields.push(field(c, 'icmp.redir_gw', gw, gw, off + 4, 4))
       break
+    }
     case 'timeExceeded':
       break
     case 'other':
-      fields.push({ name: 'Rest of header', value: hex(r.rest, 8), offset: off + 4, length: 4 })
+      fields.push(field(c, 'icmp.rest', hex(r.rest, 8), r.rest, off + 4, 4))
       if (type !== 12 && type !== 4) {
-        if (r.data.length > 0) out.push(data(pre + 'ICMP data', b, off + 8, end))
+        if (r.data.length > 0) c.out.push(data(c, 'icmp_data', b, off + 8, end))
         return
       }
   }
-  if (off + 8 < end) ipv4(b, off + 8, end, out, pre, true)
+  if (off + 8 < end) ipv4({ ...c, key: c.key + 'quoted.' }, b, off + 8, end, true)
 }
 
-function udp(b: Uint8Array, off: number, end: number, src: number, dst: number, out: Layer[], pre: string): void {
+function udp(c: Ctx, b: Uint8Array, off: number, end: number, src: number, dst: number): void {
   let r
   try {
     r = parseUdp(b, off, end - off, src, dst, false)
   } catch (e) {
-    out.push(malformed(off, end - off, e))
+    c.out.push(malformed(c, off, end - off, e))
     return
   }
   const ck = u16(b, off + 6)
-  const ckText = ck === 0 ? '0x0000 [none]' : checksumText(ck, checksumAdd(b, off, r.length, pseudoHeaderSum(src, dst, IPPROTO_UDP, r.length)))
-  out.push({
-    name: pre + 'UDP', offset: off, length: 8, fields: [
-      { name: 'Source port', value: String(r.srcPort), offset: off, length: 2 },
-      { name: 'Destination port', value: String(r.dstPort), offset: off + 2, length: 2 },
-      { name: 'Length', value: String(r.length), offset: off + 4, length: 2 },
-      { name: 'Checksum', value: ckText, offset: off + 6, length: 2 },
-    ],
-  })
+  const ckText = ck === 0 ? word(c, 'value.checksum_none', { value: '0x0000' }) : checksumText(c, ck, checksumAdd(b, off, r.length, pseudoHeaderSum(src, dst, IPPROTO_UDP, r.length)))
+  c.out.push(layer(c, 'udp', off, 8, [
+    field(c, 'udp.srcport', String(r.srcPort), r.srcPort, off, 2),
+    field(c, 'udp.dstport', String(r.dstPort), r.dstPort, off + 2, 2),
+    field(c, 'udp.length', String(r.length), r.length, off + 4, 2),
+    field(c, 'udp.checksum', ckText, ck, off + 6, 2),
+  ]))
   const p = off + 8
   const pEnd = off + r.length
   const vx = r.dstPort === VXLAN_PORT_IANA || r.dstPort === VXLAN_PORT_LINUX
-  if (vx) vxlan(b, p, pEnd, out, pre)
-  else if (p < pEnd) out.push(data(pre + 'UDP payload', b, p, pEnd))
+  if (vx) vxlan(c, b, p, pEnd)
+  else if (p < pEnd) c.out.push(data(c, 'udp_payload', b, p, pEnd))
 }
 
-function vxlan(b: Uint8Array, off: number, end: number, out: Layer[], pre: string): void {
+function vxlan(c: Ctx, b: Uint8Array, off: number, end: number): void {
   try {
     const r = parseVxlan(b.subarray(0, end), off)
-    out.push({
-      name: pre + 'VXLAN', offset: off, length: VXLAN_HEADER_LEN, fields: [
-        { name: 'Flags', value: `${hex(r.flags, 2)} (I: VNI valid)`, offset: off, length: 1 },
-        { name: 'Reserved', value: hex(((b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0, 6), offset: off + 1, length: 3 },
-        { name: 'VNI', value: String(r.vni), offset: off + 4, length: 3 },
-        { name: 'Reserved', value: hex(b[off + 7], 2), offset: off + 7, length: 1 },
-      ],
-    })
+    const reserved = ((b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0
+    c.out.push(layer(c, 'vxlan', off, VXLAN_HEADER_LEN, [
+      field(c, 'vxlan.flags', `${hex(r.flags, 2)} (${word(c, 'value.vni_valid')})`, r.flags, off, 1),
+      field(c, 'vxlan.reserved_24', hex(reserved, 6), reserved, off + 1, 3),
+      field(c, 'vxlan.vni', String(r.vni), r.vni, off + 4, 3),
+      field(c, 'vxlan.reserved8', hex(b[off + 7], 2), b[off + 7], off + 7, 1),
+    ]))
   } catch (e) {
-    out.push(malformed(off, end - off, e))
+    c.out.push(malformed(c, off, end - off, e))
     return
   }
-  ethernet(b, off + VXLAN_HEADER_LEN, end, out, pre + 'Inner ')
+  ethernet({ ...c, key: c.key + 'inner.' }, b, off + VXLAN_HEADER_LEN, end)
 }
 
 /**
  * Decodes every layer, outermost first: of an Ethernet frame, or of a bare IPv4 packet (what an
- * L3 step such as a FIB lookup holds, before it has a link header).
+ * L3 step such as a FIB lookup holds, before it has a link header). Names and value words are
+ * in `lang`; keys and raw values are the same in every language.
  */
-export function dissect(bytes: Uint8Array, first: 'ethernet' | 'ipv4' = 'ethernet'): Layer[] {
-  const out: Layer[] = []
-  if (first === 'ipv4') ipv4(bytes, 0, bytes.length, out, '', false)
-  else ethernet(bytes, 0, bytes.length, out, '')
-  return out
+export function dissect(bytes: Uint8Array, first: 'ethernet' | 'ipv4' = 'ethernet', lang: Lang = 'en'): Layer[] {
+  const c: Ctx = { lang, key: '', out: [] }
+  if (first === 'ipv4') ipv4(c, bytes, 0, bytes.length, false)
+  else ethernet(c, bytes, 0, bytes.length)
+  return c.out
 }
