@@ -285,7 +285,7 @@ export class BridgeDevice extends NetDevice {
     }
     if (++skb.loopPasses <= STORM_PASSES) return false
     this.stats.rxDropped++
-    this.netns.world.trace.drop(this.netns, port, skb, 'drop.bridge_storm', { bridge: this.name, dev: port.name, passes: STORM_PASSES })
+    this.netns.world.trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_storm', { bridge: this.name, dev: port.name, passes: STORM_PASSES })
     this.netns.world.noteStorm(this.netns.name, this.name)
     return true
   }
