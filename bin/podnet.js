@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// The `podnet` command: runs the bundled CLI (out/cli/podnet.mjs). `npm install` builds the bundle
+// The `podnet` command: runs the bundled CLI (out/cli/podnet.cjs). `npm install` builds the bundle
 // (the prepare script); in a checkout whose sources changed since, or where it was never built,
 // it is rebuilt here first with esbuild, so a fresh clone and an edited one both just work.
-import { existsSync, readFileSync, statSync } from 'node:fs'
+// The bundle runs as a vm.Script with V8's code cache (out/cli/podnet.cache), written after the
+// first run: compiling the bundle is most of the start-up otherwise.
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { Script } from 'node:vm'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bundle = join(root, 'out/cli/podnet.mjs')
+const bundle = join(root, 'out/cli/podnet.cjs')
+const cacheFile = join(root, 'out/cli/podnet.cache')
 
 /** Whether the bundle is missing or older than one of the files it was built from. */
 function stale() {
@@ -51,4 +56,29 @@ if (stale()) {
   }
 }
 
-await import(pathToFileURL(bundle).href)
+// The cache belongs to one bundle: its first line names the bundle's size and time.
+const { size, mtimeMs } = statSync(bundle)
+const stamp = `${size}:${mtimeMs}:${process.version}\n`
+let cachedData
+try {
+  const c = readFileSync(cacheFile)
+  if (c.subarray(0, stamp.length).toString() === stamp) cachedData = c.subarray(stamp.length)
+} catch {
+  // No cache yet.
+}
+const source = readFileSync(bundle, 'utf8')
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData })
+if (cachedData === undefined || script.cachedDataRejected) {
+  // Written once the command has run, so the functions it compiled are in the cache too.
+  process.once('exit', () => {
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`
+      writeFileSync(tmp, Buffer.concat([Buffer.from(stamp), script.createCachedData()]))
+      renameSync(tmp, cacheFile)
+    } catch {
+      // A read-only install runs without a cache.
+    }
+  })
+}
+const module = { exports: {} }
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle))

@@ -1,12 +1,16 @@
-// Bundles the `podnet` command line (src-main/cli/entry.ts) into out/cli/podnet.mjs with esbuild,
+// Bundles the `podnet` command line (src-main/cli/entry.ts) into out/cli/podnet.cjs with esbuild,
 // so it starts without compiling TypeScript. Run by `npm install` (prepare), `npm run build:cli`,
 // and by bin/podnet.js when the bundle is missing or older than a source it was built from.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+// CommonJS and minified because start-up is mostly V8 compiling the bundle: bin/podnet.js runs it
+// as a vm.Script with V8's code cache, which Node 20 offers only for scripts, not ES modules.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const bundlePath = join(root, 'out/cli/podnet.mjs')
+export const bundlePath = join(root, 'out/cli/podnet.cjs')
+/** V8's code cache of the bundle, written by bin/podnet.js; stale once the bundle changes. */
+export const cachePath = join(root, 'out/cli/podnet.cache')
 /** The files the bundle was built from, for bin/podnet.js to tell whether it is stale. */
 export const inputsPath = join(root, 'out/cli/inputs.json')
 
@@ -17,13 +21,12 @@ export async function buildCli({ quiet = false } = {}) {
     outfile: bundlePath,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
+    minify: true,
     metafile: true,
     write: false,
     legalComments: 'none',
-    // yaml's Node build is CommonJS and requires Node's builtins: give the ESM bundle a require.
-    banner: { js: "import { createRequire as __podnetRequire } from 'node:module'; const require = __podnetRequire(import.meta.url);" },
     logLevel: quiet ? 'silent' : 'warning',
   })
   mkdirSync(dirname(bundlePath), { recursive: true })
@@ -34,6 +37,7 @@ export async function buildCli({ quiet = false } = {}) {
     renameSync(tmp, path)
   }
   for (const f of result.outputFiles) put(f.path, f.contents)
+  rmSync(cachePath, { force: true })
   put(inputsPath, JSON.stringify(Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)))) + '\n')
   return bundlePath
 }

@@ -1,4 +1,4 @@
-// The entry point of the bundled CLI (out/cli/podnet.mjs, run by bin/podnet.js).
+// The entry point of the bundled CLI (out/cli/podnet.cjs, run by bin/podnet.js).
 import { main } from './main.ts'
 
 // A reader that went away (`podnet scenarios | head -1`) ends the command quietly: nothing more
@@ -10,4 +10,6 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-process.exitCode = await main(process.argv.slice(2))
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+})
