@@ -3,12 +3,12 @@
 // little-endian with nanosecond timestamps; read in either byte order. Blocks are emitted by one
 // function each; pure: returns bytes, writes no file.
 
+import { LINKTYPE_ETHERNET, PCAP_SNAPLEN as SNAPLEN } from './pcap.ts'
+
 export const BT_SHB = 0x0a0d0d0a
 export const BT_IDB = 0x00000001
 export const BT_EPB = 0x00000006
 export const BYTE_ORDER_MAGIC = 0x1a2b3c4d
-export const LINKTYPE_ETHERNET = 1
-export const SNAPLEN = 262144
 
 const OPT_ENDOFOPT = 0
 const OPT_COMMENT = 1
