@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -25,11 +26,17 @@ function electronBinary(): string | null {
 
 interface Api {
   getState(): Promise<{ dirty: boolean; topology: { namespaces: { name: string }[] } }>
-  saveLab(req: { path?: string }): Promise<{ text: string; path?: string }>
+  saveLab(req?: Record<string, unknown>): Promise<{ text: string; path?: string }>
+  openLab(req: Record<string, unknown>): Promise<unknown>
   exec(req: { line: string; netns?: string }): Promise<{ stdout: string }>
   trace(req: { from: string; to: string }): Promise<{ delivered: boolean }>
 }
-const podnet = (): Api => (globalThis as unknown as { podnet: Api }).podnet
+/**
+ * The page's globals a test uses (this file is checked without the DOM's types). Functions given
+ * to evaluate() run in the page, so they reach these through globalThis, never through helpers
+ * of this file.
+ */
+type G = { podnet: Api; location: { href: string }; open(url: string): unknown; navigator: { permissions: { query(d: { name: string }): Promise<{ state: string }> } } }
 
 test('the desktop app: a sandboxed window, the preload API, the menu and recovery', async () => {
   const bin = electronBinary()
@@ -57,18 +64,39 @@ test('the desktop app: a sandboxed window, the preload API, the menu and recover
     await win.getByRole('button', { name: /Send packet/ }).click()
     await expect(win.getByTestId('verdict')).toContainText('reaches pod2')
 
-    // A change is autosaved for recovery; saving (to a path: the shell writes it) clears that.
-    const r = await win.evaluate(() => podnet().exec({ line: 'sysctl -w net.ipv4.ip_forward=0', netns: 'node1' }))
+    // A change is autosaved for recovery, in the lab's own recovery file.
+    const r = await win.evaluate(() => (globalThis as unknown as G).podnet.exec({ line: 'sysctl -w net.ipv4.ip_forward=0', netns: 'node1' }))
     expect(r.stdout).toContain('net.ipv4.ip_forward = 0')
-    const recovery = join(userData, 'recovery.yaml')
-    await expect.poll(() => existsSync(recovery)).toBe(true)
-    expect(readFileSync(recovery, 'utf8')).toContain('ip netns exec node1 sysctl -w net.ipv4.ip_forward=0')
-    const file = join(userData, 'saved.yaml')
-    const saved = await win.evaluate((p) => podnet().saveLab({ path: p }), file)
+    const recoveryFiles = (): string[] => (existsSync(join(userData, 'recovery')) ? readdirSync(join(userData, 'recovery')).filter((f) => f.endsWith('.yaml')) : [])
+    await expect.poll(recoveryFiles).toHaveLength(1)
+    expect(readFileSync(join(userData, 'recovery', recoveryFiles()[0]), 'utf8')).toContain('ip netns exec node1 sysctl -w net.ipv4.ip_forward=0')
+
+    // The page cannot choose where the app writes: a path in a request is refused.
+    const file = join(userData, 'saved.podnet')
+    await expect(win.evaluate((p) => (globalThis as unknown as G).podnet.saveLab({ path: p }).catch((e: { code: string; path?: string }) => ({ code: e.code, path: e.path })), file)).resolves.toEqual({ code: 'invalid-request', path: 'path' })
+    await expect(win.evaluate((p) => (globalThis as unknown as G).podnet.openLab({ text: 'x', path: p }).catch((e: { code: string; path?: string }) => ({ code: e.code, path: e.path })), join(userData, 'x.podnet'))).resolves.toEqual({ code: 'invalid-request', path: 'path' })
+    expect(existsSync(file)).toBe(false)
+    // Saving goes where the main process's own Save dialog says (answered here), and clears recovery.
+    await app.evaluate(({ dialog }, p) => {
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: p })) as typeof dialog.showSaveDialog
+    }, file)
+    const saved = await win.evaluate(() => (globalThis as unknown as G).podnet.saveLab({}))
     expect(saved.path).toBe(file)
     expect(readFileSync(file, 'utf8')).toContain('apiVersion: podnet.dev/v1')
-    await expect.poll(() => existsSync(recovery)).toBe(false)
-    expect((await win.evaluate(() => podnet().getState())).dirty).toBe(false)
+    await expect.poll(recoveryFiles).toHaveLength(0)
+    expect((await win.evaluate(() => (globalThis as unknown as G).podnet.getState())).dirty).toBe(false)
+
+    // The page stays the app's page: no navigation away, no window, no files outside the app, no permission.
+    await win.evaluate(() => {
+      (globalThis as unknown as G).location.href = 'https://example.com/'
+    })
+    await win.waitForTimeout(300)
+    expect(win.url()).toMatch(/^file:.*\/index\.html/)
+    expect(await win.evaluate(() => (globalThis as unknown as G).open('https://example.com/') === null)).toBe(true)
+    expect(await win.evaluate(() => fetch('file:///etc/hostname').then(() => 'read', () => 'refused'))).toBe('refused')
+    expect(await win.evaluate(() => (globalThis as unknown as G).navigator.permissions.query({ name: 'notifications' }).then((p) => p.state))).toBe('denied')
+    // The CSP comes as a header too (frame-ancestors only works there).
+    expect(await win.evaluate(() => fetch((globalThis as unknown as G).location.href).then((r) => r.headers.get('content-security-policy')))).toContain("frame-ancestors 'none'")
   } finally {
     await app.close()
     rmSync(userData, { recursive: true, force: true })
@@ -129,13 +157,16 @@ test('the desktop app: Help > Exercises opens the course, and progress is kept i
     })
     await expect(win.getByTestId('exercise-course')).toBeVisible()
     await win.locator('[data-exercise="w2-ip-forward"]').getByRole('button', { name: 'Start' }).click()
-    await win.evaluate(() => podnet().exec({ line: 'sysctl -w net.ipv4.ip_forward=1', netns: 'node2' }))
+    await win.evaluate(() => (globalThis as unknown as G).podnet.exec({ line: 'sysctl -w net.ipv4.ip_forward=1', netns: 'node2' }))
     await win.getByTestId('exercise-check').click()
     await expect(win.getByTestId('exercise-status')).toHaveText('Solved')
     await expect.poll(() => existsSync(join(userData, 'exercises.json'))).toBe(true)
     expect(JSON.parse(readFileSync(join(userData, 'exercises.json'), 'utf8')).exercises['w2-ip-forward']).toMatchObject({ started: true, solved: true })
     // Saved, so closing asks nothing and the next start offers no recovery.
-    await win.evaluate((p) => podnet().saveLab({ path: p }), join(userData, 'ex.yaml'))
+    await app.evaluate(({ dialog }, p) => {
+      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: p })) as typeof dialog.showSaveDialog
+    }, join(userData, 'ex.podnet'))
+    await win.evaluate(() => (globalThis as unknown as G).podnet.saveLab({}))
     await app.close()
     app = await launch([], userData)
     const again = await app.firstWindow()
@@ -144,6 +175,38 @@ test('the desktop app: Help > Exercises opens the course, and progress is kept i
     await expect(again.locator('[data-exercise="w2-ip-forward"]')).toContainText('Solved')
   } finally {
     await app.close().catch(() => {})
+    rmSync(userData, { recursive: true, force: true })
+  }
+})
+
+test('a second start hands its lab to the first window and quits; each lab keeps its own recovery file', async () => {
+  const bin = electronBinary()
+  if (!bin) console.log(SKIP_REASON)
+  test.skip(!bin, SKIP_REASON)
+  const userData = mkdtempSync(join(tmpdir(), 'podnet-e2e-hardening-'))
+  const lab = join(userData, 'second.podnet')
+  writeFileSync(lab, 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: second\nspec:\n  seed: 1\n  cluster:\n    mode: routes\n    clusterCidr: 10.244.0.0/16\n    underlay: { kind: switch, cidr: 192.168.0.0/24 }\n    nodes:\n      - name: node1\n        pods: [{ name: only-here }]\n  commands: []\n')
+  const app = await launch([], userData)
+  try {
+    const win = await app.firstWindow()
+    await expect(win.getByTestId('topology-outline')).toContainText('pod1')
+    // Unsaved work in the first instance.
+    await win.evaluate(() => (globalThis as unknown as G).podnet.exec({ line: 'ip link set lo down', netns: 'node1' }))
+    const recoveryFiles = (): string[] => readdirSync(join(userData, 'recovery')).filter((f) => f.endsWith('.yaml'))
+    await expect.poll(recoveryFiles).toHaveLength(1)
+    const first = recoveryFiles()[0]
+    // A second start with a file: it exits at once, and the first window is asked to open the file.
+    await app.evaluate(({ dialog }) => {
+      dialog.showMessageBox = (async () => ({ response: 1, checkboxChecked: false })) as unknown as typeof dialog.showMessageBox
+    })
+    const second = spawn(bin!, ['out/main/index.js', lab], { env: { ...process.env, PODNET_USER_DATA: userData }, stdio: 'ignore' })
+    const code = await new Promise<number | null>((res) => second.once('exit', res))
+    expect(code).toBe(0)
+    await expect(win.getByTestId('topology-outline')).toContainText('only-here')
+    // "Don't save" discarded the first lab: its recovery file went, and no other lab's.
+    await expect.poll(recoveryFiles).not.toContain(first)
+  } finally {
+    await app.close()
     rmSync(userData, { recursive: true, force: true })
   }
 })

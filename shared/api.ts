@@ -269,13 +269,14 @@ export interface PodnetApi {
   listScenarios(): Promise<ScenarioInfo[]>
   newLab(req: { scenario: string; nodes?: number; podsPerNode?: number }): Promise<LabState>
   /**
-   * Opens lab file text (the shell reads files; the browser build passes the text). `path` is where
-   * the file is on disk (saving goes back there); `name` only labels error messages.
+   * Opens lab file text (the shell reads files; the browser build passes the text); `name` only
+   * labels error messages. No request says where a lab is written: the desktop shell saves to the
+   * lab's own file or where its Save dialog says.
    */
-  openLab(req: { text: string; path?: string; name?: string }): Promise<LabState>
+  openLab(req: { text: string; name?: string }): Promise<LabState>
   getState(): Promise<LabState>
-  /** The lab file text; `path` asks the desktop shell to write it there atomically. */
-  saveLab(req: { path?: string }): Promise<{ text: string; path?: string; cancelled?: boolean }>
+  /** The lab file text; the desktop shell also writes it (atomically) and says where (`path`). */
+  saveLab(req?: Record<string, never>): Promise<{ text: string; path?: string; cancelled?: boolean }>
   exec(req: { line: string; netns?: string }): Promise<ExecResult>
   /** Tab completion from the command language and the lab's live state (devices, addresses, ...). */
   complete(req: { line: string; cursor: number; netns?: string }): Promise<CompletionView>

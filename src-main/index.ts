@@ -1,36 +1,23 @@
 // The desktop shell: one window, the application menu, file dialogs, and ipcMain wiring to the
 // handler table. Everything about the lab lives in the table (src-main/ipc); this file only adds
 // what needs the desktop: files on disk, dialogs, recovery of unsaved work, and confirmations.
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CHANNELS, SHELL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from './ipc/handlers.ts'
-import { writeFileAtomic } from './lab/files.ts'
+import { cleanStaleTemps, cleanStaleTempsIn, writeFileAtomic } from './lab/files.ts'
 import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
 import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
 import { RecentLabs } from './shell/recent.ts'
 import { loadSettings, saveSettings } from './shell/settings.ts'
 import { langOfLocale, shellText, type ShellKey } from './shell/texts.ts'
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './shell/window-state.ts'
+import { labKey, RecoveryStore, untitledKey } from './shell/recovery.ts'
+import { appFileFor, CSP, isTrustedSender, mayNavigate, pageUrl, permissionAllowed, saveRequestError, type AppPage } from './shell/security.ts'
 
 const APP_NAME = 'PodNet Lab'
-
-/** The Content-Security-Policy of the window (index.html carries the same as a meta tag). */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 app.setName(APP_NAME)
 // Tests (and anyone running two copies) can keep their own settings and recovery file.
@@ -64,7 +51,16 @@ let win: BrowserWindow | null = null
 let closeConfirmed = false
 
 const here = dirname(fileURLToPath(import.meta.url))
-const recoveryFile = (): string => join(app.getPath('userData'), 'recovery.yaml')
+/** The window's page: the only one that may load in it and call the lab. */
+const page: AppPage = { rendererDir: join(here, '../renderer'), ...(process.env.ELECTRON_RENDERER_URL ? { devUrl: process.env.ELECTRON_RENDERER_URL } : {}) }
+/** Development (the dev server, or an unpackaged app): DevTools and Reload exist only then. */
+const development = !app.isPackaged || page.devUrl !== undefined
+/** Unsaved work, one recovery file per lab (shell/recovery.ts); recovery.yaml is the older single file. */
+let recoveryStore: RecoveryStore | null = null
+const recovery = (): RecoveryStore => (recoveryStore ??= new RecoveryStore(join(app.getPath('userData'), 'recovery'), process.pid, join(app.getPath('userData'), 'recovery.yaml')))
+/** The open lab's key while it has no file, and the key whose recovery file is ours now. */
+const untitled = untitledKey()
+let recoveryKey: string | null = null
 /** The learner's exercise progress and work in progress per exercise. */
 const progressFile = (): string => join(app.getPath('userData'), 'exercises.json')
 
@@ -112,16 +108,30 @@ function updateTitle(): void {
   win.setDocumentEdited(service.dirty)
 }
 
-/** Keeps the recovery file in step with the lab: the text while unsaved, nothing once saved. */
+/**
+ * Keeps the lab's recovery file in step with it: the text while unsaved, nothing once saved. A lab
+ * that was replaced (opened, saved under another name) leaves its own file behind, no other's.
+ */
 function autosave(): void {
+  const key = labKey(service.path, untitled)
   try {
+    if (recoveryKey !== null && recoveryKey !== key) recovery().remove(recoveryKey)
     if (service.dirty) {
-      mkdirSync(dirname(recoveryFile()), { recursive: true })
-      writeFileAtomic(recoveryFile(), service.text())
-    } else rmSync(recoveryFile(), { force: true })
+      recovery().write(key, { name: service.session.doc.metadata.name, ...(service.path !== undefined ? { path: service.path } : {}) }, service.text())
+      recoveryKey = key
+    } else {
+      recovery().remove(key)
+      recoveryKey = null
+    }
   } catch (e) {
     console.error(`podnet: cannot write the recovery file: ${(e as Error).message}`)
   }
+}
+
+/** The user threw the lab's unsaved changes away: its recovery file goes, and only its own. */
+function discardRecovery(): void {
+  if (recoveryKey !== null) recovery().remove(recoveryKey)
+  recoveryKey = null
 }
 
 function afterChange(): void {
@@ -158,27 +168,25 @@ async function save(path: string | undefined, askForPath: boolean): Promise<ApiR
     if (r.canceled || !r.filePath) return { ok: true, value: { text: service.text(), cancelled: true } }
     target = r.filePath
   }
-  const previous = service.path
-  const reply = await dispatch(handlers, CHANNELS.saveLab, { path: target })
+  const reply = await dispatch(handlers, CHANNELS.saveLab, undefined)
   if (!reply.ok) return reply
+  const text = (reply.value as { text: string }).text
   try {
-    writeFileAtomic(target, (reply.value as { text: string }).text)
+    writeFileAtomic(target, text)
   } catch (e) {
     service.markDirty()
-    service.path = previous
     return { ok: false, error: { code: 'internal', message: t('error.write', { path: target, reason: (e as Error).message }), path: 'path' } }
   }
+  // Where the lab lives from now on: a place the user chose here, never one a page named.
+  service.path = target
   remember(target)
-  return reply
+  return { ok: true, value: { text, path: target } }
 }
 
-/** A save request from the window: anything but `{}` or `{ path: string }` goes to validation. */
+/** A save request from the window: Save to the lab's file (or through the dialog); it names no path. */
 function saveRequest(payload: unknown): Promise<ApiReply> {
-  if (payload === undefined || payload === null) return save(undefined, false)
-  const keys = typeof payload === 'object' && !Array.isArray(payload) ? Object.keys(payload) : null
-  const path = (payload as { path?: unknown }).path
-  if (keys && keys.every((k) => k === 'path') && (path === undefined || (typeof path === 'string' && path !== ''))) return save(path as string | undefined, false)
-  return dispatch(handlers, CHANNELS.saveLab, payload)
+  const error = saveRequestError(payload)
+  return error ? Promise.resolve({ ok: false, error }) : save(undefined, false)
 }
 
 /** Asks before throwing away unsaved changes; true when it is fine to go on. */
@@ -221,11 +229,12 @@ async function openPath(path: string, askFirst = true): Promise<void> {
     showError(t('error.open'), new Error(t('error.read', { path, reason: (e as Error).message })))
     return
   }
-  const reply = await dispatch(handlers, CHANNELS.openLab, { text, path })
+  const reply = await dispatch(handlers, CHANNELS.openLab, { text, name: basename(path) })
   if (!reply.ok) {
     showError(t('error.open'), reply.error)
     return
   }
+  service.path = path
   remember(path)
   afterChange()
   pushState(true)
@@ -354,8 +363,7 @@ function toElectron(items: readonly MenuSpec[]): MenuItemConstructorOptions[] {
 }
 
 function buildMenu(): Menu {
-  const dev = !app.isPackaged || process.env.ELECTRON_RENDERER_URL !== undefined
-  return Menu.buildFromTemplate(toElectron(menuTemplate({ platform: process.platform, lang, appName: APP_NAME, recent: recent?.list() ?? [], dev })))
+  return Menu.buildFromTemplate(toElectron(menuTemplate({ platform: process.platform, lang, appName: APP_NAME, recent: recent?.list() ?? [], dev: development })))
 }
 
 /** The window says which language it shows: menus and dialogs follow, and the next start too. */
@@ -366,11 +374,10 @@ function setLanguage(l: Lang): void {
   Menu.setApplicationMenu(buildMenu())
 }
 
-/** Only the app's own page may call the lab (not an iframe or a page navigated to by accident). */
+/** Only the main frame of the app's own page in its window may call the lab (shell/security.ts). */
 function trusted(e: IpcMainInvokeEvent): boolean {
-  const url = e.senderFrame?.url ?? ''
-  const dev = process.env.ELECTRON_RENDERER_URL
-  return e.sender === win?.webContents && (url.startsWith('file://') || (dev !== undefined && url.startsWith(dev)))
+  const frame = e.senderFrame
+  return frame !== null && isTrustedSender({ url: frame.url, mainFrame: frame.parent === null, appWindow: win !== null && e.sender === win.webContents }, page)
 }
 
 function wireIpc(): void {
@@ -386,39 +393,42 @@ function wireIpc(): void {
   }
 }
 
-/** Offers the unsaved lab of a previous run that ended without saving. */
+/**
+ * Offers the unsaved labs of runs that ended without saving (crashed, killed): the newest first,
+ * until one is restored. Only files of processes that are gone are offered; a running instance's
+ * live work is never taken for a lost one.
+ */
 async function offerRecovery(): Promise<void> {
-  const file = recoveryFile()
-  if (!existsSync(file)) return
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch {
+  for (const o of recovery().orphans()) {
+    if (o.text === cleanText) {
+      recovery().drop(o)
+      continue
+    }
+    const r = await dialog.showMessageBox({
+      type: 'question',
+      buttons: [t('button.restore'), t('button.discard')],
+      defaultId: 0,
+      cancelId: 1,
+      message: t('recovery.message'),
+      detail: `${t('recovery.detail')}\n\n${o.meta.path ?? o.meta.name}`,
+    })
+    if (r.response !== 0) {
+      recovery().drop(o)
+      continue
+    }
+    const reply = await dispatch(handlers, CHANNELS.openLab, { text: o.text, name: o.meta.path ? basename(o.meta.path) : o.meta.name })
+    if (!reply.ok) {
+      dialog.showErrorBox(t('error.restore'), reply.error.message)
+      recovery().drop(o)
+      continue
+    }
+    // What was restored has never been saved; it goes back to its own file, if it had one.
+    if (o.meta.path !== undefined) service.path = o.meta.path
+    service.markDirty()
+    autosave()
+    recovery().drop(o)
     return
   }
-  if (text === cleanText) {
-    rmSync(file, { force: true })
-    return
-  }
-  const r = await dialog.showMessageBox({
-    type: 'question',
-    buttons: [t('button.restore'), t('button.discard')],
-    defaultId: 0,
-    cancelId: 1,
-    message: t('recovery.message'),
-    detail: t('recovery.detail'),
-  })
-  if (r.response !== 0) {
-    rmSync(file, { force: true })
-    return
-  }
-  const reply = await dispatch(handlers, CHANNELS.openLab, { text })
-  if (!reply.ok) {
-    dialog.showErrorBox(t('error.restore'), reply.error.message)
-    return
-  }
-  // What was restored has never been saved.
-  service.markDirty()
 }
 
 function createWindow(): void {
@@ -441,6 +451,7 @@ function createWindow(): void {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      devTools: development,
     },
   })
   win.once('ready-to-show', () => {
@@ -456,7 +467,7 @@ function createWindow(): void {
     e.preventDefault()
     void confirmDiscard('confirm.action.close').then((ok) => {
       if (!ok || !win) return
-      if (service.dirty) rmSync(recoveryFile(), { force: true })
+      if (service.dirty) discardRecovery()
       closeConfirmed = true
       win.close()
     })
@@ -465,25 +476,64 @@ function createWindow(): void {
     win = null
   })
   const wc = win.webContents
-  wc.setWindowOpenHandler(() => ({ action: 'deny' }))
-  wc.on('will-navigate', (e, url) => {
-    if (url !== wc.getURL()) e.preventDefault()
-  })
   wc.on('did-finish-load', updateTitle)
   // Files handed to the app open once the page can show them.
   wc.once('did-finish-load', () => pendingOpens.attach(openWhenShown))
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(here, '../renderer/index.html'))
+  void win.loadURL(pageUrl(page))
+}
+
+/**
+ * Every web contents the app ever makes (the window, and anything a page might open) goes nowhere
+ * but the app's page: navigations and redirects elsewhere are stopped, new windows refused,
+ * <webview> never attached.
+ */
+app.on('web-contents-created', (_e, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-navigate', (e, url) => {
+    if (!mayNavigate(url, page)) e.preventDefault()
+  })
+  contents.on('will-frame-navigate', (e) => {
+    if (!mayNavigate(e.url, page)) e.preventDefault()
+  })
+  contents.on('will-redirect', (e, url) => {
+    if (!mayNavigate(url, page)) e.preventDefault()
+  })
+  contents.on('will-attach-webview', (e) => e.preventDefault())
+  if (!development) contents.on('devtools-opened', () => contents.closeDevTools())
+})
+
+/**
+ * The lockdown of the default session: no permission is ever given or reported as given; the CSP
+ * goes out as a header with every response of the page (frame-ancestors included, which a meta
+ * tag cannot carry); file:// reads only the renderer's own files.
+ */
+function lockDownSession(): void {
+  const ses = session.defaultSession
+  ses.setPermissionRequestHandler((_wc, permission, cb) => cb(permissionAllowed(permission)))
+  ses.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission))
+  ses.setDevicePermissionHandler(() => false)
+  ses.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  // webRequest never sees file:// responses: the file protocol itself is handled here.
+  ses.protocol.handle('file', async (request) => {
+    const file = appFileFor(request.url, page)
+    if (file === null) return new Response('Not found', { status: 404 })
+    const res = await net.fetch(pathToFileURL(file).href, { bypassCustomProtocolHandlers: true })
+    const headers = new Headers(res.headers)
+    headers.set('Content-Security-Policy', CSP)
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers })
+  })
 }
 
 app.whenReady().then(async () => {
   if (!primaryInstance) return
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
-  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
-  })
+  lockDownSession()
   lang = loadSettings(userFile('settings.json')).lang ?? langOfLocale(app.getLocale())
   recent = new RecentLabs(userFile('recent.json'))
+  // Temporary files of saves a crash interrupted: in the app's folder, next to the user's labs.
+  cleanStaleTempsIn(app.getPath('userData'))
+  for (const p of recent.list()) cleanStaleTemps(p)
   Menu.setApplicationMenu(buildMenu())
   wireIpc()
   loadProgress()

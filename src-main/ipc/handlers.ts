@@ -115,12 +115,12 @@ function check<T>(c: Check<T>, payload: unknown): T {
 const scenarioNames = SCENARIOS.map((s) => s.name)
 
 const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(1, MAX_NODES)), podsPerNode: optional(int(0, MAX_PODS_PER_NODE)) })
+// No request names a file to write: where a lab is saved is the desktop shell's to decide (its own
+// dialogs and recent files), never the page's. `name` only labels error messages.
 const openLabReq = object({
   text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
-  path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })),
   name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
 })
-const saveLabReq = object({ path: optional(str({ max: 4096, min: 1, singleLine: true, what: 'a file path' })) })
 const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
 const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
 const traceReq = object({
@@ -336,7 +336,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
 
     async openLab(payload) {
       const req = check(openLabReq, payload)
-      const label = req.path ?? req.name ?? 'lab.yaml'
+      const label = req.name ?? 'lab.yaml'
       const file = label.split(/[\\/]/).pop() || label
       let session: LabSession
       try {
@@ -344,7 +344,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       } catch (e) {
         buildError(e)
       }
-      service.replace(session, req.path)
+      service.replace(session, undefined)
       return service.state()
     },
 
@@ -354,9 +354,8 @@ export function createHandlers(service: LabService = new LabService()): Handlers
     },
 
     async saveLab(payload) {
-      const req = check(saveLabReq, payload)
+      check(none, payload)
       const text = service.session.save()
-      if (req.path !== undefined) service.path = req.path
       return service.path === undefined ? { text } : { text, path: service.path }
     },
 

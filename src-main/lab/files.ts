@@ -62,6 +62,20 @@ export function cleanStaleTemps(path: string): number {
   return n
 }
 
+/** cleanStaleTemps for every file of a directory that has temporary files (an app's own folder). */
+export function cleanStaleTempsIn(dir: string): number {
+  let entries: string[]
+  try {
+    entries = readdirSync(dir)
+  } catch {
+    return 0
+  }
+  const targets = new Set(entries.map((e) => TEMP.exec(e)?.[1]).filter((t): t is string => t !== undefined))
+  let n = 0
+  for (const t of targets) n += cleanStaleTemps(join(dir, t))
+  return n
+}
+
 /**
  * Saves atomically: the new content goes to a temporary file in the same directory, is flushed to
  * disk, then renamed over the target and the directory flushed, so a crash at any moment leaves
