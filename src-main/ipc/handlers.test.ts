@@ -283,21 +283,23 @@ describe('lab files', () => {
     expect(text).toContain('apiVersion: podnet.dev/v1')
     expect(text).toContain('ip netns exec node2 sysctl -w net.ipv4.ip_forward=0')
     expect((await h.getState()).dirty).toBe(false)
-    const other = fresh().h
-    const s = await other.openLab({ text, path: '/tmp/labs/vx.yaml' })
-    expect(s.path).toBe('/tmp/labs/vx.yaml')
+    const other = fresh()
+    const s = await other.h.openLab({ text, name: 'vx.yaml' })
+    // Where a lab lives is the desktop shell's to say (after its own dialogs), never a request's.
+    expect(s.path).toBeUndefined()
     expect(s.dirty).toBe(false)
     expect(s.topology.namespaces.find((n) => n.name === 'node2')!.ipForward).toBe(false)
     expect(s.canUndo).toBe(true)
-    const saved = await other.saveLab({ path: '/tmp/labs/vx2.yaml' })
-    expect(saved.path).toBe('/tmp/labs/vx2.yaml')
-    expect((await other.getState()).path).toBe('/tmp/labs/vx2.yaml')
+    other.service.path = '/tmp/labs/vx.yaml'
+    expect((await other.h.saveLab({})).path).toBe('/tmp/labs/vx.yaml')
+    await expect(other.h.saveLab({ path: '/tmp/labs/vx2.yaml' })).rejects.toMatchObject({ code: 'invalid-request', path: 'path' })
+    expect((await other.h.getState()).path).toBe('/tmp/labs/vx.yaml')
   })
 
   it('names the line of a malformed lab file and keeps the open lab', async () => {
     const { h } = fresh()
     const before = await h.getState()
-    const err = await h.openLab({ text: 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: x\nspec:\n  seed: one\n', path: '/x/bad.yaml' }).catch((e: unknown) => e)
+    const err = await h.openLab({ text: 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: x\nspec:\n  seed: one\n', name: '/x/bad.yaml' }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'lab-format', path: 'spec.seed' })
     expect((err as Error).message).toMatch(/^bad\.yaml:6:\d+: spec\.seed:/)
     const yamlErr = await h.openLab({ text: 'a: [1,\n' }).catch((e: unknown) => e)
