@@ -39,12 +39,19 @@ export function exportLines(doc: LabDoc, prefix: string): string[] {
  */
 export async function kernelDeliveries(doc: LabDoc, prefix: string, probes: readonly KernelProbe[]): Promise<{ delivered: boolean[]; exitCodes: number[]; lines: string[] }> {
   const build = exportLines(doc, prefix)
-  const lines = [...build, `sleep ${SETTLE_S}`, `${probes.map((p, i) => pingLine(prefix, p, i)).join(' ')} wait`]
-  const results = await runOnKernel(lines, { timeoutMs: 60_000, perLineTimeoutMs: 15_000 })
+  // The build runs as one bash process (one start-up instead of hundreds), each line's exit status
+  // written after it, so the lines still compare one by one with the engine's.
+  const script = build.map((l, i) => `${l}; echo "${RC}${i} $?"`).join('\n')
+  const lines = [script, `sleep ${SETTLE_S}`, `${probes.map((p, i) => pingLine(prefix, p, i)).join(' ')} wait`]
+  const results = await runOnKernel(lines, { timeoutMs: 60_000, perLineTimeoutMs: 30_000 })
+  const codes = new Map([...(results[0]?.stdout ?? '').matchAll(new RegExp(`^${RC}(\\d+) (\\d+)$`, 'gm'))].map((m) => [Number(m[1]), Number(m[2])]))
   const out = results.at(-1)?.stdout ?? ''
   const delivered = probes.map((_, i) => new RegExp(`^probe${i} 0$`, 'm').test(out))
-  return { delivered, exitCodes: results.slice(0, build.length).map((r) => r.exitCode), lines: build }
+  return { delivered, exitCodes: build.map((_, i) => codes.get(i) ?? -1), lines: build }
 }
+
+/** Marks each build line's exit status in the build's output. */
+const RC = '@@rk-rc '
 
 /** Runs async jobs with at most `n` at a time. */
 export async function pool<T>(items: readonly T[], n: number, job: (item: T, i: number) => Promise<void>): Promise<void> {
