@@ -82,14 +82,22 @@ export interface Topology {
 /** How many of the latest control-plane events a LabState carries. */
 export const EVENT_VIEW_LIMIT = 500
 
+/** One recorded change of the lab's history. */
+export interface HistoryEntry {
+  /** The command, as one line a terminal would run. */
+  line: string
+  /** The simulated time it was applied at (ns); a saved lab replays it at the same time. */
+  atNs: number
+}
+
 export interface LabState {
   name: string
   description?: string
   dirty: boolean
   canUndo: boolean
   canRedo: boolean
-  /** The lab's change history (command lines), oldest first. */
-  history: string[]
+  /** The lab's change history, oldest first: only changes (reads and observations are not recorded). */
+  history: HistoryEntry[]
   /** Simulated time in nanoseconds. */
   timeNs: number
   topology: Topology

@@ -18,7 +18,7 @@ import { MAX_LAB_FILE_BYTES, MAX_NODES, MAX_PODS_PER_NODE } from '../k8s/limits.
 import { SCENARIOS, scenarioLimits } from '../k8s/scenarios.ts'
 import { MODES, SpecError } from '../k8s/spec.ts'
 import { ExportError, exportScript } from '../lab/export-iproute2.ts'
-import { API_VERSION, KIND, LabFormatError, serializeLab, type LabDoc } from '../lab/format.ts'
+import { API_VERSION, KIND, LabFormatError, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
@@ -39,14 +39,14 @@ export const TRACE_CACHE_SIZE = 8
 
 const EMPTY_DOC: LabDoc = { apiVersion: API_VERSION, kind: KIND, metadata: { name: 'untitled' }, spec: { seed: 1, commands: [] } }
 
-/** A scenario's lab with every address written out, as `podnet new` writes it. */
-function explicitScenarioLab(name: string, nodes?: number, podsPerNode?: number): LabDoc {
+/** A scenario's lab with every address written out, as `podnet new` writes it, opened (built once). */
+function scenarioSession(name: string, nodes?: number, podsPerNode?: number): LabSession {
   const doc = scenarioLab(name, nodes, podsPerNode)
   const info = SCENARIOS.find((s) => s.name === name)
   if (info) doc.metadata.description = info.title
   const rt = instantiate(doc)
   if (rt.cluster) doc.spec.cluster = rt.cluster.toSpec()
-  return doc
+  return new LabSession(doc, rt)
 }
 
 /** The state behind the table: the open lab, where it was saved, and recent traces. */
@@ -62,7 +62,7 @@ export class LabService {
 
   /** `initial`: a scenario name to start with, or null for an empty lab. */
   constructor(initial: string | null = 'same-node') {
-    this.session = new LabSession(initial === null ? EMPTY_DOC : explicitScenarioLab(initial))
+    this.session = initial === null ? new LabSession(EMPTY_DOC) : scenarioSession(initial)
   }
 
   state(): LabState {
@@ -71,7 +71,7 @@ export class LabService {
 
   /** The lab file text without marking it saved (for recovery autosaves). */
   text(): string {
-    return serializeLab(this.session.doc)
+    return this.session.text()
   }
 
   get dirty(): boolean {
@@ -320,17 +320,13 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       const pods = req.podsPerNode ?? info.defaults.podsPerNode
       if (nodes > limits.nodes) throw invalid('nodes', `must be a whole number from 1 to ${limits.nodes} for ${req.scenario}, not ${nodes}`)
       if (nodes * pods > limits.pods) throw invalid('podsPerNode', `${nodes} nodes with ${pods} pods each make ${nodes * pods} pods; a lab may have at most ${limits.pods}`)
-      let doc: LabDoc
+      let session: LabSession
       try {
-        doc = explicitScenarioLab(req.scenario, req.nodes, req.podsPerNode)
+        session = scenarioSession(req.scenario, req.nodes, req.podsPerNode)
       } catch (e) {
         buildError(e)
       }
-      try {
-        service.replace(new LabSession(doc), undefined)
-      } catch (e) {
-        buildError(e)
-      }
+      service.replace(session, undefined)
       return service.state()
     },
 

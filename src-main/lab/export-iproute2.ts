@@ -1,12 +1,11 @@
-import { run } from '../engine/commands/index.ts'
+import { COMMAND_OVERHEAD_NS, runTracked } from '../engine/commands/index.ts'
 import { MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
 import { SpecError } from '../k8s/spec.ts'
-import { clusterPathToLabPath, type LabDoc } from './format.ts'
-import { execLine, isReadOnly, LabBuildError, withinLoadBound } from './lab.ts'
+import { clusterPathToLabPath, commandLine, commandTimeNs, type LabDoc } from './format.ts'
+import { execLine, LabBuildError, withinLoadBound } from './lab.ts'
 import { rewriteArgv } from './ns-rewrite.ts'
-import { configSnapshot, sameConfig, type ConfigSnapshot } from './snapshot.ts'
 
 export interface ExportOptions {
   /** Prepended to every namespace name so the lab cannot collide with others on the machine. */
@@ -52,8 +51,6 @@ export class ExportError extends Error {
 
 /** Programs that configure the network: the only ones a script may run. */
 export const EXPORT_PROGRAMS: ReadonlySet<string> = new Set(['ip', 'bridge', 'sysctl', 'brctl', 'route', 'arp', 'ifconfig'])
-/** Programs that only look or let time pass: a script that builds the lab leaves them out. */
-const OBSERVERS: ReadonlySet<string> = new Set(['ping', 'traceroute', 'tcpdump', 'timeout', 'sleep', 'echo', 'true', 'false', 'wait'])
 
 /** Prefixes of namespace names: what `--prefix` accepts. */
 export const EXPORT_PREFIX = /^[A-Za-z0-9_.-]{0,20}$/
@@ -104,50 +101,41 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
     build.push(...cluster.ops.lines.map((l) => opsLine(l, prefix)))
   }
   const rename = (n: string): string => prefix + n
-  const lines = [...(doc.spec.setup ?? []).map((l, i) => ({ l, path: `spec.setup[${i}]` })), ...doc.spec.commands.map((l, i) => ({ l, path: `spec.commands[${i}]` }))]
+  const lines = [
+    ...(doc.spec.setup ?? []).map((l, i) => ({ l, at: undefined, path: `spec.setup[${i}]` })),
+    ...doc.spec.commands.map((c, i) => ({ l: commandLine(c), at: commandTimeNs(c), path: `spec.commands[${i}]` })),
+  ]
   withinLoadBound(world, () =>
-    lines.forEach(({ l, path }) => {
-      exportCommand(l, path)
+    lines.forEach(({ l, at, path }) => {
+      // Each change at its time, as the lab replays it (observations are skipped there too).
+      if (at !== undefined && at > world.sched.now) world.sched.run(at)
+      exportCommand(l, path, at === undefined)
       if (world.sched.hit === 'load') throw new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
     }),
   )
-  function exportCommand(line: string, path: string): void {
+  function exportCommand(line: string, path: string, bare: boolean): void {
     const command = line.trim()
     if (command.startsWith('podnet ')) {
       const before = cluster ? cluster.ops.lineCount : 0
-      const r = execLine(world, cluster, line)
+      const r = execLine(world, cluster, line, { replay: true, overhead: bare })
       const added = cluster ? cluster.ops.lines.slice(before) : []
       if (r.exitCode !== 0 && added.length) throw new ExportError(path, 'this lab command failed part way in the lab; the export cannot tell which of its operations to repeat')
       const lines = added.map((l) => opsLine(l, prefix))
       commands.push(r.exitCode === 0 ? { path, command, lines } : { path, command, lines, omitted: 'it failed in the lab and changed nothing' })
       return
     }
-    const parts: { argv: string[]; status: number; before: ConfigSnapshot | null; after: ConfigSnapshot | null }[] = []
-    const r = run(world, line, undefined, undefined, (argv, runIt) => {
-      // A program that may apply part of its work before failing is watched, so a failure that
-      // changed something is refused instead of being left out.
-      const watch = mayApplyPartly(argv)
-      const before = watch ? configSnapshot(world) : null
-      const status = runIt()
-      parts.push({ argv, status, before, after: watch && status !== 0 ? configSnapshot(world) : null })
-      return status
-    })
+    // What the line changed, as the commands themselves declared it (engine/commands/context.ts).
+    const r = runTracked(world, line, { replay: true })
+    if (bare) world.advance(COMMAND_OVERHEAD_NS)
     const ran: string[] = []
-    const failed: string[] = []
-    const reasons: string[] = []
-    for (const p of parts) {
-      const c = classify(p.argv)
-      if (c.kind === 'observe') reasons.push('it only looks at the network or lets time pass')
-      else if (p.status !== 0) {
-        if (p.before && p.after && !sameConfig({ ...p.before, clockNs: 0 }, { ...p.after, clockNs: 0 })) {
-          throw new ExportError(path, `"${commentText(p.argv.join(' '))}" failed part way in the lab and changed the network; the export cannot tell which part to repeat`)
-        }
-        reasons.push('it failed in the lab and changed nothing')
-        if (c.kind === 'config') failed.push(scriptLine(rewriteArgv(c.argv, rename), path))
-      } else if (c.kind === 'refuse') throw new ExportError(path, c.reason)
-      else ran.push(scriptLine(rewriteArgv(c.argv, rename), path))
+    for (const ch of r.changes) {
+      if (ch.exitCode !== 0) throw new ExportError(path, `"${commentText(ch.argv.join(' '))}" failed part way in the lab and changed the network; the export cannot tell which part to repeat`)
+      const c = classify(ch.argv)
+      if (c.kind === 'refuse') throw new ExportError(path, c.reason)
+      if (c.kind === 'config') ran.push(scriptLine(rewriteArgv(c.argv, rename), path))
     }
-    commands.push(ran.length ? { path, command, lines: ran } : { path, command, lines: failed, omitted: reasons[0] ?? (r.exitCode !== 0 ? 'it failed in the lab and changed nothing' : 'it runs nothing') })
+    if (ran.length) commands.push({ path, command, lines: ran })
+    else commands.push({ path, command, lines: [], omitted: r.exitCode !== 0 && r.effect !== 'observe' ? 'it failed in the lab and changed nothing' : 'it only looks at the network or lets time pass' })
   }
   const head = [
     '#!/bin/bash',
@@ -158,20 +146,20 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
   return { head, build, commands, teardown: alive.map((n) => scriptLine(['ip', 'netns', 'del', prefix + n], 'teardown')) }
 }
 
-type Classified = { kind: 'config'; argv: string[] } | { kind: 'observe' } | { kind: 'refuse'; reason: string }
+type Classified = { kind: 'config'; argv: string[] } | { kind: 'refuse'; reason: string }
 
 const base = (prog: string): string => prog.slice(prog.lastIndexOf('/') + 1)
 
 /**
- * What a simple command the engine ran is, for a script: a configuration command (its words,
- * programs named without a path, as the engine ran them), an observation, or something a script
- * must not do on a real machine.
+ * What a simple command that changed the lab is, for a script: a configuration command (its
+ * words, programs named without a path, as the engine ran them), or something a script must not
+ * do on a real machine. `timeout D COMMAND` is the command it ran.
  */
 export function classify(argv: string[]): Classified {
-  if (argv.length === 0) return { kind: 'observe' }
+  if (argv.length === 0) return { kind: 'refuse', reason: 'an empty command' }
   const prog = base(argv[0])
   const a = [prog, ...argv.slice(1)]
-  if (OBSERVERS.has(prog)) return { kind: 'observe' }
+  if (prog === 'timeout' && argv.length > 2) return classify(argv.slice(2))
   if (!EXPORT_PROGRAMS.has(prog)) return { kind: 'refuse', reason: `"${commentText(argv[0])}" is not a command of the lab` }
   if (prog === 'ip' || prog === 'bridge') {
     let i = 1
@@ -190,20 +178,7 @@ export function classify(argv: string[]): Classified {
     }
   }
   if (prog === 'sysctl' && a.slice(1).some((w) => /^-[A-Za-z]*[pf]|^--(load|system)/.test(w))) return { kind: 'refuse', reason: 'sysctl reads settings from a file' }
-  if (isReadOnly(a)) return { kind: 'observe' }
   return { kind: 'config', argv: a }
-}
-
-/** Programs whose one command can apply some of its work and then fail. */
-function mayApplyPartly(argv: string[]): boolean {
-  if (argv.length === 0) return false
-  const prog = base(argv[0])
-  if (prog === 'ip' || prog === 'bridge') {
-    const words = argv.slice(1)
-    if (words.includes('exec')) return mayApplyPartly(words.slice(words.indexOf('exec') + 2))
-    return words.some((w) => w === 'set' || w === 'flush' || w.startsWith('-a'))
-  }
-  return prog === 'sysctl' || prog === 'brctl' || prog === 'route' || prog === 'arp' || prog === 'ifconfig'
 }
 
 /** Words as one script line, each single-quoted; a word no command line can carry is refused. */

@@ -1,10 +1,23 @@
 import { isAlias, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml'
 import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
 import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
+import { MAX_CLOCK_NS } from '../engine/kernel/budget.ts'
 
 /** The lab file format: YAML, versioned by apiVersion. Documented in docs/lab-format.md. */
 export const API_VERSION = 'podnet.dev/v1'
 export const KIND = 'Lab'
+
+/** A recorded change: the command and the simulated time it was applied at, in seconds. */
+export interface TimedCommand {
+  at: number
+  run: string
+}
+
+/**
+ * One entry of a lab's history: a timed change (what a session records), or a bare command line
+ * (hand-written labs, files of older versions), applied right after the entry before it.
+ */
+export type LabCommand = string | TimedCommand
 
 export interface LabDoc {
   apiVersion: typeof API_VERSION
@@ -20,8 +33,10 @@ export interface LabDoc {
      * (an exercise's fault), not a change anyone made in it, so undo never removes them.
      */
     setup?: string[]
-    /** Commands applied in order after the cluster is built, exactly as typed in a terminal. */
-    commands: string[]
+    /** The history of changes, applied in order after the cluster is built (and the setup). */
+    commands: LabCommand[]
+    /** The simulated time (seconds) the lab had reached when saved; a replay runs the clock on to it. */
+    clock?: number
   }
   /** The exercise this lab is an attempt at (reopening the file continues it). */
   exercise?: LabExercise
@@ -40,6 +55,25 @@ export interface LabExercise {
 /** Exercise ids: lowercase words joined by '-' (they name progress entries and files). */
 export const EXERCISE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/
 
+/** The command line of a history entry. */
+export function commandLine(c: LabCommand): string {
+  return typeof c === 'string' ? c : c.run
+}
+
+/** When a history entry was applied, in nanoseconds of simulated time (undefined for a bare line). */
+export function commandTimeNs(c: LabCommand): number | undefined {
+  return typeof c === 'string' ? undefined : secondsToNs(c.at)
+}
+
+/** Seconds as a lab file writes them, back to the clock's nanoseconds (exact below ~3 weeks). */
+export function secondsToNs(s: number): number {
+  return Math.round(s * 1e9)
+}
+
+export function nsToSeconds(ns: number): number {
+  return ns / 1e9
+}
+
 /** A problem in a lab file, with where it is: file, line and column, and the field's path. */
 export class LabFormatError extends Error {
   constructor(
@@ -54,6 +88,9 @@ export class LabFormatError extends Error {
 }
 
 export type Path = (string | number)[]
+
+/** The latest simulated time a lab file may name, in seconds (the clock's bound, budget.ts). */
+export const MAX_CLOCK_S = MAX_CLOCK_NS / 1e9
 
 export function pathText(p: Path): string {
   return p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '')
@@ -186,10 +223,25 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], 'spec is required')
   const seed = spec.seed ?? 1
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], 'must be a whole number from 0 to 4294967295')
-  const commands = checkLines(spec.commands, ['spec', 'commands'], fail)
+  const commands: unknown = spec.commands ?? []
+  if (!Array.isArray(commands)) fail(['spec', 'commands'], 'must be a list of command lines')
+  if ((commands as unknown[]).length > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${(commands as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
+  const history = (commands as unknown[]).map((c, i): LabCommand => {
+    const p: Path = ['spec', 'commands', i]
+    if (typeof c === 'string') return checkLine(c, p, fail)
+    if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, 'each command is one line of text, or { at: SECONDS, run: LINE }')
+    const o = c as Record<string, unknown>
+    for (const k of Object.keys(o)) if (k !== 'at' && k !== 'run') fail([...p, k], `unknown field "${k}" (a timed command has at and run)`)
+    if (typeof o.run !== 'string') fail([...p, 'run'], 'the command line is required')
+    checkLine(o.run, [...p, 'run'], fail)
+    if (typeof o.at !== 'number' || !Number.isFinite(o.at) || o.at < 0 || o.at > MAX_CLOCK_S) fail([...p, 'at'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
+    return { at: o.at as number, run: o.run as string }
+  })
+  const clock = spec.clock
+  if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock) || clock < 0 || clock > MAX_CLOCK_S)) fail(['spec', 'clock'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
   const setup = spec.setup === undefined ? undefined : checkLines(spec.setup, ['spec', 'setup'], fail)
-  if (commands.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${commands.length + (setup?.length ?? 0)} commands with spec.setup; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
-  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster, setup and commands)`)
+  if (history.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${history.length + (setup?.length ?? 0)} commands with spec.setup; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
+  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands', 'clock'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster, setup, commands and clock)`)
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
   const exercise = obj.exercise === undefined ? undefined : checkLabExercise(obj.exercise, ['exercise'], fail)
@@ -197,7 +249,7 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
     apiVersion: API_VERSION,
     kind: KIND,
     metadata: { name: meta.name as string, ...(meta.description ? { description: meta.description as string } : {}) },
-    spec: { seed: seed as number, ...(cluster ? { cluster } : {}), ...(setup?.length ? { setup } : {}), commands },
+    spec: { seed: seed as number, ...(cluster ? { cluster } : {}), ...(setup?.length ? { setup } : {}), commands: history, ...(clock !== undefined ? { clock: clock as number } : {}) },
     ...(exercise ? { exercise } : {}),
   }
 }
@@ -211,11 +263,17 @@ export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
   if ((lines as unknown[]).length > MAX_HISTORY_COMMANDS) fail(p, `holds ${(lines as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
   ;(lines as unknown[]).forEach((c, i) => {
     if (typeof c !== 'string') fail([...p, i], 'each command is one line of text')
-    if ((c as string).includes('\n') || (c as string).includes('\r')) fail([...p, i], 'a command must be a single line')
-    if ((c as string).length > MAX_COMMAND_LENGTH) fail([...p, i], `a command may be at most ${MAX_COMMAND_LENGTH} characters long`)
-    if (/\p{Cc}/u.test((c as string).replace(/\t/g, ''))) fail([...p, i], 'a command must not hold control characters')
+    checkLine(c as string, [...p, i], fail)
   })
   return lines as string[]
+}
+
+/** One command line: single, not too long, no control characters. */
+function checkLine(c: string, p: Path, fail: Fail): string {
+  if (c.includes('\n') || c.includes('\r')) fail(p, 'a command must be a single line')
+  if (c.length > MAX_COMMAND_LENGTH) fail(p, `a command may be at most ${MAX_COMMAND_LENGTH} characters long`)
+  if (/\p{Cc}/u.test(c.replace(/\t/g, ''))) fail(p, 'a command must not hold control characters')
+  return c
 }
 
 function checkLabExercise(v: unknown, p: Path, fail: Fail): LabExercise {

@@ -1,21 +1,26 @@
-import { run, type CommandResult } from '../engine/commands/index.ts'
-import { tokenize } from '../engine/commands/shell.ts'
-import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
+import { COMMAND_OVERHEAD_NS, runTracked, type LineResult } from '../engine/commands/index.ts'
+import { quoteArgv, tokenize } from '../engine/commands/shell.ts'
 import { World } from '../engine/kernel/world.ts'
 import { Cluster } from '../k8s/cluster.ts'
 import { MAX_CLOCK_NS, MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { KernelError, STRERROR } from '../engine/kernel/errors.ts'
 import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
-import { clusterPathToLabPath, fieldPosition, type LabDoc } from './format.ts'
+import { clusterPathToLabPath, commandLine, commandTimeNs, fieldPosition, nsToSeconds, secondsToNs, type LabDoc, type TimedCommand } from './format.ts'
 
 /** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
 export interface LabRuntime {
   world: World
   cluster: Cluster | null
   /** Results of spec.commands, in order. */
-  results: CommandResult[]
+  results: LineResult[]
   /** Results of spec.setup (the lab's starting point), in order. */
-  setupResults: CommandResult[]
+  setupResults: LineResult[]
+  /**
+   * The history as a session keeps it: every change with the time it was applied at. Timed
+   * entries stay as they are; a bare line becomes the changes it made (observations and reads in
+   * it are dropped, as a session never records them).
+   */
+  history: TimedCommand[]
 }
 
 /** A lab that cannot be built: which field or command, and why (and, once located, where in its file). */
@@ -34,8 +39,17 @@ export class LabBuildError extends Error {
   }
 }
 
-/** Builds the cluster of a lab, then replays its commands. */
-export function instantiate(doc: LabDoc): LabRuntime {
+export interface InstantiateOptions {
+  /** Run the clock on to this time at the end (a fork of a session runs to the session's clock). */
+  untilNs?: number
+}
+
+/**
+ * Builds the cluster of a lab, then replays its history: each timed change at its time, each bare
+ * line right after the one before (with the pause a command takes). Observations are skipped:
+ * they are not part of a lab, so learned state (ARP entries a ping left) is not either.
+ */
+export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRuntime {
   const world = new World({ seed: doc.spec.seed })
   let cluster: Cluster | null = null
   if (doc.spec.cluster) {
@@ -47,16 +61,29 @@ export function instantiate(doc: LabDoc): LabRuntime {
       throw e
     }
   }
-  const replay = (field: 'setup' | 'commands'): CommandResult[] =>
-    (doc.spec[field] ?? []).map((line, i) => {
-      const r = execLine(world, cluster, line)
-      if (world.sched.hit === 'load') throw new LabBuildError(`spec.${field}[${i}]`, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+  const tooHeavy = (path: string): LabBuildError => new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+  return withinLoadBound(world, () => {
+    // The setup is the lab's starting point: bare lines, replayed before the history.
+    const setupResults = (doc.spec.setup ?? []).map((line, i) => {
+      const r = execLine(world, cluster, line, { replay: true, overhead: true })
+      if (world.sched.hit === 'load') throw tooHeavy(`spec.setup[${i}]`)
       return r
     })
-  return withinLoadBound(world, () => {
-    const setupResults = replay('setup')
-    const results = replay('commands')
-    return { world, cluster, results, setupResults }
+    const results: LineResult[] = []
+    const history: TimedCommand[] = []
+    doc.spec.commands.forEach((c, i) => {
+      const line = commandLine(c)
+      const at = commandTimeNs(c)
+      if (at !== undefined && at > world.sched.now) world.sched.run(at)
+      const r = execLine(world, cluster, line, { replay: true, overhead: at === undefined })
+      if (world.sched.hit === 'load') throw tooHeavy(`spec.commands[${i}]`)
+      results.push(r)
+      if (at !== undefined) history.push({ at: nsToSeconds(at), run: line })
+      else for (const ch of r.changes) history.push({ at: nsToSeconds(ch.atNs), run: quoteArgv(ch.argv) })
+    })
+    const until = Math.max(opts.untilNs ?? 0, doc.spec.clock === undefined ? 0 : secondsToNs(doc.spec.clock))
+    if (until > world.sched.now) world.sched.run(until)
+    return { world, cluster, results, setupResults, history }
   })
 }
 
@@ -76,20 +103,44 @@ export function withinLoadBound<T>(world: World, f: () => T, maxEvents = MAX_LOA
   }
 }
 
+export interface ExecOptions {
+  /**
+   * The namespace every simple command of the line runs in (a terminal open in that namespace);
+   * a change is recorded as `ip netns exec NS COMMAND`. Lab commands (`podnet ...`) ignore it.
+   */
+  netns?: string
+  /** Let the per-command pause pass after the line (default: yes, unless the line only read). */
+  overhead?: boolean
+  /** Reads take no simulated time, so looking never changes the network (a session's terminal). */
+  readOnlyFree?: boolean
+  /** Replaying a history: observations are skipped. */
+  replay?: boolean
+  /** Run the events due at the instant an observation ended before the next command (sessions). */
+  settle?: boolean
+}
+
 /**
- * Runs one line: a `podnet ...` lab command, or the command language in the World. `overhead`
- * false leaves out the pause a command takes (a session adds it once it knows the line counts).
+ * Runs one line: a `podnet ...` lab command, or the command language in the World. The result
+ * says what the line did (its effect, and each simple command that changed something).
  */
-export function execLine(world: World, cluster: Cluster | null, line: string, readOnlyFree = false, overhead = true): CommandResult {
+export function execLine(world: World, cluster: Cluster | null, line: string, opts: ExecOptions | boolean = {}): LineResult {
+  const o: ExecOptions = typeof opts === 'boolean' ? { readOnlyFree: opts } : opts
   const argv = words(line)
   if (argv && argv[0] === 'podnet') {
+    const atNs = world.sched.now
     const r = podnetCommand(cluster, argv.slice(1))
-    if (overhead) world.advance(2 * NS_PER_MS)
-    return r
+    // In a session a lab command that failed changed nothing and takes no time, like a read.
+    if (o.overhead ?? !(o.readOnlyFree && r.exitCode !== 0)) world.advance(COMMAND_OVERHEAD_NS)
+    // A lab command is applied whole or not at all (cluster.ts rolls back one that failed part way).
+    return { ...r, effect: 'change', changes: r.exitCode === 0 ? [{ argv, atNs, exitCode: 0 }] : [] }
   }
-  // Reading tables takes no simulated time in a session, so looking never changes the network.
-  if (readOnlyFree && argv && isReadOnly(argv)) return run(world, line, undefined, 0)
-  return run(world, line, undefined, overhead ? undefined : 0)
+  const ns = o.netns ? world.netns(o.netns) : undefined
+  if (o.netns && !ns) return { exitCode: 1, stdout: '', stderr: `Cannot open network namespace "${o.netns}": No such file or directory\n`, effect: 'read', changes: [] }
+  const r = runTracked(world, line, { replay: o.replay, settle: o.settle, ns })
+  if (o.netns) for (const c of r.changes) c.argv = ['ip', 'netns', 'exec', o.netns, ...c.argv]
+  const pause = o.overhead ?? !(o.readOnlyFree && r.effect === 'read')
+  if (pause) world.advance(COMMAND_OVERHEAD_NS)
+  return r
 }
 
 function words(line: string): string[] | null {
@@ -100,70 +151,12 @@ function words(line: string): string[] | null {
 }
 
 /**
- * Whether a command only reads state (show/list/get), so a session need not record it in the
- * lab's history. Anything that may change the network (or let time pass) counts as a change.
- */
-export function isReadOnly(argv: string[]): boolean {
-  let a = argv
-  while (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) a = a.slice(4)
-  const [prog, ...rest] = a
-  const verbs = rest.filter((w) => !w.startsWith('-'))
-  switch (prog) {
-    case 'ip': {
-      const args = stripIpOpts(rest)
-      const obj = args[0]
-      const verb = args[1]
-      if (obj === undefined) return true
-      if (verb === undefined) return true
-      return ['show', 'list', 'lst'].some((v) => v.startsWith(verb)) || ['get', 'identify', 'list-id'].includes(verb)
-    }
-    case 'bridge': {
-      const args = stripIpOpts(rest)
-      return args[1] === undefined || ['show', 'list', 'lst'].includes(args[1])
-    }
-    case 'route':
-    case 'ifconfig':
-      return verbs.length <= 1 && !rest.some((w) => ['add', 'del', 'up', 'down', 'mtu', 'hw'].includes(w))
-    case 'arp':
-      return !rest.some((w) => w.startsWith('-') && (w.includes('s') || w.includes('d')))
-    case 'brctl':
-      return rest[0] === undefined || rest[0] === 'show' || rest[0] === 'showmacs'
-    case 'sysctl':
-      return !rest.some((w) => w.includes('=') || (w.startsWith('-') && w.includes('w')))
-    case 'echo':
-    case 'true':
-    case 'false':
-    case 'clear':
-    case 'exit':
-      return true
-    case 'bash':
-    case 'sh':
-      return !rest.includes('-c')
-    default:
-      return false
-  }
-}
-
-function stripIpOpts(args: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]
-    if (w.startsWith('-') && out.length === 0) {
-      if (w === '-n' || (w.length > 2 && '-netns'.startsWith(w))) i++
-      continue
-    }
-    out.push(w)
-  }
-  return out
-}
-
-/**
  * Lab-level commands (what kubectl and the cluster's components do): add or remove a node or a
  * pod, move a pod, change how pods on different nodes reach each other. They change the Cluster,
  * which performs the network operations.
  */
-function podnetCommand(cluster: Cluster | null, argv: string[]): CommandResult {
-  const out = (code: number, stdout: string, stderr = ''): CommandResult => ({ exitCode: code, stdout, stderr })
+function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: number; stdout: string; stderr: string } {
+  const out = (code: number, stdout: string, stderr = ''): { exitCode: number; stdout: string; stderr: string } => ({ exitCode: code, stdout, stderr })
   if (!cluster) return out(1, '', 'podnet: this lab has no cluster\n')
   const [obj, verb, name, ...opts] = argv
   const opt = (k: string): string | undefined => {

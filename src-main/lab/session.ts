@@ -1,12 +1,11 @@
-import { COMMAND_OVERHEAD_NS, type CommandResult } from '../engine/commands/index.ts'
-import { NS_PER_MS } from '../engine/kernel/scheduler.ts'
+import type { LineResult } from '../engine/commands/index.ts'
+import { quoteArgv } from '../engine/commands/shell.ts'
 import { MAX_HISTORY_COMMANDS } from '../k8s/limits.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
-import { API_VERSION, KIND, parseLab, serializeLab, type LabDoc } from './format.ts'
-import { execLine, instantiate, isReadOnly, LabBuildError, withinLoadBound } from './lab.ts'
-import { tokenize } from '../engine/commands/shell.ts'
+import { API_VERSION, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
+import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
 export function scenarioLab(name: string, nodes?: number, podsPerNode?: number): LabDoc {
@@ -22,12 +21,14 @@ export function withExplicitCluster(doc: LabDoc): LabDoc {
 }
 
 /**
- * One open lab: the document (cluster spec plus the history of changes as command lines), the
- * running World, and an undo/redo stack over that history. Every change, from the terminal, a
- * panel or the canvas, is a command line, so one undo covers them all and a saved lab replays to
- * the same network.
+ * One open lab: the document (cluster spec plus the history of changes), the running World, and
+ * an undo/redo stack over that history. Every change, from the terminal, a panel or the canvas, is
+ * a command; each one that changed configuration is recorded with the simulated time it was
+ * applied at, so one undo covers them all and a saved lab replays to the same configuration at
+ * the same clock. Reads and observations (ping, traceroute, tcpdump, sleep) are not recorded.
  */
 export class LabSession {
+  /** The lab as it would be saved: the history is always in its timed form. */
   doc: LabDoc
   world!: World
   cluster!: Cluster | null
@@ -35,9 +36,15 @@ export class LabSession {
   /** Whether the document changed since it was last saved. */
   dirty = false
 
-  constructor(doc: LabDoc) {
+  /** `runtime`: the doc already built (by instantiate), so it is not built twice. */
+  constructor(doc: LabDoc, runtime?: LabRuntime) {
+    const rt = runtime ?? instantiate(doc)
     this.doc = structuredClone(doc)
-    this.rebuild()
+    // Bare lines (hand-written labs, older files) become the changes they made, with their times.
+    this.doc.spec.commands = rt.history
+    this.doc.spec.clock = nsToSeconds(rt.world.sched.now)
+    this.world = rt.world
+    this.cluster = rt.cluster
   }
 
   /** Opens lab file text; a lab that parses but cannot be built is reported at its field's line. */
@@ -51,10 +58,15 @@ export class LabSession {
     }
   }
 
-  private rebuild(): void {
-    const rt = instantiate(this.doc)
+  private rebuild(opts: InstantiateOptions): void {
+    const rt = instantiate(this.doc, opts)
     this.world = rt.world
     this.cluster = rt.cluster
+  }
+
+  /** The recorded changes, oldest first. */
+  get history(): readonly TimedCommand[] {
+    return this.doc.spec.commands as TimedCommand[]
   }
 
   get canUndo(): boolean {
@@ -65,58 +77,60 @@ export class LabSession {
   }
 
   /**
-   * Runs a line in a namespace (or the host). Lines that change anything are recorded in the
-   * lab's history; pure reads are not, and take no simulated time. A failed `ip`, `bridge` or
-   * `podnet` command is not recorded either: each is one netlink request (or one lab edit) that
-   * the kernel applies whole or not at all, so a failure changed nothing worth an undo step, and
-   * takes no simulated time either: the open lab stays equal to the replay of its saved file. A
-   * lab command that failed part way is rolled back whole.
+   * Runs a line in a namespace (or the host) as a terminal would. Each simple command of it that
+   * changed configuration is recorded in the lab's history, with the simulated time it ran at (a
+   * line `ip link set eth0 up && ping -c 1 X` records the `ip link` part only). Reads take no
+   * simulated time; observations let it pass. A request the kernel refused changed nothing, takes
+   * no time and is not recorded; a command that failed after changing something (`sysctl -w a=1
+   * b=bad`) is. A change that cannot be kept (the history is full, or the lab would take too much
+   * work to open again) is taken back whole, as is a lab command that failed part way.
    */
-  exec(line: string, netns?: string): CommandResult {
-    const full = netns ? `ip netns exec ${netns} ${line}` : line
-    const t = tokenize(full)
-    const argv = typeof t === 'string' ? null : t.every((x) => 'word' in x) ? t.map((x) => (x as { word: string }).word) : null
-    const readOnly = argv !== null && argv[0] !== 'podnet' && isReadOnly(argv)
-    if (!readOnly && this.doc.spec.commands.length >= MAX_HISTORY_COMMANDS) {
-      return { exitCode: 1, stdout: '', stderr: `podnet: the lab's history is full (${MAX_HISTORY_COMMANDS} changes); save it and start a new lab from it to go on\n` }
-    }
+  exec(line: string, netns?: string): LineResult {
     const opsBefore = this.cluster?.ops.lineCount ?? 0
-    const r = withinLoadBound(this.world, () => execLine(this.world, this.cluster, full, true, false))
-    if (this.world.sched.hit === 'load' && !readOnly) {
+    const r = withinLoadBound(this.world, () => execLine(this.world, this.cluster, line, { readOnlyFree: true, settle: true, ...(netns ? { netns } : {}) }))
+    if (r.changes.length && this.world.sched.hit === 'load') {
       // Kept, it would make the lab's file too heavy to open: rolled back instead.
-      this.rebuild()
-      return { ...r, stderr: `${r.stderr}podnet: not kept: the lab could not be opened again with this command in its history\n` }
+      this.rebuild({ untilNs: this.world.sched.now })
+      return { ...r, changes: [], stderr: `${r.stderr}podnet: not kept: the lab could not be opened again with this command in its history\n` }
     }
-    const failedWhole = r.exitCode !== 0 && argv !== null && isAtomicRequest(argv)
-    if (!readOnly && !failedWhole) {
-      this.world.advance(argv?.[0] === 'podnet' ? 2 * NS_PER_MS : COMMAND_OVERHEAD_NS)
-      this.doc.spec.commands.push(full)
+    if (r.changes.length && this.doc.spec.commands.length + r.changes.length > MAX_HISTORY_COMMANDS) {
+      this.rebuild({ untilNs: this.world.sched.now })
+      return { ...r, exitCode: 1, changes: [], stderr: `${r.stderr}podnet: not kept: the lab's history is full (${MAX_HISTORY_COMMANDS} changes); save it and start a new lab from it to go on\n` }
+    }
+    if (r.changes.length) {
+      for (const c of r.changes) this.doc.spec.commands.push({ at: nsToSeconds(c.atNs), run: quoteArgv(c.argv) })
       this.redoStack = []
       this.dirty = true
-    } else if (failedWhole && argv?.[0] === 'podnet' && (this.cluster?.ops.lineCount ?? 0) !== opsBefore) this.rebuild()
+    } else if (r.exitCode !== 0 && line.trim().startsWith('podnet ') && (this.cluster?.ops.lineCount ?? 0) !== opsBefore) this.rebuild({ untilNs: this.world.sched.now })
     return r
   }
 
   /**
-   * A fresh copy of the lab's network, replayed from the document: what a trace runs in, so a
-   * trace leaves the open lab as it was and gives the same steps as `podnet trace` on the saved
-   * file (the open lab's world is always equal to this replay, since reads take no time).
+   * A fresh copy of the lab's network, replayed from the document up to the session's clock: what
+   * a trace runs in, so a trace leaves the open lab as it was and gives the same steps as
+   * `podnet trace` on the saved file. It has the open lab's configuration and clock, but none of
+   * the state observations left (ARP entries a ping filled).
    */
   fork(): { world: World; cluster: Cluster | null } {
-    const rt = instantiate(this.doc)
+    const rt = instantiate(this.doc, { untilNs: this.world.sched.now })
     return { world: rt.world, cluster: rt.cluster }
   }
 
+  /**
+   * Takes back the last change: the lab is rebuilt without it. Simulated time does not go back:
+   * the rebuilt lab runs on to the clock the session had reached.
+   */
   undo(): boolean {
     const last = this.doc.spec.commands.pop()
     if (last === undefined) return false
-    this.redoStack.push(last)
-    this.rebuild()
+    this.redoStack.push(typeof last === 'string' ? last : last.run)
+    this.rebuild({ untilNs: this.world.sched.now })
     this.dirty = true
     return true
   }
 
-  redo(): CommandResult | null {
+  /** Applies the last undone change again, now. */
+  redo(): LineResult | null {
     const line = this.redoStack.pop()
     if (line === undefined) return null
     const keep = this.redoStack
@@ -125,15 +139,15 @@ export class LabSession {
     return r
   }
 
+  /** The lab file text; it records the clock, so the saved lab reopens at the same time. */
   save(): string {
     this.dirty = false
+    return this.text()
+  }
+
+  /** The lab file text without marking it saved (recovery autosaves). */
+  text(): string {
+    this.doc.spec.clock = nsToSeconds(this.world.sched.now)
     return serializeLab(this.doc)
   }
-}
-
-/** `ip …`, `bridge …` and `podnet …`, also under `ip netns exec NAME`: all-or-nothing requests. */
-function isAtomicRequest(argv: string[]): boolean {
-  let a = argv
-  while (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) a = a.slice(4)
-  return a[0] === 'ip' || a[0] === 'bridge' || a[0] === 'podnet'
 }

@@ -9,6 +9,7 @@ import { VethDevice } from '../engine/kernel/veth.ts'
 import { VxlanDevice } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
+import { secondsToNs } from './format.ts'
 import type { LabSession } from './session.ts'
 
 /**
@@ -167,7 +168,7 @@ export function labStateView(session: LabSession, opts: { path?: string; lang?: 
     dirty: session.dirty,
     canUndo: session.canUndo,
     canRedo: session.canRedo,
-    history: [...session.doc.spec.commands],
+    history: session.history.map((h) => ({ line: h.run, atNs: secondsToNs(h.at) })),
     timeNs: session.world.sched.now,
     topology: topologyView(session.world, session.cluster, opts.lang),
   }

@@ -35,7 +35,7 @@ import { stateName } from '../../src-main/engine/kernel/neigh.ts'
 import { tcpdumpJob } from '../../src-main/engine/commands/tcpdump.ts'
 import { Ctx } from '../../src-main/engine/commands/context.ts'
 import { exportParts } from '../../src-main/lab/export-iproute2.ts'
-import type { LabDoc } from '../../src-main/lab/format.ts'
+import { commandLine, type LabDoc } from '../../src-main/lab/format.ts'
 import type { Netns } from '../../src-main/engine/kernel/netns.ts'
 import { execLine, instantiate } from '../../src-main/lab/lab.ts'
 import { runOnKernel } from './harness.ts'
@@ -439,8 +439,8 @@ export async function runCase(doc: LabDoc, opts: CaseOptions): Promise<CaseResul
   // A learned FDB entry that a fault deleted comes back with the next frame from that MAC. If its
   // device sends no IPv4 across the bridge, that is an IPv6 router solicitation, at moments the
   // kernel draws at random: the tables are then read only while no interface sends one.
-  if (doc.spec.commands.some((c) => /^bridge .*\bfdb del .*\bmaster\b/.test(c.trim()))) {
-    const since = doc.spec.commands.some((c) => /^podnet |\bmtu\b/.test(c.trim())) ? 'TF' : 'TB'
+  if (doc.spec.commands.some((c) => /^bridge .*\bfdb del .*\bmaster\b/.test(commandLine(c).trim()))) {
+    const since = doc.spec.commands.some((c) => /^podnet |\bmtu\b/.test(commandLine(c).trim())) ? 'TF' : 'TB'
     S.push('for w in ' + RS_QUIET_MS.map(([a, b]) => `${a * 1000}:${b * 1000}`).join(' ') + `; do lo=$((${since} + \${w%:*})); hi=$((TSTART + \${w#*:})); t=\${EPOCHREALTIME/./}; [ $t -lt $lo ] && t=$lo; if [ $t -le $hi ]; then at $t; break; fi; done`)
   }
   // Route lookups and dumps: read-only, one job per namespace, all at once.
@@ -507,7 +507,8 @@ export async function runCase(doc: LabDoc, opts: CaseOptions): Promise<CaseResul
     ci = 0
     doc.spec.commands.forEach((c, i) => {
       const lines = parts.commands[i].lines
-      if (!c.trim().startsWith('podnet ')) compare('lab command', c, cmdIds[ci].id, w1.results[i])
+      const line = commandLine(c)
+      if (!line.trim().startsWith('podnet ')) compare('lab command', line, cmdIds[ci].id, w1.results[i])
       ci += lines.length
     })
     const kRef = marks.get('faulted')!

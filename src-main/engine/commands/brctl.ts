@@ -62,6 +62,7 @@ export const brctl: Command = (ctx, argv) => {
       if (!a1) break
       try {
         addBridge(ns, a1)
+        ctx.change()
       } catch (e) {
         if (e instanceof KernelError && e.errno === 'EEXIST') {
           ctx.eprintln(`device ${a1} already exists; can't create bridge with the same name`)
@@ -81,6 +82,7 @@ export const brctl: Command = (ctx, argv) => {
         return 1
       }
       deleteLink(br)
+      ctx.change()
       return 0
     }
     case 'addif':
@@ -108,6 +110,7 @@ export const brctl: Command = (ctx, argv) => {
         }
         setMaster(dev, null)
       }
+      ctx.change()
       return 0
     }
     default:

@@ -130,6 +130,7 @@ function fdbModify(ctx: Ctx, argv: string[], cmd: 'add' | 'append' | 'replace' |
       const br = dev.master
       if (!br) throw new KernelError('EINVAL')
       masterModify(br, dev, mac, cmd, state)
+      ctx.change()
     }
     if (self) {
       if (dev instanceof VxlanDevice) {
@@ -144,6 +145,7 @@ function fdbModify(ctx: Ctx, argv: string[], cmd: 'add' | 'append' | 'replace' |
       } else {
         selfModify(dev, mac, cmd, state)
       }
+      ctx.change()
     }
   } catch (e) {
     if (e instanceof KernelError) fail(255, e.extack ? `Error: ${e.extack}${e.extack.endsWith('.') ? '' : '.'}` : `RTNETLINK answers: ${STRERROR[e.errno]}`)

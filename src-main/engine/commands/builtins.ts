@@ -35,6 +35,7 @@ function badOption(ctx: Ctx, prog: string, a: string): void {
  * durations add up; `inf` sleeps as long as one command may (budget.ts).
  */
 export const sleep: Command = (ctx, argv) => {
+  if (!ctx.observe()) return 0
   let args = argv
   const dd = args.indexOf('--')
   const opts = dd < 0 ? args : args.slice(0, dd)

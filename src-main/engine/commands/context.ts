@@ -10,17 +10,79 @@ export type Stream = 'out' | 'err' | 'null'
  */
 export type ShellRequest = { type: 'enter'; netns: string } | { type: 'exit'; code: number }
 
+/**
+ * What a command did to the lab, declared by the command itself while it runs:
+ * - 'read': looked at state (show, list, get): takes no simulated time, never recorded;
+ * - 'observe': let simulated time pass (ping, traceroute, tcpdump, arping, sleep, wait); it may
+ *   leave learned state (ARP entries, learned FDB entries) but changes no configuration, so it is
+ *   not recorded either;
+ * - 'change': changed configuration (devices, addresses, routes, static neighbours and FDB
+ *   entries, sysctls, namespaces): the lab's history records the command with its time.
+ * A command declares 'observe' before it lets time pass and 'change' when it has changed
+ * something (so a request the kernel refused whole declares nothing).
+ */
+export type Effect = 'read' | 'observe' | 'change'
+
+const EFFECT_RANK: Record<Effect, number> = { read: 0, observe: 1, change: 2 }
+
+/** The larger of two effects (a line that reads and changes, changes). */
+export function maxEffect(a: Effect, b: Effect): Effect {
+  return EFFECT_RANK[a] >= EFFECT_RANK[b] ? a : b
+}
+
+/** What every view of one command's Ctx shares: its declared effect, and whether observations run. */
+interface CommandState {
+  effect: Effect
+  /** Replaying a lab's history: observations are skipped (they are not part of a lab). */
+  replay: boolean
+}
+
 /** What a command sees: the world, the namespace it runs in, and its two output streams. */
 export class Ctx {
   private readonly outBuf: string[] = []
   private readonly errBuf: string[] = []
   /** Shared by the contexts derived from this one (other namespace, redirections). */
   readonly shell: { request: ShellRequest | null } = { request: null }
+  /** Shared by the redirected and namespaced views of this Ctx (they are prototype-derived). */
+  private readonly state: CommandState
 
   constructor(
     readonly world: World,
     public netns: Netns,
-  ) {}
+    opts: { replay?: boolean } = {},
+  ) {
+    this.state = { effect: 'read', replay: opts.replay === true }
+  }
+
+  /** What the command running in this Ctx declared so far. */
+  get effect(): Effect {
+    return this.state.effect
+  }
+
+  /** Starts the next simple command of a line: nothing declared yet. */
+  resetEffect(): void {
+    this.state.effect = 'read'
+  }
+
+  /**
+   * Declares that the command is about to let simulated time pass. Returns false while a lab's
+   * history is replayed: the command must then end at once (exit 0, no output), because
+   * observations are not part of a lab.
+   */
+  observe(): boolean {
+    this.state.effect = maxEffect(this.state.effect, 'observe')
+    return !this.state.replay
+  }
+
+  /** Declares that the command changed configuration (call it once the change is made). */
+  change(): void {
+    this.state.effect = 'change'
+  }
+
+  /** Whether observations are skipped (a lab's history is being replayed). */
+  get replaying(): boolean {
+    return this.state.replay
+  }
 
   out(s: string): void {
     this.outBuf.push(s)

@@ -2,17 +2,18 @@ import { BOUND_EXIT_CODE, boundMessage, MAX_CLOCK_NS, MAX_COMMAND_EVENTS, MAX_CO
 import { STORM_PASSES } from '../kernel/bridge.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
-import { runLine, type AroundCommand, type CommandResult } from './shell.ts'
+import { runLine, type AroundCommand, type CommandResult, type LineOptions, type LineResult } from './shell.ts'
 import { COMMANDS } from './table.ts'
 
-export type { AroundCommand, CommandResult }
+export type { AppliedChange, AroundCommand, CommandResult, LineOptions, LineResult } from './shell.ts'
+export type { Effect } from './context.ts'
 
 /** A small pause per command, as a real shell takes a few milliseconds to start each program. */
 export const COMMAND_OVERHEAD_NS = 2_000_000
 
 /** Runs one line of the command language in the world (in the root namespace unless told). */
-export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS, around?: AroundCommand): CommandResult {
-  const r = bounded(world, () => runLine(world, COMMANDS, line, ns, around))
+export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS, around?: AroundCommand): LineResult {
+  const r = bounded(world, () => runLine(world, COMMANDS, line, { ns, around }))
   if (overheadNs) world.advance(overheadNs)
   return r
 }
@@ -23,7 +24,7 @@ export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND
  * its exit status is 124; world.sched.hit tells the caller too. A broadcast storm the command
  * caused or ran into is reported the same way.
  */
-export function bounded(world: World, f: () => CommandResult): CommandResult {
+export function bounded<T extends CommandResult>(world: World, f: () => T): T {
   const s = world.sched
   const outer = s.limit
   const ownUntil = Math.min(s.now + MAX_COMMAND_NS, MAX_CLOCK_NS)
@@ -37,7 +38,7 @@ export function bounded(world: World, f: () => CommandResult): CommandResult {
   s.hit = null
   const stormDrops = world.stormDrops
   const before = stormDrops ? new Map([...world.storms].map(([k, v]) => [k, v.drops])) : null
-  let r: CommandResult
+  let r: T
   try {
     r = f()
   } finally {
@@ -49,8 +50,17 @@ export function bounded(world: World, f: () => CommandResult): CommandResult {
     r = { ...r, stderr: `${r.stderr}podnet: broadcast storm: frames went round a loop of bridges (seen at ${where.join(', ')}); without STP Linux floods them forever, the lab dropped ${n} ${n === 1 ? 'copy' : 'copies'} after ${STORM_PASSES} rounds\n` }
   }
   const hit = s.hit as BoundHit | null
-  if (hit) r = { exitCode: BOUND_EXIT_CODE, stdout: r.stdout, stderr: `${r.stderr}${boundMessage(hit, outer?.events)}\n` }
+  if (hit) r = { ...r, exitCode: BOUND_EXIT_CODE, stderr: `${r.stderr}${boundMessage(hit, outer?.events)}\n` }
   return r
+}
+
+/**
+ * Runs one line within the bounds of one command and reports what it did (its effect and the
+ * simple commands that changed something), without the per-command pause: the caller decides
+ * whether time passes.
+ */
+export function runTracked(world: World, line: string, opts: LineOptions = {}): LineResult {
+  return bounded(world, () => runLine(world, COMMANDS, line, opts))
 }
 
 /** A command file: one command per line, `#` comments and blank lines skipped. */

@@ -110,6 +110,7 @@ function addrModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace' 
     const ifa = d.inet.find((i) => i.local === local.addr && (!lenGiven || i.prefixLen === local.len) && (label === undefined || i.label === label))
     if (!ifa) rtnlError(new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found.'))
     rtnl(() => ctx.netns.devinet.delAddress(d, ifa))
+    ctx.change()
     return 0
   }
   let broadcast = 0
@@ -122,10 +123,12 @@ function addrModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace' 
     if (cmd === 'add') rtnlError(new KernelError('EEXIST', 'ipv4: Address already assigned.'))
     if (broadcast) existing.broadcast = broadcast
     if (label) existing.label = label
+    ctx.change()
     return 0
   }
   if (cmd === 'change') rtnlError(new KernelError('ENOENT'))
   rtnl(() => ctx.netns.devinet.addAddress(d, { local: local.addr, prefixLen: local.len, broadcast, scope: s, label, metric, noprefixroute: noprefix }))
+  ctx.change()
   return 0
 }
 
@@ -143,7 +146,11 @@ function addrFlush(ctx: Ctx, argv: string[]): number {
   }
   const d = ctx.netns.dev(dev)
   if (!d) fail(1, `Device "${dev}" does not exist.`)
-  for (const ifa of [...d.inet].filter((i) => !i.secondary)) if (d.inet.includes(ifa)) ctx.netns.devinet.delAddress(d, ifa)
+  for (const ifa of [...d.inet].filter((i) => !i.secondary)) {
+    if (!d.inet.includes(ifa)) continue
+    ctx.netns.devinet.delAddress(d, ifa)
+    ctx.change()
+  }
   return 0
 }
 

@@ -165,6 +165,7 @@ function linkAdd(ctx: Ctx, argv: string[]): number {
         if (p.up) ns.setUp(dev, true)
         if (peer.up) peerNs.setUp(pdev, true)
       })
+      ctx.change()
       return 0
     }
     case 'bridge': {
@@ -172,6 +173,7 @@ function linkAdd(ctx: Ctx, argv: string[]): number {
         const br = addBridge(ns, p.dev ?? null, o)
         if (p.up) ns.setUp(br, true)
       })
+      ctx.change()
       return 0
     }
     case 'vxlan': {
@@ -180,6 +182,7 @@ function linkAdd(ctx: Ctx, argv: string[]): number {
         const dev = addVxlan(ns, p.dev ?? null, vx, o)
         if (p.up) ns.setUp(dev, true)
       })
+      ctx.change()
       return 0
     }
     default:
@@ -197,22 +200,27 @@ function linkSet(ctx: Ctx, argv: string[]): number {
   const dev = ctx.netns.dev(p.dev!)
   if (!dev) fail(1, `Cannot find device "${p.dev}"`)
   if (p.type) fail(255, 'podnet: "ip link set ... type" is not simulated')
+  // do_setlink applies the attributes one by one: a failure leaves the earlier ones applied.
+  const step = (apply: () => void): void => {
+    apply()
+    ctx.change()
+  }
   rtnl(() => {
     // do_setlink's order: namespace, address, MTU, name, flags, master.
-    if (p.netns && p.netns !== dev.netns) {
-      ctx.netns.moveDevice(dev, p.netns)
-    }
-    if (p.mac !== undefined) setMac(dev, p.mac)
-    if (p.mtu !== undefined) setMtu(dev, p.mtu)
-    if (p.qlen !== undefined) dev.txQueueLen = p.qlen
-    if (p.name !== undefined && p.name !== p.dev) renameLink(dev, p.name)
+    if (p.netns && p.netns !== dev.netns) step(() => ctx.netns.moveDevice(dev, p.netns!))
+    if (p.mac !== undefined) step(() => setMac(dev, p.mac!))
+    if (p.mtu !== undefined) step(() => setMtu(dev, p.mtu!))
+    if (p.qlen !== undefined) step(() => (dev.txQueueLen = p.qlen!))
+    if (p.name !== undefined && p.name !== p.dev) step(() => renameLink(dev, p.name!))
     if (p.promisc !== undefined && p.promisc !== dev.userPromisc) {
-      dev.userPromisc = p.promisc
-      dev.promisc += p.promisc ? 1 : -1
+      step(() => {
+        dev.userPromisc = p.promisc!
+        dev.promisc += p.promisc ? 1 : -1
+      })
     }
-    if (p.alias !== undefined) dev.alias = p.alias === '' ? null : p.alias
-    if (p.up !== undefined) dev.netns.setUp(dev, p.up)
-    if (p.master !== undefined) setMaster(dev, p.master === null ? null : dev.netns.dev(p.master)!)
+    if (p.alias !== undefined) step(() => (dev.alias = p.alias === '' ? null : p.alias!))
+    if (p.up !== undefined) step(() => dev.netns.setUp(dev, p.up!))
+    if (p.master !== undefined) step(() => setMaster(dev, p.master === null ? null : dev.netns.dev(p.master!)!))
   })
   return 0
 }
@@ -235,6 +243,7 @@ function linkDel(ctx: Ctx, argv: string[]): number {
   const dev = ctx.netns.dev(name)
   if (!dev) fail(1, `Cannot find device "${name}"`)
   rtnl(() => deleteLink(dev))
+  ctx.change()
   return 0
 }
 

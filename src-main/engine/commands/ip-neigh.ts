@@ -85,6 +85,7 @@ function neighModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace'
     if (!existing || existing.state === Nud.None) rtnlError(new KernelError('ENOENT'))
     table.update(existing, null, Nud.Failed, { override: true, admin: true })
     table.remove(existing)
+    ctx.change()
     return 0
   }
   if (llBad) rtnlError(new KernelError('EINVAL', 'Invalid link address.'))
@@ -96,6 +97,7 @@ function neighModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace'
     table.update(n, lladdr ?? null, nud, { override: true, admin: true, isRouter: router })
     if (!existing && nud === Nud.None) n.state = Nud.None
   })
+  ctx.change()
   return 0
 }
 
@@ -174,6 +176,7 @@ function neighShow(ctx: Ctx, argv: string[], opts: IpOpts, flush: boolean): numb
       if (!visible(n, f)) continue
       if (n.state & Nud.Permanent && (f.nud === undefined || !(f.nud & Nud.Permanent))) continue
       table.remove(n)
+      ctx.change()
     }
     return 0
   }

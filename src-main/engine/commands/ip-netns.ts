@@ -23,10 +23,14 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
     if (name.includes('/') || name === '.' || name === '..') fail(255, `Invalid netns name "${name}"`)
     if (w.namespaces.has(name)) fail(1, `Cannot create namespace file "/run/netns/${name}": File exists`)
     w.addNetns(name)
+    ctx.change()
     return 0
   }
   if (matches(cmd, 'delete') && opts.all) {
-    for (const n of names()) w.deleteNetns(n)
+    for (const n of names()) {
+      w.deleteNetns(n)
+      ctx.change()
+    }
     return 0
   }
   if (matches(cmd, 'exec') && opts.all) {
@@ -46,6 +50,7 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
     if (name === undefined) fail(255, 'No netns name specified')
     if (!w.namespaces.has(name)) fail(1, `Cannot remove namespace file "/run/netns/${name}": No such file or directory`)
     w.deleteNetns(name)
+    ctx.change()
     return 0
   }
   if (matches(cmd, 'exec')) {

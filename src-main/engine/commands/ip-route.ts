@@ -153,6 +153,7 @@ function routeModify(ctx: Ctx, argv: string[], cmd: RouteAddMode | 'del'): numbe
     if (!typeSet) delete spec.type
     if (!scopeSet) delete spec.scope
     rtnl(() => routeDel(ctx.netns, spec))
+    ctx.change()
     return 0
   }
   if (!scopeSet) {
@@ -162,6 +163,7 @@ function routeModify(ctx: Ctx, argv: string[], cmd: RouteAddMode | 'del'): numbe
   }
   if (s.protocol === undefined) s.protocol = RTPROT_BOOT
   rtnl(() => routeAdd(ctx.netns, { ...s, dst: s.dst!, len: s.len! }, cmd))
+  ctx.change()
   return 0
 }
 
@@ -468,12 +470,13 @@ function routeFlush(ctx: Ctx, argv: string[]): number {
   const f = parseShow(ctx, argv)
   if (f.cache) {
     ctx.netns.devinet.flushExceptions()
+    ctx.change()
     return 0
   }
   if (argv.length === 0) fail(255, '"ip route flush" requires arguments.')
   const t = ctx.netns.tables.get(f.table === 0 ? RT_TABLE_MAIN : f.table)
   if (!t) return 0
-  t.removeWhere((r) => (f.dev === undefined || r.dev === f.dev) && (f.proto === undefined || r.protocol === f.proto) && (f.scope === undefined || r.scope === f.scope) && (f.type === undefined || r.type === f.type) && (f.via === undefined || r.gateway === f.via) && (!f.prefix || prefixMatches(r, f.prefix)))
+  if (t.removeWhere((r) => (f.dev === undefined || r.dev === f.dev) && (f.proto === undefined || r.protocol === f.proto) && (f.scope === undefined || r.scope === f.scope) && (f.type === undefined || r.type === f.type) && (f.via === undefined || r.gateway === f.via) && (!f.prefix || prefixMatches(r, f.prefix)))) ctx.change()
   return 0
 }
 

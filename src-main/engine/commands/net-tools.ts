@@ -83,6 +83,7 @@ function arpDelete(ctx: Parameters<Command>[0], target: string | undefined): num
     return 255
   }
   ctx.netns.neigh.remove(n)
+  ctx.change()
   return 0
 }
 
@@ -106,6 +107,7 @@ function arpSet(ctx: Parameters<Command>[0], target: string | undefined, hw: str
   const t = ctx.netns.neigh
   const n = t.lookup(dev, ip) ?? t.create(dev, ip)
   t.update(n, mac, Nud.Permanent, { override: true, admin: true })
+  ctx.change()
   return 0
 }
 

@@ -244,6 +244,7 @@ function fmtG(x: number): string {
  * 1 none, 2 setup errors). Runs the World's clock until it would have exited.
  */
 export const ping: Command = (ctx, argv) => {
+  if (!ctx.observe()) return 0
   const job = startPing(ctx, argv)
   ctx.world.sched.runUntil(job.done, job.limitNs)
   job.stop()

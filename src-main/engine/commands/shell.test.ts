@@ -1,7 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { World } from '../kernel/world.ts'
-import { run } from './index.ts'
-import { tokenize } from './shell.ts'
+import { run, runTracked } from './index.ts'
+import { quoteArgv, tokenize } from './shell.ts'
 
 describe('the command line', () => {
   it('reads redirections as bash does: N>FILE, &>FILE, N>&M, with or without a space', () => {
@@ -23,6 +24,29 @@ describe('the command line', () => {
     expect(f.exitCode).toBe(1)
     expect(f.stderr).toContain('cannot redirect to out.txt')
     expect(f.stdout).toBe('')
+  })
+
+  it('quotes a recorded command so that it reads back as the same words', () => {
+    expect(quoteArgv(['ip', 'link', 'set', 'x', 'alias', "it's a b"])).toBe(`ip link set x alias 'it'"'"'s a b'`)
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '\\', ';', '&', '|', '#', '>', '2', '(', '$', '\t', '-') }), { minLength: 1, maxLength: 6 }), (argv) => {
+        expect((tokenize(quoteArgv(argv)) as { word: string }[]).map((t) => t.word)).toEqual(argv)
+      }),
+    )
+  })
+
+  it('reports what each simple command of a line declared', () => {
+    const w = new World({ seed: 1 })
+    const r = runTracked(w, 'ip netns add a; ip -n a link show; ip netns add a || sleep 1; ip -n a link set lo up')
+    expect(r.effect).toBe('change')
+    expect(r.changes.map((c) => c.argv.join(' '))).toEqual(['ip netns add a', 'ip -n a link set lo up'])
+    expect(r.changes[1].atNs - r.changes[0].atNs).toBe(1e9)
+    expect(runTracked(w, 'ip -n a route; sleep 0.5').effect).toBe('observe')
+    expect(runTracked(w, 'ip -n a route show; echo hi').effect).toBe('read')
+    // Replaying a history skips observations, which then take no time.
+    const t = w.sched.now
+    expect(runTracked(w, 'sleep 5 && ping -c 1 127.0.0.1', { replay: true })).toMatchObject({ exitCode: 0, stdout: '', effect: 'observe' })
+    expect(w.sched.now).toBe(t)
   })
 })
 

@@ -1,4 +1,4 @@
-import { Ctx, UsageExit, type Command, type ShellRequest, type Stream } from './context.ts'
+import { Ctx, maxEffect, UsageExit, type Command, type Effect, type ShellRequest, type Stream } from './context.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { tcpdumpJob } from './tcpdump.ts'
@@ -9,6 +9,35 @@ export interface CommandResult {
   stderr: string
   /** What the line asked of an interactive shell (`bash`, `exit`); absent for most lines. */
   shell?: ShellRequest
+}
+
+/** A simple command of a line that changed configuration, and when it ran. */
+export interface AppliedChange {
+  argv: string[]
+  /** Simulated time when it started. */
+  atNs: number
+  exitCode: number
+}
+
+/** A line's result with what it did: its largest effect, and each simple command that changed something. */
+export interface LineResult extends CommandResult {
+  effect: Effect
+  changes: AppliedChange[]
+}
+
+export interface LineOptions {
+  /** The namespace the line runs in (the host's by default). */
+  ns?: Netns
+  /** Replaying a lab's history: observations are skipped. */
+  replay?: boolean
+  /**
+   * After each observation, run the events due at the same instant (an observation stops the
+   * clock right after the event it waited for), so the next command starts from the state a
+   * replay reaches at that time.
+   */
+  settle?: boolean
+  /** Wraps each simple command run in the foreground (see AroundCommand). */
+  around?: AroundCommand
 }
 
 /** `N>TARGET`, `N>>TARGET`, `&>TARGET` or `N>&M`: fd 0 stands for both (`&>`). */
@@ -126,12 +155,25 @@ interface Job {
  * of the line runs; `wait` (or the end of the line) finishes it. Pipes are refused with a message
  * rather than half-done.
  */
-export function runLine(world: World, table: Record<string, Command>, line: string, ns?: Netns, around?: AroundCommand): CommandResult {
-  const ctx = new Ctx(world, ns ?? world.root)
+export function runLine(world: World, table: Record<string, Command>, line: string, opts: LineOptions = {}): LineResult {
+  const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay })
   const toks = tokenize(line)
+  let effect: Effect = 'read'
+  const changes: AppliedChange[] = []
+  const result = (exitCode: number): LineResult => ({ exitCode, stdout: ctx.stdout, stderr: ctx.stderr, effect, changes })
   if (typeof toks === 'string') {
     ctx.eprintln(`bash: -c: line 1: ${toks}`)
-    return { exitCode: 2, stdout: '', stderr: ctx.stderr }
+    return { ...result(2), stdout: '' }
+  }
+  /** Runs one simple command and notes what it declared. */
+  const track = (argv: string[], body: () => number): number => {
+    ctx.resetEffect()
+    const atNs = world.sched.now
+    const code = body()
+    if (ctx.effect === 'change') changes.push({ argv, atNs, exitCode: code })
+    else if (ctx.effect === 'observe' && opts.settle) world.sched.run(world.sched.now)
+    effect = maxEffect(effect, ctx.effect)
+    return code
   }
   let status = 0
   let skip = false
@@ -158,26 +200,24 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
       status = 1
       return
     }
-    if (background) {
-      const job = startJob(c, argv)
-      if (job) {
-        if (typeof job === 'number') status = job
-        else {
-          jobs.push(job)
-          status = 0
-        }
-        argv = []
-        return
-      }
-    }
-    if (argv.length === 1 && argv[0] === 'wait') {
-      waitJobs()
-      status = 0
-    } else {
-      const words = argv
-      status = around ? around(words, () => runArgv(c, table, words)) : runArgv(c, table, words)
-    }
+    const args = argv
     argv = []
+    if (background && isJob(c, args)) {
+      status = track(args, () => {
+        const j = startJob(c, args)
+        if (typeof j === 'number') return j
+        jobs.push(j)
+        return 0
+      })
+      return
+    }
+    if (args.length === 1 && args[0] === 'wait') {
+      track(args, () => {
+        if (jobs.length && c.observe()) waitJobs()
+        return 0
+      })
+      status = 0
+    } else status = track(args, () => (opts.around ? opts.around(args, () => runArgv(c, table, args)) : runArgv(c, table, args)))
   }
   for (const t of toks) {
     if ('word' in t) {
@@ -191,7 +231,7 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
     if (t.op === '(' || t.op === ')') continue
     if (t.op === '|') {
       ctx.eprintln(`podnet: '|' is not supported: run one command per line`)
-      return { exitCode: 2, stdout: ctx.stdout, stderr: ctx.stderr }
+      return result(2)
     }
     flush(t.op === '&')
     // `exit` ends the shell: the rest of the line does not run.
@@ -204,7 +244,7 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
   // The line is over: captures still running end here, as if interrupted.
   for (const j of jobs) if (!j.done()) j.stop()
   const shell = ctx.shell.request
-  return shell ? { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr, shell } : { exitCode: status, stdout: ctx.stdout, stderr: ctx.stderr }
+  return shell ? { ...result(status), shell } : result(status)
 }
 
 /**
@@ -232,18 +272,24 @@ function applyRedirects(ctx: Ctx, reds: Redirect[]): Ctx | null {
 /** How long `wait` lets a background capture run before stopping it. */
 const BACKGROUND_LIMIT_NS = 10_000_000_000
 
-/** `tcpdump ...` or `ip netns exec NS tcpdump ...` in the background; other commands run in the foreground. */
-function startJob(ctx: Ctx, argv: string[]): Job | number | null {
-  let c = ctx
-  let a = argv
-  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) {
-    const ns = ctx.world.namespaces.get(a[3])
+/** `tcpdump ...` or `ip netns exec NS tcpdump ...` (of an existing namespace): what runs in the background. */
+function jobTarget(ctx: Ctx, argv: string[]): { ctx: Ctx; argv: string[] } | null {
+  if (argv[0] === 'ip' && argv[1] === 'netns' && argv[2] === 'exec' && argv.length > 4) {
+    const ns = ctx.world.namespaces.get(argv[3])
     if (!ns) return null
-    c = ctx.inNetns(ns)
-    a = a.slice(4)
+    return argv[4] === 'tcpdump' ? { ctx: ctx.inNetns(ns), argv: argv.slice(5) } : null
   }
-  if (a[0] !== 'tcpdump') return null
-  return tcpdumpJob(c, a.slice(1))
+  return argv[0] === 'tcpdump' ? { ctx, argv: argv.slice(1) } : null
+}
+
+function isJob(ctx: Ctx, argv: string[]): boolean {
+  return jobTarget(ctx, argv) !== null
+}
+
+/** Starts a background capture (other commands run in the foreground, even with `&`). */
+function startJob(ctx: Ctx, argv: string[]): Job | number {
+  const t = jobTarget(ctx, argv)!
+  return tcpdumpJob(t.ctx, t.argv)
 }
 
 /** Runs one simple command (argv[0] is the program) in ctx; shared by `ip netns exec`. */
@@ -265,4 +311,16 @@ export function runArgv(ctx: Ctx, table: Record<string, Command>, argv: string[]
     }
     throw e
   }
+}
+
+/** A word as bash would need it typed to read it back as the same word (single quotes when needed). */
+export function quoteWord(w: string): string {
+  if (w !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) return w
+  // A single quote cannot appear inside single quotes: close them, quote it with double quotes, reopen.
+  return "'" + w.replace(/'/g, `'"'"'`) + "'"
+}
+
+/** A simple command as one line that tokenize() reads back to the same words. */
+export function quoteArgv(argv: readonly string[]): string {
+  return argv.map(quoteWord).join(' ')
 }

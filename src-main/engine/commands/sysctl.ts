@@ -52,6 +52,7 @@ export const sysctl: Command = (ctx, argv) => {
       }
       try {
         s.set(key, value)
+        ctx.change()
       } catch (e) {
         if (e instanceof KernelError) {
           ctx.eprintln(`sysctl: setting key "${key}": Invalid argument`)

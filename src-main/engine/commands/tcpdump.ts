@@ -117,6 +117,7 @@ export function startCapture(ctx: Ctx, o: Options): Capture {
  * the rest of the line sends, as `tcpdump -c 2 & ping -c 1 IP; wait`.
  */
 export const tcpdump: Command = (ctx, argv) => {
+  if (!ctx.observe()) return 0
   const o = parse(ctx, argv)
   if (typeof o === 'number') return o
   const cap = startCapture(ctx, o)
@@ -127,6 +128,7 @@ export const tcpdump: Command = (ctx, argv) => {
 
 /** The background form, started by the shell for `tcpdump ... &`. */
 export function tcpdumpJob(ctx: Ctx, argv: string[]): Capture | number {
+  if (!ctx.observe()) return 0
   const o = parse(ctx, argv)
   if (typeof o === 'number') return o
   return startCapture(ctx, o)

@@ -15,6 +15,7 @@ import { formatTripTime } from './ping.ts'
  * unreachables.
  */
 export const traceroute: Command = (ctx, argv) => {
+  if (!ctx.observe()) return 0
   let q = 3
   let waitS = 5
   let max = 30

@@ -19,7 +19,7 @@ function lab(lines: string[]): World {
 describe('kernel conformance fixes', () => {
   it('brctl show prints nothing without bridges; route -n fails before the main table exists', () => {
     const w = lab(['ip netns add a'])
-    expect(run(w, 'ip netns exec a brctl show')).toEqual({ exitCode: 0, stdout: '', stderr: '' })
+    expect(run(w, 'ip netns exec a brctl show')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
     expect(run(w, 'ip netns exec a route -n').exitCode).toBe(1)
     run(w, 'ip -n a link set lo up')
     expect(run(w, 'ip netns exec a route -n').exitCode).toBe(0)

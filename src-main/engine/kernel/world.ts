@@ -1,6 +1,6 @@
 import { TraceRecorder } from '../trace/recorder.ts'
 import { Netns } from './netns.ts'
-import { SeededRandom } from './random.ts'
+import { hashString, SeededRandom } from './random.ts'
 import { Scheduler } from './scheduler.ts'
 import { KernelError } from './errors.ts'
 
@@ -16,6 +16,12 @@ export interface WorldOptions {
 export class World {
   readonly sched = new Scheduler()
   readonly rng: SeededRandom
+  /**
+   * MACs of devices created without one come from a stream of their own: configuration must not
+   * depend on how many random choices observations made before it (a ping draws an ident, a
+   * neighbour its reachable time), so a lab replayed without them gets the same addresses.
+   */
+  private readonly macRng: SeededRandom
   readonly trace: TraceRecorder
   /** Named namespaces (as under /run/netns), in creation order. */
   readonly namespaces = new Map<string, Netns>()
@@ -34,6 +40,7 @@ export class World {
 
   constructor(opts: WorldOptions = {}) {
     this.rng = new SeededRandom(opts.seed ?? 1)
+    this.macRng = new SeededRandom(hashString('mac', opts.seed ?? 1))
     this.trace = new TraceRecorder(this.sched)
     this.root = new Netns(this, '')
   }
@@ -44,8 +51,8 @@ export class World {
 
   /** A locally administered unicast MAC from the seeded generator (like eth_random_addr). */
   randomMac(): number {
-    const hi = (this.rng.nextU32() & 0xfeff) | 0x0200
-    const lo = this.rng.nextU32()
+    const hi = (this.macRng.nextU32() & 0xfeff) | 0x0200
+    const lo = this.macRng.nextU32()
     return hi * 0x1_0000_0000 + lo
   }
 
