@@ -4,6 +4,9 @@
  * Every payload is plain data (structured-clone safe) and is validated by the handler table.
  */
 import type { TraceEventJson } from './trace.ts'
+import type { FdbRow, NeighRow, RouteRow } from './rows.ts'
+
+export type { FdbRow, NeighRow, RouteGetRow, RouteRow } from './rows.ts'
 
 export type Lang = 'en' | 'ja'
 
@@ -36,19 +39,30 @@ export interface DeviceView {
   peer?: { netns: string; device: string }
 }
 
+/**
+ * A namespace as the canvas and the lists show it. Its tables (thousands of rows on a node of a
+ * big cluster) are not part of it: `PodnetApi.tables` gives them for the namespace a view shows.
+ */
 export interface NetnsView {
   name: string
   role: NsRole
   /** For a pod: the node it runs on. */
   node?: string
   devices: DeviceView[]
-  /** `ip route show` lines (no trailing spaces). */
-  routes: string[]
-  /** `ip neigh show` lines. */
-  neighbours: string[]
-  /** `bridge fdb show` lines for bridges and VXLAN devices in this namespace. */
-  fdb: string[]
   ipForward: boolean
+}
+
+/** The tables of one namespace, as rows (render them with shared/rows.ts to get iproute2's lines). */
+export interface NetnsTables {
+  netns: string
+  /** The simulated time they were read at. */
+  timeNs: number
+  /** `ip route show` (the main table). */
+  routes: RouteRow[]
+  /** `ip neigh show`. */
+  neighbours: NeighRow[]
+  /** `bridge fdb show` of bridges and VXLAN devices (forwarding entries: no devices' own or multicast addresses). */
+  fdb: FdbRow[]
 }
 
 export interface LinkView {
@@ -91,6 +105,8 @@ export interface HistoryEntry {
 }
 
 export interface LabState {
+  /** Which state this is: a LabDelta applies to the state whose seq is its `base`. */
+  seq: number
   name: string
   description?: string
   dirty: boolean
@@ -107,11 +123,43 @@ export interface LabState {
   exercise?: string
 }
 
+/**
+ * What changed in the lab since the state (or delta) with seq `base`: applied to that state, it
+ * gives the state with seq `seq` (applyDelta in shared/delta.ts). Namespaces, links and tunnels
+ * are sent whole when they changed and by name or id when they went; the header fields always.
+ */
+export interface LabDelta {
+  base: number
+  seq: number
+  name: string
+  description?: string
+  path?: string
+  /** The exercise the lab is an attempt at (LabState.exercise). */
+  exercise?: string
+  dirty: boolean
+  canUndo: boolean
+  canRedo: boolean
+  timeNs: number
+  mode: string | null
+  /** The first `keep` entries of the history stay; `append` follows them. */
+  history: { keep: number; append: HistoryEntry[] }
+  /** Namespaces that went, then namespaces that changed or are new (new ones are appended; the host's goes first). */
+  namespaces: { remove: string[]; set: NetnsView[] }
+  links: { remove: string[]; set: LinkView[] }
+  tunnels: { remove: string[]; set: LinkView[] }
+  /**
+   * Events logged since (at most EVENT_VIEW_LIMIT), and the new total. `reset`: the log was
+   * replayed (an undo rebuilds the lab), so `append` replaces the events the renderer has.
+   */
+  events: { reset?: boolean; append: ControlEventView[]; count: number }
+}
+
 export interface ExecResult {
   exitCode: number
   stdout: string
   stderr: string
-  state: LabState
+  /** What the command changed in the lab's view (time passing, tables, devices, history). */
+  delta: LabDelta
   /** What the line asked of the terminal: `bash` enters a shell in a namespace, `exit` leaves one. */
   shell?: { type: 'enter'; netns: string } | { type: 'exit'; code: number }
 }
@@ -282,15 +330,20 @@ export interface PodnetApi {
    * lab's own file or where its Save dialog says.
    */
   openLab(req: { text: string; name?: string }): Promise<LabState>
+  /** The whole state; the next deltas apply to it. */
   getState(): Promise<LabState>
+  /** What changed since the last state or delta (after a save, or to catch up). */
+  getDelta(): Promise<LabDelta>
+  /** The tables of one namespace (rows), as they are now. */
+  tables(req: { netns: string }): Promise<NetnsTables>
   /** The lab file text; the desktop shell also writes it (atomically) and says where (`path`). */
   saveLab(req?: Record<string, never>): Promise<{ text: string; path?: string; cancelled?: boolean }>
   exec(req: { line: string; netns?: string }): Promise<ExecResult>
   /** Tab completion from the command language and the lab's live state (devices, addresses, ...). */
   complete(req: { line: string; cursor: number; netns?: string }): Promise<CompletionView>
   edit(req: Edit): Promise<ExecResult>
-  undo(): Promise<LabState>
-  redo(): Promise<LabState>
+  undo(): Promise<LabDelta>
+  redo(): Promise<LabDelta>
   trace(req: TraceRequestView): Promise<TraceView>
   exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
   /**
@@ -336,6 +389,8 @@ export interface PodnetApi {
 export type ShellEvent =
   /** `reset`: a different lab was loaded (views drop selections and traces). */
   | { type: 'state'; state: LabState; reset?: boolean }
+  /** The shell changed the lab (menu Undo, Save, ...): apply it like a reply's delta. */
+  | { type: 'delta'; delta: LabDelta }
   | { type: 'command'; command: 'new-lab' | 'about' | 'exercises' }
   | { type: 'notice'; text: string }
   | { type: 'error'; error: ApiError }
@@ -372,6 +427,8 @@ export const CHANNELS = {
   newLab: 'lab:new',
   openLab: 'lab:open',
   getState: 'lab:state',
+  getDelta: 'lab:delta',
+  tables: 'lab:tables',
   saveLab: 'lab:save',
   exec: 'lab:exec',
   complete: 'lab:complete',

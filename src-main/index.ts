@@ -97,8 +97,9 @@ function push(e: ShellEvent): void {
   if (win && !win.isDestroyed()) win.webContents.send(SHELL_EVENT_CHANNEL, e)
 }
 
+/** Tells the window what the shell changed: the whole state for another lab, else what changed. */
 function pushState(reset = false): void {
-  push({ type: 'state', state: service.state(), ...(reset ? { reset } : {}) })
+  push(reset ? { type: 'state', state: service.state(), reset } : { type: 'delta', delta: service.delta() })
 }
 
 function updateTitle(): void {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { CHANNELS, EVENT_VIEW_LIMIT, type Edit } from '../../shared/api.ts'
+import { CHANNELS, EVENT_VIEW_LIMIT, type Edit, type LabDelta, type LabState } from '../../shared/api.ts'
+import { applyDelta } from '../../shared/delta.ts'
+import { fdbText, neighText, routeText } from '../../shared/rows.ts'
 import { COMMAND_OVERHEAD_NS } from '../engine/commands/index.ts'
 import { readPcap } from '../lab/pcap.ts'
 import { parsePcapng } from '../lab/pcapng.ts'
@@ -15,6 +17,23 @@ async function vxlan(): Promise<Handlers> {
   const { h } = fresh()
   await h.newLab({ scenario: 'flannel-vxlan' })
   return h
+}
+
+/**
+ * A renderer stand-in: the handlers with every reply's delta applied to the state it has, as the
+ * store does. `state` is what the renderer would show.
+ */
+async function viewer(h: Handlers): Promise<{ state: LabState; follow: (d: LabDelta) => LabState }> {
+  const v = {
+    state: await h.getState(),
+    follow(d: LabDelta): LabState {
+      const next = applyDelta(v.state, d)
+      if (!next) throw new Error(`delta for state ${d.base}, not ${v.state.seq}`)
+      v.state = next
+      return next
+    },
+  }
+  return v
 }
 
 describe('state and scenarios', () => {
@@ -57,11 +76,16 @@ describe('state and scenarios', () => {
     expect(s.topology.mode).toBe('flannel-vxlan')
     const node1 = s.topology.namespaces.find((n) => n.name === 'node1')!
     expect(node1.ipForward).toBe(true)
-    expect(node1.routes).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
-    for (const r of node1.routes) expect(r).toBe(r.trimEnd())
-    expect(node1.neighbours).toContain('10.244.2.0 dev flannel.1 lladdr ' + s.topology.namespaces.find((n) => n.name === 'node2')!.devices.find((d) => d.name === 'flannel.1')!.mac + ' PERMANENT')
-    expect(node1.fdb.some((l) => /dev flannel\.1 dst 192\.168\.0\.12 self permanent/.test(l))).toBe(true)
-    expect(node1.fdb.some((l) => l.startsWith('33:33'))).toBe(false)
+    const t = await h.tables({ netns: 'node1' })
+    expect(t.routes.map(routeText)).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink ')
+    expect(t.routes.find((r) => r.dev === 'flannel.1')).toEqual({ dst: '10.244.2.0/24', gateway: '10.244.2.0', dev: 'flannel.1', flags: ['onlink'] })
+    const vtep2 = s.topology.namespaces.find((n) => n.name === 'node2')!.devices.find((d) => d.name === 'flannel.1')!.mac
+    expect(t.neighbours.map(neighText)).toContain(`10.244.2.0 dev flannel.1 lladdr ${vtep2} PERMANENT `)
+    expect(t.fdb.map(fdbText)).toContain(`${vtep2} dev flannel.1 dst 192.168.0.12 self permanent`)
+    expect(t.fdb.some((r) => r.mac.startsWith('33:33'))).toBe(false)
+    // The rows are what `ip route` prints.
+    expect(t.routes.map(routeText).join('\n') + '\n').toBe((await h.exec({ netns: 'node1', line: 'ip route' })).stdout)
+    await expect(h.tables({ netns: 'nowhere' })).rejects.toMatchObject({ code: 'not-found', path: 'netns' })
     const flannel = node1.devices.find((d) => d.name === 'flannel.1')!
     expect(flannel).toMatchObject({ kind: 'vxlan', mtu: 1450, up: true, addresses: ['10.244.1.0/32'] })
     const eth0 = s.topology.namespaces.find((n) => n.name === 'pod1')!.devices.find((d) => d.name === 'eth0')!
@@ -83,19 +107,28 @@ describe('state and scenarios', () => {
 describe('exec and edits', () => {
   it('runs commands in a namespace; only changes enter the history', async () => {
     const h = await vxlan()
+    const v = await viewer(h)
     const r = await h.exec({ line: 'ip route', netns: 'node1' })
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
-    expect(r.state.history).toEqual([])
+    // A read changes nothing: the delta is empty but for its header.
+    expect(r.delta).toMatchObject({ history: { keep: 0, append: [] }, namespaces: { remove: [], set: [] }, links: { remove: [], set: [] }, events: { append: [] } })
+    expect(v.follow(r.delta).history).toEqual([])
     // The terminal's shell lines are no changes either; they say what the terminal should do.
-    expect(await h.exec({ line: 'ip netns exec pod1 bash', netns: 'node1' })).toMatchObject({ exitCode: 0, shell: { type: 'enter', netns: 'pod1' } })
-    expect(await h.exec({ line: 'exit', netns: 'pod1' })).toMatchObject({ shell: { type: 'exit', code: 0 } })
-    expect((await h.exec({ line: 'clear' })).state.history).toEqual([])
+    const enter = await h.exec({ line: 'ip netns exec pod1 bash', netns: 'node1' })
+    expect(enter).toMatchObject({ exitCode: 0, shell: { type: 'enter', netns: 'pod1' } })
+    v.follow(enter.delta)
+    const exit = await h.exec({ line: 'exit', netns: 'pod1' })
+    expect(exit).toMatchObject({ shell: { type: 'exit', code: 0 } })
+    v.follow(exit.delta)
+    expect(v.follow((await h.exec({ line: 'clear' })).delta).history).toEqual([])
     const w = await h.exec({ line: 'ip link set cbr0 mtu 1400', netns: 'node1' })
-    expect(w.state.history.map((e) => e.line)).toEqual(['ip netns exec node1 ip link set cbr0 mtu 1400'])
-    expect(w.state.history[0].atNs).toBe(w.state.timeNs - COMMAND_OVERHEAD_NS)
-    expect(w.state.dirty).toBe(true)
-    expect(w.state.canUndo).toBe(true)
+    expect(w.delta.namespaces.set.map((n) => n.name)).toEqual(['node1'])
+    const s = v.follow(w.delta)
+    expect(s.history.map((e) => e.line)).toEqual(['ip netns exec node1 ip link set cbr0 mtu 1400'])
+    expect(s.history[0].atNs).toBe(s.timeNs - COMMAND_OVERHEAD_NS)
+    expect(s.dirty).toBe(true)
+    expect(s.canUndo).toBe(true)
     const bad = await h.exec({ line: 'ip route add nonsense' })
     expect(bad.exitCode).not.toBe(0)
     expect(bad.stderr).not.toBe('')
@@ -129,27 +162,39 @@ describe('exec and edits', () => {
 
   it('applies edits, and one undo stack covers edits and terminal commands', async () => {
     const h = await vxlan()
+    const v = await viewer(h)
+    const ns = (name: string) => v.state.topology.namespaces.find((n) => n.name === name)
     let r = await h.edit({ type: 'addNode', name: 'node3' })
     expect(r.exitCode).toBe(0)
+    v.follow(r.delta)
     r = await h.edit({ type: 'addPod', name: 'web', node: 'node3' })
-    expect(r.state.topology.namespaces.find((n) => n.name === 'web')).toMatchObject({ role: 'pod', node: 'node3' })
+    v.follow(r.delta)
+    expect(ns('web')).toMatchObject({ role: 'pod', node: 'node3' })
     r = await h.edit({ type: 'movePod', name: 'web', node: 'node1' })
-    expect(r.state.topology.namespaces.find((n) => n.name === 'web')?.node).toBe('node1')
+    v.follow(r.delta)
+    expect(ns('web')?.node).toBe('node1')
     r = await h.edit({ type: 'setLink', netns: 'pod1', device: 'eth0', mtu: 1400, up: true })
-    expect(r.state.topology.namespaces.find((n) => n.name === 'pod1')!.devices.find((d) => d.name === 'eth0')!.mtu).toBe(1400)
+    v.follow(r.delta)
+    expect(ns('pod1')!.devices.find((d) => d.name === 'eth0')!.mtu).toBe(1400)
     r = await h.edit({ type: 'setIpForward', netns: 'node2', on: false })
-    expect(r.state.topology.namespaces.find((n) => n.name === 'node2')!.ipForward).toBe(false)
-    await h.exec({ line: 'ip route add 10.99.0.0/16 via 192.168.0.12', netns: 'node1' })
+    v.follow(r.delta)
+    expect(ns('node2')!.ipForward).toBe(false)
+    v.follow((await h.exec({ line: 'ip route add 10.99.0.0/16 via 192.168.0.12', netns: 'node1' })).delta)
     r = await h.edit({ type: 'removePod', name: 'web' })
-    expect(r.state.topology.namespaces.some((n) => n.name === 'web')).toBe(false)
-    expect(r.state.history).toHaveLength(7)
-    let s = await h.undo()
-    expect(s.topology.namespaces.some((n) => n.name === 'web')).toBe(true)
-    s = await h.undo()
-    expect(s.topology.namespaces.find((n) => n.name === 'node1')!.routes.some((l) => l.startsWith('10.99.0.0/16'))).toBe(false)
-    expect(s.canRedo).toBe(true)
-    s = await h.redo()
-    expect(s.topology.namespaces.find((n) => n.name === 'node1')!.routes).toContain('10.99.0.0/16 via 192.168.0.12 dev eth0')
+    v.follow(r.delta)
+    expect(ns('web')).toBeUndefined()
+    expect(v.state.history).toHaveLength(7)
+    v.follow(await h.undo())
+    expect(ns('web')).toBeDefined()
+    v.follow(await h.undo())
+    expect((await h.tables({ netns: 'node1' })).routes.some((r) => r.dst === '10.99.0.0/16')).toBe(false)
+    expect(v.state.canRedo).toBe(true)
+    v.follow(await h.redo())
+    expect((await h.tables({ netns: 'node1' })).routes.map(routeText)).toContain('10.99.0.0/16 via 192.168.0.12 dev eth0 ')
+    // The state the deltas built is the state the lab would send whole (links and tunnels in any order).
+    const whole = await h.getState()
+    const norm = (s: LabState) => ({ ...s, seq: 0, topology: { ...s.topology, links: [...s.topology.links].sort((a, b) => (a.id < b.id ? -1 : 1)), tunnels: [...(s.topology.tunnels ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)) } })
+    expect(norm(v.state)).toEqual(norm(whole))
   })
 
   it('deleting the flannel route makes the trace drop; undo brings delivery back', async () => {
@@ -157,7 +202,7 @@ describe('exec and edits', () => {
     expect((await h.trace({ from: 'pod1', to: 'pod4' })).delivered).toBe(true)
     const r = await h.edit({ type: 'deleteRoute', netns: 'node1', route: '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink' })
     expect(r.exitCode).toBe(0)
-    expect(r.state.history.map((e) => e.line)).toEqual(['ip -n node1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'])
+    expect(r.delta.history.append.map((e) => e.line)).toEqual(['ip -n node1 route del 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'])
     const dropped = await h.trace({ from: 'pod1', to: 'pod4' })
     expect(dropped.delivered).toBe(false)
     expect(dropped.verdict).toContain('Unreachable')
@@ -217,7 +262,7 @@ describe('traces, pcap and the header inspector', () => {
     // A ping is an observation: it is not recorded, and the ARP entries it left are not part of the
     // lab, so the trace starts from the same cold caches (later in simulated time).
     const ping = await h.exec({ netns: 'pod1', line: 'ping -c 1 10.244.2.3' })
-    expect(ping.state.history).toEqual([])
+    expect(ping.delta.history.append).toEqual([])
     expect(service.session.exec('ip neigh', 'node1').stdout).not.toBe(neighBefore)
     const c = await h.trace({ from: 'pod1', to: 'pod4' })
     expect(c.steps.map((s) => s.msg)).toEqual(a.steps.map((s) => s.msg))
@@ -314,7 +359,7 @@ describe('lab files', () => {
     // A name (a browser's file pick) labels messages but is not a place to save to.
     const named = await h.openLab({ text: 'kind: Lab\n', name: 'picked.yaml' }).catch((e: unknown) => e)
     expect((named as Error).message).toMatch(/^picked\.yaml:1:1: apiVersion/)
-    expect(await h.getState()).toEqual(before)
+    expect({ ...(await h.getState()), seq: 0 }).toEqual({ ...before, seq: 0 })
   })
 
   it('reports a lab that parses but cannot be built', async () => {
@@ -389,7 +434,7 @@ describe('bad payloads', () => {
       const err = await (h[method] as (p: unknown) => Promise<unknown>)(payload).catch((e: unknown) => e)
       expect(err).toMatchObject({ code: 'invalid-request', path })
       expect((err as Error).message.startsWith(`${path}: `)).toBe(true)
-      expect(await h.getState()).toEqual(before)
+      expect({ ...(await h.getState()), seq: 0 }).toEqual({ ...before, seq: 0 })
     })
   }
 })

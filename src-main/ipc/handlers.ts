@@ -4,6 +4,7 @@ import {
   type ApiReply,
   type Edit,
   type ExecResult,
+  type LabDelta,
   type LabState,
   type Lang,
   type PodnetApi,
@@ -24,7 +25,9 @@ import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
 import { arrived, MAX_TRACE_COUNT, traceInLab, TraceRequestError, traceVerdict, type TraceReport } from '../lab/trace-report.ts'
-import { labStateView, routeLines } from '../lab/view.ts'
+import { tablesView, ViewTracker } from '../lab/view.ts'
+import { routeRows } from '../engine/commands/ip-route.ts'
+import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
@@ -59,14 +62,22 @@ export class LabService {
   lastTraceId: number | undefined
   /** Progress through the exercises; the hosts keep it between sessions. */
   readonly exercises = new ExerciseService()
+  /** What the renderer was last sent, so replies carry only what changed. */
+  private view = new ViewTracker()
 
   /** `initial`: a scenario name to start with, or null for an empty lab. */
   constructor(initial: string | null = 'same-node') {
     this.session = initial === null ? new LabSession(EMPTY_DOC) : scenarioSession(initial)
   }
 
+  /** The whole state (a lab was loaded, or the renderer asks); the next deltas are relative to it. */
   state(): LabState {
-    return labStateView(this.session, this.path === undefined ? {} : { path: this.path })
+    return this.view.full(this.session, this.path)
+  }
+
+  /** What changed since the last state or delta sent. */
+  delta(): LabDelta {
+    return this.view.delta(this.session, this.path)
   }
 
   /** The lab file text without marking it saved (for recovery autosaves). */
@@ -88,6 +99,7 @@ export class LabService {
     this.path = path
     this.traces.clear()
     this.lastTraceId = undefined
+    this.view = new ViewTracker()
   }
 
   storeTrace(view: TraceView): void {
@@ -121,6 +133,7 @@ const openLabReq = object({
   text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
   name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
 })
+const tablesReq = object({ netns: netnsField })
 const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
 const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
 const traceReq = object({
@@ -226,7 +239,7 @@ function precheck(service: LabService, e: Edit): void {
       return
     case 'deleteRoute': {
       nsExists('netns', e.netns)
-      const shown = routeLines(world, world.netns(e.netns)!)
+      const shown = routeRows(world.netns(e.netns)!).map(routeText)
       if (!shown.some((r) => squash(r) === squash(e.route))) throw new ApiFailure('not-found', `route: ${e.netns || 'the host namespace'} has no route "${squash(e.route)}"`, 'route')
       return
     }
@@ -300,7 +313,7 @@ function buildError(e: unknown): never {
 }
 
 function execResult(service: LabService, r: CommandResult): ExecResult {
-  const res: ExecResult = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, state: service.state() }
+  const res: ExecResult = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, delta: service.delta() }
   if (r.shell) res.shell = r.shell
   return res
 }
@@ -349,6 +362,18 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       return service.state()
     },
 
+    async getDelta(payload) {
+      check(none, payload)
+      return service.delta()
+    },
+
+    async tables(payload) {
+      const req = check(tablesReq, payload)
+      const ns = service.session.world.netns(req.netns)
+      if (!ns) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      return tablesView(service.session.world, ns)
+    },
+
     async saveLab(payload) {
       check(none, payload)
       const text = service.session.save()
@@ -380,13 +405,13 @@ export function createHandlers(service: LabService = new LabService()): Handlers
     async undo(payload) {
       check(none, payload)
       service.session.undo()
-      return service.state()
+      return service.delta()
     },
 
     async redo(payload) {
       check(none, payload)
       service.session.redo()
-      return service.state()
+      return service.delta()
     },
 
     async trace(payload) {

@@ -1,6 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { LabState } from '../../shared/api.ts'
+import { applyDelta } from '../../shared/delta.ts'
 import { configSnapshot } from './snapshot.ts'
+import { ViewTracker } from './view.ts'
 import { instantiate } from './lab.ts'
 import { LabSession, scenarioLab } from './session.ts'
 
@@ -84,6 +87,26 @@ describe('the live lab equals its replay', () => {
       )
     })
   }
+
+  it('the view built from the replies\' deltas equals the whole view, after every action', () => {
+    // Links and tunnels are sets: their order is not significant.
+    const norm = (s: LabState) => ({ ...s, seq: 0, topology: { ...s.topology, links: [...s.topology.links].sort((a, b) => (a.id < b.id ? -1 : 1)), tunnels: [...(s.topology.tunnels ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)) } })
+    fc.assert(
+      fc.property(pick(['flannel-vxlan', 'routed', 'same-node']), fc.array(action, { minLength: 1, maxLength: 10 }), (scenario, actions) => {
+        const live = new LabSession(scenarioLab(scenario))
+        const tracker = new ViewTracker()
+        let state = tracker.full(live)
+        for (const a of actions) {
+          play(live, [a])
+          const next = applyDelta(state, tracker.delta(live))
+          expect(next).not.toBeNull()
+          state = next!
+          expect(norm(state)).toEqual(norm(new ViewTracker().full(live)))
+        }
+      }),
+      { numRuns: Math.ceil(Number(process.env.PODNET_REPLAY_RUNS ?? 25) / 2) },
+    )
+  })
 
   it('replays the history without the observations: the ARP entries a ping left are not part of the lab', () => {
     const live = new LabSession(scenarioLab('routed'))

@@ -1,8 +1,10 @@
-import { EVENT_VIEW_LIMIT, type ControlEventView, type DeviceView, type LabState, type LinkView, type NetnsView, type NsRole, type Topology } from '../../shared/api.ts'
+import { EVENT_VIEW_LIMIT, type ControlEventView, type DeviceView, type HistoryEntry, type LabDelta, type LabState, type LinkView, type NetnsTables, type NetnsView, type NsRole, type Topology } from '../../shared/api.ts'
 import { formatMessage, type Lang } from '../../shared/messages/index.ts'
 import { formatIpv4 } from '../engine/addr/ipv4.ts'
 import { formatMac } from '../engine/addr/mac.ts'
-import { run } from '../engine/commands/index.ts'
+import { fdbRows } from '../engine/commands/bridge.ts'
+import { neighRows } from '../engine/commands/ip-neigh.ts'
+import { routeRows } from '../engine/commands/ip-route.ts'
 import type { NetDevice } from '../engine/kernel/device.ts'
 import type { Netns } from '../engine/kernel/netns.ts'
 import { VethDevice } from '../engine/kernel/veth.ts'
@@ -13,34 +15,10 @@ import { secondsToNs } from './format.ts'
 import type { LabSession } from './session.ts'
 
 /**
- * The lab as the editor sees it: plain, structured-clone-safe data built from the running World.
- * Tables are the very lines the terminal prints (read-only commands, no simulated time), so a
- * panel and `ip route` in the terminal never disagree.
+ * The lab as the editor sees it: plain, structured-clone-safe data built from the running World's
+ * objects (never from printed output). A whole LabState is sent when a lab is loaded; after that
+ * a reply carries a LabDelta, what changed since the state the renderer has (ViewTracker).
  */
-
-/** A read-only command in one namespace: stdout lines without iproute2's trailing spaces. */
-function lines(world: World, ns: Netns, line: string): string[] {
-  const r = run(world, line, ns, 0)
-  if (r.exitCode !== 0) return []
-  return r.stdout.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '')
-}
-
-/** Multicast `self` entries (33:33:..., 01:00:5e:...) are kernel bookkeeping, not forwarding state. */
-function isMulticastLine(l: string): boolean {
-  const first = parseInt(l.slice(0, 2), 16)
-  return Number.isFinite(first) && (first & 1) === 1
-}
-
-/** FDB lines of bridges (entries with `master`) and of VXLAN devices, as `bridge fdb show` prints them. */
-function fdbLines(world: World, ns: Netns): string[] {
-  const vxlans = new Set(ns.deviceList().filter((d) => d.kind === 'vxlan').map((d) => d.name))
-  return lines(world, ns, 'bridge fdb show').filter((l) => {
-    if (isMulticastLine(l)) return false
-    if (/ master \S+/.test(l)) return true
-    const dev = / dev (\S+)/.exec(l)?.[1]
-    return dev !== undefined && vxlans.has(dev)
-  })
-}
 
 function deviceView(d: NetDevice): DeviceView {
   const v: DeviceView = {
@@ -59,31 +37,36 @@ function deviceView(d: NetDevice): DeviceView {
   return v
 }
 
-function roleOf(cluster: Cluster | null, name: string): NsRole {
-  return cluster?.roles.get(name) ?? 'other'
-}
+/** Roles and pod placement, looked up once per view (a pod's node by name, without a walk over the nodes). */
+class ClusterIndex {
+  private readonly podNode = new Map<string, string>()
 
-/** `ip route show` in one namespace, as the view lists it. */
-export function routeLines(world: World, ns: Netns): string[] {
-  return lines(world, ns, 'ip route show')
-}
-
-function netnsView(world: World, cluster: Cluster | null, ns: Netns): NetnsView {
-  const role = roleOf(cluster, ns.name)
-  const v: NetnsView = {
-    name: ns.name,
-    role,
-    devices: ns.deviceList().map(deviceView),
-    routes: routeLines(world, ns),
-    neighbours: lines(world, ns, 'ip neigh show'),
-    fdb: fdbLines(world, ns),
-    ipForward: ns.sysctl.ipForward,
+  constructor(private readonly cluster: Cluster | null) {
+    if (cluster) for (const n of cluster.nodes.values()) for (const p of n.pods.keys()) this.podNode.set(p, n.name)
   }
+
+  role(name: string): NsRole {
+    return this.cluster?.roles.get(name) ?? 'other'
+  }
+
+  node(name: string): string | undefined {
+    return this.podNode.get(name)
+  }
+}
+
+function netnsView(idx: ClusterIndex, ns: Netns): NetnsView {
+  const role = idx.role(ns.name)
+  const v: NetnsView = { name: ns.name, role, devices: ns.deviceList().map(deviceView), ipForward: ns.sysctl.ipForward }
   if (role === 'pod') {
-    const node = cluster?.podNode(ns.name)
-    if (node) v.node = node.name
+    const node = idx.node(ns.name)
+    if (node) v.node = node
   }
   return v
+}
+
+/** The tables of one namespace as rows, as `ip route`, `ip neigh` and `bridge fdb show` list them. */
+export function tablesView(world: World, ns: Netns): NetnsTables {
+  return { netns: ns.name, timeNs: world.sched.now, routes: routeRows(ns), neighbours: neighRows(ns), fdb: fdbRows(ns) }
 }
 
 /** The namespaces a view shows: every named one, and the host's only when something was built there. */
@@ -93,22 +76,28 @@ function visibleNamespaces(world: World): Netns[] {
   return out
 }
 
-/** Each veth pair once, named by its ends in a stable order. */
-function vethLinks(spaces: readonly Netns[]): LinkView[] {
-  const seen = new Set<string>()
+/**
+ * A namespace's veth pairs, each named by `NETNS/DEVICE` of its ends in string order; its end `a`
+ * is the one listed first (the namespace earlier in the lab's order, or the lower ifindex).
+ */
+function vethLinksOf(ns: Netns, order: ReadonlyMap<string, number>): LinkView[] {
   const out: LinkView[] = []
-  for (const ns of spaces) {
-    for (const d of ns.deviceList()) {
-      if (!(d instanceof VethDevice) || !d.peer) continue
-      const a = `${ns.name}/${d.name}`
-      const b = `${d.peer.netns.name}/${d.peer.name}`
-      const id = a < b ? `${a}|${b}` : `${b}|${a}`
-      if (seen.has(id)) continue
-      seen.add(id)
-      out.push({ id, a: { netns: ns.name, device: d.name }, b: { netns: d.peer.netns.name, device: d.peer.name } })
-    }
+  const mine = order.get(ns.name) ?? 0
+  for (const d of ns.deviceList()) {
+    if (!(d instanceof VethDevice) || !d.peer) continue
+    const here = { netns: ns.name, device: d.name }
+    const there = { netns: d.peer.netns.name, device: d.peer.name }
+    const a = `${here.netns}/${here.device}`
+    const b = `${there.netns}/${there.device}`
+    const theirs = order.get(there.netns) ?? Infinity
+    const hereFirst = mine < theirs || (mine === theirs && d.ifindex < d.peer.ifindex)
+    out.push({ id: a < b ? `${a}|${b}` : `${b}|${a}`, a: hereFirst ? here : there, b: hereFirst ? there : here })
   }
   return out
+}
+
+function orderOf(spaces: readonly Netns[]): Map<string, number> {
+  return new Map(spaces.map((ns, i) => [ns.name, i]))
 }
 
 /**
@@ -117,7 +106,7 @@ function vethLinks(spaces: readonly Netns[]): LinkView[] {
  */
 function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
   const byAddr = new Map<number, Netns>()
-  for (const ns of spaces) for (const d of ns.deviceList()) if (!d.isLoopback) for (const a of d.inet) byAddr.set(a.local, ns)
+  for (const ns of spaces) for (const d of ns.devices.values()) if (!d.isLoopback) for (const a of d.inet) byAddr.set(a.local, ns)
   const seen = new Set<string>()
   const out: LinkView[] = []
   for (const ns of spaces) {
@@ -143,37 +132,306 @@ function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
   return out
 }
 
-function eventViews(cluster: Cluster | null, lang: Lang): ControlEventView[] {
+function eventViews(cluster: Cluster | null, lang: Lang, from = 0): ControlEventView[] {
   if (!cluster) return []
   const list = cluster.events.list
-  return list.slice(Math.max(0, list.length - EVENT_VIEW_LIMIT)).map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
+  return list.slice(Math.max(from, list.length - EVENT_VIEW_LIMIT)).map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
 }
 
+/** The whole topology (without seq-tracking): what getState and a fresh ViewTracker send. */
 export function topologyView(world: World, cluster: Cluster | null, lang: Lang = 'en'): Topology {
   const spaces = visibleNamespaces(world)
+  const idx = new ClusterIndex(cluster)
+  const links = new Map<string, LinkView>()
+  const order = orderOf(spaces)
+  for (const ns of spaces) for (const l of vethLinksOf(ns, order)) if (!links.has(l.id)) links.set(l.id, l)
   return {
     mode: cluster ? cluster.mode : null,
-    namespaces: spaces.map((ns) => netnsView(world, cluster, ns)),
-    links: vethLinks(spaces),
+    namespaces: spaces.map((ns) => netnsView(idx, ns)),
+    links: [...links.values()],
     tunnels: vxlanTunnels(spaces),
     events: eventViews(cluster, lang),
     eventCount: cluster?.events.list.length ?? 0,
   }
 }
 
-/** The whole state the editor renders after every call. */
-export function labStateView(session: LabSession, opts: { path?: string; lang?: Lang } = {}): LabState {
-  const s: LabState = {
-    name: session.doc.metadata.name,
-    dirty: session.dirty,
-    canUndo: session.canUndo,
-    canRedo: session.canRedo,
-    history: session.history.map((h) => ({ line: h.run, atNs: secondsToNs(h.at) })),
-    timeNs: session.world.sched.now,
-    topology: topologyView(session.world, session.cluster, opts.lang),
+function historyView(session: LabSession): HistoryEntry[] {
+  return session.history.map((h) => ({ line: h.run, atNs: secondsToNs(h.at) }))
+}
+
+/**
+ * A cheap fingerprint of what a namespace's view shows (two 32-bit FNV-1a hashes over the device
+ * fields, addresses, peers and ip_forward), so a reply in a 1,000-node lab rebuilds and sends only
+ * the namespaces that changed. The VXLAN FDB versions feed the tunnels' fingerprint.
+ */
+class Fingerprint {
+  a = 0x811c9dc5
+  b = 0x01000193
+
+  num(x: number): void {
+    this.a = Math.imul(this.a ^ (x | 0), 0x01000193)
+    this.b = Math.imul(this.b ^ ((x / 0x1_0000_0000) | 0), 0x5bd1e995) ^ (x | 0)
   }
-  if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
-  if (opts.path !== undefined) s.path = opts.path
-  if (session.doc.exercise) s.exercise = session.doc.exercise.id
-  return s
+
+  str(s: string): void {
+    for (let i = 0; i < s.length; i++) this.num(s.charCodeAt(i))
+    this.num(-1)
+  }
+
+  get value(): string {
+    return `${(this.a >>> 0).toString(36)}.${(this.b >>> 0).toString(36)}`
+  }
+}
+
+function netnsFingerprint(ns: Netns, idx: ClusterIndex): string {
+  const f = new Fingerprint()
+  f.str(idx.role(ns.name))
+  f.str(idx.node(ns.name) ?? '')
+  f.num(ns.sysctl.ipForward ? 1 : 0)
+  for (const d of ns.devices.values()) {
+    f.num(d.ifindex)
+    f.str(d.name)
+    f.str(d.kind)
+    f.num(d.mac)
+    f.num(d.mtu)
+    f.num((d.adminUp ? 1 : 0) | (d.running ? 2 : 0))
+    f.str(d.operState)
+    for (const a of d.inet) {
+      f.num(a.local)
+      f.num(a.prefixLen)
+    }
+    f.str(d.master?.name ?? '')
+    if (d instanceof VethDevice && d.peer) {
+      f.str(d.peer.netns.name)
+      f.str(d.peer.name)
+    }
+    f.num(-2)
+  }
+  return f.value
+}
+
+/**
+ * What the renderer was last sent, so the next reply can carry only what changed: each visible
+ * namespace's fingerprint (and the Netns object, since a namespace deleted and made again under
+ * the same name moves to the end of the list), links, tunnels, history and the event count.
+ */
+export class ViewTracker {
+  private seq = 0
+  private spaces = new Map<string, string>()
+  /** The order the renderer lists the named namespaces in (the host's always goes first). */
+  private order: string[] = []
+  private links = new Map<string, LinkView>()
+  private linksOf = new Map<string, string[]>()
+  /** How many visible namespaces list each pair (1 when one end is hidden, else 2). */
+  private linkEnds = new Map<string, number>()
+  private tunnels = new Map<string, LinkView>()
+  private tunnelPrint = ''
+  private history: HistoryEntry[] = []
+  private eventCount = 0
+  /** The event log the renderer's events came from (a rebuilt lab has a new one). */
+  private eventLog: unknown = null
+
+  constructor(private readonly lang: Lang = 'en') {}
+
+  /** The whole state; the next delta is relative to it. */
+  full(session: LabSession, path?: string): LabState {
+    const world = session.world
+    const idx = new ClusterIndex(session.cluster)
+    const spaces = visibleNamespaces(world)
+    this.spaces = new Map(spaces.map((ns) => [ns.name, netnsFingerprint(ns, idx)]))
+    this.order = spaces.map((ns) => ns.name).filter((n) => n !== '')
+    this.links = new Map()
+    this.linksOf = new Map()
+    this.linkEnds = new Map()
+    const order = orderOf(spaces)
+    for (const ns of spaces) {
+      const ls = vethLinksOf(ns, order)
+      this.linksOf.set(ns.name, ls.map((l) => l.id))
+      for (const l of ls) {
+        this.linkEnds.set(l.id, (this.linkEnds.get(l.id) ?? 0) + 1)
+        if (!this.links.has(l.id)) this.links.set(l.id, l)
+      }
+    }
+    const tunnels = vxlanTunnels(spaces)
+    this.tunnels = new Map(tunnels.map((t) => [t.id, t]))
+    this.tunnelPrint = tunnelFingerprint(spaces)
+    this.history = historyView(session)
+    const cluster = session.cluster
+    this.eventCount = cluster?.events.list.length ?? 0
+    this.eventLog = cluster?.events.list ?? null
+    const s: LabState = {
+      seq: ++this.seq,
+      name: session.doc.metadata.name,
+      dirty: session.dirty,
+      canUndo: session.canUndo,
+      canRedo: session.canRedo,
+      history: this.history,
+      timeNs: world.sched.now,
+      topology: {
+        mode: cluster ? cluster.mode : null,
+        namespaces: spaces.map((ns) => netnsView(idx, ns)),
+        links: [...this.links.values()],
+        tunnels,
+        events: eventViews(cluster, this.lang),
+        eventCount: this.eventCount,
+      },
+    }
+    if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
+    if (path !== undefined) s.path = path
+    if (session.doc.exercise) s.exercise = session.doc.exercise.id
+    return s
+  }
+
+  /** What changed since the last full state or delta. */
+  delta(session: LabSession, path?: string): LabDelta {
+    const world = session.world
+    const cluster = session.cluster
+    const idx = new ClusterIndex(cluster)
+    const spaces = visibleNamespaces(world)
+    const base = this.seq
+    const remove: string[] = []
+    const set: NetnsView[] = []
+    const changedNames: string[] = []
+    const now = new Map<string, { ns: Netns; print: string }>()
+    const moved = this.movedNamespaces(spaces)
+    for (const ns of spaces) {
+      const print = netnsFingerprint(ns, idx)
+      now.set(ns.name, { ns, print })
+      const was = this.spaces.get(ns.name)
+      if (moved.has(ns.name)) remove.push(ns.name)
+      if (was === undefined || was !== print || moved.has(ns.name)) {
+        set.push(netnsView(idx, ns))
+        changedNames.push(ns.name)
+      }
+    }
+    for (const name of this.spaces.keys()) {
+      if (!now.has(name)) {
+        remove.push(name)
+        changedNames.push(name)
+      }
+    }
+    this.spaces = new Map([...now].map(([name, v]) => [name, v.print]))
+    this.order = spaces.map((ns) => ns.name).filter((n) => n !== '')
+    const links = this.linkChanges(changedNames, now, orderOf(spaces))
+    const tunnels = this.tunnelChanges(spaces)
+    const history = historyView(session)
+    let keep = 0
+    while (keep < history.length && keep < this.history.length && history[keep].line === this.history[keep].line && history[keep].atNs === this.history[keep].atNs) keep++
+    this.history = history
+    const count = cluster?.events.list.length ?? 0
+    const log = cluster?.events.list ?? null
+    const events: LabDelta['events'] =
+      log !== this.eventLog ? { reset: true, append: eventViews(cluster, this.lang), count } : { append: count > this.eventCount ? eventViews(cluster, this.lang, this.eventCount) : [], count }
+    this.eventCount = count
+    this.eventLog = log
+    const d: LabDelta = {
+      base,
+      seq: ++this.seq,
+      name: session.doc.metadata.name,
+      dirty: session.dirty,
+      canUndo: session.canUndo,
+      canRedo: session.canRedo,
+      timeNs: world.sched.now,
+      mode: cluster ? cluster.mode : null,
+      history: { keep, append: history.slice(keep) },
+      namespaces: { remove, set },
+      links,
+      tunnels,
+      events,
+    }
+    if (session.doc.metadata.description !== undefined) d.description = session.doc.metadata.description
+    if (path !== undefined) d.path = path
+    if (session.doc.exercise) d.exercise = session.doc.exercise.id
+    return d
+  }
+
+  /**
+   * Namespaces that are no longer where the renderer lists them (one deleted and made again under
+   * the same name goes to the end): applying a delta keeps the others in place and appends the new,
+   * so those are sent as removed and set again, in the lab's order.
+   */
+  private movedNamespaces(spaces: readonly Netns[]): Set<string> {
+    const prev = new Map(this.order.map((n, i) => [n, i]))
+    const moved = new Set<string>()
+    let last = -1
+    let appending = false
+    for (const ns of spaces) {
+      if (ns.name === '') continue
+      const i = prev.get(ns.name)
+      if (i === undefined) appending = true
+      else if (appending || i < last) {
+        moved.add(ns.name)
+        appending = true
+      } else last = i
+    }
+    return moved
+  }
+
+  /** Veth pairs of the namespaces that changed, against those sent before (a pair lives while an end lists it). */
+  private linkChanges(changed: readonly string[], now: Map<string, { ns: Netns }>, order: ReadonlyMap<string, number>): LabDelta['links'] {
+    // What the renderer has for each pair touched here (undefined: it has none).
+    const before = new Map<string, LinkView | undefined>()
+    const touch = (id: string): void => {
+      if (!before.has(id)) before.set(id, this.links.get(id))
+    }
+    for (const name of changed) {
+      for (const id of this.linksOf.get(name) ?? []) {
+        touch(id)
+        this.linkEnds.set(id, (this.linkEnds.get(id) ?? 1) - 1)
+      }
+      const cur = now.get(name)
+      const ls = cur ? vethLinksOf(cur.ns, order) : []
+      if (cur) this.linksOf.set(name, ls.map((l) => l.id))
+      else this.linksOf.delete(name)
+      for (const l of ls) {
+        touch(l.id)
+        this.linkEnds.set(l.id, (this.linkEnds.get(l.id) ?? 0) + 1)
+        this.links.set(l.id, l)
+      }
+    }
+    const remove: string[] = []
+    const set: LinkView[] = []
+    for (const [id, was] of before) {
+      if ((this.linkEnds.get(id) ?? 0) <= 0) {
+        this.linkEnds.delete(id)
+        this.links.delete(id)
+        if (was) remove.push(id)
+        continue
+      }
+      const l = this.links.get(id)!
+      if (was && (was.a.netns !== l.a.netns || was.a.device !== l.a.device)) remove.push(id)
+      if (!was || was.a.netns !== l.a.netns || was.a.device !== l.a.device) set.push(l)
+    }
+    return { remove, set }
+  }
+
+  private tunnelChanges(spaces: readonly Netns[]): LabDelta['tunnels'] {
+    const print = tunnelFingerprint(spaces)
+    if (print === this.tunnelPrint) return { remove: [], set: [] }
+    this.tunnelPrint = print
+    const next = new Map(vxlanTunnels(spaces).map((t) => [t.id, t]))
+    const remove: string[] = []
+    const set: LinkView[] = []
+    for (const id of this.tunnels.keys()) if (!next.has(id)) remove.push(id)
+    for (const [id, t] of next) if (!this.tunnels.has(id)) set.push(t)
+    this.tunnels = next
+    return { remove, set }
+  }
+}
+
+/** What the tunnels depend on: the VXLAN devices with their FDB versions, and every address. */
+function tunnelFingerprint(spaces: readonly Netns[]): string {
+  const f = new Fingerprint()
+  for (const ns of spaces) {
+    for (const d of ns.devices.values()) {
+      if (d instanceof VxlanDevice) {
+        f.str(`${ns.name}/${d.name}`)
+        f.num(d.cfg.vni)
+        f.num(d.fdbVersion)
+      }
+      if (!d.isLoopback) for (const a of d.inet) f.num(a.local)
+    }
+    f.num(-3)
+  }
+  return f.value
 }

@@ -54,7 +54,8 @@ describe('buildGraph', () => {
   it('marks down devices and their links', async () => {
     const h = createHandlers(new LabService(null))
     await h.newLab({ scenario: 'same-node' })
-    const s = (await h.edit({ type: 'setLink', netns: 'pod1', device: 'eth0', up: false })).state
+    await h.edit({ type: 'setLink', netns: 'pod1', device: 'eth0', up: false })
+    const s = await h.getState()
     const g = buildGraph(s.topology)
     expect(g.nodes.find((n) => n.id === nsId('pod1'))?.classes).toBe('pod down')
     const veth = s.topology.namespaces.find((n) => n.name === 'pod1')!.devices.find((d) => d.name === 'eth0')!.peer!
@@ -66,7 +67,8 @@ describe('buildGraph', () => {
     const h = createHandlers(new LabService(null))
     await h.exec({ line: 'ip netns add red' })
     await h.exec({ line: 'ip netns add blue' })
-    const s = (await h.exec({ line: 'ip link add veth-r netns red type veth peer name veth-b netns blue' })).state
+    await h.exec({ line: 'ip link add veth-r netns red type veth peer name veth-b netns blue' })
+    const s = await h.getState()
     const g = buildGraph(s.topology)
     expect(g.nodes.find((n) => n.id === nsId('red'))?.classes).toBe('box role-other')
     expect(g.edges).toHaveLength(1)

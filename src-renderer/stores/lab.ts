@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Edit, ExecResult, LabState, NetnsView, ScenarioInfo } from '../../shared/api.ts'
+import type { Edit, ExecResult, LabDelta, LabState, NetnsTables, NetnsView, ScenarioInfo } from '../../shared/api.ts'
+import { applyDelta } from '../../shared/delta.ts'
 import { api, onShellEvent, toApiError } from '../api/podnet.ts'
 import { translate } from '../i18n/index.ts'
 import { download, safeFileName } from '../lib/download.ts'
@@ -9,11 +10,18 @@ import { useUiStore } from './ui.ts'
 
 /**
  * The open lab as the engine reports it. The store never computes network behaviour: every
- * change is an API call (an edit or a command line) and the state that comes back replaces ours.
+ * change is an API call (an edit or a command line); the whole state comes when a lab is loaded,
+ * and each reply after that carries what changed (a LabDelta), which the store applies.
+ * The tables of the namespace a panel shows are fetched on their own (`followTables`).
  */
 export const useLabStore = defineStore('lab', () => {
-  // The state is replaced whole on every answer; shallowRef skips deep proxies over big topologies.
+  // A new state object per answer (unchanged namespaces keep their objects); shallowRef skips
+  // deep proxies over big topologies.
   const state = shallowRef<LabState | null>(null)
+  /** The tables of the followed namespace, refreshed after every change. */
+  const tables = shallowRef<NetnsTables | null>(null)
+  /** Which namespace's tables to keep (the one a panel shows), or null. */
+  const followed = ref<string | null>(null)
   const scenarios = ref<ScenarioInfo[]>([])
   const busy = ref(false)
   /** Bumped whenever a different lab is loaded (new, open, restore), so views can reset. */
@@ -33,6 +41,40 @@ export const useLabStore = defineStore('lab', () => {
     if (newLab) generation.value++
     const sel = ui().selected
     if (sel !== null && !s.topology.namespaces.some((n) => n.name === sel)) ui().select(null)
+    void reloadTables()
+  }
+
+  /** Applies a reply's delta; one that does not follow from our state makes us ask for the whole state. */
+  async function applyChange(d: LabDelta): Promise<void> {
+    const next = state.value ? applyDelta(state.value, d) : null
+    if (next) apply(next)
+    else await refresh()
+  }
+
+  let tablesAsked = 0
+  /** Fetches the followed namespace's tables (the newest request wins). */
+  async function reloadTables(): Promise<void> {
+    const name = followed.value
+    const ask = ++tablesAsked
+    if (name === null || !state.value?.topology.namespaces.some((n) => n.name === name)) {
+      tables.value = null
+      return
+    }
+    try {
+      const t = await api.tables({ netns: name })
+      if (ask === tablesAsked) tables.value = t
+    } catch (e) {
+      if (ask === tablesAsked) tables.value = null
+      ui().showError(toApiError(e))
+    }
+  }
+
+  /** Keeps the tables of this namespace (null: none) fresh: fetched now and after every change. */
+  function followTables(name: string | null): Promise<void> {
+    if (followed.value === name && (name === null || tables.value?.netns === name)) return Promise.resolve()
+    followed.value = name
+    if (tables.value?.netns !== name) tables.value = null
+    return reloadTables()
   }
 
   /** Runs one call with the busy flag; failures become the error banner, never an exception. */
@@ -52,6 +94,7 @@ export const useLabStore = defineStore('lab', () => {
     stopShell?.()
     stopShell = onShellEvent((e) => {
       if (e.type === 'state') apply(e.state, e.reset === true)
+      else if (e.type === 'delta') void applyChange(e.delta)
       else if (e.type === 'command' && e.command === 'new-lab') ui().newLabOpen = true
       else if (e.type === 'command' && e.command === 'exercises') ui().exercisesOpen = true
       else if (e.type === 'notice') ui().showNotice(e.text)
@@ -112,7 +155,8 @@ export const useLabStore = defineStore('lab', () => {
       download(name, r.text, 'application/yaml')
       ui().showNotice(t('notice.downloaded', { name }))
     }
-    await refresh()
+    const d = await call(() => api.getDelta())
+    if (d) await applyChange(d)
   }
 
   async function refresh(): Promise<void> {
@@ -122,7 +166,7 @@ export const useLabStore = defineStore('lab', () => {
 
   async function exec(line: string, netns?: string): Promise<ExecResult | undefined> {
     const r = await call(() => api.exec(netns === undefined ? { line } : { line, netns }))
-    if (r) apply(r.state)
+    if (r) await applyChange(r.delta)
     return r
   }
 
@@ -130,7 +174,7 @@ export const useLabStore = defineStore('lab', () => {
   async function edit(e: Edit): Promise<boolean> {
     const r = await call(() => api.edit(e))
     if (!r) return false
-    apply(r.state)
+    await applyChange(r.delta)
     if (r.exitCode !== 0) {
       ui().showError({ code: 'invalid-request', message: (r.stderr || r.stdout).trim() || `exit code ${r.exitCode}` })
       return false
@@ -140,14 +184,14 @@ export const useLabStore = defineStore('lab', () => {
 
   async function undo(): Promise<void> {
     if (!state.value?.canUndo) return
-    const s = await call(() => api.undo())
-    if (s) apply(s)
+    const d = await call(() => api.undo())
+    if (d) await applyChange(d)
   }
 
   async function redo(): Promise<void> {
     if (!state.value?.canRedo) return
-    const s = await call(() => api.redo())
-    if (s) apply(s)
+    const d = await call(() => api.redo())
+    if (d) await applyChange(d)
   }
 
   async function exportScript(): Promise<void> {
@@ -158,5 +202,5 @@ export const useLabStore = defineStore('lab', () => {
     ui().showNotice(t('notice.downloaded', { name }))
   }
 
-  return { state, scenarios, busy, generation, namespaces, byName, nodes, pods, init, dispose, apply, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, exportScript }
+  return { state, tables, followed, scenarios, busy, generation, namespaces, byName, nodes, pods, init, dispose, apply, applyChange, followTables, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, exportScript }
 })

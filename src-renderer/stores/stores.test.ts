@@ -86,6 +86,41 @@ describe('lab store', () => {
     clicked.mockRestore()
   })
 
+  it('applies the changes each reply carries: the same state the lab would send whole', async () => {
+    const api = installBackend()
+    const lab = useLabStore()
+    await lab.init()
+    const seq = lab.state!.seq
+    const pod1 = lab.byName.get('pod1')
+    await lab.edit({ type: 'setLink', netns: 'node1', device: 'cbr0', mtu: 1400 })
+    await lab.exec('ip link add v1 type veth peer name v2', 'node2')
+    await lab.edit({ type: 'addPod', name: 'web', node: 'node2' })
+    await lab.exec('ping -c 1 10.244.2.2', 'pod1')
+    await lab.undo()
+    expect(lab.state!.seq).toBe(seq + 5)
+    // What nothing touched is the very object the first state had.
+    expect(lab.byName.get('pod1')).toBe(pod1)
+    expect(lab.byName.get('node1')!.devices.find((d) => d.name === 'cbr0')!.mtu).toBe(1400)
+    expect(lab.state!.history.map((h) => h.line)).toEqual(['ip -n node1 link set cbr0 mtu 1400', 'ip netns exec node2 ip link add v1 type veth peer name v2'])
+    const whole = await api.getState()
+    const sorted = <T extends { id: string }>(xs: readonly T[] | undefined): T[] => [...(xs ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1))
+    const { seq: _s, ...mine } = lab.state!
+    const { seq: _w, ...theirs } = whole
+    expect({ ...mine, topology: { ...mine.topology, links: sorted(mine.topology.links), tunnels: sorted(mine.topology.tunnels) } }).toEqual({ ...theirs, topology: { ...theirs.topology, links: sorted(theirs.topology.links), tunnels: sorted(theirs.topology.tunnels) } })
+  })
+
+  it('keeps the tables of the followed namespace fresh after every change', async () => {
+    installBackend()
+    const lab = useLabStore()
+    await lab.init()
+    await lab.followTables('node1')
+    expect(lab.tables?.routes.some((r) => r.dst === '10.244.2.0/24' && r.dev === 'flannel.1')).toBe(true)
+    await lab.exec('ip route add 10.99.0.0/16 via 192.168.0.12', 'node1')
+    await vi.waitFor(() => expect(lab.tables?.routes.some((r) => r.dst === '10.99.0.0/16')).toBe(true))
+    await lab.followTables(null)
+    expect(lab.tables).toBeNull()
+  })
+
   it('opens a lab file and reports a malformed one with its line', async () => {
     installBackend()
     const lab = useLabStore()
@@ -166,7 +201,8 @@ describe('trace store', () => {
     const names = trace.layers!.map((l) => l.name)
     expect(names).toEqual(expect.arrayContaining(['IPv4', 'UDP', 'VXLAN', 'Inner Ethernet']))
     // The probe ran in a replay of the lab: the open lab's ARP table learned nothing.
-    expect(lab.byName.get('pod1')!.neighbours).toEqual([])
+    await lab.followTables('pod1')
+    expect(lab.tables?.neighbours).toEqual([])
     trace.reset()
     expect(trace.current).toBeNull()
   })

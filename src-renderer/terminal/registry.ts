@@ -28,7 +28,7 @@ function labHost(): ShellHost {
     async run(line, netns, write) {
       try {
         const r = await api.exec(netns === '' ? { line } : { line, netns })
-        lab.apply(r.state)
+        await lab.applyChange(r.delta)
         write(r.stdout)
         write(r.stderr)
         return r.shell ? { exitCode: r.exitCode, shell: r.shell } : { exitCode: r.exitCode }

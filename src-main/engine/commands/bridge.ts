@@ -1,4 +1,6 @@
 import { printJson } from './json-out.ts'
+import { fdbJson, fdbText, type FdbRow } from '../../../shared/rows.ts'
+import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, parseIpv4Loose } from '../addr/ipv4.ts'
 import { formatMac, isMulticastMac, parseMac, type Mac } from '../addr/mac.ts'
 import { BridgeDevice, type FdbEntry } from '../kernel/bridge.ts'
@@ -192,6 +194,16 @@ function selfModify(dev: NetDevice, mac: Mac, cmd: string, state: FdbState): voi
   }
 }
 
+/** What `bridge fdb show` lists: the rows, for every device or filtered. */
+interface FdbFilter {
+  br?: NetDevice
+  only?: NetDevice
+  dynamicOnly: boolean
+  stats: boolean
+  /** Forwarding entries only: no device's own addresses (`self` on a non-VXLAN device) and no multicast. */
+  forwardingOnly?: boolean
+}
+
 function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
   let br: NetDevice | undefined
   let only: NetDevice | undefined
@@ -212,19 +224,40 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
       /* filters not needed by the lab */
     } else fail(255, `Error: either "dev" is duplicate, or "${w}" is a garbage.`)
   }
-  const now = ctx.world.sched.now
+  const rows = fdbRowsOf(ctx.netns, { br, only, dynamicOnly, stats: o.stats })
+  if (o.json) {
+    // bridge -j: mac, ifname, dst/port/vni, flags, master, state.
+    printJson(ctx, rows.map(fdbJson), o.pretty)
+    return 0
+  }
+  for (const r of rows) ctx.println(fdbText(r))
+  return 0
+}
+
+/**
+ * The forwarding entries of bridges (`master`) and VXLAN devices in a namespace, as `bridge fdb
+ * show` lists them, without the devices' multicast memberships (kernel bookkeeping, not forwarding).
+ */
+export function fdbRows(ns: Netns): FdbRow[] {
+  return fdbRowsOf(ns, { dynamicOnly: false, stats: false, forwardingOnly: true })
+}
+
+function fdbRowsOf(ns: Netns, f: FdbFilter): FdbRow[] {
+  const { br, only, dynamicOnly } = f
+  const shown = (mac: Mac): boolean => !f.forwardingOnly || !isMulticastMac(mac)
+  const now = ns.world.sched.now
   const rows: FdbRow[] = []
   const ifname = (d: NetDevice): string | undefined => (only === undefined ? d.name : undefined)
-  const used = (e: { updatedNs: number }): number | undefined => (o.stats ? Math.max(0, Math.floor((now - e.updatedNs) / 1e9)) : undefined)
-  const bridgeRow = (e: FdbEntry, d: NetDevice, master: string, withUsed = true): FdbRow => ({ mac: e.mac, ifname: ifname(d), used: withUsed ? used(e) : undefined, master, state: bridgeState(e) })
-  const selfRow = (mac: Mac, d: NetDevice): FdbRow => ({ mac, ifname: ifname(d), state: 'permanent' })
-  for (const d of ctx.netns.deviceList()) {
+  const used = (e: { updatedNs: number }): number | undefined => (f.stats ? Math.max(0, Math.floor((now - e.updatedNs) / 1e9)) : undefined)
+  const bridgeRow = (e: FdbEntry, d: NetDevice, master: string, withUsed = true): FdbRow => ({ mac: formatMac(e.mac), ifname: ifname(d), used: withUsed ? used(e) : undefined, master, state: bridgeState(e) })
+  const selfRow = (mac: Mac, d: NetDevice): FdbRow => ({ mac: formatMac(mac), ifname: ifname(d), state: 'permanent' })
+  for (const d of ns.deviceList()) {
     if (d.isLoopback) continue
     if (only && d !== only) continue
     if (br && d !== br && d.master !== br) continue
     if (d.master) {
       for (const e of newestFirst(d.master.liveEntries()).filter((x) => x.port === d)) {
-        if (dynamicOnly && (e.local || e.isStatic)) continue
+        if ((dynamicOnly && (e.local || e.isStatic)) || !shown(e.mac)) continue
         rows.push(bridgeRow(e, d, d.master.name))
       }
     }
@@ -233,10 +266,10 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
       continue
     }
     if (d instanceof VxlanDevice) {
-      for (const e of newestFirst([...d.fdb.values()].filter((x) => d.lookup(x.mac) === x))) {
+      for (const e of newestFirst([...d.fdb.values()].filter((x) => d.lookup(x.mac) === x && shown(x.mac)))) {
         for (const r of e.remotes) {
           rows.push({
-            mac: e.mac, ifname: ifname(d), dst: formatIpv4(r.ip),
+            mac: formatMac(e.mac), ifname: ifname(d), dst: formatIpv4(r.ip),
             port: r.port && r.port !== d.cfg.dstport ? r.port : undefined,
             vni: r.vni >= 0 && r.vni !== d.cfg.vni ? r.vni : undefined,
             used: used(e), state: e.state === 'reachable' ? '' : e.state,
@@ -245,45 +278,15 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
       }
       continue
     }
-    for (const m of d.uc) rows.push(selfRow(m, d))
-    for (const mac of d.mcAddrs()) rows.push(selfRow(mac, d))
+    if (!f.forwardingOnly) {
+      for (const m of d.uc) rows.push(selfRow(m, d))
+      for (const mac of d.mcAddrs()) rows.push(selfRow(mac, d))
+    }
     if (d instanceof BridgeDevice) {
-      for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null)) rows.push(bridgeRow(e, d, d.name))
+      for (const e of newestFirst(d.liveEntries()).filter((x) => x.port === null && shown(x.mac))) rows.push(bridgeRow(e, d, d.name))
     }
   }
-  if (o.json) {
-    // bridge -j: mac, ifname, dst/port/vni, flags, master, state.
-    printJson(ctx, rows.map((r) => ({ mac: formatMac(r.mac), ifname: r.ifname, dst: r.dst, port: r.port, vni: r.vni, flags: r.master === undefined ? ['self'] : [], master: r.master, state: r.state })), o.pretty)
-    return 0
-  }
-  for (const r of rows) ctx.println(fdbLineOf(r))
-  return 0
-}
-
-/** One FDB entry of `bridge fdb show`: a bridge's (master) or a device's own (self). */
-interface FdbRow {
-  mac: Mac
-  /** Left out when the dump is for one device. */
-  ifname?: string
-  dst?: string
-  port?: number
-  vni?: number
-  /** Seconds since use and update, with -s. */
-  used?: number
-  /** The bridge, for `master` entries; `self` entries have none. */
-  master?: string
-  state: string
-}
-
-function fdbLineOf(r: FdbRow): string {
-  let s = formatMac(r.mac)
-  if (r.ifname !== undefined) s += ` dev ${r.ifname}`
-  if (r.dst !== undefined) s += ` dst ${r.dst}`
-  if (r.port !== undefined) s += ` port ${r.port}`
-  if (r.vni !== undefined) s += ` vni ${r.vni}`
-  if (r.used !== undefined) s += ` used ${r.used}/${r.used}`
-  s += r.master === undefined ? ' self' : ` master ${r.master}`
-  return `${s} ${r.state}`
+  return rows
 }
 
 function newestFirst<T>(xs: T[]): T[] {

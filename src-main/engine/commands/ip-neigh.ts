@@ -1,4 +1,6 @@
 import { printJson } from './json-out.ts'
+import { neighText, type NeighRow } from '../../../shared/rows.ts'
+import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, parseIpv4Loose, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, parseMac, type Mac } from '../addr/mac.ts'
 import type { NetDevice } from '../kernel/device.ts'
@@ -153,18 +155,11 @@ function visible(n: Neighbour, f: NeighFilter): boolean {
   return n.state !== Nud.None && !(n.state & Nud.Noarp)
 }
 
-/** An entry as `ip neigh show` prints it, with the trailing space iproute2 leaves. */
-export function neighShowLine(n: Neighbour, withDev: boolean, stats: boolean, nowNs: number): string {
-  let s = formatIpv4(n.ip)
-  if (withDev) s += ` dev ${n.dev.name}`
-  if (hasLladdr(n)) s += ` lladdr ${formatMac(n.mac!)}`
-  if (n.isRouter) s += ' router'
-  if (stats) {
-    const sec = (t: number): number => Math.max(0, Math.floor((nowNs - t) / 1e9))
-    s += ` ${referenced(n) ? ' ref 1' : ''} used ${sec(n.usedNs)}/${sec(n.confirmedNs)}/${sec(n.updatedNs)}probes ${n.probes}`
-  }
-  if (n.state !== Nud.None) s += ` ${stateName(n.state)}`
-  return s + ' '
+/** The entries `ip neigh show` lists in a namespace (the default filter: no NOARP or NONE entries). */
+export function neighRows(ns: Netns): NeighRow[] {
+  const now = ns.world.sched.now
+  const f: NeighFilter = { all: false }
+  return ns.neigh.entries().filter((n) => visible(n, f)).map((n) => neighRow(n, true, false, now))
 }
 
 function neighShow(ctx: Ctx, argv: string[], opts: IpOpts, flush: boolean): number {
@@ -180,19 +175,15 @@ function neighShow(ctx: Ctx, argv: string[], opts: IpOpts, flush: boolean): numb
     }
     return 0
   }
-  const json: Record<string, unknown>[] = []
-  for (const n of table.entries()) {
-    if (!visible(n, f)) continue
-    if (opts.json) json.push(neighJson(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
-    else ctx.println(neighShowLine(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
-  }
-  if (opts.json) printJson(ctx, json, opts.pretty)
+  const rows = table.entries().filter((n) => visible(n, f)).map((n) => neighRow(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
+  if (opts.json) printJson(ctx, rows, opts.pretty)
+  else for (const r of rows) ctx.println(neighText(r))
   return 0
 }
 
-/** The entry as `ip -j neigh` gives it (print_neigh's JSON keys, same conditions as the text). */
-function neighJson(n: Neighbour, withDev: boolean, stats: boolean, nowNs: number): Record<string, unknown> {
-  const j: Record<string, unknown> = { dst: formatIpv4(n.ip) }
+/** The entry as print_neigh has it: `ip -j neigh`'s keys, each present when its words are printed. */
+function neighRow(n: Neighbour, withDev: boolean, stats: boolean, nowNs: number): NeighRow {
+  const j: NeighRow = { dst: formatIpv4(n.ip) }
   if (withDev) j.dev = n.dev.name
   if (hasLladdr(n)) j.lladdr = formatMac(n.mac!)
   if (n.isRouter) j.router = null
@@ -219,6 +210,6 @@ function neighGet(ctx: Ctx, argv: string[]): number {
   if (f.dst === undefined || !f.dev) fail(255, 'Device and address are required arguments.')
   const n = ctx.netns.neigh.lookup(f.dev, f.dst)
   if (!n || n.state === Nud.None) rtnlError(new KernelError('ENOENT', 'Neighbour entry not found.'))
-  ctx.println(neighShowLine(n, true, false, ctx.world.sched.now))
+  ctx.println(neighText(neighRow(n, true, false, ctx.world.sched.now)))
   return 0
 }

@@ -1,4 +1,6 @@
 import { printJson } from './json-out.ts'
+import { routeGetText, routeText, type RouteGetRow, type RouteRow } from '../../../shared/rows.ts'
+import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { Scope, type NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
@@ -240,14 +242,12 @@ function prefixMatches(r: Route, p: NonNullable<ShowFilter['prefix']>): boolean 
   }
 }
 
-function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
-  const f = parseShow(ctx, argv)
-  if (f.cache) return showCache(ctx, f)
-  const tables = f.table === 0 ? dumpOrder([...ctx.netns.tables.keys()]) : [f.table]
-  const out: string[] = []
-  const json: Record<string, unknown>[] = []
+/** The rows `ip route show` lists for a filter (of one table, or every table for `table all`). */
+function routeRowsOf(ns: Netns, f: ShowFilter): RouteRow[] {
+  const tables = f.table === 0 ? dumpOrder([...ns.tables.keys()]) : [f.table]
+  const rows: RouteRow[] = []
   for (const id of tables) {
-    const t = ctx.netns.tables.get(id)
+    const t = ns.tables.get(id)
     if (!t) continue
     for (const r of t.routes()) {
       if (f.type !== undefined && r.type !== f.type) continue
@@ -257,22 +257,32 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
       if (f.via !== undefined && r.gateway !== f.via) continue
       if (f.src !== undefined && r.prefsrc !== f.src) continue
       if (f.prefix && !prefixMatches(r, f.prefix)) continue
-      if (opts.json) json.push(routeJson(r, f, f.table === 0))
-      else out.push(printRoute(r, f, f.table === 0))
+      rows.push(routeRow(r, f, f.table === 0))
     }
   }
-  if (opts.json) printJson(ctx, json, opts.pretty)
-  for (const l of out) ctx.println(l)
+  return rows
+}
+
+/** The main table of a namespace as `ip route show` lists it. */
+export function routeRows(ns: Netns): RouteRow[] {
+  return routeRowsOf(ns, { table: RT_TABLE_MAIN, cache: false })
+}
+
+function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
+  const f = parseShow(ctx, argv)
+  if (f.cache) return showCache(ctx, f)
+  const rows = routeRowsOf(ctx.netns, f)
+  if (opts.json) printJson(ctx, rows, opts.pretty)
+  else for (const r of rows) ctx.println(routeText(r))
   return 0
 }
 
-/** print_route with the fields a filter fixed left out, as iproute2 does. */
 /**
  * A route as print_route sees it: iproute2's JSON keys in its order, each present under the
- * same condition as its words in the text form (which printRoute renders from it).
+ * same condition as its words in the text form; the fields a filter fixed are left out.
  */
-function routeJson(r: Route, f: ShowFilter, showTable: boolean): Record<string, unknown> {
-  const j: Record<string, unknown> = {}
+function routeRow(r: Route, f: ShowFilter, showTable: boolean): RouteRow {
+  const j: Partial<RouteRow> = {}
   if (r.type !== RouteType.Unicast) j.type = routeTypeName(r.type)
   j.dst = r.len === 0 && r.dst === 0 ? 'default' : r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`
   if (r.gateway && f.via === undefined) j.gateway = formatIpv4(r.gateway)
@@ -287,21 +297,7 @@ function routeJson(r: Route, f: ShowFilter, showTable: boolean): Record<string, 
   if (r.dev && r.dev.adminUp && !r.dev.running && r.scope !== Scope.Host) flags.push('linkdown')
   j.flags = flags
   if (r.mtu) j.metrics = [{ mtu: r.mtu }]
-  return j
-}
-
-/** The text keyword of each JSON key of routeJson. */
-const ROUTE_WORDS: Record<string, string> = { gateway: 'via', dev: 'dev', table: 'table', protocol: 'proto', scope: 'scope', prefsrc: 'src', metric: 'metric' }
-
-function printRoute(r: Route, f: ShowFilter, showTable: boolean): string {
-  const p: string[] = []
-  for (const [k, v] of Object.entries(routeJson(r, f, showTable))) {
-    if (k === 'type' || k === 'dst') p.push(String(v))
-    else if (k === 'flags') p.push(...(v as string[]))
-    else if (k === 'metrics') for (const m of v as Record<string, number>[]) for (const [name, n] of Object.entries(m)) p.push(name, String(n))
-    else p.push(ROUTE_WORDS[k], String(v))
-  }
-  return p.join(' ') + ' '
+  return j as RouteRow
 }
 
 function expiresSec(ctx: Ctx, expiresNs: number): number {
@@ -363,7 +359,7 @@ function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
   }
   if (dst === undefined) fail(1, 'need at least a destination address')
   const ns = ctx.netns
-  const g: GetResult = { dst: formatIpv4(dst), dev: '', flags: [], cache: [] }
+  const g: RouteGetRow = { dst: formatIpv4(dst), dev: '', flags: [], cache: [] }
   if (from !== undefined) g.from = formatIpv4(from)
   if (iif) {
     const d = routeInput(ns, iif, from ?? 0, dst)
@@ -407,58 +403,29 @@ function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (ex && out.type === RouteType.Unicast) {
     if (ex.gw) g.cache.push('redirected')
     g.expires = expiresSec(ctx, ex.expiresNs)
-    if (ex.mtu) g.mtu = pathMtu(ns, out.route, out.dev, dst)
+    if (ex.mtu) g.metrics = [{ mtu: pathMtu(ns, out.route, out.dev, dst) }]
   } else if (out.route?.mtu && out.type === RouteType.Unicast) {
     // The route's own metrics (RTA_METRICS) follow the cache flags.
-    g.mtu = out.route.mtu
+    g.metrics = [{ mtu: out.route.mtu }]
   }
   return printGet(ctx, g, opts)
 }
 
-/** What `ip route get` answers: a cloned route with its cache flags, as text or as JSON. */
-interface GetResult {
-  type?: string
-  dst: string
-  from?: string
-  gateway?: string
-  dev: string
-  prefsrc?: string
-  flags: string[]
-  uid?: number
-  cache: string[]
-  expires?: number
-  mtu?: number
-  iif?: string
-}
-
-function printGet(ctx: Ctx, g: GetResult, opts: IpOpts): number {
+function printGet(ctx: Ctx, g: RouteGetRow, opts: IpOpts): number {
   if (opts.json) {
     // print_route's order; absent keys are left out.
-    const j = { type: g.type, dst: g.dst, from: g.from, gateway: g.gateway, dev: g.dev, prefsrc: g.prefsrc, flags: g.flags, uid: g.uid, cache: g.cache, expires: g.expires, metrics: g.mtu ? [{ mtu: g.mtu }] : undefined, iif: g.iif }
+    const j = { type: g.type, dst: g.dst, from: g.from, gateway: g.gateway, dev: g.dev, prefsrc: g.prefsrc, flags: g.flags, uid: g.uid, cache: g.cache, expires: g.expires, metrics: g.metrics?.[0]?.mtu ? g.metrics : undefined, iif: g.iif }
     printJson(ctx, [Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))], opts.pretty)
     return 0
   }
-  let line = `${g.type ? `${g.type} ` : ''}${g.dst}`
-  if (g.from !== undefined) line += ` from ${g.from}`
-  if (g.gateway !== undefined) line += ` via ${g.gateway}`
-  line += ` dev ${g.dev}`
-  if (g.prefsrc !== undefined) line += ` src ${g.prefsrc}`
-  for (const f of g.flags) line += ` ${f}`
-  if (g.uid !== undefined) line += ` uid ${g.uid}`
-  ctx.println(line + ' ')
-  let cache = '    cache '
-  if (g.cache.length) cache += `<${g.cache.join(',')}> `
-  if (g.expires !== undefined) cache += `expires ${g.expires}sec `
-  if (g.mtu) cache += `mtu ${g.mtu} `
-  if (g.iif !== undefined) cache += `iif ${g.iif} `
-  ctx.println(cache)
+  ctx.println(routeGetText(g))
   return 0
 }
 
 function printFibmatch(ctx: Ctx, r: Route, opts: IpOpts, showTable: boolean): number {
-  const f: ShowFilter = { table: RT_TABLE_MAIN, cache: false }
-  if (opts.json) printJson(ctx, [routeJson(r, f, showTable)], opts.pretty)
-  else ctx.println(printRoute(r, f, showTable))
+  const row = routeRow(r, { table: RT_TABLE_MAIN, cache: false }, showTable)
+  if (opts.json) printJson(ctx, [row], opts.pretty)
+  else ctx.println(routeText(row))
   return 0
 }
 

@@ -64,6 +64,8 @@ export class VxlanDevice extends NetDevice {
   readonly kind = 'vxlan' as const
   /** Insertion order; dumps list the newest entry first. */
   readonly fdb = new Map<Mac, VxlanFdbEntry>()
+  /** Counts the FDB's changes (entries or remotes added, replaced, removed), for views that follow it. */
+  fdbVersion = 0
 
   constructor(
     ns: Netns,
@@ -106,6 +108,7 @@ export class VxlanDevice extends NetDevice {
     const e = this.fdb.get(mac)
     if (e && e.state === 'reachable' && this.netns.world.sched.now - e.updatedNs >= this.cfg.ageingSec * NS_PER_SEC) {
       this.fdb.delete(mac)
+      this.fdbVersion++
       return undefined
     }
     return e
@@ -117,6 +120,7 @@ export class VxlanDevice extends NetDevice {
     const now = this.netns.world.sched.now
     if (e) {
       if (mode === 'add') throw new KernelError('EEXIST')
+      this.fdbVersion++
       if (mode === 'append') {
         if (!e.remotes.some((r) => sameRemote(r, remote))) e.remotes.push(remote)
         return
@@ -127,6 +131,7 @@ export class VxlanDevice extends NetDevice {
       return
     }
     this.fdb.set(mac, { mac, remotes: [remote], state, updatedNs: now })
+    this.fdbVersion++
   }
 
   /** `bridge fdb del MAC dev DEV [dst IP]`: one remote, or the whole entry. */
@@ -137,9 +142,11 @@ export class VxlanDevice extends NetDevice {
       const i = e.remotes.findIndex((r) => sameRemote(r, remote))
       if (i < 0) throw new KernelError('ENOENT')
       e.remotes.splice(i, 1)
+      this.fdbVersion++
       if (e.remotes.length) return
     }
     this.fdb.delete(mac)
+    this.fdbVersion++
   }
 
   /** vxlan_xmit: FDB lookup (then the all-zeros default), one encapsulated copy per remote. */
@@ -224,8 +231,11 @@ export class VxlanDevice extends NetDevice {
     }
     if (this.cfg.learning) {
       const e = this.lookup(src)
-      if (!e) this.fdb.set(src, { mac: src, remotes: [{ ip: ip.src, port: 0, vni: -1 }], state: 'reachable', updatedNs: ns.world.sched.now })
-      else if (e.state === 'reachable') {
+      if (!e) {
+        this.fdb.set(src, { mac: src, remotes: [{ ip: ip.src, port: 0, vni: -1 }], state: 'reachable', updatedNs: ns.world.sched.now })
+        this.fdbVersion++
+      } else if (e.state === 'reachable') {
+        if (e.remotes.length !== 1 || e.remotes[0].ip !== ip.src) this.fdbVersion++
         e.remotes = [{ ip: ip.src, port: 0, vni: -1 }]
         e.updatedNs = ns.world.sched.now
       }
