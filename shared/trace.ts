@@ -1,3 +1,5 @@
+import type { MessageKey } from './messages/index.ts'
+
 /**
  * The trace of a send: what every view (canvas animation, numbered steps, header inspector,
  * captures, pcap export) is built from. Produced by the engine, read by the CLI and renderer.
@@ -43,7 +45,7 @@ export interface TraceEvent {
   device?: string
   kind: TraceKind
   /** Message key into shared/messages; `params` fill it in. */
-  msg: string
+  msg: MessageKey
   params: Record<string, string | number>
   /** The table entry that decided, printed as Linux prints it (route, neighbour, FDB line). */
   entry?: string

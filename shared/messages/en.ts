@@ -3,7 +3,7 @@
  * saying what happened and why, in Linux terms. `{name}` is filled from the event's params.
  * Parameters that can be empty (`via`, root-namespace names) are deliberately left out of templates.
  */
-export const en: Record<string, string> = {
+export const en = {
   // A process hands a packet to its namespace's stack.
   'send.echo_request': 'ping sends ICMP echo request #{seq} from {src} to {dst} and hands it to the IPv4 stack for a FIB lookup',
   'send.udp': 'A process sends a UDP datagram from {src}:{sport} to {dst}:{dport} and hands it to the IPv4 stack for a FIB lookup',
@@ -145,4 +145,4 @@ export const en: Record<string, string> = {
   // Where the article the walkthrough follows simplifies Linux.
   'note.article_simplifies_arp': 'Note: the article says the bridge does the ARP, but in Linux the sending pod\'s kernel sends the ARP request, and the bridge only floods that broadcast to its ports and learns source MACs into its FDB',
   'note.article_flannel0': 'Note: the article\'s flannel0 belongs to flannel\'s older UDP backend (a TUN device); with the VXLAN backend the device is the kernel VXLAN interface flannel.1, named after its VNI 1',
-}
+} as const satisfies Record<string, string>

@@ -8,6 +8,18 @@ import { ja } from './ja.ts'
 
 export type Lang = 'en' | 'ja'
 
+/** A message key: a key of the English catalogue (a mistyped key fails the type check). */
+export type MessageKey = keyof typeof en
+
+/** The `{name}` placeholders of a template. */
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never
+
+/**
+ * The parameters a message needs: every placeholder of its English template (more may be passed,
+ * for views that use them). For a union of keys, those of one of them.
+ */
+export type MessageParams<K extends MessageKey> = K extends MessageKey ? { [P in Placeholders<(typeof en)[K]>]: string | number } & Record<string, string | number> : never
+
 const catalogues: Record<Lang, Record<string, string>> = { en, ja }
 
 const PLACEHOLDER = /\{(\w+)\}/g
@@ -16,7 +28,7 @@ const PLACEHOLDER = /\{(\w+)\}/g
 function template(key: string, lang: Lang): string | undefined {
   if (Object.hasOwn(catalogues[lang], key)) return catalogues[lang][key]
   // The catalogues are tested to have the same keys; English is the safety net all the same.
-  if (Object.hasOwn(en, key)) return en[key]
+  if (Object.hasOwn(en, key)) return (en as Record<string, string>)[key]
   return undefined
 }
 

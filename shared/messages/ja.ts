@@ -2,7 +2,10 @@
  * 日本語の説明文（キーとプレースホルダーは en.ts と同一）。である調の一文で、何が起きたかとその理由を
  * Linux の用語で述べる。FIB・ARP・FDB・veth・VXLAN・ip_forward などの用語はラテン文字のまま残す。
  */
-export const ja: Record<string, string> = {
+import type { MessageKey } from './index.ts'
+
+/** Every key of the English catalogue, and no other (a missing or extra key fails the type check). */
+export const ja: Record<MessageKey, string> = {
   // プロセスがパケットを namespace のスタックに渡す。
   'send.echo_request': 'ping が ICMP echo request #{seq} を {src} から {dst} へ送信し、FIB lookup のため IPv4 スタックに渡す',
   'send.udp': 'プロセスが UDP データグラムを {src}:{sport} から {dst}:{dport} へ送信し、FIB lookup のため IPv4 スタックに渡す',

@@ -481,4 +481,4 @@ function routeText(r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): stri
   return `${formatIpv4(r.dst)}/${r.len} via ${formatIpv4(r.via)}${r.dev ? ` dev ${r.dev}` : ''}`
 }
 
-const routeAddedParams: ParamsOf<string, { dst: Ipv4; len: number; via: Ipv4; dev?: string }> = (netns, r) => ({ netns, route: routeText(r) })
+const routeAddedParams: ParamsOf<string, { dst: Ipv4; len: number; via: Ipv4; dev?: string }, 'control.route_added'> = (netns, r) => ({ netns, route: routeText(r) })

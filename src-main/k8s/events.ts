@@ -1,13 +1,15 @@
+import type { MessageKey, MessageParams } from '../../shared/messages/index.ts'
+
 type Params = Record<string, string | number>
-/** Words an event's parameters from the two values it was logged with. */
-export type ParamsOf<A, B> = (a: A, b: B) => Params
+/** Words an event's parameters (those message K needs) from the two values it was logged with. */
+export type ParamsOf<A, B, K extends MessageKey> = (a: A, b: B) => MessageParams<K>
 
 /** One control-plane action (IPAM, CNI, flanneld, route programming), for the UI's event log. */
 export interface ClusterEvent {
   readonly seq: number
   readonly timeNs: number
   readonly actor: string
-  readonly msg: string
+  readonly msg: MessageKey
   readonly params: Params
 }
 
@@ -23,8 +25,8 @@ class LoggedEvent implements ClusterEvent {
     readonly seq: number,
     readonly timeNs: number,
     readonly actor: string,
-    readonly msg: string,
-    private readonly wording: ParamsOf<unknown, unknown>,
+    readonly msg: MessageKey,
+    private readonly wording: (a: unknown, b: unknown) => Params,
     private readonly a: unknown,
     private readonly b: unknown,
   ) {}
@@ -34,7 +36,7 @@ class LoggedEvent implements ClusterEvent {
   }
 }
 
-const given: ParamsOf<Params, unknown> = (p) => p
+const given = (p: unknown): Params => p as Params
 
 export class ClusterEvents {
   readonly list: ClusterEvent[] = []
@@ -42,10 +44,10 @@ export class ClusterEvents {
   constructor(private readonly clock: { readonly now: number }) {}
 
   /** Logs an event with its parameters, or with a wording function and its two arguments. */
-  add(actor: string, msg: string, params: Params): void
-  add<A, B>(actor: string, msg: string, wording: ParamsOf<A, B>, a: A, b: B): void
-  add(actor: string, msg: string, p: Params | ParamsOf<unknown, unknown>, a?: unknown, b?: unknown): void {
-    const e = typeof p === 'function' ? new LoggedEvent(this.list.length, this.clock.now, actor, msg, p, a, b) : new LoggedEvent(this.list.length, this.clock.now, actor, msg, given as ParamsOf<unknown, unknown>, p, undefined)
+  add<K extends MessageKey>(actor: string, msg: K, params: MessageParams<NoInfer<K>>): void
+  add<K extends MessageKey, A, B>(actor: string, msg: K, wording: ParamsOf<A, B, NoInfer<K>>, a: A, b: B): void
+  add(actor: string, msg: MessageKey, p: Params | ((a: unknown, b: unknown) => Params), a?: unknown, b?: unknown): void {
+    const e = typeof p === 'function' ? new LoggedEvent(this.list.length, this.clock.now, actor, msg, p, a, b) : new LoggedEvent(this.list.length, this.clock.now, actor, msg, given, p, undefined)
     this.list.push(e)
   }
 }

@@ -162,7 +162,7 @@ export class Flanneld {
 }
 
 // How the log words flanneld's programming (only when the log is read).
-const neighParams: ParamsOf<string, Lease> = (node, l) => ({ node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
-const fdbParams: ParamsOf<string, Lease> = (node, l) => ({ node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
-const vxlanRouteParams: ParamsOf<string, Lease> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
-const hostGwRouteParams: ParamsOf<string, Lease> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.publicIp)} dev eth0` })
+const neighParams: ParamsOf<string, Lease, 'control.flannel_neigh'> = (node, l) => ({ node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
+const fdbParams: ParamsOf<string, Lease, 'control.flannel_fdb'> = (node, l) => ({ node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
+const vxlanRouteParams: ParamsOf<string, Lease, 'control.flannel_route'> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
+const hostGwRouteParams: ParamsOf<string, Lease, 'control.flannel_route'> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.publicIp)} dev eth0` })

@@ -46,12 +46,19 @@ export class Ctx {
   /** Shared by the redirected and namespaced views of this Ctx (they are prototype-derived). */
   private readonly state: CommandState
 
+  /**
+   * The programs a command may run in turn (`ip netns exec`, `timeout`): the dispatch table the
+   * line runs with, handed down rather than imported, so the table and its commands import no cycle.
+   */
+  readonly commands: Readonly<Record<string, Command>>
+
   constructor(
     readonly world: World,
     public netns: Netns,
-    opts: { replay?: boolean } = {},
+    opts: { replay?: boolean; commands?: Readonly<Record<string, Command>> } = {},
   ) {
     this.state = { effect: 'read', replay: opts.replay === true }
+    this.commands = opts.commands ?? {}
   }
 
   /** What the command running in this Ctx declared so far. */

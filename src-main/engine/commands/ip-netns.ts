@@ -2,7 +2,6 @@ import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { matches } from './iproute-util.ts'
 import { runArgv } from './shell.ts'
-import { COMMANDS } from './table.ts'
 
 /** `ip netns` { list | add | delete | exec | identify | list-id }. */
 export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
@@ -40,8 +39,8 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
     for (const n of names()) {
       ctx.println('')
       ctx.println(`netns: ${n}`)
-      if (!Object.prototype.hasOwnProperty.call(COMMANDS, prog)) ctx.eprintln(`exec of "${argv[1]}" failed: No such file or directory`)
-      else runArgv(ctx.inNetns(w.namespaces.get(n)!), COMMANDS, argv.slice(1))
+      if (!Object.hasOwn(ctx.commands, prog)) ctx.eprintln(`exec of "${argv[1]}" failed: No such file or directory`)
+      else runArgv(ctx.inNetns(w.namespaces.get(n)!), argv.slice(1))
     }
     return 0
   }
@@ -60,8 +59,8 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
     if (!ns) fail(255, `Cannot open network namespace "${name}": No such file or directory`)
     if (argv.length < 3) fail(255, 'No command specified')
     const prog = argv[2].slice(argv[2].lastIndexOf('/') + 1)
-    if (!Object.prototype.hasOwnProperty.call(COMMANDS, prog)) fail(255, `exec of "${argv[2]}" failed: No such file or directory`)
-    return runArgv(ctx.inNetns(ns), COMMANDS, argv.slice(2))
+    if (!Object.hasOwn(ctx.commands, prog)) fail(255, `exec of "${argv[2]}" failed: No such file or directory`)
+    return runArgv(ctx.inNetns(ns), argv.slice(2))
   }
   if (matches(cmd, 'list-id')) {
     const entries = [...ctx.netns.nsids.entries()].sort((a, b) => a[1] - b[1])

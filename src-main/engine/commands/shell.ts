@@ -156,7 +156,7 @@ interface Job {
  * rather than half-done.
  */
 export function runLine(world: World, table: Record<string, Command>, line: string, opts: LineOptions = {}): LineResult {
-  const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay })
+  const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay, commands: table })
   const toks = tokenize(line)
   let effect: Effect = 'read'
   const changes: AppliedChange[] = []
@@ -217,7 +217,7 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
         return 0
       })
       status = 0
-    } else status = track(args, () => (opts.around ? opts.around(args, () => runArgv(c, table, args)) : runArgv(c, table, args)))
+    } else status = track(args, () => (opts.around ? opts.around(args, () => runArgv(c, args)) : runArgv(c, args)))
   }
   for (const t of toks) {
     if ('word' in t) {
@@ -292,10 +292,11 @@ function startJob(ctx: Ctx, argv: string[]): Job | number {
   return tcpdumpJob(t.ctx, t.argv)
 }
 
-/** Runs one simple command (argv[0] is the program) in ctx; shared by `ip netns exec`. */
-export function runArgv(ctx: Ctx, table: Record<string, Command>, argv: string[]): number {
+/** Runs one simple command (argv[0] is the program) of ctx's table in ctx; shared by `ip netns exec`. */
+export function runArgv(ctx: Ctx, argv: string[]): number {
   const [prog, ...args] = argv
   const base = prog.includes('/') ? prog.slice(prog.lastIndexOf('/') + 1) : prog
+  const table = ctx.commands
   const cmd = Object.prototype.hasOwnProperty.call(table, base) ? table[base] : undefined
   if (!cmd) {
     ctx.eprintln(`bash: line 1: ${prog}: command not found`)

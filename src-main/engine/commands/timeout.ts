@@ -1,7 +1,6 @@
 import { durationNs, parseDuration } from './builtins.ts'
 import type { Command } from './context.ts'
 import { runArgv } from './shell.ts'
-import { COMMANDS } from './table.ts'
 import { tcpdumpJob } from './tcpdump.ts'
 
 /**
@@ -35,5 +34,5 @@ export const timeout: Command = (ctx, argv) => {
     job.stop()
     return 124
   }
-  return runArgv(ctx, COMMANDS, cmd)
+  return runArgv(ctx, cmd)
 }

@@ -219,7 +219,7 @@ export class BridgeDevice extends NetDevice {
     this.traceLearn(port, src, 'bridge.learn')
   }
 
-  private traceLearn(port: NetDevice, mac: Mac, msg: string): void {
+  private traceLearn(port: NetDevice, mac: Mac, msg: 'bridge.learn' | 'bridge.moved'): void {
     const t = this.netns.world.trace
     if (!t.enabled) return
     t.note('bridge', this.netns, this, t.current, msg, { bridge: this.name, mac: formatMac(mac), port: port.name }, `${formatMac(mac)} dev ${port.name} master ${this.name}`)

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../../shared/messages/index.ts'
 import { formatIpv4, isLimitedBroadcast, isMulticastIpv4, isZeroIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import {
   emitIcmp, icmpErrorQuote, isIcmpErrorType, parseIcmp, ICMP_DEST_UNREACH, ICMP_REDIRECT, ICMP_TIME_EXCEEDED,
@@ -401,7 +402,7 @@ export class Icmp {
   }
 }
 
-function icmpMsgKey(type: number, code: number): string {
+function icmpMsgKey(type: number, code: number): MessageKey {
   if (type === ICMP_TIME_EXCEEDED) return 'icmp.time_exceeded'
   if (type === ICMP_REDIRECT) return 'icmp.redirect'
   switch (code) {

@@ -1,4 +1,5 @@
 import type { TraceEvent, TraceKind } from '../../../shared/trace.ts'
+import type { MessageKey, MessageParams } from '../../../shared/messages/index.ts'
 
 /** What the recorder needs to know about a place; kept structural so the trace layer stays below the kernel. */
 interface Place {
@@ -57,14 +58,14 @@ export class TraceRecorder {
   }
 
   /** A frame crossing a device (xmit or recv). */
-  frame(kind: 'xmit' | 'recv', netns: Place, dev: Place, skb: PacketRef, msg: string, params: Record<string, string | number>): void {
+  frame<K extends MessageKey>(kind: 'xmit' | 'recv', netns: Place, dev: Place, skb: PacketRef, msg: K, params: MessageParams<NoInfer<K>>): void {
     if (this.taps.size) for (const tap of this.taps) tap({ kind, netns: netns.name, device: dev.name, timeNs: this.clock.now, frame: skb.data })
     if (!this.enabled) return
     this.push({ netns: netns.name, device: dev.name, kind, msg, params, packet: skb.id, cause: skb.cause, frame: skb.data, layer: 'ethernet' })
   }
 
   /** A decision or happening with no new bytes of its own. */
-  note(kind: TraceKind, netns: Place, dev: Place | null, packet: number, msg: string, params: Record<string, string | number>, entry?: string): void {
+  note<K extends MessageKey>(kind: TraceKind, netns: Place, dev: Place | null, packet: number, msg: K, params: MessageParams<NoInfer<K>>, entry?: string): void {
     if (!this.enabled) return
     const e: Omit<TraceEvent, 'seq' | 'timeNs'> = { netns: netns.name, kind, msg, params, packet }
     if (dev) e.device = dev.name
@@ -73,7 +74,7 @@ export class TraceRecorder {
   }
 
   /** A step that carries the IP packet (L3) or frame at that point. */
-  packet(kind: TraceKind, netns: Place, dev: Place | null, skb: PacketRef, layer: 'ethernet' | 'ipv4', msg: string, params: Record<string, string | number>, entry?: string): void {
+  packet<K extends MessageKey>(kind: TraceKind, netns: Place, dev: Place | null, skb: PacketRef, layer: 'ethernet' | 'ipv4', msg: K, params: MessageParams<NoInfer<K>>, entry?: string): void {
     if (!this.enabled) return
     const e: Omit<TraceEvent, 'seq' | 'timeNs'> = { netns: netns.name, kind, msg, params, packet: skb.id, cause: skb.cause, frame: skb.data, layer }
     if (dev) e.device = dev.name
@@ -82,7 +83,7 @@ export class TraceRecorder {
   }
 
   /** The packet was dropped; `layer` says what its bytes are at that point (a frame, or an IP packet). */
-  drop(netns: Place, dev: Place | null, skb: PacketRef, layer: 'ethernet' | 'ipv4', msg: string, params: Record<string, string | number>, entry?: string): void {
+  drop<K extends MessageKey>(netns: Place, dev: Place | null, skb: PacketRef, layer: 'ethernet' | 'ipv4', msg: K, params: MessageParams<NoInfer<K>>, entry?: string): void {
     if (!this.enabled) return
     const e: Omit<TraceEvent, 'seq' | 'timeNs'> = { netns: netns.name, kind: 'drop', msg, params, packet: skb.id, cause: skb.cause, frame: skb.data, layer }
     if (dev) e.device = dev.name
