@@ -3,6 +3,7 @@ import { run } from '../../src-main/engine/commands/index.ts'
 import { World } from '../../src-main/engine/kernel/world.ts'
 import { MODES, type Mode } from '../../src-main/k8s/spec.ts'
 import { exportParts } from '../../src-main/lab/export-iproute2.ts'
+import { commandLine } from '../../src-main/lab/format.ts'
 import { instantiate } from '../../src-main/lab/lab.ts'
 import { LabSession, scenarioLab } from '../../src-main/lab/session.ts'
 import { traceInLab } from '../../src-main/lab/trace-report.ts'
@@ -35,7 +36,7 @@ describe('podnet cluster mode', () => {
     const session = new LabSession(scenarioLab(SCENARIO[from], 3, 1))
     const r = session.exec(`podnet cluster mode ${to}`)
     expect(r).toMatchObject({ exitCode: 0, stdout: `cluster mode changed from ${from} to ${to}\n` })
-    expect(session.doc.spec.commands).toEqual([`podnet cluster mode ${to}`])
+    expect(session.doc.spec.commands.map(commandLine)).toEqual([`podnet cluster mode ${to}`])
     expect(session.cluster!.mode).toBe(to)
     const fresh = instantiate(scenarioLab(SCENARIO[to], 3, 1))
     const got = interNode(session.world)
