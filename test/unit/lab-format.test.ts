@@ -48,10 +48,10 @@ describe('lab files', () => {
     expect(errorOf(GOOD.replace('apiVersion: podnet.dev/v1', 'apiVersion: podnet.dev/v9')).message).toMatch(/^lab\.yaml:1:13: apiVersion: unknown apiVersion "podnet.dev\/v9"/)
     expect(errorOf('spec: [').message).toMatch(/^lab\.yaml:1:\d+: not valid YAML/)
     expect(errorOf(GOOD.replace('  seed: 7', '  seed: 7\n  extra: 1')).message).toBe('lab.yaml:7:3: spec.extra: unknown field "extra" (spec has seed, cluster, setup, commands and clock)')
-    expect(errorOf(GOOD.replace('    - ip -n node1 route show', '    - { at: -1, run: ip link }')).message).toBe('lab.yaml:18:13: spec.commands[0].at: must be the simulated time in seconds, from 0 to 1000000')
+    expect(errorOf(GOOD.replace('    - ip -n node1 route show', '    - { at: -1, run: ip link }')).message).toBe('lab.yaml:18:13: spec.commands[0].at: must be the simulated time in seconds, from 0 to 2592000')
     expect(errorOf(GOOD.replace('    - ip -n node1 route show', '    - { at: 1, run: ip link, by: me }')).message).toBe('lab.yaml:18:30: spec.commands[0].by: unknown field "by" (a timed command has at and run)')
     expect(errorOf(GOOD.replace('    - ip -n node1 route show', '    - { at: 1 }')).message).toMatch(/^lab\.yaml:18:7: spec\.commands\[0\]\.run: the command line is required$/)
-    expect(errorOf(GOOD.replace('  seed: 7', '  seed: 7\n  clock: soon')).message).toBe('lab.yaml:7:10: spec.clock: must be the simulated time in seconds, from 0 to 1000000')
+    expect(errorOf(GOOD.replace('  seed: 7', '  seed: 7\n  clock: soon')).message).toBe('lab.yaml:7:10: spec.clock: must be the simulated time in seconds, from 0 to 2592000')
     expect(errorOf('- 1\n').message).toBe('lab.yaml:1:1: a lab file is a YAML mapping with apiVersion, kind, metadata and spec')
   })
 

@@ -5,7 +5,7 @@ import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { MAX_HISTORY_COMMANDS, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from '../../src-main/k8s/limits.ts'
 import { scenarioSpec } from '../../src-main/k8s/scenarios.ts'
 import { exportParts } from '../../src-main/lab/export-iproute2.ts'
-import { LabFormatError, parseLab, serializeLab } from '../../src-main/lab/format.ts'
+import { commandLine, LabFormatError, parseLab, serializeLab } from '../../src-main/lab/format.ts'
 import { LabBuildError } from '../../src-main/lab/lab.ts'
 import { LabSession, scenarioLab } from '../../src-main/lab/session.ts'
 import { configSnapshot } from '../../src-main/lab/snapshot.ts'
@@ -59,7 +59,7 @@ describe('lab files that were uncaught exceptions', () => {
       expect(open(`apiVersion: ${v}\nkind: Lab\nmetadata: { name: t }\nspec: {}\n`)).toMatch(new RegExp(`^lab\\.yaml:1:13: apiVersion: unknown apiVersion "${v}"`))
     }
     // Prototype keys are fields like any other: unknown ones, named where they are.
-    expect(open(`${HEAD}spec:\n  __proto__: { commands: [x] }\n`)).toBe('lab.yaml:5:3: spec.__proto__: unknown field "__proto__" (spec has seed, cluster, setup and commands)')
+    expect(open(`${HEAD}spec:\n  __proto__: { commands: [x] }\n`)).toBe('lab.yaml:5:3: spec.__proto__: unknown field "__proto__" (spec has seed, cluster, setup, commands and clock)')
     expect(open(`${HEAD}spec: {}\nconstructor: 1\n`)).toBe('lab.yaml:5:1: constructor: unknown field "constructor" (a lab file has apiVersion, kind, metadata, spec, exercise)')
   })
 
@@ -135,7 +135,7 @@ describe('validation', () => {
     for (const mtu of ['abc', '-5', '99999999', '1e3', '']) expect(s.exec(`podnet pod add x --node node2 --mtu '${mtu}'`).stderr).toMatch(/--mtu must be a whole number from 68 to 65535/)
     expect(s.exec('podnet pod add x --node node2 --mtu 67').stderr).toBe('podnet: the MTU must be a whole number from 68 to 65535, not 67\n')
     expect(s.exec('podnet pod add x --node node2 --mtu 1400').exitCode).toBe(0)
-    expect(s.doc.spec.commands).toEqual(['podnet pod add x --node node2 --mtu 1400'])
+    expect(s.doc.spec.commands.map(commandLine)).toEqual(['podnet pod add x --node node2 --mtu 1400'])
   })
 
   it('refuses overlapping pod CIDRs, pod IPs used twice, node IPs taken by the router or another node', () => {

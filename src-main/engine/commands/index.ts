@@ -12,8 +12,8 @@ export type { Effect } from './context.ts'
 export const COMMAND_OVERHEAD_NS = 2_000_000
 
 /** Runs one line of the command language in the world (in the root namespace unless told). */
-export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS, around?: AroundCommand): LineResult {
-  const r = bounded(world, () => runLine(world, COMMANDS, line, { ns, around }))
+export function run(world: World, line: string, ns?: Netns, overheadNs = COMMAND_OVERHEAD_NS, around?: AroundCommand): CommandResult {
+  const { effect: _e, changes: _c, ...r } = bounded(world, () => runLine(world, COMMANDS, line, { ns, around }))
   if (overheadNs) world.advance(overheadNs)
   return r
 }
