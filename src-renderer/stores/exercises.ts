@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
-import type { ExerciseCheckView, ExerciseOpened, ExerciseSummary, ExerciseView } from '../../shared/api.ts'
+import type { ExerciseCheckView, ExerciseOpened, ExerciseSummary, ExerciseView, HistoryEntry } from '../../shared/api.ts'
 import { api } from '../api/podnet.ts'
 import { translate } from '../i18n/index.ts'
 import { useLabStore } from './lab.ts'
@@ -160,7 +160,7 @@ export const useExercisesStore = defineStore('exercises', () => {
 
   // The open lab decides which exercise is open (opening a saved lab continues its exercise), and
   // each change to its history may change what passes.
-  const historyKey = (h: readonly string[]): string => h.join('\n')
+  const historyKey = (h: readonly HistoryEntry[]): string => h.map((e) => `${e.atNs} ${e.line}`).join('\n')
   watch(
     () => lab.state,
     async (s, old) => {
