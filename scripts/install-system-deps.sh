@@ -4,7 +4,7 @@
 # script; a Japanese font so the Japanese UI renders in screenshots). Idempotent: does nothing when
 # all are present.
 set -euo pipefail
-pkgs=(chromium fonts-ipafont-gothic iproute2 iputils-ping tcpdump tshark bridge-utils net-tools zsh)
+pkgs=(chromium fonts-ipafont-gothic iproute2 iputils-ping iputils-arping tcpdump tshark bridge-utils net-tools traceroute zsh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

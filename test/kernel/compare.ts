@@ -33,6 +33,10 @@ export function normalizeNeigh(s: string): string {
 
 export function normalize(command: string, text: string): string {
   let t = normalizePing(text)
+  // arping's reply times.
+  if (/\barping\b/.test(command)) t = t.replace(/\] {2}\d+\.\d{3}ms$/gm, ']  <t>ms')
+  // traceroute's probe times.
+  if (/\btraceroute\b/.test(command)) t = t.replace(/ {2}\d+\.\d+ ms/g, '  <t> ms')
   if (/\bneigh(bour|bor)?\b|\bip( -\S+)* n\b|\barp\b/.test(command)) t = normalizeNeigh(t)
   // IPv6 duplicate address detection finishes within 1-2 s; whether it has is timing.
   t = t.replace(/ scope link tentative /g, ' scope link ')

@@ -81,6 +81,24 @@ const FIXTURES = [
     file: 'redirections.sh',
     timeoutMs: 60_000,
   },
+  {
+    // Commands that let time pass, ended by their count or by timeout's SIGTERM.
+    title: 'ping, tcpdump, sleep and traceroute ended by count or timeout',
+    file: 'observations.sh',
+    timeoutMs: 60_000,
+  },
+  {
+    // iputils arping: its probes, replies, counts, exit statuses and errors.
+    title: 'arping',
+    file: 'arping.sh',
+    timeoutMs: 60_000,
+  },
+  {
+    // ip -c: iproute2's colour codes, byte for byte.
+    title: 'colours (ip -c)',
+    file: 'color.sh',
+    timeoutMs: 60_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -1,5 +1,6 @@
 import { NS_PER_SEC } from '../kernel/scheduler.ts'
 import type { Command, Ctx } from './context.ts'
+import { timerJob } from './jobs.ts'
 
 /**
  * A coreutils duration (sleep, timeout): a C floating-point number as strtod reads it (decimal
@@ -32,7 +33,7 @@ function badOption(ctx: Ctx, prog: string, a: string): void {
 
 /**
  * `sleep N...`: lets simulated time pass, so timers (ARP ageing, DAD) run as on a real host. The
- * durations add up; `inf` sleeps as long as one command may (budget.ts).
+ * durations add up; `inf` sleeps as long as one command may (budget.ts). Ctrl+C kills it.
  */
 export const sleep: Command = (ctx, argv) => {
   if (!ctx.observe()) return 0
@@ -64,8 +65,7 @@ export const sleep: Command = (ctx, argv) => {
     ctx.eprintln("Try 'sleep --help' for more information.")
     return 1
   }
-  ctx.world.advance(durationNs(total))
-  return 0
+  return timerJob(Math.min(ctx.world.sched.now + durationNs(total), Number.MAX_VALUE))
 }
 
 export const echo: Command = (ctx, argv) => {

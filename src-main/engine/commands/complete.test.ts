@@ -92,3 +92,11 @@ describe('completion', () => {
     expect(c(w, 'ip netns exec nosuch ip ').candidates).toEqual([])
   })
 })
+
+describe('completion of arping', () => {
+  it('offers the devices after -I and the neighbours and on-link addresses as the target', () => {
+    const w = lab()
+    expect(complete(w, w.netns('pod1')!, 'arping -I ', 10).candidates).toEqual(['eth0', 'lo'])
+    expect(complete(w, w.netns('pod1')!, 'arping -c 1 10', 14).candidates).toEqual(['10.244.1.1'])
+  })
+})

@@ -351,6 +351,7 @@ const PROGRAMS: Record<string, ProgramCompleter> = {
   },
   sysctl,
   ping: simple(['-4', '-b', '-c', '-I', '-i', '-M', '-n', '-q', '-s', '-t', '-W', '-w'], { '-c': 'none', '-i': 'none', '-W': 'none', '-w': 'none', '-s': 'none', '-t': 'none', '-I': 'iface', '-M': ['do', 'dont', 'want', 'probe'] }, 'labaddr'),
+  arping: simple(['-A', '-b', '-c', '-D', '-f', '-I', '-i', '-q', '-s', '-U', '-V', '-w'], { '-c': 'none', '-w': 'none', '-i': 'none', '-I': 'dev', '-s': 'addr' }, 'gateway'),
   traceroute: simple(['-f', '-m', '-n', '-p', '-q', '-w'], { '-f': 'none', '-m': 'none', '-p': 'none', '-q': 'none', '-w': 'none' }, 'labaddr'),
   tcpdump: (c) => {
     const prev = c.args[c.args.length - 1]

@@ -1,14 +1,9 @@
 import type { Netns } from '../kernel/netns.ts'
 import type { World } from '../kernel/world.ts'
+import type { Job } from './jobs.ts'
 
 /** Where one of a command's output streams ends up. */
 export type Stream = 'out' | 'err' | 'null'
-
-/**
- * What a line asks of the interactive shell around it: `bash` enters a shell in the namespace it
- * runs in (as `ip netns exec NS bash` does), `exit` leaves the current one.
- */
-export type ShellRequest = { type: 'enter'; netns: string } | { type: 'exit'; code: number }
 
 /**
  * What a command did to the lab, declared by the command itself while it runs:
@@ -37,12 +32,28 @@ interface CommandState {
   replay: boolean
 }
 
+/**
+ * What a line asks of the interactive shell around it: `bash` enters a shell in the namespace it
+ * runs in (as `ip netns exec NS bash` does), `exit` leaves the current one.
+ */
+export type ShellRequest = { type: 'enter'; netns: string } | { type: 'exit'; code: number }
+
+/** A capture file a command wrote: the frames and when they were seen (the lab writes the pcap). */
+export interface CapturedFile {
+  name: string
+  records: { timeNs: number; frame: Uint8Array }[]
+}
+
 /** What a command sees: the world, the namespace it runs in, and its two output streams. */
 export class Ctx {
   private readonly outBuf: string[] = []
   private readonly errBuf: string[] = []
   /** Shared by the contexts derived from this one (other namespace, redirections). */
   readonly shell: { request: ShellRequest | null } = { request: null }
+  /** Files commands wrote (`tcpdump -w`): the lab has no filesystem, the terminal offers them. */
+  readonly files: CapturedFile[] = []
+  /** Both streams in the order written, and how much of it drain() has handed out. */
+  private readonly transcript: { parts: string[]; drained: number } = { parts: [], drained: 0 }
   /** Shared by the redirected and namespaced views of this Ctx (they are prototype-derived). */
   private readonly state: CommandState
 
@@ -93,20 +104,42 @@ export class Ctx {
 
   out(s: string): void {
     this.outBuf.push(s)
+    this.transcript.parts.push(s)
+  }
+
+  /**
+   * What both streams received since the last drain, in the order written: what a terminal shows
+   * while a command runs (shared by the derived views of this Ctx).
+   */
+  drain(): string {
+    const t = this.transcript
+    const s = t.parts.slice(t.drained).join('')
+    t.drained = t.parts.length
+    return s
   }
 
   /** A line on stdout. */
   println(s = ''): void {
     this.outBuf.push(s, '\n')
+    this.transcript.parts.push(s, '\n')
   }
 
   err(s: string): void {
     this.errBuf.push(s)
+    this.transcript.parts.push(s)
+  }
+
+  /** Keeps a file a command wrote (a later one of the same name replaces it, as on a disk). */
+  writeFile(name: string, records: { timeNs: number; frame: Uint8Array }[]): void {
+    const i = this.files.findIndex((f) => f.name === name)
+    if (i >= 0) this.files.splice(i, 1)
+    this.files.push({ name, records })
   }
 
   /** A line on stderr. */
   eprintln(s: string): void {
     this.errBuf.push(s, '\n')
+    this.transcript.parts.push(s, '\n')
   }
 
   get stdout(): string {
@@ -142,8 +175,11 @@ export class Ctx {
   }
 }
 
-/** A command: argv without the program name; returns the exit code. */
-export type Command = (ctx: Ctx, args: string[]) => number
+/**
+ * A command: argv without the program name; returns the exit code, or a Job when it goes on
+ * while simulated time passes (ping, tcpdump, sleep): the caller drives the clock (jobs.ts).
+ */
+export type Command = (ctx: Ctx, args: string[]) => number | Job
 
 /** Thrown by argument parsers to end a command with a message and an exit code. */
 export class UsageExit extends Error {

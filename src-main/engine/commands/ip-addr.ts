@@ -6,9 +6,10 @@ import { KernelError } from '../kernel/errors.ts'
 import { scopeName } from '../kernel/format.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
+import { paint } from './color.ts'
 import { Args, duparg, incomplete, invarg, matches, parsePrefixArg, parseAddrArg, rtnl, rtnlError } from './iproute-util.ts'
 import { filterDevices, linkJson, parseShowFilter } from './ip-link.ts'
-import { linkFlags, linkHeader, linkLayerLine, linkName, linkNetnsSuffix, qdiscName } from './link-format.ts'
+import { briefHead, linkFlags, linkHeader, linkLayerLine, linkName, linkNetnsSuffix, qdiscName } from './link-format.ts'
 
 /** `ip address` { add | del | show | flush }. */
 export function ipAddr(ctx: Ctx, argv: string[], opts: IpOpts): number {
@@ -154,23 +155,24 @@ function addrFlush(ctx: Ctx, argv: string[]): number {
   return 0
 }
 
-function inetLine(ifa: Ifa): string {
-  let s = `    inet ${formatIpv4(ifa.local)}/${ifa.prefixLen} `
-  if (ifa.broadcast) s += `brd ${formatIpv4(ifa.broadcast)} `
+function inetLine(ifa: Ifa, color = false): string {
+  let s = `    inet ${paint(color, 'inet', formatIpv4(ifa.local))}/${ifa.prefixLen} `
+  if (ifa.broadcast) s += `brd ${paint(color, 'inet', formatIpv4(ifa.broadcast))} `
   s += `scope ${scopeName(ifa.scope)} `
   if (ifa.secondary) s += 'secondary '
   s += ifa.label
   return s
 }
 
-function inet6Lines(ctx: Ctx, d: NetDevice): string[] {
-  const out: string[] = []
-  if (d.isLoopback) {
-    if (d.adminUp) out.push('    inet6 ::1/128 scope host ')
-  } else if (d.ipv6LinkLocal) {
-    out.push(`    inet6 ${formatIpv6(d.ipv6LinkLocal)}/64 scope link ${ctx.netns.addrconf.tentative(d) ? 'tentative ' : ''}`)
-  }
-  return out
+/** The IPv6 addresses of a device: [address, prefix length, the rest of its `inet6` line]. */
+function inet6Addrs(ctx: Ctx, d: NetDevice): [string, number, string][] {
+  if (d.isLoopback) return d.adminUp ? [['::1', 128, 'scope host ']] : []
+  if (d.ipv6LinkLocal) return [[formatIpv6(d.ipv6LinkLocal), 64, `scope link ${ctx.netns.addrconf.tentative(d) ? 'tentative ' : ''}`]]
+  return []
+}
+
+function inet6Lines(ctx: Ctx, d: NetDevice, color = false): string[] {
+  return inet6Addrs(ctx, d).map(([a, len, rest]) => `    inet6 ${paint(color, 'inet6', a)}/${len} ${rest}`)
 }
 
 const LFT = '       valid_lft forever preferred_lft forever'
@@ -188,12 +190,13 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const inet6Dump = opts.family === 'inet6' && filter.dev === undefined
   for (const d of devs) {
     const inet = v4 ? d.inet : []
-    const inet6 = v6 ? inet6Lines(ctx, d) : []
+    const inet6 = v6 ? inet6Lines(ctx, d, opts.color) : []
     if (opts.family !== 'any' && inet.length === 0 && inet6.length === 0) continue
     if (opts.brief) {
-      let s = `${(inet6Dump ? inet6LinkName(d) : linkName(d)).padEnd(16)} ${d.operState.padEnd(14)} `
-      for (const i of inet) s += `${formatIpv4(i.local)}/${i.prefixLen} `
-      for (const l of inet6) s += l.trim().split(' ')[1] + ' '
+      const st = d.operState
+      let s = briefHead(inet6Dump ? inet6LinkName(d) : linkName(d), st, opts.color)
+      for (const i of inet) s += `${paint(opts.color, 'inet', formatIpv4(i.local))}/${i.prefixLen} `
+      if (v6) for (const [a, len] of inet6Addrs(ctx, d)) s += `${paint(opts.color, 'inet6', a)}/${len} `
       ctx.println(s)
       continue
     }
@@ -208,12 +211,12 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
     } else {
       // Without the link/ether line (a family filter), link-netns ends the header line.
       if (opts.family === 'any') {
-        ctx.println(linkHeader(d, false))
-        ctx.println(linkLayerLine(d))
-      } else ctx.println(linkHeader(d, false) + linkNetnsSuffix(d))
+        ctx.println(linkHeader(d, false, opts.color))
+        ctx.println(linkLayerLine(d, opts.color))
+      } else ctx.println(linkHeader(d, false, opts.color) + linkNetnsSuffix(d))
     }
     for (const i of inet) {
-      ctx.println(inetLine(i))
+      ctx.println(inetLine(i, opts.color))
       ctx.println(LFT)
     }
     for (const l of inet6) {

@@ -9,7 +9,7 @@ import { addVxlan, parseVxlanArgs } from './ip-link-vxlan.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { Args, duparg, duparg2, incomplete, invarg, matches, rtnl, rtnlError } from './iproute-util.ts'
-import { linkHeader, linkLayerLine, linkName, linkFlags, statsLines } from './link-format.ts'
+import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsLines } from './link-format.ts'
 import { formatMac } from '../addr/mac.ts'
 import { linkDetails } from './link-details.ts'
 
@@ -301,10 +301,10 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   }
   for (const d of devs) {
     if (opts.brief) {
-      ctx.println(`${linkName(d).padEnd(16)} ${d.operState.padEnd(14)} ${formatMac(d.mac)} <${linkFlags(d)}> `)
+      ctx.println(briefLinkLine(d, opts.color))
       continue
     }
-    const lines = [linkHeader(d, true), linkLayerLine(d) + (opts.details ? linkDetails(d).first : '')]
+    const lines = [linkHeader(d, true, opts.color), linkLayerLine(d, opts.color) + (opts.details ? linkDetails(d).first : '')]
     if (opts.details) lines.push(...linkDetails(d).more)
     if (d.alias !== null) lines.push(`    alias ${d.alias}`)
     if (opts.stats) lines.push(...statsLines(d))

@@ -1,10 +1,11 @@
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { matches } from './iproute-util.ts'
+import { isJob, runToEnd, type Job } from './jobs.ts'
 import { runArgv } from './shell.ts'
 
 /** `ip netns` { list | add | delete | exec | identify | list-id }. */
-export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
+export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number | Job {
   const w = ctx.world
   // /run/netns is a tmpfs: readdir lists the newest entry first (`list` and `-all` alike).
   const names = (): string[] => [...w.namespaces.keys()].reverse()
@@ -40,7 +41,11 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number {
       ctx.println('')
       ctx.println(`netns: ${n}`)
       if (!Object.hasOwn(ctx.commands, prog)) ctx.eprintln(`exec of "${argv[1]}" failed: No such file or directory`)
-      else runArgv(ctx.inNetns(w.namespaces.get(n)!), argv.slice(1))
+      else {
+        // One namespace after the other: each command runs to its end before the next starts.
+        const r = runArgv(ctx.inNetns(w.namespaces.get(n)!), argv.slice(1))
+        if (isJob(r)) runToEnd(w, r)
+      }
     }
     return 0
   }

@@ -1,5 +1,7 @@
 import { fail, type Command, type Ctx } from './context.ts'
+import type { Job } from './jobs.ts'
 import { matches } from './iproute-util.ts'
+import { colorOption } from './color.ts'
 import { ipLink } from './ip-link.ts'
 import { ipAddr } from './ip-addr.ts'
 import { ipRoute } from './ip-route.ts'
@@ -17,9 +19,11 @@ export interface IpOpts {
   pretty: boolean
   family: 'inet' | 'inet6' | 'link' | 'any'
   all: boolean
+  /** -color: iproute2's colours (never with -json). */
+  color: boolean
 }
 
-type IpObject = (ctx: Ctx, args: string[], opts: IpOpts) => number
+type IpObject = (ctx: Ctx, args: string[], opts: IpOpts) => number | Job
 
 /** The object table, in iproute2's order: the first keyword a typed prefix matches wins. */
 const OBJECTS: [string, IpObject | null][] = [
@@ -61,7 +65,7 @@ const OBJECTS: [string, IpObject | null][] = [
 
 /** `ip [OPTIONS] OBJECT COMMAND`. */
 export const ip: Command = (ctx, argv) => {
-  const opts: IpOpts = { brief: false, details: 0, stats: 0, oneline: false, json: false, pretty: false, family: 'any', all: false }
+  const opts: IpOpts = { brief: false, details: 0, stats: 0, oneline: false, json: false, pretty: false, family: 'any', all: false, color: false }
   let c = ctx
   let i = 0
   while (i < argv.length) {
@@ -100,9 +104,8 @@ export const ip: Command = (ctx, argv) => {
     else if (matches(opt, '-brief')) opts.brief = true
     else if (matches(opt, '-json')) opts.json = true
     else if (matches(opt, '-pretty')) opts.pretty = true
-    else if (matches(opt, '-color')) {
-      /* accepted; the lab never colours */
-    } else if (matches(opt, '-help')) return ipUsage(ctx)
+    else if (colorOption(opt, matches) !== undefined) opts.color = colorOption(opt, matches) === true
+    else if (matches(opt, '-help')) return ipUsage(ctx)
     else if (matches(opt, '-netns')) {
       const name = argv[++i]
       if (name === undefined) fail(255, 'Command line is not complete. Try option "help"')

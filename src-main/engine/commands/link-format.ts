@@ -1,6 +1,7 @@
 import { formatMac } from '../addr/mac.ts'
 import type { NetDevice } from '../kernel/device.ts'
 import type { Netns } from '../kernel/netns.ts'
+import { operStateColor, paint } from './color.ts'
 
 /** dev_get_flags → iproute2 print_link_flags: `NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP`. */
 export function linkFlags(dev: NetDevice): string {
@@ -39,16 +40,29 @@ export function qdiscName(dev: NetDevice): string {
   return dev.everUp ? 'noqueue' : 'noop'
 }
 
-/** The first line of `ip link` / `ip addr` for a device (without the newline). */
-export function linkHeader(dev: NetDevice, withMode: boolean): string {
+/** The first line of `ip link` / `ip addr` for a device (without the newline); `color`: ip -c. */
+export function linkHeader(dev: NetDevice, withMode: boolean, color = false): string {
   const master = dev.master ? ` master ${dev.master.name}` : ''
-  const mode = withMode ? ' mode DEFAULT' : ''
-  return `${dev.ifindex}: ${linkName(dev)}: <${linkFlags(dev)}> mtu ${dev.mtu} qdisc ${qdiscName(dev)}${master} state ${dev.operState}${mode} group default qlen ${dev.txQueueLen}`
+  const mode = withMode ? 'mode DEFAULT ' : ''
+  const st = dev.operState
+  return `${dev.ifindex}: ${paint(color, 'ifname', `${linkName(dev)}: `)}<${linkFlags(dev)}> mtu ${dev.mtu} qdisc ${qdiscName(dev)}${master} state ${paint(color, operStateColor(st), `${st} `)}${mode}group default qlen ${dev.txQueueLen}`
 }
 
-export function linkLayerLine(dev: NetDevice): string {
-  if (dev.isLoopback) return `    link/loopback ${formatMac(dev.mac)} brd 00:00:00:00:00:00`
-  return `    link/ether ${formatMac(dev.mac)} brd ff:ff:ff:ff:ff:ff${linkNetnsSuffix(dev)}`
+export function linkLayerLine(dev: NetDevice, color = false): string {
+  const mac = paint(color, 'mac', formatMac(dev.mac))
+  if (dev.isLoopback) return `    link/loopback ${mac} brd ${paint(color, 'mac', '00:00:00:00:00:00')}`
+  return `    link/ether ${mac} brd ${paint(color, 'mac', 'ff:ff:ff:ff:ff:ff')}${linkNetnsSuffix(dev)}`
+}
+
+/** `ip -br link`'s line for a device. */
+export function briefLinkLine(dev: NetDevice, color = false): string {
+  const st = dev.operState
+  return `${briefHead(linkName(dev), st, color)}${paint(color, 'mac', `${formatMac(dev.mac)} `)}<${linkFlags(dev)}> `
+}
+
+/** The name and state columns that start `ip -br link` and `ip -br addr` lines. */
+export function briefHead(name: string, state: string, color = false): string {
+  return paint(color, 'ifname', `${name.padEnd(16)} `) + paint(color, operStateColor(state), `${state.padEnd(14)} `)
 }
 
 /** The `-s` counters block. */

@@ -13,6 +13,7 @@ import type { NetDevice } from '../kernel/device.ts'
 import type { World } from '../kernel/world.ts'
 import type { CommandResult } from './shell.ts'
 import { PING_USAGE } from './ping-usage.ts'
+import { SIGTERM_STATUS, type Job } from './jobs.ts'
 
 interface PingOpts {
   count: number
@@ -241,24 +242,10 @@ function fmtG(x: number): string {
 /**
  * iputils `ping` over a raw ICMP socket in the current namespace: one echo request per interval,
  * replies and ICMP errors reported as iputils prints them, the same exit codes (0 replies seen,
- * 1 none, 2 setup errors). Runs the World's clock until it would have exited.
+ * 1 none, 2 setup errors). A job: it goes on while the World's clock runs, until it would have
+ * exited (-c, -w) or Ctrl+C.
  */
-export const ping: Command = (ctx, argv) => {
-  if (!ctx.observe()) return 0
-  const job = startPing(ctx, argv)
-  ctx.world.sched.runUntil(job.done, job.limitNs)
-  job.stop()
-  return job.finish()
-}
-
-/** A ping in flight: done() once it would exit; stop() ends it there; finish() prints the summary. */
-export interface PingJob {
-  done: () => boolean
-  stop: () => void
-  finish: () => number
-  /** When a ping without -c or -w is cut off. */
-  limitNs: number
-}
+export const ping: Command = (ctx, argv) => (ctx.observe() ? startPing(ctx, argv) : 0)
 
 /**
  * Several pings started at the same instant, as `ping ... & ping ... & wait` in bash, each in
@@ -267,7 +254,7 @@ export interface PingJob {
  */
 export function pingConcurrently(world: World, runs: readonly { ns: Netns; argv: string[]; startNs?: number }[]): CommandResult[] {
   const ctxs = runs.map((r) => new Ctx(world, r.ns))
-  const jobs: (PingJob | number | null)[] = runs.map(() => null)
+  const jobs: (Job | number | null)[] = runs.map(() => null)
   const codes: (number | null)[] = runs.map(() => null)
   const start = (i: number): void => {
     try {
@@ -292,10 +279,8 @@ export function pingConcurrently(world: World, runs: readonly { ns: Netns; argv:
         all = false
         return
       }
-      if (j.done()) {
-        j.stop()
-        codes[i] = j.finish()
-      } else all = false
+      if (j.done()) codes[i] = j.finish()
+      else all = false
     })
     return all
   }
@@ -303,14 +288,14 @@ export function pingConcurrently(world: World, runs: readonly { ns: Netns; argv:
   world.sched.runUntil(settle, latest + 600 * 1000 * NS_PER_MS)
   jobs.forEach((j, i) => {
     if (codes[i] === null && j !== null && typeof j !== 'number') {
-      j.stop()
+      j.stop('limit')
       codes[i] = j.finish()
     }
   })
   return ctxs.map((c, i) => ({ exitCode: codes[i] ?? 0, stdout: c.stdout, stderr: c.stderr }))
 }
 
-function startPing(ctx: Ctx, argv: string[]): PingJob {
+function startPing(ctx: Ctx, argv: string[]): Job {
   const o = parseArgs(ctx, argv)
   const dst = parseIpv4(o.target)
   if (dst === null) fail(2, `ping: ${o.target}: Temporary failure in name resolution`)
@@ -472,14 +457,34 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
     else world.sched.after(o.intervalMs * NS_PER_MS, tick)
   }
   tick()
-  const done = (): boolean => exiting || (o.count > 0 && nreceived + nerrors >= o.count) || (o.deadlineS > 0 && nerrors > 0 && false)
+  const done = (): boolean => exiting || (o.count > 0 && nreceived + nerrors >= o.count)
   let closed = false
+  let cutOff = false
+  let terminated = false
+  // Exiting closes the socket at once, so a late answer meant for this ping reaches no one.
   const stop = (): void => {
     exiting = true
     if (!closed) close()
     closed = true
   }
-  return { done, stop, limitNs: limit, finish: () => summary() }
+  return {
+    done,
+    deadlineNs: Infinity,
+    onDeadline: () => {},
+    limitNs: limit,
+    // SIGINT: iputils' handler sets `exiting`, and the statistics follow as at any other exit.
+    // SIGTERM (timeout) has no handler: ping dies without them.
+    stop: (why) => {
+      cutOff = why === 'limit'
+      terminated = why === 'terminate'
+      stop()
+    },
+    finish: () => {
+      stop()
+      return terminated ? SIGTERM_STATUS : summary()
+    },
+    diesOnInterrupt: false,
+  }
 
   function summary(): number {
     const totalMs = Math.floor((lastSendNs - start + 500_000) / 1_000_000)
@@ -505,7 +510,7 @@ function startPing(ctx: Ctx, argv: string[]): PingJob {
     }
     if (pipesize > 1) tail += `${comma}pipe ${pipesize}`
     ctx.println(tail)
-    if (forever) ctx.eprintln('podnet: ping without -c or -w stopped after 600 s of simulated time')
+    if (forever && cutOff) ctx.eprintln('podnet: ping without -c or -w stopped after 600 s of simulated time')
     return nreceived === 0 || (o.deadlineS > 0 && o.count > 0 && nreceived < o.count) ? 1 : 0
   }
 }

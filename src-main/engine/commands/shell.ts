@@ -1,7 +1,8 @@
-import { Ctx, maxEffect, UsageExit, type Command, type Effect, type ShellRequest, type Stream } from './context.ts'
+import { Ctx, maxEffect, UsageExit, type CapturedFile, type Command, type Effect, type ShellRequest, type Stream } from './context.ts'
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
-import { tcpdumpJob } from './tcpdump.ts'
+import { driveJob, isJob, runToEnd, SIGTERM_STATUS, type Job } from './jobs.ts'
+import { tcpdumpJob, type Capture } from './tcpdump.ts'
 
 export interface CommandResult {
   exitCode: number
@@ -9,6 +10,8 @@ export interface CommandResult {
   stderr: string
   /** What the line asked of an interactive shell (`bash`, `exit`); absent for most lines. */
   shell?: ShellRequest
+  /** Files the line's commands wrote (`tcpdump -w`); absent when none. */
+  files?: CapturedFile[]
 }
 
 /** A simple command of a line that changed configuration, and when it ran. */
@@ -39,6 +42,13 @@ export interface LineOptions {
   /** Wraps each simple command run in the foreground (see AroundCommand). */
   around?: AroundCommand
 }
+
+/**
+ * Wraps each simple command of a line that runs in the foreground: gets its words and a function
+ * that runs it and returns its exit status (the export uses it to see what each part did). A
+ * command that takes time runs to its end inside it.
+ */
+export type AroundCommand = (argv: string[], runIt: () => number) => number
 
 /** `N>TARGET`, `N>>TARGET`, `&>TARGET` or `N>&M`: fd 0 stands for both (`&>`). */
 interface Redirect {
@@ -138,87 +148,176 @@ export function tokenize(line: string): Token[] | string {
 }
 
 /**
- * Wraps each simple command of a line that runs in the foreground: gets its words and a function
- * that runs it and returns its exit status (the export uses it to see what each part did).
+ * A line being run, step by step: it runs its commands until one goes on while simulated time
+ * passes (`waiting`), and goes on when that one has exited. runLine drives it in one go (the clock
+ * runs until each job ends); a terminal's host drives it in slices paced to wall time
+ * (lab/live.ts), so both give the same output at the same simulated times.
  */
-export type AroundCommand = (argv: string[], runIt: () => number) => number
+export interface LineRun {
+  readonly ctx: Ctx
+  /** The command the line waits for, or null once the line has ended. */
+  readonly waiting: Job | null
+  /** Goes on after `waiting` has exited (or was stopped): to the next job, or the end. */
+  resume(): void
+  /**
+   * SIGINT (Ctrl+C): stops the command the line waits for. A command that dies of it (sleep)
+   * ends the line, as bash abandons a list then; one that handles it (ping) lets it go on.
+   */
+  interrupt(): void
+  /**
+   * Ends the line at once, running nothing more of it (the lab it runs in is going away): the
+   * command it waits for is stopped as by SIGTERM, and the result says 143.
+   */
+  kill(): void
+  /** The simple commands that changed configuration so far, with their times (grows as it runs). */
+  readonly changes: readonly AppliedChange[]
+  /** The line's result once it has ended. */
+  readonly result: LineResult | null
+}
 
-/** A background job of the line (only captures run concurrently in the lab). */
-interface Job {
-  done: () => boolean
-  stop: () => void
+/** Starts a line (in opts.ns, the host's namespace by default); see LineRun. */
+export function startLine(world: World, table: Record<string, Command>, line: string, opts: LineOptions = {}): LineRun {
+  const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay, commands: table })
+  const signal = { interrupted: false }
+  const changes: AppliedChange[] = []
+  const steps = lineSteps(world, table, line, ctx, signal, opts, changes)
+  let waiting: Job | null = null
+  let result: LineResult | null = null
+  const step = (): void => {
+    const r = steps.next()
+    if (r.done) {
+      waiting = null
+      result = r.value
+    } else waiting = r.value
+  }
+  step()
+  return {
+    ctx,
+    get waiting() {
+      return waiting
+    },
+    get result() {
+      return result
+    },
+    resume: () => {
+      if (waiting) step()
+    },
+    interrupt: () => {
+      if (!waiting) return
+      signal.interrupted = true
+      waiting.stop('interrupt')
+      step()
+    },
+    kill: () => {
+      if (!waiting) return
+      waiting.stop('terminate')
+      waiting = null
+      steps.return({ exitCode: SIGTERM_STATUS, stdout: ctx.stdout, stderr: ctx.stderr, effect: 'observe', changes })
+      result = { exitCode: SIGTERM_STATUS, stdout: ctx.stdout, stderr: ctx.stderr, effect: changes.length ? 'change' : 'observe', changes }
+    },
+    changes,
+  }
 }
 
 /**
  * Runs one line of a command file in a namespace of the world: simple commands joined by `;`,
  * `&&` and `||`, optionally in `( )`. `tcpdump ... &` captures in the background while the rest
  * of the line runs; `wait` (or the end of the line) finishes it. Pipes are refused with a message
- * rather than half-done.
+ * rather than half-done. Commands that take simulated time run to their end (or batch limit).
  */
 export function runLine(world: World, table: Record<string, Command>, line: string, opts: LineOptions = {}): LineResult {
-  const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay, commands: table })
-  const toks = tokenize(line)
+  const run = startLine(world, table, line, opts)
+  while (run.waiting) {
+    driveJob(world, run.waiting)
+    run.resume()
+  }
+  return run.result!
+}
+
+/** The line's commands in order; yields each job it has to wait for (the caller runs the clock). */
+function* lineSteps(world: World, table: Record<string, Command>, line: string, ctx: Ctx, signal: { interrupted: boolean }, opts: LineOptions, changes: AppliedChange[]): Generator<Job, LineResult, void> {
   let effect: Effect = 'read'
-  const changes: AppliedChange[] = []
-  const result = (exitCode: number): LineResult => ({ exitCode, stdout: ctx.stdout, stderr: ctx.stderr, effect, changes })
+  const result = (exitCode: number): LineResult => {
+    const r: LineResult = { exitCode, stdout: ctx.stdout, stderr: ctx.stderr, effect, changes }
+    if (ctx.shell.request) r.shell = ctx.shell.request
+    if (ctx.files.length) r.files = ctx.files
+    return r
+  }
+  const toks = tokenize(line)
   if (typeof toks === 'string') {
     ctx.eprintln(`bash: -c: line 1: ${toks}`)
     return { ...result(2), stdout: '' }
   }
-  /** Runs one simple command and notes what it declared. */
-  const track = (argv: string[], body: () => number): number => {
+  /**
+   * Runs one simple command (waiting for it when it takes time) and notes what it declared: a
+   * change is kept with the time it started at; after an observation, the events due at the
+   * instant it ended run (opts.settle), as a replay would have them.
+   */
+  function* track(argv: string[], body: () => number | Job): Generator<Job, boolean, void> {
     ctx.resetEffect()
     const atNs = world.sched.now
-    const code = body()
-    if (ctx.effect === 'change') changes.push({ argv, atNs, exitCode: code })
+    const r = body()
+    let go = true
+    if (isJob(r)) go = yield* wait(r)
+    else status = r
+    if (ctx.effect === 'change') changes.push({ argv, atNs, exitCode: status })
     else if (ctx.effect === 'observe' && opts.settle) world.sched.run(world.sched.now)
     effect = maxEffect(effect, ctx.effect)
-    return code
+    return go
   }
   let status = 0
   let skip = false
   let argv: string[] = []
   let redirects: Redirect[] = []
-  const jobs: Job[] = []
-  const waitJobs = (): void => {
-    for (const j of jobs) {
-      world.sched.runUntil(j.done, world.sched.now + BACKGROUND_LIMIT_NS)
-      if (!j.done()) j.stop()
-    }
-    jobs.length = 0
+  /** Captures started with `&`, still running. */
+  const background: Capture[] = []
+  /** Waits for a job; false when Ctrl+C killed it (the rest of the line does not run). */
+  function* wait(job: Job): Generator<Job, boolean, void> {
+    yield job
+    status = job.finish()
+    if (!signal.interrupted) return true
+    signal.interrupted = false
+    return !job.diesOnInterrupt
   }
-  const flush = (background: boolean): void => {
+  function* flush(isBackground: boolean): Generator<Job, boolean, void> {
     const reds = redirects
     redirects = []
-    if (skip || argv.length === 0) {
-      argv = []
-      return
-    }
-    const c = applyRedirects(ctx, reds)
-    if (c === null) {
-      argv = []
-      status = 1
-      return
-    }
     const args = argv
     argv = []
-    if (background && isJob(c, args)) {
-      status = track(args, () => {
-        const j = startJob(c, args)
+    if (skip || args.length === 0) return true
+    const c = applyRedirects(ctx, reds)
+    if (c === null) {
+      status = 1
+      return true
+    }
+    if (isBackground && jobTarget(c, args) !== null) {
+      return yield* track(args, () => {
+        const j = startBackground(c, args)
         if (typeof j === 'number') return j
-        jobs.push(j)
+        background.push(j)
         return 0
       })
-      return
     }
     if (args.length === 1 && args[0] === 'wait') {
-      track(args, () => {
-        if (jobs.length && c.observe()) waitJobs()
-        return 0
+      const go = yield* track(args, () => {
+        const jobs = background.splice(0)
+        return jobs.length && c.observe() ? allOf(world, jobs) : 0
       })
       status = 0
-    } else status = track(args, () => (opts.around ? opts.around(args, () => runArgv(c, args)) : runArgv(c, args)))
+      return go
+    }
+    const around = opts.around
+    if (around) {
+      return yield* track(args, () =>
+        around(args, () => {
+          const r = runArgv(c, args)
+          return isJob(r) ? runToEnd(world, r) : r
+        }),
+      )
+    }
+    return yield* track(args, () => runArgv(c, args))
   }
+  let go = true
   for (const t of toks) {
     if ('word' in t) {
       argv.push(t.word)
@@ -231,20 +330,35 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
     if (t.op === '(' || t.op === ')') continue
     if (t.op === '|') {
       ctx.eprintln(`podnet: '|' is not supported: run one command per line`)
+      for (const j of background) j.stop()
       return result(2)
     }
-    flush(t.op === '&')
-    // `exit` ends the shell: the rest of the line does not run.
-    if (ctx.shell.request?.type === 'exit') break
+    go = yield* flush(t.op === '&')
+    // `exit` ends the shell, and a command killed by Ctrl+C the list: the rest does not run.
+    if (!go || ctx.shell.request?.type === 'exit') break
     if (t.op === '&&') skip = status !== 0
     else if (t.op === '||') skip = status === 0
     else skip = false
   }
-  if (ctx.shell.request?.type !== 'exit') flush(false)
+  if (go && ctx.shell.request?.type !== 'exit') yield* flush(false)
   // The line is over: captures still running end here, as if interrupted.
-  for (const j of jobs) if (!j.done()) j.stop()
-  const shell = ctx.shell.request
-  return shell ? { ...result(status), shell } : result(status)
+  for (const j of background) if (!j.done()) j.stop()
+  return result(status)
+}
+
+/** `wait`: the background captures, together; a batch gives them BACKGROUND_LIMIT_NS. */
+function allOf(world: World, jobs: Capture[]): Job {
+  return {
+    done: () => jobs.every((j) => j.done()),
+    deadlineNs: Infinity,
+    onDeadline: () => {},
+    limitNs: world.sched.now + BACKGROUND_LIMIT_NS,
+    stop: (why) => {
+      for (const j of jobs) if (!j.done()) j.stop(why === 'limit' ? undefined : why)
+    },
+    finish: () => 0,
+    diesOnInterrupt: false,
+  }
 }
 
 /**
@@ -282,21 +396,17 @@ function jobTarget(ctx: Ctx, argv: string[]): { ctx: Ctx; argv: string[] } | nul
   return argv[0] === 'tcpdump' ? { ctx, argv: argv.slice(1) } : null
 }
 
-function isJob(ctx: Ctx, argv: string[]): boolean {
-  return jobTarget(ctx, argv) !== null
-}
-
 /** Starts a background capture (other commands run in the foreground, even with `&`). */
-function startJob(ctx: Ctx, argv: string[]): Job | number {
+function startBackground(ctx: Ctx, argv: string[]): Capture | number {
   const t = jobTarget(ctx, argv)!
   return tcpdumpJob(t.ctx, t.argv)
 }
 
 /** Runs one simple command (argv[0] is the program) of ctx's table in ctx; shared by `ip netns exec`. */
-export function runArgv(ctx: Ctx, argv: string[]): number {
+export function runArgv(ctx: Ctx, argv: string[]): number | Job {
   const [prog, ...args] = argv
-  const base = prog.includes('/') ? prog.slice(prog.lastIndexOf('/') + 1) : prog
   const table = ctx.commands
+  const base = prog.includes('/') ? prog.slice(prog.lastIndexOf('/') + 1) : prog
   const cmd = Object.prototype.hasOwnProperty.call(table, base) ? table[base] : undefined
   if (!cmd) {
     ctx.eprintln(`bash: line 1: ${prog}: command not found`)

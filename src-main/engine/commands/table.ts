@@ -1,6 +1,7 @@
 import type { Command } from './context.ts'
 import { ip } from './ip.ts'
 import { ping } from './ping.ts'
+import { arping } from './arping.ts'
 import { sysctl } from './sysctl.ts'
 import { bridge } from './bridge.ts'
 import { brctl } from './brctl.ts'
@@ -14,6 +15,7 @@ import { timeout } from './timeout.ts'
 export const COMMANDS: Record<string, Command> = {
   ip,
   ping,
+  arping,
   sysctl,
   bridge,
   brctl,

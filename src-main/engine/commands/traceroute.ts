@@ -6,13 +6,14 @@ import { newIpv4Packet, Skb } from '../kernel/skb.ts'
 import { emitUdp } from '../wire/udp.ts'
 import { IPPROTO_UDP } from '../wire/ipv4.ts'
 import { fail, type Command } from './context.ts'
+import { SIGINT_STATUS } from './jobs.ts'
 import { formatTripTime } from './ping.ts'
 
 /**
  * `traceroute [-n] [-q N] [-w S] [-m MAX] [-p PORT] [-f FIRST] HOST` (traceroute 2.x, UDP probes
  * to port 33434 upwards): per hop, send the probes, list who answered (ICMP time exceeded from a
  * router, port unreachable from the destination) with times, `*` for silence, `!H`/`!N`/`!X` for
- * unreachables.
+ * unreachables. A job: each hop's line comes when its probes are answered or its wait is over.
  */
 export const traceroute: Command = (ctx, argv) => {
   if (!ctx.observe()) return 0
@@ -44,16 +45,20 @@ export const traceroute: Command = (ctx, argv) => {
   if (dst === null) fail(2, `${host}: Temporary failure in name resolution\nCannot handle "host" cmdline arg \`${host}' on position 1 (argc ${argv.length})`)
   const ns = ctx.netns
   const world = ctx.world
+  // The header goes out first, without its newline: each hop's line starts with one (and the
+  // last one ends the output), so a failure shows under the header as traceroute 2.x prints it.
+  ctx.out(`traceroute to ${host} (${formatIpv4(dst)}), ${max} hops max, 60 byte packets`)
   let route
   try {
     route = routeOutput(ns, { daddr: dst })
   } catch (e) {
-    fail(1, `connect: ${e instanceof KernelError ? STRERROR[e.errno] : String(e)}`)
+    ctx.eprintln(`\nconnect: ${e instanceof KernelError ? STRERROR[e.errno] : String(e)}`)
+    return 1
   }
-  ctx.println(`traceroute to ${host} (${formatIpv4(dst)}), ${max} hops max, 60 byte packets`)
   const sport = 40000 + world.rng.below(20000)
   type Answer = { from: number; us: number; mark: string; final: boolean }
   const answers = new Map<number, Answer>()
+  let onAnswer = (): void => {}
   const sent = new Map<number, number>()
   const close = ns.sockets.bindUdp({
     port: sport,
@@ -73,12 +78,44 @@ export const traceroute: Command = (ctx, argv) => {
         else mark = { 0: ' !N', 1: ' !H', 2: ' !P', 4: ' !F', 13: ' !X' }[err.code] ?? ` !<${err.code}>`
       }
       answers.set(probe, { from: err.offender, us: Math.floor((world.sched.now - t) / 1000), mark, final })
+      onAnswer()
     },
   })
   let probe = 0
-  let reached = false
-  for (let ttl = first; ttl <= max && !reached; ttl++) {
-    const ids: number[] = []
+  let ttl = first
+  let ids: number[] = []
+  let hopEnd = Infinity
+  let finished = false
+  let killed = false
+  const printHop = (): void => {
+    let line = '\n' + String(ttl).padStart(2) + ' '
+    let last = -1
+    let reached = false
+    for (const id of ids) {
+      const a = answers.get(id)
+      if (!a) {
+        line += ' *'
+        continue
+      }
+      if (a.from !== last) line += ` ${formatIpv4(a.from)}`
+      last = a.from
+      line += `  ${formatTripTime(a.us)}${a.mark}`
+      if (a.final) reached = true
+    }
+    ctx.out(line)
+    ttl++
+    if (reached || ttl > max) end()
+    else sendHop()
+  }
+  const end = (killedBySignal = false): void => {
+    if (!finished && !killedBySignal) ctx.out('\n')
+    finished = true
+    hopEnd = Infinity
+    close()
+  }
+  // One hop: its probes now; its line when all have answered or its wait is over.
+  const sendHop = (): void => {
+    ids = []
     for (let k = 0; k < q; k++, probe++) {
       ids.push(probe)
       sent.set(probe, world.sched.now)
@@ -92,22 +129,28 @@ export const traceroute: Command = (ctx, argv) => {
         /* the line shows * for it */
       }
     }
-    world.sched.runUntil(() => ids.every((id) => answers.has(id)), world.sched.now + waitS * NS_PER_SEC)
-    let line = String(ttl).padStart(2) + ' '
-    let last = -1
-    for (const id of ids) {
-      const a = answers.get(id)
-      if (!a) {
-        line += ' *'
-        continue
-      }
-      if (a.from !== last) line += ` ${formatIpv4(a.from)}`
-      last = a.from
-      line += `  ${formatTripTime(a.us)}${a.mark}`
-      if (a.final) reached = true
-    }
-    ctx.println(line)
+    hopEnd = world.sched.now + waitS * NS_PER_SEC
   }
-  close()
-  return 0
+  onAnswer = () => {
+    if (!finished && ids.every((id) => answers.has(id))) printHop()
+  }
+  if (first > max) end()
+  else sendHop()
+  return {
+    done: () => finished,
+    get deadlineNs() {
+      return hopEnd
+    },
+    onDeadline: () => {
+      if (!finished) printHop()
+    },
+    limitNs: Infinity,
+    // traceroute has no signal handler: Ctrl+C kills it between lines.
+    stop: (why) => {
+      killed = why !== 'limit'
+      end(killed)
+    },
+    finish: () => (killed ? SIGINT_STATUS : 0),
+    diesOnInterrupt: true,
+  }
 }

@@ -16,6 +16,8 @@ export type ProbeProto = 'icmp' | 'udp'
 
 export interface ProbeOptions {
   proto: ProbeProto
+  /** Record the trace (default). Off: the packet just goes, for captures to see (a live lab). */
+  record?: boolean
   /** UDP destination port (a listener is opened there for the probe). */
   port?: number
   /** UDP source port (default: one derived from the packet id). */
@@ -47,16 +49,37 @@ export interface ProbeResult {
   dst: string
 }
 
+/** A probe on its way: done once answered; finish() closes its sockets and says how it went. */
+export interface ProbeFlight {
+  done(): boolean
+  /** When it gives up waiting for the answer. */
+  readonly deadlineNs: number
+  finish(): ProbeResult
+}
+
 /**
  * Sends one probe (an ICMP echo request, or a UDP datagram to a port that listens) from a
  * namespace with the trace on, and runs the World until the answer comes back or the timeout
  * passes. What `podnet trace` and the UI's "send a packet" are built on.
  */
 export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptions): ProbeResult {
+  const flight = launchProbe(world, from, dst, opts)
+  world.sched.runUntil(flight.done, flight.deadlineNs)
+  return flight.finish()
+}
+
+/**
+ * Sends one probe and returns at once: the caller runs the clock (sendProbe in one go; a live
+ * lab's host while its captures watch).
+ */
+export function launchProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptions): ProbeFlight {
+  const record = opts.record !== false
   const size = opts.size ?? (opts.proto === 'icmp' ? 56 : 32)
   const timeout = (opts.timeoutSec ?? 5) * NS_PER_SEC
   const dstText = formatIpv4(dst)
-  world.trace.start()
+  if (record) world.trace.start()
+  const stop = (): TraceEvent[] => (record ? world.trace.stop() : [])
+  const settled = (result: ProbeResult): ProbeFlight => ({ done: () => true, deadlineNs: world.sched.now, finish: () => result })
   let route
   try {
     route = routeOutput(from, { daddr: dst })
@@ -64,7 +87,7 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
     const message = e instanceof KernelError ? STRERROR[e.errno] : String(e)
     const id = world.nextPacketId()
     world.trace.note('route', from, null, id, 'route.output_none', { dst: dstText, errno: e instanceof KernelError ? e.errno : 'EINVAL' })
-    return { packet: id, outcome: { kind: 'local-error', message: `connect: ${message}` }, events: world.trace.stop(), src: '', dst: dstText }
+    return settled({ packet: id, outcome: { kind: 'local-error', message: `connect: ${message}` }, events: stop(), src: '', dst: dstText })
   }
   const src = route.src
   const ttl = opts.ttl ?? from.sysctl.num('net.ipv4.ip_default_ttl')
@@ -111,10 +134,15 @@ export function sendProbe(world: World, from: Netns, dst: Ipv4, opts: ProbeOptio
   world.trace.packet('route', from, route.dev, skb, 'ipv4', route.type === 2 ? 'route.output_local' : 'route.output', { dst: dstText, via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, route.route ? routeLine(route.route) : undefined)
   if (opts.df && total > mtu) {
     for (const c of closers) c()
-    return { packet: id, outcome: { kind: 'local-error', message: `local error: message too long, mtu=${mtu}`, mtu }, events: world.trace.stop(), src: formatIpv4(src), dst: dstText }
+    return settled({ packet: id, outcome: { kind: 'local-error', message: `local error: message too long, mtu=${mtu}`, mtu }, events: stop(), src: formatIpv4(src), dst: dstText })
   }
   from.stack.output(route, skb)
-  world.sched.runUntil(() => outcome !== null, start + timeout)
-  for (const c of closers) c()
-  return { packet: id, outcome: outcome ?? { kind: 'timeout' }, events: world.trace.stop(), src: formatIpv4(src), dst: dstText }
+  return {
+    done: () => outcome !== null,
+    deadlineNs: start + timeout,
+    finish: () => {
+      for (const c of closers) c()
+      return { packet: id, outcome: outcome ?? { kind: 'timeout' }, events: stop(), src: formatIpv4(src), dst: dstText }
+    },
+  }
 }
