@@ -159,3 +159,36 @@ test('Tab completes from the command language and the lab; a second Tab lists th
   await expectScreen(page, /\neth0 +lo\nroot@node1:~# ip netns exec pod1 ip link set$/)
   await page.screenshot({ path: '/tmp/ui-e2e-terminal-complete.png' })
 })
+
+test('ping streams a line a second; tcpdump in node1 shows it live on flannel.1; Ctrl+C prints the statistics', async ({ page }) => {
+  await open(page)
+  await terminalIn(page, 'pod1')
+  await typeLine(page, 'ping 10.244.2.3')
+  await expectScreen(page, /root@pod1:\/# ping 10\.244\.2\.3\nPING 10\.244\.2\.3 \(10\.244\.2\.3\) 56\(84\) bytes of data\.\n64 bytes from 10\.244\.2\.3: icmp_seq=1 ttl=62 time=[\d.]+ ms/)
+  // Paced to wall time: about one reply a second, not 600 at once.
+  const t0 = Date.now()
+  await expectScreen(page, /icmp_seq=3 /)
+  expect(Date.now() - t0).toBeGreaterThan(1_200)
+  expect(await screenText(page)).not.toMatch(/icmp_seq=9 /)
+  await expect(page.getByTestId('term-tab').and(page.locator('[data-netns="pod1"]'))).toContainText('pod1')
+
+  // Another terminal, in node1, watches the overlay while the ping goes on.
+  await openTerminal(page, 'node1')
+  await expect(page.getByTestId('terminal-screen')).toHaveAttribute('data-netns', 'node1')
+  await page.getByTestId('terminal-screen').locator('.xterm').click()
+  await typeLine(page, 'tcpdump -i flannel.1 -n -c 4')
+  await expectScreen(
+    page,
+    /root@node1:~# tcpdump -i flannel\.1 -n -c 4\ntcpdump: verbose output suppressed, use -v\[v\]\.\.\. for full protocol decode\nlistening on flannel\.1, link-type EN10MB \(Ethernet\), snapshot length 262144 bytes\n(\d\d:\d\d:\d\d\.\d{6} IP 10\.244\.1\.2 > 10\.244\.2\.3: ICMP echo request, id \d+, seq \d+, length 64\n\d\d:\d\d:\d\d\.\d{6} IP 10\.244\.2\.3 > 10\.244\.1\.2: ICMP echo reply, id \d+, seq \d+, length 64\n){2}4 packets captured\n4 packets received by filter\n0 packets dropped by kernel\nroot@node1:~#$/,
+  )
+  await page.screenshot({ path: '/tmp/ui-e2e-terminal-tcpdump.png' })
+
+  // Back to pod1: the ping still runs; Ctrl+C stops it with iputils' statistics.
+  await page.getByTestId('term-tab').and(page.locator('[data-netns="pod1"]')).click()
+  await page.getByTestId('terminal-screen').locator('.xterm').click()
+  await page.keyboard.press('Control+c')
+  await expectScreen(page, /icmp_seq=\d+ ttl=62 time=[\d.]+ ms\n\^C\n--- 10\.244\.2\.3 ping statistics ---\n(\d+) packets transmitted, \1 received, 0% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms\nroot@pod1:\/#$/)
+  await page.screenshot({ path: '/tmp/ui-e2e-terminal-ping.png' })
+  // Observations are not changes: the lab's history has nothing to undo.
+  await expect(page.getByRole('button', { name: /Undo/ })).toBeDisabled()
+})

@@ -161,7 +161,7 @@ export interface ExecResult {
   /** What the command changed in the lab's view (time passing, tables, devices, history). */
   delta: LabDelta
   /** What the line asked of the terminal: `bash` enters a shell in a namespace, `exit` leaves one. */
-  shell?: { type: 'enter'; netns: string } | { type: 'exit'; code: number }
+  shell?: ShellRequest
 }
 
 export interface TraceStepView {
@@ -383,7 +383,47 @@ export interface PodnetApi {
   setLanguage(req: { lang: Lang }): Promise<{ lang: Lang }>
   /** Desktop shell only: the shell changed the lab (menu Open, Undo, ...) or asks the UI to act. */
   onShellEvent?(listener: (e: ShellEvent) => void): () => void
+
+  // Terminals whose commands run while simulated time passes (ping, tcpdump, sleep, ...).
+  /**
+   * Starts a line in a terminal (`term`: the renderer's id for it). A line that takes no
+   * simulated time ends in the reply; otherwise its output and its end come as TerminalEvents
+   * while the host advances the clock, paced to wall time.
+   */
+  termRun(req: { term: number; line: string; netns?: string }): Promise<TermRunReply>
+  /** Ctrl+C: interrupts the line running in a terminal (false when none was running). */
+  termInterrupt(req: { term: number }): Promise<{ interrupted: boolean }>
+  /** Simulated seconds per wall second while commands run. */
+  termSpeed(req: { speed: number }): Promise<{ speed: number }>
+  /** Both hosts (Worker, desktop): what running terminal lines print, and when they end. */
+  onTerminal?(listener: (e: TerminalEvent) => void): () => void
 }
+
+/** What a `bash` or `exit` asks of the terminal. */
+export type ShellRequest = { type: 'enter'; netns: string } | { type: 'exit'; code: number }
+
+/** A terminal line that ended: its exit status, what it asked of the shell, what it changed. */
+export interface TermLineEnd {
+  exitCode: number
+  shell?: ShellRequest
+  /** What changed in the lab's view since the last state or delta sent (time, tables, history). */
+  delta: LabDelta
+}
+
+export type TermRunReply = ({ running: false; output: string } & TermLineEnd) | { running: true; output: string }
+
+/** Pushed by the lab host while terminal lines run. */
+export type TerminalEvent =
+  /** Text a running line printed (stdout and stderr in the order written). */
+  | { type: 'output'; term: number; data: string }
+  | ({ type: 'done'; term: number } & TermLineEnd)
+  /** A file a command wrote (`tcpdump -w FILE`), for the user to save. */
+  | { type: 'file'; term: number; name: string; bytes: Uint8Array }
+  /** The simulated clock, while it runs (at most a few times a second) and when it stops. */
+  | { type: 'clock'; timeNs: number; running: boolean; speed: number }
+
+/** The channel both desktop hosts push TerminalEvents on (the Worker posts them as messages). */
+export const TERMINAL_EVENT_CHANNEL = 'lab:terminal-event'
 
 /** Pushed by the desktop shell to the window; the browser build never sends any. */
 export type ShellEvent =
@@ -419,7 +459,7 @@ export interface DissectLayer {
 }
 
 /** The request/response methods (each one IPC channel); shell events are pushed, not requested. */
-export type ApiMethod = Exclude<keyof PodnetApi, 'onShellEvent'>
+export type ApiMethod = Exclude<keyof PodnetApi, 'onShellEvent' | 'onTerminal'>
 
 /** IPC channel names, one per method. */
 export const CHANNELS = {
@@ -432,6 +472,9 @@ export const CHANNELS = {
   saveLab: 'lab:save',
   exec: 'lab:exec',
   complete: 'lab:complete',
+  termRun: 'lab:term-run',
+  termInterrupt: 'lab:term-interrupt',
+  termSpeed: 'lab:term-speed',
   edit: 'lab:edit',
   undo: 'lab:undo',
   redo: 'lab:redo',
@@ -451,8 +494,8 @@ export const CHANNELS = {
 } as const satisfies Record<ApiMethod, string>
 
 /** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */
-export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) => Promise<unknown>): Omit<PodnetApi, 'onShellEvent'> {
-  return Object.fromEntries((Object.keys(CHANNELS) as ApiMethod[]).map((m) => [m, call(m)])) as unknown as Omit<PodnetApi, 'onShellEvent'>
+export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) => Promise<unknown>): Pick<PodnetApi, ApiMethod> {
+  return Object.fromEntries((Object.keys(CHANNELS) as ApiMethod[]).map((m) => [m, call(m)])) as unknown as Pick<PodnetApi, ApiMethod>
 }
 
 /** A failed call: what was wrong and where (field path, file position). */

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, type I
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { CHANNELS, SHELL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
+import { CHANNELS, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from './ipc/handlers.ts'
 import { cleanStaleTemps, cleanStaleTempsIn, writeFileAtomic } from './lab/files.ts'
 import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
@@ -43,7 +43,18 @@ app.on('open-file', (e, path) => {
 })
 
 const service = new LabService('same-node')
-const handlers = createHandlers(service)
+// Terminal lines that take simulated time run on this process's timers and stream to the window.
+const handlers = createHandlers(service, {
+  now: () => performance.now(),
+  setTimer: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    return () => clearTimeout(t)
+  },
+  emit: (e) => {
+    if (win && !win.isDestroyed()) win.webContents.send(TERMINAL_EVENT_CHANNEL, e)
+    if (e.type === 'done') afterChange()
+  },
+})
 /** The lab a fresh start shows: a recovery file equal to it holds nothing worth restoring. */
 const cleanText = service.text()
 let win: BrowserWindow | null = null

@@ -2,7 +2,7 @@
 // `window.podnet` through contextBridge. Runs sandboxed, so it is bundled as CommonJS and may
 // require nothing but `electron`.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { CHANNELS, requestMethods, SHELL_EVENT_CHANNEL, type ApiMethod, type ApiReply, type PodnetApi, type ShellEvent } from '../shared/api.ts'
+import { CHANNELS, requestMethods, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiMethod, type ApiReply, type PodnetApi, type ShellEvent, type TerminalEvent } from '../shared/api.ts'
 
 // Failures arrive as { ok: false, error } and are rethrown as the plain ApiError object, which
 // survives the bridge with its code, message and path (an Error would keep only its message).
@@ -17,6 +17,13 @@ const api: PodnetApi = {
     ipcRenderer.on(SHELL_EVENT_CHANNEL, handler)
     return () => {
       ipcRenderer.removeListener(SHELL_EVENT_CHANNEL, handler)
+    }
+  },
+  onTerminal(listener: (e: TerminalEvent) => void): () => void {
+    const handler = (_e: IpcRendererEvent, ev: TerminalEvent): void => listener(ev)
+    ipcRenderer.on(TERMINAL_EVENT_CHANNEL, handler)
+    return () => {
+      ipcRenderer.removeListener(TERMINAL_EVENT_CHANNEL, handler)
     }
   },
 }

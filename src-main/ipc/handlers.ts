@@ -21,6 +21,9 @@ import { MODES, SpecError } from '../k8s/spec.ts'
 import { ExportError, exportScript } from '../lab/export-iproute2.ts'
 import { API_VERSION, KIND, LabFormatError, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
+import { LiveShell } from '../lab/live.ts'
+import { LiveHost, NO_IO, SPEED_RANGE, type HostIo } from './live-host.ts'
+import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
@@ -65,9 +68,13 @@ export class LabService {
   /** What the renderer was last sent, so replies carry only what changed. */
   private view = new ViewTracker()
 
+  /** Terminal lines running in the open lab while simulated time passes. */
+  live: LiveShell
+
   /** `initial`: a scenario name to start with, or null for an empty lab. */
   constructor(initial: string | null = 'same-node') {
     this.session = initial === null ? new LabSession(EMPTY_DOC) : scenarioSession(initial)
+    this.live = new LiveShell(this.session)
   }
 
   /** The whole state (a lab was loaded, or the renderer asks); the next deltas are relative to it. */
@@ -96,6 +103,7 @@ export class LabService {
 
   replace(session: LabSession, path: string | undefined): void {
     this.session = session
+    this.live = new LiveShell(session)
     this.path = path
     this.traces.clear()
     this.lastTraceId = undefined
@@ -135,6 +143,14 @@ const openLabReq = object({
 })
 const tablesReq = object({ netns: netnsField })
 const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const termField = int(1, 1_000_000_000)
+const termRunReq = object({ term: termField, line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const termReq = object({ term: termField })
+const speedField: Check<number> = (v, path) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < SPEED_RANGE[0] || v > SPEED_RANGE[1]) throw invalid(path, `must be a number from ${SPEED_RANGE[0]} to ${SPEED_RANGE[1]} (simulated seconds per second), not ${JSON.stringify(v) ?? String(v)}`)
+  return v
+}
+const termSpeedReq = object({ speed: speedField })
 const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
 const traceReq = object({
   from: netnsField,
@@ -318,7 +334,12 @@ function execResult(service: LabService, r: CommandResult): ExecResult {
   return res
 }
 
-export function createHandlers(service: LabService = new LabService()): Handlers {
+/**
+ * `io`: the host's timers and its way to push TerminalEvents to the page (the Worker, the desktop
+ * shell); without one, terminal lines that wait for simulated time stay waiting.
+ */
+export function createHandlers(service: LabService = new LabService(), io: HostIo = NO_IO): Handlers {
+  const host = new LiveHost(service, io)
   return {
     async listScenarios(payload) {
       check(none, payload)
@@ -339,6 +360,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       } catch (e) {
         buildError(e)
       }
+      host.abandon('a new lab was opened')
       service.replace(session, undefined)
       return service.state()
     },
@@ -353,6 +375,7 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       } catch (e) {
         buildError(e)
       }
+      host.abandon('a new lab was opened')
       service.replace(session, undefined)
       return service.state()
     },
@@ -395,6 +418,28 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       return completeInLab(world, cluster, req.line, req.cursor, req.netns ?? '')
     },
 
+    async termRun(payload) {
+      const req = check(termRunReq, payload)
+      if (service.live.isRunning(req.term)) throw invalid('term', `terminal ${req.term} is still running a line (interrupt it first)`)
+      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      const { output, end } = service.live.start(req.term, req.line, req.netns ?? '', host.sink)
+      host.kick()
+      if (!end) return { running: true, output }
+      return { running: false, output, ...end, delta: service.delta() }
+    },
+
+    async termInterrupt(payload) {
+      const req = check(termReq, payload)
+      const interrupted = service.live.interrupt(req.term, host.sink)
+      host.kick()
+      return { interrupted }
+    },
+
+    async termSpeed(payload) {
+      const req = check(termSpeedReq, payload)
+      return { speed: host.setSpeed(req.speed) }
+    },
+
     async edit(payload) {
       const e = checkEdit(payload)
       precheck(service, e)
@@ -404,12 +449,14 @@ export function createHandlers(service: LabService = new LabService()): Handlers
 
     async undo(payload) {
       check(none, payload)
+      if (service.session.canUndo) host.abandon('the lab was rebuilt for undo')
       service.session.undo()
       return service.delta()
     },
 
     async redo(payload) {
       check(none, payload)
+      if (service.session.canRedo) host.abandon('the lab was rebuilt for redo')
       service.session.redo()
       return service.delta()
     },
@@ -443,6 +490,11 @@ export function createHandlers(service: LabService = new LabService()): Handlers
       }
       if (rep.probes.length > 1) view.probes = rep.probes.map((p) => ({ probe: p.probe, outcome: p.outcome.kind }))
       service.storeTrace(view)
+      // A capture running in a terminal sees the live lab, not the replay: send the probe there too.
+      if (service.live.capturing) {
+        service.live.sendProbe(req.from, parseIpv4(rep.to.ip)!, { proto: rep.proto, ...(req.port === undefined ? {} : { port: req.port }) })
+        host.kick()
+      }
       return view
     },
 
@@ -500,4 +552,4 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
 }
 
 /** Channels whose calls may change the lab (the desktop shell autosaves for recovery after them). */
-export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion])
+export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion, CHANNELS.termRun, CHANNELS.termInterrupt])

@@ -1,4 +1,4 @@
-import type { LineResult } from '../engine/commands/index.ts'
+import type { AppliedChange, LineResult } from '../engine/commands/index.ts'
 import { quoteArgv } from '../engine/commands/shell.ts'
 import { MAX_HISTORY_COMMANDS } from '../k8s/limits.ts'
 import type { World } from '../engine/kernel/world.ts'
@@ -103,6 +103,25 @@ export class LabSession {
       this.dirty = true
     } else if (r.exitCode !== 0 && line.trim().startsWith('podnet ') && (this.cluster?.ops.lineCount ?? 0) !== opsBefore) this.rebuild({ untilNs: this.world.sched.now })
     return r
+  }
+
+  /**
+   * Records the changes a terminal line made as it ran (live.ts), each with the time it was
+   * applied at; `netns`: the namespace the line ran in. False, keeping nothing, when the history
+   * has no room for them: the caller stops its lines and rolls the lab back (rollback()).
+   */
+  record(changes: readonly AppliedChange[], netns?: string): boolean {
+    if (changes.length === 0) return true
+    if (this.doc.spec.commands.length + changes.length > MAX_HISTORY_COMMANDS) return false
+    for (const c of changes) this.doc.spec.commands.push({ at: nsToSeconds(c.atNs), run: quoteArgv(netns ? ['ip', 'netns', 'exec', netns, ...c.argv] : c.argv) })
+    this.redoStack = []
+    this.dirty = true
+    return true
+  }
+
+  /** Back to what the history says, at the clock reached: changes that could not be kept go. */
+  rollback(): void {
+    this.rebuild({ untilNs: this.world.sched.now })
   }
 
   /**

@@ -1,4 +1,4 @@
-import { isApiError, requestMethods, type ApiError, type PodnetApi, type ShellEvent } from '../../shared/api.ts'
+import { isApiError, requestMethods, type ApiError, type ApiMethod, type PodnetApi, type ShellEvent, type TerminalEvent } from '../../shared/api.ts'
 
 /**
  * The renderer's only door to the lab. `window.podnet` is provided by the Electron preload or by
@@ -10,7 +10,7 @@ function podnet(): PodnetApi {
   return api
 }
 
-export const api: Omit<PodnetApi, 'onShellEvent'> = requestMethods(
+export const api: Pick<PodnetApi, ApiMethod> = requestMethods(
   (method) => (payload) => (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload),
 )
 
@@ -23,6 +23,12 @@ export function hasShell(): boolean {
 export function onShellEvent(listener: (e: ShellEvent) => void): () => void {
   const api = window.podnet
   return api?.onShellEvent ? api.onShellEvent(listener) : () => {}
+}
+
+/** Listens to what running terminal lines print and when they end (both hosts push these). */
+export function onTerminal(listener: (e: TerminalEvent) => void): () => void {
+  const api = window.podnet
+  return api?.onTerminal ? api.onTerminal(listener) : () => {}
 }
 
 /** Any failure as an ApiError, so views show one kind of message. */

@@ -10,6 +10,12 @@ export const terminalEn = {
   'term.running': 'a command is running',
   'term.screen': 'Terminal in {name}',
   'term.keys': 'Tab completes · Ctrl+C stops · Ctrl+R searches the history · Esc then Tab leaves the terminal',
+  'term.speed': 'Speed',
+  'term.speedTitle': 'How fast simulated time runs while a command such as ping or tcpdump runs: simulated seconds per second',
+  'term.clock': 'simulated time {time}',
+  'term.save': 'Save {name}',
+  'term.saveTitle': 'Save the capture {name} written by tcpdump -w (a pcap file Wireshark opens)',
+  'term.dismiss': 'Dismiss {name}',
 } as const
 
 export const terminalJa: Record<keyof typeof terminalEn, string> = {
@@ -23,4 +29,10 @@ export const terminalJa: Record<keyof typeof terminalEn, string> = {
   'term.running': 'コマンドを実行中',
   'term.screen': '{name} のターミナル',
   'term.keys': 'Tab で補完・Ctrl+C で停止・Ctrl+R で履歴を検索・Esc のあと Tab でターミナルから移動',
+  'term.speed': '速度',
+  'term.speedTitle': 'ping や tcpdump などのコマンドの実行中に、シミュレーション時間が 1 秒あたりに進む秒数',
+  'term.clock': 'シミュレーション時刻 {time}',
+  'term.save': '{name} を保存',
+  'term.saveTitle': 'tcpdump -w が書いたキャプチャー {name} を保存します（Wireshark で開ける pcap ファイル）',
+  'term.dismiss': '{name} を閉じる',
 }

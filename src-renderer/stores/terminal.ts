@@ -1,5 +1,7 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
+import { api } from '../api/podnet.ts'
+import { useLabStore } from './lab.ts'
 import { useUiStore } from './ui.ts'
 
 /** One terminal tab: the namespace it was opened in and the one its (nested) shell is in now. */
@@ -10,6 +12,14 @@ export interface TermTab {
   /** The namespace of the innermost shell (`ip netns exec NS bash` enters NS). */
   netns: string
   running: boolean
+}
+
+/** A file a terminal command wrote, waiting to be saved. */
+export interface CapturedFileView {
+  id: number
+  term: number
+  name: string
+  bytes: Uint8Array
 }
 
 /** bash's HISTSIZE default. */
@@ -36,6 +46,14 @@ export const useTerminalStore = defineStore('terminal', () => {
   const tabs = ref<TermTab[]>([])
   const activeId = ref<number | null>(null)
   const history = ref<string[]>([])
+  /** Simulated seconds per wall second while commands run. */
+  const speed = ref(1)
+  /** The lab's simulated clock as last pushed, and whether commands are running it. */
+  const clockNs = ref(0)
+  const clockRunning = ref(false)
+  /** Files terminal commands wrote (`tcpdump -w`), newest last, until saved or dismissed. */
+  const files = shallowRef<CapturedFileView[]>([])
+  let nextFileId = 1
   let historyKey = ''
   let nextId = 1
 
@@ -88,11 +106,32 @@ export const useTerminalStore = defineStore('terminal', () => {
     }
   }
 
+  function clockAt(timeNs: number, isRunning: boolean, s: number): void {
+    clockNs.value = timeNs
+    clockRunning.value = isRunning
+    speed.value = s
+  }
+
+  async function setSpeed(s: number): Promise<void> {
+    const r = await useLabStore().call(() => api.termSpeed({ speed: s }))
+    if (r) speed.value = r.speed
+  }
+
+  function addFile(term: number, name: string, bytes: Uint8Array): void {
+    const list = files.value.filter((f) => !(f.term === term && f.name === name))
+    files.value = [...list, { id: nextFileId++, term, name, bytes }]
+  }
+
+  function dropFile(id: number): void {
+    files.value = files.value.filter((f) => f.id !== id)
+  }
+
   /** A different lab: its namespaces differ, so every terminal closes. */
   function reset(): void {
     tabs.value = []
     activeId.value = null
+    files.value = []
   }
 
-  return { tabs, activeId, active, history, openTerminal, activate, close, update, useHistoryOf, remember, reset }
+  return { tabs, activeId, active, history, speed, clockNs, clockRunning, files, openTerminal, activate, close, update, useHistoryOf, remember, clockAt, setSpeed, addFile, dropFile, reset }
 })

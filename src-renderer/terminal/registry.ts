@@ -1,7 +1,8 @@
-import { api, toApiError } from '../api/podnet.ts'
+import type { TerminalEvent } from '../../shared/api.ts'
+import { api, onTerminal, toApiError } from '../api/podnet.ts'
 import { useLabStore } from '../stores/lab.ts'
 import { useTerminalStore, type TermTab } from '../stores/terminal.ts'
-import { TerminalShell, type ShellHost } from './shell.ts'
+import { TerminalShell, type RunOutcome, type ShellHost } from './shell.ts'
 
 /**
  * The terminals' screens by tab id. They live outside reactive state (an xterm instance is a
@@ -21,23 +22,54 @@ function message(e: unknown): string {
   return toApiError(e).message
 }
 
-/** Runs lines through the lab's exec call and completes words with its candidates. */
-function labHost(): ShellHost {
+/** Lines running in the lab, by terminal: where their output goes and who waits for their end. */
+const running = new Map<number, { write: (text: string) => void; done: (o: RunOutcome) => void }>()
+let stopListening: (() => void) | null = null
+
+/** Routes what the lab pushes (output, ends, files, the clock) to terminals and the store. */
+function listen(): void {
+  if (stopListening) return
+  stopListening = onTerminal((e: TerminalEvent) => {
+    const store = useTerminalStore()
+    if (e.type === 'clock') {
+      store.clockAt(e.timeNs, e.running, e.speed)
+      return
+    }
+    if (e.type === 'file') {
+      store.addFile(e.term, e.name, e.bytes)
+      return
+    }
+    const r = running.get(e.term)
+    if (!r) return
+    if (e.type === 'output') r.write(e.data)
+    else {
+      running.delete(e.term)
+      const outcome: RunOutcome = e.shell ? { exitCode: e.exitCode, shell: e.shell } : { exitCode: e.exitCode }
+      void useLabStore().applyChange(e.delta).then(() => r.done(outcome))
+    }
+  })
+}
+
+/** Runs a terminal's lines in the lab: output streams while simulated time runs; Ctrl+C interrupts. */
+function labHost(term: number): ShellHost {
   const lab = useLabStore()
   return {
     async run(line, netns, write) {
+      listen()
       try {
-        const r = await api.exec(netns === '' ? { line } : { line, netns })
+        const r = await api.termRun(netns === '' ? { term, line } : { term, line, netns })
+        write(r.output)
+        if (r.running) return await new Promise<RunOutcome>((done) => running.set(term, { write, done }))
         await lab.applyChange(r.delta)
-        write(r.stdout)
-        write(r.stderr)
         return r.shell ? { exitCode: r.exitCode, shell: r.shell } : { exitCode: r.exitCode }
       } catch (e) {
         write(`podnet: ${message(e)}\n`)
         return { exitCode: 1 }
       }
     },
-    interrupt() {},
+    interrupt() {
+      void api.termInterrupt({ term }).catch(() => undefined)
+    },
     async complete(line, cursor, netns) {
       try {
         return await api.complete(netns === '' ? { line, cursor } : { line, cursor, netns })
@@ -56,7 +88,7 @@ export function shellOf(tab: TermTab): TerminalShell {
   const lab = useLabStore()
   s = new TerminalShell({
     netns: tab.netns,
-    host: labHost(),
+    host: labHost(tab.id),
     history: { entries: () => store.history, add: (line) => store.remember(line) },
     prompt: (ns) => promptFor(ns, lab.byName.get(ns)?.role),
     onNetns: (ns) => store.update(tab.id, { netns: ns }),
@@ -78,6 +110,8 @@ export function existingShell(id: number): TerminalShell | undefined {
 export function disposeShell(id: number): void {
   shells.get(id)?.dispose()
   shells.delete(id)
+  // A line still running there is stopped: nobody would see it.
+  if (running.delete(id)) void api.termInterrupt({ term: id }).catch(() => undefined)
 }
 
 export function disposeAllShells(): void {

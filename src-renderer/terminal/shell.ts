@@ -1,6 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit'
 import { Terminal, type ITheme } from '@xterm/xterm'
-import type { CompletionView } from '../../shared/api.ts'
+import type { CompletionView, ShellRequest } from '../../shared/api.ts'
 import { commonPrefix, formatMatches, QUERY_ITEMS } from './complete-list.ts'
 import { splitKeys } from './keys.ts'
 import { LineEditor, type EditorAction, type HistorySource } from './line-editor.ts'
@@ -17,7 +17,7 @@ import { drawnAt, leaveLine, NOTHING_DRAWN, redraw, type Drawn } from './line-re
 /** What a finished line asked of the shell. */
 export interface RunOutcome {
   exitCode: number
-  shell?: { type: 'enter'; netns: string } | { type: 'exit'; code: number }
+  shell?: ShellRequest
 }
 
 /** The lab behind a terminal. */

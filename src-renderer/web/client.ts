@@ -1,9 +1,12 @@
-import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi } from '../../shared/api.ts'
+import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi, type TerminalEvent } from '../../shared/api.ts'
 
 /** What the page sends the lab Worker. */
 export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string } | { progress: string }
-/** What the lab Worker sends back: an answer, the unsaved lab text (null once saved or clean), or exercise progress to keep. */
-type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string }
+/**
+ * What the lab Worker sends back: an answer, the unsaved lab text (null once saved or clean),
+ * exercise progress to keep, or what a running terminal line printed.
+ */
+export type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string } | { terminal: TerminalEvent }
 
 /** Where the browser build keeps unsaved work between visits (the desktop app uses a file). */
 export const RECOVERY_KEY = 'podnet.recovery'
@@ -26,8 +29,13 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
   let next = 1
   let unsaved = false
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+  const terminalListeners = new Set<(e: TerminalEvent) => void>()
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data
+    if ('terminal' in m) {
+      for (const l of terminalListeners) l(m.terminal)
+      return
+    }
     if ('progress' in m) {
       try {
         storage?.setItem(PROGRESS_KEY, m.progress)
@@ -70,6 +78,10 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     })
   return {
     ...requestMethods(call),
+    onTerminal(listener) {
+      terminalListeners.add(listener)
+      return () => terminalListeners.delete(listener)
+    },
     hasUnsaved: () => unsaved,
   }
 }
