@@ -1,5 +1,6 @@
 import { printJson } from './json-out.ts'
-import { fdbJson, fdbText, type FdbRow } from '../../../shared/rows.ts'
+import { coloredFdbText, fdbJson, type FdbRow } from '../../../shared/rows.ts'
+import { colorOption } from '../../../shared/color.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, parseIpv4Loose } from '../addr/ipv4.ts'
 import { formatMac, isMulticastMac, parseMac, type Mac } from '../addr/mac.ts'
@@ -16,11 +17,13 @@ interface BridgeOpts {
   details: boolean
   json: boolean
   pretty: boolean
+  /** -color: iproute2's colours. */
+  color: boolean
 }
 
 /** `bridge [-n NS] [-s] [-d] [-j] { fdb | link } ...` (iproute2's bridge tool); its failures exit 255. */
 export const bridge: Command = (ctx, argv) => {
-  const o: BridgeOpts = { stats: false, details: false, json: false, pretty: false }
+  const o: BridgeOpts = { stats: false, details: false, json: false, pretty: false, color: false }
   let c = ctx
   let i = 0
   for (; i < argv.length && argv[i].startsWith('-'); i++) {
@@ -34,7 +37,8 @@ export const bridge: Command = (ctx, argv) => {
     else if (matches(a, '-details')) o.details = true
     else if (matches(a, '-json')) o.json = true
     else if (matches(a, '-pretty')) o.pretty = true
-    else if (a === '-4' || a === '-6' || matches(a, '-oneline') || matches(a, '-color') || matches(a, '-timestamp') || matches(a, '-compressvlans') || matches(a, '-force')) {
+    else if (colorOption(a, matches) !== undefined) o.color = colorOption(a, matches) === true
+    else if (a === '-4' || a === '-6' || matches(a, '-oneline') || matches(a, '-timestamp') || matches(a, '-compressvlans') || matches(a, '-force')) {
       /* accepted */
     } else if (matches(a, '-Version')) {
       ctx.println('bridge utility, 6.1.0')
@@ -230,7 +234,7 @@ function fdbShow(ctx: Ctx, argv: string[], o: BridgeOpts): number {
     printJson(ctx, rows.map(fdbJson), o.pretty)
     return 0
   }
-  for (const r of rows) ctx.println(fdbText(r))
+  for (const r of rows) ctx.println(coloredFdbText(r, o.color))
   return 0
 }
 

@@ -1,5 +1,5 @@
 import { printJson } from './json-out.ts'
-import { neighText, type NeighRow } from '../../../shared/rows.ts'
+import { coloredNeighText, type NeighRow } from '../../../shared/rows.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, parseIpv4Loose, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, parseMac, type Mac } from '../addr/mac.ts'
@@ -22,7 +22,7 @@ export function ipNeigh(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (matches(cmd, 'delete')) return neighModify(ctx, rest, 'del')
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return neighShow(ctx, rest, opts, false)
   if (matches(cmd, 'flush')) return neighShow(ctx, rest, opts, true)
-  if (matches(cmd, 'get')) return neighGet(ctx, rest)
+  if (matches(cmd, 'get')) return neighGet(ctx, rest, opts)
   fail(255, `Command "${cmd}" is unknown, try "ip neigh help".`)
 }
 
@@ -177,7 +177,7 @@ function neighShow(ctx: Ctx, argv: string[], opts: IpOpts, flush: boolean): numb
   }
   const rows = table.entries().filter((n) => visible(n, f)).map((n) => neighRow(n, !f.dev, opts.stats > 0, ctx.world.sched.now))
   if (opts.json) printJson(ctx, rows, opts.pretty)
-  else for (const r of rows) ctx.println(neighText(r))
+  else for (const r of rows) ctx.println(coloredNeighText(r, opts.color))
   return 0
 }
 
@@ -205,11 +205,11 @@ function referenced(n: Neighbour): boolean {
   return (n.state & (Nud.Permanent | Nud.Reachable | Nud.Stale | Nud.Delay | Nud.Probe | Nud.Noarp | Nud.Incomplete)) !== 0
 }
 
-function neighGet(ctx: Ctx, argv: string[]): number {
+function neighGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseFilter(ctx, argv)
   if (f.dst === undefined || !f.dev) fail(255, 'Device and address are required arguments.')
   const n = ctx.netns.neigh.lookup(f.dev, f.dst)
   if (!n || n.state === Nud.None) rtnlError(new KernelError('ENOENT', 'Neighbour entry not found.'))
-  ctx.println(neighText(neighRow(n, true, false, ctx.world.sched.now)))
+  ctx.println(coloredNeighText(neighRow(n, true, false, ctx.world.sched.now), opts.color))
   return 0
 }

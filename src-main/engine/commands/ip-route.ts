@@ -1,5 +1,5 @@
 import { printJson } from './json-out.ts'
-import { routeGetText, routeText, type RouteGetRow, type RouteRow } from '../../../shared/rows.ts'
+import { coloredRouteGetText, coloredRouteText, type RouteGetRow, type RouteRow } from '../../../shared/rows.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { Scope, type NetDevice } from '../kernel/device.ts'
@@ -273,7 +273,7 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (f.cache) return showCache(ctx, f)
   const rows = routeRowsOf(ctx.netns, f)
   if (opts.json) printJson(ctx, rows, opts.pretty)
-  else for (const r of rows) ctx.println(routeText(r))
+  else for (const r of rows) ctx.println(coloredRouteText(r, opts.color))
   return 0
 }
 
@@ -418,14 +418,14 @@ function printGet(ctx: Ctx, g: RouteGetRow, opts: IpOpts): number {
     printJson(ctx, [Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))], opts.pretty)
     return 0
   }
-  ctx.println(routeGetText(g))
+  ctx.println(coloredRouteGetText(g, opts.color))
   return 0
 }
 
 function printFibmatch(ctx: Ctx, r: Route, opts: IpOpts, showTable: boolean): number {
   const row = routeRow(r, { table: RT_TABLE_MAIN, cache: false }, showTable)
   if (opts.json) printJson(ctx, [row], opts.pretty)
-  else ctx.println(routeText(row))
+  else ctx.println(coloredRouteText(row, opts.color))
   return 0
 }
 

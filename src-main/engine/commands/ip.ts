@@ -1,7 +1,7 @@
 import { fail, type Command, type Ctx } from './context.ts'
 import type { Job } from './jobs.ts'
 import { matches } from './iproute-util.ts'
-import { colorOption } from './color.ts'
+import { colorOption } from '../../../shared/color.ts'
 import { ipLink } from './ip-link.ts'
 import { ipAddr } from './ip-addr.ts'
 import { ipRoute } from './ip-route.ts'

@@ -1,7 +1,7 @@
 import { formatMac } from '../addr/mac.ts'
 import type { NetDevice } from '../kernel/device.ts'
 import type { Netns } from '../kernel/netns.ts'
-import { operStateColor, paint } from './color.ts'
+import { operStateColor, paint } from '../../../shared/color.ts'
 
 /** dev_get_flags → iproute2 print_link_flags: `NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP`. */
 export function linkFlags(dev: NetDevice): string {

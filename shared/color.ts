@@ -40,3 +40,8 @@ export function colorOption(opt: string, matches: (word: string, key: string) =>
   if (value === 'auto' || value === 'never') return false
   return undefined
 }
+
+/** ifa_family_color: an IPv6 address (or prefix) in the inet6 colour, anything else in inet's. */
+export function addressColor(addr: string): ColorAttr {
+  return addr.includes(':') ? 'inet6' : 'inet'
+}
