@@ -122,6 +122,19 @@ describe('live terminal lines', () => {
     expect(pcap.records).toHaveLength(n)
   })
 
+  it('keeps to the bound on one command: an hour of simulated time, then exit 124', () => {
+    const s = vxlan()
+    const live = new LiveShell(s)
+    const r = recorder()
+    const t0 = s.world.sched.now
+    live.start(1, 'sleep inf; echo after', 'pod1', r.sink)
+    live.advance(t0 + 4000 * NS_PER_SEC, r.sink)
+    expect(r.ends.get(1)).toEqual({ exitCode: 124 })
+    expect(r.text(1)).toBe('podnet: stopped after 3600 s of simulated time, the most one command may take\n')
+    // The clock stops when nothing runs: at the bound, and the pause a command takes.
+    expect(s.world.sched.now).toBe(t0 + 3600 * NS_PER_SEC + 2_000_000)
+  })
+
   it('stops running lines when the lab is rebuilt', () => {
     const s = vxlan()
     const live = new LiveShell(s)

@@ -1,4 +1,5 @@
 import { COMMAND_OVERHEAD_NS } from '../engine/commands/index.ts'
+import { boundMessage, MAX_CLOCK_NS, MAX_COMMAND_EVENTS, MAX_COMMAND_NS, type BoundHit } from '../engine/kernel/budget.ts'
 import type { ShellRequest } from '../engine/commands/context.ts'
 import { startLine, type LineRun } from '../engine/commands/shell.ts'
 import { COMMANDS } from '../engine/commands/table.ts'
@@ -37,6 +38,8 @@ export interface LiveSink {
 interface Live {
   run: LineRun
   netns: string
+  /** When the line started: one line may let at most MAX_COMMAND_NS pass (budget.ts). */
+  startNs: number
   recorded: number
   filesSent: number
 }
@@ -90,7 +93,7 @@ export class LiveShell {
     const ns = session.world.netns(netns)
     if (!ns) return { output: `Cannot open network namespace "${netns}": No such file or directory\n`, end: { exitCode: 1 } }
     const run = startLine(session.world, COMMANDS, line, { ns, settle: true })
-    const live: Live = { run, netns, recorded: 0, filesSent: 0 }
+    const live: Live = { run, netns, startNs: session.world.sched.now, recorded: 0, filesSent: 0 }
     this.lines.set(term, live)
     const end = this.step(term, live, sink, false)
     return { output: run.ctx.drain(), end }
@@ -106,11 +109,34 @@ export class LiveShell {
       for (const l of this.lines.values()) if (l.run.waiting?.done()) return true
       return this.flights.some((f) => f.done())
     }
+    const sched = world.sched
     for (let guard = 0; this.running && guard < 100_000; guard++) {
-      let end = untilNs
-      for (const l of this.lines.values()) end = Math.min(end, l.run.waiting!.deadlineNs)
+      let end = Math.min(untilNs, MAX_CLOCK_NS)
+      for (const l of this.lines.values()) end = Math.min(end, l.run.waiting!.deadlineNs, l.startNs + MAX_COMMAND_NS)
       for (const f of this.flights) end = Math.min(end, f.deadlineNs)
-      world.sched.runUntil(anyDone, Math.max(end, world.sched.now))
+      // The lab's bounds hold here as in a batch (budget.ts): events per slice, time per line.
+      const outer = sched.limit
+      sched.limit = { events: sched.eventCount + MAX_COMMAND_EVENTS, eventsHit: 'events', untilNs: MAX_CLOCK_NS, untilHit: 'clock' }
+      sched.hit = null
+      try {
+        sched.runUntil(anyDone, Math.max(end, sched.now))
+      } finally {
+        sched.limit = outer
+      }
+      const hit = sched.hit as BoundHit | null
+      for (const term of [...this.lines.keys()].sort((a, b) => a - b)) {
+        const l = this.lines.get(term)!
+        const over: BoundHit | null = hit ?? (sched.now >= l.startNs + MAX_COMMAND_NS ? 'time' : null)
+        if (over === null || l.run.waiting?.done()) continue
+        l.run.bound(boundMessage(over))
+        this.flush(term, l, sink)
+        this.step(term, l, sink)
+      }
+      if (hit) {
+        for (const f of this.flights) f.finish()
+        this.flights = []
+        break
+      }
       let acted = false
       const landed = this.flights.filter((f) => f.done() || f.deadlineNs <= world.sched.now)
       if (landed.length) {

@@ -2,6 +2,7 @@ import { Ctx, maxEffect, UsageExit, type CapturedFile, type Command, type Effect
 import type { World } from '../kernel/world.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { driveJob, isJob, runToEnd, SIGTERM_STATUS, type Job } from './jobs.ts'
+import { BOUND_EXIT_CODE } from '../kernel/budget.ts'
 import { tcpdumpJob, type Capture } from './tcpdump.ts'
 
 export interface CommandResult {
@@ -165,6 +166,11 @@ export interface LineRun {
    */
   interrupt(): void
   /**
+   * A bound of the lab (budget.ts) stops the command the line waits for: it ends as a batch's
+   * cut-off ends it, then the message, exit status 124, and nothing more of the line runs.
+   */
+  bound(message: string): void
+  /**
    * Ends the line at once, running nothing more of it (the lab it runs in is going away): the
    * command it waits for is stopped as by SIGTERM, and the result says 143.
    */
@@ -175,12 +181,20 @@ export interface LineRun {
   readonly result: LineResult | null
 }
 
+/** What the driver of a line tells it about the command it waits for. */
+interface LineSignal {
+  /** Ctrl+C stopped it. */
+  interrupted: boolean
+  /** A bound of the lab stopped it: the line it ends with. */
+  bound: string | null
+}
+
 /** Starts a line (in opts.ns, the host's namespace by default); see LineRun. */
 export function startLine(world: World, table: Record<string, Command>, line: string, opts: LineOptions = {}): LineRun {
   const ctx = new Ctx(world, opts.ns ?? world.root, { replay: opts.replay, commands: table })
-  const signal = { interrupted: false }
+  const signal: LineSignal = { interrupted: false, bound: null }
   const changes: AppliedChange[] = []
-  const steps = lineSteps(world, table, line, ctx, signal, opts, changes)
+  const steps = lineSteps(world, line, ctx, signal, opts, changes)
   let waiting: Job | null = null
   let result: LineResult | null = null
   const step = (): void => {
@@ -206,6 +220,12 @@ export function startLine(world: World, table: Record<string, Command>, line: st
       if (!waiting) return
       signal.interrupted = true
       waiting.stop('interrupt')
+      step()
+    },
+    bound: (message) => {
+      if (!waiting) return
+      signal.bound = message
+      waiting.stop('limit')
       step()
     },
     kill: () => {
@@ -235,7 +255,7 @@ export function runLine(world: World, table: Record<string, Command>, line: stri
 }
 
 /** The line's commands in order; yields each job it has to wait for (the caller runs the clock). */
-function* lineSteps(world: World, table: Record<string, Command>, line: string, ctx: Ctx, signal: { interrupted: boolean }, opts: LineOptions, changes: AppliedChange[]): Generator<Job, LineResult, void> {
+function* lineSteps(world: World, line: string, ctx: Ctx, signal: LineSignal, opts: LineOptions, changes: AppliedChange[]): Generator<Job, LineResult, void> {
   let effect: Effect = 'read'
   const result = (exitCode: number): LineResult => {
     const r: LineResult = { exitCode, stdout: ctx.stdout, stderr: ctx.stderr, effect, changes }
@@ -275,6 +295,12 @@ function* lineSteps(world: World, table: Record<string, Command>, line: string, 
   function* wait(job: Job): Generator<Job, boolean, void> {
     yield job
     status = job.finish()
+    if (signal.bound) {
+      // A bound of the lab stopped it: it says so, and the rest of the line does not run.
+      ctx.eprintln(signal.bound)
+      status = BOUND_EXIT_CODE
+      return false
+    }
     if (!signal.interrupted) return true
     signal.interrupted = false
     return !job.diesOnInterrupt
