@@ -27,6 +27,8 @@ test.afterEach(async ({ page }) => {
 })
 
 test('a node terminal runs commands, edits lines and browses the history as bash', async ({ page }) => {
+  // Many keys, each waited for: on a loaded machine this takes longer than one check.
+  test.slow()
   await open(page)
   await terminalIn(page, 'node1')
   await typeLine(page, 'ip route')
