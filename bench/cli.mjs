@@ -38,17 +38,40 @@ function wall(cmd, args, opts = {}) {
 
 const podnet = (...args) => execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 })
 
+/**
+ * CPU time (user + system) of the children waited for so far, in ms (Linux: /proc/self/stat). On
+ * a machine shared with other work, wall time grows with the load; CPU time much less.
+ */
+function childCpuMs() {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+    // Fields 16 and 17 of stat (cutime, cstime), counted from the state field (3).
+    return ((Number(f[13]) + Number(f[14])) * 1000) / 100
+  } catch {
+    return NaN
+  }
+}
+
+/** Runs `fn` n times; wall statistics, and the mean CPU time of the processes it started. */
+function measure(n, fn) {
+  const c0 = childCpuMs()
+  const ms = Array.from({ length: n }, () => fn().ms)
+  return { ...stats(ms), cpu: (childCpuMs() - c0) / n }
+}
+const fmtCpu = (m) => `${fmt(m)}, CPU ${m.cpu.toFixed(0)} ms`
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, node ${process.version}`)
-console.log(`date: ${new Date().toISOString()}`)
+console.log(`date: ${new Date().toISOString()}; load average ${load()}`)
 
 // The bundle as `npm install` leaves it; then a run that only checks it is fresh.
 execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')])
 podnet('--version')
 
-const base = stats(Array.from({ length: STARTS }, () => wall(process.execPath, ['-e', '']).ms))
-const scen = stats(Array.from({ length: STARTS }, () => wall(process.execPath, [bin, 'scenarios']).ms))
-const help = stats(Array.from({ length: STARTS }, () => wall(process.execPath, [bin, '--help']).ms))
-console.log(`start-up, median (min–max) of ${STARTS}: node -e '' ${fmt(base)}; podnet scenarios ${fmt(scen)} (target < 150 ms); podnet --help ${fmt(help)}`)
+const base = measure(STARTS, () => wall(process.execPath, ['-e', '']))
+const scen = measure(STARTS, () => wall(process.execPath, [bin, 'scenarios']))
+const help = measure(STARTS, () => wall(process.execPath, [bin, '--help']))
+console.log(`start-up, median (min–max) of ${STARTS}, mean CPU: node -e '' ${fmtCpu(base)}; podnet scenarios ${fmtCpu(scen)} (target < 150 ms); podnet --help ${fmtCpu(help)}`)
 
 // The command file, written the way test/kernel/fixtures/*.sh are: the lab built command by
 // command (its iproute2 export), connectivity and tables checked, then the walkthrough's failures
@@ -115,9 +138,9 @@ try {
   const answered = (out) => (out.match(/ [12] received/g) ?? []).length
   const pings = commands.filter((l) => / ping /.test(l)).length
 
-  const engineRuns = Array.from({ length: ENGINE_RUNS }, () => wall(process.execPath, [bin, 'run', file]))
-  const engine = stats(engineRuns.map((r) => r.ms))
-  console.log(`podnet run, ${commands.length} commands, median (min–max) of ${ENGINE_RUNS}: ${fmt(engine)}; exit ${engineRuns[0].status}; pings answered ${answered(engineRuns[0].stdout)}/${pings}`)
+  const engineRuns = []
+  const engine = measure(ENGINE_RUNS, () => engineRuns[engineRuns.push(wall(process.execPath, [bin, 'run', file])) - 1])
+  console.log(`podnet run, ${commands.length} commands, median (min–max) of ${ENGINE_RUNS}: ${fmtCpu(engine)}; exit ${engineRuns[0].status}; pings answered ${answered(engineRuns[0].stdout)}/${pings}`)
 
   const isRoot = KERNEL_RUNS > 0 && process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0
   if (!isRoot) {
@@ -141,12 +164,13 @@ try {
     try {
       for (const [mode, runFile] of Object.entries(modes)) {
         const runs = []
-        for (let i = 0; i < KERNEL_RUNS; i++) {
+        const kernel = measure(KERNEL_RUNS, () => {
           cleanup()
           runs.push(runFile())
+          const r = runs.at(-1)
           wall('bash', ['--noprofile', '--norc', teardown], { env })
-        }
-        const kernel = stats(runs.map((r) => r.ms))
+          return r
+        })
         console.log(`kernel, ${mode}, median (min–max) of ${KERNEL_RUNS}: ${fmt(kernel)}; pings answered ${answered(runs[0].stdout)}/${pings} -> podnet run is ${(kernel.median / engine.median).toFixed(1)}× faster (target ≥ 20×)`)
       }
     } finally {
@@ -155,4 +179,5 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })
+  console.log(`load average at the end: ${load()}`)
 }
