@@ -2,7 +2,7 @@
 // handler table. Everything about the lab lives in the table (src-main/ipc); this file only adds
 // what needs the desktop: files on disk, dialogs, recovery of unsaved work, and confirmations.
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CHANNELS, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
@@ -12,7 +12,7 @@ import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
 import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
 import { RecentLabs } from './shell/recent.ts'
 import { loadSettings, saveSettings } from './shell/settings.ts'
-import { langOfLocale, shellText, type ShellKey } from './shell/texts.ts'
+import { fileErrorText, langOfLocale, shellText, type ShellKey } from './shell/texts.ts'
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './shell/window-state.ts'
 import { labKey, RecoveryStore, untitledKey } from './shell/recovery.ts'
 import { appFileFor, CSP, isTrustedSender, mayNavigate, pageUrl, permissionAllowed, saveRequestError, type AppPage } from './shell/security.ts'
@@ -187,7 +187,7 @@ async function save(path: string | undefined, askForPath: boolean): Promise<ApiR
     writeFileAtomic(target, text)
   } catch (e) {
     service.markDirty()
-    return { ok: false, error: { code: 'internal', message: t('error.write', { path: target, reason: (e as Error).message }), path: 'path' } }
+    return { ok: false, error: { code: 'internal', message: fileErrorText(lang, 'write', target, e), path: 'path' } }
   }
   // Where the lab lives from now on: a place the user chose here, never one a page named.
   service.path = target
@@ -238,7 +238,7 @@ async function openPath(path: string, askFirst = true): Promise<void> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') recent?.remove(path)
-    showError(t('error.open'), new Error(t('error.read', { path, reason: (e as Error).message })))
+    showError(t('error.open'), new Error(fileErrorText(lang, 'read', path, e)))
     return
   }
   const reply = await dispatch(handlers, CHANNELS.openLab, { text, name: basename(path) })
@@ -283,7 +283,7 @@ async function exportScriptFromMenu(): Promise<void> {
   try {
     writeFileAtomic(r.filePath, (reply.value as { text: string }).text)
   } catch (e) {
-    showError(t('error.exportScript'), e as Error)
+    showError(t('error.exportScript'), new Error(fileErrorText(lang, 'write', r.filePath, e)))
   }
 }
 
@@ -300,9 +300,9 @@ async function exportPcapFromMenu(): Promise<void> {
   const r = await dialog.showSaveDialog(win, { title: t('dialog.exportPcap.title'), defaultPath: name, filters: [{ name: t('filter.pcapng'), extensions: ['pcapng'] }] })
   if (r.canceled || !r.filePath) return
   try {
-    writeFileSync(r.filePath, bytes)
+    writeFileAtomic(r.filePath, bytes)
   } catch (e) {
-    showError(t('error.exportPcap'), e as Error)
+    showError(t('error.exportPcap'), new Error(fileErrorText(lang, 'write', r.filePath, e)))
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -6,7 +6,7 @@ import { menuLabels, menuTemplate, recentLabel, type MenuOptions, type MenuSpec 
 import { filesFromArgv, PendingOpens } from './open-files.ts'
 import { MAX_RECENT, RecentLabs } from './recent.ts'
 import { loadSettings, saveSettings } from './settings.ts'
-import { langOfLocale, SHELL_TEXTS, shellText } from './texts.ts'
+import { fileErrorText, langOfLocale, SHELL_TEXTS, shellText } from './texts.ts'
 import { loadWindowState, placeWindow, saveWindowState } from './window-state.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'podnet-shell-'))
@@ -31,6 +31,26 @@ describe('shell texts', () => {
       expect(SHELL_TEXTS.ja[k].trim(), k).not.toBe('')
     }
     expect(shellText('ja', 'menu.app.quit', { app: 'PodNet Lab' })).toBe('PodNet Lab を終了')
+  })
+
+  it('tells why a file could not be read or written in the dialog\'s language', () => {
+    let missing: unknown
+    try {
+      readFileSync(join(dir, 'nope', 'lab.podnet'))
+    } catch (e) {
+      missing = e
+    }
+    expect(fileErrorText('en', 'read', '/x/lab.podnet', missing)).toBe('cannot read /x/lab.podnet: the file or a folder on its path does not exist')
+    expect(fileErrorText('ja', 'read', '/x/lab.podnet', missing)).toBe('/x/lab.podnet を読めません：ファイル、またはパスの途中のフォルダーがありません')
+    let folder: unknown
+    try {
+      writeFileSync(dir, 'x')
+    } catch (e) {
+      folder = e
+    }
+    expect(fileErrorText('ja', 'write', dir, folder)).toBe(`${dir} に書き込めません：フォルダーです`)
+    // An error without a known code keeps the system's words.
+    expect(fileErrorText('ja', 'write', '/x', new Error('odd failure'))).toBe('/x に書き込めません：odd failure')
   })
 
   it('takes the language from a locale', () => {

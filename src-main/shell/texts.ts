@@ -73,6 +73,16 @@ const en = {
   'error.redo': 'Could not redo',
   'error.read': 'cannot read {path}: {reason}',
   'error.write': 'cannot write {path}: {reason}',
+  // Why a file could not be read or written, for the errors a user can do something about.
+  'reason.ENOENT': 'the file or a folder on its path does not exist',
+  'reason.EACCES': 'permission denied',
+  'reason.EPERM': 'the operation is not permitted',
+  'reason.EISDIR': 'it is a folder',
+  'reason.ENOTDIR': 'a part of the path is not a folder',
+  'reason.ENOSPC': 'the disk is full',
+  'reason.EROFS': 'the file system is read-only',
+  'reason.EMFILE': 'too many files are open',
+  'reason.EBUSY': 'the file is in use',
   'noTrace.message': 'No trace yet',
   'noTrace.detail': 'Send a packet from the Trace panel first; its frames are what the capture holds.',
   'recovery.message': 'Restore the unsaved lab?',
@@ -149,8 +159,17 @@ const ja: Record<ShellKey, string> = {
   'error.exportPcap': 'キャプチャをエクスポートできませんでした',
   'error.undo': '元に戻せませんでした',
   'error.redo': 'やり直せませんでした',
-  'error.read': '{path} を読めません: {reason}',
-  'error.write': '{path} に書き込めません: {reason}',
+  'error.read': '{path} を読めません：{reason}',
+  'error.write': '{path} に書き込めません：{reason}',
+  'reason.ENOENT': 'ファイル、またはパスの途中のフォルダーがありません',
+  'reason.EACCES': 'アクセス権がありません',
+  'reason.EPERM': 'この操作は許可されていません',
+  'reason.EISDIR': 'フォルダーです',
+  'reason.ENOTDIR': 'パスの途中にフォルダーでないものがあります',
+  'reason.ENOSPC': 'ディスクがいっぱいです',
+  'reason.EROFS': '読み取り専用のファイルシステムです',
+  'reason.EMFILE': '開いているファイルが多すぎます',
+  'reason.EBUSY': 'ファイルが使用中です',
   'noTrace.message': 'トレースがまだありません',
   'noTrace.detail': '先にトレースパネルからパケットを送ってください。キャプチャには、そのフレームが入ります。',
   'recovery.message': '保存されていないラボを復元しますか？',
@@ -164,6 +183,19 @@ export const SHELL_TEXTS: Record<Lang, Record<ShellKey, string>> = { en, ja }
 /** A shell text in `lang`, with `{name}` placeholders filled in. */
 export function shellText(lang: Lang, key: ShellKey, params: Record<string, string> = {}): string {
   return SHELL_TEXTS[lang][key].replace(/\{(\w+)\}/g, (m, k: string) => params[k] ?? m)
+}
+
+const REASONS = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EROFS', 'EMFILE', 'EBUSY'] as const
+
+/**
+ * Why reading or writing `path` failed, in `lang`: the system's own words are English, so the
+ * errors a user can act on are told in the dialog's language; others keep the system's message.
+ */
+export function fileErrorText(lang: Lang, op: 'read' | 'write', path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  const known = REASONS.find((r) => r === code)
+  const reason = known ? shellText(lang, `reason.${known}`) : err instanceof Error ? err.message : String(err)
+  return shellText(lang, op === 'read' ? 'error.read' : 'error.write', { path, reason })
 }
 
 /** The UI language for a locale such as `ja-JP` or `en-US`. */
