@@ -71,7 +71,7 @@ export async function dispatch(argv: readonly string[], ctx: CliContext): Promis
       return e.code
     }
     // A bug: say so in one line, without a stack trace (PODNET_DEBUG=1 prints it).
-    io.err(t({ en: `${where}: internal error: ${(e as Error)?.message ?? String(e)}\n`, ja: `${where}: 内部エラー: ${(e as Error)?.message ?? String(e)}\n` }))
+    io.err(t({ en: `${where}: internal error: ${(e as Error)?.message ?? String(e)}\n`, ja: `${where}: 内部エラー：${(e as Error)?.message ?? String(e)}\n` }))
     if (ctx.debug) io.err(`${(e as Error)?.stack ?? ''}\n`)
     return 70
   }

@@ -19,7 +19,7 @@ export function readInput(path: string): string {
   try {
     return path === '-' ? readFileSync(0, 'utf8') : readText(path)
   } catch (e) {
-    throw new CliError({ en: `cannot read ${path}: ${reason(e)}`, ja: `${path} を読めません: ${reason(e)}` })
+    throw new CliError({ en: `cannot read ${path}: ${reason(e)}`, ja: `${path} を読めません：${reason(e)}` })
   }
 }
 
@@ -73,6 +73,6 @@ export function writeOutput(path: string, data: string | Uint8Array, io: Io): vo
     if (typeof data === 'string') writeFileAtomic(path, data)
     else writeFileSync(path, data)
   } catch (e) {
-    throw new CliError({ en: `cannot write ${path}: ${reason(e)}`, ja: `${path} に書き込めません: ${reason(e)}` })
+    throw new CliError({ en: `cannot write ${path}: ${reason(e)}`, ja: `${path} に書き込めません：${reason(e)}` })
   }
 }

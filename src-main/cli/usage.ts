@@ -17,7 +17,7 @@ export const EXIT_STATUS: Text = {
   en: `Exit status: 0 success; 1 failure (a packet that does not arrive, a command that fails, a lab
 file that cannot be read or built, a file that cannot be written); 2 usage error (unknown command
 or option, missing or malformed argument). See docs/cli.md.`,
-  ja: `終了ステータス: 0 成功、1 失敗（パケットが届かない、コマンドが失敗した、ラボファイルを読めない・
+  ja: `終了ステータス：0 成功、1 失敗（パケットが届かない、コマンドが失敗した、ラボファイルを読めない・
 構築できない、ファイルを書けない）、2 使い方の誤り（不明なコマンドやオプション、引数の不足や誤り）。
 詳しくは docs/cli.md を参照してください。`,
 }

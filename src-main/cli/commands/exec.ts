@@ -17,7 +17,7 @@ with -c. The lab file is not changed. Exit status: the command's own (as ip netn
 lab cannot be read, 2 for a usage error.`,
     ja: `COMMAND の各語はそのままラボに渡り、クォートも保たれます（podnet exec lab.yaml -- echo 'a  b' は
 "a  b" を表示する）。; && || やリダイレクトを含むコマンド行は -c で 1 つの文字列として渡します。
-ラボファイルは変わりません。終了ステータス: コマンド自身のもの（ip netns exec と同じ）、ラボを読めないときは 1、
+ラボファイルは変わりません。終了ステータス：コマンド自身のもの（ip netns exec と同じ）、ラボを読めないときは 1、
 使い方の誤りは 2。`,
   },
   args: [{ name: 'FILE', complete: 'lab-file', help: { en: 'the lab file', ja: 'ラボファイル' } }],

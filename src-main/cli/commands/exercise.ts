@@ -88,7 +88,7 @@ the same file always gets the same answer; a goal that fails says why. Exit stat
 and constraint passes, 1 otherwise, 2 for a usage error.`,
     ja: `ラボには演習が記録されています（podnet exercise start が書き込みます）。--exercise で演習ファイルを指定することも
 できます。各目標はラボを再現した環境で確認する（プローブごとに別の環境）ので、ファイルは変わらず、同じファイルには
-いつも同じ答えを返します。満たされない目標には理由を示します。終了ステータス: すべての目標と制約を満たせば 0、
+いつも同じ答えを返します。満たされない目標には理由を示します。終了ステータス：すべての目標と制約を満たせば 0、
 そうでなければ 1、使い方の誤りは 2。`,
   },
   args: [{ name: 'LAB', complete: 'lab-file', help: { en: 'the lab file', ja: 'ラボファイル' } }],
@@ -132,7 +132,7 @@ that the solution's lines run and pass every goal and constraint, and that each 
 fails. Exit status: 0 when the file is valid, 1 otherwise.`,
     ja: `形式（exercise.schema.json と同じ規則。file:line:col 付き）、すべてのテキストが両方の言語で書かれていること、
 break の行が実行できること、開始ラボが少なくとも 1 つの目標を満たさないこと、解答の行が実行でき、すべての目標と
-制約を満たすこと、mistakes に挙げた誤答がどれも失敗することを確認します。終了ステータス: 正しければ 0、
+制約を満たすこと、mistakes に挙げた誤答がどれも失敗することを確認します。終了ステータス：正しければ 0、
 そうでなければ 1。`,
   },
   args: [{ name: 'FILE', complete: 'file', help: { en: 'the exercise file', ja: '演習ファイル' } }],

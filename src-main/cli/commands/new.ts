@@ -11,7 +11,7 @@ export const newCommand: CliCommand = {
     en: `The file lists the cluster with every address explicit (node IPs, pod CIDRs, pod IPs), so it
 says what the lab is. Without -o it is printed. Scenarios: ${scenarioNames().join(', ')} (podnet scenarios).`,
     ja: `ファイルにはクラスターのすべてのアドレス（ノードの IP、Pod の CIDR、Pod の IP）を明記するので、
-ラボの構成がそのまま読めます。-o を省くと標準出力に書きます。シナリオ: ${scenarioNames().join('、')}（podnet scenarios）。`,
+ラボの構成がそのまま読めます。-o を省くと標準出力に書きます。シナリオ：${scenarioNames().join('、')}（podnet scenarios）。`,
   },
   args: [{ name: 'SCENARIO', complete: 'scenario', help: { en: 'a built-in scenario', ja: '組み込みシナリオ' } }],
   options: [

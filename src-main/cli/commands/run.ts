@@ -15,7 +15,7 @@ Every line runs, as bash runs a file. Exit status: 0 when every command succeede
 failed (unless --ignore-errors), or when the file or the lab cannot be read; 2 for a usage error.`,
     ja: `1 行に 1 コマンド、# はコメント、; && || とリダイレクトが使えます（docs/commands.md のコマンド言語）。
 同じファイルを Linux マシンの bash（root）で実行すると同じ出力になります。bash と同様にすべての行を実行します。
-終了ステータス: すべて成功なら 0、失敗したコマンドがあれば 1（--ignore-errors のときを除く）、
+終了ステータス：すべて成功なら 0、失敗したコマンドがあれば 1（--ignore-errors のときを除く）、
 ファイルやラボを読めないときも 1、使い方の誤りは 2。`,
   },
   args: [{ name: 'SCRIPT', complete: 'file', help: { en: 'the command file (- reads standard input)', ja: 'コマンドファイル（- は標準入力）' } }],

@@ -10,7 +10,7 @@ export const traceCommand: CliCommand = {
     en: `The trace runs in a replay of the lab file, so the file is never changed. Exit status: 0 when
 the packet arrives (an echo reply comes back, or the datagram is delivered), 1 when it does not
 (the last line says where and why), 2 for a usage error.`,
-    ja: `追跡はラボファイルを再現した環境で行うので、ファイルは変わりません。終了ステータス: パケットが届けば
+    ja: `追跡はラボファイルを再現した環境で行うので、ファイルは変わりません。終了ステータス：パケットが届けば
 0（エコー応答が返る、またはデータグラムが配送される）、届かなければ 1（最後の行が場所と理由を示す）、
 使い方の誤りは 2。`,
   },
