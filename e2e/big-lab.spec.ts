@@ -42,6 +42,9 @@ interface Drawn {
   label: string
   x: number
   y: number
+  /** Left and right edges. */
+  x1: number
+  x2: number
 }
 
 /** Where an element is drawn, in page pixels, and whether it is a box drawn in full. */
@@ -49,10 +52,10 @@ async function drawn(page: Page, id: string): Promise<Drawn> {
   return page.getByTestId('canvas').evaluate((el, id) => {
     const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
     const e = cy.getElementById(id)
-    if (e.empty()) return { exists: false, open: false, label: '', x: 0, y: 0 }
+    if (e.empty()) return { exists: false, open: false, label: '', x: 0, y: 0, x1: 0, x2: 0 }
     const r = el.getBoundingClientRect()
     const bb = e.renderedBoundingBox({ includeLabels: false })
-    return { exists: true, open: e.isNode() && e.isParent(), label: String(e.data('label')), x: r.left + (bb.x1 + bb.x2) / 2, y: r.top + (bb.y1 + bb.y2) / 2 }
+    return { exists: true, open: e.isNode() && e.isParent(), label: String(e.data('label')), x: r.left + (bb.x1 + bb.x2) / 2, y: r.top + (bb.y1 + bb.y2) / 2, x1: r.left + bb.x1, x2: r.left + bb.x2 }
   }, id)
 }
 
@@ -124,17 +127,18 @@ test('panning over pods moves the view, never a pod; a selected pod, or any with
   expect(after.y - before.y).toBeCloseTo(90, -1)
   await expect(page.getByTestId('topology-outline')).toContainText('pod5: pod (node2)')
   await expect(page.getByTestId('dirty')).toBeHidden()
-  // The selected pod (pod6, picked in the list) moves when dragged onto node3's box.
+  // The selected pod (pod6, picked in the list) moves when dragged onto node1's box (its near end).
   const pod6 = await drawn(page, 'ns:pod6')
-  const node3 = await drawn(page, 'ns:node3')
-  await drag(page, pod6, node3)
-  await expect(page.getByTestId('topology-outline')).toContainText('pod6: pod (node3)')
+  const node1 = await drawn(page, 'ns:node1')
+  expect(node1.x2).toBeGreaterThan(60)
+  await drag(page, pod6, { x: node1.x2 - 40, y: node1.y })
+  await expect(page.getByTestId('topology-outline')).toContainText('pod6: pod (node1)')
   await page.getByRole('tab', { name: 'Lab' }).click()
-  await expect(page.getByTestId('history')).toContainText('podnet pod move pod6 --node node3')
+  await expect(page.getByTestId('history')).toContainText('podnet pod move pod6 --node node1')
   // With Alt held, an unselected pod moves too.
   const pod7 = await drawn(page, 'ns:pod7')
-  const node1 = await drawn(page, 'ns:node1')
-  await drag(page, pod7, node1, 'Alt')
+  const again = await drawn(page, 'ns:node1')
+  await drag(page, pod7, { x: again.x2 - 40, y: again.y }, 'Alt')
   await expect(page.getByTestId('topology-outline')).toContainText('pod7: pod (node1)')
   await page.screenshot({ path: '/tmp/ui-e2e-big-moved.png' })
 })

@@ -36,19 +36,28 @@ describe('buildGraph', () => {
     })
   }
 
-  it('nests pods in their node box and draws their interfaces as labels', async () => {
+  it('nests node ⊃ pod ⊃ interface, joins the pod\'s eth0 to its host end, and draws each kind of device its own way', async () => {
     const topo = await topology('flannel-vxlan')
     const g = buildGraph(topo)
-    const pod1 = g.nodes.find((n) => n.id === nsId('pod1'))!
-    expect(pod1.parent).toBe(nsId('node1'))
-    expect(pod1.classes).toBe('pod')
-    expect(pod1.label).toBe('pod1\neth0 10.244.1.2')
-    expect(g.nodes.some((n) => n.id === ifId('pod1', 'eth0'))).toBe(false)
-    const flannel = g.nodes.find((n) => n.id === ifId('node1', 'flannel.1'))!
-    expect(flannel).toMatchObject({ parent: nsId('node1'), classes: 'iface kind-vxlan', label: 'flannel.1\n10.244.1.0/32' })
-    expect(g.nodes.find((n) => n.id === nsId('underlay'))?.label).toBe('underlay  (L2 switch)')
+    const at = new Map(g.nodes.map((n) => [n.id, n]))
+    const pod1 = at.get(nsId('pod1'))!
+    expect(pod1).toMatchObject({ parent: nsId('node1'), classes: 'pod', label: 'pod1\n10.244.1.2' })
+    const eth0 = at.get(ifId('pod1', 'eth0'))!
+    expect(eth0).toMatchObject({ parent: nsId('pod1'), classes: 'iface kind-veth dev-veth', label: 'eth0' })
+    const host = topo.namespaces.find((n) => n.name === 'pod1')!.devices.find((d) => d.name === 'eth0')!.peer!
+    const veth = g.edges.find((e) => e.id.startsWith('veth:') && [e.source, e.target].includes(eth0.id))!
+    expect([veth.source, veth.target].sort()).toEqual([eth0.id, ifId('node1', host.device)].sort())
+    expect(at.get(ifId('node1', host.device))?.classes).toBe('iface kind-veth dev-veth')
+    // The node's uplink is a network card, cbr0 a bridge, flannel.1 a VXLAN device, the switch's ends ports.
+    expect(at.get(ifId('node1', 'eth0'))?.classes).toBe('iface kind-veth dev-nic')
+    expect(at.get(ifId('node1', 'cbr0'))?.classes).toBe('iface kind-bridge dev-bridge')
+    expect(at.get(ifId('node1', 'flannel.1'))).toMatchObject({ parent: nsId('node1'), classes: 'iface kind-vxlan dev-vxlan', label: 'flannel.1\n10.244.1.0/32' })
+    expect(at.get(ifId('underlay', 'to-node1'))?.classes).toBe('iface kind-veth dev-port')
+    expect(at.get(nsId('underlay'))?.label).toBe('underlay  (L2 switch)')
     expect(g.edges.filter((e) => e.classes === 'tunnel')).toHaveLength(1)
-    expect(g.edges.filter((e) => e.classes === 'port').length).toBeGreaterThanOrEqual(6)
+    // A node's bridge ports share a bus; the underlay's fan out from its bridge.
+    expect(g.edges.filter((e) => e.classes === 'port bus')).toHaveLength(4)
+    expect(g.edges.filter((e) => e.classes === 'port')).toHaveLength(2)
   })
 
   it('marks down devices and their links', async () => {
@@ -60,7 +69,7 @@ describe('buildGraph', () => {
     expect(g.nodes.find((n) => n.id === nsId('pod1'))?.classes).toBe('pod down')
     const veth = s.topology.namespaces.find((n) => n.name === 'pod1')!.devices.find((d) => d.name === 'eth0')!.peer!
     expect(g.nodes.find((n) => n.id === ifId('node1', veth.device))?.classes).toContain('nocarrier')
-    expect(g.edges.find((e) => e.id.startsWith('veth:') && (e.source === nsId('pod1') || e.target === nsId('pod1')))?.classes).toBe('veth down')
+    expect(g.edges.find((e) => e.id.startsWith('veth:') && (e.source === ifId('pod1', 'eth0') || e.target === ifId('pod1', 'eth0')))?.classes).toBe('veth down')
   })
 
   it('lays out namespaces made by commands in their own row', async () => {
@@ -87,8 +96,8 @@ interface Rect {
 
 /** Half sizes of leaves as the stylesheet draws them, a little generous. */
 function halfSize(n: GraphNode): { w: number; h: number } {
-  if (n.classes.startsWith('pod')) return { w: 50, h: 20 }
-  if (n.classes.includes('kind-bridge')) return { w: 15, h: 11 }
+  if (n.classes.startsWith('pod')) return { w: 53, h: 30 }
+  if (n.classes.includes('dev-bridge')) return { w: 18, h: 11 }
   return { w: 12, h: 11 }
 }
 
@@ -159,13 +168,12 @@ describe('grid layout of node boxes', () => {
           expect(overlaps(across, r), `${e.id} across`).toBe(false)
         }
       }
-      // Port labels (about 60 wide) never collide: ports in the same label band stay apart.
+      // Port names never collide: side by side, 60 apart at least; in a grid they run down their lane, one line.
       const ports = g.nodes.filter((x) => x.parent === nsId('underlay') && x.dev !== 'br0')
-      for (const a of ports)
-        for (const b of ports) {
-          if (a === b || a.classes.includes('label-low') !== b.classes.includes('label-low')) continue
-          expect(Math.abs(a.position!.x - b.position!.x), `${a.id} ${b.id}`).toBeGreaterThanOrEqual(64)
-        }
+      for (const a of ports) {
+        if (a.classes.includes('infra-port')) expect(a.label).not.toContain('\n')
+        for (const b of ports) if (a !== b) expect(Math.abs(a.position!.x - b.position!.x), `${a.id} ${b.id}`).toBeGreaterThanOrEqual(a.classes.includes('infra-port') ? 40 : 60)
+      }
     })
   }
 

@@ -1,13 +1,17 @@
 import type { DeviceView, NetnsView, Topology } from '../../shared/api.ts'
+import { boxLabel, DEFAULT_LABELS, deviceKind, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
-import { halfSize, BOX_PADDING } from './style.ts'
+import { halfSize, BOX_PADDING, SIZES } from './style.ts'
 import { sceneFor } from './scene.ts'
+
+export type { GraphLabels } from './labels.ts'
 
 /**
  * The topology as a canvas model: plain data with precomputed labels, classes and positions, so
  * the Cytoscape stylesheet needs no per-element functions. Node namespaces are boxes holding
- * their interfaces and their pods (one level of nesting); a pod's own interface is named in its
- * label; the underlay switch or router is a box above the grid of nodes (layout.ts). The model
+ * their interfaces and their pods; a pod is a box holding its own interfaces (node ⊃ pod ⊃
+ * interface), its eth0 joined by its veth to the host end in the node; the underlay switch or
+ * router is a box above the grid of nodes (layout.ts). The model
  * knows every element and where it goes; scene.ts picks what is drawn in full for a view.
  */
 
@@ -105,7 +109,10 @@ const Y_UPLINK = 125
 const Y_VXLAN = 125
 const Y_BRIDGE = 190
 const Y_PORT = 250
-const Y_POD = 320
+/** A pod's interfaces; the pod's box reaches below them, its name and address inside. */
+const Y_POD_IF = 304
+/** From the top of a pod's box to the middle of its interfaces (the box's padding and half an interface). */
+const POD_IF_TOP = 13
 const Y_OTHER = 480
 /** An underlay with more ports than this draws only those near the view. */
 const CULL_PORTS = 120
@@ -115,78 +122,6 @@ const NAME_ROOM = 40
 /** Above this many VXLAN tunnels the canvas draws only the selected node's (the tables list all). */
 export const MAX_TUNNELS_DRAWN = 45
 
-const isInfra = (n: NetnsView): boolean => n.role === 'switch' || n.role === 'router'
-const shown = (d: DeviceView): boolean => d.kind !== 'loopback'
-
-function firstAddr(d: DeviceView | undefined): string {
-  return d?.addresses[0] ?? ''
-}
-
-function ifaceLabel(d: DeviceView): string {
-  // Ports without addresses just show their names; addressed devices show what they own.
-  const a = d.addresses[0]
-  return a ? `${d.name}\n${a}` : d.name
-}
-
-function ifaceClasses(d: DeviceView): string {
-  const c = ['iface', `kind-${d.kind}`]
-  if (!d.up) c.push('down')
-  else if (!d.carrier) c.push('nocarrier')
-  return c.join(' ')
-}
-
-/** Words the canvas shows beside namespace names, in the UI's language. */
-export interface GraphLabels {
-  switch: string
-  router: string
-  host: string
-  /** "20 pods" */
-  pods(n: number): string
-  /** "3 ports" of an underlay. */
-  ports(n: number): string
-  /** "2 links down" */
-  down(n: number): string
-  /** "IP forwarding off" */
-  noForward: string
-}
-const DEFAULT_LABELS: GraphLabels = {
-  switch: 'L2 switch',
-  router: 'router',
-  host: 'host',
-  pods: (n) => `${n} ${n === 1 ? 'pod' : 'pods'}`,
-  ports: (n) => `${n} ${n === 1 ? 'port' : 'ports'}`,
-  down: (n) => `${n} ${n === 1 ? 'link' : 'links'} down`,
-  noForward: 'IP forwarding off',
-}
-
-function displayName(n: NetnsView, words: GraphLabels): string {
-  return n.name === '' ? words.host : n.name
-}
-
-function boxLabel(n: NetnsView, words: GraphLabels): string {
-  const name = displayName(n, words)
-  if (n.role === 'node') {
-    const ip = firstAddr(n.devices.find((d) => d.name === 'eth0')).split('/')[0]
-    return ip ? `${name}  ·  ${ip}` : name
-  }
-  if (n.role === 'switch') return `${name}  (${words.switch})`
-  if (n.role === 'router') return `${name}  (${words.router})`
-  return name
-}
-
-function podLabel(n: NetnsView): string {
-  // The pod's own interfaces are not drawn: its label names the one that carries its address.
-  const dev = n.devices.find((d) => d.name === 'eth0' && d.addresses.length > 0) ?? n.devices.find((d) => shown(d) && d.addresses.length > 0)
-  const ip = firstAddr(dev).split('/')[0]
-  return dev && ip ? `${n.name}\n${dev.name} ${ip}` : n.name
-}
-
-const linkDown = (d: DeviceView | undefined): boolean => !!d && (!d.up || !d.carrier)
-
-function podClasses(n: NetnsView): string {
-  return linkDown(n.devices.find((d) => d.name === 'eth0')) ? 'pod down' : 'pod'
-}
-
 /** Namespaces by name, made once per topology (a trace looks up hundreds of steps). */
 const indexes = new WeakMap<Topology, Map<string, NetnsView>>()
 function namespacesByName(topo: Topology): Map<string, NetnsView> {
@@ -195,11 +130,10 @@ function namespacesByName(topo: Topology): Map<string, NetnsView> {
   return m
 }
 
-/** The element that stands for a device: a pod itself (its devices are edge labels), else the interface. */
+/** The element that stands for a device: the interface when it is drawn, else its namespace. */
 export function deviceElement(topo: Topology, ns: string, dev: string | undefined): string {
   const n = namespacesByName(topo).get(ns)
   if (!n) return nsId(ns)
-  if (n.role === 'pod' && n.node) return nsId(ns)
   if (dev && n.devices.some((d) => d.name === dev && shown(d))) return ifId(ns, dev)
   return nsId(ns)
 }
@@ -233,28 +167,19 @@ function grow(b: Bounds, n: GraphNode): void {
 /**
  * The summary of a namespace drawn as one box: its name, its address, how many pods it runs and
  * what is wrong with it (links down, forwarding off), at the size of the full box, the text scaled
- * to the box so it reads when the box is small on screen.
+ * to the box so it reads when the box is small on screen; and the same with the name alone.
  */
 function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds): { summary: GraphNode; far: GraphNode } {
-  const lines = [displayName(n, words)]
-  const ip = firstAddr(n.devices.find((d) => d.name === 'eth0') ?? n.devices.find((d) => shown(d) && d.addresses.length > 0)).split('/')[0]
-  if (ip) lines.push(ip)
-  if (n.role === 'node') lines.push(words.pods(pods.length))
-  else if (isInfra(n)) lines.push(n.role === 'switch' ? words.switch : words.router)
-  const problems: string[] = []
-  const down = n.devices.filter((d) => shown(d) && d.kind !== 'bridge' && linkDown(d)).length + pods.filter((p) => linkDown(p.devices.find((d) => d.name === 'eth0'))).length
-  if (down) problems.push(words.down(down))
-  if (n.role === 'node' && !n.ipForward) problems.push(words.noForward)
-  if (problems.length) lines.push(`⚠ ${problems.join(', ')}`)
+  const { lines, problems } = summaryLines(n, pods, words)
   const w = Math.max(b.x2 - b.x1, 1) + 2 * BOX_PADDING
   const h = Math.max(b.y2 - b.y1, 1) + 2 * BOX_PADDING
   const fit = (text: string[]): number => Math.round(Math.max(12, Math.min(h / (text.length * 1.5 + 0.5), (w / Math.max(...text.map((l) => l.length))) * 1.6)))
-  const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems.length ? ' warn' : ''}`
+  const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems ? ' warn' : ''}`
   const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
-  const name = problems.length ? [`⚠ ${lines[0]}`] : [lines[0]]
+  const name = problems ? `⚠ ${lines[0]}` : lines[0]
   return {
     summary: { id: node.id, label: lines.join('\n'), classes, ns: n.name, position, size: { w, h, font: Math.min(90, fit(lines)) } },
-    far: { id: node.id, label: name[0], classes, ns: n.name, position, size: { w, h, font: fit(name) } },
+    far: { id: node.id, label: name, classes, ns: n.name, position, size: { w, h, font: fit([name]) } },
   }
 }
 
@@ -268,11 +193,13 @@ interface NodeDraft {
   width: number
 }
 
-function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDraft {
+function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: Map<string, NetnsView>): NodeDraft {
   const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
   const items: GraphNode[] = []
+  const edges: GraphEdge[] = []
   const addIface = (d: DeviceView, x: number, y: number): void => {
-    items.push({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d), ns: n.name, dev: d.name, position: { x, y } })
+    const peer = d.peer ? byName.get(d.peer.netns) : undefined
+    items.push({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d, deviceKind(n, d, peer)), ns: n.name, dev: d.name, position: { x, y } })
   }
   // Uplink on top, bridge, bridge ports, pods below; VXLAN devices and anything else beside the uplink.
   const devs = n.devices.filter(shown)
@@ -281,7 +208,13 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDra
     const x = SLOT / 2 + j * SLOT
     const eth = p.devices.find((d) => d.peer?.netns === n.name)
     if (eth?.peer) podX.set(eth.peer.device, x)
-    items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y: Y_POD } })
+    // The pod's box is drawn around its interfaces; its position is the middle of that box.
+    items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y: Y_POD_IF - POD_IF_TOP + SIZES.pod.h / 2 } })
+    const own = p.devices.filter(shown)
+    own.forEach((d, i) => {
+      const peer = d.peer ? byName.get(d.peer.netns) : undefined
+      items.push({ id: ifId(p.name, d.name), parent: nsId(p.name), label: ifaceLabel({ ...d, addresses: [] }), classes: ifaceClasses(d, deviceKind(p, d, peer)), ns: p.name, dev: d.name, position: { x: x + (i - (own.length - 1) / 2) * 34, y: Y_POD_IF } })
+    })
   })
   const slots = Math.max(2, pods.length)
   const cx = (slots * SLOT) / 2
@@ -301,9 +234,8 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels): NodeDra
       extraX += SLOT * 0.8
     }
   }
-  // Bridge ports of the node's own namespace; a pod's veth joins the pod to its host end.
-  const edges: GraphEdge[] = []
-  for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
+  // Bridge ports join their bridge through one bus above them, not a fan of diagonals across labels.
+  for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port bus' })
   return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2) }
 }
 
@@ -333,7 +265,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const placed = (ns: string, dev: string): { x: number; y: number } | undefined => pos.get(ifId(ns, dev)) ?? (byName.get(ns)?.role === 'pod' ? pos.get(nsId(ns)) : undefined)
 
   // Kubernetes nodes in a grid, each centred in its column.
-  const drafts = nodeNs.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words))
+  const drafts = nodeNs.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName))
   const plan = planGrid(drafts.map((d) => d.width))
   const multiRow = plan.rows > 1
   // A grid is shown small: box names in a larger type stay readable at the zoom that fits it (a
@@ -369,7 +301,15 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       const id = ifId(n.name, d.name)
       pos.set(id, { x, y })
       if (d.peer) peers.set(id, d.peer.netns)
-      children.push({ id, parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d) + extra, ns: n.name, dev: d.name, position: { x, y } })
+      const peerNs = d.peer ? byName.get(d.peer.netns) : undefined
+      const kind = deviceKind(n, d, peerNs)
+      // Ports in a row over the nodes have their names run down beside them, clear of the lanes;
+      // a link toward another underlay box runs sideways, so its end's name goes below.
+      const rotated = multiRow && peerNs?.role === 'node'
+      const row = rotated ? ' infra-port' : isInfra(peerNs) ? ' label-below' : ''
+      // A name written down the lane has room for one line only.
+      const label = rotated ? ifaceLabel(d).replace('\n', '  ') : ifaceLabel(d)
+      children.push({ id, parent: box.id, label, classes: ifaceClasses(d, kind) + row + extra, ns: n.name, dev: d.name, position: { x, y } })
     }
     const devs = n.devices.filter(shown)
     const core: DeviceView[] = []
@@ -380,8 +320,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       const cell = d.peer && peerNs?.role === 'node' ? cellOf.get(d.peer.netns) : undefined
       if (peerPos && peerNs && isInfra(peerNs)) addIface(d, peerPos.x - 170, peerPos.y)
       else if (cell && cell.row > 0) {
-        // Port labels of neighbouring lanes take turns in two bands, so they never overlap.
-        addIface(d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT, cell.row % 2 === 0 ? ' label-low' : '')
+        addIface(d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT)
         laneLinks.add(`${n.name}/${d.name}`)
       } else if (peerPos) addIface(d, peerPos.x, Y_INFRA_PORT)
       else if (peerNs && isInfra(peerNs)) toInfra.push(d)
@@ -410,7 +349,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     }
     const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
     const devs = n.devices.filter(shown)
-    const children = devs.map((d, i): GraphNode => ({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d), ns: n.name, dev: d.name, position: { x: ox + SLOT / 2 + i * SLOT, y: yOther } }))
+    const children = devs.map((d, i): GraphNode => ({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d, deviceKind(n, d, d.peer ? byName.get(d.peer.netns) : undefined)), ns: n.name, dev: d.name, position: { x: ox + SLOT / 2 + i * SLOT, y: yOther } }))
     const edges: GraphEdge[] = []
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
     if (devs.length === 0) {

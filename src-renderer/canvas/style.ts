@@ -1,173 +1,200 @@
 import type { StylesheetStyle } from 'cytoscape'
+import { deviceIcons, THEMES, type CanvasTheme, type DeviceKind, type ThemeName } from './theme.ts'
+
+export { ROLE_COLORS } from './theme.ts'
 
 /**
  * The canvas stylesheet: static selectors over classes and data fields that graph.ts precomputes
- * (no per-element style functions, which would run on every render).
+ * (no per-element style functions, which would run on every render), in the colours of a theme.
+ * Every kind of device has its own shape and icon; labels sit beside devices, away from the
+ * links, on a background of their own.
  */
-export const ROLE_COLORS = {
-  request: '#2563eb',
-  arp: '#d97706',
-  reply: '#059669',
-  tunnel: '#7c3aed',
-  error: '#dc2626',
-} as const
 
 /** Padding of a box around its children (Cytoscape's compound padding). */
 export const BOX_PADDING = 18
 
+/** Padding of a pod's box around its interfaces. */
+export const POD_PADDING = 6
+
 /** Drawn sizes of leaves, shared by the stylesheet and the layout that measures boxes. */
 export const SIZES = {
-  pod: { w: 100, h: 40 },
-  iface: { w: 18, h: 18 },
-  bridge: { w: 30, h: 22 },
-  vxlan: { w: 24, h: 22 },
+  pod: { w: 104, h: 58 },
+  nic: { w: 22, h: 18 },
+  veth: { w: 14, h: 14 },
+  port: { w: 14, h: 14 },
+  bridge: { w: 34, h: 20 },
+  vxlan: { w: 26, h: 24 },
+  dummy: { w: 16, h: 16 },
 } as const
+
+/** The kind of device an element with these classes is drawn as. */
+export function deviceKindOf(classes: string): DeviceKind {
+  const m = /\bdev-(\w+)/.exec(classes)
+  return (m?.[1] as DeviceKind | undefined) ?? 'veth'
+}
 
 /** Half the drawn size of a leaf with these classes. */
 export function halfSize(classes: string): { w: number; h: number } {
-  const s = classes.startsWith('pod') ? SIZES.pod : classes.includes('kind-bridge') ? SIZES.bridge : classes.includes('kind-vxlan') ? SIZES.vxlan : classes.startsWith('anchor') ? { w: 0, h: 0 } : SIZES.iface
+  if (classes.startsWith('anchor')) return { w: 0, h: 0 }
+  const s = classes.startsWith('pod') ? SIZES.pod : SIZES[deviceKindOf(classes)]
   return { w: s.w / 2, h: s.h / 2 }
 }
 
 const FONT = 'Inter, "Segoe UI", "Hiragino Sans", "Noto Sans JP", system-ui, sans-serif'
 
-const rules: { selector: string; style: Record<string, unknown> }[] = [
-  {
-    selector: 'node',
-    style: {
-      label: 'data(label)',
-      'font-family': FONT,
-      'font-size': 10,
-      color: '#1f2937',
-      'text-wrap': 'wrap',
-      'min-zoomed-font-size': 7,
-      'overlay-opacity': 0,
-    },
-  },
-  {
-    selector: 'node.box',
-    style: {
-      shape: 'round-rectangle',
-      'background-color': '#f8fafc',
-      'background-opacity': 1,
-      'border-width': 1.5,
-      'border-color': '#94a3b8',
-      'text-valign': 'top',
-      'text-halign': 'center',
-      'text-margin-y': -4,
-      'font-size': 13,
-      'font-weight': 'bold',
-      color: '#334155',
-      padding: `${BOX_PADDING}px`,
-      'corner-radius': 10,
-      width: 80,
-      height: 50,
-    },
-  },
-  // Node names sit below the box, leaving the top edge to the VXLAN tunnel arcs.
-  { selector: 'node.box.role-node', style: { 'background-color': '#f1f5f9', 'border-color': '#64748b', 'text-valign': 'bottom', 'text-margin-y': 5 } },
-  { selector: 'node.box.big-label', style: { 'font-size': 30 } },
-  { selector: 'node.box.mid-label', style: { 'font-size': 24 } },
-  { selector: 'node.box.role-switch', style: { 'background-color': '#fff7ed', 'border-color': '#f59e0b' } },
-  { selector: 'node.box.role-router', style: { 'background-color': '#f5f3ff', 'border-color': '#8b5cf6' } },
-  { selector: 'node.box.role-other', style: { 'background-color': '#f0fdf4', 'border-color': '#22c55e', 'border-style': 'dashed' } },
-  // A namespace drawn as one box (far out): its summary inside, the text scaled to the box.
-  {
-    selector: 'node.box.collapsed',
-    style: {
-      width: 'data(w)',
-      height: 'data(h)',
-      'font-size': 'data(fs)',
-      'text-valign': 'center',
-      'text-margin-y': 0,
-      'line-height': 1.25,
-      'font-weight': 'normal',
-      'min-zoomed-font-size': 6,
-    },
-  },
-  { selector: 'node.box.collapsed.warn', style: { 'border-color': '#dc2626', 'border-width': 3, 'background-color': '#fef2f2', color: '#991b1b' } },
-  // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
-  { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
-  {
-    selector: 'node.pod',
-    style: {
-      shape: 'round-rectangle',
-      width: SIZES.pod.w,
-      height: SIZES.pod.h,
-      'background-color': '#dbeafe',
-      'border-width': 1.5,
-      'border-color': '#3b82f6',
-      'text-valign': 'center',
-      'text-halign': 'center',
-      'font-size': 12,
-      'line-height': 1.3,
-      color: '#1e3a8a',
-    },
-  },
-  {
-    selector: 'node.iface',
-    style: {
-      shape: 'round-rectangle',
-      width: SIZES.iface.w,
-      height: SIZES.iface.h,
-      'border-width': 1.5,
-      'text-valign': 'bottom',
-      'text-halign': 'center',
-      'text-margin-y': 3,
-      'font-size': 10.5,
-      'text-background-color': '#ffffff',
-      'text-background-opacity': 0.85,
-      'text-background-padding': '1px',
-      'text-background-shape': 'roundrectangle',
-    },
-  },
-  // Neighbouring lane ports take turns: every other label one line lower.
-  { selector: 'node.iface.label-low', style: { 'text-margin-y': 16 } },
-  { selector: 'node.iface.kind-veth', style: { 'background-color': '#bbf7d0', 'border-color': '#16a34a' } },
-  { selector: 'node.iface.kind-bridge', style: { 'background-color': '#fde68a', 'border-color': '#d97706', width: SIZES.bridge.w, height: SIZES.bridge.h } },
-  { selector: 'node.iface.kind-vxlan', style: { 'background-color': '#ddd6fe', 'border-color': '#7c3aed', shape: 'hexagon', width: SIZES.vxlan.w, height: SIZES.vxlan.h } },
-  { selector: 'node.iface.kind-dummy', style: { 'background-color': '#e5e7eb', 'border-color': '#6b7280' } },
-  { selector: 'node.down', style: { 'background-color': '#f3f4f6', 'border-color': '#9ca3af', 'border-style': 'dashed', color: '#6b7280' } },
-  { selector: 'node.nocarrier', style: { 'border-style': 'dashed' } },
-  {
-    selector: 'edge',
-    style: {
-      'curve-style': 'straight',
-      width: 2,
-      'line-color': '#64748b',
-      'font-family': FONT,
-      'font-size': 9,
-      'min-zoomed-font-size': 7,
-      color: '#475569',
-      'overlay-opacity': 0,
-    },
-  },
-  { selector: 'edge.port', style: { width: 1.5, 'line-color': '#d97706', 'line-style': 'dashed', 'line-dash-pattern': [4, 3] } },
-  // Underlay links to lower rows of nodes: down a lane beside the column, then across to the uplink
-  // (an L: the turn at 100% is 'too close' for taxi routing, which then bends once at the target's height).
-  { selector: 'edge.lane', style: { 'curve-style': 'round-taxi', 'taxi-direction': 'downward', 'taxi-turn': '100%', 'taxi-radius': 8 } },
-  // Ports of a big underlay join their bridge through one horizontal bus just above them.
-  { selector: 'edge.bus', style: { 'curve-style': 'taxi', 'taxi-direction': 'upward', 'taxi-turn': 20, 'taxi-turn-min-distance': 5 } },
-  {
-    selector: 'edge.tunnel',
-    style: {
-      'curve-style': 'unbundled-bezier',
-      'control-point-distances': 'data(cpd)',
-      'control-point-weights': 0.5,
-      width: 2,
-      'line-color': '#8b5cf6',
-      'line-style': 'dashed',
-      label: 'data(label)',
-      color: '#6d28d9',
-      'text-background-color': '#ffffff',
-      'text-background-opacity': 0.9,
-      'text-background-padding': '1px',
-    },
-  },
-  { selector: 'edge.down', style: { 'line-style': 'dotted', 'line-color': '#9ca3af' } },
-  { selector: 'node.sel', style: { 'border-width': 3, 'border-color': '#2563eb', 'underlay-color': '#60a5fa', 'underlay-padding': 6, 'underlay-opacity': 0.25 } },
-  { selector: 'node.hl', style: { 'underlay-color': '#f59e0b', 'underlay-padding': 10, 'underlay-opacity': 0.45, 'border-width': 3, 'border-color': '#b45309' } },
-  { selector: 'node.hl-drop', style: { 'underlay-color': '#ef4444', 'underlay-padding': 10, 'underlay-opacity': 0.5, 'border-width': 3, 'border-color': '#b91c1c' } },
-]
+type Rule = { selector: string; style: Record<string, unknown> }
 
-export const stylesheet = rules as unknown as StylesheetStyle[]
+function rules(t: CanvasTheme): Rule[] {
+  const icon = deviceIcons(t)
+  // Icons fill most of their device, centred.
+  const iconFit = { 'background-fit': 'none', 'background-width': '78%', 'background-height': '78%', 'background-clip': 'node' }
+  const label = { 'text-background-color': t.labelBg, 'text-background-opacity': 0.85, 'text-background-padding': '1px', 'text-background-shape': 'roundrectangle' }
+  const device = (k: DeviceKind, extra: Record<string, unknown> = {}): Rule => ({
+    selector: `node.iface.dev-${k}`,
+    style: { 'background-color': t.device[k][0], 'border-color': t.device[k][1], width: SIZES[k].w, height: SIZES[k].h, ...extra },
+  })
+  const box = (role: keyof CanvasTheme['box'], extra: Record<string, unknown> = {}): Rule => ({
+    selector: `node.box.role-${role}`,
+    style: { 'background-color': t.box[role][0], 'border-color': t.box[role][1], ...extra },
+  })
+  return [
+    {
+      selector: 'node',
+      style: { label: 'data(label)', 'font-family': FONT, 'font-size': 10, color: t.text, 'text-wrap': 'wrap', 'min-zoomed-font-size': 7, 'overlay-opacity': 0 },
+    },
+    {
+      selector: 'node.box',
+      style: {
+        shape: 'round-rectangle',
+        'background-opacity': 1,
+        'border-width': 1.5,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -4,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: t.text,
+        padding: `${BOX_PADDING}px`,
+        'corner-radius': 10,
+        width: 80,
+        height: 50,
+      },
+    },
+    // Node names sit below the box, leaving the top edge to the VXLAN tunnel arcs.
+    box('node', { 'text-valign': 'bottom', 'text-margin-y': 5 }),
+    { selector: 'node.box.big-label', style: { 'font-size': 30 } },
+    { selector: 'node.box.mid-label', style: { 'font-size': 24 } },
+    box('switch'),
+    box('router'),
+    box('other', { 'border-style': 'dashed' }),
+    // A namespace drawn as one box (far out): its summary inside, the text scaled to the box.
+    {
+      selector: 'node.box.collapsed',
+      style: { width: 'data(w)', height: 'data(h)', 'font-size': 'data(fs)', 'text-valign': 'center', 'text-margin-y': 0, 'line-height': 1.25, 'font-weight': 'normal', 'min-zoomed-font-size': 6 },
+    },
+    { selector: 'node.box.collapsed.warn', style: { 'background-color': t.warn[0], 'border-color': t.warn[1], 'border-width': 3, color: t.warn[2] } },
+    // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
+    { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
+    // A pod is a box of its own inside its node, holding its interface; its name and address below it.
+    {
+      selector: 'node.pod',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': t.box.pod[0],
+        'border-color': t.box.pod[1],
+        'border-width': 1.5,
+        'corner-radius': 8,
+        padding: `${POD_PADDING}px`,
+        // A pod without children (outside any node) is a leaf of the same size.
+        width: SIZES.pod.w,
+        height: SIZES.pod.h,
+        // The minimum is of the area inside the padding.
+        'min-width': SIZES.pod.w - 2 * POD_PADDING,
+        'min-height': SIZES.pod.h - 2 * POD_PADDING,
+        // The interfaces at the top, the room below for the name and address; sized by the
+        // interfaces alone (their names stay inside the minimum width).
+        'compound-sizing-wrt-labels': 'exclude',
+        'min-width-bias-left': '50%',
+        'min-width-bias-right': '50%',
+        'min-height-bias-top': '0%',
+        'min-height-bias-bottom': '100%',
+        'text-valign': 'bottom',
+        'text-halign': 'center',
+        'text-margin-y': -33,
+        'font-size': 11.5,
+        'line-height': 1.25,
+        color: t.text,
+      },
+    },
+    // Devices: each kind its own shape (and icon); the name to its right, off the links.
+    {
+      selector: 'node.iface',
+      style: {
+        shape: 'round-rectangle',
+        'border-width': 1.5,
+        'text-valign': 'center',
+        'text-halign': 'right',
+        'text-margin-x': 4,
+        'text-justification': 'left',
+        'font-size': 10.5,
+        ...label,
+      },
+    },
+    device('nic', { shape: 'rectangle', 'background-image': icon.nic, ...iconFit }),
+    device('veth', { shape: 'ellipse' }),
+    device('port', { shape: 'rectangle' }),
+    device('bridge', { shape: 'round-rectangle', 'background-image': icon.bridge, ...iconFit }),
+    device('vxlan', { shape: 'hexagon', 'background-image': icon.vxlan, ...iconFit }),
+    device('dummy', { shape: 'diamond' }),
+    // An underlay's ports stand in a row over the lanes: their names run down beside them.
+    { selector: 'node.iface.infra-port', style: { 'text-rotation': 1.5708, 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-x': 9, 'text-margin-y': 4 } },
+    { selector: 'node.iface.label-below, node.iface.dev-vxlan', style: { 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-x': 0, 'text-margin-y': 3, 'text-justification': 'center' } },
+    // Down: red, crossed out. No carrier: red border.
+    { selector: 'node.iface.down', style: { 'background-color': t.warn[0], 'border-color': t.drop, 'border-width': 2.5, 'background-image': icon.down, ...iconFit, color: t.warn[2] } },
+    { selector: 'node.iface.nocarrier', style: { 'border-color': t.drop, 'border-style': 'dashed', 'border-width': 2 } },
+    { selector: 'node.pod.down', style: { 'border-color': t.drop, 'border-style': 'dashed' } },
+    {
+      selector: 'edge',
+      style: { 'curve-style': 'straight', width: 2, 'line-color': t.edge.veth, 'font-family': FONT, 'font-size': 9, 'min-zoomed-font-size': 7, color: t.muted, 'overlay-opacity': 0 },
+    },
+    { selector: 'edge.port', style: { width: 1.5, 'line-color': t.edge.port } },
+    // Underlay links to lower rows of nodes: down a lane beside the column, then across to the uplink
+    // (an L: the turn at 100% is 'too close' for taxi routing, which then bends once at the target's height).
+    { selector: 'edge.lane', style: { 'curve-style': 'round-taxi', 'taxi-direction': 'downward', 'taxi-turn': '100%', 'taxi-radius': 8 } },
+    // Bridge ports join their bridge through one horizontal bus just above them.
+    { selector: 'edge.bus', style: { 'curve-style': 'taxi', 'taxi-direction': 'upward', 'taxi-turn': 20, 'taxi-turn-min-distance': 5 } },
+    {
+      selector: 'edge.tunnel',
+      style: {
+        'curve-style': 'unbundled-bezier',
+        'control-point-distances': 'data(cpd)',
+        'control-point-weights': 0.5,
+        width: 2,
+        'line-color': t.edge.tunnel,
+        'line-style': 'dashed',
+        label: 'data(label)',
+        color: t.edge.tunnel,
+        ...label,
+        // Tunnels arc over boxes: a press on one goes to what is under it.
+        events: 'no',
+      },
+    },
+    // A link that is down: thick, red, broken in the middle.
+    {
+      selector: 'edge.down',
+      style: { 'line-color': t.edge.down, width: 3, 'line-style': 'dashed', 'line-dash-pattern': [7, 4], 'mid-source-arrow-shape': 'tee', 'mid-target-arrow-shape': 'tee', 'mid-source-arrow-color': t.edge.down, 'mid-target-arrow-color': t.edge.down, 'arrow-scale': 1.4 },
+    },
+    { selector: 'node.sel', style: { 'border-width': 3, 'border-color': t.select, 'underlay-color': t.select, 'underlay-padding': 6, 'underlay-opacity': 0.25 } },
+    { selector: 'edge.sel', style: { 'underlay-color': t.select, 'underlay-padding': 4, 'underlay-opacity': 0.35 } },
+    { selector: 'node.hl', style: { 'underlay-color': t.highlight, 'underlay-padding': 10, 'underlay-opacity': 0.45, 'border-width': 3, 'border-color': t.highlight } },
+    { selector: 'node.hl-drop', style: { 'underlay-color': t.drop, 'underlay-padding': 10, 'underlay-opacity': 0.5, 'border-width': 3, 'border-color': t.drop } },
+    // Where a dragged item would land (or could not).
+    { selector: 'node.drop-ok', style: { 'underlay-color': t.select, 'underlay-padding': 12, 'underlay-opacity': 0.3 } },
+    { selector: 'node.drop-no', style: { 'underlay-color': t.drop, 'underlay-padding': 12, 'underlay-opacity': 0.3 } },
+  ]
+}
+
+/** The stylesheet for a theme. */
+export function stylesheet(theme: ThemeName = 'light'): StylesheetStyle[] {
+  return rules(THEMES[theme]) as unknown as StylesheetStyle[]
+}

@@ -38,10 +38,10 @@ describe('the trail of a trace', () => {
   it('follows links only: no line from pod1 across to pod2 after the ARP broadcast', async () => {
     const { graph, trace, trail } = await traced('pod1', 'pod4')
     expectOnlyRealEdges(graph, trail)
-    expect(drawnPairs(trail).has([nsId('pod1'), nsId('pod2')].sort().join(' '))).toBe(false)
+    expect(drawnPairs(trail).has([ifId('pod1', 'eth0'), ifId('pod2', 'eth0')].sort().join(' '))).toBe(false)
     // The walk does get to pod2 (the flooded ARP request) and back to pod1.
-    expect(trail.waypoints.some((w) => w.id === nsId('pod2'))).toBe(true)
-    expect(trail.waypoints.at(-1)?.id).toBe(nsId('pod1'))
+    expect(trail.waypoints.some((w) => w.id === ifId('pod2', 'eth0'))).toBe(true)
+    expect(trail.waypoints.at(-1)?.id).toBe(ifId('pod1', 'eth0'))
     expect(trace.delivered).toBe(true)
   })
 
@@ -60,8 +60,8 @@ describe('the trail of a trace', () => {
     // The request itself is never a copy.
     for (const i of copies) expect(steps[i].role).toBe('arp')
     const flooded = trail.waypoints.filter((w) => w.flood)
-    expect(flooded.map((w) => w.id)).toContain(nsId('pod2'))
-    expect(flooded.map((w) => w.id)).not.toContain(nsId('pod4'))
+    expect(flooded.map((w) => w.id)).toContain(ifId('pod2', 'eth0'))
+    expect(flooded.map((w) => w.id)).not.toContain(ifId('pod4', 'eth0'))
   })
 
   it('starts a copy from where that copy is: the bridge, not the port another copy left by', async () => {
@@ -74,15 +74,17 @@ describe('the trail of a trace', () => {
     expect(wps[local.from].id).toBe(cbr0)
     // A pod hears the flooded request where that copy arrived, however much happened in between.
     const heard = wps.find((w) => trace.steps[w.step].msg === 'arp.request_not_for_us' && trace.steps[w.step].netns === 'pod2')!
-    expect(wps[heard.from].id).toBe(nsId('pod2'))
+    expect(wps[heard.from].id).toBe(ifId('pod2', 'eth0'))
   })
 
   it('walks a VXLAN trace through the tunnel endpoints and across the underlay', async () => {
     const { topo, graph, trace, trail } = await traced('pod1', 'pod4', { warm: true })
     const wps = trail.waypoints
+    // The route lookup happens in pod1 as a whole; the packet then leaves by its eth0.
     expect(wps[0]).toMatchObject({ id: nsId('pod1'), step: 0, role: 'request', from: -1, flood: false })
+    expect(wps[1].id).toBe(ifId('pod1', 'eth0'))
     expect(wps.some((w) => w.id === ifId('node1', 'flannel.1') && w.role === 'tunnel')).toBe(true)
-    expect(wps.some((w) => w.id === nsId('pod4'))).toBe(true)
+    expect(wps.some((w) => w.id === ifId('pod4', 'eth0'))).toBe(true)
     expectOnlyRealEdges(graph, trail)
     // Routing inside node1 hands the packet from cbr0 to flannel.1 without a link to draw.
     expect(trail.hops.some((h) => h.kind === 'inside' && h.path.join(' ') === `${ifId('node1', 'cbr0')} ${ifId('node1', 'flannel.1')}`)).toBe(true)
@@ -91,7 +93,7 @@ describe('the trail of a trace', () => {
       [ifId('node1', 'eth0'), ifId('underlay', 'to-node1')],
       [ifId('underlay', 'to-node1'), ifId('underlay', 'br0')],
       [ifId('underlay', 'br0'), ifId('underlay', 'to-node2')],
-      [nsId('pod1'), ifId('node1', String(trace.steps.find((x) => x.msg === 'step.veth' && x.netns === 'pod1')!.params.peer))],
+      [ifId('pod1', 'eth0'), ifId('node1', String(trace.steps.find((x) => x.msg === 'step.veth' && x.netns === 'pod1')!.params.peer))],
     ])
       expect(drawnPairs(trail).has([a, b].sort().join(' ')), `${a} - ${b}`).toBe(true)
     expect([...drawnPairs(trail)].some((p) => p.includes(ifId('node1', 'cbr0')))).toBe(true)

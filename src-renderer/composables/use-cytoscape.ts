@@ -3,6 +3,7 @@ import { onBeforeUnmount, onMounted, type Ref } from 'vue'
 import { locate, nodeBoxAt, type CanvasModel } from '../canvas/graph.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
+import type { ThemeName } from '../canvas/theme.ts'
 import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
 
 const MIN_ZOOM = 0.005
@@ -14,6 +15,11 @@ const FIT_PADDING = 16
 const REVEAL_ZOOM = 0.7
 /** The view has to rest this long before the level of detail follows it (no work mid-gesture). */
 const SETTLE_MS = 140
+
+export interface CanvasOptions {
+  /** The theme the canvas starts in (setTheme changes it). */
+  theme?: ThemeName
+}
 
 export interface CanvasHandlers {
   /** A namespace was clicked (null: the background). */
@@ -28,7 +34,7 @@ export interface CanvasHandlers {
  * and gestures come back as handler calls that become store actions. It keeps the level of
  * detail in step with the view: when a pan or zoom comes to rest, the boxes in view open.
  */
-export function useCytoscape(container: Ref<HTMLElement | null>, handlers: CanvasHandlers) {
+export function useCytoscape(container: Ref<HTMLElement | null>, handlers: CanvasHandlers, options: CanvasOptions = {}) {
   let cy: Core | null = null
   let model: CanvasModel | null = null
   let pinned: ReadonlySet<string> = new Set()
@@ -56,7 +62,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     if (!container.value) return
     cy = cytoscape({
       container: container.value,
-      style: stylesheet,
+      style: stylesheet(options.theme ?? 'light'),
       elements: [],
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
@@ -184,6 +190,11 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     refresh(false)
   }
 
+  /** Draws everything in another theme's colours. */
+  function setTheme(theme: ThemeName): void {
+    cy?.style(stylesheet(theme))
+  }
+
   /** Zooms by a factor around the middle of the canvas. */
   function zoomBy(factor: number): void {
     if (!cy) return
@@ -202,6 +213,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     refit,
     reveal,
     zoomBy,
+    setTheme,
     select: (id: string | null) => {
       selected = id
       if (cy) applySelection(cy, id)

@@ -1,7 +1,7 @@
 import type { Core, EdgeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
 import type { Hop, Trail, Waypoint } from '../canvas/trail.ts'
-import { ROLE_COLORS } from '../canvas/style.ts'
+import { FLOOD_ALPHA, ROLE_COLORS, TRAIL_ALPHA, withAlpha } from '../canvas/theme.ts'
 
 /** How long the dot takes from one place to the next while playing. */
 export const MS_PER_HOP = 220
@@ -81,11 +81,11 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     if (wp.flood) {
       ctx.lineWidth = 2.5
       ctx.setLineDash([3, 5])
-      ctx.strokeStyle = hexAlpha(ROLE_COLORS[wp.role], 0.55)
+      ctx.strokeStyle = withAlpha(ROLE_COLORS[wp.role], FLOOD_ALPHA)
     } else {
       ctx.lineWidth = 4
       ctx.setLineDash([])
-      ctx.strokeStyle = hexAlpha(ROLE_COLORS[wp.role], 0.4)
+      ctx.strokeStyle = withAlpha(ROLE_COLORS[wp.role], TRAIL_ALPHA)
     }
     ctx.beginPath()
     ctx.moveTo(line[0].x, line[0].y)
@@ -148,7 +148,7 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     const p = frac > 0 && moving ? pointAlong(moving, frac) : pointOf(cy, wp.id)
     if (p) {
       const color = wp.drop ? ROLE_COLORS.error : ROLE_COLORS[wp.role]
-      ctx.fillStyle = hexAlpha(color, wp.flood ? 0.12 : 0.25)
+      ctx.fillStyle = withAlpha(color, wp.flood ? 0.12 : 0.25)
       ctx.beginPath()
       ctx.arc(p.x, p.y, wp.flood ? 10 : 13, 0, Math.PI * 2)
       ctx.fill()
@@ -216,11 +216,6 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
   })
 
   return { play, showStep, clear, redraw: schedule }
-}
-
-function hexAlpha(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16)
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`
 }
 
 /** Bend or control points of an edge; Cytoscape throws when the edge is not drawn with them. */

@@ -15,6 +15,13 @@ export const canvasEn = {
   'trace.toPlaceholder': 'pod, namespace or IP',
   'canvas.zoomIn': 'Zoom in',
   'canvas.zoomOut': 'Zoom out',
+  'canvas.legend.down': 'link down',
+  'canvas.legend.nic': 'network card (eth0)',
+  'canvas.legend.vethEnd': 'veth end',
+  'canvas.legend.switchPort': 'switch port',
+  'canvas.legend.bridge': 'bridge',
+  'canvas.legend.vxlan': 'VXLAN device',
+  'toolbar.darkTheme': 'Dark theme',
 } as const
 
 export const canvasJa: Record<keyof typeof canvasEn, string> = {
@@ -30,4 +37,11 @@ export const canvasJa: Record<keyof typeof canvasEn, string> = {
   'trace.toPlaceholder': 'Pod・名前空間・IP',
   'canvas.zoomIn': '拡大',
   'canvas.zoomOut': '縮小',
+  'canvas.legend.down': 'ダウンしたリンク',
+  'canvas.legend.nic': 'ネットワークカード（eth0）',
+  'canvas.legend.vethEnd': 'veth の端',
+  'canvas.legend.switchPort': 'スイッチのポート',
+  'canvas.legend.bridge': 'ブリッジ',
+  'canvas.legend.vxlan': 'VXLAN デバイス',
+  'toolbar.darkTheme': 'ダークテーマ',
 }
