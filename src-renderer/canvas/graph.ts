@@ -119,6 +119,9 @@ const CULL_PORTS = 120
 /** Room under a box for its name (drawn below it). */
 const NAME_ROOM = 40
 
+/** Tunnels are named "VXLAN" on the canvas when at most this many are drawn. */
+const LABELLED_TUNNELS = 12
+
 /** Above this many VXLAN tunnels the canvas draws only the selected node's (the tables list all). */
 export const MAX_TUNNELS_DRAWN = 45
 
@@ -423,7 +426,8 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     loose: base.loose,
     rows: base.rows,
     extent: base.extent,
-    cross: drawn.length ? [...cross, ...drawn.map(({ a: _a, b: _b, ...e }) => e)] : cross,
+    // Named when a few are drawn; a fan of a hundred names would hide the drawing (and cost a lot to draw).
+    cross: drawn.length ? [...cross, ...drawn.map(({ a: _a, b: _b, ...e }) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,
     tunnels: { total: base.tunnelEdges.length, drawn: drawn.length, node: focus },
     full: () => (full ??= { ...sceneFor(model, null, new Set()).graph, rows: base.rows, tunnels: model.tunnels }),
     refocus: (ns) => withFocus(base, cross, ns),

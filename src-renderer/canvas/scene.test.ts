@@ -78,7 +78,7 @@ describe('level of detail', () => {
     for (const id of openNodes) {
       const r = model.boxOf.get(id)!.bounds
       const v = viewAt(centre(b.bounds), 0.8).extent
-      const m = 0.15 * (v.x2 - v.x1)
+      const m = 0.08 * (v.x2 - v.x1)
       expect(r.x1 <= v.x2 + m && r.x2 >= v.x1 - m, id).toBe(true)
     }
   })

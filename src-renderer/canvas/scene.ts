@@ -14,7 +14,7 @@ export const DETAIL_ZOOM = 0.3
 /** ...and close again below this one (a little lower, so a zoom near the limit does not flicker). */
 export const OVERVIEW_ZOOM = 0.24
 /** How much of the view's size around it still counts as near (detail is ready before it scrolls in). */
-const NEAR = 0.15
+const NEAR = 0.08
 /** A summary whose text would be drawn smaller than this (pixels) shows the name alone, larger. */
 const READABLE_PX = 9
 /** At most this many elements inside open boxes: beyond it, the boxes nearest the centre open. */

@@ -79,7 +79,8 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       settle = setTimeout(() => refresh(false), SETTLE_MS)
     })
     cy.on('render', () => {
-      for (const done of drawnWaiters.splice(0)) done()
+      // A frame drawn before the pending work says nothing about it.
+      if (flushTimer === undefined) for (const done of drawnWaiters.splice(0)) done()
     })
     cy.on('tap', (e: EventObject) => {
       if (e.target === cy) handlers.onSelect(null)
@@ -111,6 +112,8 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
 
   onBeforeUnmount(() => {
     clearTimeout(settle)
+    clearTimeout(flushTimer)
+    flushTimer = undefined
     resize?.disconnect()
     resize = null
     container.value?.removeEventListener('mousedown', onAltDown, true)
@@ -144,28 +147,49 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     applyHighlight(cy, highlighted.id, highlighted.drop)
   }
 
+  // Work asked for by the views is done a moment later, in one go: the panels answer a click at
+  // once, and the canvas (the costly part) follows, drawn once however many changes came.
+  let flushTimer: ReturnType<typeof setTimeout> | undefined
+  let pending = { model: false, fit: false, reveal: null as string | null }
+
+  function schedule(): void {
+    if (flushTimer === undefined) flushTimer = setTimeout(flush, 0)
+  }
+
+  function flush(): void {
+    flushTimer = undefined
+    const todo = pending
+    pending = { model: false, fit: false, reveal: null }
+    if (!cy || !model) return
+    // Fit and reveal first, so the detail chosen is the one of the view the lab is shown in.
+    if (todo.fit) fitView()
+    if (todo.reveal !== null) revealView(todo.reveal)
+    clearTimeout(settle)
+    refresh(todo.model)
+    cy.forceRender()
+  }
+
   /** Shows a model; `pins`: namespaces drawn in full whatever the view. */
   function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false): void {
     const grew = model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
     model = m
     pinned = pins
-    if (!cy) return
     if (fitPending || relayout || (fitted && grew)) {
       fitPending = false
-      // Fit first, so the detail chosen is the one of the view the lab is shown in.
-      fit()
+      pending.fit = true
     }
-    refresh(true)
+    pending.model = true
+    schedule()
   }
 
-  /** Calls `done` once the canvas has drawn what it holds now. */
+  /** Calls `done` once the canvas has drawn what it holds now (after any work still to do). */
   function whenDrawn(done: () => void): void {
     if (!cy) return
     drawnWaiters.push(done)
-    cy.forceRender()
+    if (flushTimer === undefined) cy.forceRender()
   }
 
-  function fit(): void {
+  function fitView(): void {
     if (!cy || !model) return
     cy.resize()
     if (cy.width() === 0 || cy.height() === 0) return
@@ -174,20 +198,27 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     cy.viewport(view)
     fitting = false
     fitted = true
-    clearTimeout(settle)
-    refresh(false)
+  }
+
+  /** Shows the whole lab. */
+  function fit(): void {
+    pending.fit = true
+    schedule()
   }
 
   /** Centres the view on a namespace, zoomed in far enough to see it in full (and no further in than needed). */
-  function reveal(ns: string): void {
+  function revealView(ns: string): void {
     if (!cy || !model) return
     const b = locate(model, ns)
     if (!b) return
     const fitZoom = Math.min(cy.width() / Math.max(b.x2 - b.x1 + 120, 1), cy.height() / Math.max(b.y2 - b.y1 + 120, 1))
     const zoom = Math.min(MAX_ZOOM, Math.max(cy.zoom(), Math.min(REVEAL_ZOOM, fitZoom), DETAIL_ZOOM))
     cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * ((b.x1 + b.x2) / 2), y: cy.height() / 2 - zoom * ((b.y1 + b.y2) / 2) } })
-    clearTimeout(settle)
-    refresh(false)
+  }
+
+  function reveal(ns: string): void {
+    pending.reveal = ns
+    schedule()
   }
 
   /** Draws everything in another theme's colours. */
