@@ -158,7 +158,12 @@ async function heapMiB(page: Page): Promise<number> {
 
 /** Waits until the canvas has drawn the lab of generation `gen` or later. */
 async function waitDrawn(page: Page, gen: number): Promise<void> {
-  await page.waitForFunction(`Number(document.querySelector('[data-testid="canvas"]')?.getAttribute('data-drawn') ?? -1) >= ${gen}`, null, { timeout: BUILD_TIMEOUT, polling: 50 })
+  // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
+  const drawnAtLeast = (g: number): boolean => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document
+    return Number(doc.querySelector('[data-testid="canvas"]')?.getAttribute('data-drawn') ?? -1) >= g
+  }
+  await page.waitForFunction(drawnAtLeast, gen, { timeout: BUILD_TIMEOUT, polling: 50 })
 }
 
 async function drawnGeneration(page: Page): Promise<number> {

@@ -245,6 +245,21 @@ export type Edit =
   | { type: 'deleteRoute'; netns: string; route: string }
   /** Moves the cluster to another mode (`podnet cluster mode MODE`): the old mode's programming is removed, the new one's added. */
   | { type: 'setMode'; mode: 'routes' | 'cloud-routes' | 'flannel-vxlan' | 'flannel-host-gw' }
+  // Building on the canvas: each is one command of the history, so one undo step.
+  /** A node wired to a switch or router (`wire`), to nothing yet (`wire: ''`), or as the scenario wires it (absent). */
+  | { type: 'addWiredNode'; name: string; wire: string }
+  | { type: 'addSwitch'; name: string; cidr?: string }
+  | { type: 'addRouter'; name: string }
+  /** Wires a node (or any namespace) to a switch or router, or a router to a switch. */
+  | { type: 'connect'; a: string; b: string }
+  | { type: 'disconnect'; a: string; b: string }
+  /** Deletes nodes (with their pods), pods, switches, routers and other namespaces, all in one change. */
+  | { type: 'remove'; names: string[] }
+  /** For advanced users: a plain namespace, a bridge in one, a veth pair between two (as `ip` makes them: down). */
+  | { type: 'addNamespace'; name: string }
+  | { type: 'addBridge'; netns: string; name: string }
+  | { type: 'addVethPair'; a: { netns: string; name: string }; b: { netns: string; name: string } }
+  | { type: 'renameDevice'; netns: string; device: string; name: string }
 
 // ---- Exercises (docs/exercises.md). Texts come in both languages; the renderer picks one. ----
 
@@ -503,6 +518,9 @@ export interface ApiError {
   code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'internal'
   message: string
   path?: string
+  /** The reason as a message key of shared/messages with its parameters, so a view can word it in any language. */
+  msg?: string
+  params?: Record<string, string>
 }
 
 /** What crosses a transport (IPC, Worker messages): a result, or an ApiError instead of a throw. */

@@ -145,4 +145,20 @@ export const en = {
   // Where the article the walkthrough follows simplifies Linux.
   'note.article_simplifies_arp': 'Note: the article says the bridge does the ARP, but in Linux the sending pod\'s kernel sends the ARP request, and the bridge only floods that broadcast to its ports and learns source MACs into its FDB',
   'note.article_flannel0': 'Note: the article\'s flannel0 belongs to flannel\'s older UDP backend (a TUN device); with the VXLAN backend the device is the kernel VXLAN interface flannel.1, named after its VNI 1',
+
+  // Why a change asked for on the canvas or in a panel is refused (ApiError.msg); the lab is unchanged.
+  'edit.no_cluster': 'This lab has no Kubernetes cluster; build it with commands in the terminal',
+  'edit.name_invalid': '"{name}" cannot be a name: use lowercase letters, digits and "-", 1 to 15 characters, starting and ending with a letter or a digit',
+  'edit.name_taken': 'There is already a namespace named "{name}" in this lab',
+  'edit.no_namespace': 'There is no namespace named "{name}" in this lab',
+  'edit.no_node': 'There is no node named "{name}" in this lab',
+  'edit.wire_switches': '{a} and {b} are both switches: join two switches through a router',
+  'edit.wire_routers': '{a} and {b} are both routers: join two routers through a switch',
+  'edit.wire_pod': '{pod} is a pod: the CNI plugin wires a pod to its node\'s bridge; drop the pod into a node instead',
+  'edit.wire_kinds': '{a} and {b} cannot be wired together: wire a node to a switch or to a router, or a router to a switch',
+  'edit.already_wired': '{name} is already wired to {to}; delete that link first',
+  'edit.router_on_switch': '{router} is already on {switch}',
+  'edit.not_wired': '{a} and {b} are not wired to each other',
+  'edit.pod_same_node': '{pod} already runs on {node}',
+  'edit.mode_same': 'The cluster already uses this mode',
 } as const satisfies Record<string, string>

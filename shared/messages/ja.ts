@@ -147,4 +147,20 @@ export const ja: Record<MessageKey, string> = {
   // ウォークスルーが参照する記事が Linux を単純化している箇所。
   'note.article_simplifies_arp': '注: 記事ではブリッジが ARP を行うとしているが、Linux で ARP request を送るのは送信側 Pod のカーネルであり、ブリッジはそのブロードキャストを各ポートへフラッディングし、送信元 MAC を FDB に学習するだけである',
   'note.article_flannel0': '注: 記事の flannel0 は flannel の古い UDP バックエンド（TUN デバイス）のもので、VXLAN バックエンドのデバイスはカーネルの VXLAN インターフェース flannel.1（名前の 1 は VNI）である',
+
+  // キャンバスやパネルで求めた変更を断る理由（ApiError.msg）。ラボは変わらない。
+  'edit.no_cluster': 'このラボには Kubernetes クラスターがありません。ターミナルのコマンドで作ってください',
+  'edit.name_invalid': '「{name}」は名前に使えません。英小文字・数字・「-」の 1〜15 文字で、先頭と末尾は英小文字か数字にしてください',
+  'edit.name_taken': '「{name}」という名前空間はこのラボにすでにあります',
+  'edit.no_namespace': '「{name}」という名前空間はこのラボにありません',
+  'edit.no_node': '「{name}」というノードはこのラボにありません',
+  'edit.wire_switches': '{a} と {b} はどちらもスイッチです。2 つのスイッチはルーターを介してつないでください',
+  'edit.wire_routers': '{a} と {b} はどちらもルーターです。2 つのルーターはスイッチを介してつないでください',
+  'edit.wire_pod': '{pod} は Pod です。Pod をノードのブリッジにつなぐのは CNI プラグインなので、Pod はノードの中にドロップしてください',
+  'edit.wire_kinds': '{a} と {b} はつなげません。ノードはスイッチかルーターに、ルーターはスイッチにつないでください',
+  'edit.already_wired': '{name} はすでに {to} につながっています。先にそのリンクを削除してください',
+  'edit.router_on_switch': '{router} はすでに {switch} につながっています',
+  'edit.not_wired': '{a} と {b} はつながっていません',
+  'edit.pod_same_node': '{pod} はすでに {node} で動いています',
+  'edit.mode_same': 'クラスターはすでにこのモードです',
 }

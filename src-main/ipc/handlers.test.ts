@@ -382,7 +382,7 @@ describe('bad payloads', () => {
     ['newLab', undefined, 'request'],
     ['newLab', {}, 'scenario'],
     ['newLab', { scenario: 'nope' }, 'scenario'],
-    ['newLab', { scenario: 'routed', nodes: 0 }, 'nodes'],
+    ['newLab', { scenario: 'routed', nodes: -1 }, 'nodes'],
     ['newLab', { scenario: 'routed', nodes: 2.5 }, 'nodes'],
     ['newLab', { scenario: 'routed', podsPerNode: '2' }, 'podsPerNode'],
     ['newLab', { scenario: 'routed', extra: 1 }, 'extra'],

@@ -32,6 +32,7 @@ import { tablesView, ViewTracker } from '../lab/view.ts'
 import { routeRows } from '../engine/commands/ip-route.ts'
 import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
+import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
 import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
@@ -134,7 +135,7 @@ function check<T>(c: Check<T>, payload: unknown): T {
 
 const scenarioNames = SCENARIOS.map((s) => s.name)
 
-const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(1, MAX_NODES)), podsPerNode: optional(int(0, MAX_PODS_PER_NODE)) })
+const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(0, MAX_NODES)), podsPerNode: optional(int(0, MAX_PODS_PER_NODE)) })
 // No request names a file to write: where a lab is saved is the desktop shell's to decide (its own
 // dialogs and recent files), never the page's. `name` only labels error messages.
 const openLabReq = object({
@@ -183,6 +184,7 @@ const EDIT_SHAPES = {
   addRoute: object({ type: oneOf(['addRoute']), netns: netnsField, route: routeField }),
   deleteRoute: object({ type: oneOf(['deleteRoute']), netns: netnsField, route: routeField }),
   setMode: object({ type: oneOf(['setMode']), mode: oneOf(MODES) }),
+  ...BUILD_EDIT_SHAPES,
 } satisfies Record<Edit['type'], Check<unknown>>
 
 function checkEdit(payload: unknown): Edit {
@@ -208,6 +210,7 @@ const squash = (s: string): string => s.trim().replace(/\s+/g, ' ')
  */
 function precheck(service: LabService, e: Edit): void {
   const { world, cluster } = service.session
+  if (isBuildEdit(e)) return precheckBuild(world, cluster, e)
   const nsExists = (path: string, name: string): void => {
     if (!world.netns(name)) throw new ApiFailure('not-found', `${path}: no network namespace named "${name}"`, path)
   }
@@ -273,7 +276,8 @@ function clusterCheck(path: string, check: () => unknown): void {
 }
 
 /** The command line an edit stands for: what the terminal would type, so undo covers both. */
-export function editCommand(e: Edit): string {
+export function editCommand(e: Edit, roleOf?: (ns: string) => string | undefined): string {
+  if (isBuildEdit(e)) return buildEditCommand(e, roleOf)
   switch (e.type) {
     case 'addNode':
       return `podnet node add ${e.name}`
@@ -443,7 +447,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     async edit(payload) {
       const e = checkEdit(payload)
       precheck(service, e)
-      const r = service.session.exec(editCommand(e))
+      const r = service.session.exec(editCommand(e, (ns) => service.session.cluster?.roles.get(ns)))
       return execResult(service, r)
     },
 

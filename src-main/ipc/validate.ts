@@ -1,4 +1,5 @@
 import type { ApiError } from '../../shared/api.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
 
 /**
  * Payload checks for the handler table. Payloads come from a renderer (or any page that reached
@@ -12,13 +13,19 @@ export class ApiFailure extends Error {
     readonly code: ApiError['code'],
     message: string,
     readonly path?: string,
+    readonly reason?: { msg: string; params: Record<string, string> },
   ) {
     super(message)
   }
 
   toApiError(): ApiError {
-    return { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}) }
+    return { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}), ...(this.reason ? { msg: this.reason.msg, params: this.reason.params } : {}) }
   }
+}
+
+/** A request refused for a reason people read (a message key of shared/messages): worded in English here, in any language by a view. */
+export function refused(code: ApiError['code'], path: string, msg: string, params: Record<string, string> = {}): ApiFailure {
+  return new ApiFailure(code, `${path}: ${formatMessage(msg, params, 'en')}`, path, { msg, params })
 }
 
 export function invalid(path: string, problem: string): ApiFailure {

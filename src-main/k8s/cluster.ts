@@ -6,10 +6,11 @@ import type { World } from '../engine/kernel/world.ts'
 import { cniAdd, cniDel, HostLocalIpam, type CniPod } from './cni.ts'
 import { ClusterEvents, type ParamsOf } from './events.ts'
 import { Flanneld, LeaseStore } from './flanneld.ts'
-import { macFor, switchPortName } from './ids.ts'
+import { macFor } from './ids.ts'
 import { Ops } from './ops.ts'
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from './limits.ts'
 import { parseCidr, SpecError, checkName, type ClusterSpec, type Mode, type NodeSpec, type PodSpec } from './spec.ts'
+import { Underlay, type Uplink } from './underlay.ts'
 
 export const UNDERLAY_NS = 'underlay'
 export const ROUTER_NS = 'router'
@@ -34,6 +35,7 @@ function cidrText(c: { addr: Ipv4; len: number }): string {
 export interface NodeState {
   name: string
   index: number
+  /** The node's address on the underlay; 0 while it is wired to nothing. */
   ip: Ipv4
   ipLen: number
   /** The underlay gateway for this node (router), 0 when there is none. */
@@ -61,6 +63,8 @@ export class Cluster {
   readonly nodes = new Map<string, NodeState>()
   readonly leases = new LeaseStore()
   readonly roles = new Map<string, NsRole>()
+  /** Switches, routers and who is wired to them. */
+  readonly underlay: Underlay
   private readonly clusterNet: { addr: Ipv4; len: number }
   private readonly underlayNet: { addr: Ipv4; len: number }
   private routerUplink = false
@@ -76,7 +80,15 @@ export class Cluster {
     this.events = new ClusterEvents(world.sched)
     this.currentMode = spec.mode
     this.clusterNet = parseCidr('clusterCidr', spec.clusterCidr)
-    this.underlayNet = parseCidr('underlay.cidr', spec.underlay.cidr)
+    // A lab built by hand has no underlay to start with; its switches choose their subnets.
+    this.underlayNet = spec.underlay.kind === 'none' ? { addr: 0, len: 32 } : parseCidr('underlay.cidr', spec.underlay.cidr)
+    this.underlay = new Underlay({
+      ops: this.ops,
+      setRole: (ns, role) => (role ? this.roles.set(ns, role) : this.roles.delete(ns)),
+      exists: (ns) => !!this.world.netns(ns),
+      isNode: (ns) => this.nodes.has(ns),
+      reserved: () => [this.clusterNet],
+    })
   }
 
   get mode(): Mode {
@@ -90,7 +102,7 @@ export class Cluster {
 
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
   build(): void {
-    if (overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', `${this.spec.underlay.cidr} overlaps the cluster CIDR ${this.spec.clusterCidr}: node and pod addresses would collide`)
+    if (this.spec.underlay.kind !== 'none' && overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', `${this.spec.underlay.cidr} overlaps the cluster CIDR ${this.spec.clusterCidr}: node and pod addresses would collide`)
     const seen = new Set<string>()
     this.spec.nodes.forEach((n, i) => {
       checkMemberName(`nodes[${i}].name`, n.name)
@@ -111,17 +123,9 @@ export class Cluster {
   private buildUnderlay(): void {
     const { kind } = this.spec.underlay
     if (kind === 'switch') {
-      this.ops.netnsAdd(UNDERLAY_NS)
-      this.roles.set(UNDERLAY_NS, 'switch')
-      this.ops.bridge(UNDERLAY_NS, 'br0', macFor('underlay/br0'))
-      this.ops.up(UNDERLAY_NS, 'br0')
+      this.underlay.addSwitch(UNDERLAY_NS, this.spec.underlay.cidr)
       if (this.currentMode === 'cloud-routes') this.addSwitchRouter()
-    } else {
-      this.ops.netnsAdd(ROUTER_NS)
-      this.roles.set(ROUTER_NS, 'router')
-      this.ops.up(ROUTER_NS, 'lo')
-      this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
-    }
+    } else if (kind === 'routed') this.underlay.addRouter(ROUTER_NS)
   }
 
   /** The cloud's router on the switch, at the underlay's first address. */
@@ -136,6 +140,8 @@ export class Cluster {
     this.ops.up(ROUTER_NS, 'eth0')
     this.ops.sysctl(ROUTER_NS, 'net.ipv4.ip_forward', '1')
     this.routerUplink = true
+    this.underlay.routers.set(ROUTER_NS, { name: ROUTER_NS, nextPort: 1 })
+    this.underlay.segments.get(UNDERLAY_NS)?.hosts.set(ROUTER_NS, { ip: this.underlayGateway(), dev: 'eth0' })
   }
 
   /** The router's address on a single switch segment. */
@@ -191,38 +197,32 @@ export class Cluster {
     return c
   }
 
-  /** A node: its namespace, uplink, cbr0 and pods (inter-node routing comes in programNode). */
-  private createNode(spec: NodeSpec, path: string): NodeState {
+  /**
+   * A node: its namespace, uplink, cbr0 and pods (inter-node routing comes in programNode). On a
+   * scenario's underlay it is wired at once (to the `underlay` switch, or to the routed underlay's
+   * router), unless `wire` says where else or `null` (nowhere yet); a lab built by hand wires it later.
+   */
+  private createNode(spec: NodeSpec, path: string, wire?: string | null): NodeState {
     const index = this.nextIndex++
-    const a = this.nodeAddressing(spec, index, path)
+    const onScenario = wire === undefined && this.spec.underlay.kind !== 'none' && this.underlayPresent()
+    const a = onScenario ? this.nodeAddressing(spec, index, path) : null
     const cidr = this.nodePodCidr(spec, index, path)
-    for (const other of this.nodes.values()) {
-      if (other.ip === a.ip) throw new SpecError(`${path}.ip`, `${formatIpv4(a.ip)} is already used by ${other.name}`)
-    }
+    if (a) for (const other of this.nodes.values()) if (other.ip === a.ip) throw new SpecError(`${path}.ip`, `${formatIpv4(a.ip)} is already used by ${other.name}`)
+    if (wire) this.checkWire(spec.name, wire)
     const n = spec.name
     this.ops.netnsAdd(n)
     this.roles.set(n, 'node')
     this.ops.up(n, 'lo')
-    if (this.spec.underlay.kind === 'switch') {
-      const port = switchPortName(n)
-      this.ops.veth(n, 'eth0', macFor(`${n}/eth0`), UNDERLAY_NS, port, macFor(`underlay/${port}`))
-      this.ops.master(UNDERLAY_NS, port, 'br0')
-      this.ops.up(UNDERLAY_NS, port)
-    } else {
-      const port = switchPortName(n)
-      this.ops.veth(n, 'eth0', macFor(`${n}/eth0`), ROUTER_NS, port, macFor(`router/${port}`))
-      this.ops.addr(ROUTER_NS, port, a.gateway, 24)
-      this.ops.up(ROUTER_NS, port)
-    }
-    this.ops.addr(n, 'eth0', a.ip, a.len)
-    this.ops.up(n, 'eth0')
-    if (a.gateway) this.ops.route(n, { dst: 0, len: 0, via: a.gateway, dev: 'eth0' })
+    let up: Uplink | null = null
+    if (a && this.spec.underlay.kind === 'switch') up = this.underlay.plugIntoSwitch(n, UNDERLAY_NS, 'eth0', a.ip, `${path}.ip`, 'add')
+    else if (a) up = this.underlay.plugIntoRouter(n, ROUTER_NS, { addr: (a.gateway - 1) >>> 0, len: 24 }, a.ip)
+    else if (wire) up = this.plug(n, wire, spec.ip ? `${path}.ip` : undefined, spec.ip)
     this.ops.sysctl(n, 'net.ipv4.ip_forward', '1')
     this.ops.bridge(n, 'cbr0', macFor(`${n}/cbr0`))
     const ipam = new HostLocalIpam(cidr.addr, cidr.len)
     this.ops.addr(n, 'cbr0', ipam.gateway, cidr.len)
     this.ops.up(n, 'cbr0')
-    const state: NodeState = { name: n, index, ip: a.ip, ipLen: a.len, gateway: a.gateway, podCidr: cidr.addr, podLen: cidr.len, ipam, pods: new Map(), flanneld: null }
+    const state: NodeState = { name: n, index, ip: up?.ip ?? 0, ipLen: up?.len ?? 0, gateway: up?.gateway ?? 0, podCidr: cidr.addr, podLen: cidr.len, ipam, pods: new Map(), flanneld: null }
     this.nodes.set(n, state)
     spec.pods.forEach((p, j) => this.createPod(state, p, `${path}.pods[${j}]`))
     return state
@@ -250,10 +250,12 @@ export class Cluster {
 
   /** Inter-node routing for one node, per mode (and its entry in the router's table). */
   private programNode(n: NodeState): void {
+    // A node wired to nothing has no address for the others to route to, nor a way to them.
+    if (!n.ip) return
     switch (this.currentMode) {
       case 'routes':
         for (const o of this.nodes.values()) {
-          if (o === n) continue
+          if (o === n || !o.ip) continue
           this.tryRoute(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
         }
         break
@@ -270,14 +272,21 @@ export class Cluster {
     }
   }
 
+  /** The routers that hold a node's route in the cloud route table: those on the node's segment. */
+  private cloudRouters(n: NodeState): string[] {
+    const up = this.underlay.uplinks.get(n.name)
+    const seg = up ? this.underlay.segments.get(up.segment) : undefined
+    return seg ? [...seg.hosts.keys()].filter((ns) => this.underlay.routers.has(ns)) : []
+  }
+
   private cloudRoute(n: NodeState): void {
     const limit = this.spec.underlay.routeLimit
-    const existing = [...this.nodes.values()].filter((o) => o !== n && o.index < n.index).length
+    const existing = [...this.nodes.values()].filter((o) => o !== n && o.index < n.index && o.ip).length
     if (limit !== undefined && existing >= limit) {
       this.events.add('cloud', 'control.route_limit', { node: n.name, limit })
       return
     }
-    this.tryRoute(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+    for (const r of this.cloudRouters(n)) this.tryRoute(r, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
   }
 
   private tryRoute(ns: string, actor: string, r: { dst: Ipv4; len: number; via: Ipv4; dev?: string }): void {
@@ -338,10 +347,10 @@ export class Cluster {
   private unprogram(): void {
     switch (this.currentMode) {
       case 'routes':
-        for (const n of this.nodes.values()) for (const o of this.nodes.values()) if (o !== n) this.tryRouteDel(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
+        for (const n of this.nodes.values()) for (const o of this.nodes.values()) if (o !== n && n.ip && o.ip) this.tryRouteDel(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
         break
       case 'cloud-routes':
-        for (const n of this.nodes.values()) this.tryRouteDel(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+        for (const n of this.nodes.values()) if (n.ip) for (const r of this.cloudRouters(n)) this.tryRouteDel(r, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
         break
       case 'flannel-vxlan':
       case 'flannel-host-gw': {
@@ -358,17 +367,38 @@ export class Cluster {
     }
   }
 
-  /** Adds a node (and its pods); the other nodes, the router or flanneld learn about it. */
-  addNode(spec: NodeSpec): NodeState {
+  /**
+   * Adds a node (and its pods); the other nodes, the router or flanneld learn about it. `wire`:
+   * the switch or router to wire it to (instead of a scenario's underlay), or null for none yet.
+   */
+  addNode(spec: NodeSpec, wire?: string | null): NodeState {
     checkMemberName('node.name', spec.name)
     if (this.world.netns(spec.name)) throw new SpecError('node.name', `"${spec.name}" is already taken`)
     if (this.nodes.size >= MAX_NODES) throw new SpecError('node', `the cluster already has ${MAX_NODES} nodes, the most a lab may have`)
-    const n = this.createNode(spec, 'node')
+    const n = this.createNode(spec, 'node', wire)
+    this.joined(n)
+    return n
+  }
+
+  /** A node just got its uplink: the other nodes, the routers or flanneld learn where it is. */
+  private joined(n: NodeState): void {
+    if (!n.ip) return
     if (this.currentMode === 'routes') {
-      for (const o of this.nodes.values()) if (o !== n) this.tryRoute(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+      for (const o of this.nodes.values()) if (o !== n && o.ip) this.tryRoute(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
     }
     this.programNode(n)
-    return n
+  }
+
+  /** A node is losing its uplink: what others programmed for it goes, and its own flanneld stops. */
+  private leaving(n: NodeState): void {
+    if (!n.ip) return
+    if (n.flanneld) {
+      n.flanneld.stop()
+      n.flanneld.teardown()
+      n.flanneld = null
+    }
+    if (this.currentMode === 'routes') for (const o of this.nodes.values()) if (o !== n && o.ip) this.tryRouteDel(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+    if (this.currentMode === 'cloud-routes') for (const r of this.cloudRouters(n)) this.tryRouteDel(r, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
   }
 
   /** Removes a node: its pods, its uplink and everything other components programmed for it. */
@@ -376,9 +406,10 @@ export class Cluster {
     const n = this.checkRemoveNode(name)
     n.flanneld?.stop()
     for (const p of [...n.pods.values()]) this.removePod(p.name)
-    if (this.currentMode === 'routes') for (const o of this.nodes.values()) if (o !== n) this.tryRouteDel(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
-    if (this.currentMode === 'cloud-routes') this.tryRouteDel(ROUTER_NS, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+    if (n.ip && this.currentMode === 'routes') for (const o of this.nodes.values()) if (o !== n && o.ip) this.tryRouteDel(o.name, `routes@${o.name}`, { dst: n.podCidr, len: n.podLen, via: n.ip, dev: 'eth0' })
+    if (n.ip && this.currentMode === 'cloud-routes') for (const r of this.cloudRouters(n)) this.tryRouteDel(r, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
     this.ops.netnsDel(name)
+    this.underlay.forget(name)
     this.roles.delete(name)
     this.nodes.delete(name)
   }
@@ -448,6 +479,127 @@ export class Cluster {
     return this.addPod(node, { name })
   }
 
+  /** Whether the scenario's own underlay (the `underlay` switch or the routed `router`) is still there. */
+  private underlayPresent(): boolean {
+    return this.spec.underlay.kind === 'switch' ? this.underlay.segments.has(UNDERLAY_NS) : this.spec.underlay.kind === 'routed' && this.underlay.routers.has(ROUTER_NS)
+  }
+
+  /** What a namespace is to the wiring: a switch, a router, a node, a pod or any other namespace. */
+  private kindOf(ns: string): 'switch' | 'router' | 'node' | 'pod' | 'other' | null {
+    if (this.underlay.segments.get(ns)?.switchNs === ns) return 'switch'
+    if (this.underlay.routers.has(ns)) return 'router'
+    if (this.nodes.has(ns)) return 'node'
+    if (this.podNode(ns)) return 'pod'
+    return this.world.netns(ns) ? 'other' : null
+  }
+
+  /** Checks that namespace `ns` (a node or another namespace) may be wired to `to`. */
+  private checkWire(ns: string, to: string): void {
+    const k = this.kindOf(to)
+    if (k !== 'switch' && k !== 'router') throw new SpecError('link', `"${to}" is ${k === null ? 'not a namespace of this lab' : `a ${k}`}: wire a node to a switch or to a router`)
+    if (this.underlay.uplinks.has(ns)) throw new SpecError('link', `${ns} is already wired to ${this.underlay.uplinks.get(ns)!.segment}; remove that link first`)
+  }
+
+  /** Wires a namespace (new or without uplink) to a switch or a router; its uplink is eth0 when free. */
+  private plug(ns: string, to: string, path?: string, ip?: string): Uplink {
+    const addr = Underlay.ip(path ?? 'ip', ip)
+    if (this.kindOf(to) === 'router') return this.underlay.plugIntoRouter(ns, to, null, addr)
+    let dev = 'eth0'
+    for (let i = 1; this.world.netns(ns)?.dev(dev); i++) dev = `eth${i}`
+    return this.underlay.plugIntoSwitch(ns, to, dev, addr, path, 'add')
+  }
+
+  /** An L2 switch for the underlay, with a subnet of its own (the first free /24 of 192.168.0.0/16 by default). */
+  addSwitch(name: string, cidr?: string): void {
+    this.underlay.addSwitch(name, cidr)
+  }
+
+  /** A router for the underlay (ip_forward=1), wired to nothing yet. */
+  addRouter(name: string): void {
+    this.underlay.addRouter(name)
+  }
+
+  /**
+   * Wires two namespaces: a node (or any namespace) to a switch or straight to a router, or a
+   * router to a switch. A node that gets its uplink this way joins the cluster's routing (routes,
+   * the cloud route table, flanneld) at once; a router on a switch becomes the default gateway of
+   * its hosts and, in cloud-routes mode, holds the routes of the nodes on it.
+   */
+  connect(a: string, b: string): string {
+    const [ka, kb] = [this.kindOf(a), this.kindOf(b)]
+    if (ka === null) throw new SpecError('link', `no namespace named "${a}"`)
+    if (kb === null) throw new SpecError('link', `no namespace named "${b}"`)
+    if (ka === kb && (ka === 'switch' || ka === 'router')) throw new SpecError('link', `${a} and ${b} are both ${ka === 'switch' ? 'switches: join two switches through a router' : 'routers: join two routers through a switch'}`)
+    // Either way round: the switch (or the router a node goes to) second.
+    const swap = ka === 'switch' || (ka === 'router' && kb !== 'switch')
+    const [x, y, kx, ky] = swap ? [b, a, kb, ka] : [a, b, ka, kb]
+    if (kx === 'pod') throw new SpecError('link', `${x} is a pod: a pod is wired to its node's bridge by the CNI plugin`)
+    if (ky !== 'switch' && ky !== 'router') throw new SpecError('link', `${x} and ${y} cannot be wired: wire a node to a switch or to a router, or a router to a switch`)
+    if (kx === 'router') {
+      if (this.underlay.segments.get(y)?.hosts.has(x)) throw new SpecError('link', `${x} is already on ${y}`)
+      this.underlay.routerOntoSwitch(x, y)
+      const seg = this.underlay.segments.get(y)!
+      for (const host of seg.hosts.keys()) {
+        const n = this.nodes.get(host)
+        if (!n) continue
+        n.gateway = this.underlay.uplinks.get(host)?.gateway ?? n.gateway
+        if (this.currentMode === 'cloud-routes') this.tryRoute(x, 'cloud', { dst: n.podCidr, len: n.podLen, via: n.ip })
+      }
+      return `${x} wired to ${y}`
+    }
+    this.checkWire(x, y)
+    const up = this.plug(x, y)
+    const n = this.nodes.get(x)
+    if (n) {
+      n.ip = up.ip
+      n.ipLen = up.len
+      n.gateway = up.gateway
+      this.joined(n)
+    }
+    return `${x} wired to ${y}`
+  }
+
+  /** Takes the link between two namespaces away (a node's uplink, a router's port on a switch). */
+  disconnect(a: string, b: string): string {
+    const seg = this.underlay.linkBetween(a, b)
+    if (!seg) throw new SpecError('link', `${a} and ${b} are not wired to each other`)
+    // The one that leaves: the side that is not the switch; for a node on a router, the node.
+    const leaver = seg.switchNs === a ? b : seg.switchNs === b ? a : this.underlay.routers.has(a) ? b : a
+    const n = this.nodes.get(leaver)
+    if (n) this.leaving(n)
+    if (this.underlay.routers.has(leaver) && this.currentMode === 'cloud-routes') {
+      for (const host of seg.hosts.keys()) {
+        const o = this.nodes.get(host)
+        if (o?.ip) this.tryRouteDel(leaver, 'cloud', { dst: o.podCidr, len: o.podLen, via: o.ip })
+      }
+    }
+    this.underlay.unplug(leaver, seg.name)
+    if (n) Object.assign(n, { ip: 0, ipLen: 0, gateway: 0 })
+    for (const h of seg.hosts.keys()) {
+      const o = this.nodes.get(h)
+      if (o) o.gateway = this.underlay.uplinks.get(h)?.gateway ?? 0
+    }
+    return `${leaver} unwired from ${seg.switchNs ?? (leaver === a ? b : a)}`
+  }
+
+  /**
+   * Deletes a switch, a router or any namespace that is not a node or a pod: first whatever is
+   * wired to it comes off (nodes lose their uplink), then the namespace goes.
+   */
+  removeNamespace(name: string): void {
+    const k = this.kindOf(name)
+    if (k === null) throw new SpecError('name', `no namespace named "${name}"`)
+    if (k === 'node') return this.removeNode(name)
+    if (k === 'pod') return this.removePod(name)
+    for (const seg of [...this.underlay.segments.values()]) {
+      if (seg.switchNs === name) for (const h of [...seg.hosts.keys()]) this.disconnect(h, name)
+      else if (seg.hosts.has(name)) this.disconnect(name, seg.switchNs ?? [...seg.hosts.keys()].find((h) => h !== name)!)
+    }
+    this.ops.netnsDel(name)
+    this.underlay.forget(name)
+    this.roles.delete(name)
+  }
+
   /** The node a pod runs on. */
   podNode(pod: string): NodeState | undefined {
     for (const n of this.nodes.values()) if (n.pods.has(pod)) return n
@@ -469,7 +621,7 @@ export class Cluster {
       underlay: { ...this.spec.underlay },
       nodes: [...this.nodes.values()].map((n) => ({
         name: n.name,
-        ip: formatIpv4(n.ip),
+        ...(n.ip ? { ip: formatIpv4(n.ip) } : {}),
         podCidr: `${formatIpv4(n.podCidr)}/${n.podLen}`,
         pods: [...n.pods.values()].map((p) => ({ name: p.name, ip: formatIpv4(p.ip), ...(p.mtu !== this.podMtu ? { mtu: p.mtu } : {}) })),
       })),

@@ -4,8 +4,8 @@ import { DEFAULT_CLUSTER_CIDR, DEFAULT_UNDERLAY_CIDR, type ClusterSpec, type Mod
 export interface ScenarioInfo {
   name: string
   title: string
-  /** Which walkthrough of the article it reproduces. */
-  walkthrough: 1 | 2 | 3
+  /** Which walkthrough of the article it reproduces (0: none in particular, a lab to build). */
+  walkthrough: 0 | 1 | 2 | 3
   description: string
   defaults: { nodes: number; podsPerNode: number }
 }
@@ -18,6 +18,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   { name: 'flannel-host-gw', title: 'Pod to pod across nodes, flannel host-gw', walkthrough: 2, description: 'flanneld adds a route per remote node via its node IP; needs every node on one L2 segment.', defaults: { nodes: 2, podsPerNode: 2 } },
   { name: 'host-gw-behind-router', title: 'flannel host-gw across a router (does not work)', walkthrough: 3, description: 'Nodes on separate subnets behind a router: host-gw cannot add its routes (the next hop is not on-link); VXLAN would work.', defaults: { nodes: 2, podsPerNode: 2 } },
   { name: 'vxlan-behind-router', title: 'flannel VXLAN across a router', walkthrough: 3, description: 'The same routed underlay as host-gw-behind-router, where the overlay works because only node IPs must be routable.', defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'empty', title: 'An empty cluster, built on the canvas', walkthrough: 0, description: 'Nothing yet: drag switches, routers, nodes and pods from the palette, wire them, and choose how pods reach each other.', defaults: { nodes: 0, podsPerNode: 0 } },
 ]
 
 /** How big a lab of this scenario may be made (`podnet new`, the New dialog). */
@@ -35,12 +36,13 @@ export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number)
   if (!info) throw new Error(`unknown scenario "${name}"; choose one of: ${scenarioNames().join(', ')}`)
   const n = nodes ?? info.defaults.nodes
   const m = podsPerNode ?? info.defaults.podsPerNode
-  if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) throw new Error(`--nodes must be between 1 and ${MAX_NODES}, not ${nodes}`)
+  if (!Number.isInteger(n) || n < 0 || n > MAX_NODES) throw new Error(`--nodes must be between 0 and ${MAX_NODES}, not ${nodes}`)
   if (!Number.isInteger(m) || m < 0 || m > MAX_PODS_PER_NODE) throw new Error(`--pods-per-node must be between 0 and ${MAX_PODS_PER_NODE}, not ${podsPerNode}`)
   if (n * m > MAX_PODS) throw new Error(`${n} nodes with ${m} pods each make ${n * m} pods; a lab may have at most ${MAX_PODS}`)
   const limits = scenarioLimits(name)
-  if (n > limits.nodes) throw new Error(`--nodes must be between 1 and ${limits.nodes} for ${name}: each node has a /24 of the routed underlay 192.168.0.0/16`)
+  if (n > limits.nodes) throw new Error(`--nodes must be between 0 and ${limits.nodes} for ${name}: each node has a /24 of the routed underlay 192.168.0.0/16`)
   const modes: Record<string, Mode> = {
+    empty: 'routes',
     'same-node': 'routes',
     routed: 'routes',
     'cloud-routes': 'cloud-routes',
@@ -50,12 +52,12 @@ export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number)
     'vxlan-behind-router': 'flannel-vxlan',
   }
   const mode = modes[name]
-  const kind: UnderlayKind = name.endsWith('behind-router') ? 'routed' : 'switch'
+  const kind: UnderlayKind = name === 'empty' ? 'none' : name.endsWith('behind-router') ? 'routed' : 'switch'
   let pod = 0
   return {
     mode,
     clusterCidr: DEFAULT_CLUSTER_CIDR,
-    underlay: { kind, cidr: kind === 'switch' ? DEFAULT_UNDERLAY_CIDR : '192.168.0.0/16', ...(mode === 'cloud-routes' ? { routeLimit: 50 } : {}) },
+    underlay: kind === 'none' ? { kind } : { kind, cidr: kind === 'switch' ? DEFAULT_UNDERLAY_CIDR : '192.168.0.0/16', ...(mode === 'cloud-routes' ? { routeLimit: 50 } : {}) },
     nodes: Array.from({ length: n }, (_, i) => ({
       name: `node${i + 1}`,
       pods: Array.from({ length: m }, () => ({ name: `pod${++pod}` })),

@@ -7,9 +7,10 @@ export const MODES: readonly Mode[] = ['routes', 'cloud-routes', 'flannel-vxlan'
 
 /**
  * The network between nodes: one L2 segment (a switch), or one segment per node joined by a
- * router (where flannel host-gw cannot work, because the next hop of its routes is not on-link).
+ * router (where flannel host-gw cannot work, because the next hop of its routes is not on-link),
+ * or none: the lab is built by hand, switches and routers added and wired with lab commands.
  */
-export type UnderlayKind = 'switch' | 'routed'
+export type UnderlayKind = 'switch' | 'routed' | 'none'
 
 export interface PodSpec {
   name: string
@@ -33,7 +34,8 @@ export interface ClusterSpec {
   /** The whole pod network (flannel's Network), e.g. 10.244.0.0/16. */
   clusterCidr: string
   /** Underlay network for nodes (the switch's subnet, or the base of per-node subnets). */
-  underlay: { kind: UnderlayKind; cidr: string; routeLimit?: number }
+  /** `cidr` is the switch's subnet, or the routed underlay's range; none has none. */
+  underlay: { kind: UnderlayKind; cidr?: string; routeLimit?: number }
   nodes: NodeSpec[]
 }
 

@@ -315,11 +315,13 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   }
   cidr([...p, 'clusterCidr'], o.clusterCidr as string, 30, 'each node needs a pod CIDR with room for a gateway and a pod')
   const u = o.underlay as Record<string, unknown> | undefined
-  if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], 'underlay with kind (switch or routed) and cidr is required')
+  if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], 'underlay with kind (switch, routed or none) and cidr is required')
   for (const k of Object.keys(u)) if (!['kind', 'cidr', 'routeLimit'].includes(k)) fail([...p, 'underlay', k], `unknown field "${k}" (underlay has kind, cidr and routeLimit)`)
-  if (u.kind !== 'switch' && u.kind !== 'routed') fail([...p, 'underlay', 'kind'], 'must be switch or routed')
-  if (typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], 'a CIDR is required')
-  cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'a routed underlay gives each node a /24 segment after the first' : 'the underlay needs room for its nodes')
+  if (u.kind !== 'switch' && u.kind !== 'routed' && u.kind !== 'none') fail([...p, 'underlay', 'kind'], 'must be switch, routed or none')
+  // none: the underlay is built by the history (podnet switch/router/link commands), so no CIDR.
+  if (u.kind === 'none' && u.cidr !== undefined) fail([...p, 'underlay', 'cidr'], 'an underlay of kind none has no CIDR: its switches choose theirs')
+  if (u.kind !== 'none' && typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], 'a CIDR is required')
+  if (u.kind !== 'none') cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'a routed underlay gives each node a /24 segment after the first' : 'the underlay needs room for its nodes')
   if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0 || u.routeLimit > MAX_ROUTE_LIMIT)) fail([...p, 'underlay', 'routeLimit'], `must be a whole number from 0 to ${MAX_ROUTE_LIMIT}`)
   if (!Array.isArray(o.nodes)) fail([...p, 'nodes'], 'must be a list of nodes')
   if ((o.nodes as unknown[]).length > MAX_NODES) fail([...p, 'nodes'], `has ${(o.nodes as unknown[]).length} nodes; a lab may have at most ${MAX_NODES}`)
@@ -356,7 +358,7 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   return {
     mode: o.mode as Mode,
     clusterCidr: o.clusterCidr as string,
-    underlay: { kind: u.kind, cidr: u.cidr as string, ...(u.routeLimit !== undefined ? { routeLimit: u.routeLimit as number } : {}) },
+    underlay: { kind: u.kind, ...(u.cidr !== undefined ? { cidr: u.cidr as string } : {}), ...(u.routeLimit !== undefined ? { routeLimit: u.routeLimit as number } : {}) },
     nodes,
   }
 }

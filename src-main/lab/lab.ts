@@ -165,8 +165,28 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
   }
   try {
     if (obj === 'node' && verb === 'add' && name) {
-      const n = cluster.addNode({ name, ...(opt('ip') ? { ip: opt('ip') } : {}), pods: [] })
+      // --switch/--router: wire it there; --unwired: nowhere yet; neither: a scenario's underlay.
+      const wire = opts.includes('--unwired') ? null : (opt('switch') ?? opt('router'))
+      const n = cluster.addNode({ name, ...(opt('ip') ? { ip: opt('ip') } : {}), pods: [] }, wire)
       return out(0, `node/${n.name} added\n`)
+    }
+    if ((obj === 'switch' || obj === 'router') && verb === 'add' && name) {
+      if (obj === 'switch') cluster.addSwitch(name, opt('cidr'))
+      else cluster.addRouter(name)
+      return out(0, `${obj}/${name} added\n`)
+    }
+    if ((obj === 'switch' || obj === 'router') && (verb === 'del' || verb === 'delete') && name) {
+      cluster.removeNamespace(name)
+      return out(0, `${obj}/${name} deleted\n`)
+    }
+    if (obj === 'link' && (verb === 'add' || verb === 'del' || verb === 'delete') && name && opts[0] && !opts[0].startsWith('-')) {
+      return out(0, `${verb === 'add' ? cluster.connect(name, opts[0]) : cluster.disconnect(name, opts[0])}\n`)
+    }
+    if (obj === 'delete' && verb) {
+      // Several things in one change (one undo step): all of them, or none if one cannot go.
+      const names = [verb, ...(name ? [name] : []), ...opts]
+      for (const n of names) cluster.removeNamespace(n)
+      return out(0, names.map((n) => `${n} deleted\n`).join(''))
     }
     if (obj === 'node' && (verb === 'del' || verb === 'delete') && name) {
       cluster.removeNode(name)
@@ -203,5 +223,5 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
     if (e instanceof KernelError) return out(1, '', `podnet: ${argv.slice(0, 3).join(' ')}: ${STRERROR[e.errno]}${e.extack ? ` (${e.extack})` : ''}\n`)
     throw e
   }
-  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, cluster mode MODE)\n`)
+  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, switch add|del NAME, router add|del NAME, link add|del A B, delete NAME..., cluster mode MODE)\n`)
 }

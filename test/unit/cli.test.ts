@@ -78,7 +78,7 @@ describe('bad input', () => {
       [['new'], 2, /^podnet new: missing SCENARIO \(a built-in scenario\)\nUsage: podnet new SCENARIO \[OPTIONS\]\n/],
       [['new', 'mesh'], 2, /^podnet new: unknown scenario "mesh"; choose one of: same-node, routed/],
       [['new', 'routed', '--nodes', 'x'], 2, /^podnet new: --nodes needs a whole number, not "x"/],
-      [['new', 'routed', '--nodes', '0'], 2, /--nodes must be between 1 and 1000, not 0/],
+      [['new', 'routed', '--nodes', '1001'], 2, /--nodes must be between 0 and 1000, not 1001/],
       [['new', 'routed', 'extra'], 2, /^podnet new: unexpected argument "extra"/],
       [['new', 'routed', '--name'], 2, /^podnet new: option --name needs a value \(NAME\)/],
       [['trace', file('nope.yaml'), '--from', 'a', '--to', 'b'], 1, /^podnet trace: cannot read .*nope\.yaml: No such file or directory\n$/],

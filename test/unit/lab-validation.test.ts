@@ -172,7 +172,7 @@ describe('size limits, the same in the loader and in podnet new', () => {
     expect(open(cluster({ clusterCidr: '10.0.0.0/8', underlay: '{ kind: switch, cidr: 172.16.0.0/12 }', nodes: nodesYaml(MAX_NODES + 1) }))).toBe(`lab.yaml:10:7: spec.cluster.nodes: has ${MAX_NODES + 1} nodes; a lab may have at most ${MAX_NODES}`)
     expect(open(cluster({ nodes: nodesYaml(1, MAX_PODS_PER_NODE + 1) }))).toBe(`lab.yaml:10:27: spec.cluster.nodes[0].pods: has ${MAX_PODS_PER_NODE + 1} pods; a node may run at most ${MAX_PODS_PER_NODE}`)
     expect(open(cluster({ clusterCidr: '10.0.0.0/8', underlay: '{ kind: switch, cidr: 172.16.0.0/12 }', nodes: nodesYaml(MAX_PODS / MAX_PODS_PER_NODE + 1, MAX_PODS_PER_NODE) }))).toMatch(/^lab\.yaml:\d+:\d+: spec\.cluster\.nodes\[200\]\.pods: brings the cluster to more than 50000 pods/)
-    expect(() => scenarioSpec('routed', MAX_NODES + 1)).toThrow(`--nodes must be between 1 and ${MAX_NODES}, not ${MAX_NODES + 1}`)
+    expect(() => scenarioSpec('routed', MAX_NODES + 1)).toThrow(`--nodes must be between 0 and ${MAX_NODES}, not ${MAX_NODES + 1}`)
     expect(() => scenarioSpec('routed', 201, MAX_PODS_PER_NODE)).toThrow(/make 50250 pods; a lab may have at most 50000/)
   })
 
