@@ -1,5 +1,5 @@
 import type { ApiError } from '../../shared/api.ts'
-import { formatMessage } from '../../shared/messages/index.ts'
+import { formatMessage, type MessageKey } from '../../shared/messages/index.ts'
 
 /**
  * Payload checks for the handler table. Payloads come from a renderer (or any page that reached
@@ -24,7 +24,7 @@ export class ApiFailure extends Error {
 }
 
 /** A request refused for a reason people read (a message key of shared/messages): worded in English here, in any language by a view. */
-export function refused(code: ApiError['code'], path: string, msg: string, params: Record<string, string> = {}): ApiFailure {
+export function refused(code: ApiError['code'], path: string, msg: MessageKey, params: Record<string, string> = {}): ApiFailure {
   return new ApiFailure(code, `${path}: ${formatMessage(msg, params, 'en')}`, path, { msg, params })
 }
 

@@ -103,7 +103,7 @@ function cases(from: { name: string; node?: string }, to: { name: string; node?:
 }
 
 describe('the header inspector decodes every step as Wireshark does', () => {
-  it.each(SCENARIOS.map((s) => s.name))('%s: every step of its traces, drops included', async (scenario) => {
+  it.each(SCENARIOS.filter((s) => s.defaults.podsPerNode > 0).map((s) => s.name))('%s: every step of its traces, drops included', async (scenario) => {
     const problems: string[] = []
     let checked = 0
     const layersSeen = new Set<string>()
