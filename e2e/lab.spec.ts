@@ -218,6 +218,10 @@ test('the new-lab dialog builds a scenario with chosen sizes', async ({ page }) 
   await page.screenshot({ path: '/tmp/ui-e2e-cloud.png' })
 })
 
+// The times below only catch a page that hangs: the machine running the suite is shared, and the
+// figures themselves are measured by `npm run bench:ui` (docs/performance.md).
+const HANG_MS = 15_000
+
 test('a lab of 8 nodes and 32 pods stays responsive', async ({ page }) => {
   await open(page)
   await page.getByRole('button', { name: 'New lab with options…' }).click()
@@ -228,11 +232,11 @@ test('a lab of 8 nodes and 32 pods stays responsive', async ({ page }) => {
   let t = Date.now()
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(page.getByTestId('topology-outline')).toContainText('pod32: pod (node8)')
-  expect(Date.now() - t).toBeLessThan(3000)
+  expect(Date.now() - t).toBeLessThan(HANG_MS)
   t = Date.now()
   await traceTo(page, 'pod1', 'pod32')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod32')
-  expect(Date.now() - t).toBeLessThan(3000)
+  expect(Date.now() - t).toBeLessThan(HANG_MS)
   await page.screenshot({ path: '/tmp/ui-e2e-big.png' })
   // 28 tunnels in a grid would cross the boxes: the legend says so, and a selected node shows its own.
   const tunnels = page.getByTestId('legend-tunnels')
@@ -259,7 +263,7 @@ async function bigLab(page: Page, nodes: number, pods: number): Promise<number> 
 
 test('a lab of 16 nodes is laid out in a grid', async ({ page }) => {
   await open(page)
-  expect(await bigLab(page, 16, 2)).toBeLessThan(3000)
+  expect(await bigLab(page, 16, 2)).toBeLessThan(HANG_MS)
   await expect(page.getByText('16 nodes, 32 pods')).toBeVisible()
   await expect(page.getByTestId('legend-tunnels')).toContainText('120 VXLAN tunnels hidden')
   await page.screenshot({ path: '/tmp/ui-e2e-16.png' })
@@ -269,14 +273,14 @@ test('a lab of 100 nodes renders in a few seconds and stays usable', async ({ pa
   await open(page)
   // Most of this is the engine building 100 nodes in the Worker; the canvas takes a fraction.
   const ms = await bigLab(page, 100, 2)
-  expect(ms).toBeLessThan(6000)
+  expect(ms).toBeLessThan(2 * HANG_MS)
   await page.screenshot({ path: '/tmp/ui-e2e-100.png' })
   // Fit and a selection answer quickly.
   const t = Date.now()
   await page.getByRole('button', { name: 'Fit', exact: true }).click()
   await selectNamespace(page, 'node55')
   await expect(page.getByTestId('legend-tunnels')).toContainText('VXLAN tunnels of node55 (99 of 4950)')
-  expect(Date.now() - t).toBeLessThan(2000)
+  expect(Date.now() - t).toBeLessThan(HANG_MS)
   await page.screenshot({ path: '/tmp/ui-e2e-100-tunnels.png' })
 })
 
