@@ -13,7 +13,7 @@ export const PROBE_OPTIONS: readonly OptionSpec[] = [
   { name: 'port', value: 'N', complete: 'none', help: { en: 'UDP destination port (default 9999; the destination listens there)', ja: 'UDP の宛先ポート（既定 9999。宛先はそのポートで待ち受ける）' } },
   { name: 'sport', value: 'N', complete: 'none', help: { en: 'UDP source port (default: one from 40000 up, derived from the packet)', ja: 'UDP の送信元ポート（既定：40000 以上でパケットから決まる番号）' } },
   { name: 'size', value: 'N', complete: 'none', help: { en: 'payload bytes, as ping -s (default 56)', ja: 'ペイロードのバイト数（ping -s と同じ。既定 56）' } },
-  { name: 'df', help: { en: "set Don't Fragment (as ping -M do): a packet too big for a link is refused, not fragmented", ja: "Don't Fragment を立てる（ping -M do と同じ）: リンクに収まらないパケットは分割せず拒否される" } },
+  { name: 'df', help: { en: "set Don't Fragment (as ping -M do): a packet too big for a link is refused, not fragmented", ja: "Don't Fragment を立てる（ping -M do と同じ）：リンクに収まらないパケットは分割せず拒否される" } },
   { name: 'count', short: 'c', value: 'N', complete: 'none', help: { en: 'send N probes one second apart, as ping -c (1 to 10, default 1)', ja: 'プローブを 1 秒おきに N 個送る（ping -c と同じ。1〜10、既定 1）' } },
   { name: 'warm', help: { en: 'warm ARP/FDB first: send one packet before the traced one', ja: 'ARP/FDB を事前に学習させる（追跡するパケットの前に 1 つ送る）' } },
 ]
