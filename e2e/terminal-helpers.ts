@@ -39,3 +39,16 @@ export async function typeLine(page: Page, line: string): Promise<void> {
 export async function expectScreen(page: Page, text: string | RegExp): Promise<void> {
   await expect.poll(() => screenText(page), { timeout: 10_000 }).toMatch(typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text)
 }
+
+/** Where the canvas draws a namespace (its box, pod or summary; its middle and top edge), in page pixels; null if not drawn. */
+export async function canvasPoint(page: Page, ns: string): Promise<{ x: number; y: number; top: number } | null> {
+  return page.getByTestId('canvas').evaluate((el, id) => {
+    type El = { empty(): boolean; renderedBoundingBox(o: object): { x1: number; x2: number; y1: number; y2: number } }
+    const cy = (el as unknown as { _cyreg: { cy: { getElementById(id: string): El } } })._cyreg.cy
+    const e = cy.getElementById(id)
+    if (e.empty()) return null
+    const r = el.getBoundingClientRect()
+    const bb = e.renderedBoundingBox({ includeLabels: false })
+    return { x: r.left + (bb.x1 + bb.x2) / 2, y: r.top + (bb.y1 + bb.y2) / 2, top: r.top + bb.y1 }
+  }, `ns:${ns}`)
+}

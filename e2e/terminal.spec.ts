@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { expectScreen, openTerminal, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
+import { canvasPoint, expectScreen, openTerminal, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
 
 // The terminal as someone who lives in bash uses it: real keys into xterm.js, the screen read
 // back through its screen-reader rows. Each test gets a fresh page, so a fresh lab.
@@ -123,6 +123,37 @@ test('ip netns exec NS bash enters a namespace until exit; exit in the last shel
   await typeLine(page, 'exit')
   await expect(page.getByTestId('term-tab')).toHaveCount(0)
   await expect(page.getByText('No terminal is open.')).toBeVisible()
+})
+
+test('the canvas context menu opens a terminal where it was asked for', async ({ page }) => {
+  await open(page)
+  await expect.poll(() => canvasPoint(page, 'pod1')).not.toBeNull()
+  const pod1 = (await canvasPoint(page, 'pod1'))!
+  await page.mouse.click(pod1.x, pod1.y, { button: 'right' })
+  const menu = page.getByRole('menu', { name: 'Actions for pod1' })
+  await expect(menu).toBeVisible()
+  await expect(menu.getByRole('menuitem')).toHaveText(['Open terminal here', 'Open a new terminal here', 'Show details'])
+  await page.screenshot({ path: '/tmp/ui-e2e-terminal-menu.png' })
+  await menu.getByRole('menuitem', { name: 'Open terminal here' }).click()
+  await expect(menu).toHaveCount(0)
+  await expect(page.getByTestId('terminal-screen')).toHaveAttribute('data-netns', 'pod1')
+  await page.getByTestId('terminal-screen').locator('.xterm').click()
+  await typeLine(page, 'ip -br a show eth0')
+  await expectScreen(page, /^root@pod1:\/# ip -br a show eth0\neth0@if\d+ +UP +10\.244\.1\.2\/24/)
+
+  // With the keyboard: ↓ to the second item, Enter: a second terminal in node1; Esc closes the menu.
+  const node1 = (await canvasPoint(page, 'node1'))!
+  await page.mouse.click(node1.x, node1.top + 6, { button: 'right' })
+  await expect(page.getByRole('menu', { name: 'Actions for node1' })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('canvas-menu')).toHaveCount(0)
+  const tabs = await page.getByTestId('term-tab').count()
+  await page.mouse.click(node1.x, node1.top + 6, { button: 'right' })
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('term-tab')).toHaveCount(tabs + 1)
+  await expect(page.getByTestId('terminal-screen')).toHaveAttribute('data-netns', 'node1')
+  await expectScreen(page, /^root@node1:~#$/)
 })
 
 test('Tab completes from the command language and the lab; a second Tab lists the candidates', async ({ page }) => {

@@ -496,7 +496,8 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       service.storeTrace(view)
       // A capture running in a terminal sees the live lab, not the replay: send the probe there too.
       if (service.live.capturing) {
-        service.live.sendProbe(req.from, parseIpv4(rep.to.ip)!, { proto: rep.proto, ...(req.port === undefined ? {} : { port: req.port }) })
+        const { port, sport, size, df } = req
+        service.live.sendProbe(req.from, parseIpv4(rep.to.ip)!, { proto: rep.proto, ...(port === undefined ? {} : { port }), ...(sport === undefined ? {} : { sport }), ...(size === undefined ? {} : { size }), ...(df === undefined ? {} : { df }) })
         host.kick()
       }
       return view

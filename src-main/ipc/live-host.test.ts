@@ -84,7 +84,11 @@ describe('the lab host runs terminal lines in wall time', () => {
     host.wait(200)
     const lines = host.output(1).split('\n').filter((l) => / IP /.test(l))
     expect(lines).toEqual([expect.stringContaining('IP 10.244.1.2 > 10.244.2.3: ICMP echo request'), expect.stringContaining('IP 10.244.2.3 > 10.244.1.2: ICMP echo reply')])
+    // The probe the panel described: its size too.
+    await h.trace({ from: 'pod1', to: 'pod4', size: 200 })
+    host.wait(200)
+    expect(host.output(1)).toMatch(/IP 10\.244\.1\.2 > 10\.244\.2\.3: ICMP echo request, id \d+, seq 1, length 208\n/)
     await h.termInterrupt({ term: 1 })
-    expect(host.output(1)).toMatch(/\n\n2 packets captured\n/)
+    expect(host.output(1)).toMatch(/\n\n4 packets captured\n/)
   })
 })

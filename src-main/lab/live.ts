@@ -4,7 +4,7 @@ import type { ShellRequest } from '../engine/commands/context.ts'
 import { startLine, type LineRun } from '../engine/commands/shell.ts'
 import { COMMANDS } from '../engine/commands/table.ts'
 import type { Ipv4 } from '../engine/addr/ipv4.ts'
-import { launchProbe, type ProbeFlight, type ProbeProto } from '../engine/trace/probe.ts'
+import { launchProbe, type ProbeFlight, type ProbeOptions } from '../engine/trace/probe.ts'
 import { LAB_EPOCH_SEC } from './capture.ts'
 import { writePcap } from './pcap.ts'
 import type { LabSession } from './session.ts'
@@ -70,7 +70,7 @@ export class LiveShell {
    * here cannot see: while one runs, the same probe is also sent here, now, for it to see (and,
    * like a ping, it may leave ARP entries). Its answer matters to no one: it is not waited for.
    */
-  sendProbe(from: string, dst: Ipv4, opts: { proto: ProbeProto; port?: number }): void {
+  sendProbe(from: string, dst: Ipv4, opts: Pick<ProbeOptions, 'proto' | 'port' | 'sport' | 'size' | 'df'>): void {
     const ns = this.session.world.netns(from)
     if (!ns) return
     const f = launchProbe(this.session.world, ns, dst, { ...opts, record: false })

@@ -26,6 +26,8 @@ export interface CanvasHandlers {
   onSelect(ns: string | null): void
   /** A pod was dropped on another node's box. */
   onMovePod(pod: string, node: string): void
+  /** A right click on a namespace (null: elsewhere), at this point of the canvas in pixels. */
+  onContext?(ns: string | null, at: { x: number; y: number }): void
 }
 
 /**
@@ -88,6 +90,11 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     cy.on('tap', 'node', (e: EventObject) => {
       const n = e.target as NodeSingular
       if (!n.hasClass('anchor')) handlers.onSelect(String(n.data('ns')))
+    })
+    cy.on('cxttap', (e: EventObject) => {
+      const n = e.target as NodeSingular
+      const ns = e.target === cy || n.hasClass('anchor') ? null : String(n.data('ns'))
+      handlers.onContext?.(ns, { x: e.renderedPosition.x, y: e.renderedPosition.y })
     })
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
       const pod = e.target as NodeSingular

@@ -16,6 +16,10 @@ export const terminalEn = {
   'term.save': 'Save {name}',
   'term.saveTitle': 'Save the capture {name} written by tcpdump -w (a pcap file Wireshark opens)',
   'term.dismiss': 'Dismiss {name}',
+  'term.menu.label': 'Actions for {name}',
+  'term.menu.here': 'Open terminal here',
+  'term.menu.new': 'Open a new terminal here',
+  'term.menu.details': 'Show details',
 } as const
 
 export const terminalJa: Record<keyof typeof terminalEn, string> = {
@@ -35,4 +39,8 @@ export const terminalJa: Record<keyof typeof terminalEn, string> = {
   'term.save': '{name} を保存',
   'term.saveTitle': 'tcpdump -w が書いたキャプチャー {name} を保存します（Wireshark で開ける pcap ファイル）',
   'term.dismiss': '{name} を閉じる',
+  'term.menu.label': '{name} の操作',
+  'term.menu.here': 'ここでターミナルを開く',
+  'term.menu.new': 'ここで新しいターミナルを開く',
+  'term.menu.details': '詳細を表示',
 }
