@@ -14,6 +14,8 @@ import { Skb } from '../src-main/engine/kernel/skb.ts'
 import { emitIcmp } from '../src-main/engine/wire/icmp.ts'
 import { emitIpv4, IPPROTO_ICMP } from '../src-main/engine/wire/ipv4.ts'
 import { parseIpv4 } from '../src-main/engine/addr/ipv4.ts'
+import { LabSession, scenarioLab } from '../src-main/lab/session.ts'
+import { serializeLab } from '../src-main/lab/format.ts'
 
 function roundTrips(scenario: string, seconds: number): { perSec: number; n: number } {
   const world = new World({ seed: 1 })
@@ -48,16 +50,46 @@ function roundTrips(scenario: string, seconds: number): { perSec: number; n: num
   return { perSec: (seq - 1) / dt, n: seq - 1 }
 }
 
-function buildCluster(scenario: string, nodes: number, pods: number): { ms: number; routesPerNode: number; fdbPerNode: number } {
+/** CPU time of this process so far, in ms (the machine is shared: wall time alone overstates). */
+function cpuMs(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+function buildCluster(scenario: string, nodes: number, pods: number): { ms: number; cpu: number; routesPerNode: number; neighPerNode: number; fdbPerNode: number } {
   ;(globalThis as { gc?: () => void }).gc?.()
+  const c0 = cpuMs()
   const t0 = performance.now()
   const world = new World({ seed: 1 })
   const cluster = new Cluster(world, scenarioSpec(scenario, nodes, pods))
   cluster.build()
   const ms = performance.now() - t0
+  const cpu = cpuMs() - c0
   const n1 = world.netns('node1')!
   const flannel = n1.dev('flannel.1') as { fdb?: Map<number, unknown> } | undefined
-  return { ms, routesPerNode: n1.main.size, fdbPerNode: flannel?.fdb?.size ?? 0 }
+  return { ms, cpu, routesPerNode: n1.main.size, neighPerNode: n1.neigh.entries().length, fdbPerNode: flannel?.fdb?.size ?? 0 }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+/**
+ * Opening a saved lab: the file text of a 1,000-node lab whose history holds `changes` changes
+ * (routes added on nodes across the cluster, each at its time) is parsed, built once and its
+ * history replayed in that one World. Printed next to the build alone, the difference is what
+ * the replay of the history costs.
+ */
+function openSavedLab(nodes: number, pods: number, changes: number): { ms: number; cpu: number; history: number } {
+  const doc = scenarioLab('flannel-vxlan', nodes, pods)
+  doc.spec.commands = Array.from({ length: changes }, (_, i) => ({
+    at: 3 + i * 0.01,
+    run: `ip -n node${1 + ((i * 37) % nodes)} route add 172.16.${i >> 8}.${i & 255}/32 via 192.168.0.${10 + (i % 200)} dev eth0`,
+  }))
+  const text = serializeLab(doc)
+  ;(globalThis as { gc?: () => void }).gc?.()
+  const c0 = cpuMs()
+  const t0 = performance.now()
+  const session = LabSession.fromText(text)
+  return { ms: performance.now() - t0, cpu: cpuMs() - c0, history: session.history.length }
 }
 
 /**
@@ -100,6 +132,17 @@ for (const sc of ['routed', 'flannel-vxlan']) {
   // Median of three: a reading now and then comes out far too low (V8's heap accounting).
   const heap = [0, 1, 2].map(() => retainedMb(sc, 100, 20)).sort((a, b) => a - b)[1]
   console.log(`${sc.padEnd(14)} 100 nodes x 20 pods built in ${times[2].toFixed(0)} ms (median of 5; min ${times[0].toFixed(0)}, max ${times[4].toFixed(0)}), keeps ${heap.toFixed(0)} MiB of heap, node1: ${b.routesPerNode} routes${b.fdbPerNode ? `, ${b.fdbPerNode} flannel.1 FDB entries` : ''}`)
+}
+{
+  // The biggest lab the New dialog makes in flannel-vxlan: 1,000 nodes x 30 pods. Each build
+  // takes seconds, so PODNET_BENCH_BIG_RUNS (default 5) sets how many give the median.
+  const runs = Number(process.env.PODNET_BENCH_BIG_RUNS ?? 5)
+  const big = Array.from({ length: runs }, () => buildCluster('flannel-vxlan', 1000, 30))
+  const b = big[0]
+  console.log(`flannel-vxlan  1000 nodes x 30 pods built in ${median(big.map((r) => r.ms)).toFixed(0)} ms (median of ${runs}; min ${Math.min(...big.map((r) => r.ms)).toFixed(0)}, max ${Math.max(...big.map((r) => r.ms)).toFixed(0)}; first ${b.ms.toFixed(0)}), CPU ${median(big.map((r) => r.cpu)).toFixed(0)} ms, node1: ${b.routesPerNode} routes, ${b.neighPerNode} neighbours, ${b.fdbPerNode} flannel.1 FDB entries`)
+  console.log(`flannel-vxlan  1000 nodes x 30 pods keeps ${retainedMb('flannel-vxlan', 1000, 30).toFixed(0)} MiB of heap`)
+  const open = openSavedLab(1000, 30, 1000)
+  console.log(`flannel-vxlan  1000 nodes x 30 pods saved with ${open.history} changes in its history, opened (parse, build, replay) in ${open.ms.toFixed(0)} ms, CPU ${open.cpu.toFixed(0)} ms`)
 }
 for (const sc of ['routed', 'flannel-vxlan']) {
   const r = roundTrips(sc, 3)

@@ -4,6 +4,7 @@ import { Scope, type NetDevice } from '../engine/kernel/device.ts'
 import { routeAdd, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
 import { routeDstString } from '../engine/kernel/fib.ts'
 import { Nud } from '../engine/kernel/neigh.ts'
+import { KernelError } from '../engine/kernel/errors.ts'
 import type { Netns } from '../engine/kernel/netns.ts'
 import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
 import { VxlanDevice } from '../engine/kernel/vxlan.ts'
@@ -19,21 +20,30 @@ import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
  * Recorded lines name namespaces as `{ns:NAME}` so an export can prefix them.
  */
 export class Ops {
-  /** Recorded lines, rendered only when asked for (building a 2,000-pod cluster need not format 40,000 lines). */
-  private readonly recorded: (string | (() => string))[] = []
+  /**
+   * Recorded lines, rendered only when asked for (building a 2,000-pod cluster need not format
+   * 40,000 lines); a LineGroup stands for several lines (a flannel peer's three).
+   */
+  private recorded: (string | (() => string) | LineGroup)[] = []
+  private count = 0
+  private grouped = false
 
   constructor(readonly world: World) {}
 
   get lines(): string[] {
+    if (this.grouped) {
+      this.recorded = this.recorded.flatMap((r) => (r instanceof LineGroup ? r.render() : [r]))
+      this.grouped = false
+    }
     for (let i = 0; i < this.recorded.length; i++) {
       const r = this.recorded[i]
-      if (typeof r !== 'string') this.recorded[i] = r()
+      if (typeof r === 'function') this.recorded[i] = r()
     }
     return this.recorded as string[]
   }
 
   get lineCount(): number {
-    return this.recorded.length
+    return this.count
   }
 
   ns(name: string): Netns {
@@ -50,6 +60,7 @@ export class Ops {
 
   private rec(line: string | (() => string)): void {
     this.recorded.push(line)
+    this.count++
   }
 
   netnsAdd(name: string): Netns {
@@ -159,9 +170,77 @@ export class Ops {
     if (d instanceof VxlanDevice && d.lookup(mac)) d.fdbDel(mac, { ip: dst, port: 0, vni: -1 })
   }
 
+  /**
+   * What flanneld's vxlan backend programs for one remote node: the permanent neighbour of its
+   * VTEP, the FDB entry to its public IP and the onlink route to its subnet (each as neighReplace,
+   * fdbReplace and route(..., 'replace') would, recorded as one group). `done` is told after each
+   * step, with the kernel's refusal if there was one; the next step is tried anyway, as flannel does.
+   */
+  vxlanPeer(ns: string, dev: string, peer: VxlanPeer, done: (step: 'neigh' | 'fdb' | 'route', error: string | null) => void): void {
+    // The peer object is kept as it is (flanneld's lease, shared by every node's record of it).
+    this.recorded.push(new VxlanPeerLines(ns, dev, peer))
+    const { subnet, len, vtepMac, publicIp } = peer
+    this.count += 3
+    this.grouped = true
+    const netns = this.ns(ns)
+    const d = this.dev(ns, dev)
+    const step = (name: 'neigh' | 'fdb' | 'route', f: () => void): void => {
+      try {
+        f()
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e
+        return done(name, e.extack ?? e.errno)
+      }
+      done(name, null)
+    }
+    step('neigh', () => {
+      const t = netns.neigh
+      t.update(t.lookup(d, subnet) ?? t.create(d, subnet), vtepMac, Nud.Permanent, { override: true, admin: true })
+    })
+    step('fdb', () => {
+      if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
+      d.fdbAdd(vtepMac, { ip: publicIp, port: 0, vni: -1 }, 'replace', 'permanent')
+    })
+    step('route', () => routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace'))
+  }
+
   sysctl(ns: string, key: string, value: string): void {
     this.rec(`ip netns exec {ns:${ns}} sysctl -qw ${key}=${value}`)
     this.ns(ns).sysctl.set(key, value)
+  }
+}
+
+/** A remote VTEP as Ops.vxlanPeer programs it: its subnet, its MAC and its node's public IP. */
+export interface VxlanPeer {
+  readonly subnet: Ipv4
+  readonly len: number
+  readonly vtepMac: Mac
+  readonly publicIp: Ipv4
+}
+
+/** Several recorded lines, rendered together when read. */
+abstract class LineGroup {
+  abstract render(): string[]
+}
+
+/** Ops.vxlanPeer's three lines, kept as their values (no closure holding the caller's scope). */
+class VxlanPeerLines extends LineGroup {
+  constructor(
+    private readonly ns: string,
+    private readonly dev: string,
+    private readonly peer: VxlanPeer,
+  ) {
+    super()
+  }
+
+  render(): string[] {
+    const { ns, dev } = this
+    const { subnet, len, vtepMac, publicIp } = this.peer
+    return [
+      `ip -n {ns:${ns}} neigh replace ${formatIpv4(subnet)} lladdr ${formatMac(vtepMac)} dev ${dev} nud permanent`,
+      `bridge -n {ns:${ns}} fdb replace ${formatMac(vtepMac)} dev ${dev} dst ${formatIpv4(publicIp)} self permanent`,
+      `ip -n {ns:${ns}} route replace ${routeDstString({ dst: subnet, len })}${subnet ? ` via ${formatIpv4(subnet)}` : ''} dev ${dev} onlink`,
+    ]
   }
 }
 

@@ -30,6 +30,13 @@ export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name)
 }
 
+/**
+ * Address plans of clusters too big for the defaults (a /16 holds 256 node /24s, a switched /24
+ * underlay 244 node addresses from .10): a /14 cluster CIDR and a /22 underlay hold 1,000 nodes.
+ * Smaller scenarios keep the defaults, so their files and traces stay as they were.
+ */
+const LARGE_CLUSTER = { fromNodes: { cluster: 256, underlay: 244 }, clusterCidr: '10.244.0.0/14', underlayCidr: '192.168.0.0/22' } as const
+
 /** The cluster spec of a built-in scenario. Pods are numbered across the cluster: node1 has pod1, pod2. */
 export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number): ClusterSpec {
   const info = SCENARIOS.find((s) => s.name === name)
@@ -56,8 +63,8 @@ export function scenarioSpec(name: string, nodes?: number, podsPerNode?: number)
   let pod = 0
   return {
     mode,
-    clusterCidr: DEFAULT_CLUSTER_CIDR,
-    underlay: kind === 'none' ? { kind } : { kind, cidr: kind === 'switch' ? DEFAULT_UNDERLAY_CIDR : '192.168.0.0/16', ...(mode === 'cloud-routes' ? { routeLimit: 50 } : {}) },
+    clusterCidr: n <= LARGE_CLUSTER.fromNodes.cluster ? DEFAULT_CLUSTER_CIDR : LARGE_CLUSTER.clusterCidr,
+    underlay: kind === 'none' ? { kind } : { kind, cidr: kind === 'routed' ? '192.168.0.0/16' : n <= LARGE_CLUSTER.fromNodes.underlay ? DEFAULT_UNDERLAY_CIDR : LARGE_CLUSTER.underlayCidr, ...(mode === 'cloud-routes' ? { routeLimit: 50 } : {}) },
     nodes: Array.from({ length: n }, (_, i) => ({
       name: `node${i + 1}`,
       pods: Array.from({ length: m }, () => ({ name: `pod${++pod}` })),
