@@ -15,6 +15,8 @@ export interface ScenarioInfo {
   title: string
   walkthrough: number
   description: string
+  /** The title and description in Japanese (the others are English). */
+  ja?: { title: string; description: string }
   defaults: { nodes: number; podsPerNode: number }
   /** The most nodes, pods per node and pods in all a lab of this scenario may have. */
   limits?: { nodes: number; podsPerNode: number; pods: number }

@@ -347,7 +347,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
   return {
     async listScenarios(payload) {
       check(none, payload)
-      return SCENARIOS.map((s): ScenarioInfo => ({ name: s.name, title: s.title, walkthrough: s.walkthrough, description: s.description, defaults: { ...s.defaults }, limits: scenarioLimits(s.name) }))
+      return SCENARIOS.map((s): ScenarioInfo => ({ name: s.name, title: s.title, walkthrough: s.walkthrough, description: s.description, ja: { ...s.ja }, defaults: { ...s.defaults }, limits: scenarioLimits(s.name) }))
     },
 
     async newLab(payload) {

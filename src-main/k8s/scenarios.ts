@@ -7,18 +7,20 @@ export interface ScenarioInfo {
   /** Which walkthrough of the article it reproduces (0: none in particular, a lab to build). */
   walkthrough: 0 | 1 | 2 | 3
   description: string
+  /** The title and description in Japanese. */
+  ja: { title: string; description: string }
   defaults: { nodes: number; podsPerNode: number }
 }
 
 export const SCENARIOS: readonly ScenarioInfo[] = [
-  { name: 'same-node', title: 'Pod to pod on the same node', walkthrough: 1, description: 'Two pods on one node: veth pairs into the cbr0 bridge, ARP and the bridge FDB.', defaults: { nodes: 1, podsPerNode: 2 } },
-  { name: 'routed', title: 'Pod to pod across nodes, routes on every node', walkthrough: 2, description: 'Each node routes the other nodes\u2019 pod CIDRs via their node IPs over one L2 segment; no NAT, no overlay.', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'cloud-routes', title: 'Pod to pod across nodes, cloud route table', walkthrough: 2, description: 'Nodes send everything to a router that holds one route per node (the cloud provider\u2019s route table, with its route limit).', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'flannel-vxlan', title: 'Pod to pod across nodes, flannel VXLAN overlay', walkthrough: 3, description: 'flanneld programs flannel.1 (VNI 1, UDP 8472) with a neighbour, an FDB entry and an onlink route per remote node.', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'flannel-host-gw', title: 'Pod to pod across nodes, flannel host-gw', walkthrough: 2, description: 'flanneld adds a route per remote node via its node IP; needs every node on one L2 segment.', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'host-gw-behind-router', title: 'flannel host-gw across a router (does not work)', walkthrough: 3, description: 'Nodes on separate subnets behind a router: host-gw cannot add its routes (the next hop is not on-link); VXLAN would work.', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'vxlan-behind-router', title: 'flannel VXLAN across a router', walkthrough: 3, description: 'The same routed underlay as host-gw-behind-router, where the overlay works because only node IPs must be routable.', defaults: { nodes: 2, podsPerNode: 2 } },
-  { name: 'empty', title: 'An empty cluster, built on the canvas', walkthrough: 0, description: 'Nothing yet: drag switches, routers, nodes and pods from the palette, wire them, and choose how pods reach each other.', defaults: { nodes: 0, podsPerNode: 0 } },
+  { name: 'same-node', title: 'Pod to pod on the same node', walkthrough: 1, description: 'Two pods on one node: veth pairs into the cbr0 bridge, ARP and the bridge FDB.', ja: { title: '同じノード上の Pod から Pod へ', description: '1 つのノードに 2 つの Pod: cbr0 ブリッジにつながる veth ペア、ARP、ブリッジの FDB を扱います。' }, defaults: { nodes: 1, podsPerNode: 2 } },
+  { name: 'routed', title: 'Pod to pod across nodes, routes on every node', walkthrough: 2, description: 'Each node routes the other nodes\u2019 pod CIDRs via their node IPs over one L2 segment; no NAT, no overlay.', ja: { title: 'ノードをまたぐ Pod 間通信（各ノードの経路）', description: '各ノードが他のノードの Pod CIDR への経路を、そのノードの IP 経由で持ちます。1 つの L2 セグメント上で、NAT もオーバーレイもありません。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'cloud-routes', title: 'Pod to pod across nodes, cloud route table', walkthrough: 2, description: 'Nodes send everything to a router that holds one route per node (the cloud provider\u2019s route table, with its route limit).', ja: { title: 'ノードをまたぐ Pod 間通信（クラウドのルーティングテーブル）', description: 'ノードはすべてをルーターへ送り、ルーターがノードごとに 1 本の経路を持ちます（クラウドプロバイダーのルーティングテーブルと、その経路数の上限）。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'flannel-vxlan', title: 'Pod to pod across nodes, flannel VXLAN overlay', walkthrough: 3, description: 'flanneld programs flannel.1 (VNI 1, UDP 8472) with a neighbour, an FDB entry and an onlink route per remote node.', ja: { title: 'ノードをまたぐ Pod 間通信（flannel VXLAN オーバーレイ）', description: 'flanneld が flannel.1（VNI 1、UDP 8472）に、リモートノードごとにネイバーエントリ、FDB エントリ、onlink の経路を設定します。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'flannel-host-gw', title: 'Pod to pod across nodes, flannel host-gw', walkthrough: 2, description: 'flanneld adds a route per remote node via its node IP; needs every node on one L2 segment.', ja: { title: 'ノードをまたぐ Pod 間通信（flannel host-gw）', description: 'flanneld がリモートノードごとに、そのノードの IP 経由の経路を追加します。すべてのノードが 1 つの L2 セグメント上にある必要があります。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'host-gw-behind-router', title: 'flannel host-gw across a router (does not work)', walkthrough: 3, description: 'Nodes on separate subnets behind a router: host-gw cannot add its routes (the next hop is not on-link); VXLAN would work.', ja: { title: 'ルーター越しの flannel host-gw（動作しない）', description: 'ノードがルーターの向こうの別々のサブネットにあるため、host-gw は経路を追加できません（ネクストホップが onlink ではない）。VXLAN なら動作します。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'vxlan-behind-router', title: 'flannel VXLAN across a router', walkthrough: 3, description: 'The same routed underlay as host-gw-behind-router, where the overlay works because only node IPs must be routable.', ja: { title: 'ルーター越しの flannel VXLAN', description: 'host-gw-behind-router と同じルーター越しのアンダーレイです。ノードの IP さえルーティングできればよいので、オーバーレイは動作します。' }, defaults: { nodes: 2, podsPerNode: 2 } },
+  { name: 'empty', title: 'An empty cluster, built on the canvas', walkthrough: 0, description: 'Nothing yet: drag switches, routers, nodes and pods from the palette, wire them, and choose how pods reach each other.', ja: { title: 'キャンバスで組み立てる空のクラスター', description: 'まだ何もありません。パレットからスイッチ、ルーター、ノード、Pod をドラッグして配線し、Pod 同士がどう通信するかを選びます。' }, defaults: { nodes: 0, podsPerNode: 0 } },
 ]
 
 /** How big a lab of this scenario may be made (`podnet new`, the New dialog). */

@@ -40,19 +40,22 @@ describe('usePacketAnimation', () => {
     let api: ReturnType<typeof usePacketAnimation> | null = null
     const w = mountWith(() => {
       const canvas = ref<HTMLCanvasElement | null>(null)
-      api = usePacketAnimation(canvas, () => fakeCy, () => {})
+      api = usePacketAnimation(canvas, () => fakeCy)
       return () => h('canvas', { ref: canvas })
     })
-    api!.play({
+    const trail = {
       waypoints: [
-        { id: 'a', step: 0, role: 'request', drop: false, flood: false, from: -1 },
-        { id: 'b', step: 1, role: 'request', drop: false, flood: false, from: 0 },
+        { id: 'a', step: 0, role: 'request' as const, drop: false, flood: false, from: -1 },
+        { id: 'b', step: 1, role: 'request' as const, drop: false, flood: false, from: 0 },
       ],
       hops: [
-        { kind: 'stay', path: ['a'] },
-        { kind: 'link', path: ['a', 'b'] },
+        { kind: 'stay' as const, path: ['a'] },
+        { kind: 'link' as const, path: ['a', 'b'] },
       ],
-    })
+    }
+    // A step forward moves the dot along the link from where it was.
+    api!.showStep(trail, 0)
+    api!.showStep(trail, 1, 500)
     expect(raf).toHaveBeenCalled()
     w.unmount()
     expect(caf).toHaveBeenCalledWith(42)
@@ -67,10 +70,9 @@ describe('usePacketAnimation', () => {
     let frame: FrameRequestCallback | null = null
     const raf = vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => ((frame = cb), 7))
     let api: ReturnType<typeof usePacketAnimation> | null = null
-    const steps: (number | null)[] = []
     const w = mountWith(() => {
       const canvas = ref<HTMLCanvasElement | null>(null)
-      api = usePacketAnimation(canvas, () => fakeCy, (s) => steps.push(s))
+      api = usePacketAnimation(canvas, () => fakeCy)
       return () => h('canvas', { ref: canvas })
     })
     api!.showStep({ waypoints: [{ id: 'a', step: 0, role: 'reply', drop: false, flood: false, from: -1 }], hops: [{ kind: 'stay', path: ['a'] }] }, 0)

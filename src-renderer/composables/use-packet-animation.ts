@@ -3,7 +3,7 @@ import { onBeforeUnmount, onMounted, type Ref } from 'vue'
 import type { Hop, Trail, Waypoint } from '../canvas/trail.ts'
 import { FLOOD_ALPHA, ROLE_COLORS, TRAIL_ALPHA, withAlpha } from '../canvas/theme.ts'
 
-/** How long the dot takes from one place to the next while playing. */
+/** How long the dot takes from one place to the next when it moves to another step. */
 export const MS_PER_HOP = 220
 
 interface Point {
@@ -14,19 +14,20 @@ interface Point {
 const EMPTY: Trail = { waypoints: [], hops: [] }
 
 /**
- * Draws the moving packet on a canvas laid over Cytoscape (never as graph elements): the path
- * walked so far as a trail along the links it took, flooded copies fainter and dashed, and the
- * packet as a dot coloured by what it is (request, ARP, reply, tunnel, ICMP error). Follows pan
- * and zoom; cleans up its frame loop and listeners.
+ * Draws the packet on a canvas laid over Cytoscape (never as graph elements): the path walked so
+ * far as a trail along the links it took, flooded copies fainter and dashed, and the packet as a
+ * dot coloured by what it is (request, ARP, reply, tunnel, ICMP error), moving along the links
+ * when the player steps forward. Follows pan and zoom; cleans up its frame loop and listeners.
  */
-export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy: () => Core | null, onStep: (step: number | null) => void) {
+export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy: () => Core | null) {
   let raf = 0
   let trail: Trail = EMPTY
-  /** Playing: position along the walk in hops (fractional); still: the waypoint index shown. */
+  /** Moving: from waypoint `from` to `to` (indices), started at `startedAt`, over `duration` ms. */
   let playing = false
+  let move = { from: 0, to: 0, duration: 0 }
   let startedAt = 0
+  /** Still: the waypoint index shown (null: nothing). */
   let stillAt: number | null = null
-  let lastStep: number | null = null
   let boundCy: Core | null = null
   let resize: ResizeObserver | null = null
   const redraw = (): void => {
@@ -114,12 +115,12 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     if (waypoints.length === 0) return
     let at: number
     if (playing) {
-      // A frame's timestamp can be a little older than the call that started playing.
-      at = Math.max(0, (now - startedAt) / MS_PER_HOP)
-      if (at >= waypoints.length - 1) {
-        at = waypoints.length - 1
+      // A frame's timestamp can be a little older than the call that started the move.
+      const done = move.duration <= 0 ? 1 : Math.min(1, Math.max(0, (now - startedAt) / move.duration))
+      at = move.from + (move.to - move.from) * done
+      if (done >= 1) {
         playing = false
-        stillAt = at
+        stillAt = move.to
       }
     } else at = stillAt ?? -1
     if (at < 0) return
@@ -161,32 +162,31 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
       ctx.fill()
       ctx.stroke()
     }
-    if (wp.step !== lastStep) {
-      lastStep = wp.step
-      onStep(wp.step)
-    }
     if (playing) schedule()
   }
 
-  function play(t: Trail): void {
-    trail = t
-    playing = t.waypoints.length > 1
-    startedAt = performance.now()
-    stillAt = t.waypoints.length === 1 ? 0 : null
-    lastStep = null
-    schedule()
-  }
-
-  /** Shows the packet where step `step` happens, with the trail up to there. */
-  function showStep(t: Trail, step: number): void {
-    trail = t
-    playing = false
-    let last = -1
+  /**
+   * Shows the packet where step `step` happens, with the trail up to there. With `maxMs`, a step
+   * forward (a few hops at most) is animated along the links from where the dot was, in at most
+   * that long; going back, or far, it is just drawn there.
+   */
+  function showStep(t: Trail, step: number, maxMs = 0): void {
+    const same = t === trail
+    let target = -1
     t.waypoints.forEach((w, k) => {
-      if (w.step <= step) last = k
+      if (w.step <= step) target = k
     })
-    stillAt = last
-    lastStep = step
+    const from = same ? (playing ? move.to : stillAt) : null
+    trail = t
+    const hops = from === null ? 0 : target - from
+    if (maxMs > 0 && from !== null && hops > 0 && hops <= 6) {
+      move = { from, to: target, duration: Math.min(maxMs, hops * MS_PER_HOP) }
+      startedAt = performance.now()
+      playing = true
+    } else {
+      playing = false
+      stillAt = target
+    }
     schedule()
   }
 
@@ -194,8 +194,6 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     trail = EMPTY
     playing = false
     stillAt = null
-    lastStep = null
-    onStep(null)
     schedule()
   }
 
@@ -215,7 +213,7 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     boundCy = null
   })
 
-  return { play, showStep, clear, redraw: schedule }
+  return { showStep, clear, redraw: schedule }
 }
 
 /** Bend or control points of an edge; Cytoscape throws when the edge is not drawn with them. */

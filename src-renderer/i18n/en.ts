@@ -1,5 +1,6 @@
 import { exercisesEn } from './exercises.ts'
 import { terminalEn } from './terminal.ts'
+import { playerEn } from './player.ts'
 import { canvasEn } from './canvas.ts'
 
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
@@ -82,7 +83,6 @@ export const en = {
   'trace.proto': 'Protocol',
   'trace.warm': 'Warm ARP/FDB first',
   'trace.send': 'Send packet',
-  'trace.play': 'Replay',
   'trace.exportPcap': 'Export pcap',
   'trace.empty': 'Choose a source and a destination and send a packet to watch it go hop by hop.',
   'trace.decidedBy': 'decided by',
@@ -127,6 +127,7 @@ export const en = {
   'canvas.legend.trail': 'packet path',
   'canvas.legend.flood': 'flooded copy',
   ...canvasEn,
+  ...playerEn,
 } as const
 
 export type UiKey = keyof typeof en

@@ -1,6 +1,6 @@
 import { computed } from 'vue'
 import { formatMessage } from '../../shared/messages/index.ts'
-import type { Lang } from '../../shared/api.ts'
+import type { Lang, ScenarioInfo } from '../../shared/api.ts'
 import { useSettingsStore } from '../stores/settings.ts'
 import { en, type UiKey } from './en.ts'
 import { ja } from './ja.ts'
@@ -27,4 +27,9 @@ export function useI18n() {
     /** An engine message key (shared/messages) rendered in the chosen language. */
     m: (key: string, params?: Record<string, string | number>) => formatMessage(key, params ?? {}, settings.lang),
   }
+}
+
+/** A scenario's title and description in a language (the engine lists them in English and Japanese). */
+export function scenarioWords(s: ScenarioInfo, lang: Lang): { title: string; description: string } {
+  return lang === 'ja' && s.ja ? s.ja : { title: s.title, description: s.description }
 }

@@ -1,3 +1,4 @@
+import { playerJa } from './player.ts'
 import { canvasJa } from './canvas.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
@@ -83,7 +84,6 @@ export const ja: Record<UiKey, string> = {
   'trace.proto': 'プロトコル',
   'trace.warm': '先に ARP/FDB を温める',
   'trace.send': 'パケットを送信',
-  'trace.play': '再生',
   'trace.exportPcap': 'pcap をエクスポート',
   'trace.empty': '送信元と宛先を選んでパケットを送ると、1 ホップずつ進む様子を見られます。',
   'trace.decidedBy': '決め手',
@@ -128,4 +128,5 @@ export const ja: Record<UiKey, string> = {
   'canvas.legend.trail': 'パケットの経路',
   'canvas.legend.flood': 'フラッディングされたコピー',
   ...canvasJa,
+  ...playerJa,
 }

@@ -194,12 +194,15 @@ describe('trace store', () => {
     trace.warm = true
     await trace.send()
     expect(trace.current?.delivered).toBe(true)
-    expect(trace.playToken).toBe(1)
+    // It starts playing from the first step.
+    expect(trace.playing).toBe(true)
+    expect(trace.selected).toBe(0)
     const i = trace.current!.steps.findIndex((s) => s.kind === 'encap')
-    await trace.select(i)
+    trace.select(i)
+    expect(trace.playing).toBe(false)
     expect(ui.rightTab).toBe('packet')
-    const names = trace.layers!.map((l) => l.name)
-    expect(names).toEqual(expect.arrayContaining(['IPv4', 'UDP', 'VXLAN', 'Inner Ethernet']))
+    expect(ui.selected).toBe('node1')
+    await vi.waitFor(() => expect(trace.layers?.map((l) => l.name)).toEqual(expect.arrayContaining(['IPv4', 'UDP', 'VXLAN', 'Inner Ethernet'])))
     // The probe ran in a replay of the lab: the open lab's ARP table learned nothing.
     await lab.followTables('pod1')
     expect(lab.tables?.neighbours).toEqual([])

@@ -10,7 +10,10 @@ export const scenariosCommand: CliCommand = {
       ctx.io.out(JSON.stringify(SCENARIOS, null, 2) + '\n')
       return 0
     }
-    for (const s of SCENARIOS) ctx.io.out(`${s.name.padEnd(24)} ${s.title}\n${' '.repeat(25)}${s.description}\n`)
+    for (const s of SCENARIOS) {
+      const { title, description } = ctx.lang === 'ja' ? s.ja : s
+      ctx.io.out(`${s.name.padEnd(24)} ${title}\n${' '.repeat(25)}${description}\n`)
+    }
     return 0
   },
 }
