@@ -85,7 +85,8 @@ test('a trace from pod1 to pod4 goes through VXLAN, and the inspector shows both
   await expect(inspector).toContainText('10.244.2.3')
   await page.screenshot({ path: '/tmp/ui-e2e-inspector.png' })
   // The capture of this trace downloads as pcapng, one interface per device it crossed.
-  const [pcap] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export pcap' }).click()])
+  await page.getByRole('button', { name: 'Export pcap' }).click()
+  const [pcap] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Frames per device (pcapng)' }).click()])
   expect(pcap.suggestedFilename()).toMatch(/^trace-\d+-pod1-pod4\.pcapng$/)
   const bytes = readFileSync(await pcap.path())
   expect(bytes.readUInt32LE(0)).toBe(0x0a0d0d0a)

@@ -256,9 +256,12 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       selected = id
       if (cy) applySelection(cy, id)
     },
-    highlight: (id: string | null, drop = false) => {
+    /** Marks the element a trace step happens at; returns its id when the canvas has it drawn, else null. */
+    highlight: (id: string | null, drop = false): string | null => {
       highlighted = { id, drop }
-      if (cy) applyHighlight(cy, id, drop)
+      if (!cy) return null
+      applyHighlight(cy, id, drop)
+      return id !== null && cy.getElementById(id).nonempty() ? id : null
     },
     /** For the overlay: the instance, or null before mount / after unmount. */
     instance: (): Core | null => cy,

@@ -78,15 +78,19 @@ export const useLabStore = defineStore('lab', () => {
   }
 
   /** Runs one call with the busy flag; failures become the error banner, never an exception. */
-  async function call<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    busy.value = true
+  /**
+   * Runs a request, showing its error. `quiet`: a read that may come many times a second (the
+   * inspector following the player) and does not make the lab busy (forms stay as they are).
+   */
+  async function call<T>(fn: () => Promise<T>, quiet = false): Promise<T | undefined> {
+    if (!quiet) busy.value = true
     try {
       return await fn()
     } catch (e) {
       ui().showError(toApiError(e))
       return undefined
     } finally {
-      busy.value = false
+      if (!quiet) busy.value = false
     }
   }
 

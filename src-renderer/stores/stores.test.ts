@@ -206,8 +206,29 @@ describe('trace store', () => {
     // The probe ran in a replay of the lab: the open lab's ARP table learned nothing.
     await lab.followTables('pod1')
     expect(lab.tables?.neighbours).toEqual([])
+    // Clicking node2 on the canvas lists only its steps; the background lists all again.
+    const all = trace.visible.length
+    trace.showStepsAt('node2')
+    expect(trace.visible.length).toBeGreaterThan(0)
+    expect(trace.visible.length).toBeLessThan(all)
+    for (const k of trace.visible) {
+      const s = trace.current!.steps[k]
+      expect(s.netns === 'node2' || s.params.peerNetns === 'node2').toBe(true)
+    }
+    trace.showStepsAt(null)
+    expect(trace.visible.length).toBe(all)
+    // A change to the lab marks the result out of date; a re-run on the changed lab is current again.
+    expect(trace.stale).toBe(false)
+    await lab.edit({ type: 'addNode', name: 'node3' })
+    expect(trace.stale).toBe(true)
+    await trace.rerun()
+    expect(trace.stale).toBe(false)
+    expect(trace.current?.request.to).toBe('pod4')
     trace.reset()
     expect(trace.current).toBeNull()
+    // Without a trace, a click on the canvas filters nothing.
+    trace.showStepsAt('node1')
+    expect(trace.focus).toBeNull()
   })
 })
 

@@ -27,7 +27,7 @@ import { useUiStore } from './ui.ts'
 
 /** What the lab's configuration is: its history of changes (a different lab resets the trace anyway). */
 export function historyKey(state: LabState | null): string {
-  return state ? state.history.join('\n') : ''
+  return state ? state.history.map((e) => `${e.atNs} ${e.line}`).join('\n') : ''
 }
 
 /** Default payload sizes, as ping and a small datagram send them. */
@@ -224,6 +224,11 @@ export const useTraceStore = defineStore('trace', () => {
     focus.value = netns
   }
 
+  /** A device clicked on the canvas: with a trace shown, only its steps are listed (null: all again). */
+  function showStepsAt(netns: string | null): void {
+    if (current.value) setFocus(netns)
+  }
+
   // A filter that hides the step shown moves the playhead to the nearest one left.
   watch(visible, (v) => {
     if (selected.value !== null && !v.includes(selected.value)) goTo(snapToVisible(v, selected.value))
@@ -233,7 +238,7 @@ export const useTraceStore = defineStore('trace', () => {
   let asked = 0
   async function dissectEvent(ev: TraceEventJson | undefined): Promise<DissectLayer[] | null> {
     if (!ev?.frame) return ev ? [] : null
-    return (await lab().call(() => api.dissect({ frame: ev.frame as string, layer: ev.layer ?? 'ethernet', lang: lang() }))) ?? []
+    return (await lab().call(() => api.dissect({ frame: ev.frame as string, layer: ev.layer ?? 'ethernet', lang: lang() }), true)) ?? []
   }
 
   async function loadLayers(): Promise<void> {
@@ -289,6 +294,6 @@ export const useTraceStore = defineStore('trace', () => {
     from, to, proto, warm, size, df, count, port, sport,
     current, events, stale, selected, selectedStep, playing, speed, filters, focus, visible,
     layers, frameEvent, prevHop, prevLayers,
-    suggest, request, send, rerun, select, goTo, play, pause, toggle, tick, next, prev, first, last, scrub, faster, setFilter, setFocus, exportPcap, reset,
+    suggest, request, send, rerun, select, goTo, play, pause, toggle, tick, next, prev, first, last, scrub, faster, setFilter, setFocus, showStepsAt, exportPcap, reset,
   }
 })
