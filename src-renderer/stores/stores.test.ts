@@ -223,7 +223,7 @@ describe('trace store', () => {
     expect(trace.stale).toBe(true)
     await trace.rerun()
     expect(trace.stale).toBe(false)
-    expect(trace.current?.request.to).toBe('pod4')
+    expect(trace.current?.request?.to).toBe('pod4')
     trace.reset()
     expect(trace.current).toBeNull()
     // Without a trace, a click on the canvas filters nothing.
