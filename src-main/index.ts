@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CHANNELS, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from './ipc/handlers.ts'
+import { realTimeIo } from './ipc/live-host.ts'
 import { cleanStaleTemps, cleanStaleTempsIn, writeFileAtomic } from './lab/files.ts'
 import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
 import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
@@ -44,17 +45,13 @@ app.on('open-file', (e, path) => {
 
 const service = new LabService('same-node')
 // Terminal lines that take simulated time run on this process's timers and stream to the window.
-const handlers = createHandlers(service, {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => {
-    const t = setTimeout(fn, ms)
-    return () => clearTimeout(t)
-  },
-  emit: (e) => {
+const handlers = createHandlers(
+  service,
+  realTimeIo((e) => {
     if (win && !win.isDestroyed()) win.webContents.send(TERMINAL_EVENT_CHANNEL, e)
     if (e.type === 'done') afterChange()
-  },
-})
+  }),
+)
 /** The lab a fresh start shows: a recovery file equal to it holds nothing worth restoring. */
 const cleanText = service.text()
 let win: BrowserWindow | null = null

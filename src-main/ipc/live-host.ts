@@ -15,6 +15,18 @@ export interface HostIo {
   emit(e: TerminalEvent): void
 }
 
+/** A host on this thread's own clock and timers, posting events with `emit` (the Worker, the desktop). */
+export function realTimeIo(emit: (e: TerminalEvent) => void): HostIo {
+  return {
+    now: () => performance.now(),
+    setTimer: (fn, ms) => {
+      const t = setTimeout(fn, ms)
+      return () => clearTimeout(t)
+    },
+    emit,
+  }
+}
+
 /** A host with no timers: lines that wait for time stay waiting (tests, tools without a page). */
 export const NO_IO: HostIo = { now: () => 0, setTimer: () => () => {}, emit: () => {} }
 

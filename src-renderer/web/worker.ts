@@ -6,23 +6,20 @@
 // { progress } loads what the page kept, and the Worker posts { progress } whenever it changed.
 import { CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../../src-main/ipc/handlers.ts'
+import { realTimeIo } from '../../src-main/ipc/live-host.ts'
 import type { WorkerMessage, WorkerRequest } from './client.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const service = new LabService('same-node')
 // Terminal lines that take simulated time run on this Worker's timers; what they print, and
 // their ends (after which the unsaved lab text may have changed), go to the page.
-const handlers = createHandlers(service, {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => {
-    const id = setTimeout(fn, ms)
-    return () => clearTimeout(id)
-  },
-  emit: (e) => {
+const handlers = createHandlers(
+  service,
+  realTimeIo((e) => {
     scope.postMessage({ terminal: e } satisfies WorkerMessage)
     if (e.type === 'done') scope.postMessage({ recovery: service.dirty ? service.text() : null } satisfies WorkerMessage)
-  },
-})
+  }),
+)
 let queue: Promise<void> = Promise.resolve()
 
 scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
