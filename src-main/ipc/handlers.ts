@@ -33,7 +33,7 @@ import { routeRows } from '../engine/commands/ip-route.ts'
 import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
-import { ApiFailure, bool, ifnameField, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
+import { ApiFailure, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
  * The handler table: channel -> (validated payload) -> result, over one open lab. The same table
@@ -188,9 +188,9 @@ const EDIT_SHAPES = {
 } satisfies Record<Edit['type'], Check<unknown>>
 
 function checkEdit(payload: unknown): Edit {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('request', 'must be an edit object with a type')
-  const type = (payload as { type?: unknown }).type
-  if (typeof type !== 'string' || !Object.hasOwn(EDIT_SHAPES, type)) throw invalid('type', `must be one of ${Object.keys(EDIT_SHAPES).join(', ')}, not ${JSON.stringify(type) ?? 'undefined'}`)
+  if (!isPlainObject(payload)) throw invalid('request', `must be an edit object with a type, not ${describeValue(payload)}`)
+  const type = payload.type
+  if (typeof type !== 'string' || !Object.hasOwn(EDIT_SHAPES, type)) throw invalid('type', `must be one of ${Object.keys(EDIT_SHAPES).join(', ')}, not ${describeValue(type)}`)
   const shape: Check<unknown> = EDIT_SHAPES[type as Edit['type']]
   const edit = check(shape, payload) as Edit
   if (edit.type === 'setLink' && edit.up === undefined && edit.mtu === undefined) throw invalid('up', 'setLink needs up, mtu or both')
@@ -547,7 +547,7 @@ const METHOD_OF_CHANNEL = new Map<string, ApiMethod>(Object.entries(CHANNELS).ma
  */
 export async function dispatch(handlers: Handlers, channel: string, payload: unknown): Promise<ApiReply> {
   const method = METHOD_OF_CHANNEL.get(channel)
-  if (!method) return { ok: false, error: { code: 'invalid-request', message: `unknown channel "${channel}"`, path: 'channel' } }
+  if (!method) return { ok: false, error: { code: 'invalid-request', message: `channel: no channel named ${JSON.stringify(String(channel).slice(0, 60))}`, path: 'channel' } }
   try {
     return { ok: true, value: await handlers[method](payload) }
   } catch (e) {

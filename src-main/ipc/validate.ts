@@ -34,7 +34,9 @@ export function invalid(path: string, problem: string): ApiFailure {
 
 export type Check<T> = (v: unknown, path: string) => T
 
-function describe(v: unknown): string {
+/** A value as an error message names it (never as JavaScript prints it). */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing'
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'a list'
   if (typeof v === 'string') return v.length > 40 ? `"${v.slice(0, 40)}…"` : JSON.stringify(v)
@@ -46,30 +48,30 @@ export function str(opts: { max?: number; min?: number; pattern?: RegExp; what?:
   const max = opts.max ?? 1000
   const min = opts.min ?? 0
   return (v, path) => {
-    if (typeof v !== 'string') throw invalid(path, `must be ${opts.what ?? 'text'}, not ${describe(v)}`)
+    if (typeof v !== 'string') throw invalid(path, `must be ${opts.what ?? 'text'}, not ${describeValue(v)}`)
     if (v.length < min) throw invalid(path, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
     if (v.length > max) throw invalid(path, `must be at most ${max} characters long (got ${v.length})`)
     if (opts.singleLine && /[\r\n]/.test(v)) throw invalid(path, 'must be a single line')
-    if (opts.pattern && !opts.pattern.test(v)) throw invalid(path, `must be ${opts.what ?? `text matching ${opts.pattern}`}, not ${describe(v)}`)
+    if (opts.pattern && !opts.pattern.test(v)) throw invalid(path, `must be ${opts.what ?? `text matching ${opts.pattern}`}, not ${describeValue(v)}`)
     return v
   }
 }
 
 export function int(min: number, max: number): Check<number> {
   return (v, path) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid(path, `must be a whole number from ${min} to ${max}, not ${describe(v)}`)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid(path, `must be a whole number from ${min} to ${max}, not ${describeValue(v)}`)
     return v
   }
 }
 
 export const bool: Check<boolean> = (v, path) => {
-  if (typeof v !== 'boolean') throw invalid(path, `must be true or false, not ${describe(v)}`)
+  if (typeof v !== 'boolean') throw invalid(path, `must be true or false, not ${describeValue(v)}`)
   return v
 }
 
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   return (v, path) => {
-    if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(path, `must be one of ${values.join(', ')}, not ${describe(v)}`)
+    if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(path, `must be one of ${values.join(', ')}, not ${describeValue(v)}`)
     return v as T
   }
 }
@@ -89,7 +91,7 @@ type Out<S extends Shape> = { [K in keyof S as S[K] extends Optional<unknown> ? 
   [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: S[K] extends Optional<infer T> ? T : never
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const proto = Object.getPrototypeOf(v) as unknown
   return proto === Object.prototype || proto === null
@@ -98,7 +100,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A plain object with exactly these fields (optional ones may be missing). */
 export function object<S extends Shape>(shape: S): Check<Out<S>> {
   return (v, path) => {
-    if (!isPlainObject(v)) throw invalid(path, `must be an object, not ${describe(v)}`)
+    if (!isPlainObject(v)) throw invalid(path, `must be an object, not ${describeValue(v)}`)
     const at = (k: string): string => (path === 'request' ? k : `${path}.${k}`)
     for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) throw invalid(at(k), `unknown field (expected ${Object.keys(shape).join(', ') || 'no fields'})`)
     const out: Record<string, unknown> = {}

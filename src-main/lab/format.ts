@@ -1,4 +1,4 @@
-import { isAlias, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml'
+import { isCollection, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml'
 import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
 import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
 import { MAX_CLOCK_NS } from '../engine/kernel/budget.ts'
@@ -162,16 +162,32 @@ function readYamlText(text: string, file: string): { raw: unknown; fail: Fail; l
     const pos = lc.linePos(e.pos[0])
     throw new LabFormatError(file, pos.line, pos.col, '', `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
   }
-  let alias: { source: string; range?: [number, number, number] | null } | undefined
+  // What plain data cannot hold is refused where it is written: aliases (`*a`, nested multiply:
+  // "billion laughs"), tags (`!!binary`, `!!set`, `!!omap` make buffers, sets and maps) and keys
+  // that are lists or mappings. A lab file needs none of them.
+  let refusal: { at: number; problem: string } | undefined
   visit(doc, {
     Alias(_, node) {
-      alias = node
+      refusal = { at: node.range?.[0] ?? 0, problem: `YAML aliases (*${node.source}) are not allowed in a lab file; write the value out` }
       return visit.BREAK
     },
+    Node(_, node) {
+      if (node.tag) {
+        refusal = { at: node.range?.[0] ?? 0, problem: `YAML tags (${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')}) are not allowed in a lab file; write the plain value` }
+        return visit.BREAK
+      }
+    },
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        refusal = { at: pair.key.range?.[0] ?? 0, problem: 'a key must be plain text, not a list or a mapping' }
+        return visit.BREAK
+      }
+    },
   })
-  if (alias && isAlias(alias)) {
-    const pos = lc.linePos(alias.range?.[0] ?? 0)
-    throw new LabFormatError(file, pos.line, pos.col, '', `YAML aliases (*${alias.source}) are not allowed in a lab file; write the value out`)
+  if (refusal) {
+    // A tag's range starts after the tag: point at the line, which is what a reader looks for.
+    const pos = lc.linePos(refusal.at)
+    throw new LabFormatError(file, pos.line, pos.col, '', refusal.problem)
   }
   const unknownKeys = new Set<string>()
   const where = (p: Path): { line: number; col: number } => {
@@ -268,11 +284,18 @@ export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
   return lines as string[]
 }
 
+/** What keeps a line out of a lab file's history (too long, several lines, control characters), or null. */
+export function commandLineProblem(c: string): string | null {
+  if (c.includes('\n') || c.includes('\r')) return 'a command must be a single line'
+  if (c.length > MAX_COMMAND_LENGTH) return `a command may be at most ${MAX_COMMAND_LENGTH} characters long`
+  if (/\p{Cc}/u.test(c.replace(/\t/g, ''))) return 'a command must not hold control characters'
+  return null
+}
+
 /** One command line: single, not too long, no control characters. */
 function checkLine(c: string, p: Path, fail: Fail): string {
-  if (c.includes('\n') || c.includes('\r')) fail(p, 'a command must be a single line')
-  if (c.length > MAX_COMMAND_LENGTH) fail(p, `a command may be at most ${MAX_COMMAND_LENGTH} characters long`)
-  if (/\p{Cc}/u.test(c.replace(/\t/g, ''))) fail(p, 'a command must not hold control characters')
+  const problem = commandLineProblem(c)
+  if (problem) fail(p, problem)
   return c
 }
 

@@ -4,7 +4,7 @@ import { MAX_HISTORY_COMMANDS } from '../k8s/limits.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
-import { API_VERSION, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
+import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
 import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -92,6 +92,12 @@ export class LabSession {
       // Kept, it would make the lab's file too heavy to open: rolled back instead.
       this.rebuild({ untilNs: this.world.sched.now })
       return { ...r, changes: [], stderr: `${r.stderr}podnet: not kept: the lab could not be opened again with this command in its history\n` }
+    }
+    const unstorable = r.changes.map((c) => commandLineProblem(quoteArgv(c.argv))).find((p) => p !== null)
+    if (unstorable) {
+      // A change its lab file could not hold (a NUL or escape character in a word): taken back whole.
+      this.rebuild({ untilNs: this.world.sched.now })
+      return { ...r, exitCode: r.exitCode || 1, changes: [], stderr: `${r.stderr}podnet: not kept: a lab file could not hold it (${unstorable})\n` }
     }
     if (r.changes.length && this.doc.spec.commands.length + r.changes.length > MAX_HISTORY_COMMANDS) {
       this.rebuild({ untilNs: this.world.sched.now })

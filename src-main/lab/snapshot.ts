@@ -27,6 +27,7 @@ export interface NetnsConfig {
   routes: RouteConfig[]
   neighbours: NeighConfig[]
   fdb: FdbConfig[]
+  /** The sysctls that differ from a fresh namespace's. */
   sysctls: Record<string, string>
 }
 
@@ -85,8 +86,6 @@ export function configSnapshot(world: World): ConfigSnapshot {
 
 function netnsConfig(ns: Netns): NetnsConfig {
   const devices = ns.deviceList()
-  const sysctls: Record<string, string> = {}
-  for (const k of ns.sysctl.keys()) sysctls[k] = ns.sysctl.get(k) ?? ''
   return {
     name: ns.name,
     devices: devices.map(deviceConfig),
@@ -111,7 +110,7 @@ function netnsConfig(ns: Netns): NetnsConfig {
       .filter((n) => (n.state & (Nud.Permanent | Nud.Noarp)) !== 0)
       .map((n) => ({ dev: n.dev.name, ip: formatIpv4(n.ip), mac: n.mac === null ? null : formatMac(n.mac), state: n.state, router: n.isRouter })),
     fdb: devices.flatMap(fdbConfig),
-    sysctls,
+    sysctls: ns.sysctl.changed(),
   }
 }
 

@@ -99,6 +99,12 @@ const FIXTURES = [
     file: 'color.sh',
     timeoutMs: 60_000,
   },
+  {
+    // Argument errors of brctl, ip -n, bridge -n and ip netns exec, found by the command fuzzer.
+    title: 'argument errors',
+    file: 'arg-errors.sh',
+    timeoutMs: 30_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -43,6 +43,14 @@ describe('lab files that were uncaught exceptions', () => {
     expect(open(`${HEAD}spec:\n  commands: []\n${laughs}`)).toMatch(/^lab\.yaml:7:\d+: YAML aliases \(\*a\) are not allowed/)
   })
 
+  it('refuses YAML tags and keys that are lists or mappings, where they are written', () => {
+    // !!binary, !!set and !!omap made a buffer, a set or a map, and a buffer key a warning from the reader.
+    expect(open(`${HEAD}!!binary a2luZA==: Lab\nspec:\n  commands: []\n`)).toMatch(/^lab\.yaml:4:\d+: YAML tags \(!!binary\) are not allowed in a lab file/)
+    expect(open(`${HEAD}spec:\n  commands: !!set { a }\n`)).toMatch(/^lab\.yaml:5:\d+: YAML tags \(!!set\) are not allowed/)
+    expect(open(`${HEAD}spec:\n  commands: []\n  !foo seed: 1\n`)).toMatch(/^lab\.yaml:6:\d+: YAML tags \(!foo\) are not allowed/)
+    expect(open(`${HEAD}spec:\n  commands: []\n? [a]\n: 1\n`)).toBe('lab.yaml:6:3: a key must be plain text, not a list or a mapping')
+  })
+
   it('refuses a nesting the YAML reader would choke on', () => {
     expect(open(`${HEAD}spec:\n  commands: ${'['.repeat(20000)}${']'.repeat(20000)}\n`)).toBe('lab.yaml:5:77: lists and mappings nest more than 64 levels deep')
   })
@@ -114,6 +122,18 @@ describe('half-applied changes', () => {
     expect(s.doc.spec.commands).toEqual([])
     expect(s.exec('ip -n node1 link set eth0 mtu 1400').exitCode).toBe(0)
     expect(JSON.stringify(configSnapshot(s.world))).toBe(JSON.stringify(configSnapshot(LabSession.fromText(s.save()).world)))
+  })
+
+  it('a change its lab file could not hold is taken back, so the lab always opens again', () => {
+    // sysctl takes KEY=VALUE without -w; a NUL in a word was recorded and the saved file refused.
+    const s = new LabSession(scenarioLab('same-node'))
+    const before = JSON.stringify(configSnapshot(s.world))
+    const r = s.exec('sysctl net.ipv4.ip_forward=0 \u0000', 'node1')
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toMatch(/podnet: not kept: a lab file could not hold it \(a command must not hold control characters\)\n$/)
+    expect(s.doc.spec.commands).toEqual([])
+    expect({ ...configSnapshot(s.world), clockNs: 0 }).toEqual({ ...JSON.parse(before), clockNs: 0 })
+    expect(JSON.stringify(configSnapshot(LabSession.fromText(s.save()).world))).toBe(JSON.stringify(configSnapshot(s.world)))
   })
 
   it('a lab command the kernel refuses part way is rolled back whole', () => {

@@ -31,7 +31,8 @@ export const bridge: Command = (ctx, argv) => {
     if (matches(a, '-netns')) {
       const name = argv[++i]
       const ns = name === undefined ? undefined : ctx.world.namespaces.get(name)
-      if (!ns) fail(255, `Cannot open network namespace "${name}": No such file or directory`)
+      // iproute2 prints the missing name with printf's "%s", which glibc writes as (null).
+      if (!ns) fail(255, `Cannot open network namespace "${name ?? '(null)'}": No such file or directory`)
       c = ctx.inNetns(ns)
     } else if (matches(a, '-statistics') || matches(a, '-stats')) o.stats = true
     else if (matches(a, '-details')) o.details = true

@@ -59,12 +59,14 @@ export function ipNetns(ctx: Ctx, argv: string[], opts: IpOpts): number | Job {
   }
   if (matches(cmd, 'exec')) {
     const name = argv[1]
-    if (name === undefined) fail(255, 'No netns name specified')
+    // iproute2's order: the arguments first, then the namespace; a program that is not there
+    // fails in the child, which exits 1.
+    if (name === undefined) fail(1, 'No netns name specified')
+    if (argv.length < 3) fail(1, 'No command specified')
     const ns = w.namespaces.get(name)
     if (!ns) fail(255, `Cannot open network namespace "${name}": No such file or directory`)
-    if (argv.length < 3) fail(255, 'No command specified')
     const prog = argv[2].slice(argv[2].lastIndexOf('/') + 1)
-    if (!Object.hasOwn(ctx.commands, prog)) fail(255, `exec of "${argv[2]}" failed: No such file or directory`)
+    if (!Object.hasOwn(ctx.commands, prog)) fail(1, `exec of "${argv[2]}" failed: No such file or directory`)
     return runArgv(ctx.inNetns(ns), argv.slice(2))
   }
   if (matches(cmd, 'list-id')) {

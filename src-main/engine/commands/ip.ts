@@ -108,10 +108,10 @@ export const ip: Command = (ctx, argv) => {
     else if (matches(opt, '-help')) return ipUsage(ctx)
     else if (matches(opt, '-netns')) {
       const name = argv[++i]
-      if (name === undefined) fail(255, 'Command line is not complete. Try option "help"')
-      const ns = ctx.world.netns(name)
+      const ns = name === undefined ? undefined : ctx.world.netns(name)
       if (!ns || name === '') {
-        ctx.eprintln(`Cannot open network namespace "${name}": No such file or directory`)
+        // A missing name reaches printf's "%s" as NULL, which glibc writes as (null).
+        ctx.eprintln(`Cannot open network namespace "${name ?? '(null)'}": No such file or directory`)
         return 255
       }
       c = ctx.inNetns(ns)

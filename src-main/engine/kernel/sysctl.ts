@@ -156,6 +156,22 @@ export class Sysctl {
     return this.scopeValue(c.scope, c.name)
   }
 
+  /**
+   * The settings that differ from a fresh namespace's, by key: the same information as every key's
+   * value (the keys of a device come and go with the device), without listing hundreds of defaults.
+   */
+  changed(): Record<string, string> {
+    const out: [string, string][] = []
+    for (const [k, v] of Object.entries(this.globals)) if (v !== GLOBAL_DEFAULTS[k]) out.push([k, v])
+    const scopes: [string, Readonly<Record<string, string>> | ReadonlyMap<string, string> | null][] = [['all', this.allConf], ['default', this.defaultConf], ...this.devices]
+    for (const [scope, conf] of scopes) {
+      if (conf === null || conf === DEVCONF_DEFAULTS) continue
+      const entries = conf instanceof Map ? [...conf] : Object.entries(conf)
+      for (const [k, v] of entries) if (v !== DEVCONF_DEFAULTS[k]) out.push([`net.ipv4.conf.${scope}.${k}`, v])
+    }
+    return Object.fromEntries(out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+  }
+
   /** All keys, sorted as `sysctl -a` lists them. */
   keys(): string[] {
     const out = Object.keys(GLOBAL_DEFAULTS)
