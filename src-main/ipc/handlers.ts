@@ -148,7 +148,7 @@ const termField = int(1, 1_000_000_000)
 const termRunReq = object({ term: termField, line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
 const termReq = object({ term: termField })
 const speedField: Check<number> = (v, path) => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < SPEED_RANGE[0] || v > SPEED_RANGE[1]) throw invalid(path, `must be a number from ${SPEED_RANGE[0]} to ${SPEED_RANGE[1]} (simulated seconds per second), not ${JSON.stringify(v) ?? String(v)}`)
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < SPEED_RANGE[0] || v > SPEED_RANGE[1]) throw invalid(path, `must be a number from ${SPEED_RANGE[0]} to ${SPEED_RANGE[1]} (simulated seconds per second), not ${describeValue(v)}`)
   return v
 }
 const termSpeedReq = object({ speed: speedField })

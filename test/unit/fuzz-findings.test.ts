@@ -54,4 +54,9 @@ describe('IPC calls the fuzzer broke', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'type' } })
     expect(!r.ok && r.error.message).toMatch(/^type: must be one of addNode, .*, not nothing$/)
   })
+
+  it('a value JSON cannot write (a BigInt) is named, not an internal error', async () => {
+    const h = createHandlers(new LabService('same-node'))
+    expect(await dispatch(h, CHANNELS.termSpeed, { speed: 10n })).toEqual({ ok: false, error: { code: 'invalid-request', message: 'speed: must be a number from 0.01 to 1000 (simulated seconds per second), not bigint 10', path: 'speed' } })
+  })
 })

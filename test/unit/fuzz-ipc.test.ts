@@ -82,6 +82,9 @@ const GOOD: Record<ApiMethod, Fields | fc.Arbitrary<unknown>> = {
   answerQuestion: { goal: fc.constantFrom('who-arps', 'nosuch', 'Bad Id'), answer: fc.constantFrom('pod1', 'cbr0', 'x', 'a\nb', '') },
   removeExercise: { id: fc.constantFrom(...EXERCISE_IDS, 'mine') },
   setLanguage: { lang },
+  termRun: { term: fc.constantFrom(1, 2, 0, 1_000_000_001), line: fc.constantFrom(...LINES, 'ping 10.244.2.2', 'tcpdump -i eth0 -n', 'sleep 3; ip link set eth0 mtu 1300', 'bash', 'exit'), netns: ns },
+  termInterrupt: { term: fc.constantFrom(1, 2, 3, -1) },
+  termSpeed: { speed: fc.constantFrom(1, 0.5, 1000, 0.01, 0.001, 1001, 0) },
 }
 
 const METHODS = Object.keys(CHANNELS) as ApiMethod[]
@@ -93,11 +96,18 @@ function payloadFor(method: ApiMethod): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 4, arbitrary: good },
     // One field of the wrong type (or a field the channel does not have).
-    { weight: 3, arbitrary: fc.tuple(good, fc.constantFrom(...Object.keys(g instanceof fc.Arbitrary ? {} : g), 'type', 'name', 'path', 'extra', '__proto__', 'constructor'), junk).map(([o, k, v]) => withOwn(o, k, v)) },
+    { weight: 3, arbitrary: fc.tuple(good, fieldOf(g), junk).map(([o, k, v]) => withOwn(o, k, v)) },
     // One field left out.
     { weight: 1, arbitrary: fc.tuple(good, fc.nat()).map(([o, i]) => Object.fromEntries(Object.entries(o).filter((_, j) => j !== i % Math.max(1, Object.keys(o).length)))) },
     { weight: 2, arbitrary: junk },
   )
+}
+
+/** A field to set wrong: mostly one of the channel's own, sometimes one it does not have. */
+function fieldOf(g: Fields | fc.Arbitrary<unknown>): fc.Arbitrary<string> {
+  const others = fc.constantFrom('type', 'name', 'path', 'extra', '__proto__', 'constructor')
+  const own = g instanceof fc.Arbitrary ? [] : Object.keys(g)
+  return own.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: others }) : others
 }
 
 /** The object with k set as its own property (so `__proto__` is a key, as JSON.parse makes it). */
@@ -146,10 +156,30 @@ describe('IPC fuzzing', () => {
     let rejected = 0
     const seen = new Set<string>()
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('same-node', 'routed'), fc.array(call, { minLength: 1, maxLength: 8 }), async (scenario, calls_) => {
+      fc.asyncProperty(fc.constantFrom('same-node', 'routed'), fc.array(fc.tuple(call, fc.constantFrom(0, 0, 40, 1000, 30_000)), { minLength: 1, maxLength: 8 }), async (scenario, steps) => {
         const service = new LabService(scenario)
-        const h = createHandlers(service)
-        for (const { channel, payload } of calls_) {
+        // A host whose wall clock the test moves: terminal lines run while it does.
+        let wall = 0
+        let timers: { at: number; fn: () => void }[] = []
+        const h = createHandlers(service, {
+          now: () => wall,
+          setTimer: (fn, ms) => {
+            const t = { at: wall + ms, fn }
+            timers.push(t)
+            return () => void (timers = timers.filter((x) => x !== t))
+          },
+          emit: () => {},
+        })
+        const calls_ = steps.map(([c]) => c)
+        for (const [{ channel, payload }, waitMs] of steps) {
+          // Wall time passes between calls; due timers fire, as the host's event loop would.
+          const until = wall + waitMs
+          for (let due = timers.find((t) => t.at <= until); due; due = timers.find((t) => t.at <= until)) {
+            timers = timers.filter((t) => t !== due)
+            wall = Math.max(wall, due.at)
+            due.fn()
+          }
+          wall = until
           const before = labOf(service)
           const what = `${channel} ${describePayload(payload)}`
           const reply = await dispatch(h, channel, payload)
