@@ -54,6 +54,15 @@ const EDITS: fc.Arbitrary<Record<string, unknown>>[] = [
   fc.record({ type: fc.constant('addRoute'), netns: ns, route: fc.constantFrom('10.9.0.0/16 via 192.168.0.12', '10.244.2.0/24 via 192.168.0.12 dev eth0', 'default dev eth0', 'banana', '1.2.3.4/33') }),
   fc.record({ type: fc.constant('deleteRoute'), netns: ns, route: fc.constantFrom('10.244.2.0/24 via 192.168.0.12 dev eth0', '10.244.1.0/24 dev cbr0 proto kernel scope link src 10.244.1.1', 'default') }),
   fc.record({ type: fc.constant('setMode'), mode: fc.constantFrom('routes', 'flannel-vxlan', 'cloud-routes', 'flannel-host-gw', 'nat') }),
+  fc.record({ type: fc.constant('addWiredNode'), name: fc.constantFrom('n9', 'node1', 'Bad', 'underlay'), wire: ns }),
+  fc.record({ type: fc.constant('addSwitch'), name: fc.constantFrom('sw1', 'underlay'), cidr: fc.constantFrom('192.168.5.0/24', '10.244.0.0/16', '999.1.1.1/24', '1.2.3.4/33') }, { requiredKeys: ['type', 'name'] }),
+  fc.record({ type: fc.constant('addRouter'), name: fc.constantFrom('r1', 'router', 'pod1') }),
+  fc.record({ type: fc.constantFrom('connect', 'disconnect'), a: ns, b: ns }),
+  fc.record({ type: fc.constant('remove'), names: fc.array(ns, { maxLength: 3 }) }),
+  fc.record({ type: fc.constant('addNamespace'), name: fc.constantFrom('t1', 'pod1', 'Bad') }),
+  fc.record({ type: fc.constant('addBridge'), netns: ns, name: fc.constantFrom('br9', 'cbr0', 'eth0@x') }),
+  fc.record({ type: fc.constant('addVethPair'), a: fc.record({ netns: ns, name: fc.constantFrom('va', 'eth0') }), b: fc.record({ netns: ns, name: fc.constantFrom('vb', 'lo') }) }),
+  fc.record({ type: fc.constant('renameDevice'), netns: ns, device: fc.constantFrom('eth0', 'cbr0', 'nosuch'), name: fc.constantFrom('eth9', 'lo', 'a b') }),
   fc.record({ type: fc.constantFrom('nosuch', '__proto__', 'constructor', 'toString') }),
 ]
 const GOOD: Record<ApiMethod, Fields | fc.Arbitrary<unknown>> = {
