@@ -161,4 +161,14 @@ export const en = {
   'edit.not_wired': '{a} and {b} are not wired to each other',
   'edit.pod_same_node': '{pod} already runs on {node}',
   'edit.mode_same': 'The cluster already uses this mode',
+
+  // podnet compare: the same probe in two labs side by side.
+  'compare.title': 'Compare {from} → {to}, {proto}',
+  'compare.result': 'Result',
+  'compare.mtu': 'Path MTU (largest DF)',
+  'compare.wire': 'Largest frame on a wire',
+  'compare.bytes': '{n} bytes',
+  'compare.devices': 'Devices crossed',
+  'compare.tables': 'Table entries consulted',
+  'compare.hops': 'The request, hop by hop (bytes of the packet there):',
 } as const satisfies Record<string, string>

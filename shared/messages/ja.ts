@@ -163,4 +163,13 @@ export const ja: Record<MessageKey, string> = {
   'edit.not_wired': '{a} と {b} はつながっていません',
   'edit.pod_same_node': '{pod} はすでに {node} で動いています',
   'edit.mode_same': 'クラスターはすでにこのモードです',
+
+  'compare.title': '{from} → {to} の比較（{proto}）',
+  'compare.result': '結果',
+  'compare.mtu': '経路 MTU（DF で通る最大）',
+  'compare.wire': 'リンク上の最大フレーム',
+  'compare.bytes': '{n} バイト',
+  'compare.devices': '通過するデバイス数',
+  'compare.tables': '判断に使ったエントリ数',
+  'compare.hops': '要求パケットのホップごとの流れ（その地点でのバイト数）：',
 }

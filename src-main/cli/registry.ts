@@ -4,6 +4,7 @@ import type { CliCommand } from './command.ts'
 import { newCommand } from './commands/new.ts'
 import { traceCommand } from './commands/trace.ts'
 import { captureCommand } from './commands/capture.ts'
+import { compareCommand } from './commands/compare.ts'
 import { runCommand } from './commands/run.ts'
 import { execCommand } from './commands/exec.ts'
 import { exportCommand } from './commands/export.ts'
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CliCommand[] = [
   newCommand,
   traceCommand,
   captureCommand,
+  compareCommand,
   runCommand,
   execCommand,
   exportCommand,

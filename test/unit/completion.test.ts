@@ -99,7 +99,7 @@ beforeAll(async () => {
 
 describe('bash completion', () => {
   it('completes commands, options and their choices', () => {
-    expect(bash('podnet ')).toEqual(['capture', 'completion', 'exec', 'exercise', 'exercises', 'export', 'help', 'new', 'run', 'scenarios', 'trace'])
+    expect(bash('podnet ')).toEqual(['capture', 'compare', 'completion', 'exec', 'exercise', 'exercises', 'export', 'help', 'new', 'run', 'scenarios', 'trace'])
     expect(bash('podnet tr')).toEqual(['trace'])
     expect(bash('podnet trace --p')).toEqual(['--port', '--proto'])
     expect(bash('podnet trace lab.yaml --proto ')).toEqual(['icmp', 'udp'])
@@ -149,7 +149,7 @@ describe('bash completion', () => {
 
 describe('zsh completion', () => {
   it('completes commands, choices, lab files and namespaces', { timeout: 60_000 }, () => {
-    expect(zsh('podnet ')).toEqual(['capture', 'completion', 'exec', 'exercise', 'exercises', 'export', 'help', 'new', 'run', 'scenarios', 'trace'])
+    expect(zsh('podnet ')).toEqual(['capture', 'compare', 'completion', 'exec', 'exercise', 'exercises', 'export', 'help', 'new', 'run', 'scenarios', 'trace'])
     expect(zsh('podnet trace lab.yaml --proto ')).toEqual(['icmp', 'udp'])
     expect(zsh('podnet capture --')).toEqual(expect.arrayContaining(['--iface', '--format', '--no-promisc']))
     expect(zsh('podnet trace ')).toEqual(['lab.yaml', 'overlay.podnet'])

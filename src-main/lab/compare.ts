@@ -1,0 +1,200 @@
+import type { Cluster } from '../k8s/cluster.ts'
+import type { World } from '../engine/kernel/world.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
+import { arrived, traceInLab, type ReportStep, type TraceRequest } from './trace-report.ts'
+
+/**
+ * The same pod-to-pod probe in two labs (or two modes of one lab), side by side: the walk of the
+ * request aligned hop by hop, the devices it crosses, the bytes on the wire at each hop, the
+ * tables that decided, and the largest packet the path lets through with Don't Fragment (found
+ * by bisection on the lab given, which must be a replay: the probes fill its caches).
+ */
+
+export type Lang = 'en' | 'ja'
+
+/** One lab to compare: its name in the comparison, and a running copy of it. */
+export interface CompareInput {
+  label: string
+  world: World
+  cluster: Cluster | null
+}
+
+/** One step of the request's walk. */
+export interface CompareHop {
+  netns: string
+  device?: string
+  kind: string
+  msg: string
+  text: string
+  /** The table entry that decided, when one did. */
+  entry?: string
+  /** Bytes of the packet here: the whole frame on a link, or the IP packet at the IP layer. */
+  bytes?: number
+  layer?: 'ethernet' | 'ipv4'
+}
+
+export interface CompareSide {
+  label: string
+  /** The cluster mode of the lab, when it has a cluster. */
+  mode: string | null
+  delivered: boolean
+  verdict: string
+  hops: CompareHop[]
+  /** Devices the request crosses, in order ("node1 eth0"). */
+  devices: string[]
+  /** Table entries that decided, in order, with where they are ("node1: 10.244.2.0/24 via ..."). */
+  tables: string[]
+  /** The largest Ethernet frame the request is carried in. */
+  wireBytes: number
+  /** The largest IP packet that gets through with DF (payload + 28); null when none does. */
+  pathMtu: number | null
+}
+
+export interface Comparison {
+  from: string
+  to: string
+  proto: 'icmp' | 'udp'
+  sides: [CompareSide, CompareSide]
+  /** The two walks aligned: each row has a hop of either side or both (index into side.hops). */
+  rows: [number | null, number | null][]
+}
+
+/** Payload bytes a DF probe may carry at most (an IPv4 packet of 65535 bytes). */
+const MAX_PAYLOAD = 65507
+/** IPv4 + ICMP echo (or UDP) headers in front of the payload. */
+const HEADERS = 28
+
+const bytesOf = (hex: string | undefined): number | undefined => (hex === undefined ? undefined : hex.length / 2)
+
+/** Whether a step belongs to the request's own walk (not ARP, not the reply, not a copy that went nowhere). */
+function onTheWay(s: ReportStep): boolean {
+  if (s.probe !== 1 || (s.role !== 'request' && s.role !== 'tunnel')) return false
+  return !/^(arp\.|drop\.not_for_us|drop\.forward_not_host)/.test(s.msg)
+}
+
+/** The largest payload that arrives with DF, by bisection (probes sent in `input`'s world). */
+export function largestPayload(input: CompareInput, req: TraceRequest): number | null {
+  const passes = (size: number): boolean => arrived(traceInLab(input.world, input.cluster, { ...req, size, df: true, count: 1, warm: false }).outcome)
+  if (!passes(0)) return null
+  let lo = 0
+  let hi = MAX_PAYLOAD + 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (passes(mid)) lo = mid
+    else hi = mid
+  }
+  return lo
+}
+
+/** One side: the walk of a warm probe (no ARP in the way), then the MTU its path allows. */
+export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang): CompareSide {
+  const rep = traceInLab(input.world, input.cluster, { ...req, count: 1, warm: true }, lang)
+  const events = new Map(rep.events.map((e) => [e.seq, e]))
+  // The request's walk ends where it is delivered or dropped (the reply's tunnel comes after).
+  const walk = rep.steps.filter(onTheWay)
+  const end = walk.findIndex((s) => s.kind === 'deliver' || s.kind === 'drop')
+  const hops: CompareHop[] = (end < 0 ? walk : walk.slice(0, end + 1)).map((s) => {
+    const ev = s.frameEvent === undefined ? undefined : events.get(s.frameEvent)
+    const h: CompareHop = { netns: s.netns, kind: s.msg === 'step.veth' ? 'veth' : s.kind, msg: s.msg, text: s.text }
+    if (s.device !== undefined) h.device = s.device
+    if (s.entry !== undefined) h.entry = s.entry
+    const bytes = bytesOf(ev?.frame)
+    if (bytes !== undefined) {
+      h.bytes = bytes
+      h.layer = ev?.layer ?? 'ethernet'
+    }
+    return h
+  })
+  const devices: string[] = []
+  for (const h of hops) {
+    const d = h.device ? `${h.netns || 'host'} ${h.device}` : ''
+    if (d && devices[devices.length - 1] !== d && !devices.includes(d)) devices.push(d)
+  }
+  const tables = hops.filter((h) => h.entry).map((h) => `${h.netns || 'host'}: ${h.entry}`)
+  const wireBytes = Math.max(0, ...hops.filter((h) => h.layer === 'ethernet' && h.bytes !== undefined).map((h) => h.bytes!))
+  const payload = largestPayload(input, req)
+  return {
+    label: input.label,
+    mode: input.cluster?.mode ?? null,
+    delivered: arrived(rep.outcome),
+    verdict: rep.verdict,
+    hops,
+    devices,
+    tables,
+    wireBytes,
+    pathMtu: payload === null ? null : payload + HEADERS,
+  }
+}
+
+/** Aligns two walks on their common hops (same namespace and kind), longest common subsequence first. */
+export function alignHops(a: readonly CompareHop[], b: readonly CompareHop[]): [number | null, number | null][] {
+  const key = (h: CompareHop): string => `${h.netns}|${h.kind}`
+  const n = a.length
+  const m = b.length
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0))
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = key(a[i]) === key(b[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
+  const rows: [number | null, number | null][] = []
+  let i = 0
+  let j = 0
+  while (i < n || j < m) {
+    if (i < n && j < m && key(a[i]) === key(b[j])) rows.push([i++, j++])
+    else if (j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1])) rows.push([i++, null])
+    else rows.push([null, j++])
+  }
+  return rows
+}
+
+/** Runs the probe in both labs and lines the walks up. */
+export function compareLabs(a: CompareInput, b: CompareInput, req: TraceRequest, lang: Lang = 'en'): Comparison {
+  const sa = compareSide(a, req, lang)
+  const sb = compareSide(b, req, lang)
+  return { from: req.from, to: req.to, proto: req.proto ?? 'icmp', sides: [sa, sb], rows: alignHops(sa.hops, sb.hops) }
+}
+
+const W = 46
+
+/** Columns a character takes in a terminal: two for CJK and full-width forms. */
+function charWidth(c: string): number {
+  const p = c.codePointAt(0) ?? 0
+  return (p >= 0x1100 && p <= 0x115f) || (p >= 0x2e80 && p <= 0xa4cf) || (p >= 0xac00 && p <= 0xd7a3) || (p >= 0xf900 && p <= 0xfaff) || (p >= 0xfe30 && p <= 0xfe4f) || (p >= 0xff00 && p <= 0xff60) || (p >= 0xffe0 && p <= 0xffe6) ? 2 : 1
+}
+
+/** `s` cut or padded to `w` terminal columns. */
+function cell(s: string, w = W): string {
+  let out = ''
+  let used = 0
+  for (const c of s) {
+    const cw = charWidth(c)
+    if (used + cw > w - 1 && used + cw + (s.length > out.length + c.length ? 1 : 0) > w) return out + '…' + ' '.repeat(Math.max(0, w - used - 1))
+    out += c
+    used += cw
+  }
+  return out + ' '.repeat(Math.max(0, w - used))
+}
+
+function hopCell(h: CompareHop | undefined): string {
+  if (!h) return ''
+  const where = `${h.netns || 'host'}${h.device ? ' ' + h.device : ''}`
+  return `${where} ${h.kind}${h.bytes !== undefined ? ` ${h.bytes} B` : ''}`
+}
+
+/** The comparison as text: a summary of both sides, then the aligned hops, in two columns. */
+export function formatComparison(c: Comparison, lang: Lang = 'en'): string {
+  const w = (key: Parameters<typeof formatMessage>[0], params: Record<string, string | number> = {}): string => formatMessage(key, params, lang)
+  const [a, b] = c.sides
+  const label = 26
+  const line = (name: string, x: string, y: string): string => `${cell(name, label)}${cell(x)}${y}`.trimEnd() + '\n'
+  const diff = b.wireBytes - a.wireBytes
+  let out = w('compare.title', { from: c.from, to: c.to, proto: c.proto === 'udp' ? 'UDP' : 'ICMP echo' }) + '\n'
+  out += line('', a.label + (a.mode && a.mode !== a.label ? ` (${a.mode})` : ''), b.label + (b.mode && b.mode !== b.label ? ` (${b.mode})` : ''))
+  out += line(w('compare.result'), a.verdict.replace(/^[^:：]*[:：]\s*/, ''), b.verdict.replace(/^[^:：]*[:：]\s*/, ''))
+  out += line(w('compare.mtu'), a.pathMtu === null ? '-' : String(a.pathMtu), b.pathMtu === null ? '-' : String(b.pathMtu))
+  out += line(w('compare.wire'), w('compare.bytes', { n: a.wireBytes }), w('compare.bytes', { n: b.wireBytes }) + (diff ? ` (${diff > 0 ? '+' : ''}${diff})` : ''))
+  out += line(w('compare.devices'), String(a.devices.length), String(b.devices.length))
+  out += line(w('compare.tables'), String(a.tables.length), String(b.tables.length))
+  out += '\n' + w('compare.hops') + '\n'
+  c.rows.forEach(([i, j], k) => {
+    out += `${String(k + 1).padStart(3)}  ${cell(hopCell(i === null ? undefined : a.hops[i]))}${hopCell(j === null ? undefined : b.hops[j])}`.trimEnd() + '\n'
+  })
+  return out
+}
