@@ -11,8 +11,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      lib: { entry: resolve(root, 'src-main/index.ts'), formats: ['es'] },
-      rollupOptions: { output: { entryFileNames: 'index.js' } },
+      // The shell, and the lab's worker thread (src-main/host/lab-thread.ts) next to it.
+      lib: { entry: { index: resolve(root, 'src-main/index.ts'), 'lab-thread': resolve(root, 'src-main/host/lab-thread.ts') }, formats: ['es'] },
+      rollupOptions: { output: { entryFileNames: '[name].js' } },
     },
   },
   preload: {

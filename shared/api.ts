@@ -414,6 +414,21 @@ export interface PodnetApi {
   termSpeed(req: { speed: number }): Promise<{ speed: number }>
   /** Both hosts (Worker, desktop): what running terminal lines print, and when they end. */
   onTerminal?(listener: (e: TerminalEvent) => void): () => void
+  /** Both hosts: how far long work (building, opening, replaying a lab) has got. */
+  onWork?(listener: (p: WorkProgress) => void): () => void
+  /** Both hosts: stops the long work under way (its request fails with code 'cancelled'); false when there is none. */
+  cancelWork?(): boolean
+}
+
+/**
+ * How far a long piece of work of the lab host has got: building a cluster (`done` of `total`
+ * steps: each node made, each node programmed, then the settling), or replaying the history of
+ * a lab being opened (`done` of `total` commands).
+ */
+export interface WorkProgress {
+  phase: 'build' | 'replay'
+  done: number
+  total: number
 }
 
 /** What a `bash` or `exit` asks of the terminal. */
@@ -476,7 +491,7 @@ export interface DissectLayer {
 }
 
 /** The request/response methods (each one IPC channel); shell events are pushed, not requested. */
-export type ApiMethod = Exclude<keyof PodnetApi, 'onShellEvent' | 'onTerminal'>
+export type ApiMethod = Exclude<keyof PodnetApi, 'onShellEvent' | 'onTerminal' | 'onWork' | 'cancelWork'>
 
 /** IPC channel names, one per method. */
 export const CHANNELS = {
@@ -517,7 +532,8 @@ export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) 
 
 /** A failed call: what was wrong and where (field path, file position). */
 export interface ApiError {
-  code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'internal'
+  /** 'cancelled': long work (building, opening) stopped at the user's request; the open lab is as it was. */
+  code: 'invalid-request' | 'lab-format' | 'lab-build' | 'not-found' | 'cancelled' | 'internal'
   message: string
   path?: string
   /** The reason as a message key of shared/messages with its parameters, so a view can word it in any language. */

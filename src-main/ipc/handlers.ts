@@ -12,6 +12,7 @@ import {
   type TraceStepView,
   type TraceView,
 } from '../../shared/api.ts'
+import { WorkCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { hexToBytes } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
@@ -47,11 +48,11 @@ export const TRACE_CACHE_SIZE = 8
 const EMPTY_DOC: LabDoc = { apiVersion: API_VERSION, kind: KIND, metadata: { name: 'untitled' }, spec: { seed: 1, commands: [] } }
 
 /** A scenario's lab with every address written out, as `podnet new` writes it, opened (built once). */
-function scenarioSession(name: string, nodes?: number, podsPerNode?: number): LabSession {
+function scenarioSession(name: string, nodes?: number, podsPerNode?: number, work: WorkOptions = {}): LabSession {
   const doc = scenarioLab(name, nodes, podsPerNode)
   const info = SCENARIOS.find((s) => s.name === name)
   if (info) doc.metadata.description = info.title
-  const rt = instantiate(doc)
+  const rt = instantiate(doc, work)
   if (rt.cluster) doc.spec.cluster = rt.cluster.toSpec()
   return new LabSession(doc, rt)
 }
@@ -329,6 +330,7 @@ function buildError(e: unknown): never {
   if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, e.path || undefined)
   if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, e.path)
   if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
+  if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the lab that was open stays open')
   throw e
 }
 
@@ -360,7 +362,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       if (nodes * pods > limits.pods) throw invalid('podsPerNode', `${nodes} nodes with ${pods} pods each make ${nodes * pods} pods; a lab may have at most ${limits.pods}`)
       let session: LabSession
       try {
-        session = scenarioSession(req.scenario, req.nodes, req.podsPerNode)
+        session = scenarioSession(req.scenario, req.nodes, req.podsPerNode, io.work)
       } catch (e) {
         buildError(e)
       }
@@ -375,7 +377,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       const file = label.split(/[\\/]/).pop() || label
       let session: LabSession
       try {
-        session = LabSession.fromText(req.text, file)
+        session = LabSession.fromText(req.text, file, io.work)
       } catch (e) {
         buildError(e)
       }

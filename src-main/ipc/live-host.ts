@@ -2,6 +2,7 @@ import type { LabDelta, TerminalEvent } from '../../shared/api.ts'
 import type { LiveShell, LiveSink } from '../lab/live.ts'
 import type { LabSession } from '../lab/session.ts'
 import { PacingClock } from './pacing.ts'
+import type { WorkOptions } from '../engine/kernel/work.ts'
 
 /**
  * What a lab host provides to run terminal lines in wall time: the browser build's Worker and
@@ -13,6 +14,8 @@ export interface HostIo {
   /** Calls fn after `ms` of wall time; returns what cancels it. */
   setTimer(fn: () => void, ms: number): () => void
   emit(e: TerminalEvent): void
+  /** Long work (a new lab built, a lab opened): its cancel signal and where its progress goes. */
+  work?: WorkOptions
 }
 
 /** A host on this thread's own clock and timers, posting events with `emit` (the Worker, the desktop). */

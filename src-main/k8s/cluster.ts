@@ -1,3 +1,4 @@
+import { throwIfCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
@@ -101,7 +102,8 @@ export class Cluster {
   }
 
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
-  build(): void {
+  /** `work`: its progress (a step per node made, per node programmed, and the settling) and its cancel. */
+  build(work: WorkOptions = {}): void {
     if (this.spec.underlay.kind !== 'none' && overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', `${this.spec.underlay.cidr} overlaps the cluster CIDR ${this.spec.clusterCidr}: node and pod addresses would collide`)
     const seen = new Set<string>()
     this.spec.nodes.forEach((n, i) => {
@@ -114,10 +116,31 @@ export class Cluster {
         seen.add(p.name)
       })
     })
+    const { signal, progress } = work
+    const total = 2 * this.spec.nodes.length + 1
+    let done = 0
+    const step = (): void => {
+      progress?.({ phase: 'build', done: ++done, total })
+      throwIfCancelled(signal)
+    }
     this.buildUnderlay()
-    this.spec.nodes.forEach((n, i) => this.createNode(n, `nodes[${i}]`))
-    for (const n of this.nodes.values()) this.programNode(n)
-    this.world.advance(3 * NS_PER_SEC)
+    this.spec.nodes.forEach((n, i) => {
+      this.createNode(n, `nodes[${i}]`)
+      step()
+    })
+    for (const n of this.nodes.values()) {
+      this.programNode(n)
+      step()
+    }
+    const sched = this.world.sched
+    const outer = sched.signal
+    sched.signal = signal ?? outer
+    try {
+      this.world.advance(3 * NS_PER_SEC)
+    } finally {
+      sched.signal = outer
+    }
+    progress?.({ phase: 'build', done: total, total })
   }
 
   private buildUnderlay(): void {

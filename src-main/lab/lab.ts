@@ -5,6 +5,7 @@ import { Cluster } from '../k8s/cluster.ts'
 import { MAX_CLOCK_NS, MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { KernelError, STRERROR } from '../engine/kernel/errors.ts'
 import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
+import { throwIfCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { clusterPathToLabPath, commandLine, commandTimeNs, fieldPosition, nsToSeconds, secondsToNs, type LabDoc, type TimedCommand } from './format.ts'
 
 /** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
@@ -39,7 +40,7 @@ export class LabBuildError extends Error {
   }
 }
 
-export interface InstantiateOptions {
+export interface InstantiateOptions extends WorkOptions {
   /** Run the clock on to this time at the end (a fork of a session runs to the session's clock). */
   untilNs?: number
 }
@@ -55,36 +56,47 @@ export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRunt
   if (doc.spec.cluster) {
     try {
       cluster = new Cluster(world, doc.spec.cluster)
-      cluster.build()
+      cluster.build(opts)
     } catch (e) {
       if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
       throw e
     }
   }
   const tooHeavy = (path: string): LabBuildError => new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
-  return withinLoadBound(world, () => {
-    // The setup is the lab's starting point: bare lines, replayed before the history.
-    const setupResults = (doc.spec.setup ?? []).map((line, i) => {
-      const r = execLine(world, cluster, line, { replay: true, overhead: true })
-      if (world.sched.hit === 'load') throw tooHeavy(`spec.setup[${i}]`)
-      return r
+  const { signal, progress } = opts
+  // Between commands, and every so many events within one, the host may stop the replay.
+  world.sched.signal = signal ?? null
+  const total = doc.spec.commands.length
+  try {
+    return withinLoadBound(world, () => {
+      // The setup is the lab's starting point: bare lines, replayed before the history.
+      const setupResults = (doc.spec.setup ?? []).map((line, i) => {
+        const r = execLine(world, cluster, line, { replay: true, overhead: true })
+        if (world.sched.hit === 'load') throw tooHeavy(`spec.setup[${i}]`)
+        return r
+      })
+      const results: LineResult[] = []
+      const history: TimedCommand[] = []
+      doc.spec.commands.forEach((c, i) => {
+        throwIfCancelled(signal)
+        if (progress && total) progress({ phase: 'replay', done: i, total })
+        const line = commandLine(c)
+        const at = commandTimeNs(c)
+        if (at !== undefined && at > world.sched.now) world.sched.run(at)
+        const r = execLine(world, cluster, line, { replay: true, overhead: at === undefined })
+        if (world.sched.hit === 'load') throw tooHeavy(`spec.commands[${i}]`)
+        results.push(r)
+        if (at !== undefined) history.push({ at: nsToSeconds(at), run: line })
+        else for (const ch of r.changes) history.push({ at: nsToSeconds(ch.atNs), run: quoteArgv(ch.argv) })
+      })
+      const until = Math.max(opts.untilNs ?? 0, doc.spec.clock === undefined ? 0 : secondsToNs(doc.spec.clock))
+      if (until > world.sched.now) world.sched.run(until)
+      if (progress && total) progress({ phase: 'replay', done: total, total })
+      return { world, cluster, results, setupResults, history }
     })
-    const results: LineResult[] = []
-    const history: TimedCommand[] = []
-    doc.spec.commands.forEach((c, i) => {
-      const line = commandLine(c)
-      const at = commandTimeNs(c)
-      if (at !== undefined && at > world.sched.now) world.sched.run(at)
-      const r = execLine(world, cluster, line, { replay: true, overhead: at === undefined })
-      if (world.sched.hit === 'load') throw tooHeavy(`spec.commands[${i}]`)
-      results.push(r)
-      if (at !== undefined) history.push({ at: nsToSeconds(at), run: line })
-      else for (const ch of r.changes) history.push({ at: nsToSeconds(ch.atNs), run: quoteArgv(ch.argv) })
-    })
-    const until = Math.max(opts.untilNs ?? 0, doc.spec.clock === undefined ? 0 : secondsToNs(doc.spec.clock))
-    if (until > world.sched.now) world.sched.run(until)
-    return { world, cluster, results, setupResults, history }
-  })
+  } finally {
+    world.sched.signal = null
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
 import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
+import type { WorkOptions } from '../engine/kernel/work.ts'
 import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -48,10 +49,10 @@ export class LabSession {
   }
 
   /** Opens lab file text; a lab that parses but cannot be built is reported at its field's line. */
-  static fromText(text: string, file = 'lab.yaml'): LabSession {
+  static fromText(text: string, file = 'lab.yaml', work: WorkOptions = {}): LabSession {
     const doc = parseLab(text, file)
     try {
-      return new LabSession(doc)
+      return new LabSession(doc, instantiate(doc, work))
     } catch (e) {
       if (e instanceof LabBuildError) throw e.locate(text, file)
       throw e

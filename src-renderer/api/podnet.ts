@@ -1,4 +1,4 @@
-import { isApiError, requestMethods, type ApiError, type ApiMethod, type PodnetApi, type ShellEvent, type TerminalEvent } from '../../shared/api.ts'
+import { isApiError, requestMethods, type ApiError, type ApiMethod, type PodnetApi, type ShellEvent, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
 
 /**
  * The renderer's only door to the lab. `window.podnet` is provided by the Electron preload or by
@@ -29,6 +29,17 @@ export function onShellEvent(listener: (e: ShellEvent) => void): () => void {
 export function onTerminal(listener: (e: TerminalEvent) => void): () => void {
   const api = window.podnet
   return api?.onTerminal ? api.onTerminal(listener) : () => {}
+}
+
+/** Listens to the progress of long work (building, opening, replaying a lab) where the host reports it. */
+export function onWork(listener: (p: WorkProgress) => void): () => void {
+  const api = window.podnet
+  return api?.onWork ? api.onWork(listener) : () => {}
+}
+
+/** Stops the long work under way (its request fails with code 'cancelled'); false where nothing can be cancelled. */
+export function cancelWork(): boolean {
+  return window.podnet?.cancelWork?.() ?? false
 }
 
 /** Any failure as an ApiError, so views show one kind of message. */

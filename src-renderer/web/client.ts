@@ -1,12 +1,12 @@
-import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi, type TerminalEvent } from '../../shared/api.ts'
+import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
 
 /** What the page sends the lab Worker. */
-export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string } | { progress: string }
+export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string } | { progress: string } | { cancelFlag: SharedArrayBuffer }
 /**
  * What the lab Worker sends back: an answer, the unsaved lab text (null once saved or clean),
  * exercise progress to keep, or what a running terminal line printed.
  */
-export type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string } | { terminal: TerminalEvent }
+export type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string } | { terminal: TerminalEvent } | { work: WorkProgress }
 
 /** Where the browser build keeps unsaved work between visits (the desktop app uses a file). */
 export const RECOVERY_KEY = 'podnet.recovery'
@@ -30,10 +30,15 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
   let unsaved = false
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   const terminalListeners = new Set<(e: TerminalEvent) => void>()
+  const workListeners = new Set<(p: WorkProgress) => void>()
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data
     if ('terminal' in m) {
       for (const l of terminalListeners) l(m.terminal)
+      return
+    }
+    if ('work' in m) {
+      for (const l of workListeners) l(m.work)
       return
     }
     if ('progress' in m) {
@@ -65,6 +70,11 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     for (const p of pending.values()) p.reject({ code: 'internal', message: `the lab worker failed: ${e.message}` })
     pending.clear()
   }
+  // Cancelling long work: a word of memory shared with the Worker, which the engine reads between
+  // commands and events (a message would wait behind the work). Pages that are not cross-origin
+  // isolated have no SharedArrayBuffer, and cannot cancel.
+  const cancelFlag = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
+  if (cancelFlag) worker.postMessage({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer } satisfies WorkerRequest)
   // Before any request, so the page's first calls see the learner's progress and the recovered lab.
   const progress = storage?.getItem(PROGRESS_KEY) ?? null
   if (progress !== null) worker.postMessage({ progress } satisfies WorkerRequest)
@@ -81,6 +91,15 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     onTerminal(listener) {
       terminalListeners.add(listener)
       return () => terminalListeners.delete(listener)
+    },
+    onWork(listener) {
+      workListeners.add(listener)
+      return () => workListeners.delete(listener)
+    },
+    cancelWork() {
+      if (!cancelFlag || pending.size === 0) return false
+      Atomics.store(cancelFlag, 0, 1)
+      return true
     },
     hasUnsaved: () => unsaved,
   }

@@ -8,23 +8,43 @@ import { CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../../src-main/ipc/handlers.ts'
 import { realTimeIo } from '../../src-main/ipc/live-host.ts'
 import type { WorkerMessage, WorkerRequest } from './client.ts'
+import { PROGRESS_EVERY_MS } from '../../src-main/host/protocol.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const service = new LabService('same-node')
+/** Set by the page to cancel the request under way (see client.ts); none where memory cannot be shared. */
+let cancelFlag: Int32Array | null = null
+let lastProgress = -Infinity
 // Terminal lines that take simulated time run on this Worker's timers; what they print, and
 // their ends (after which the unsaved lab text may have changed), go to the page.
-const handlers = createHandlers(
-  service,
-  realTimeIo((e) => {
+const handlers = createHandlers(service, {
+  ...realTimeIo((e) => {
     scope.postMessage({ terminal: e } satisfies WorkerMessage)
     if (e.type === 'done') scope.postMessage({ recovery: service.dirty ? service.text() : null } satisfies WorkerMessage)
   }),
-)
+  work: {
+    signal: {
+      get cancelled() {
+        return cancelFlag !== null && Atomics.load(cancelFlag, 0) === 1
+      },
+    },
+    progress: (p) => {
+      const now = performance.now()
+      if (p.done !== p.total && now - lastProgress < PROGRESS_EVERY_MS) return
+      lastProgress = now
+      scope.postMessage({ work: p } satisfies WorkerMessage)
+    },
+  },
+})
 let queue: Promise<void> = Promise.resolve()
 
 scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const msg = e.data
   queue = queue.then(async () => {
+    if ('cancelFlag' in msg) {
+      cancelFlag = new Int32Array(msg.cancelFlag)
+      return
+    }
     if ('progress' in msg) {
       service.exercises.progress.load(msg.progress)
       return
@@ -36,7 +56,10 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
       scope.postMessage({ recovery: reply.ok ? msg.restore : null })
       return
     }
+    lastProgress = -Infinity
     const reply = await dispatch(handlers, msg.channel, msg.payload)
+    // A cancel asked for this request is spent with it.
+    if (cancelFlag) Atomics.store(cancelFlag, 0, 0)
     scope.postMessage({ id: msg.id, reply })
     if (MUTATING_CHANNELS.has(msg.channel)) scope.postMessage({ recovery: service.dirty ? service.text() : null })
     const progress = service.exercises.take(service.session)

@@ -5,6 +5,8 @@
  * lane: with one delay and a clock that only moves forward they arrive already sorted, so a flood
  * of frames costs no heap work either. Time is in nanoseconds and only moves when the queue is run.
  */
+import { CANCEL_CHECK_EVENTS, WorkCancelled, type CancelSignal } from './work.ts'
+
 export type EventFn = () => void
 
 interface Timed {
@@ -34,6 +36,8 @@ export class Scheduler {
   limit: RunLimit | null = null
   /** Which bound stopped a run since this was last cleared. */
   hit: RunLimit['eventsHit'] | RunLimit['untilHit'] | null = null
+  /** Long work the host may stop (a build, a replay): read every CANCEL_CHECK_EVENTS events. */
+  signal: CancelSignal | null = null
   private seq = 0
   private readonly heap: Timed[] = []
   private fifo: EventFn[] = []
@@ -113,6 +117,7 @@ export class Scheduler {
     let until = untilNs
     if (lim !== null && until > lim.untilNs) until = lim.untilNs
     for (;;) {
+      if (this.signal !== null && this.eventCount % CANCEL_CHECK_EVENTS === 0 && this.signal.cancelled) throw new WorkCancelled()
       if (lim !== null && this.eventCount >= lim.events) {
         this.hit = lim.eventsHit
         return

@@ -1,0 +1,62 @@
+// The desktop app's lab: the handler table in a worker thread of the main process, so a long
+// command (building a 1,000-node lab, opening a big file) never freezes the window's menus and
+// dialogs, and can be cancelled. Requests are answered in the order they came, each with the
+// lab's status the shell needs (title, recovery file, exercise progress). A cancel is a word of
+// shared memory the shell sets; the engine reads it between commands and events.
+import { parentPort, workerData } from 'node:worker_threads'
+import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../ipc/handlers.ts'
+import { PROGRESS_EVERY_MS, type ThreadData, type ThreadMessage, type ThreadRequest, type ThreadStatus } from './protocol.ts'
+import type { WorkProgress } from '../../shared/api.ts'
+
+const port = parentPort
+if (!port) throw new Error('lab-thread.ts runs as a worker thread')
+const data = workerData as ThreadData
+const flag = new Int32Array(data.cancel)
+const post = (m: ThreadMessage): void => port.postMessage(m)
+
+let lastProgress = -Infinity
+const service = new LabService(data.initial)
+const handlers = createHandlers(service, {
+  now: () => performance.now(),
+  setTimer: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    return () => clearTimeout(t)
+  },
+  emit: (e) => post({ terminal: e }),
+  work: {
+    signal: {
+      get cancelled() {
+        return Atomics.load(flag, 0) === 1
+      },
+    },
+    progress: (p: WorkProgress) => {
+      const now = performance.now()
+      if (p.done !== p.total && now - lastProgress < PROGRESS_EVERY_MS) return
+      lastProgress = now
+      post({ work: p })
+    },
+  },
+})
+
+function status(mutating: boolean): ThreadStatus {
+  const s: ThreadStatus = { dirty: service.dirty, name: service.session.doc.metadata.name, lastTraceId: service.lastTraceId ?? null }
+  if (mutating) s.recovery = service.dirty ? service.text() : null
+  const progress = service.exercises.take(service.session)
+  if (progress !== null) s.progress = progress
+  return s
+}
+
+let queue: Promise<void> = Promise.resolve()
+port.on('message', (msg: ThreadRequest) => {
+  queue = queue.then(async () => {
+    if ('progressText' in msg) {
+      service.exercises.progress.load(msg.progressText)
+      return
+    }
+    lastProgress = -Infinity
+    const reply = await dispatch(handlers, msg.channel, msg.payload)
+    // A cancel asked for this request is spent with it; the next one starts afresh.
+    Atomics.store(flag, 0, 0)
+    post({ id: msg.id, reply, status: status(MUTATING_CHANNELS.has(msg.channel)) })
+  })
+})

@@ -1,0 +1,29 @@
+import type { ApiReply, TerminalEvent, WorkProgress } from '../../shared/api.ts'
+
+/** What the desktop shell sends the lab thread. */
+export type ThreadRequest = { id: number; channel: string; payload: unknown } | { progressText: string }
+
+/** What the lab needs told to the shell after each request (title, recovery file, exercise progress). */
+export interface ThreadStatus {
+  dirty: boolean
+  /** The lab's name (metadata.name). */
+  name: string
+  /** The lab file text while it is unsaved and the request may have changed it; null when clean. */
+  recovery?: string | null
+  /** The learner's exercise progress, when it changed. */
+  progress?: string
+  /** The latest trace, for File > Export capture. */
+  lastTraceId: number | null
+}
+
+/** What the lab thread sends the shell: an answer with the lab's status, terminal events, progress of long work. */
+export type ThreadMessage = { id: number; reply: ApiReply; status: ThreadStatus } | { terminal: TerminalEvent } | { work: WorkProgress }
+
+/** What the thread is started with: the shared word its cancel flag lives in, and the first lab. */
+export interface ThreadData {
+  cancel: SharedArrayBuffer
+  initial: string | null
+}
+
+/** How often, at most, progress of long work is passed on (wall ms): a page needs no more. */
+export const PROGRESS_EVERY_MS = 100
