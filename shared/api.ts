@@ -457,6 +457,10 @@ export type TerminalEvent =
 /** The channel both desktop hosts push TerminalEvents on (the Worker posts them as messages). */
 export const TERMINAL_EVENT_CHANNEL = 'lab:terminal-event'
 
+/** The desktop shell pushes WorkProgress on this channel, and hears a cancel of long work on the next. */
+export const WORK_EVENT_CHANNEL = 'lab:work-event'
+export const CANCEL_WORK_CHANNEL = 'lab:cancel-work'
+
 /** Pushed by the desktop shell to the window; the browser build never sends any. */
 export type ShellEvent =
   /** `reset`: a different lab was loaded (views drop selections and traces). */

@@ -1,13 +1,14 @@
 // The desktop shell: one window, the application menu, file dialogs, and ipcMain wiring to the
-// handler table. Everything about the lab lives in the table (src-main/ipc); this file only adds
-// what needs the desktop: files on disk, dialogs, recovery of unsaved work, and confirmations.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
+// handler table. Everything about the lab lives in the table (src-main/ipc), which runs in a
+// worker thread (src-main/host) so long work never freezes menus and dialogs; this file only
+// adds what needs the desktop: files on disk, dialogs, recovery of unsaved work, confirmations.
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { CHANNELS, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiError, type ApiReply, type Lang, type ShellEvent } from '../shared/api.ts'
-import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from './ipc/handlers.ts'
-import { realTimeIo } from './ipc/live-host.ts'
+import { CANCEL_WORK_CHANNEL, CHANNELS, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, WORK_EVENT_CHANNEL, type ApiError, type ApiReply, type LabDelta, type LabState, type Lang, type ShellEvent } from '../shared/api.ts'
+import { MUTATING_CHANNELS } from './ipc/handlers.ts'
+import { LabThread } from './host/lab-thread-client.ts'
 import { cleanStaleTemps, cleanStaleTempsIn, writeFileAtomic } from './lab/files.ts'
 import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
 import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
@@ -43,17 +44,25 @@ app.on('open-file', (e, path) => {
   pendingOpens.push(path)
 })
 
-const service = new LabService('same-node')
-// Terminal lines that take simulated time run on this process's timers and stream to the window.
-const handlers = createHandlers(
-  service,
-  realTimeIo((e) => {
-    if (win && !win.isDestroyed()) win.webContents.send(TERMINAL_EVENT_CHANNEL, e)
-    if (e.type === 'done') afterChange()
-  }),
-)
+// The lab runs in a worker thread (built next to this file); terminal lines that take simulated
+// time run on its timers and stream to the window, and so does the progress of long work.
+const lab = new LabThread(new URL('./lab-thread.js', import.meta.url), 'same-node')
+lab.onTerminal((e) => {
+  if (win && !win.isDestroyed()) win.webContents.send(TERMINAL_EVENT_CHANNEL, e)
+  if (e.type === 'done') afterChange()
+})
+lab.onWork((p) => {
+  if (win && !win.isDestroyed()) win.webContents.send(WORK_EVENT_CHANNEL, p)
+})
+const dispatch = async (channel: string, payload: unknown): Promise<ApiReply> => (await lab.call(channel, payload)).reply
+/** Where the open lab lives on disk: only this shell chooses it (dialogs, recent files, argv). */
+let labPath: string | undefined
+async function setLabPath(path: string | undefined): Promise<void> {
+  labPath = path
+  await lab.setPath(path)
+}
 /** The lab a fresh start shows: a recovery file equal to it holds nothing worth restoring. */
-const cleanText = service.text()
+const cleanText = lab.text()
 let win: BrowserWindow | null = null
 /** Set once the user has answered the unsaved-changes question, so the close goes through. */
 let closeConfirmed = false
@@ -73,11 +82,11 @@ let recoveryKey: string | null = null
 const progressFile = (): string => join(app.getPath('userData'), 'exercises.json')
 
 /** Reads the kept progress; a file that is not one is moved aside, never overwritten. */
-function loadProgress(): void {
+async function loadProgress(): Promise<void> {
   const file = progressFile()
   if (!existsSync(file)) return
   try {
-    if (!service.exercises.progress.load(readFileSync(file, 'utf8'))) renameSync(file, `${file}.unreadable-${Date.now()}`)
+    if (!(await lab.loadProgress(readFileSync(file, 'utf8')))) renameSync(file, `${file}.unreadable-${Date.now()}`)
   } catch (e) {
     console.error(`podnet: cannot read ${file}: ${(e as Error).message}`)
   }
@@ -85,8 +94,9 @@ function loadProgress(): void {
 
 /** Writes the progress when it changed (after every request: a check or a hint changes it too). */
 function keepProgress(): void {
-  const text = service.exercises.take(service.session)
-  if (text === null) return
+  const text = lab.status.progress
+  if (text === undefined) return
+  lab.status.progress = undefined
   try {
     mkdirSync(dirname(progressFile()), { recursive: true })
     writeFileAtomic(progressFile(), text)
@@ -106,15 +116,17 @@ function push(e: ShellEvent): void {
 }
 
 /** Tells the window what the shell changed: the whole state for another lab, else what changed. */
-function pushState(reset = false): void {
-  push(reset ? { type: 'state', state: service.state(), reset } : { type: 'delta', delta: service.delta() })
+async function pushState(reset = false): Promise<void> {
+  const r = await dispatch(reset ? CHANNELS.getState : CHANNELS.getDelta, undefined)
+  if (!r.ok) return
+  push(reset ? { type: 'state', state: r.value as LabState, reset } : { type: 'delta', delta: r.value as LabDelta })
 }
 
 function updateTitle(): void {
   if (!win || win.isDestroyed()) return
-  const name = service.path ? basename(service.path) : service.session.doc.metadata.name
-  win.setTitle(`${service.dirty ? '• ' : ''}${name} — ${APP_NAME}`)
-  win.setDocumentEdited(service.dirty)
+  const name = labPath ? basename(labPath) : lab.status.name
+  win.setTitle(`${lab.status.dirty ? '• ' : ''}${name} — ${APP_NAME}`)
+  win.setDocumentEdited(lab.status.dirty)
 }
 
 /**
@@ -122,11 +134,13 @@ function updateTitle(): void {
  * that was replaced (opened, saved under another name) leaves its own file behind, no other's.
  */
 function autosave(): void {
-  const key = labKey(service.path, untitled)
+  const key = labKey(labPath, untitled)
+  const { dirty, recovery: text, name } = lab.status
   try {
     if (recoveryKey !== null && recoveryKey !== key) recovery().remove(recoveryKey)
-    if (service.dirty) {
-      recovery().write(key, { name: service.session.doc.metadata.name, ...(service.path !== undefined ? { path: service.path } : {}) }, service.text())
+    if (dirty) {
+      // The text comes with every answer that may have changed the lab; none means no change.
+      if (text) recovery().write(key, { name, ...(labPath !== undefined ? { path: labPath } : {}) }, text)
       recoveryKey = key
     } else {
       recovery().remove(key)
@@ -161,7 +175,7 @@ const labFilters = (): { name: string; extensions: string[] }[] => [
 ]
 
 function suggestedName(ext: string): string {
-  const base = service.path ? basename(service.path).replace(/\.(podnet|ya?ml)$/i, '') : service.session.doc.metadata.name
+  const base = labPath ? basename(labPath).replace(/\.(podnet|ya?ml)$/i, '') : lab.status.name
   return `${base.replace(/[^A-Za-z0-9_.-]/g, '_') || 'lab'}${ext}`
 }
 
@@ -170,24 +184,24 @@ function suggestedName(ext: string): string {
  * dialog says. The handler table produces the text; the file is written atomically here.
  */
 async function save(path: string | undefined, askForPath: boolean): Promise<ApiReply> {
-  let target = path ?? (askForPath ? undefined : service.path)
+  let target = path ?? (askForPath ? undefined : labPath)
   if (!target) {
     const opts = { title: t('dialog.save.title'), defaultPath: suggestedName(`.${LAB_EXTENSION}`), filters: labFilters() }
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts)
-    if (r.canceled || !r.filePath) return { ok: true, value: { text: service.text(), cancelled: true } }
+    if (r.canceled || !r.filePath) return { ok: true, value: { text: await lab.text(), cancelled: true } }
     target = r.filePath
   }
-  const reply = await dispatch(handlers, CHANNELS.saveLab, undefined)
+  const reply = await dispatch(CHANNELS.saveLab, undefined)
   if (!reply.ok) return reply
   const text = (reply.value as { text: string }).text
   try {
     writeFileAtomic(target, text)
   } catch (e) {
-    service.markDirty()
+    await lab.markDirty()
     return { ok: false, error: { code: 'internal', message: fileErrorText(lang, 'write', target, e), path: 'path' } }
   }
   // Where the lab lives from now on: a place the user chose here, never one a page named.
-  service.path = target
+  await setLabPath(target)
   remember(target)
   return { ok: true, value: { text, path: target } }
 }
@@ -200,13 +214,13 @@ function saveRequest(payload: unknown): Promise<ApiReply> {
 
 /** Asks before throwing away unsaved changes; true when it is fine to go on. */
 async function confirmDiscard(action: 'confirm.action.open' | 'confirm.action.close'): Promise<boolean> {
-  if (!service.dirty || !win) return true
+  if (!lab.status.dirty || !win) return true
   const r = await dialog.showMessageBox(win, {
     type: 'question',
     buttons: [t('button.save'), t('button.dontSave'), t('button.cancel')],
     defaultId: 0,
     cancelId: 2,
-    message: t('confirm.save', { name: service.session.doc.metadata.name, action: t(action) }),
+    message: t('confirm.save', { name: lab.status.name, action: t(action) }),
     detail: t('confirm.detail'),
   })
   if (r.response === 2) return false
@@ -238,15 +252,15 @@ async function openPath(path: string, askFirst = true): Promise<void> {
     showError(t('error.open'), new Error(fileErrorText(lang, 'read', path, e)))
     return
   }
-  const reply = await dispatch(handlers, CHANNELS.openLab, { text, name: basename(path) })
+  const reply = await dispatch(CHANNELS.openLab, { text, name: basename(path) })
   if (!reply.ok) {
-    showError(t('error.open'), reply.error)
+    if (reply.error.code !== 'cancelled') showError(t('error.open'), reply.error)
     return
   }
-  service.path = path
+  await setLabPath(path)
   remember(path)
   afterChange()
-  pushState(true)
+  await pushState(true)
 }
 
 /** An open from the OS: into the window, or (macOS, every window closed) into a new one. */
@@ -268,14 +282,14 @@ async function saveFromMenu(askForPath: boolean): Promise<void> {
   const r = await save(undefined, askForPath)
   if (!r.ok) showError(t('error.save'), r.error)
   afterChange()
-  pushState()
+  await pushState()
 }
 
 async function exportScriptFromMenu(): Promise<void> {
   if (!win) return
   const r = await dialog.showSaveDialog(win, { title: t('dialog.exportScript.title'), defaultPath: suggestedName('.sh'), filters: [{ name: t('filter.script'), extensions: ['sh'] }] })
   if (r.canceled || !r.filePath) return
-  const reply = await dispatch(handlers, CHANNELS.exportScript, {})
+  const reply = await dispatch(CHANNELS.exportScript, {})
   if (!reply.ok) return showError(t('error.exportScript'), reply.error)
   try {
     writeFileAtomic(r.filePath, (reply.value as { text: string }).text)
@@ -286,12 +300,12 @@ async function exportScriptFromMenu(): Promise<void> {
 
 async function exportPcapFromMenu(): Promise<void> {
   if (!win) return
-  const id = service.lastTraceId
-  if (id === undefined) {
+  const id = lab.status.lastTraceId
+  if (id === null) {
     await dialog.showMessageBox(win, { type: 'info', message: t('noTrace.message'), detail: t('noTrace.detail'), buttons: [t('button.ok')] })
     return
   }
-  const reply = await dispatch(handlers, CHANNELS.exportPcap, { traceId: id, lang })
+  const reply = await dispatch(CHANNELS.exportPcap, { traceId: id, lang })
   if (!reply.ok) return showError(t('error.exportPcap'), reply.error)
   const { bytes, name } = reply.value as { bytes: Uint8Array; name: string }
   const r = await dialog.showSaveDialog(win, { title: t('dialog.exportPcap.title'), defaultPath: name, filters: [{ name: t('filter.pcapng'), extensions: ['pcapng'] }] })
@@ -312,10 +326,10 @@ async function undoRedo(which: 'undo' | 'redo'): Promise<void> {
     else win.webContents.redo()
     return
   }
-  const reply = await dispatch(handlers, which === 'undo' ? CHANNELS.undo : CHANNELS.redo, undefined)
+  const reply = await dispatch(which === 'undo' ? CHANNELS.undo : CHANNELS.redo, undefined)
   if (!reply.ok) return showError(t(which === 'undo' ? 'error.undo' : 'error.redo'), reply.error)
   afterChange()
-  pushState()
+  await pushState()
 }
 
 function showAbout(): void {
@@ -384,7 +398,7 @@ function setLanguage(l: Lang): void {
 }
 
 /** Only the main frame of the app's own page in its window may call the lab (shell/security.ts). */
-function trusted(e: IpcMainInvokeEvent): boolean {
+function trusted(e: IpcMainInvokeEvent | IpcMainEvent): boolean {
   const frame = e.senderFrame
   return frame !== null && isTrustedSender({ url: frame.url, mainFrame: frame.parent === null, appWindow: win !== null && e.sender === win.webContents }, page)
 }
@@ -393,13 +407,17 @@ function wireIpc(): void {
   for (const channel of Object.values(CHANNELS)) {
     ipcMain.handle(channel, async (e, payload: unknown): Promise<ApiReply> => {
       if (!trusted(e)) return { ok: false, error: { code: 'invalid-request', message: 'this page may not use the lab' } }
-      const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : await dispatch(handlers, channel, payload)
+      const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : await dispatch(channel, payload)
       if (MUTATING_CHANNELS.has(channel)) afterChange()
       else keepProgress()
       if (channel === CHANNELS.setLanguage && reply.ok) setLanguage((reply.value as { lang: Lang }).lang)
       return reply
     })
   }
+  // Stops the long work under way (a build, an open): the lab thread answers it with 'cancelled'.
+  ipcMain.on(CANCEL_WORK_CHANNEL, (e) => {
+    if (trusted(e)) lab.cancel()
+  })
 }
 
 /**
@@ -409,7 +427,7 @@ function wireIpc(): void {
  */
 async function offerRecovery(): Promise<void> {
   for (const o of recovery().orphans()) {
-    if (o.text === cleanText) {
+    if (o.text === (await cleanText)) {
       recovery().drop(o)
       continue
     }
@@ -425,15 +443,15 @@ async function offerRecovery(): Promise<void> {
       recovery().drop(o)
       continue
     }
-    const reply = await dispatch(handlers, CHANNELS.openLab, { text: o.text, name: o.meta.path ? basename(o.meta.path) : o.meta.name })
+    const reply = await dispatch(CHANNELS.openLab, { text: o.text, name: o.meta.path ? basename(o.meta.path) : o.meta.name })
     if (!reply.ok) {
       dialog.showErrorBox(t('error.restore'), reply.error.message)
       recovery().drop(o)
       continue
     }
     // What was restored has never been saved; it goes back to its own file, if it had one.
-    if (o.meta.path !== undefined) service.path = o.meta.path
-    service.markDirty()
+    if (o.meta.path !== undefined) await setLabPath(o.meta.path)
+    await lab.markDirty()
     autosave()
     recovery().drop(o)
     return
@@ -472,11 +490,11 @@ function createWindow(): void {
     if (win) saveWindowState(userFile('window-state.json'), { bounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() })
   })
   win.on('close', (e) => {
-    if (closeConfirmed || !service.dirty || !win) return
+    if (closeConfirmed || !lab.status.dirty || !win) return
     e.preventDefault()
     void confirmDiscard('confirm.action.close').then((ok) => {
       if (!ok || !win) return
-      if (service.dirty) discardRecovery()
+      if (lab.status.dirty) discardRecovery()
       closeConfirmed = true
       win.close()
     })
@@ -545,7 +563,7 @@ app.whenReady().then(async () => {
   for (const p of recent.list()) cleanStaleTemps(p)
   Menu.setApplicationMenu(buildMenu())
   wireIpc()
-  loadProgress()
+  await loadProgress()
   await offerRecovery()
   createWindow()
   app.on('activate', () => {

@@ -2,7 +2,7 @@
 // `window.podnet` through contextBridge. Runs sandboxed, so it is bundled as CommonJS and may
 // require nothing but `electron`.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { CHANNELS, requestMethods, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, type ApiMethod, type ApiReply, type PodnetApi, type ShellEvent, type TerminalEvent } from '../shared/api.ts'
+import { CANCEL_WORK_CHANNEL, CHANNELS, requestMethods, SHELL_EVENT_CHANNEL, TERMINAL_EVENT_CHANNEL, WORK_EVENT_CHANNEL, type ApiMethod, type ApiReply, type PodnetApi, type ShellEvent, type TerminalEvent, type WorkProgress } from '../shared/api.ts'
 
 // Failures arrive as { ok: false, error } and are rethrown as the plain ApiError object, which
 // survives the bridge with its code, message and path (an Error would keep only its message).
@@ -25,6 +25,19 @@ const api: PodnetApi = {
     return () => {
       ipcRenderer.removeListener(TERMINAL_EVENT_CHANNEL, handler)
     }
+  },
+  onWork(listener: (p: WorkProgress) => void): () => void {
+    const handler = (_e: IpcRendererEvent, p: WorkProgress): void => listener(p)
+    ipcRenderer.on(WORK_EVENT_CHANNEL, handler)
+    return () => {
+      ipcRenderer.removeListener(WORK_EVENT_CHANNEL, handler)
+    }
+  },
+  // A message, not an invoke: it must not wait behind the work it stops (the lab thread reads a
+  // shared flag the shell sets). Whether anything was under way is not known here.
+  cancelWork(): boolean {
+    ipcRenderer.send(CANCEL_WORK_CHANNEL)
+    return true
   },
 }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { ApiReply, TerminalEvent, WorkProgress } from '../../shared/api.ts'
-import type { ThreadData, ThreadMessage, ThreadRequest, ThreadStatus } from './protocol.ts'
+import type { ShellOp, ThreadData, ThreadMessage, ThreadRequest, ThreadStatus } from './protocol.ts'
 
 /** One answer of the lab thread: the reply the page gets, and what the shell needs to know. */
 export interface ThreadAnswer {
@@ -26,7 +26,10 @@ export class LabThread {
   constructor(entry: string | URL, initial: string | null = 'same-node') {
     this.worker = new Worker(entry, { workerData: { cancel: this.flag.buffer as SharedArrayBuffer, initial } satisfies ThreadData })
     this.worker.on('message', (m: ThreadMessage) => {
-      if ('terminal' in m) for (const l of this.listeners.terminal) l(m.terminal)
+      if ('terminal' in m) {
+        if (m.status) this.status = m.status
+        for (const l of this.listeners.terminal) l(m.terminal)
+      }
       else if ('work' in m) for (const l of this.listeners.work) l(m.work)
       else {
         const p = this.pending.get(m.id)
@@ -57,9 +60,34 @@ export class LabThread {
     })
   }
 
-  /** Loads the learner's kept exercise progress (before the first request). */
-  loadProgress(text: string): void {
-    this.worker.postMessage({ progressText: text } satisfies ThreadRequest)
+  private shell(op: ShellOp): Promise<ThreadAnswer> {
+    return new Promise((resolve, reject) => {
+      const id = this.next++
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, shell: op } satisfies ThreadRequest)
+    })
+  }
+
+  /** Tells the lab where it lives on disk (a path the shell chose). */
+  async setPath(path: string | undefined): Promise<void> {
+    await this.shell({ setPath: path })
+  }
+
+  /** Marks the lab as holding unsaved work. */
+  async markDirty(): Promise<void> {
+    await this.shell({ markDirty: true })
+  }
+
+  /** The lab's file text as it stands. */
+  async text(): Promise<string> {
+    const a = await this.shell({ text: true })
+    return a.reply.ok ? (a.reply.value as string) : ''
+  }
+
+  /** Loads the learner's kept exercise progress; false when the text is not progress. */
+  async loadProgress(text: string): Promise<boolean> {
+    const a = await this.shell({ loadProgress: text })
+    return a.reply.ok && a.reply.value === true
   }
 
   /** Stops the request being worked on; false when there is none. It answers with code 'cancelled'. */

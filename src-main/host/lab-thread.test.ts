@@ -26,6 +26,16 @@ describe('the lab thread', () => {
     expect(changed.reply.ok).toBe(true)
     expect(changed.status.dirty).toBe(true)
     expect(changed.status.recovery).toContain('ip -n node1 route add 10.9.0.0/16 via 192.168.0.12')
+    // What the shell itself does: the path it chose, unsaved work, the text, kept progress.
+    await thread.setPath('/labs/mine.yaml')
+    const state = (await thread.call(CHANNELS.getState, undefined)).reply
+    expect(state.ok && (state.value as LabState).path).toBe('/labs/mine.yaml')
+    expect(await thread.text()).toBe(changed.status.recovery)
+    expect(await thread.loadProgress('{"version": 1, "exercises": [')).toBe(false)
+    await thread.call(CHANNELS.saveLab, undefined)
+    expect(thread.status.dirty).toBe(false)
+    await thread.markDirty()
+    expect(thread.status).toMatchObject({ dirty: true, recovery: changed.status.recovery })
     const bad = await thread.call(CHANNELS.newLab, { scenario: 'routed', nodes: 'many' })
     expect(bad.reply).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'nodes' } })
   })

@@ -5,6 +5,7 @@
 // shared memory the shell sets; the engine reads it between commands and events.
 import { parentPort, workerData } from 'node:worker_threads'
 import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../ipc/handlers.ts'
+import { realTimeIo } from '../ipc/live-host.ts'
 import { PROGRESS_EVERY_MS, type ThreadData, type ThreadMessage, type ThreadRequest, type ThreadStatus } from './protocol.ts'
 import type { WorkProgress } from '../../shared/api.ts'
 
@@ -17,12 +18,8 @@ const post = (m: ThreadMessage): void => port.postMessage(m)
 let lastProgress = -Infinity
 const service = new LabService(data.initial)
 const handlers = createHandlers(service, {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => {
-    const t = setTimeout(fn, ms)
-    return () => clearTimeout(t)
-  },
-  emit: (e) => post({ terminal: e }),
+  // A line that ended may have changed the lab: the shell's title and recovery file follow.
+  ...realTimeIo((e) => post(e.type === 'done' ? { terminal: e, status: status(true) } : { terminal: e })),
   work: {
     signal: {
       get cancelled() {
@@ -49,8 +46,14 @@ function status(mutating: boolean): ThreadStatus {
 let queue: Promise<void> = Promise.resolve()
 port.on('message', (msg: ThreadRequest) => {
   queue = queue.then(async () => {
-    if ('progressText' in msg) {
-      service.exercises.progress.load(msg.progressText)
+    if ('shell' in msg) {
+      const op = msg.shell
+      let value: string | boolean | null = null
+      if ('setPath' in op) service.path = op.setPath
+      else if ('markDirty' in op) service.markDirty()
+      else if ('loadProgress' in op) value = service.exercises.progress.load(op.loadProgress)
+      else value = service.text()
+      post({ id: msg.id, reply: { ok: true, value }, status: status(true) })
       return
     }
     lastProgress = -Infinity
