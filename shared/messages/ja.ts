@@ -7,32 +7,32 @@ import type { MessageKey } from './index.ts'
 /** Every key of the English catalogue, and no other (a missing or extra key fails the type check). */
 export const ja: Record<MessageKey, string> = {
   // プロセスがパケットを namespace のスタックに渡す。
-  'send.echo_request': 'ping が ICMP echo request #{seq} を {src} から {dst} へ送信し、FIB lookup のため IPv4 スタックに渡す',
-  'send.udp': 'プロセスが UDP データグラムを {src}:{sport} から {dst}:{dport} へ送信し、FIB lookup のため IPv4 スタックに渡す',
+  'send.echo_request': 'ping が ICMP エコー要求 #{seq} を {src} から {dst} へ送信し、FIB 検索のため IPv4 スタックに渡す',
+  'send.udp': 'プロセスが UDP データグラムを {src}:{sport} から {dst}:{dport} へ送信し、FIB 検索のため IPv4 スタックに渡す',
 
   // FIB（ルーティングテーブル）の判断。
-  'route.output': '{dst} への FIB lookup で {out} から出る経路が選ばれ、送信元アドレスに {src} が使われる',
+  'route.output': '{dst} への FIB 検索で {out} から出る経路が選ばれ、送信元アドレスに {src} が使われる',
   'route.output_none': '{dst} への経路が FIB にない（{errno}）ため、送信プロセスはただちにエラーを受け取り、何も送信されない',
-  'route.output_local': '{dst} はこの namespace 自身のアドレスとして FIB の local テーブルにあるため、パケットは外へ出ずに lo を通って折り返す',
-  'route.input_local': '{dev} で受信した {dst} 宛てパケットは FIB lookup で local テーブルに一致し、自分宛てとして上位のスタックへ渡される',
-  'route.input_broadcast': '{dev} で受信した {dst} 宛てパケットはブロードキャストまたはマルチキャストのため、転送されずにこの namespace 自身のスタックへ渡される',
-  'route.input_forward': '{dev} で受信した {dst} 宛てパケットは FIB lookup で {out} から出る経路に一致し、自分宛てではなく転送も有効なため、先へルーティングされる',
+  'route.output_local': '{dst} はこの名前空間自身のアドレスとして FIB の local テーブルにあるため、パケットは外へ出ずに lo を通って折り返す',
+  'route.input_local': '{dev} で受信した {dst} 宛てパケットは FIB 検索で local テーブルに一致し、自分宛てとして上位のスタックへ渡される',
+  'route.input_broadcast': '{dev} で受信した {dst} 宛てパケットはブロードキャストまたはマルチキャストのため、転送されずにこの名前空間自身のスタックへ渡される',
+  'route.input_forward': '{dev} で受信した {dst} 宛てパケットは FIB 検索で {out} から出る経路に一致し、自分宛てではなく転送も有効なため、先へルーティングされる',
   'route.input_none': '{dev} で受信した {dst} 宛てパケットに使える経路が FIB にない（{errno}）ため、転送できない',
-  'route.not_forwarding': '{dst} は自分のアドレスではなく、{dev} で転送が無効（net.ipv4.ip_forward = 0）のため、この namespace はホストとして振る舞い、パケットを先へルーティングしない',
+  'route.not_forwarding': '{dst} は自分のアドレスではなく、{dev} で転送が無効（net.ipv4.ip_forward = 0）のため、この名前空間はホストとして振る舞い、パケットを先へルーティングしない',
   'route.redirected': '{dev} に届いた ICMP リダイレクトを受け入れた: {dst} 宛ては以後 {via} へ直接送る（nexthop 例外。`ip route get` では cache <redirected> と表示される）',
 
-  // neighbour（ARP）テーブル。
-  'neigh.hit': 'neighbour（ARP）テーブルに {dev} 上の {ip} → {mac}（状態 {state}）があるため、ARP なしでその MAC 宛てにフレームを送る',
-  'neigh.miss': 'neighbour（ARP）テーブルに {dev} 上の next hop {ip} の使える MAC がないため、カーネルが ARP で解決する間、パケットをキューで待たせる',
-  'neigh.failed': '{dev} で {ip} への ARP が再送をすべて使い切っても応答がないため、neighbour エントリは FAILED となり、キューのパケットは破棄されて送信元に ICMP Host Unreachable が返る',
+  // ネイバー（ARP）テーブル。
+  'neigh.hit': 'ネイバー（ARP）テーブルに {dev} 上の {ip} → {mac}（状態 {state}）があるため、ARP なしでその MAC 宛てにフレームを送る',
+  'neigh.miss': 'ネイバー（ARP）テーブルに {dev} 上のネクストホップ {ip} の使える MAC がないため、カーネルが ARP で解決する間、パケットをキューで待たせる',
+  'neigh.failed': '{dev} で {ip} への ARP が再送をすべて使い切っても応答がないため、ネイバーエントリは FAILED となり、キューのパケットは破棄されて送信元に ICMP Host Unreachable が返る',
 
   // ARP パケット。
-  'arp.request': '{dev}（{mac}）が next hop の MAC アドレスを知るため、ARP request「{ip} は誰？ {src} に教えて」をブロードキャストする',
-  'arp.probe': '{dev}（{mac}）が、鮮度の切れた neighbour エントリがまだ有効か確かめるため、{ip} 宛てにユニキャストの ARP request（送信元 {src}）を送る',
-  'arp.request_for_us': '{dev} が {asker} から自分のアドレス {ip} を問う ARP request を受信し、問い合わせ元の MAC を neighbour テーブルに記録して応答する',
-  'arp.request_not_for_us': '{dev} が {asker} から {ip} を問う ARP request を受信するが、この namespace のアドレスではないため応答しない',
-  'arp.reply_received': '{dev} が「{ip} は {mac}」という ARP reply を受信し、neighbour テーブルを更新して、解決を待っていたパケットを送信する',
-  'arp.reply': '{dev} が {to} に ARP reply で「{ip} は {mac}」と応答する',
+  'arp.request': '{dev}（{mac}）がネクストホップの MAC アドレスを知るため、ARP 要求「{ip} は誰？ {src} に教えて」をブロードキャストする',
+  'arp.probe': '{dev}（{mac}）が、鮮度の切れたネイバーエントリがまだ有効か確かめるため、{ip} 宛てにユニキャストの ARP 要求（送信元 {src}）を送る',
+  'arp.request_for_us': '{dev} が {asker} から自分のアドレス {ip} を問う ARP 要求を受信し、問い合わせ元の MAC をネイバー（ARP）テーブルに記録して応答する',
+  'arp.request_not_for_us': '{dev} が {asker} から {ip} を問う ARP 要求を受信するが、この名前空間のアドレスではないため応答しない',
+  'arp.reply_received': '{dev} が「{ip} は {mac}」という ARP 応答を受信し、ネイバー（ARP）テーブルを更新して、解決を待っていたパケットを送信する',
+  'arp.reply': '{dev} が {to} に ARP 応答で「{ip} は {mac}」と応答する',
 
   // デバイスを通るフレーム。
   'xmit.veth': '{dev} がフレームを veth ペアに送り、仮想ケーブルの反対端 {peer}（多くは別の network namespace 内）がただちに受信する',
@@ -52,16 +52,16 @@ export const ja: Record<MessageKey, string> = {
   'forward.ttl': 'ルーターが {src} から {dst} へのパケットを {in} から {out} へ転送し、TTL を {ttl} に減らす',
 
   // ローカル配送。
-  'deliver.echo_request': '{from} から {to} への ICMP echo request #{seq} がこの namespace の ICMP 処理に届き、echo reply で応答する',
-  'deliver.echo_reply': '{from} からの echo reply #{seq} が ping のソケット（id {ident}）に届き、往復が完了する',
+  'deliver.echo_request': '{from} から {to} への ICMP エコー要求 #{seq} がこの名前空間の ICMP 処理に届き、エコー応答で応答する',
+  'deliver.echo_reply': '{from} からのエコー応答 #{seq} が ping のソケット（id {ident}）に届き、往復が完了する',
   'deliver.icmp_error': '{about} 宛てに送ったパケットについての ICMP エラー（{type}、code {code}）が {from} から届き、カーネルはそのパケットを送ったソケットに渡す',
   'deliver.udp': '{from} から {to}:{port} への UDP データグラムが、ポート {port} に bind されたソケットに届く',
   'deliver.udp_no_socket': '{to} の UDP ポート {port} で待ち受けるソケットがないため、データグラムは破棄され、カーネルは ICMP Port Unreachable を返す（ブロードキャストを除く）',
 
   // カーネルが生成する ICMP メッセージ。
-  'icmp.echo_reply': 'カーネルが ICMP echo reply #{seq} を {from} から {to} へ返送する',
+  'icmp.echo_reply': 'カーネルが ICMP エコー応答 #{seq} を {from} から {to} へ返送する',
   'icmp.net_unreachable': '宛先への経路がないため、{from} が {to} に ICMP Destination Net Unreachable を送る',
-  'icmp.host_unreachable': 'next hop の ARP 解決に失敗したか unreachable 経路に一致したため、{from} が {to} に ICMP Destination Host Unreachable を送る',
+  'icmp.host_unreachable': 'ネクストホップの ARP 解決に失敗したか unreachable 経路に一致したため、{from} が {to} に ICMP Destination Host Unreachable を送る',
   'icmp.port_unreachable': '宛先の UDP ポートで待ち受けるものがないため、{from} が {to} に ICMP Port Unreachable を送る',
   'icmp.protocol_unreachable': 'このスタックはパケットの IP プロトコルを扱わないため、{from} が {to} に ICMP Protocol Unreachable を送る',
   'icmp.frag_needed': 'パケットが次のリンクには大きすぎ、Don\'t Fragment ビットも立っているため、{from} が {to} に ICMP Fragmentation Needed（next-hop MTU {mtu}）を送る',
@@ -78,7 +78,7 @@ export const ja: Record<MessageKey, string> = {
   'drop.no_carrier': '破棄: {dev} にキャリアがない（自身か veth の相手側が down、または相手側が存在しない）ため、フレームを送出できない',
   'drop.veth_mtu': '破棄: {len} バイトのパケットが受信側の veth 端 {dev} の MTU {mtu} を超えている',
   'drop.device_down': '破棄: {dev} が管理上 down（ip link set {dev} down）のため、送信も受信もしない',
-  'drop.lo_down': '破棄: ループバックデバイス {dev} が down のため、この namespace 自身のアドレス宛てのパケットを配送できない',
+  'drop.lo_down': '破棄: ループバックデバイス {dev} が down のため、この名前空間自身のアドレス宛てのパケットを配送できない',
   'drop.bridge_port_disabled': '破棄: ポートかブリッジが down、またはキャリアがないため、ブリッジ {bridge} のポート {dev} は転送状態にない',
   'drop.bridge_bad_src': '破棄: 送信元 MAC {mac} がマルチキャストまたはオールゼロで、実在のポートが持ち得ないアドレスのため、ブリッジ {bridge} はフレームを拒否する',
   'drop.bridge_same_port': '破棄: ブリッジ {bridge} の FDB では {mac} はフレームが入ってきたポート {dev} の先にあるため、ブリッジはフレームを送り返さない',
@@ -100,7 +100,7 @@ export const ja: Record<MessageKey, string> = {
   'drop.neigh_queue_full': '破棄: {ip} の ARP 解決を待つパケットが多すぎるため、キューで最も古いパケットを捨てる（unres_qlen_bytes）',
   'drop.arp_malformed': '破棄: {dev} で受信した ARP パケットが不正である',
   'drop.arp_martian': '破棄: ターゲット {ip} の ARP パケットはマルチキャストまたはループバックアドレスを含み、それらを ARP が解決することはない',
-  'drop.arp_unsolicited': '破棄: {dev} が誰も問い合わせていない {ip} からの ARP reply を受信したが、Linux は要求していない応答から neighbour エントリを作らない（arp_accept = 0）',
+  'drop.arp_unsolicited': '破棄: {dev} が誰も問い合わせていない {ip} からの ARP 応答を受信したが、Linux は要求していない応答からネイバーエントリを作らない（arp_accept = 0）',
   'drop.icmp_malformed': '破棄: {dev} で受信した ICMP メッセージが不正である',
   'drop.udp_malformed': '破棄: {dev} で受信した UDP データグラムが不正である',
   'drop.icmp_no_route_back': '破棄: {to} へ戻る経路が FIB にないため、カーネルは ICMP の応答もエラーも送れない',
@@ -145,7 +145,7 @@ export const ja: Record<MessageKey, string> = {
   'step.no_answer': 'タイムアウトまでに応答が返らなかった',
 
   // ウォークスルーが参照する記事が Linux を単純化している箇所。
-  'note.article_simplifies_arp': '注: 記事ではブリッジが ARP を行うとしているが、Linux で ARP request を送るのは送信側 Pod のカーネルであり、ブリッジはそのブロードキャストを各ポートへフラッディングし、送信元 MAC を FDB に学習するだけである',
+  'note.article_simplifies_arp': '注: 記事ではブリッジが ARP を行うとしているが、Linux で ARP 要求を送るのは送信側 Pod のカーネルであり、ブリッジはそのブロードキャストを各ポートへフラッディングし、送信元 MAC を FDB に学習するだけである',
   'note.article_flannel0': '注: 記事の flannel0 は flannel の古い UDP バックエンド（TUN デバイス）のもので、VXLAN バックエンドのデバイスはカーネルの VXLAN インターフェース flannel.1（名前の 1 は VNI）である',
 
   // キャンバスやパネルで求めた変更を断る理由（ApiError.msg）。ラボは変わらない。

@@ -82,7 +82,7 @@ export const ja: Record<UiKey, string> = {
   'trace.from': '送信元',
   'trace.to': '宛先',
   'trace.proto': 'プロトコル',
-  'trace.warm': '先に ARP/FDB を温める',
+  'trace.warm': 'ARP/FDB を事前に学習させる',
   'trace.send': 'パケットを送信',
   'trace.exportPcap': 'pcap をエクスポート',
   'trace.empty': '送信元と宛先を選んでパケットを送ると、1 ホップずつ進む様子を見られます。',
