@@ -192,3 +192,35 @@ describe('grid layout of node boxes', () => {
     expect(MAX_TUNNELS_DRAWN).toBeGreaterThanOrEqual(3)
   })
 })
+
+describe('an underlay built by hand', () => {
+  it('puts each switch over its own nodes, a router joining them above, and unwired ones aside: no two boxes overlap', async () => {
+    const h = createHandlers(new LabService(null))
+    await h.newLab({ scenario: 'empty' })
+    for (const line of ['podnet switch add lan1', 'podnet switch add lan2', 'podnet router add r1', 'podnet link add r1 lan1', 'podnet link add r1 lan2', 'podnet node add node1 --switch lan1', 'podnet node add node2 --switch lan2', 'podnet node add node3 --switch lan1', 'podnet pod add pod1 --node node1', 'podnet pod add pod2 --node node2', 'podnet node add node4 --unwired', 'podnet switch add lan3', 'podnet router add r2']) {
+      expect((await h.exec({ line })).exitCode, line).toBe(0)
+    }
+    const g = buildGraph((await h.getState()).topology)
+    // Every box (namespace) as the rectangle its children cover, or its own leaf.
+    const rects = new Map<string, Rect>()
+    for (const n of g.nodes) {
+      if (!n.position) continue
+      const id = n.parent ?? n.id
+      if (n.parent && !id.startsWith('ns:')) continue
+      const { w, h: hh } = halfSize(n)
+      const r = rects.get(id) ?? { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity }
+      rects.set(id, { x1: Math.min(r.x1, n.position.x - w), y1: Math.min(r.y1, n.position.y - hh), x2: Math.max(r.x2, n.position.x + w), y2: Math.max(r.y2, n.position.y + hh) })
+    }
+    // Pods sit inside their nodes; every other pair of top-level boxes must be apart.
+    const top = [...rects].filter(([id]) => !id.startsWith('ns:pod'))
+    expect(top.map(([id]) => id).sort()).toEqual(['lan1', 'lan2', 'lan3', 'node1', 'node2', 'node3', 'node4', 'r1', 'r2'].map(nsId).sort())
+    for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) expect(overlaps(top[i][1], top[j][1]), `${top[i][0]} and ${top[j][0]}`).toBe(false)
+    const x = (id: string) => (rects.get(nsId(id))!.x1 + rects.get(nsId(id))!.x2) / 2
+    // lan1's nodes come first, under lan1; lan2's after them; the router above both switches.
+    expect(Math.abs(x('lan1') - (x('node1') + x('node3')) / 2)).toBeLessThan(60)
+    expect(x('node2')).toBeGreaterThan(x('node3'))
+    expect(rects.get(nsId('r1'))!.y2).toBeLessThan(Math.min(rects.get(nsId('lan1'))!.y1, rects.get(nsId('lan2'))!.y1))
+    expect(rects.get(nsId('r1'))!.x1).toBeLessThan(x('lan1'))
+    expect(rects.get(nsId('r1'))!.x2).toBeGreaterThan(rects.get(nsId('lan2'))!.x1)
+  })
+})

@@ -105,6 +105,10 @@ export const ifId = (ns: string, dev: string): string => `if:${ns === '' ? HOST 
 const SLOT = 122
 const Y_INFRA_CORE = -45
 const Y_INFRA_PORT = 15
+/** A router joining several segments, above them. */
+const Y_ROUTER_ABOVE = -190
+/** Between the nodes of one switch and those of the next. */
+const GROUP_GAP = 2 * SLOT
 const Y_UPLINK = 125
 const Y_VXLAN = 125
 const Y_BRIDGE = 190
@@ -267,9 +271,22 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
   const placed = (ns: string, dev: string): { x: number; y: number } | undefined => pos.get(ifId(ns, dev)) ?? (byName.get(ns)?.role === 'pod' ? pos.get(nsId(ns)) : undefined)
 
+  // The underlay: switches first, then routers.
+  const infra = topo.namespaces.filter(isInfra).sort((a, b) => (a.role === b.role ? 0 : a.role === 'switch' ? -1 : 1))
+  // Nodes grouped by the switch or router they hang from (unwired last), a gap between groups, so
+  // each switch sits above its own nodes and several segments do not overlap.
+  const infraIndex = new Map(infra.map((n, i) => [n.name, i]))
+  const groupOf = (n: NetnsView): number => {
+    for (const d of n.devices) if (d.peer && infraIndex.has(d.peer.netns)) return infraIndex.get(d.peer.netns)!
+    return infra.length
+  }
+  const groups = new Map(nodeNs.map((n) => [n.name, groupOf(n)]))
+  const grouped = new Set(groups.values()).size > 1
+  const ordered = grouped ? [...nodeNs].sort((a, b) => groups.get(a.name)! - groups.get(b.name)!) : nodeNs
   // Kubernetes nodes in a grid, each centred in its column.
-  const drafts = nodeNs.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName))
-  const plan = planGrid(drafts.map((d) => d.width))
+  const drafts = ordered.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName))
+  const gapBefore = drafts.map((d, i) => (grouped && i > 0 && groups.get(d.ns.name) !== groups.get(drafts[i - 1].ns.name) ? GROUP_GAP : 0))
+  const plan = planGrid(drafts.map((d, i) => d.width + gapBefore[i]))
   const multiRow = plan.rows > 1
   // A grid is shown small: box names in a larger type stay readable at the zoom that fits it (a
   // little smaller in narrow boxes, so neighbouring names keep apart).
@@ -278,7 +295,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (multiRow) d.box.classes += d.width >= 3 * SLOT ? ' big-label' : ' mid-label'
     const { row, col } = plan.cells[i]
     cellOf.set(d.ns.name, { row, col })
-    const dx = plan.colX[col] + (plan.colW[col] - d.width) / 2
+    const dx = plan.colX[col] + (plan.colW[col] - d.width - gapBefore[i]) / 2 + gapBefore[i]
     const dy = row * ROW_PITCH
     for (const item of d.items) {
       item.position = { x: item.position!.x + dx, y: item.position!.y + dy }
@@ -294,8 +311,10 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   // The underlay above: ports straight over the uplinks of the first row, over the lanes of the
   // rows below; the router of the cloud route table beside the switch.
   const laneLinks = new Set<string>()
-  const infra = topo.namespaces.filter(isInfra).sort((a, b) => (a.role === b.role ? 0 : a.role === 'switch' ? -1 : 1))
   let leftSlot = 0
+  // Switches and routers wired to no node go right of the grid, one after another.
+  let freeX = width + BOX_GAP + SLOT
+  const overNodes = infra.filter((n) => n.devices.some((d) => d.peer && byName.get(d.peer.netns)?.role === 'node')).length
   for (const n of infra) {
     const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}${multiRow ? ' big-label' : ''}`, ns: n.name }
     const children: GraphNode[] = []
@@ -315,13 +334,21 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       children.push({ id, parent: box.id, label, classes: ifaceClasses(d, kind) + row + extra, ns: n.name, dev: d.name, position: { x, y } })
     }
     const devs = n.devices.filter(shown)
+    if (devs.length === 0) {
+      // Nothing wired yet: a childless box, placed like a leaf.
+      loose.push({ ...box, position: { x: freeX, y: Y_INFRA_PORT } })
+      freeX += 2 * SLOT + BOX_GAP
+      continue
+    }
     const core: DeviceView[] = []
     const toInfra: DeviceView[] = []
+    // A router between segments goes above them, each port over the switch port it is wired to.
+    const between = n.role === 'router' && devs.filter((d) => d.peer && placed(d.peer.netns, d.peer.device) && isInfra(byName.get(d.peer.netns))).length > 1
     for (const d of devs) {
       const peerPos = d.peer ? placed(d.peer.netns, d.peer.device) : undefined
       const peerNs = d.peer ? byName.get(d.peer.netns) : undefined
       const cell = d.peer && peerNs?.role === 'node' ? cellOf.get(d.peer.netns) : undefined
-      if (peerPos && peerNs && isInfra(peerNs)) addIface(d, peerPos.x - 170, peerPos.y)
+      if (peerPos && peerNs && isInfra(peerNs)) addIface(d, between ? peerPos.x : peerPos.x - 170, between ? Y_ROUTER_ABOVE : peerPos.y)
       else if (cell && cell.row > 0) {
         addIface(d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT)
         laneLinks.add(`${n.name}/${d.name}`)
@@ -329,8 +356,14 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       else if (peerNs && isInfra(peerNs)) toInfra.push(d)
       else core.push(d)
     }
-    for (const d of toInfra) addIface(d, minX - ++leftSlot * SLOT, Y_INFRA_PORT)
-    core.forEach((d, i) => addIface(d, width / 2 + (i - (core.length - 1) / 2) * SLOT, Y_INFRA_CORE))
+    // The box's centre: over the whole grid for the one underlay of a scenario, else over its own ports.
+    const xs = children.map((c) => c.position!.x)
+    const own = xs.length ? { lo: Math.min(...xs), hi: Math.max(...xs) } : null
+    const centre = overNodes <= 1 && own ? width / 2 : own ? (own.lo + own.hi) / 2 : freeX + toInfra.length * SLOT
+    if (!own) freeX += (toInfra.length + core.length + 1) * SLOT + BOX_GAP
+    if (overNodes <= 1 || !own) for (const d of toInfra) addIface(d, own ? minX - ++leftSlot * SLOT : centre - (toInfra.indexOf(d) + 1) * SLOT, Y_INFRA_PORT)
+    else toInfra.forEach((d, j) => addIface(d, own.lo - (j + 1) * SLOT, Y_INFRA_PORT))
+    core.forEach((d, i) => addIface(d, centre + (i - (core.length - 1) / 2) * SLOT, Y_INFRA_CORE))
     // Many underlay ports share one bus to their bridge instead of a fan of diagonals.
     const edges: GraphEdge[] = []
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
