@@ -7,6 +7,7 @@ import type { Core } from 'cytoscape'
 import { useLabStore } from '../stores/lab.ts'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts'
 import { usePacketAnimation } from './use-packet-animation.ts'
+import { usePaletteDrag } from './use-palette-drag.ts'
 
 beforeEach(() => setActivePinia(createPinia()))
 
@@ -81,5 +82,31 @@ describe('usePacketAnimation', () => {
     w.unmount()
     expect(off).toHaveBeenCalledWith('viewport', on.mock.calls[0][1])
     raf.mockRestore()
+  })
+})
+
+describe('usePaletteDrag', () => {
+  it('follows the pointer from a press on an item to the release, Escape cancels, and it stops listening when unmounted', () => {
+    const drops: unknown[] = []
+    let api: ReturnType<typeof usePaletteDrag> | null = null
+    const w = mountWith(() => ((api = usePaletteDrag((item, x, y) => drops.push([item, x, y]))), () => h('div')))
+    const d = api!
+    d.start('pod', new MouseEvent('mousedown', { button: 0, clientX: 10, clientY: 20 }))
+    window.dispatchEvent(new MouseEvent('mousemove', { clientX: 300, clientY: 200 }))
+    expect(d.drag.value).toEqual({ item: 'pod', x: 300, y: 200 })
+    window.dispatchEvent(new MouseEvent('mouseup', { clientX: 310, clientY: 205 }))
+    expect(drops).toEqual([['pod', 310, 205]])
+    expect(d.drag.value).toBeNull()
+    // A right button does not start a drag; Escape drops nothing.
+    d.start('node', new MouseEvent('mousedown', { button: 2 }))
+    expect(d.drag.value).toBeNull()
+    d.start('node', new MouseEvent('mousedown', { button: 0, clientX: 1, clientY: 1 }))
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
+    window.dispatchEvent(new MouseEvent('mouseup', { clientX: 5, clientY: 5 }))
+    expect(drops).toHaveLength(1)
+    d.start('switch', new MouseEvent('mousedown', { button: 0 }))
+    w.unmount()
+    window.dispatchEvent(new MouseEvent('mouseup', { clientX: 5, clientY: 5 }))
+    expect(drops).toHaveLength(1)
   })
 })

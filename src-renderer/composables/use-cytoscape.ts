@@ -244,8 +244,27 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     fitPending = true
   }
 
+  /** The model point under a client (window) point, or null when it is outside the canvas. */
+  function toModel(clientX: number, clientY: number): { x: number; y: number } | null {
+    if (!cy || !container.value) return null
+    const r = container.value.getBoundingClientRect()
+    if (clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom) return null
+    const pan = cy.pan()
+    const z = cy.zoom()
+    return { x: (clientX - r.left - pan.x) / z, y: (clientY - r.top - pan.y) / z }
+  }
+
+  /** While building (drawing a wire), a drag neither pans the view nor moves what it starts on. */
+  function setBuilding(on: boolean): void {
+    if (!cy) return
+    cy.userPanningEnabled(!on)
+    cy.autoungrabify(on)
+  }
+
   return {
     show,
+    toModel,
+    setBuilding,
     whenDrawn,
     fit,
     refit,

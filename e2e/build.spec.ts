@@ -1,0 +1,176 @@
+import { expect, test, type Page } from '@playwright/test'
+import type { Core } from 'cytoscape'
+
+// Building a lab on the canvas with the mouse, as a learner does at 1600 x 1000: items dragged
+// from the palette, wires drawn between devices, refusals shown where they happen, Delete and undo.
+// Real mouse events (page.mouse down/move/up); the Cytoscape instance is only read, to find
+// where a box is drawn.
+
+test.use({ viewport: { width: 1600, height: 1000 } })
+
+const problems = new WeakMap<Page, string[]>()
+test.beforeEach(async ({ page }) => {
+  const list: string[] = []
+  problems.set(page, list)
+  page.on('pageerror', (e) => list.push(String(e)))
+  page.on('console', (m) => {
+    if (m.type() === 'error') list.push(m.text())
+  })
+  await page.goto('/')
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', /[1-9]/)
+})
+test.afterEach(async ({ page }) => {
+  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
+})
+
+async function emptyLab(page: Page): Promise<void> {
+  await page.locator('#scenario-picker').selectOption('empty')
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('empty')
+}
+
+/** The middle of a namespace's box on the screen, once the canvas has drawn it. */
+async function centreOf(page: Page, ns: string): Promise<{ x: number; y: number }> {
+  let at: { x: number; y: number } | null = null
+  await expect.poll(async () => {
+    at = await page.getByTestId('canvas').evaluate((el, id) => {
+      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+      const e = cy.getElementById(id)
+      if (e.empty()) return null
+      const b = e.renderedBoundingBox({})
+      const r = el.getBoundingClientRect()
+      return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 }
+    }, `ns:${ns}`)
+    return at
+  }).not.toBeNull()
+  return at!
+}
+
+/** Where a namespace's box is drawn on the screen. */
+async function boxOf(page: Page, ns: string): Promise<{ x1: number; y1: number; x2: number; y2: number }> {
+  return page.getByTestId('canvas').evaluate((el, id) => {
+    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+    const b = cy.getElementById(id).renderedBoundingBox({ includeLabels: false })
+    const r = el.getBoundingClientRect()
+    return { x1: r.left + b.x1, y1: r.top + b.y1, x2: r.left + b.x2, y2: r.top + b.y2 }
+  }, `ns:${ns}`)
+}
+
+/** A free spot of the canvas (its lower right), where nothing is drawn yet. */
+async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
+  const r = (await page.getByTestId('canvas').boundingBox())!
+  return { x: r.x + r.width - 80, y: r.y + r.height - 60 }
+}
+
+/** Drags a palette item to a point with the mouse, in steps as a hand does. */
+async function dragFromPalette(page: Page, item: string, to: { x: number; y: number }): Promise<void> {
+  const from = (await page.getByTestId('palette').locator(`[data-item="${item}"]`).boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(from.x + 60, from.y + 20, { steps: 4 })
+  await expect(page.getByTestId('palette-ghost')).toBeVisible()
+  await page.mouse.move(to.x, to.y, { steps: 8 })
+  await page.mouse.up()
+  await expect(page.getByTestId('palette-ghost')).toHaveCount(0)
+}
+
+/** Draws a wire with the wiring tool from one box to another. */
+async function wire(page: Page, a: string, b: string): Promise<void> {
+  const from = await centreOf(page, a)
+  const to = await centreOf(page, b)
+  await page.mouse.move(from.x, from.y)
+  await page.mouse.down()
+  await page.mouse.move(to.x, to.y, { steps: 10 })
+  await page.mouse.up()
+}
+
+async function history(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('window.podnet.getState().then((s) => s.history.map((h) => h.line))')
+}
+
+test('walkthrough 2 built from an empty lab with the mouse only: palette, wiring, a trace from pod1 to pod4, undo and Delete', async ({ page }) => {
+  await emptyLab(page)
+  const outline = page.getByTestId('topology-outline')
+  await expect(outline.locator('li')).toHaveCount(0)
+
+  // A switch on the empty canvas, a node dropped onto it (joins it), another beside (wired after).
+  await dragFromPalette(page, 'switch', await emptySpot(page))
+  await expect(outline).toContainText('sw1: switch')
+  await dragFromPalette(page, 'node', await centreOf(page, 'sw1'))
+  await expect(outline).toContainText('node1: node 192.168.0.11/24')
+  await dragFromPalette(page, 'node', await emptySpot(page))
+  await expect(outline).toContainText('node2: node')
+  await expect(outline).not.toContainText('node2: node 192.168')
+  await page.getByTestId('palette').locator('[data-item="wire"]').click()
+  await wire(page, 'node2', 'sw1')
+  await expect(outline).toContainText('node2: node 192.168.0.12/24')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('palette').locator('[data-item="wire"]')).toHaveAttribute('aria-pressed', 'false')
+
+  // A pod dropped on empty canvas is refused, next to where it was dropped, and nothing changes.
+  const spot = await emptySpot(page)
+  await dragFromPalette(page, 'pod', { x: spot.x, y: spot.y - 200 })
+  await expect(page.getByTestId('canvas-bubble')).toContainText('A pod runs on a node')
+  await expect(outline).not.toContainText('pod1')
+
+  // Two pods into each node: the CNI plugin gives each its address.
+  for (const node of ['node1', 'node1', 'node2', 'node2']) await dragFromPalette(page, 'pod', await centreOf(page, node))
+  for (const line of ['pod1: pod (node1) 10.244.1.2/24', 'pod2: pod (node1) 10.244.1.3/24', 'pod3: pod (node2) 10.244.2.2/24', 'pod4: pod (node2) 10.244.2.3/24']) await expect(outline).toContainText(line)
+  await page.screenshot({ path: '/tmp/canvas-e2e-built.png' })
+  expect(await history(page)).toEqual([
+    'podnet switch add sw1',
+    'podnet node add node1 --switch sw1',
+    'podnet node add node2',
+    'podnet link add node2 sw1',
+    'podnet pod add pod1 --node node1',
+    'podnet pod add pod2 --node node1',
+    'podnet pod add pod3 --node node2',
+    'podnet pod add pod4 --node node2',
+  ])
+
+  // The packet goes from pod1 to pod4 across the switch.
+  await page.getByRole('tab', { name: 'Trace' }).click()
+  const fromField = page.getByTestId('trace-from')
+  await fromField.click()
+  await fromField.fill('pod1')
+  await fromField.press('Enter')
+  await page.getByTestId('trace-to').fill('pod4')
+  await page.getByRole('button', { name: /Send packet/ }).click()
+  await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
+  await page.screenshot({ path: '/tmp/canvas-e2e-trace.png' })
+
+  // Each action is one undo step.
+  await page.getByRole('button', { name: /Undo/ }).click()
+  await expect(outline).not.toContainText('pod4')
+  await page.getByRole('button', { name: /Redo/ }).click()
+  await expect(outline).toContainText('pod4: pod (node2)')
+
+  // Delete on a selected node with pods asks first; the answer deletes it with its pods, one step.
+  const box = await boxOf(page, 'node2')
+  await page.mouse.click((box.x1 + box.x2) / 2, box.y1 + 6)
+  await expect(page.locator('.ns h2')).toHaveText('node2')
+  await page.keyboard.press('Delete')
+  const dialog = page.getByRole('dialog')
+  await expect(dialog).toContainText('node2 runs 2 pods')
+  await dialog.getByRole('button', { name: 'Delete' }).click()
+  await expect(outline).not.toContainText('node2')
+  await expect(outline).not.toContainText('pod3')
+  await page.getByRole('button', { name: /Undo/ }).click()
+  await expect(outline).toContainText('pod3: pod (node2) 10.244.2.2/24')
+})
+
+test('in Japanese: refusals of the lab are worded next to the wire that caused them', async ({ page }) => {
+  await emptyLab(page)
+  await page.getByRole('button', { name: '日本語' }).click()
+  const outline = page.getByTestId('topology-outline')
+  await dragFromPalette(page, 'switch', await emptySpot(page))
+  await expect(outline).toContainText('sw1')
+  await dragFromPalette(page, 'switch', { x: (await emptySpot(page)).x - 400, y: (await emptySpot(page)).y - 300 })
+  await expect(outline).toContainText('sw2')
+  await page.getByTestId('palette').locator('[data-item="wire"]').click()
+  await wire(page, 'sw1', 'sw2')
+  await expect(page.getByTestId('canvas-bubble')).toContainText('どちらもスイッチです')
+  await expect(page.getByTestId('error')).toHaveCount(0)
+  await page.screenshot({ path: '/tmp/canvas-e2e-refused-ja.png' })
+  expect(await history(page)).toEqual(['podnet switch add sw1', 'podnet switch add sw2'])
+})
