@@ -89,6 +89,8 @@ async function history(page: Page): Promise<string[]> {
 }
 
 test('walkthrough 2 built from an empty lab with the mouse only: palette, wiring, a trace from pod1 to pod4, undo and Delete', async ({ page }) => {
+  // Some twenty gestures, each an edit the Worker applies: more than the default time on a loaded machine.
+  test.setTimeout(120_000)
   await emptyLab(page)
   const outline = page.getByTestId('topology-outline')
   await expect(outline.locator('li')).toHaveCount(0)
