@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { openAppEachTest } from './canvas-page.ts'
 import type { Core } from 'cytoscape'
 
 // Big labs in the browser build, with real mouse events at 1600 x 1000: what is drawn far out and
@@ -6,24 +7,10 @@ import type { Core } from 'cytoscape'
 // thousands. The canvas's Cytoscape instance is read (never changed) through the handle the
 // library keeps on its container, to know where things are drawn.
 
-test.use({ viewport: { width: 1600, height: 1000 } })
+openAppEachTest()
 // Building and drawing thousands of pods takes seconds, more when the machine is shared.
 test.setTimeout(120_000)
 
-const errors = new WeakMap<Page, string[]>()
-test.beforeEach(async ({ page }) => {
-  const list: string[] = []
-  errors.set(page, list)
-  page.on('pageerror', (e) => list.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') list.push(m.text())
-  })
-  await page.goto('/')
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', /[1-9]/)
-})
-test.afterEach(async ({ page }) => {
-  expect(errors.get(page) ?? [], 'errors in the page').toEqual([])
-})
 
 async function bigLab(page: Page, nodes: number, pods: number): Promise<void> {
   const before = Number(await page.getByTestId('canvas').getAttribute('data-drawn'))

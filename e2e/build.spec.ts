@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { openAppEachTest } from './canvas-page.ts'
 import type { Core } from 'cytoscape'
 
 // Building a lab on the canvas with the mouse, as a learner does at 1600 x 1000: items dragged
@@ -6,22 +7,8 @@ import type { Core } from 'cytoscape'
 // Real mouse events (page.mouse down/move/up); the Cytoscape instance is only read, to find
 // where a box is drawn.
 
-test.use({ viewport: { width: 1600, height: 1000 } })
+openAppEachTest()
 
-const problems = new WeakMap<Page, string[]>()
-test.beforeEach(async ({ page }) => {
-  const list: string[] = []
-  problems.set(page, list)
-  page.on('pageerror', (e) => list.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') list.push(m.text())
-  })
-  await page.goto('/')
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', /[1-9]/)
-})
-test.afterEach(async ({ page }) => {
-  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
-})
 
 async function emptyLab(page: Page): Promise<void> {
   await page.locator('#scenario-picker').selectOption('empty')

@@ -1,26 +1,13 @@
 import { expect, test, type Page } from '@playwright/test'
+import { openAppEachTest } from './canvas-page.ts'
 import type { Core } from 'cytoscape'
 
 // The canvas as a learner uses it at 1600 x 1000: what the drawing shows and how it looks in
 // both themes. The Cytoscape instance is read (never changed) through the handle the library
 // keeps on its container.
 
-test.use({ viewport: { width: 1600, height: 1000 } })
+openAppEachTest()
 
-const errors = new WeakMap<Page, string[]>()
-test.beforeEach(async ({ page }) => {
-  const list: string[] = []
-  errors.set(page, list)
-  page.on('pageerror', (e) => list.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') list.push(m.text())
-  })
-  await page.goto('/')
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', /[1-9]/)
-})
-test.afterEach(async ({ page }) => {
-  expect(errors.get(page) ?? [], 'errors in the page').toEqual([])
-})
 
 async function scenario(page: Page, name: string): Promise<void> {
   await page.locator('#scenario-picker').selectOption(name)
