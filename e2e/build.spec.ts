@@ -163,3 +163,27 @@ test('in Japanese: refusals of the lab are worded next to the wire that caused t
   await page.screenshot({ path: '/tmp/canvas-e2e-refused-ja.png' })
   expect(await history(page)).toEqual(['podnet switch add sw1', 'podnet switch add sw2'])
 })
+
+test('the context menu of a box: trace from and to it, and delete it (one undo step)', async ({ page }) => {
+  await page.locator('#scenario-picker').selectOption('routed')
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('routed')
+  const outline = page.getByTestId('topology-outline')
+  const menuOn = async (ns: string) => {
+    const b = await boxOf(page, ns)
+    await page.mouse.click((b.x1 + b.x2) / 2, b.y1 + 6, { button: 'right' })
+    await expect(page.getByTestId('canvas-menu')).toBeVisible()
+  }
+  await menuOn('node1')
+  await page.getByTestId('canvas-menu').locator('[data-action="traceFrom"]').click()
+  await menuOn('node2')
+  await page.getByTestId('canvas-menu').locator('[data-action="traceTo"]').click()
+  await expect(page.getByTestId('trace-from')).toHaveValue('node1')
+  await expect(page.getByTestId('trace-to')).toHaveValue('node2')
+  await menuOn('node2')
+  await page.getByTestId('canvas-menu').locator('[data-action="delete"]').click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+  await expect(outline).not.toContainText('node2')
+  await page.getByRole('button', { name: /Undo/ }).click()
+  await expect(outline).toContainText('node2: node')
+})

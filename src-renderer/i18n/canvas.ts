@@ -40,6 +40,9 @@ export const canvasEn = {
   'canvas.delete.title': 'Delete {name}?',
   'canvas.delete.body': '{name} runs {n} {n:pod|pods}; they are deleted with it. Undo brings everything back.',
   'canvas.delete.confirm': 'Delete',
+  'canvas.menu.traceFrom': 'Trace from here',
+  'canvas.menu.traceTo': 'Trace to here',
+  'canvas.menu.delete': 'Delete',
 } as const
 
 export const canvasJa: Record<keyof typeof canvasEn, string> = {
@@ -79,4 +82,7 @@ export const canvasJa: Record<keyof typeof canvasEn, string> = {
   'canvas.delete.title': '{name} を削除しますか?',
   'canvas.delete.body': '{name} では Pod が {n} 個動いており、一緒に削除されます。元に戻すとすべて戻ります。',
   'canvas.delete.confirm': '削除',
+  'canvas.menu.traceFrom': 'ここからトレース',
+  'canvas.menu.traceTo': 'ここへトレース',
+  'canvas.menu.delete': '削除',
 }
