@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
 import { expectScreen, openTerminal, terminalIn, typeLine } from './terminal-helpers.ts'
 import bridgeDown from '../src-main/exercises/course/03-w1-bridge-down.ts'
 
@@ -10,12 +11,7 @@ test.use({ viewport: { width: 1600, height: 1000 } })
 const problems = new WeakMap<Page, string[]>()
 
 async function open(page: Page): Promise<void> {
-  const list: string[] = []
-  page.on('pageerror', (e) => list.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') list.push(m.text())
-  })
-  problems.set(page, list)
+  problems.set(page, watchPageErrors(page))
   await page.goto('/')
   await expect(page.getByTestId('topology-outline')).toContainText('pod1')
 }

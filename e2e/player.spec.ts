@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
 
 // The trace player in the browser build, used as a learner would: the send form, the keys, the
 // buttons, the scrubber and the filters, the canvas marking each step's device, the inspector's
@@ -15,12 +16,7 @@ test.afterEach(async ({ page }) => {
 })
 
 async function open(page: Page, scenario = 'flannel-vxlan'): Promise<void> {
-  const seen: string[] = []
-  page.on('pageerror', (e) => seen.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.push(m.text())
-  })
-  problems.set(page, seen)
+  problems.set(page, watchPageErrors(page))
   await page.goto('/')
   await expect(page.getByTestId('topology-outline')).toContainText('pod1')
   await page.locator('#scenario-picker').selectOption(scenario)

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
 import { canvasPoint, expectScreen, openTerminal, screenText, terminalIn, typeLine } from './terminal-helpers.ts'
 
 // The terminal as someone who lives in bash uses it: real keys into xterm.js, the screen read
@@ -7,12 +8,7 @@ import { canvasPoint, expectScreen, openTerminal, screenText, terminalIn, typeLi
 const problems = new WeakMap<Page, string[]>()
 
 async function open(page: Page, scenario = 'flannel-vxlan'): Promise<void> {
-  const list: string[] = []
-  page.on('pageerror', (e) => list.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') list.push(m.text())
-  })
-  problems.set(page, list)
+  problems.set(page, watchPageErrors(page))
   await page.goto('/')
   await expect(page.getByTestId('topology-outline')).toContainText('pod1')
   if (scenario !== 'same-node') {
