@@ -529,6 +529,9 @@ export const CHANNELS = {
   setLanguage: 'shell:language',
 } as const satisfies Record<ApiMethod, string>
 
+/** Channels whose calls may change the lab (the hosts autosave for recovery after them). */
+export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion, CHANNELS.termRun, CHANNELS.termInterrupt])
+
 /** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */
 export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) => Promise<unknown>): Pick<PodnetApi, ApiMethod> {
   return Object.fromEntries((Object.keys(CHANNELS) as ApiMethod[]).map((m) => [m, call(m)])) as unknown as Pick<PodnetApi, ApiMethod>

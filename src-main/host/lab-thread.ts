@@ -4,7 +4,8 @@
 // lab's status the shell needs (title, recovery file, exercise progress). A cancel is a word of
 // shared memory the shell sets; the engine reads it between commands and events.
 import { parentPort, workerData } from 'node:worker_threads'
-import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../ipc/handlers.ts'
+import { MUTATING_CHANNELS } from '../../shared/api.ts'
+import { createHandlers, dispatch, LabService } from '../ipc/handlers.ts'
 import { realTimeIo } from '../ipc/live-host.ts'
 import { PROGRESS_EVERY_MS, type ThreadData, type ThreadMessage, type ThreadRequest, type ThreadStatus } from './protocol.ts'
 import type { WorkProgress } from '../../shared/api.ts'

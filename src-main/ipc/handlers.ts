@@ -558,5 +558,3 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
   }
 }
 
-/** Channels whose calls may change the lab (the desktop shell autosaves for recovery after them). */
-export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion, CHANNELS.termRun, CHANNELS.termInterrupt])

@@ -5,7 +5,8 @@
 // a { restore } message reopens such a text as unsaved. Exercise progress goes the same way:
 // { progress } loads what the page kept, and the Worker posts { progress } whenever it changed.
 import { CHANNELS } from '../../shared/api.ts'
-import { createHandlers, dispatch, LabService, MUTATING_CHANNELS } from '../../src-main/ipc/handlers.ts'
+import { MUTATING_CHANNELS } from '../../shared/api.ts'
+import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
 import { realTimeIo } from '../../src-main/ipc/live-host.ts'
 import type { WorkerMessage, WorkerRequest } from './client.ts'
 import { PROGRESS_EVERY_MS } from '../../src-main/host/protocol.ts'
