@@ -225,6 +225,71 @@ export interface TraceView {
   events: TraceEventJson[]
 }
 
+/**
+ * One side of a comparison: the open lab as it is (`{}`), the open lab moved to another cluster
+ * mode (as `podnet cluster mode` moves it), or another lab file. The page never names a file: the
+ * browser build sends the text of a file the user picked; in the desktop app `{ file: 'dialog' }`
+ * asks the shell to show its Open dialog and read the file the user chooses there.
+ */
+export type CompareSourceView = { mode?: 'routes' | 'cloud-routes' | 'flannel-vxlan' | 'flannel-host-gw' } | { text: string; name?: string } | { file: 'dialog' }
+
+/** The same probe sent on two sides (replays: neither the open lab nor a file changes). */
+export interface CompareRequestView {
+  from: string
+  to: string
+  proto?: 'icmp' | 'udp'
+  port?: number
+  sport?: number
+  /** Payload bytes of the compared probe (as ping -s; 56 by default). */
+  size?: number
+  sides: [CompareSourceView, CompareSourceView]
+  lang?: Lang
+}
+
+/** One step of the request's walk on one side. */
+export interface CompareHopView {
+  netns: string
+  device?: string
+  /** The step's kind (`route`, `xmit`, `encap`...; `veth` for a veth crossing). */
+  kind: string
+  msg: string
+  params: Record<string, string | number>
+  text: string
+  /** The table entry that decided, when one did. */
+  entry?: string
+  /** Bytes of the packet here: the whole frame on a link, or the IP packet at the IP layer. */
+  bytes?: number
+  layer?: 'ethernet' | 'ipv4'
+}
+
+export interface CompareSideView {
+  label: string
+  /** The cluster mode of the lab, when it has a cluster. */
+  mode: string | null
+  delivered: boolean
+  verdict: string
+  /** The verdict in every language. */
+  verdicts: Record<Lang, string>
+  hops: CompareHopView[]
+  /** Devices the request crosses, in order ("node1 eth0"). */
+  devices: string[]
+  /** Table entries that decided, in order, with where they are ("node1: 10.244.2.0/24 via ..."). */
+  tables: string[]
+  /** The largest Ethernet frame the request is carried in. */
+  wireBytes: number
+  /** The largest IP packet that gets through with DF (payload + 28); null when none does. */
+  pathMtu: number | null
+}
+
+export interface CompareView {
+  from: string
+  to: string
+  proto: 'icmp' | 'udp'
+  sides: [CompareSideView, CompareSideView]
+  /** The two walks aligned: each row has a hop of either side or both (index into side.hops). */
+  rows: [number | null, number | null][]
+}
+
 /** Tab completion's answer: the candidates for the word that starts at `from` and ends at the cursor. */
 export interface CompletionView {
   from: number
@@ -362,6 +427,11 @@ export interface PodnetApi {
   undo(): Promise<LabDelta>
   redo(): Promise<LabDelta>
   trace(req: TraceRequestView): Promise<TraceView>
+  /**
+   * The same pod-to-pod probe on two sides (two modes of the open lab, or the open lab and another
+   * lab file), side by side. `cancelled`: the user closed the desktop shell's Open dialog.
+   */
+  compare(req: CompareRequestView): Promise<CompareView | { cancelled: true }>
   exportScript(req: { prefix?: string; teardown?: boolean }): Promise<{ text: string }>
   /**
    * The trace's frames as a capture file: pcapng (default; one interface per device, the trace's
@@ -515,6 +585,7 @@ export const CHANNELS = {
   undo: 'lab:undo',
   redo: 'lab:redo',
   trace: 'lab:trace',
+  compare: 'lab:compare',
   exportScript: 'lab:export-script',
   exportPcap: 'lab:export-pcap',
   dissect: 'lab:dissect',

@@ -12,6 +12,7 @@ import { cleanStaleTemps, cleanStaleTempsIn, writeFileAtomic } from './lab/files
 import { menuTemplate, type MenuAction, type MenuSpec } from './shell/menu.ts'
 import { filesFromArgv, LAB_EXTENSION, LAB_EXTENSIONS, PendingOpens } from './shell/open-files.ts'
 import { RecentLabs } from './shell/recent.ts'
+import { dialogSide, withFileText } from './shell/compare-file.ts'
 import { loadSettings, saveSettings } from './shell/settings.ts'
 import { fileErrorText, langOfLocale, shellText, type ShellKey } from './shell/texts.ts'
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './shell/window-state.ts'
@@ -277,6 +278,23 @@ async function openFromDialog(): Promise<void> {
   await openPath(r.filePaths[0], false)
 }
 
+/** Compare with another lab file: the user picks it in the Open dialog; the page never names a path. */
+async function compareRequest(payload: unknown): Promise<ApiReply> {
+  const side = dialogSide(payload)
+  if (side < 0) return dispatch(CHANNELS.compare, payload)
+  if (!win) return { ok: true, value: { cancelled: true } }
+  const r = await dialog.showOpenDialog(win, { title: t('dialog.compare.title'), properties: ['openFile'], filters: labFilters() })
+  if (r.canceled || r.filePaths.length === 0) return { ok: true, value: { cancelled: true } }
+  const path = r.filePaths[0]
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    return { ok: false, error: { code: 'invalid-request', message: fileErrorText(lang, 'read', path, e), path: `sides.${side}` } }
+  }
+  return dispatch(CHANNELS.compare, withFileText(payload, side, text, basename(path)))
+}
+
 async function saveFromMenu(askForPath: boolean): Promise<void> {
   const r = await save(undefined, askForPath)
   if (!r.ok) showError(t('error.save'), r.error)
@@ -406,7 +424,7 @@ function wireIpc(): void {
   for (const channel of Object.values(CHANNELS)) {
     ipcMain.handle(channel, async (e, payload: unknown): Promise<ApiReply> => {
       if (!trusted(e)) return { ok: false, error: { code: 'invalid-request', message: 'this page may not use the lab' } }
-      const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : await dispatch(channel, payload)
+      const reply = channel === CHANNELS.saveLab ? await saveRequest(payload) : channel === CHANNELS.compare ? await compareRequest(payload) : await dispatch(channel, payload)
       if (MUTATING_CHANNELS.has(channel)) afterChange()
       else keepProgress()
       if (channel === CHANNELS.setLanguage && reply.ok) setLanguage((reply.value as { lang: Lang }).lang)

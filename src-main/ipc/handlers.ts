@@ -33,6 +33,7 @@ import { tablesView, ViewTracker } from '../lab/view.ts'
 import { routeRows } from '../engine/commands/ip-route.ts'
 import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
+import { compareHandler } from './compare-handler.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
 import { ApiFailure, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
@@ -538,6 +539,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     },
 
     ...exerciseHandlers(service),
+    ...compareHandler(service),
   }
 }
 

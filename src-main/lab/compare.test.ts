@@ -67,7 +67,7 @@ describe('compare: the same probe in two modes', () => {
 })
 
 describe('alignHops', () => {
-  const h = (netns: string, kind: string): CompareHop => ({ netns, kind, msg: '', text: '' })
+  const h = (netns: string, kind: string): CompareHop => ({ netns, kind, msg: '', params: {}, text: '' })
   it('keeps common hops on one row and the others alone, in order', () => {
     const a = [h('pod1', 'send'), h('node1', 'forward'), h('pod4', 'deliver')]
     const b = [h('pod1', 'send'), h('node1', 'forward'), h('node1', 'encap'), h('node2', 'decap'), h('pod4', 'deliver')]

@@ -1,7 +1,8 @@
 import type { Cluster } from '../k8s/cluster.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { formatMessage } from '../../shared/messages/index.ts'
-import { arrived, traceInLab, type ReportStep, type TraceRequest } from './trace-report.ts'
+import type { CompareHopView, CompareSideView, CompareView } from '../../shared/api.ts'
+import { arrived, traceInLab, traceVerdict, type ReportStep, type TraceRequest } from './trace-report.ts'
 
 /**
  * The same pod-to-pod probe in two labs (or two modes of one lab), side by side: the walk of the
@@ -19,45 +20,10 @@ export interface CompareInput {
   cluster: Cluster | null
 }
 
-/** One step of the request's walk. */
-export interface CompareHop {
-  netns: string
-  device?: string
-  kind: string
-  msg: string
-  text: string
-  /** The table entry that decided, when one did. */
-  entry?: string
-  /** Bytes of the packet here: the whole frame on a link, or the IP packet at the IP layer. */
-  bytes?: number
-  layer?: 'ethernet' | 'ipv4'
-}
-
-export interface CompareSide {
-  label: string
-  /** The cluster mode of the lab, when it has a cluster. */
-  mode: string | null
-  delivered: boolean
-  verdict: string
-  hops: CompareHop[]
-  /** Devices the request crosses, in order ("node1 eth0"). */
-  devices: string[]
-  /** Table entries that decided, in order, with where they are ("node1: 10.244.2.0/24 via ..."). */
-  tables: string[]
-  /** The largest Ethernet frame the request is carried in. */
-  wireBytes: number
-  /** The largest IP packet that gets through with DF (payload + 28); null when none does. */
-  pathMtu: number | null
-}
-
-export interface Comparison {
-  from: string
-  to: string
-  proto: 'icmp' | 'udp'
-  sides: [CompareSide, CompareSide]
-  /** The two walks aligned: each row has a hop of either side or both (index into side.hops). */
-  rows: [number | null, number | null][]
-}
+/** The comparison's shapes are the API's (plain data the app shows as it is). */
+export type CompareHop = CompareHopView
+export type CompareSide = CompareSideView
+export type Comparison = CompareView
 
 /** Payload bytes a DF probe may carry at most (an IPv4 packet of 65535 bytes). */
 const MAX_PAYLOAD = 65507
@@ -95,7 +61,7 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang):
   const end = walk.findIndex((s) => s.kind === 'deliver' || s.kind === 'drop')
   const hops: CompareHop[] = (end < 0 ? walk : walk.slice(0, end + 1)).map((s) => {
     const ev = s.frameEvent === undefined ? undefined : events.get(s.frameEvent)
-    const h: CompareHop = { netns: s.netns, kind: s.msg === 'step.veth' ? 'veth' : s.kind, msg: s.msg, text: s.text }
+    const h: CompareHop = { netns: s.netns, kind: s.msg === 'step.veth' ? 'veth' : s.kind, msg: s.msg, params: s.params, text: s.text }
     if (s.device !== undefined) h.device = s.device
     if (s.entry !== undefined) h.entry = s.entry
     const bytes = bytesOf(ev?.frame)
@@ -118,6 +84,7 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang):
     mode: input.cluster?.mode ?? null,
     delivered: arrived(rep.outcome),
     verdict: rep.verdict,
+    verdicts: { en: traceVerdict(rep.probes, rep.from.name, rep.to.name ?? rep.to.ip, 'en'), ja: traceVerdict(rep.probes, rep.from.name, rep.to.name ?? rep.to.ip, 'ja') },
     hops,
     devices,
     tables,

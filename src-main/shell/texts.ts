@@ -47,6 +47,7 @@ const en = {
   'menu.help.exercises': 'Exercises…',
   // Dialogs
   'dialog.open.title': 'Open Lab',
+  'dialog.compare.title': 'Compare With Lab',
   'dialog.save.title': 'Save Lab',
   'dialog.exportScript.title': 'Export iproute2 Script',
   'dialog.exportPcap.title': 'Export Capture',
@@ -135,6 +136,7 @@ const ja: Record<ShellKey, string> = {
   'menu.help.about': '{app} について',
   'menu.help.exercises': '演習…',
   'dialog.open.title': 'ラボを開く',
+  'dialog.compare.title': '比べるラボを開く',
   'dialog.save.title': 'ラボを保存',
   'dialog.exportScript.title': 'iproute2 スクリプトをエクスポート',
   'dialog.exportPcap.title': 'キャプチャをエクスポート',

@@ -1,6 +1,7 @@
 import { exercisesEn } from './exercises.ts'
 import { terminalEn } from './terminal.ts'
 import { playerEn } from './player.ts'
+import { compareEn } from './compare.ts'
 import { canvasEn } from './canvas.ts'
 
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
@@ -128,6 +129,7 @@ export const en = {
   'canvas.legend.flood': 'flooded copy',
   ...canvasEn,
   ...playerEn,
+  ...compareEn,
 } as const
 
 export type UiKey = keyof typeof en

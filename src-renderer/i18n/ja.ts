@@ -1,4 +1,5 @@
 import { playerJa } from './player.ts'
+import { compareJa } from './compare.ts'
 import { canvasJa } from './canvas.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
@@ -129,4 +130,5 @@ export const ja: Record<UiKey, string> = {
   'canvas.legend.flood': 'フラッディングされたコピー',
   ...canvasJa,
   ...playerJa,
+  ...compareJa,
 }

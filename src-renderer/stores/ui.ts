@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { ApiError } from '../../shared/api.ts'
 
 export type RightTab = 'lab' | 'namespace' | 'packet' | 'exercise'
-export type DockTab = 'terminal' | 'trace' | 'events'
+export type DockTab = 'terminal' | 'trace' | 'compare' | 'events'
 
 interface Confirmation {
   title: string

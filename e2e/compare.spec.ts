@@ -1,0 +1,98 @@
+import { expect, test, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
+
+// The Compare view in the browser build, used as a teacher would: the same pod-to-pod probe in
+// two cluster modes of the open lab, then against another lab file, in English and Japanese;
+// the comparison is marked out of date when the lab changes.
+
+test.use({ viewport: { width: 1600, height: 1000 } })
+
+const SHOTS = '/tmp/player-shots'
+
+const problems = new WeakMap<Page, string[]>()
+test.afterEach(async ({ page }) => {
+  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
+})
+
+async function open(page: Page, scenario = 'routed'): Promise<void> {
+  problems.set(page, watchPageErrors(page))
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+  await page.locator('#scenario-picker').selectOption(scenario)
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText(scenario)
+}
+
+test('routes vs flannel VXLAN side by side: 50 bytes more on the wire, 1500 vs 1450, the tunnel hops on one side', async ({ page }) => {
+  await open(page)
+  await page.getByRole('tab', { name: 'Compare' }).click()
+  // Routes vs VXLAN are offered first for a lab with a cluster; the probe is pod to pod on another node.
+  await expect(page.getByTestId('compare-left')).toHaveValue('routes')
+  await expect(page.getByTestId('compare-right')).toHaveValue('flannel-vxlan')
+  await expect(page.getByTestId('compare-from')).toHaveValue('pod1')
+  await page.getByTestId('compare-to').click()
+  await page.getByTestId('compare-to').fill('pod4')
+  await page.getByTestId('compare-run').click()
+  await expect(page.getByTestId('compare-summary')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('compare-head-0')).toHaveText('routes on every node')
+  await expect(page.getByTestId('compare-head-1')).toHaveText('flannel VXLAN overlay')
+  await expect(page.getByTestId('compare-mtu-0')).toHaveText('1500 bytes')
+  await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 bytes (−50 bytes)')
+  await expect(page.getByTestId('compare-wire-0')).toHaveText('98 bytes')
+  await expect(page.getByTestId('compare-wire-diff')).toHaveText('(+50 bytes)')
+  // Encapsulation and decapsulation exist only on the overlay's side; its underlay frames are 148 bytes.
+  const hops = page.getByTestId('compare-hops')
+  await expect(hops.locator('tr.one .kind.k-encap')).toHaveCount(1)
+  await expect(hops.locator('tr.one .kind.k-decap')).toHaveCount(1)
+  await expect(hops.locator('tr', { hasText: 'underlay' }).first()).toContainText(/148 bytes\s*\(\+50\)/)
+  // The devices crossed: flannel.1 only on the right.
+  await page.getByTestId('compare-summary').locator('summary').nth(1).click()
+  await expect(page.getByTestId('compare-summary')).toContainText('node1 flannel.1')
+  await page.screenshot({ path: `${SHOTS}/compare-en.png` })
+
+  // The same in Japanese, without running it again.
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 バイト （−50 バイト）')
+  await expect(page.getByTestId('compare-head-1')).toHaveText('flannel VXLAN オーバーレイ')
+  await expect(page.getByTestId('compare-hops')).toContainText('カプセル化')
+  await page.screenshot({ path: `${SHOTS}/compare-ja.png` })
+})
+
+test('this lab against another lab file; a change to the lab marks the comparison out of date', async ({ page }) => {
+  await open(page)
+  // The other side: a VXLAN lab saved from the app (the browser build downloads it).
+  await page.locator('#scenario-picker').selectOption('flannel-vxlan')
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('flannel-vxlan')
+  const saved = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  const file = await (await saved).path()
+  await page.locator('#scenario-picker').selectOption('routed')
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('routed')
+
+  await page.getByRole('tab', { name: 'Compare' }).click()
+  await page.getByTestId('compare-left').selectOption('lab')
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByTestId('compare-right').selectOption('file')
+  await (await chooser).setFiles({ name: 'vxlan.podnet', mimeType: 'application/yaml', buffer: (await import('node:fs')).readFileSync(file) })
+  await expect(page.getByTestId('compare-right')).toContainText('lab file vxlan.podnet')
+  await page.getByTestId('compare-to').fill('pod4')
+  await page.getByTestId('compare-run').click()
+  await expect(page.getByTestId('compare-head-1')).toHaveText('lab file vxlan.podnet · flannel VXLAN overlay', { timeout: 30_000 })
+  await expect(page.getByTestId('compare-head-0')).toHaveText('this lab as it is · routes on every node')
+  await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 bytes (−50 bytes)')
+  await expect(page.getByTestId('compare-stale')).toHaveCount(0)
+
+  // Change the lab: pod1's eth0 down from the namespace panel... here with the Undo-able mode edit.
+  await page.getByRole('tab', { name: 'Namespace' }).click()
+  await page.getByTestId('ns-select').click()
+  await page.getByTestId('ns-select').fill('node1')
+  await page.getByTestId('ns-select').press('Enter')
+  await page.locator('[data-testid="routes"] li', { hasText: '10.244.2.0/24' }).getByRole('button').click()
+  await page.getByRole('tab', { name: 'Compare' }).click()
+  await expect(page.getByTestId('compare-stale')).toContainText('Out of date')
+  await page.getByTestId('compare-stale').getByRole('button', { name: /Re-run/ }).click()
+  await expect(page.getByTestId('compare-stale')).toHaveCount(0)
+  await expect(page.getByTestId('compare-mtu-0')).toHaveText('none passes')
+})

@@ -1,0 +1,90 @@
+import type { CompareSourceView, CompareView } from '../../shared/api.ts'
+import { MAX_LAB_FILE_BYTES } from '../k8s/limits.ts'
+import { MODES, SpecError } from '../k8s/spec.ts'
+import { compareLabs, type CompareInput } from '../lab/compare.ts'
+import { LabFormatError } from '../lab/format.ts'
+import { LabBuildError } from '../lab/lab.ts'
+import { LabSession } from '../lab/session.ts'
+import { TraceRequestError } from '../lab/trace-report.ts'
+import type { Handlers, LabService } from './handlers.ts'
+import { ApiFailure, int, invalid, isPlainObject, netnsField, object, oneOf, optional, str, type Check } from './validate.ts'
+
+/**
+ * The Compare view's channel: the same probe on two sides, each a replay (the open lab as it is or
+ * moved to another cluster mode, or another lab file's text), so nothing open or saved changes.
+ */
+
+const modeSource = object({ mode: optional(oneOf(MODES)) })
+const textSource = object({
+  text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
+  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
+})
+
+/** A side: `{}` or `{ mode }` (the open lab), `{ text, name? }` (another lab's file). */
+const sourceField: Check<CompareSourceView> = (v, path) => {
+  if (!isPlainObject(v)) throw invalid(path, `must be an object ({}, { mode }, or { text, name }), not ${Array.isArray(v) ? 'a list' : typeof v}`)
+  // Only the desktop shell answers { file: 'dialog' } (it shows its Open dialog and sends the text); it never reaches here from it.
+  if (Object.hasOwn(v, 'file')) throw invalid(`${path}.file`, 'only the desktop app has an Open dialog; send the text of the lab file instead')
+  return Object.hasOwn(v, 'text') ? textSource(v, path) : modeSource(v, path)
+}
+
+const sidesField: Check<[CompareSourceView, CompareSourceView]> = (v, path) => {
+  if (!Array.isArray(v) || v.length !== 2) throw invalid(path, 'must be a list of two sides')
+  return [sourceField(v[0], `${path}.0`), sourceField(v[1], `${path}.1`)]
+}
+
+const compareReq = object({
+  from: netnsField,
+  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
+  proto: optional(oneOf(['icmp', 'udp'] as const)),
+  port: optional(int(1, 65535)),
+  sport: optional(int(1, 65535)),
+  size: optional(int(0, 65507)),
+  sides: sidesField,
+  lang: optional(oneOf(['en', 'ja'] as const)),
+})
+
+/** A side as a running replay. */
+function sideInput(service: LabService, src: CompareSourceView, path: string): CompareInput {
+  if ('text' in src) {
+    const file = (src.name ?? 'lab.yaml').split(/[\\/]/).pop() || 'lab.yaml'
+    try {
+      const s = LabSession.fromText(src.text, file)
+      return { label: file, world: s.world, cluster: s.cluster }
+    } catch (e) {
+      if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, `${path}.text`)
+      if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, `${path}.text`)
+      throw e
+    }
+  }
+  const { world, cluster } = service.session.fork()
+  const mode = 'mode' in src ? src.mode : undefined
+  if (mode === undefined) return { label: service.session.doc.metadata.name, world, cluster }
+  if (!cluster) throw invalid(`${path}.mode`, 'the open lab has no cluster whose mode could change')
+  try {
+    if (cluster.mode !== mode) cluster.setMode(mode)
+  } catch (e) {
+    if (e instanceof SpecError) throw new ApiFailure('lab-build', `${path}.mode: cannot change to ${mode}: ${e.message}`, `${path}.mode`)
+    throw e
+  }
+  return { label: mode, world, cluster }
+}
+
+export function compareHandler(service: LabService): Pick<Handlers, 'compare'> {
+  return {
+    async compare(payload): Promise<CompareView> {
+      const req = compareReq(payload, 'request')
+      const inputs = req.sides.map((s, i) => sideInput(service, s, `sides.${i}`)) as [CompareInput, CompareInput]
+      inputs.forEach((s, i) => {
+        if (!s.world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}" on side ${i + 1} (${s.label})`, 'from')
+      })
+      const { sides: _s, lang, ...probe } = req
+      try {
+        return compareLabs(inputs[0], inputs[1], probe, lang ?? 'en')
+      } catch (e) {
+        if (e instanceof TraceRequestError) throw new ApiFailure('not-found', `to: ${e.message}`, 'to')
+        throw e
+      }
+    },
+  }
+}
