@@ -55,7 +55,8 @@ describe.skipIf(!avail.ok)('random labs: engine vs kernel', () => {
     console.log(`random labs: ${results.length} labs, ${sum((r) => r.comparisons)} comparisons, ${failed.length} with mismatches (${retried.length} more matched when run again alone), ${Math.round((Date.now() - t0) / 1000)} s`
       + ` (ARP table at most ${monitor.maxEntries} entries; labs with neighbour GC passes: ${results.filter((r) => r.gcPasses).length}, failed entries left out: ${sum((r) => r.gcUncertain ?? 0)};`
       + ` labs with a forced GC: ${results.filter((r) => r.forcedGc).length}; ticks lined up with the kernel's in ${results.filter((r) => r.ticksAligned).length} labs;`
-      + ` late pings: ${sum((r) => r.latePings ?? 0)}, at most ${Math.max(0, ...results.map((r) => r.maxLateMs ?? 0))} ms)`)
+      + ` late pings: ${sum((r) => r.latePings ?? 0)}, at most ${Math.max(0, ...results.map((r) => r.maxLateMs ?? 0))} ms;`
+      + ` labs that matched with same-tick neighbour timers in the other order: ${results.filter((r) => r.reordered).length})`)
     const report = failed
       .sort((a, b) => a.i - b.i)
       .map((f) => `lab ${f.i} (replay: PODNET_SEED=${SEED} PODNET_LAB=${f.i} npm run test:kernel)${f.r.error ? `\n${f.r.error}` : ''}\n${f.yaml}\n${formatDiffs(f.r.diffs)}`)

@@ -107,6 +107,20 @@ describe('kernel conformance fixes', () => {
     expect(run(w, 'ip -n a neigh show 10.99.0.51').stdout).toBe('10.99.0.51 dev eth0 FAILED \n')
   })
 
+  it('neighbour timers that expire on one tick run in the order armed, or the last armed first (one CPU\'s timer wheel)', () => {
+    const failOrder = (order: World['sameTickOrder']): string[] => {
+      const w = lab(['ip netns add a', 'ip netns add b', 'ip -n a link add eth0 type veth peer name eth0 netns b', 'ip -n a addr add 10.99.0.1/24 dev eth0', 'ip -n a link set eth0 up', 'ip -n a link set lo up', 'ip -n b link set eth0 up'])
+      w.sameTickOrder = order
+      const a = w.netns('a')!
+      w.trace.start()
+      pingConcurrently(w, [{ ns: a, argv: ['-c', '1', '-W', '5', '10.99.0.51'] }, { ns: a, argv: ['-c', '1', '-W', '5', '10.99.0.52'] }])
+      // The order in which the two entries failed and reported their queued packet.
+      return w.trace.stop().filter((e) => e.msg === 'neigh.failed').map((e) => String((e.params as { ip: string }).ip))
+    }
+    expect(failOrder('armed')).toEqual(['10.99.0.51', '10.99.0.52'])
+    expect(failOrder('reverse')).toEqual(['10.99.0.52', '10.99.0.51'])
+  })
+
   it('a bridge whose last port (MTU below 1280) is deleted is back at 1500 with IPv6: linkwatch has not yet taken it down', () => {
     const w = lab([
       'ip netns add n', 'ip -n n link add br1 type bridge', 'ip -n n link set br1 up',

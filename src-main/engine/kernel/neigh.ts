@@ -230,9 +230,12 @@ export class NeighTable {
     const off = this.ns.world.jiffiesOffsetNs
     const clk = jiffiesAt(now, off)
     const tick = wheelExpiry(clk + Math.ceil(Math.max(delayNs, 0) / NS_PER_JIFFY), clk)
-    this.ns.world.sched.after(tick * NS_PER_JIFFY - off - now, () => {
+    const fire = (): void => {
       if (n.timerGen === gen && !n.dead && !this.ns.dead) this.timer(n)
-    })
+    }
+    const sched = this.ns.world.sched
+    if (this.ns.world.sameTickOrder === 'reverse') sched.afterFirst(tick * NS_PER_JIFFY - off - now, fire)
+    else sched.after(tick * NS_PER_JIFFY - off - now, fire)
   }
 
   private setState(n: Neighbour, s: Nud): void {

@@ -92,3 +92,18 @@ describe('Scheduler', () => {
     expect(s.idle).toBe(true)
   })
 })
+
+describe('afterFirst (a timer added at the head of its bucket)', () => {
+  it('runs before events already due at the same instant, the last added first', () => {
+    const s = new Scheduler()
+    const order: string[] = []
+    s.after(1000, () => order.push('a'))
+    s.afterFirst(1000, () => order.push('b'))
+    s.after(1000, () => order.push('c'))
+    s.afterFirst(1000, () => order.push('d'))
+    s.after(999, () => order.push('early'))
+    s.after(1001, () => order.push('late'))
+    s.run(Infinity)
+    expect(order).toEqual(['early', 'd', 'b', 'a', 'c', 'late'])
+  })
+})

@@ -68,6 +68,17 @@ export class Scheduler {
     this.schedule(d, this.entry(this.nowNs + d, fn as (a: unknown, b: unknown) => void, a, b))
   }
 
+  /**
+   * after() for a timer that runs before the events already due at the same instant (later ones
+   * first), as timers added at the head of a timer-wheel bucket do. Never in the lane: its order
+   * there is by construction.
+   */
+  afterFirst(delayNs: number, fn: EventFn): void {
+    const e = this.entry(this.nowNs + Math.max(delayNs, 0), fn, undefined, undefined)
+    e.seq = -e.seq - 1
+    this.push(e)
+  }
+
   private schedule(delayNs: number, e: Timed): void {
     if (this.laneHead >= this.lane.length) {
       if (this.laneHead > 0) {

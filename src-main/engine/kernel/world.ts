@@ -32,6 +32,13 @@ export class World {
    * 0 unless a caller lines the World up with a real machine's ticks (the conformance suite).
    */
   jiffiesOffsetNs = 0
+  /**
+   * In which order neighbour timers that expire on the same tick run. 'armed' runs them in the
+   * order they were armed; 'reverse' runs the last armed first, as one CPU's timer wheel does
+   * (timers are added at the head of their bucket). Which of two CPUs armed them decides the
+   * order on a real machine, so the conformance suite accepts either (docs/conformance.md).
+   */
+  sameTickOrder: 'armed' | 'reverse' = 'armed'
   private packetSeq = 0
   /** Broadcast storms seen, by bridge (namespace and name): frames of a loop the lab dropped. */
   readonly storms = new Map<string, { netns: string; bridge: string; firstNs: number; drops: number }>()
