@@ -17,11 +17,21 @@ function installWorkerApi(): Plugin {
   }
 }
 
+// The page shares memory with its Worker to cancel long work, which needs cross-origin isolation:
+// the same headers as scripts/serve-static.mjs, for `vite` and `vite preview` too.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+}
+
 export default defineConfig({
   root: resolve(root, 'src-renderer'),
   base: './',
   plugins: [vue(), installWorkerApi()],
   worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
   build: {
     outDir: resolve(root, 'dist-web'),
     emptyOutDir: true,

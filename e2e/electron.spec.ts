@@ -210,3 +210,64 @@ test('a second start hands its lab to the first window and quits; each lab keeps
     rmSync(userData, { recursive: true, force: true })
   }
 })
+
+test('the desktop app: long work shows its progress in the window, and Cancel keeps the open lab (New dialog and File > Open)', async () => {
+  const bin = electronBinary()
+  if (!bin) console.log(SKIP_REASON)
+  test.skip(!bin, SKIP_REASON)
+  test.setTimeout(180_000)
+  const userData = mkdtempSync(join(tmpdir(), 'podnet-e2e-hardening-work-'))
+  // A lab whose opening replays 10,000 changes (host routes via other nodes).
+  const lines = ['apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: long-history', 'spec:', '  cluster:', '    mode: routes', '    clusterCidr: 10.244.0.0/16', '    underlay: { kind: switch, cidr: 192.168.0.0/24 }', '    nodes:']
+  for (let i = 1; i <= 20; i++) lines.push(`      - name: node${i}`, `        pods: [{ name: pod${i}a }]`)
+  lines.push('  commands:')
+  for (let i = 0; i < 10_000; i++) lines.push(`    - ip -n node${(i % 20) + 1} route add 10.100.${i >> 8}.${i & 255}/32 via 192.168.0.${11 + ((i + 1) % 20)}`)
+  const longLab = join(userData, 'long-history.podnet')
+  writeFileSync(longLab, lines.join('\n') + '\n')
+  const app = await launch([], userData)
+  try {
+    const win = await app.firstWindow()
+    await win.setViewportSize({ width: 1600, height: 1000 })
+    await expect(win.getByTestId('topology-outline')).toContainText('pod1')
+    await win.evaluate(() => (globalThis as unknown as G).podnet.exec({ line: 'ip route add 10.9.0.0/16 via 10.244.1.2', netns: 'node1' }))
+    await expect(win.getByTestId('dirty')).toBeVisible()
+    const state = () => win.evaluate(() => (globalThis as unknown as G).podnet.getState().then((s) => ({ dirty: s.dirty, names: s.topology.namespaces.map((n) => n.name), history: (s as unknown as { history: unknown[] }).history })))
+    const before = await state()
+    const title = await win.title()
+    // Every question of the shell is answered "Don't save" (discard), as a learner would.
+    await app.evaluate(({ dialog }, p) => {
+      dialog.showMessageBox = (async () => ({ response: 1, checkboxChecked: false })) as unknown as typeof dialog.showMessageBox
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [p] })) as unknown as typeof dialog.showOpenDialog
+    }, longLab)
+
+    // The New dialog of the window: 1,000 nodes of 30 pods, cancelled while the lab thread builds.
+    await win.getByRole('button', { name: 'New lab with options…' }).click()
+    const dialog = win.getByRole('dialog', { name: 'New lab from a scenario' })
+    await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
+    await dialog.getByLabel('Nodes', { exact: true }).fill('1000')
+    await dialog.getByLabel('Pods per node', { exact: true }).fill('30')
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await win.getByRole('button', { name: 'Discard changes' }).click()
+    const bar = win.getByTestId('work-progress')
+    await expect(bar.getByTestId('work-steps')).toHaveText(/^Step [\d,]+ of 2,001$/, { timeout: 15_000 })
+    await bar.getByRole('button', { name: 'Cancel' }).click()
+    await expect(bar).toBeHidden({ timeout: 15_000 })
+    await expect(win.getByRole('status')).toHaveText('Cancelled. The lab that was open is as it was.')
+    expect(await state()).toEqual(before)
+
+    // File > Open, started by the shell: the window follows the lab thread's reports all the same.
+    await app.evaluate(({ Menu }) => {
+      const file = Menu.getApplicationMenu()?.items.find((i) => i.label === 'File')
+      file?.submenu?.items.find((i) => i.label === 'Open…')?.click()
+    })
+    await expect(bar.getByTestId('work-steps')).toHaveText(/^Command [\d,]+ of 10,000$/, { timeout: 30_000 })
+    await bar.getByRole('button', { name: 'Cancel' }).click()
+    await expect(bar).toBeHidden({ timeout: 15_000 })
+    await expect(win.getByRole('status')).toHaveText('Cancelled. The lab that was open is as it was.')
+    expect(await state()).toEqual(before)
+    expect(await win.title()).toBe(title)
+  } finally {
+    await app.close()
+    rmSync(userData, { recursive: true, force: true })
+  }
+})

@@ -1,5 +1,7 @@
 // A tiny static file server for the browser build (dist-web): used by `npm start` when there is
-// no Electron binary and by the Playwright tests. Loopback only; no directory listings.
+// no Electron binary, by the Playwright tests and by bench:ui. Loopback only; no directory listings.
+// Every answer makes the page cross-origin isolated (COOP + COEP; everything it loads is its own),
+// so the page shares memory with the lab Worker: that is how Cancel stops a long build or open.
 import { createServer } from 'node:http'
 import { createReadStream, statSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
@@ -17,6 +19,13 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+}
+
+/** Cross-origin isolation: the page may share memory with its Worker (SharedArrayBuffer). */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 }
 
 /** Serves `dir` on 127.0.0.1:`port`; resolves with the server once it listens. */
@@ -52,6 +61,7 @@ export function serveStatic(dir, port, host = '127.0.0.1') {
       'Content-Length': st.size,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      ...ISOLATION_HEADERS,
     })
     if (req.method === 'HEAD') res.end()
     else createReadStream(file).pipe(res)

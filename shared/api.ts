@@ -486,7 +486,10 @@ export interface PodnetApi {
   onTerminal?(listener: (e: TerminalEvent) => void): () => void
   /** Both hosts: how far long work (building, opening, replaying a lab) has got. */
   onWork?(listener: (p: WorkProgress) => void): () => void
-  /** Both hosts: stops the long work under way (its request fails with code 'cancelled'); false when there is none. */
+  /**
+   * Both hosts: stops the long work under way and any asked for before (the request fails with
+   * code 'cancelled'); false when there is none or the host cannot cancel.
+   */
   cancelWork?(): boolean
 }
 
@@ -499,6 +502,11 @@ export interface WorkProgress {
   phase: 'build' | 'replay'
   done: number
   total: number
+  /**
+   * Set on the last report of a request that reported any: how it ended (its reply says the
+   * rest). The page hides its progress bar then, whoever started the work (the page, a menu).
+   */
+  end?: 'done' | 'cancelled' | 'failed'
 }
 
 /** What a `bash` or `exit` asks of the terminal. */

@@ -90,10 +90,13 @@ export class LabThread {
     return a.reply.ok && a.reply.value === true
   }
 
-  /** Stops the request being worked on; false when there is none. It answers with code 'cancelled'. */
+  /**
+   * Stops the request being worked on, and any sent before this call that still waits; false
+   * when there is none. Long work so stopped answers with code 'cancelled'.
+   */
   cancel(): boolean {
     if (!this.busy) return false
-    Atomics.store(this.flag, 0, 1)
+    Atomics.store(this.flag, 0, this.next - 1)
     return true
   }
 

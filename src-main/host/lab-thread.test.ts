@@ -60,6 +60,9 @@ describe('the lab thread', () => {
     expect((big.reply as { error: ApiError }).error.code).toBe('cancelled')
     expect(progress.length).toBeGreaterThan(0)
     expect(progress.every((p) => p.phase === 'build' && p.total === 801 && p.done <= p.total)).toBe(true)
+    // The last word on it says how it ended, so a page hides its bar whoever started the work.
+    expect(progress.at(-1)?.end).toBe('cancelled')
+    expect(progress.filter((p) => p.end !== undefined)).toHaveLength(1)
     // The main thread's timers ran all along (at least a third of the 10 ms ticks of the wait).
     expect(ticks).toBeGreaterThan(waited / 30)
     const after = (await thread.call(CHANNELS.getState, undefined)).reply

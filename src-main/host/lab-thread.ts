@@ -2,38 +2,24 @@
 // command (building a 1,000-node lab, opening a big file) never freezes the window's menus and
 // dialogs, and can be cancelled. Requests are answered in the order they came, each with the
 // lab's status the shell needs (title, recovery file, exercise progress). A cancel is a word of
-// shared memory the shell sets; the engine reads it between commands and events.
+// shared memory the shell sets (ipc/work-host.ts); the engine reads it between commands and events.
 import { parentPort, workerData } from 'node:worker_threads'
 import { MUTATING_CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService } from '../ipc/handlers.ts'
 import { realTimeIo } from '../ipc/live-host.ts'
-import { PROGRESS_EVERY_MS, type ThreadData, type ThreadMessage, type ThreadRequest, type ThreadStatus } from './protocol.ts'
-import type { WorkProgress } from '../../shared/api.ts'
+import { WorkReporter } from '../ipc/work-host.ts'
+import type { ThreadData, ThreadMessage, ThreadRequest, ThreadStatus } from './protocol.ts'
 
 const port = parentPort
 if (!port) throw new Error('lab-thread.ts runs as a worker thread')
 const data = workerData as ThreadData
-const flag = new Int32Array(data.cancel)
 const post = (m: ThreadMessage): void => port.postMessage(m)
-
-let lastProgress = -Infinity
+const work = new WorkReporter(new Int32Array(data.cancel), (p) => post({ work: p }))
 const service = new LabService(data.initial)
 const handlers = createHandlers(service, {
   // A line that ended may have changed the lab: the shell's title and recovery file follow.
   ...realTimeIo((e) => post(e.type === 'done' ? { terminal: e, status: status(true) } : { terminal: e })),
-  work: {
-    signal: {
-      get cancelled() {
-        return Atomics.load(flag, 0) === 1
-      },
-    },
-    progress: (p: WorkProgress) => {
-      const now = performance.now()
-      if (p.done !== p.total && now - lastProgress < PROGRESS_EVERY_MS) return
-      lastProgress = now
-      post({ work: p })
-    },
-  },
+  work: work.options,
 })
 
 function status(mutating: boolean): ThreadStatus {
@@ -57,10 +43,7 @@ port.on('message', (msg: ThreadRequest) => {
       post({ id: msg.id, reply: { ok: true, value }, status: status(true) })
       return
     }
-    lastProgress = -Infinity
-    const reply = await dispatch(handlers, msg.channel, msg.payload)
-    // A cancel asked for this request is spent with it; the next one starts afresh.
-    Atomics.store(flag, 0, 0)
+    const reply = await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload))
     post({ id: msg.id, reply, status: status(MUTATING_CHANNELS.has(msg.channel)) })
   })
 })

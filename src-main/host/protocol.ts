@@ -27,11 +27,8 @@ export interface ThreadStatus {
 /** What the lab thread sends the shell: an answer with the lab's status, terminal events, progress of long work. */
 export type ThreadMessage = { id: number; reply: ApiReply; status: ThreadStatus } | { terminal: TerminalEvent; status?: ThreadStatus } | { work: WorkProgress }
 
-/** What the thread is started with: the shared word its cancel flag lives in, and the first lab. */
+/** What the thread is started with: the shared word of its cancels (ipc/work-host.ts), and the first lab. */
 export interface ThreadData {
   cancel: SharedArrayBuffer
   initial: string | null
 }
-
-/** How often, at most, progress of long work is passed on (wall ms): a page needs no more. */
-export const PROGRESS_EVERY_MS = 100

@@ -37,6 +37,11 @@ export function onWork(listener: (p: WorkProgress) => void): () => void {
   return api?.onWork ? api.onWork(listener) : () => {}
 }
 
+/** Whether the host can stop long work (the browser build only where the page is cross-origin isolated). */
+export function canCancelWork(): boolean {
+  return typeof window.podnet?.cancelWork === 'function'
+}
+
 /** Stops the long work under way (its request fails with code 'cancelled'); false where nothing can be cancelled. */
 export function cancelWork(): boolean {
   return window.podnet?.cancelWork?.() ?? false

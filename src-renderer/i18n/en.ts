@@ -2,6 +2,7 @@ import { exercisesEn } from './exercises.ts'
 import { terminalEn } from './terminal.ts'
 import { playerEn } from './player.ts'
 import { compareEn } from './compare.ts'
+import { workEn } from './work.ts'
 import { canvasEn } from './canvas.ts'
 
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
@@ -130,6 +131,7 @@ export const en = {
   ...canvasEn,
   ...playerEn,
   ...compareEn,
+  ...workEn,
 } as const
 
 export type UiKey = keyof typeof en

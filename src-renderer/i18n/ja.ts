@@ -1,5 +1,6 @@
 import { playerJa } from './player.ts'
 import { compareJa } from './compare.ts'
+import { workJa } from './work.ts'
 import { canvasJa } from './canvas.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
@@ -131,4 +132,5 @@ export const ja: Record<UiKey, string> = {
   ...canvasJa,
   ...playerJa,
   ...compareJa,
+  ...workJa,
 }

@@ -7,6 +7,7 @@ import { translate } from '../i18n/index.ts'
 import { download, safeFileName } from '../lib/download.ts'
 import { useSettingsStore } from './settings.ts'
 import { useUiStore } from './ui.ts'
+import { useWorkStore } from './work.ts'
 
 /**
  * The open lab as the engine reports it. The store never computes network behaviour: every
@@ -87,7 +88,10 @@ export const useLabStore = defineStore('lab', () => {
     try {
       return await fn()
     } catch (e) {
-      ui().showError(toApiError(e))
+      const err = toApiError(e)
+      // Stopped at the learner's request: nothing changed, which is no error.
+      if (err.code === 'cancelled') useWorkStore().cancelled()
+      else ui().showError(err)
       return undefined
     } finally {
       if (!quiet) busy.value = false
@@ -127,7 +131,7 @@ export const useLabStore = defineStore('lab', () => {
     const req: { scenario: string; nodes?: number; podsPerNode?: number } = { scenario }
     if (nodes !== undefined) req.nodes = nodes
     if (podsPerNode !== undefined) req.podsPerNode = podsPerNode
-    const s = await call(() => api.newLab(req))
+    const s = await call(() => useWorkStore().track(() => api.newLab(req)))
     if (!s) return false
     ui().select(null)
     apply(s, true)
@@ -136,7 +140,7 @@ export const useLabStore = defineStore('lab', () => {
 
   async function openText(text: string, fileName: string): Promise<boolean> {
     if (!(await mayDiscard())) return false
-    const s = await call(() => api.openLab({ text, name: fileName }))
+    const s = await call(() => useWorkStore().track(() => api.openLab({ text, name: fileName })))
     if (!s) return false
     ui().select(null)
     apply(s, true)

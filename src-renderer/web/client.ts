@@ -71,8 +71,9 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     pending.clear()
   }
   // Cancelling long work: a word of memory shared with the Worker, which the engine reads between
-  // commands and events (a message would wait behind the work). Pages that are not cross-origin
-  // isolated have no SharedArrayBuffer, and cannot cancel.
+  // commands and events (a message would wait behind the work); it holds the id of the newest
+  // request to stop (src-main/ipc/work-host.ts). Memory can be shared only where the page is
+  // cross-origin isolated: scripts/serve-static.mjs and the Vite servers send COOP and COEP.
   const cancelFlag = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null
   if (cancelFlag) worker.postMessage({ cancelFlag: cancelFlag.buffer as SharedArrayBuffer } satisfies WorkerRequest)
   // Before any request, so the page's first calls see the learner's progress and the recovered lab.
@@ -96,11 +97,14 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
       workListeners.add(listener)
       return () => workListeners.delete(listener)
     },
-    cancelWork() {
-      if (!cancelFlag || pending.size === 0) return false
-      Atomics.store(cancelFlag, 0, 1)
-      return true
-    },
+    // Offered only where memory is shared: the page shows Cancel only where it works.
+    ...(cancelFlag && {
+      cancelWork() {
+        if (pending.size === 0) return false
+        Atomics.store(cancelFlag, 0, next - 1)
+        return true
+      },
+    }),
     hasUnsaved: () => unsaved,
   }
 }

@@ -8,14 +8,14 @@ import { CHANNELS } from '../../shared/api.ts'
 import { MUTATING_CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
 import { realTimeIo } from '../../src-main/ipc/live-host.ts'
+import { WorkReporter } from '../../src-main/ipc/work-host.ts'
 import type { WorkerMessage, WorkerRequest } from './client.ts'
-import { PROGRESS_EVERY_MS } from '../../src-main/host/protocol.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const service = new LabService('same-node')
-/** Set by the page to cancel the request under way (see client.ts); none where memory cannot be shared. */
-let cancelFlag: Int32Array | null = null
-let lastProgress = -Infinity
+// Progress of long work goes to the page; the page cancels through a word of memory it shares
+// with this Worker ({ cancelFlag }, see client.ts), where it can share memory.
+const work = new WorkReporter(null, (p) => scope.postMessage({ work: p } satisfies WorkerMessage))
 // Terminal lines that take simulated time run on this Worker's timers; what they print, and
 // their ends (after which the unsaved lab text may have changed), go to the page.
 const handlers = createHandlers(service, {
@@ -23,19 +23,7 @@ const handlers = createHandlers(service, {
     scope.postMessage({ terminal: e } satisfies WorkerMessage)
     if (e.type === 'done') scope.postMessage({ recovery: service.dirty ? service.text() : null } satisfies WorkerMessage)
   }),
-  work: {
-    signal: {
-      get cancelled() {
-        return cancelFlag !== null && Atomics.load(cancelFlag, 0) === 1
-      },
-    },
-    progress: (p) => {
-      const now = performance.now()
-      if (p.done !== p.total && now - lastProgress < PROGRESS_EVERY_MS) return
-      lastProgress = now
-      scope.postMessage({ work: p } satisfies WorkerMessage)
-    },
-  },
+  work: work.options,
 })
 let queue: Promise<void> = Promise.resolve()
 
@@ -43,7 +31,7 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
   const msg = e.data
   queue = queue.then(async () => {
     if ('cancelFlag' in msg) {
-      cancelFlag = new Int32Array(msg.cancelFlag)
+      work.flag = new Int32Array(msg.cancelFlag)
       return
     }
     if ('progress' in msg) {
@@ -51,16 +39,14 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
       return
     }
     if ('restore' in msg) {
-      const reply = await dispatch(handlers, CHANNELS.openLab, { text: msg.restore, name: 'the recovered lab' })
+      // Never cancelled (id 0): a cancelled restore would drop the work it recovers.
+      const reply = await work.run(0, () => dispatch(handlers, CHANNELS.openLab, { text: msg.restore, name: 'the recovered lab' }))
       // What was restored has never been saved; a text that no longer opens is dropped.
       if (reply.ok) service.markDirty()
       scope.postMessage({ recovery: reply.ok ? msg.restore : null })
       return
     }
-    lastProgress = -Infinity
-    const reply = await dispatch(handlers, msg.channel, msg.payload)
-    // A cancel asked for this request is spent with it.
-    if (cancelFlag) Atomics.store(cancelFlag, 0, 0)
+    const reply = await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload))
     scope.postMessage({ id: msg.id, reply })
     if (MUTATING_CHANNELS.has(msg.channel)) scope.postMessage({ recovery: service.dirty ? service.text() : null })
     const progress = service.exercises.take(service.session)
