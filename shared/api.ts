@@ -320,8 +320,8 @@ export type Edit =
   /** Wires a node (or any namespace) to a switch or router, or a router to a switch. */
   | { type: 'connect'; a: string; b: string }
   | { type: 'disconnect'; a: string; b: string }
-  /** Deletes nodes (with their pods), pods, switches, routers and other namespaces, all in one change. */
-  | { type: 'remove'; names: string[] }
+  /** Deletes nodes (with their pods), pods, switches, routers, other namespaces and links (each by one end: a wire of the underlay is unwired, a veth pair goes whole), all in one change. */
+  | { type: 'remove'; names: string[]; links?: { netns: string; device: string }[] }
   /** For advanced users: a plain namespace, a bridge in one, a veth pair between two (as `ip` makes them: down). */
   | { type: 'addNamespace'; name: string }
   | { type: 'addBridge'; netns: string; name: string }

@@ -161,6 +161,8 @@ export const en = {
   'edit.not_wired': '{a} and {b} are not wired to each other',
   'edit.pod_same_node': '{pod} already runs on {node}',
   'edit.mode_same': 'The cluster already uses this mode',
+  'edit.no_device': '{netns} has no device named {device}',
+  'edit.device_taken': '{netns} already has a device named {device}: choose another name',
 
   // podnet compare: the same probe in two labs side by side.
   'compare.title': 'Compare {from} → {to}, {proto}',

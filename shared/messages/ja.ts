@@ -163,6 +163,8 @@ export const ja: Record<MessageKey, string> = {
   'edit.not_wired': '{a} と {b} はつながっていません',
   'edit.pod_same_node': '{pod} はすでに {node} で動いています',
   'edit.mode_same': 'クラスターはすでにこのモードです',
+  'edit.no_device': '{netns} には {device} というデバイスがありません',
+  'edit.device_taken': '{netns} にはすでに {device} というデバイスがあります。別の名前にしてください',
 
   'compare.title': '{from} → {to} の比較（{proto}）',
   'compare.result': '結果',

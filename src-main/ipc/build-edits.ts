@@ -21,8 +21,15 @@ const buildName: Check<string> = (v, path) => {
 const end = object({ netns: netnsField, name: ifnameField })
 
 function names(v: unknown, path: string): string[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > 1000) throw invalid(path, 'must be a list of 1 to 1000 names')
+  if (!Array.isArray(v) || v.length > 1000) throw invalid(path, 'must be a list of at most 1000 names')
   return v.map((x, i) => netnsField(x, `${path}[${i}]`))
+}
+
+const linkEnd = object({ netns: netnsField, device: ifnameField })
+
+function links(v: unknown, path: string): { netns: string; device: string }[] {
+  if (!Array.isArray(v) || v.length > 1000) throw invalid(path, 'must be a list of at most 1000 link ends')
+  return v.map((x, i) => linkEnd(x, `${path}[${i}]`))
 }
 
 export const BUILD_EDIT_SHAPES = {
@@ -31,7 +38,7 @@ export const BUILD_EDIT_SHAPES = {
   addRouter: object({ type: oneOf(['addRouter']), name: buildName }),
   connect: object({ type: oneOf(['connect']), a: netnsField, b: netnsField }),
   disconnect: object({ type: oneOf(['disconnect']), a: netnsField, b: netnsField }),
-  remove: object({ type: oneOf(['remove']), names }),
+  remove: object({ type: oneOf(['remove']), names, links: optional(links) }),
   addNamespace: object({ type: oneOf(['addNamespace']), name: buildName }),
   addBridge: object({ type: oneOf(['addBridge']), netns: netnsField, name: ifnameField }),
   addVethPair: object({ type: oneOf(['addVethPair']), a: end, b: end }),
@@ -90,25 +97,30 @@ export function precheckBuild(world: World, cluster: Cluster | null, e: BuildEdi
       return
     case 'remove':
       needCluster()
+      if (e.names.length === 0 && !e.links?.length) throw invalid('names', 'must name at least one namespace or link')
       e.names.forEach((n, i) => exists(`names[${i}]`, n))
+      e.links?.forEach((l, i) => {
+        exists(`links[${i}].netns`, l.netns)
+        if (!world.netns(l.netns)!.dev(l.device)) throw refused('not-found', `links[${i}].device`, 'edit.no_device', { netns: l.netns || 'host', device: l.device })
+      })
       return
     case 'addNamespace':
       taken('name', e.name)
       return
     case 'addBridge':
       exists('netns', e.netns)
-      if (world.netns(e.netns)!.dev(e.name)) throw invalid('name', `${e.netns} already has a device named ${e.name}`)
+      if (world.netns(e.netns)!.dev(e.name)) throw refused('invalid-request', 'name', 'edit.device_taken', { netns: e.netns || 'host', device: e.name })
       return
     case 'addVethPair':
       exists('a.netns', e.a.netns)
       exists('b.netns', e.b.netns)
-      if (world.netns(e.a.netns)!.dev(e.a.name)) throw invalid('a.name', `${e.a.netns} already has a device named ${e.a.name}`)
-      if (world.netns(e.b.netns)!.dev(e.b.name)) throw invalid('b.name', `${e.b.netns} already has a device named ${e.b.name}`)
+      if (world.netns(e.a.netns)!.dev(e.a.name)) throw refused('invalid-request', 'a.name', 'edit.device_taken', { netns: e.a.netns || 'host', device: e.a.name })
+      if (world.netns(e.b.netns)!.dev(e.b.name)) throw refused('invalid-request', 'b.name', 'edit.device_taken', { netns: e.b.netns || 'host', device: e.b.name })
       return
     case 'renameDevice':
       exists('netns', e.netns)
-      if (!world.netns(e.netns)!.dev(e.device)) throw invalid('device', `${e.netns} has no device named ${e.device}`)
-      if (world.netns(e.netns)!.dev(e.name)) throw invalid('name', `${e.netns} already has a device named ${e.name}`)
+      if (!world.netns(e.netns)!.dev(e.device)) throw refused('not-found', 'device', 'edit.no_device', { netns: e.netns || 'host', device: e.device })
+      if (e.name !== e.device && world.netns(e.netns)!.dev(e.name)) throw refused('invalid-request', 'name', 'edit.device_taken', { netns: e.netns || 'host', device: e.name })
       return
   }
 }
@@ -145,7 +157,8 @@ export function buildEditCommand(e: BuildEdit, roleOf: (ns: string) => string | 
     case 'disconnect':
       return `podnet link del ${e.a} ${e.b}`
     case 'remove':
-      return `podnet delete ${e.names.join(' ')}`
+      // A link by one of its ends, NS/DEV (podnet delete's word for it).
+      return `podnet delete ${[...e.names, ...(e.links ?? []).map((l) => `${l.netns}/${l.device}`)].join(' ')}`
     case 'addNamespace':
       return `ip netns add ${e.name}`
     case 'addBridge':

@@ -3,6 +3,7 @@ import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
 import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
+import { VethDevice } from '../engine/kernel/veth.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { cniAdd, cniDel, HostLocalIpam, type CniPod } from './cni.ts'
 import { ClusterEvents, type ParamsOf } from './events.ts'
@@ -621,6 +622,27 @@ export class Cluster {
     this.ops.netnsDel(name)
     this.underlay.forget(name)
     this.roles.delete(name)
+  }
+
+  /**
+   * Deletes the link one end of which is device `dev` in `ns`: a wire of the underlay comes off
+   * as `disconnect` takes it (addresses and routes follow), any other device goes as
+   * `ip link del` takes it (a veth pair with both its ends).
+   */
+  removeLink(ns: string, dev: string): void {
+    const d = this.world.netns(ns)?.dev(dev)
+    if (!d) throw new SpecError('link', `${ns || 'the host'} has no device named "${dev}"`)
+    const peer = d instanceof VethDevice ? d.peer : null
+    const ends: [string, string][] = [[ns, dev]]
+    if (peer) ends.push([peer.netns.name, peer.name])
+    for (const [n, name] of ends) {
+      for (const seg of this.underlay.segments.values()) {
+        if (seg.hosts.get(n)?.dev !== name) continue
+        this.disconnect(n, seg.switchNs ?? [...seg.hosts.keys()].find((h) => h !== n)!)
+        return
+      }
+    }
+    this.ops.linkDel(ns, dev)
   }
 
   /** The node a pod runs on. */

@@ -196,9 +196,14 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
     }
     if (obj === 'delete' && verb) {
       // Several things in one change (one undo step): all of them, or none if one cannot go.
+      // NS/DEV names a link by one of its ends (namespace and device names hold no slash; /DEV: the host's).
       const names = [verb, ...(name ? [name] : []), ...opts]
-      for (const n of names) cluster.removeNamespace(n)
-      return out(0, names.map((n) => `${n} deleted\n`).join(''))
+      for (const n of names) {
+        const slash = n.indexOf('/')
+        if (slash < 0) cluster.removeNamespace(n)
+        else cluster.removeLink(n.slice(0, slash), n.slice(slash + 1))
+      }
+      return out(0, names.map((n) => `${n.includes('/') ? `link ${n}` : n} deleted\n`).join(''))
     }
     if (obj === 'node' && (verb === 'del' || verb === 'delete') && name) {
       cluster.removeNode(name)
@@ -235,5 +240,5 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
     if (e instanceof KernelError) return out(1, '', `podnet: ${argv.slice(0, 3).join(' ')}: ${STRERROR[e.errno]}${e.extack ? ` (${e.extack})` : ''}\n`)
     throw e
   }
-  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, switch add|del NAME, router add|del NAME, link add|del A B, delete NAME..., cluster mode MODE)\n`)
+  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, switch add|del NAME, router add|del NAME, link add|del A B, delete NAME|NS/DEV..., cluster mode MODE)\n`)
 }

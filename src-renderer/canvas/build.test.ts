@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Edit, Topology } from '../../shared/api.ts'
 // The real handler table: each edit the palette or a wire asks for is applied and undone.
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
-import { dropEdit, namespaceAt, nextName, wireEdit } from './build.ts'
+import { dropEdit, namespaceAt, nextDevice, nextName, wireEdit } from './build.ts'
 import { buildModel, locate, type CanvasModel } from './graph.ts'
 
 async function lab(scenario = 'empty') {
@@ -84,5 +84,51 @@ describe('building on the canvas', () => {
     expect((await h.exec({ line: 'ip route', netns: 'node1' })).stdout).toContain('10.244.2.0/24 via 192.168.0.12 dev eth0')
     await h.undo()
     expect((await h.exec({ line: 'ip route', netns: 'node1' })).stdout).not.toContain('10.244.2.0/24')
+  })
+
+  it('drops a bridge into the namespace under it and draws a veth pair between two namespaces, one undo step each', async () => {
+    const { h, now, centre, apply } = await lab()
+    for (const e of [{ type: 'addSwitch', name: 'sw1' }, { type: 'addWiredNode', name: 'node1', wire: 'sw1' }, { type: 'addNamespace', name: 'ns1' }] as Edit[]) await apply(e)
+    await apply({ type: 'addPod', name: 'pod1', node: 'node1' })
+    let { topo, model } = await now()
+    // Into the node's root namespace (not the pod inside it), named as `ip` users name the first one.
+    const nodeBox = model.boxes.find((b) => b.ns === 'node1')!
+    const br = dropEdit(topo, model, 'bridge', { x: nodeBox.bounds.x1 + 5, y: nodeBox.bounds.y1 + 5 })
+    expect(br).toEqual({ edit: { type: 'addBridge', netns: 'node1', name: 'br0' } })
+    expect(dropEdit(topo, model, 'bridge', centre(model, 'pod1'))).toEqual({ edit: { type: 'addBridge', netns: 'pod1', name: 'br0' } })
+    expect(dropEdit(topo, model, 'bridge', far)).toEqual({ refused: { key: 'canvas.build.bridgeOutside' } })
+    await apply((br as { edit: Edit }).edit)
+    expect((await h.exec({ line: 'ip -d link show br0', netns: 'node1' })).stdout).toMatch(/br0: <BROADCAST,MULTICAST> .* state DOWN[\s\S]*bridge /)
+    ;({ topo, model } = await now())
+    expect(nextDevice(topo, 'node1', 'br')).toBe('br1')
+    // A veth pair from ns1 to the pod: one end in each, named veth0 (the pod has none yet).
+    const veth = wireEdit(topo, model, centre(model, 'ns1'), centre(model, 'pod1'), 'veth')
+    expect(veth).toEqual({ edit: { type: 'addVethPair', a: { netns: 'ns1', name: 'veth0' }, b: { netns: 'pod1', name: 'veth0' } } })
+    expect(wireEdit(topo, model, centre(model, 'ns1'), far, 'veth')).toEqual({ refused: { key: 'canvas.build.vethNothing' } })
+    expect(wireEdit(topo, model, centre(model, 'ns1'), centre(model, 'ns1'), 'veth')).toEqual({ refused: { key: 'canvas.build.wireSelf', params: { name: 'ns1' } } })
+    // Unlike an underlay wire, a veth pair may end on a pod or join two nodes.
+    await apply((veth as { edit: Edit }).edit)
+    expect((await h.exec({ line: 'ip link show veth0', netns: 'ns1' })).stdout).toMatch(/veth0@if\d+: <BROADCAST,MULTICAST> .* state DOWN [\s\S]*link-netns pod1/)
+    expect(nextDevice((await now()).topo, 'ns1', 'veth')).toBe('veth1')
+    await h.undo()
+    expect((await h.getState()).topology.namespaces.find((n) => n.name === 'ns1')!.devices.map((d) => d.name)).toEqual(['lo'])
+    await h.undo()
+    expect((await h.getState()).topology.namespaces.find((n) => n.name === 'node1')!.devices.some((d) => d.name === 'br0')).toBe(false)
+  })
+
+  it('renames a device as ip link set NAME name NEW does (up or down, as Linux 6.x allows), and refuses a taken name in words', async () => {
+    const { h, apply } = await lab()
+    for (const e of [{ type: 'addNamespace', name: 'ns1' }, { type: 'addNamespace', name: 'ns2' }] as Edit[]) await apply(e)
+    await apply({ type: 'addVethPair', a: { netns: 'ns1', name: 'veth0' }, b: { netns: 'ns2', name: 'veth0' } })
+    await apply({ type: 'renameDevice', netns: 'ns1', device: 'veth0', name: 'to-ns2' })
+    expect((await h.getState()).history.at(-1)!.line).toBe('ip -n ns1 link set dev veth0 name to-ns2')
+    await apply({ type: 'setLink', netns: 'ns1', device: 'to-ns2', up: true })
+    await apply({ type: 'renameDevice', netns: 'ns1', device: 'to-ns2', name: 'eth1' })
+    expect((await h.exec({ line: 'ip -br link', netns: 'ns1' })).stdout).toMatch(/^eth1@if\d+ +DOWN +\S+ <NO-CARRIER,BROADCAST,MULTICAST,UP>/m)
+    await apply({ type: 'addBridge', netns: 'ns1', name: 'br0' })
+    await expect(h.edit({ type: 'renameDevice', netns: 'ns1', device: 'br0', name: 'eth1' })).rejects.toMatchObject({ reason: { msg: 'edit.device_taken', params: { netns: 'ns1', device: 'eth1' } } })
+    await h.undo()
+    await h.undo()
+    expect((await h.exec({ line: 'ip -br link', netns: 'ns1' })).stdout).toMatch(/^to-ns2@if\d+ +DOWN +\S+ <NO-CARRIER,BROADCAST,MULTICAST,UP>/m)
   })
 })

@@ -8,24 +8,40 @@ import { halfSize } from './style.ts'
  * be done there. Pure: positions are model coordinates, the boxes are the canvas model's.
  */
 
-export type PaletteItem = 'node' | 'pod' | 'switch' | 'router' | 'namespace'
+export type PaletteItem = 'node' | 'pod' | 'switch' | 'router' | 'namespace' | 'bridge'
 
-export const PALETTE_ITEMS: readonly PaletteItem[] = ['node', 'pod', 'switch', 'router', 'namespace']
+export const PALETTE_ITEMS: readonly PaletteItem[] = ['node', 'pod', 'switch', 'router', 'namespace', 'bridge']
+
+/** What a wire drawn with the pointer makes: an underlay link (`podnet link add`) or a plain veth pair. */
+export type WireKind = 'wire' | 'veth'
 
 /** Why a drop or a wire is refused: a key of the UI catalogue (canvas.build.*) and its parameters. */
 export interface Refusal {
-  key: 'canvas.build.podOutside' | 'canvas.build.wireNothing' | 'canvas.build.wireSelf' | 'canvas.build.wireKinds' | 'canvas.build.wirePod'
+  key:
+    | 'canvas.build.podOutside'
+    | 'canvas.build.bridgeOutside'
+    | 'canvas.build.wireNothing'
+    | 'canvas.build.vethNothing'
+    | 'canvas.build.wireSelf'
+    | 'canvas.build.wireKinds'
+    | 'canvas.build.wirePod'
   params?: Record<string, string>
 }
 
 export type BuildResult = { edit: Edit } | { refused: Refusal }
 
-const PREFIX: Record<PaletteItem, string> = { node: 'node', pod: 'pod', switch: 'sw', router: 'r', namespace: 'ns' }
+const PREFIX: Record<Exclude<PaletteItem, 'bridge'>, string> = { node: 'node', pod: 'pod', switch: 'sw', router: 'r', namespace: 'ns' }
 
 /** The first free name of the item's kind: node3 after node1 and node2 (any namespace counts). */
-export function nextName(topo: Topology, item: PaletteItem): string {
+export function nextName(topo: Topology, item: Exclude<PaletteItem, 'bridge'>): string {
   const taken = new Set(topo.namespaces.map((n) => n.name))
   for (let i = 1; ; i++) if (!taken.has(`${PREFIX[item]}${i}`)) return `${PREFIX[item]}${i}`
+}
+
+/** The first free device name `PREFIXn` (from 0, as `ip` users name them) in a namespace. */
+export function nextDevice(topo: Topology, ns: string, prefix: string): string {
+  const taken = new Set(topo.namespaces.find((n) => n.name === ns)?.devices.map((d) => d.name) ?? [])
+  for (let i = 0; ; i++) if (!taken.has(`${prefix}${i}`)) return `${prefix}${i}`
 }
 
 /** Extra room around a box that still counts as on it. */
@@ -71,8 +87,10 @@ export function namespaceAt(topo: Topology, model: CanvasModel, p: { x: number; 
 
 /** What dropping a palette item at `p` does. */
 export function dropEdit(topo: Topology, model: CanvasModel, item: PaletteItem, p: { x: number; y: number }): BuildResult {
-  const name = nextName(topo, item)
   const at = namespaceAt(topo, model, p)
+  // A bridge goes into the namespace it is dropped in (`ip link add br0 type bridge`), a node's or a pod's.
+  if (item === 'bridge') return at ? { edit: { type: 'addBridge', netns: at.ns, name: nextDevice(topo, at.ns, 'br') } } : { refused: { key: 'canvas.build.bridgeOutside' } }
+  const name = nextName(topo, item)
   switch (item) {
     case 'node':
       // On a switch or router: wired there. Elsewhere: where the lab's underlay puts a new node.
@@ -92,10 +110,14 @@ export function dropEdit(topo: Topology, model: CanvasModel, item: PaletteItem, 
   }
 }
 
-/** What a wire drawn from `from` to `to` does: connect a node (or namespace, or router) to a switch or router. */
-export function wireEdit(topo: Topology, model: CanvasModel, from: { x: number; y: number }, to: { x: number; y: number }): BuildResult {
+/**
+ * What a wire drawn from `from` to `to` does: connect a node (or namespace, or router) to a switch
+ * or router, or (kind 'veth') put a veth pair between any two namespaces, one end in each.
+ */
+export function wireEdit(topo: Topology, model: CanvasModel, from: { x: number; y: number }, to: { x: number; y: number }, kind: WireKind = 'wire'): BuildResult {
   const a = namespaceAt(topo, model, from)
   const b = namespaceAt(topo, model, to)
+  if (kind === 'veth') return vethEdit(topo, a, b)
   if (!a || !b) return { refused: { key: 'canvas.build.wireNothing' } }
   if (a.ns === b.ns) return { refused: { key: 'canvas.build.wireSelf', params: { name: a.ns } } }
   const pod = a.role === 'pod' ? a : b.role === 'pod' ? b : null
@@ -104,4 +126,11 @@ export function wireEdit(topo: Topology, model: CanvasModel, from: { x: number; 
   if (!infra(a.role) && !infra(b.role)) return { refused: { key: 'canvas.build.wireKinds', params: { a: a.ns, b: b.ns } } }
   // The lab checks the rest (two switches, a node wired twice) and says why in its own words.
   return { edit: { type: 'connect', a: a.ns, b: b.ns } }
+}
+
+function vethEdit(topo: Topology, a: { ns: string } | null, b: { ns: string } | null): BuildResult {
+  if (!a || !b) return { refused: { key: 'canvas.build.vethNothing' } }
+  // Linux allows both ends in one namespace; on the canvas that is a click, not a wire.
+  if (a.ns === b.ns) return { refused: { key: 'canvas.build.wireSelf', params: { name: a.ns || 'host' } } }
+  return { edit: { type: 'addVethPair', a: { netns: a.ns, name: nextDevice(topo, a.ns, 'veth') }, b: { netns: b.ns, name: nextDevice(topo, b.ns, 'veth') } } }
 }

@@ -57,7 +57,7 @@ describe('canvas sync', () => {
   it('turns a box into one summary leaf and back under the same id', () => {
     const cy = cytoscape({ headless: true })
     applyGraph(cy, graph())
-    applySelection(cy, 'ns:node1')
+    applySelection(cy, ['ns:node1'])
     const summary: Graph = {
       nodes: [
         { id: 'ns:node1', label: 'node1\n1 pod', classes: 'box role-node collapsed', ns: 'node1', position: { x: 0, y: 50 }, size: { w: 160, h: 140, font: 30 } },
@@ -86,11 +86,11 @@ describe('canvas sync', () => {
     const box = cy.getElementById('ns:node1') as NodeSingular
     expect(pod.pannable()).toBe(true)
     expect(pod.grabbable()).toBe(false)
-    applySelection(cy, 'ns:node1')
+    applySelection(cy, ['ns:node1'])
     expect(box.pannable()).toBe(true)
-    applySelection(cy, 'ns:pod1')
+    applySelection(cy, ['ns:pod1'])
     expect(pod.grabbable()).toBe(true)
-    applySelection(cy, null)
+    applySelection(cy, [])
     expect(pod.grabbable()).toBe(false)
     setMovable(cy, true)
     expect(pod.grabbable()).toBe(true)
@@ -112,8 +112,8 @@ describe('canvas sync', () => {
   it('keeps one selection and one highlight', () => {
     const cy = cytoscape({ headless: true })
     applyGraph(cy, graph())
-    applySelection(cy, 'ns:node1')
-    applySelection(cy, 'ns:pod1')
+    applySelection(cy, ['ns:node1'])
+    applySelection(cy, ['ns:pod1'])
     expect(cy.nodes('.sel').map((n) => n.id())).toEqual(['ns:pod1'])
     applyHighlight(cy, 'if:node1/cbr0')
     applyHighlight(cy, 'ns:pod1', true)
@@ -122,7 +122,7 @@ describe('canvas sync', () => {
     applyHighlight(cy, null)
     expect(cy.nodes('.hl, .hl-drop').length).toBe(0)
     // Marks are the view's, not the model's: re-applying the graph keeps them.
-    applySelection(cy, 'ns:node1')
+    applySelection(cy, ['ns:node1'])
     applyGraph(cy, graph())
     expect(cy.nodes('.sel').map((n) => n.id())).toEqual(['ns:node1'])
     cy.destroy()

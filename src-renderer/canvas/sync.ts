@@ -72,18 +72,19 @@ function update(el: SingularElementArgument, data: Record<string, unknown>, clas
 const MOVABLE = 'node.pod'
 
 /**
- * Marks the selected namespace's element, and lets a drag on it move it (if it can be moved);
- * everything else stays pannable, so a drag that starts on it pans the view.
+ * Marks the selected elements (namespaces, links), and lets a drag on a selected one move it (if
+ * it can be moved); everything else stays pannable, so a drag that starts on it pans the view.
  */
-export function applySelection(cy: Core, id: string | null): void {
+export function applySelection(cy: Core, ids: readonly string[]): void {
   cy.batch(() => {
-    const was = cy.nodes('.sel')
+    const was = cy.elements('.sel')
     was.removeClass('sel')
-    was.panify()
-    if (!id) return
-    const el = cy.getElementById(id)
-    el.addClass('sel')
-    if (el.is(MOVABLE)) el.unpanify()
+    was.nodes().panify()
+    for (const id of ids) {
+      const el = cy.getElementById(id)
+      el.addClass('sel')
+      if (el.is(MOVABLE)) el.unpanify()
+    }
   })
 }
 

@@ -126,7 +126,7 @@ it('draws a big lab as summary boxes, opens the boxes in view when the zoom come
   expect(cy.nodes().length).toBeLessThan(far + 200)
   expect(b.children.length).toBeGreaterThan(8)
   // The selection stays open whatever the zoom, and marked.
-  api.select(nsId('pod117'))
+  api.select([nsId('pod117')])
   api.show(m, new Set(['pod117']))
   vi.advanceTimersByTime(1)
   cy.zoom(0.05)

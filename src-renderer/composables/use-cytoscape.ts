@@ -4,7 +4,7 @@ import { locate, nodeBoxAt, type CanvasModel } from '../canvas/graph.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
 import type { ThemeName } from '../canvas/theme.ts'
-import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
+import { applyGraph, applyHighlight, applySelection, setMovable, viewportFor } from '../canvas/sync.ts'
 
 const MIN_ZOOM = 0.005
 const MAX_ZOOM = 3
@@ -15,19 +15,38 @@ const FIT_PADDING = 16
 const REVEAL_ZOOM = 0.7
 /** The view has to rest this long before the level of detail follows it (no work mid-gesture). */
 const SETTLE_MS = 140
+/** How long a refused move takes to slide back. */
+const PUT_BACK_MS = 320
+
+/** The link an edge stands for (veth pairs and wires of the underlay: `veth:ID`), or null. */
+const linkOf = (edgeId: string): string | null => (edgeId.startsWith('veth:') ? edgeId.slice(5) : null)
+
+/** Slides a node back to where the layout has it. */
+function putBack(node: NodeSingular): void {
+  node.animate({ position: { x: Number(node.data('lx')), y: Number(node.data('ly')) } }, { duration: PUT_BACK_MS, easing: 'ease-out-cubic' })
+}
 
 export interface CanvasOptions {
   /** The theme the canvas starts in (setTheme changes it). */
   theme?: ThemeName
 }
 
+/** What a click or a box on the canvas picks: a namespace, or a link by the topology's id. */
+export type CanvasPick = { ns: string } | { link: string }
+
 export interface CanvasHandlers {
-  /** A namespace was clicked (null: the background). */
-  onSelect(ns: string | null): void
+  /** A namespace was clicked (null: the background); `additive`: with Shift, Ctrl or Cmd held. */
+  onSelect(ns: string | null, additive?: boolean): void
+  /** A link (a veth pair, a wire of the underlay) was clicked. */
+  onSelectLink?(link: string, additive: boolean): void
+  /** A box was drawn with a modifier held on the background: what it holds. */
+  onBoxSelect?(picks: CanvasPick[], additive: boolean): void
+  /** A pod dragged onto no other node was put back, at this point of the canvas in pixels. */
+  onPodBack?(pod: string, at: { x: number; y: number }): void
   /** A pod was dropped on another node's box. */
   onMovePod(pod: string, node: string): void
-  /** A right click on a namespace (null: elsewhere), at this point of the canvas in pixels. */
-  onContext?(ns: string | null, at: { x: number; y: number }): void
+  /** A right click on a namespace, a device (`dev`) or a link (null: elsewhere), at this point of the canvas in pixels. */
+  onContext?(target: { ns: string; dev?: string } | { link: string } | null, at: { x: number; y: number }): void
 }
 
 /**
@@ -43,7 +62,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
   let detail = false
   /** Which boxes are open and which ports are drawn, as last applied (to skip work that changes nothing). */
   let shownKey = ''
-  let selected: string | null = null
+  let selected: readonly string[] = []
   let highlighted: { id: string | null; drop: boolean } = { id: null, drop: false }
   let fitPending = true
   /** The view is as the last fit left it: a resize of the canvas, or a bigger lab, fits again. */
@@ -68,7 +87,9 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       elements: [],
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
-      boxSelectionEnabled: false,
+      // A box drawn on the background with Shift (or Ctrl, Cmd) held selects what it holds; the
+      // selection itself is the app's (the .sel class), so Cytoscape's own is cleared after.
+      boxSelectionEnabled: true,
       selectionType: 'single',
       hideEdgesOnViewport: true,
       textureOnViewport: true,
@@ -84,24 +105,60 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       // A frame drawn before the pending work says nothing about it.
       if (flushTimer === undefined) for (const done of drawnWaiters.splice(0)) done()
     })
+    const additive = (e: EventObject): boolean => {
+      const m = e.originalEvent as MouseEvent | undefined
+      return !!m && (m.shiftKey || m.ctrlKey || m.metaKey)
+    }
     cy.on('tap', (e: EventObject) => {
-      if (e.target === cy) handlers.onSelect(null)
+      if (e.target === cy) handlers.onSelect(null, additive(e))
     })
     cy.on('tap', 'node', (e: EventObject) => {
       const n = e.target as NodeSingular
-      if (!n.hasClass('anchor')) handlers.onSelect(String(n.data('ns')))
+      if (!n.hasClass('anchor')) handlers.onSelect(String(n.data('ns')), additive(e))
+    })
+    cy.on('tap', 'edge', (e: EventObject) => {
+      const link = linkOf(e.target.id())
+      if (link) handlers.onSelectLink?.(link, additive(e))
     })
     cy.on('cxttap', (e: EventObject) => {
+      const at = { x: e.renderedPosition.x, y: e.renderedPosition.y }
+      if (e.target === cy) return handlers.onContext?.(null, at)
+      if (e.target.isEdge()) {
+        const link = linkOf(e.target.id())
+        return handlers.onContext?.(link ? { link } : null, at)
+      }
       const n = e.target as NodeSingular
-      const ns = e.target === cy || n.hasClass('anchor') ? null : String(n.data('ns'))
-      handlers.onContext?.(ns, { x: e.renderedPosition.x, y: e.renderedPosition.y })
+      const dev = String(n.data('dev') ?? '')
+      handlers.onContext?.(n.hasClass('anchor') ? null : { ns: String(n.data('ns')), ...(dev && n.hasClass('iface') ? { dev } : {}) }, at)
+    })
+    // A box: what it holds, once it is let go (Cytoscape reports each element, then the end).
+    let boxed: CanvasPick[] = []
+    cy.on('box', 'node, edge', (e: EventObject) => {
+      const el = e.target
+      if (el.isEdge()) {
+        const link = linkOf(el.id())
+        if (link) boxed.push({ link })
+      } else if (String(el.id()).startsWith('ns:')) boxed.push({ ns: String(el.data('ns')) })
+    })
+    cy.on('boxend', (e: EventObject) => {
+      const picks = boxed
+      boxed = []
+      // After Cytoscape has marked them selected: the app's selection is the one drawn.
+      setTimeout(() => cy?.elements(':selected').unselect(), 0)
+      if (picks.length) handlers.onBoxSelect?.(picks, additive(e))
     })
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
       const pod = e.target as NodeSingular
       const own = pod.parent().nonempty() ? String(pod.parent().first().data('ns')) : null
       const target = model ? nodeBoxAt(model, pod.position()) : null
       if (target && target !== own) handlers.onMovePod(String(pod.data('ns')), target)
-      else restorePosition(pod)
+      else {
+        // Put back where it was, visibly (not in one jump); let go outside any node, say why there.
+        const where = pod.renderedPosition()
+        const moved = Math.hypot(pod.position().x - Number(pod.data('lx')), pod.position().y - Number(pod.data('ly'))) > 4
+        putBack(pod)
+        if (moved && !target) handlers.onPodBack?.(String(pod.data('ns')), { x: where.x, y: where.y })
+      }
     })
     // A drag with Alt held moves whatever it starts on, selected or not (capture: before Cytoscape sees it).
     container.value.addEventListener('mousedown', onAltDown, true)
@@ -271,9 +328,9 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     reveal,
     zoomBy,
     setTheme,
-    select: (id: string | null) => {
-      selected = id
-      if (cy) applySelection(cy, id)
+    select: (ids: readonly string[]) => {
+      selected = ids
+      if (cy) applySelection(cy, ids)
     },
     /** Marks the element a trace step happens at; returns its id when the canvas has it drawn, else null. */
     highlight: (id: string | null, drop = false): string | null => {

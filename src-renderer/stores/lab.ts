@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { Edit, ExecResult, LabDelta, LabState, NetnsTables, NetnsView, ScenarioInfo } from '../../shared/api.ts'
 import { applyDelta } from '../../shared/delta.ts'
 import { api, onShellEvent, toApiError } from '../api/podnet.ts'
+import { prunePicks } from '../canvas/selection.ts'
 import { translate } from '../i18n/index.ts'
 import { download, safeFileName } from '../lib/download.ts'
 import { useSettingsStore } from './settings.ts'
@@ -42,6 +43,9 @@ export const useLabStore = defineStore('lab', () => {
     if (newLab) generation.value++
     const sel = ui().selected
     if (sel !== null && !s.topology.namespaces.some((n) => n.name === sel)) ui().select(null)
+    // What went from the lab goes from the canvas's selection.
+    const picks = ui().picks
+    if (picks.length) ui().picks = prunePicks(s.topology, picks)
     void reloadTables()
   }
 

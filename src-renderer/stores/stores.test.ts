@@ -232,6 +232,32 @@ describe('trace store', () => {
   })
 })
 
+describe('trace store in a lab without pods', () => {
+  it('starts a trace in a node, never in a switch, and in the first pod once there is one', async () => {
+    installBackend('empty')
+    const lab = useLabStore()
+    const trace = useTraceStore()
+    await lab.init()
+    // The switch comes first in the lab: still no trace starts there.
+    await lab.edit({ type: 'addSwitch', name: 'sw1' })
+    trace.suggest()
+    expect(trace.from).toBe('')
+    await lab.edit({ type: 'addRouter', name: 'r1' })
+    await lab.edit({ type: 'addWiredNode', name: 'node1', wire: 'sw1' })
+    trace.suggest()
+    expect(trace.from).toBe('node1')
+    await lab.edit({ type: 'addPod', name: 'pod1', node: 'node1' })
+    trace.suggest()
+    expect(trace.from).toBe('pod1')
+    // The learner's own choice stays.
+    trace.from = 'node1'
+    await lab.edit({ type: 'addPod', name: 'pod2', node: 'node1' })
+    trace.suggest()
+    expect(trace.from).toBe('node1')
+    lab.dispose()
+  })
+})
+
 describe('settings store', () => {
   it('tells the desktop shell the language, so its menus and dialogs follow', async () => {
     const api = installBackend()

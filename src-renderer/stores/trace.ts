@@ -88,12 +88,22 @@ export const useTraceStore = defineStore('trace', () => {
   const lab = () => useLabStore()
   const lang = () => useSettingsStore().lang
 
+  /** The source suggest() chose last (a learner's own choice is kept). */
+  let suggestedFrom: string | null = null
+
   /** Picks sensible endpoints: the first pod, and a pod on another node when there is one. `fresh`: a new lab. */
   function suggest(fresh = false): void {
     const l = lab()
     const names = new Set(l.namespaces.map((n) => n.name))
     const pods = l.pods
-    if (fresh || !names.has(from.value)) from.value = pods[0]?.name ?? l.namespaces[0]?.name ?? ''
+    // A packet starts in a pod, or (no pod yet) in a node, a plain namespace or the host; never
+    // in a switch or router, which only pass packets on. A default that was not a pod gives way
+    // to the first pod once there is one.
+    const start = pods[0] ?? l.namespaces.find((n) => n.role === 'node') ?? l.namespaces.find((n) => n.role === 'other' && n.name !== '')
+    if (fresh || !names.has(from.value) || (from.value === suggestedFrom && l.byName.get(from.value)?.role !== 'pod' && pods.length > 0)) {
+      from.value = start?.name ?? ''
+      suggestedFrom = from.value
+    }
     if (fresh || !names.has(to.value) || to.value === from.value) {
       const src = l.byName.get(from.value)
       const other = pods.find((p) => p.name !== from.value && p.node !== src?.node) ?? pods.find((p) => p.name !== from.value)

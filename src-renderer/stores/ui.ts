@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiError } from '../../shared/api.ts'
+import { pickMany, pickOne, type Pick } from '../canvas/selection.ts'
 
 export type RightTab = 'lab' | 'namespace' | 'packet' | 'exercise'
 export type DockTab = 'terminal' | 'trace' | 'compare' | 'events'
@@ -16,6 +17,8 @@ interface Confirmation {
 export const useUiStore = defineStore('ui', () => {
   /** The selected namespace ('' is the host's root namespace), or null for the whole lab. */
   const selected = ref<string | null>(null)
+  /** Everything selected on the canvas (Shift+click, a box drawn with Shift): what Delete deletes. */
+  const picks = ref<Pick[]>([])
   const rightTab = ref<RightTab>('lab')
   const dockTab = ref<DockTab>('trace')
   const newLabOpen = ref(false)
@@ -34,8 +37,30 @@ export const useUiStore = defineStore('ui', () => {
   /** Selects a namespace (null: the whole lab); `reveal` also brings it into view on the canvas. */
   function select(name: string | null, reveal = false): void {
     selected.value = name
+    picks.value = name === null ? [] : [{ ns: name }]
     rightTab.value = name === null ? 'lab' : 'namespace'
     if (reveal && name !== null) revealToken.value++
+  }
+
+  /**
+   * A click on the canvas: a namespace or a link, alone or (additive) toggled in the selection.
+   * The panel shows the namespace picked last, or the whole lab when no namespace is picked.
+   */
+  function pick(p: Pick | null, additive = false): void {
+    picks.value = p === null ? (additive ? picks.value : []) : pickOne(picks.value, p, additive)
+    followPicks()
+  }
+
+  /** Things in a box drawn on the canvas. */
+  function pickAll(ps: readonly Pick[], additive: boolean): void {
+    picks.value = pickMany(picks.value, ps, additive)
+    followPicks()
+  }
+
+  function followPicks(): void {
+    const last = [...picks.value].reverse().find((x): x is { ns: string } => 'ns' in x)
+    selected.value = last?.ns ?? null
+    rightTab.value = selected.value === null ? 'lab' : 'namespace'
   }
 
   function showError(e: ApiError): void {
@@ -61,5 +86,5 @@ export const useUiStore = defineStore('ui', () => {
     c?.resolve(ok)
   }
 
-  return { selected, rightTab, dockTab, newLabOpen, exercisesOpen, confirmation, error, notice, relayoutToken, fitToken, revealToken, select, showError, showNotice, ask, answer }
+  return { selected, picks, pick, pickAll, rightTab, dockTab, newLabOpen, exercisesOpen, confirmation, error, notice, relayoutToken, fitToken, revealToken, select, showError, showNotice, ask, answer }
 })
