@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
+import { bigLab } from './build-helpers.ts'
 import type { Core } from 'cytoscape'
 
 // Big labs in the browser build, with real mouse events at 1600 x 1000: what is drawn far out and
@@ -12,16 +13,6 @@ openAppEachTest()
 test.setTimeout(120_000)
 
 
-async function bigLab(page: Page, nodes: number, pods: number): Promise<void> {
-  const before = Number(await page.getByTestId('canvas').getAttribute('data-drawn'))
-  await page.getByRole('button', { name: 'New lab with options…' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
-  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
-  await dialog.getByLabel('Nodes', { exact: true }).fill(String(nodes))
-  await dialog.getByLabel('Pods per node', { exact: true }).fill(String(pods))
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: 30_000 })
-}
 
 interface Drawn {
   exists: boolean

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
-import type { Core } from 'cytoscape'
+import { boxOf, centreOf, dragFromPalette, emptyLab, emptySpot, history, wire } from './build-helpers.ts'
 
 // Building a lab on the canvas with the mouse, as a learner does at 1600 x 1000: items dragged
 // from the palette, wires drawn between devices, refusals shown where they happen, Delete and undo.
@@ -9,71 +9,6 @@ import type { Core } from 'cytoscape'
 
 openAppEachTest()
 
-
-async function emptyLab(page: Page): Promise<void> {
-  await page.locator('#scenario-picker').selectOption('empty')
-  await page.getByRole('button', { name: 'New', exact: true }).click()
-  await expect(page.locator('.labname')).toHaveText('empty')
-}
-
-/** The middle of a namespace's box on the screen, once the canvas has drawn it. */
-async function centreOf(page: Page, ns: string): Promise<{ x: number; y: number }> {
-  let at: { x: number; y: number } | null = null
-  await expect.poll(async () => {
-    at = await page.getByTestId('canvas').evaluate((el, id) => {
-      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
-      const e = cy.getElementById(id)
-      if (e.empty()) return null
-      const b = e.renderedBoundingBox({})
-      const r = el.getBoundingClientRect()
-      return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 }
-    }, `ns:${ns}`)
-    return at
-  }).not.toBeNull()
-  return at!
-}
-
-/** Where a namespace's box is drawn on the screen. */
-async function boxOf(page: Page, ns: string): Promise<{ x1: number; y1: number; x2: number; y2: number }> {
-  return page.getByTestId('canvas').evaluate((el, id) => {
-    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
-    const b = cy.getElementById(id).renderedBoundingBox({ includeLabels: false })
-    const r = el.getBoundingClientRect()
-    return { x1: r.left + b.x1, y1: r.top + b.y1, x2: r.left + b.x2, y2: r.top + b.y2 }
-  }, `ns:${ns}`)
-}
-
-/** A free spot of the canvas (its lower right), where nothing is drawn yet. */
-async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
-  const r = (await page.getByTestId('canvas').boundingBox())!
-  return { x: r.x + r.width - 80, y: r.y + r.height - 60 }
-}
-
-/** Drags a palette item to a point with the mouse, in steps as a hand does. */
-async function dragFromPalette(page: Page, item: string, to: { x: number; y: number }): Promise<void> {
-  const from = (await page.getByTestId('palette').locator(`[data-item="${item}"]`).boundingBox())!
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(from.x + 60, from.y + 20, { steps: 4 })
-  await expect(page.getByTestId('palette-ghost')).toBeVisible()
-  await page.mouse.move(to.x, to.y, { steps: 8 })
-  await page.mouse.up()
-  await expect(page.getByTestId('palette-ghost')).toHaveCount(0)
-}
-
-/** Draws a wire with the wiring tool from one box to another. */
-async function wire(page: Page, a: string, b: string): Promise<void> {
-  const from = await centreOf(page, a)
-  const to = await centreOf(page, b)
-  await page.mouse.move(from.x, from.y)
-  await page.mouse.down()
-  await page.mouse.move(to.x, to.y, { steps: 10 })
-  await page.mouse.up()
-}
-
-async function history(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>('window.podnet.getState().then((s) => s.history.map((h) => h.line))')
-}
 
 test('walkthrough 2 built from an empty lab with the mouse only: palette, wiring, a trace from pod1 to pod4, undo and Delete', async ({ page }) => {
   // Some twenty gestures, each an edit the Worker applies: more than the default time on a loaded machine.

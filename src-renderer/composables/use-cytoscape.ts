@@ -72,8 +72,11 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
   let resize: ResizeObserver | null = null
   const drawnWaiters: (() => void)[] = []
 
-  const onAltDown = (e: MouseEvent): void => {
-    if (cy && e.altKey) setMovable(cy, true)
+  const onPress = (e: MouseEvent): void => {
+    if (!cy) return
+    if (e.altKey) setMovable(cy, true)
+    // Shift, Ctrl or Cmd draws a selection box; Alt moves what the drag starts on (Cytoscape would box with any of them).
+    cy.boxSelectionEnabled(!e.altKey && (e.shiftKey || e.ctrlKey || e.metaKey))
   }
   const onUp = (): void => {
     if (cy) setMovable(cy, false)
@@ -87,9 +90,9 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       elements: [],
       minZoom: MIN_ZOOM,
       maxZoom: MAX_ZOOM,
-      // A box drawn on the background with Shift (or Ctrl, Cmd) held selects what it holds; the
-      // selection itself is the app's (the .sel class), so Cytoscape's own is cleared after.
-      boxSelectionEnabled: true,
+      // A box drawn on the background with Shift (or Ctrl, Cmd) held selects what it holds
+      // (enabled per press: onPress); the selection is the app's (the .sel class).
+      boxSelectionEnabled: false,
       selectionType: 'single',
       hideEdgesOnViewport: true,
       textureOnViewport: true,
@@ -131,21 +134,26 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       const dev = String(n.data('dev') ?? '')
       handlers.onContext?.(n.hasClass('anchor') ? null : { ns: String(n.data('ns')), ...(dev && n.hasClass('iface') ? { dev } : {}) }, at)
     })
-    // A box: what it holds, once it is let go (Cytoscape reports each element, then the end).
-    let boxed: CanvasPick[] = []
+    // A box: what it holds, once it is let go. Cytoscape reports the end, then each element in
+    // the box; the app's selection (the .sel class) is the one drawn, so Cytoscape's own is cleared.
+    // A box is drawn with a modifier held, so it adds to the selection.
+    let boxed: CanvasPick[] | null = null
+    cy.on('boxend', () => {
+      boxed = []
+      setTimeout(() => {
+        const picks = boxed ?? []
+        boxed = null
+        cy?.elements(':selected').unselect()
+        if (picks.length) handlers.onBoxSelect?.(picks, true)
+      }, 0)
+    })
     cy.on('box', 'node, edge', (e: EventObject) => {
       const el = e.target
+      if (!boxed) return
       if (el.isEdge()) {
         const link = linkOf(el.id())
         if (link) boxed.push({ link })
       } else if (String(el.id()).startsWith('ns:')) boxed.push({ ns: String(el.data('ns')) })
-    })
-    cy.on('boxend', (e: EventObject) => {
-      const picks = boxed
-      boxed = []
-      // After Cytoscape has marked them selected: the app's selection is the one drawn.
-      setTimeout(() => cy?.elements(':selected').unselect(), 0)
-      if (picks.length) handlers.onBoxSelect?.(picks, additive(e))
     })
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
       const pod = e.target as NodeSingular
@@ -160,8 +168,9 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
         if (moved && !target) handlers.onPodBack?.(String(pod.data('ns')), { x: where.x, y: where.y })
       }
     })
-    // A drag with Alt held moves whatever it starts on, selected or not (capture: before Cytoscape sees it).
-    container.value.addEventListener('mousedown', onAltDown, true)
+    // A drag with Alt held moves whatever it starts on, selected or not; one with Shift, Ctrl or
+    // Cmd on the background draws a selection box (capture: before Cytoscape sees the press).
+    container.value.addEventListener('mousedown', onPress, true)
     window.addEventListener('mouseup', onUp)
     if (typeof ResizeObserver !== 'undefined') {
       resize = new ResizeObserver(() => {
@@ -180,7 +189,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     flushTimer = undefined
     resize?.disconnect()
     resize = null
-    container.value?.removeEventListener('mousedown', onAltDown, true)
+    container.value?.removeEventListener('mousedown', onPress, true)
     window.removeEventListener('mouseup', onUp)
     drawnWaiters.length = 0
     cy?.destroy()

@@ -68,7 +68,7 @@ export const canvasEn = {
   'canvas.delete.nodePods': '{name} ({n} {n:pod|pods})',
   'canvas.mode': 'Cluster mode',
   'canvas.mode.title': 'Change the cluster to {to}?',
-  'canvas.mode.body': 'The control plane removes what {from} programmed on every node and programs {to} instead (routes, flannel.1, FDB and neighbour entries). Pods keep their addresses. One undo step takes it back.',
+  'canvas.mode.body': 'On every node the control plane removes what "{from}" programmed and programs "{to}" instead (routes, flannel.1, FDB and neighbour entries). Pods keep their addresses. One undo step takes it back.',
   'canvas.mode.confirm': 'Change mode',
 } as const
 
@@ -136,6 +136,6 @@ export const canvasJa: Record<keyof typeof canvasEn, string> = {
   'canvas.delete.nodePods': '{name}（Pod {n} 個）',
   'canvas.mode': 'クラスターのモード',
   'canvas.mode.title': 'クラスターを {to} に変更しますか？',
-  'canvas.mode.body': 'コントロールプレーンが各ノードで {from} の設定（経路・flannel.1・FDB とネイバーエントリ）を取り除き、{to} の設定を行います。Pod のアドレスは変わりません。1 回の「元に戻す」で戻せます。',
+  'canvas.mode.body': 'コントロールプレーンが各ノードで「{from}」の設定（経路・flannel.1・FDB とネイバーエントリ）を取り除き、「{to}」の設定を行います。Pod のアドレスは変わりません。1 回の「元に戻す」で戻せます。',
   'canvas.mode.confirm': 'モードを変更',
 }

@@ -1,0 +1,111 @@
+import { expect, type Page } from '@playwright/test'
+import type { Core, EdgeSingular, NodeSingular } from 'cytoscape'
+
+// Gestures of building on the canvas with the real mouse (page.mouse down/move/up), for the
+// building specs. The Cytoscape instance is only read, to find where something is drawn.
+
+export async function emptyLab(page: Page): Promise<void> {
+  await scenarioLab(page, 'empty')
+}
+
+/** The middle of a namespace's box on the screen, once the canvas has drawn it. */
+export async function centreOf(page: Page, ns: string): Promise<{ x: number; y: number }> {
+  let at: { x: number; y: number } | null = null
+  await expect.poll(async () => {
+    at = await page.getByTestId('canvas').evaluate((el, id) => {
+      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+      const e = cy.getElementById(id)
+      if (e.empty()) return null
+      const b = e.renderedBoundingBox({})
+      const r = el.getBoundingClientRect()
+      return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 }
+    }, `ns:${ns}`)
+    return at
+  }).not.toBeNull()
+  return at!
+}
+
+/** Where a namespace's box is drawn on the screen. */
+export async function boxOf(page: Page, ns: string): Promise<{ x1: number; y1: number; x2: number; y2: number }> {
+  return page.getByTestId('canvas').evaluate((el, id) => {
+    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+    const b = cy.getElementById(id).renderedBoundingBox({ includeLabels: false })
+    const r = el.getBoundingClientRect()
+    return { x1: r.left + b.x1, y1: r.top + b.y1, x2: r.left + b.x2, y2: r.top + b.y2 }
+  }, `ns:${ns}`)
+}
+
+/** A free spot of the canvas (its lower right), where nothing is drawn yet. */
+export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
+  const r = (await page.getByTestId('canvas').boundingBox())!
+  return { x: r.x + r.width - 80, y: r.y + r.height - 60 }
+}
+
+/** Drags a palette item to a point with the mouse, in steps as a hand does. */
+export async function dragFromPalette(page: Page, item: string, to: { x: number; y: number }): Promise<void> {
+  const from = (await page.getByTestId('palette').locator(`[data-item="${item}"]`).boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(from.x + 60, from.y + 20, { steps: 4 })
+  await expect(page.getByTestId('palette-ghost')).toBeVisible()
+  await page.mouse.move(to.x, to.y, { steps: 8 })
+  await page.mouse.up()
+  await expect(page.getByTestId('palette-ghost')).toHaveCount(0)
+}
+
+/** Draws a wire with the wiring tool from one box to another. */
+export async function wire(page: Page, a: string, b: string): Promise<void> {
+  const from = await centreOf(page, a)
+  const to = await centreOf(page, b)
+  await page.mouse.move(from.x, from.y)
+  await page.mouse.down()
+  await page.mouse.move(to.x, to.y, { steps: 10 })
+  await page.mouse.up()
+}
+
+export async function history(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('window.podnet.getState().then((s) => s.history.map((h) => h.line))')
+}
+
+
+/** Where a canvas element is drawn on the screen: a node's middle, an edge's midpoint. */
+export async function pointOf(page: Page, id: string): Promise<{ x: number; y: number }> {
+  let at: { x: number; y: number } | null = null
+  await expect.poll(async () => {
+    at = await page.getByTestId('canvas').evaluate((el, id) => {
+      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+      const e = cy.getElementById(id)
+      if (e.empty()) return null
+      const r = el.getBoundingClientRect()
+      const p = e.isEdge() ? (e as EdgeSingular).renderedMidpoint() : (e as NodeSingular).renderedPosition()
+      return { x: r.left + p.x, y: r.top + p.y }
+    }, id)
+    return at
+  }).not.toBeNull()
+  return at!
+}
+
+/** The id of the link between two namespaces (the first one), as the topology names it. */
+export async function linkBetween(page: Page, a: string, b: string): Promise<string> {
+  const links = await page.evaluate<{ id: string; a: { netns: string }; b: { netns: string } }[]>('window.podnet.getState().then((s) => s.topology.links)')
+  return links.find((l) => (l.a.netns === a && l.b.netns === b) || (l.a.netns === b && l.b.netns === a))?.id ?? ''
+}
+
+/** Opens a scenario as a new lab. */
+export async function scenarioLab(page: Page, name: string): Promise<void> {
+  await page.locator('#scenario-picker').selectOption(name)
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText(name)
+}
+
+/** A new flannel VXLAN lab of this many nodes and pods per node, from the New lab dialog. */
+export async function bigLab(page: Page, nodes: number, pods: number): Promise<void> {
+  const before = Number(await page.getByTestId('canvas').getAttribute('data-drawn'))
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
+  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
+  await dialog.getByLabel('Nodes', { exact: true }).fill(String(nodes))
+  await dialog.getByLabel('Pods per node', { exact: true }).fill(String(pods))
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: 30_000 })
+}
