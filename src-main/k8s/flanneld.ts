@@ -125,20 +125,20 @@ export class Flanneld {
 
   private added(l: Lease): void {
     if (l.node === this.node) return
-    const subnet = (): string => `${formatIpv4(l.subnet)}/${l.len}`
     if (this.backend === 'vxlan') {
       // One recorded group for the three lines (a 1,000-node cluster programs a million peers).
-      this.ops.vxlanPeer(this.node, FLANNEL_DEV, l, (step, m) => {
-        if (m !== null) this.fail(subnet(), m)
-        if (step === 'neigh') this.events.add(this.actor, 'control.flannel_neigh', neighParams, this.node, l)
-        else if (step === 'fdb') this.events.add(this.actor, 'control.flannel_fdb', fdbParams, this.node, l)
-        else this.events.add(this.actor, 'control.flannel_route', vxlanRouteParams, this.node, l)
-      })
+      const errors = this.ops.vxlanPeer(this.node, FLANNEL_DEV, l)
+      if (errors?.neigh != null) this.fail(subnetText(l), errors.neigh)
+      this.events.add(this.actor, 'control.flannel_neigh', neighParams, this.node, l)
+      if (errors?.fdb != null) this.fail(subnetText(l), errors.fdb)
+      this.events.add(this.actor, 'control.flannel_fdb', fdbParams, this.node, l)
+      if (errors?.route != null) this.fail(subnetText(l), errors.route)
+      this.events.add(this.actor, 'control.flannel_route', vxlanRouteParams, this.node, l)
     } else {
       let ok = true
       this.try(() => this.ops.route(this.node, { dst: l.subnet, len: l.len, via: l.publicIp, dev: 'eth0' }, 'replace'), (m) => {
         ok = false
-        this.fail(subnet(), m)
+        this.fail(subnetText(l), m)
       })
       if (ok) this.events.add(this.actor, 'control.flannel_route', hostGwRouteParams, this.node, l)
     }
@@ -161,6 +161,8 @@ export class Flanneld {
     this.events.add(this.actor, 'control.flannel_remove', { node: this.node, subnet: `${formatIpv4(l.subnet)}/${l.len}` })
   }
 }
+
+const subnetText = (l: Lease): string => `${formatIpv4(l.subnet)}/${l.len}`
 
 // How the log words flanneld's programming (only when the log is read).
 const neighParams: ParamsOf<string, Lease, 'control.flannel_neigh'> = (node, l) => ({ node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })

@@ -7,7 +7,7 @@ import { Nud } from '../engine/kernel/neigh.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
 import type { Netns } from '../engine/kernel/netns.ts'
 import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
-import { VxlanDevice } from '../engine/kernel/vxlan.ts'
+import { VxlanDevice, type VxlanRemote } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
 
@@ -27,6 +27,7 @@ export class Ops {
   private recorded: (string | (() => string) | LineGroup)[] = []
   private count = 0
   private grouped = false
+  private readonly remotes = new Map<Ipv4, VxlanRemote>()
 
   constructor(readonly world: World) {}
 
@@ -173,41 +174,77 @@ export class Ops {
   /**
    * What flanneld's vxlan backend programs for one remote node: the permanent neighbour of its
    * VTEP, the FDB entry to its public IP and the onlink route to its subnet (each as neighReplace,
-   * fdbReplace and route(..., 'replace') would, recorded as one group). `done` is told after each
-   * step, with the kernel's refusal if there was one; the next step is tried anyway, as flannel does.
+   * fdbReplace and route(..., 'replace') would, recorded as one group). Each step is tried even
+   * when an earlier one was refused, as flannel does; returns null when all three worked, else
+   * the kernel's refusal per step. A 1,000-node cluster programs a million peers: this path
+   * allocates only what the kernel keeps (the entries themselves).
    */
-  vxlanPeer(ns: string, dev: string, peer: VxlanPeer, done: (step: 'neigh' | 'fdb' | 'route', error: string | null) => void): void {
-    // The peer object is kept as it is (flanneld's lease, shared by every node's record of it).
-    this.recorded.push(new VxlanPeerLines(ns, dev, peer))
+  vxlanPeer(ns: string, dev: string, peer: VxlanPeer): VxlanPeerErrors | null {
+    this.recordPeer(ns, dev, peer)
+    const netns = this.ns(ns)
+    const d = netns.dev(dev)
+    if (!d) throw new Error(`no device ${dev} in ${ns}`)
     const { subnet, len, vtepMac, publicIp } = peer
+    let errors: VxlanPeerErrors | null = null
+    try {
+      const t = netns.neigh
+      t.update(t.lookup(d, subnet) ?? t.create(d, subnet), vtepMac, Nud.Permanent, PEER_NEIGH_FLAGS)
+    } catch (e) {
+      errors = peerError(errors, 'neigh', e)
+    }
+    try {
+      if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
+      d.fdbAdd(vtepMac, this.remoteFor(publicIp), 'replace', 'permanent')
+    } catch (e) {
+      errors = peerError(errors, 'fdb', e)
+    }
+    try {
+      routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace')
+    } catch (e) {
+      errors = peerError(errors, 'route', e)
+    }
+    return errors
+  }
+
+  /**
+   * The FDB remote `dst IP` of every entry towards one VTEP: one frozen object shared by every
+   * node's entry (the kernel never changes a remote in place; a replace puts another one).
+   */
+  private remoteFor(ip: Ipv4): VxlanRemote {
+    let r = this.remotes.get(ip)
+    if (!r) this.remotes.set(ip, (r = Object.freeze({ ip, port: 0, vni: -1 })))
+    return r
+  }
+
+  /** Records a peer's three lines; consecutive peers of one device share one group. */
+  private recordPeer(ns: string, dev: string, peer: VxlanPeer): void {
+    const last = this.recorded.length ? this.recorded[this.recorded.length - 1] : undefined
+    if (last instanceof VxlanPeerLines && last.ns === ns && last.dev === dev) last.peers.push(peer)
+    else this.recorded.push(new VxlanPeerLines(ns, dev, [peer]))
     this.count += 3
     this.grouped = true
-    const netns = this.ns(ns)
-    const d = this.dev(ns, dev)
-    const step = (name: 'neigh' | 'fdb' | 'route', f: () => void): void => {
-      try {
-        f()
-      } catch (e) {
-        if (!(e instanceof KernelError)) throw e
-        return done(name, e.extack ?? e.errno)
-      }
-      done(name, null)
-    }
-    step('neigh', () => {
-      const t = netns.neigh
-      t.update(t.lookup(d, subnet) ?? t.create(d, subnet), vtepMac, Nud.Permanent, { override: true, admin: true })
-    })
-    step('fdb', () => {
-      if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
-      d.fdbAdd(vtepMac, { ip: publicIp, port: 0, vni: -1 }, 'replace', 'permanent')
-    })
-    step('route', () => routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace'))
   }
 
   sysctl(ns: string, key: string, value: string): void {
     this.rec(`ip netns exec {ns:${ns}} sysctl -qw ${key}=${value}`)
     this.ns(ns).sysctl.set(key, value)
   }
+}
+
+/** Which of Ops.vxlanPeer's steps the kernel refused, and its message (extack, else errno). */
+export interface VxlanPeerErrors {
+  neigh: string | null
+  fdb: string | null
+  route: string | null
+}
+
+const PEER_NEIGH_FLAGS = Object.freeze({ override: true, admin: true })
+
+function peerError(errors: VxlanPeerErrors | null, step: keyof VxlanPeerErrors, e: unknown): VxlanPeerErrors {
+  if (!(e instanceof KernelError)) throw e
+  const out = errors ?? { neigh: null, fdb: null, route: null }
+  out[step] = e.extack ?? e.errno
+  return out
 }
 
 /** A remote VTEP as Ops.vxlanPeer programs it: its subnet, its MAC and its node's public IP. */
@@ -223,24 +260,27 @@ abstract class LineGroup {
   abstract render(): string[]
 }
 
-/** Ops.vxlanPeer's three lines, kept as their values (no closure holding the caller's scope). */
+/**
+ * Ops.vxlanPeer's lines for a run of peers programmed one after the other on one device (a
+ * flanneld's initial list of leases), kept as the peers themselves (flanneld's leases, shared by
+ * every node's record of them): three lines each.
+ */
 class VxlanPeerLines extends LineGroup {
   constructor(
-    private readonly ns: string,
-    private readonly dev: string,
-    private readonly peer: VxlanPeer,
+    readonly ns: string,
+    readonly dev: string,
+    readonly peers: VxlanPeer[],
   ) {
     super()
   }
 
   render(): string[] {
     const { ns, dev } = this
-    const { subnet, len, vtepMac, publicIp } = this.peer
-    return [
+    return this.peers.flatMap(({ subnet, len, vtepMac, publicIp }) => [
       `ip -n {ns:${ns}} neigh replace ${formatIpv4(subnet)} lladdr ${formatMac(vtepMac)} dev ${dev} nud permanent`,
       `bridge -n {ns:${ns}} fdb replace ${formatMac(vtepMac)} dev ${dev} dst ${formatIpv4(publicIp)} self permanent`,
       `ip -n {ns:${ns}} route replace ${routeDstString({ dst: subnet, len })}${subnet ? ` via ${formatIpv4(subnet)}` : ''} dev ${dev} onlink`,
-    ]
+    ])
   }
 }
 

@@ -134,8 +134,8 @@ function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
 
 function eventViews(cluster: Cluster | null, lang: Lang, from = 0): ControlEventView[] {
   if (!cluster) return []
-  const list = cluster.events.list
-  return list.slice(Math.max(from, list.length - EVENT_VIEW_LIMIT)).map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
+  const log = cluster.events
+  return log.slice(Math.max(from, log.length - EVENT_VIEW_LIMIT)).map((e) => ({ seq: e.seq, timeNs: e.timeNs, actor: e.actor, text: formatMessage(e.msg, e.params, lang), msg: e.msg, params: { ...e.params } }))
 }
 
 /** The whole topology (without seq-tracking): what getState and a fresh ViewTracker send. */
@@ -151,7 +151,7 @@ export function topologyView(world: World, cluster: Cluster | null, lang: Lang =
     links: [...links.values()],
     tunnels: vxlanTunnels(spaces),
     events: eventViews(cluster, lang),
-    eventCount: cluster?.events.list.length ?? 0,
+    eventCount: cluster?.events.length ?? 0,
   }
 }
 
@@ -257,8 +257,8 @@ export class ViewTracker {
     this.tunnelPrint = tunnelFingerprint(spaces)
     this.history = historyView(session)
     const cluster = session.cluster
-    this.eventCount = cluster?.events.list.length ?? 0
-    this.eventLog = cluster?.events.list ?? null
+    this.eventCount = cluster?.events.length ?? 0
+    this.eventLog = cluster?.events ?? null
     const s: LabState = {
       seq: ++this.seq,
       name: session.doc.metadata.name,
@@ -318,8 +318,8 @@ export class ViewTracker {
     let keep = 0
     while (keep < history.length && keep < this.history.length && history[keep].line === this.history[keep].line && history[keep].atNs === this.history[keep].atNs) keep++
     this.history = history
-    const count = cluster?.events.list.length ?? 0
-    const log = cluster?.events.list ?? null
+    const count = cluster?.events.length ?? 0
+    const log = cluster?.events ?? null
     const events: LabDelta['events'] =
       log !== this.eventLog ? { reset: true, append: eventViews(cluster, this.lang), count } : { append: count > this.eventCount ? eventViews(cluster, this.lang, this.eventCount) : [], count }
     this.eventCount = count

@@ -45,7 +45,7 @@ describe('podnet cluster mode', () => {
     const { world, cluster } = session.fork()
     const pods = ['pod1', 'pod2', 'pod3']
     expect(reachability(world, cluster, pods).filter((x) => !x.endsWith(':reply'))).toEqual([])
-    expect(session.cluster!.events.list.some((e) => e.msg === 'control.mode_changed' && e.params.from === from && e.params.to === to)).toBe(true)
+    expect(session.cluster!.events.slice().some((e) => e.msg === 'control.mode_changed' && e.params.from === from && e.params.to === to)).toBe(true)
   })
 
   it('is undone like any other change, back to exactly the lab before', () => {
@@ -74,7 +74,7 @@ describe('podnet cluster mode', () => {
     session.exec('podnet cluster mode cloud-routes')
     const routes = run(session.world, 'ip -n router route', undefined, 0).stdout
     expect(routes).toBe('10.244.1.0/24 via 192.168.0.11 dev eth0 \n10.244.2.0/24 via 192.168.0.12 dev eth0 \n192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.1 \n')
-    expect(session.cluster!.events.list.filter((e) => e.msg === 'control.route_limit').map((e) => e.params.node)).toEqual(['node3', 'node4'])
+    expect(session.cluster!.events.slice().filter((e) => e.msg === 'control.route_limit').map((e) => e.params.node)).toEqual(['node3', 'node4'])
     // Every node now sends through the router.
     expect(run(session.world, 'ip -n node3 route show default', undefined, 0).stdout).toBe('default via 192.168.0.1 dev eth0 \n')
   })

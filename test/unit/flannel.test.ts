@@ -150,13 +150,13 @@ describe('flanneld: the control plane', () => {
     expect(fdb).not.toContain('192.168.0.12')
     expect(run(rt.world, 'ip -n node1 route show').stdout).not.toContain('10.244.2.0/24')
     expect(run(rt.world, 'ip -n node1 neigh show dev flannel.1').stdout).not.toContain('10.244.2.0')
-    const events = rt.cluster!.events.list.map((e) => e.msg)
+    const events = rt.cluster!.events.slice().map((e) => e.msg)
     expect(events).toContain('control.flannel_remove')
   })
 
   it('host-gw behind a router cannot program its routes: the lab records why', () => {
     const rt = lab('host-gw-behind-router')
-    const errs = rt.cluster!.events.list.filter((e) => e.msg === 'control.flannel_error')
+    const errs = rt.cluster!.events.slice().filter((e) => e.msg === 'control.flannel_error')
     expect(errs.map((e) => e.params.error)).toEqual(['Nexthop has invalid gateway', 'Nexthop has invalid gateway'])
     expect(run(rt.world, 'ip netns exec pod1 ping -c 1 -W 1 10.244.2.3').exitCode).toBe(1)
     // The same routed underlay carries the VXLAN overlay, because only node IPs must be routable.

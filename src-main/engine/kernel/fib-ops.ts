@@ -93,17 +93,25 @@ export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add'): R
     mtu: s.mtu ?? 0,
     serial: ns.devinet.nextSerial(),
   }
-  const same = table.exact(r.dst, r.len).filter((o) => o.tos === r.tos && o.priority === r.priority)
-  if (same.length) {
+  const prefix = table.exact(r.dst, r.len)
+  let first: Route | null = null
+  for (let i = 0; i < prefix.length; i++) {
+    const o = prefix[i]
+    if (o.tos === r.tos && o.priority === r.priority) {
+      first = o
+      break
+    }
+  }
+  if (first) {
     if (mode === 'add') throw new KernelError('EEXIST')
     if (mode === 'replace' || mode === 'change') {
-      table.remove(same[0])
+      table.remove(first)
       // FibTable.add puts it before the older equal routes: where the replaced one stood.
       table.add(r, false)
       return r
     }
     if (mode === 'append') {
-      if (same.some((o) => sameNexthop(o, r) && o.type === r.type && o.scope === r.scope && o.prefsrc === r.prefsrc && o.protocol === r.protocol)) throw new KernelError('EEXIST')
+      if (prefix.some((o) => o.tos === r.tos && o.priority === r.priority && sameNexthop(o, r) && o.type === r.type && o.scope === r.scope && o.prefsrc === r.prefsrc && o.protocol === r.protocol)) throw new KernelError('EEXIST')
       table.add(r, true)
       return r
     }

@@ -75,8 +75,12 @@ export function routeUsable(r: Route): boolean {
  * walk: ascending network address, longer prefixes first, then tos, metric, insertion).
  */
 export class FibTable {
-  /** Per prefix length, created on first use: a lab has thousands of mostly tiny tables. */
-  private readonly byLen: (Map<Ipv4, Route[]> | undefined)[] = new Array(33)
+  /**
+   * Per prefix length, created on first use (a lab has thousands of mostly tiny tables): the
+   * route of a prefix, or its routes in kernel order when it has several. Nearly every prefix
+   * holds one route, and a 1,000-node cluster has a million: no array for those.
+   */
+  private readonly byLen: (Map<Ipv4, Route | Route[]> | undefined)[] = new Array(33)
   private lensInUse: number[] = []
   private count = 0
   /**
@@ -94,42 +98,46 @@ export class FibTable {
   add(r: Route, append = false): void {
     let m = this.byLen[r.len]
     if (!m) m = this.byLen[r.len] = new Map()
-    const list = m.get(r.dst)
-    if (!list) {
-      // Exactly sized: most prefixes hold one route, and a cluster has tens of thousands.
-      m.set(r.dst, [r])
+    const held = m.get(r.dst)
+    this.count++
+    this.used = true
+    if (held === undefined) {
+      m.set(r.dst, r)
       if (m.size === 1) this.refreshLens()
-      this.count++
-      this.used = true
       return
     }
+    const list = Array.isArray(held) ? held : [held]
+    if (list !== held) m.set(r.dst, list)
     // Kernel order within one prefix: tos descending, then metric ascending; a new route goes
     // before older equal ones unless appended.
     let i = 0
     while (i < list.length && (list[i].tos > r.tos || (list[i].tos === r.tos && (list[i].priority < r.priority || (append && list[i].priority === r.priority))))) i++
     list.splice(i, 0, r)
-    this.count++
-    this.used = true
   }
 
   remove(r: Route): boolean {
     const m = this.byLen[r.len]
-    const list = m?.get(r.dst)
-    if (!list) return false
-    const i = list.indexOf(r)
-    if (i < 0) return false
-    list.splice(i, 1)
-    this.count--
-    if (list.length === 0) {
+    const held = m?.get(r.dst)
+    if (held === undefined) return false
+    if (Array.isArray(held)) {
+      const i = held.indexOf(r)
+      if (i < 0) return false
+      held.splice(i, 1)
+      // Back to one route: held on its own again (readers of exact() keep the array they got).
+      if (held.length === 1) m!.set(r.dst, held[0])
+    } else if (held === r) {
       m!.delete(r.dst)
       if (m!.size === 0) this.refreshLens()
-    }
+    } else return false
+    this.count--
     return true
   }
 
-  /** Routes with exactly this prefix. */
+  /** Routes with exactly this prefix (in kernel order; a copy when it holds one). */
   exact(dst: Ipv4, len: number): readonly Route[] {
-    return this.byLen[len]?.get(dst) ?? []
+    const held = this.byLen[len]?.get(dst)
+    if (held === undefined) return NO_ROUTES
+    return Array.isArray(held) ? held : [held]
   }
 
   /**
@@ -138,9 +146,13 @@ export class FibTable {
    */
   lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
     for (const len of this.lensInUse) {
-      const list = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
-      if (!list) continue
-      for (const r of list) if (accept(r)) return r
+      const held = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
+      if (held === undefined) continue
+      if (!Array.isArray(held)) {
+        if (accept(held)) return held
+        continue
+      }
+      for (const r of held) if (accept(r)) return r
     }
     return null
   }
@@ -148,26 +160,22 @@ export class FibTable {
   /** lookup() with fib_table_lookup's checks inline (the packet path avoids closures). */
   lookupUsable(ip: Ipv4, scope: number, oif: NetDevice | null, checkUp = true): Route | null {
     for (const len of this.lensInUse) {
-      const list = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
-      if (!list) continue
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i]
-        if (r.scope < scope) continue
-        const d = r.dev
-        if (d !== null) {
-          if (checkUp && !d.adminUp && r.type !== RouteType.Local) continue
-          if (oif !== null && d !== oif) continue
-        }
-        return r
+      const held = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
+      if (held === undefined) continue
+      if (!Array.isArray(held)) {
+        if (usable(held, scope, oif, checkUp)) return held
+        continue
       }
+      for (let i = 0; i < held.length; i++) if (usable(held[i], scope, oif, checkUp)) return held[i]
     }
     return null
   }
 
   routes(): Route[] {
-    const groups: Route[][] = []
-    for (const m of this.byLen) if (m) for (const list of m.values()) groups.push(list)
-    groups.sort((a, b) => a[0].dst - b[0].dst || b[0].len - a[0].len)
+    const groups: (Route | Route[])[] = []
+    for (const m of this.byLen) if (m) for (const held of m.values()) groups.push(held)
+    const first = (g: Route | Route[]): Route => (Array.isArray(g) ? g[0] : g)
+    groups.sort((a, b) => first(a).dst - first(b).dst || first(b).len - first(a).len)
     return groups.flat()
   }
 
@@ -176,14 +184,22 @@ export class FibTable {
     let n = 0
     for (const m of this.byLen) {
       if (!m) continue
-      for (const [k, list] of m) {
-        for (let i = list.length - 1; i >= 0; i--) {
-          if (pred(list[i])) {
-            list.splice(i, 1)
+      for (const [k, held] of m) {
+        if (!Array.isArray(held)) {
+          if (pred(held)) {
+            m.delete(k)
+            n++
+          }
+          continue
+        }
+        for (let i = held.length - 1; i >= 0; i--) {
+          if (pred(held[i])) {
+            held.splice(i, 1)
             n++
           }
         }
-        if (list.length === 0) m.delete(k)
+        if (held.length === 0) m.delete(k)
+        else if (held.length === 1) m.set(k, held[0])
       }
     }
     if (n) {
@@ -198,6 +214,19 @@ export class FibTable {
     for (let l = 32; l >= 0; l--) if (this.byLen[l]?.size) lens.push(l)
     this.lensInUse = lens
   }
+}
+
+const NO_ROUTES: readonly Route[] = Object.freeze([])
+
+/** fib_table_lookup's alias checks: scope, a usable nexthop device, the output device asked for. */
+function usable(r: Route, scope: number, oif: NetDevice | null, checkUp: boolean): boolean {
+  if (r.scope < scope) return false
+  const d = r.dev
+  if (d !== null) {
+    if (checkUp && !d.adminUp && r.type !== RouteType.Local) return false
+    if (oif !== null && d !== oif) return false
+  }
+  return true
 }
 
 export function routeDstString(r: Pick<Route, 'dst' | 'len'>): string {
