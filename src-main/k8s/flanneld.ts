@@ -1,7 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
-import type { ClusterEvents, ParamsOf } from './events.ts'
+import { EventGroup, type ClusterEvents, type ParamsOf } from './events.ts'
 import { macFor } from './ids.ts'
 import type { Ops } from './ops.ts'
 
@@ -128,11 +128,15 @@ export class Flanneld {
     if (this.backend === 'vxlan') {
       // One recorded group for the three lines (a 1,000-node cluster programs a million peers).
       const errors = this.ops.vxlanPeer(this.node, FLANNEL_DEV, l)
-      if (errors?.neigh != null) this.fail(subnetText(l), errors.neigh)
+      if (errors === null) {
+        this.events.addGroup(this.actor, vxlanPeerEvents, this.node, l)
+        return
+      }
+      if (errors.neigh !== null) this.fail(subnetText(l), errors.neigh)
       this.events.add(this.actor, 'control.flannel_neigh', neighParams, this.node, l)
-      if (errors?.fdb != null) this.fail(subnetText(l), errors.fdb)
+      if (errors.fdb !== null) this.fail(subnetText(l), errors.fdb)
       this.events.add(this.actor, 'control.flannel_fdb', fdbParams, this.node, l)
-      if (errors?.route != null) this.fail(subnetText(l), errors.route)
+      if (errors.route !== null) this.fail(subnetText(l), errors.route)
       this.events.add(this.actor, 'control.flannel_route', vxlanRouteParams, this.node, l)
     } else {
       let ok = true
@@ -168,4 +172,10 @@ const subnetText = (l: Lease): string => `${formatIpv4(l.subnet)}/${l.len}`
 const neighParams: ParamsOf<string, Lease, 'control.flannel_neigh'> = (node, l) => ({ node, entry: `${formatIpv4(l.subnet)} lladdr ${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} PERMANENT` })
 const fdbParams: ParamsOf<string, Lease, 'control.flannel_fdb'> = (node, l) => ({ node, entry: `${formatMac(l.vtepMac)} dev ${FLANNEL_DEV} dst ${formatIpv4(l.publicIp)} self permanent` })
 const vxlanRouteParams: ParamsOf<string, Lease, 'control.flannel_route'> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.subnet)} dev ${FLANNEL_DEV} onlink` })
+/** What the log says of a peer programmed without a refusal. */
+const vxlanPeerEvents = new EventGroup<string, Lease>([
+  ['control.flannel_neigh', neighParams],
+  ['control.flannel_fdb', fdbParams],
+  ['control.flannel_route', vxlanRouteParams],
+])
 const hostGwRouteParams: ParamsOf<string, Lease, 'control.flannel_route'> = (node, l) => ({ node, route: `${formatIpv4(l.subnet)}/${l.len} via ${formatIpv4(l.publicIp)} dev eth0` })

@@ -59,6 +59,22 @@ export interface Route {
   exceptions?: Map<Ipv4, PmtuException>
 }
 
+/**
+ * V8 boxes a number field (a heap number per object) in every object of a shape once one of
+ * them held a number outside the small integers (an address above 127.255.255.255, a time past
+ * 2.1 s), even where the value is small. An object of the shape made first with its number fields
+ * unset keeps them tagged instead: small values stay inline, only large ones are heap numbers. A
+ * 1,000-node cluster holds a million routes, neighbours and FDB entries, and those boxes were a
+ * fifth of its objects. Each table's module primes the shape of its entries (kept alive here, as
+ * V8 forgets the shapes of collected objects).
+ */
+export const taggedShapes: object[] = []
+
+taggedShapes.push({
+  table: undefined, type: undefined, dst: undefined, len: undefined, tos: undefined, priority: undefined, protocol: undefined,
+  scope: undefined, prefsrc: undefined, gateway: undefined, dev: null, onlink: false, mtu: undefined, serial: undefined,
+})
+
 export function routeKeyEqual(a: Route, b: Pick<Route, 'table' | 'dst' | 'len' | 'tos' | 'priority'>): boolean {
   return a.table === b.table && a.dst === b.dst && a.len === b.len && a.tos === b.tos && a.priority === b.priority
 }

@@ -5,6 +5,7 @@ import type { DeviceEvent, Netns } from './netns.ts'
 import { jiffiesAt, NS_PER_JIFFY, wheelExpiry } from './jiffies.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import type { Skb } from './skb.ts'
+import { taggedShapes } from './fib.ts'
 
 /** NUD states (neighbour.h); values are the kernel's bits. */
 export const enum Nud {
@@ -78,6 +79,12 @@ export interface NeighUpdateFlags {
  * 1,000-node flannel lab holds a million permanent entries that never queue a packet.
  */
 const NO_QUEUE: Skb[] = Object.freeze([]) as unknown as Skb[]
+
+// The entries' shape, with its number fields tagged (see taggedShapes in fib.ts).
+taggedShapes.push({
+  ip: undefined, dev: null, mac: null, state: undefined, updatedNs: undefined, confirmedNs: undefined, usedNs: undefined,
+  probes: undefined, isRouter: false, queue: NO_QUEUE, queueBytes: undefined, timerGen: undefined, dead: false,
+})
 
 /**
  * The ARP neighbour table of one namespace (net/core/neighbour.c with arp_tbl's parameters):

@@ -7,6 +7,7 @@ import { emitVxlan, flowHash, parseVxlan, vxlanSourcePort, VXLAN_HEADER_LEN } fr
 import { NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { routeOutput } from './route.ts'
+import { taggedShapes } from './fib.ts'
 import { routeLine } from './format.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import { newIpv4Packet, Skb } from './skb.ts'
@@ -50,6 +51,9 @@ export interface VxlanConfig {
   /** The default remote (`remote IP`), kept as the all-zeros FDB entry like the kernel. */
   remote: Ipv4
 }
+
+// The FDB entries' shape, with its number fields tagged (see taggedShapes in fib.ts).
+taggedShapes.push({ mac: undefined, remotes: [], state: 'permanent', updatedNs: undefined })
 
 /** The VXLAN header overhead over IPv4: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8. */
 export const VXLAN_HEADROOM = 50
