@@ -176,7 +176,9 @@ test('a malformed lab file shows an error naming the line', async ({ page }) => 
   const bad = 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: broken\nspec:\n  seed: 1\n  commands: not-a-list\n'
   await page.getByTestId('open-file').setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from(bad) })
   const error = page.getByTestId('error')
-  await expect(error).toContainText('lab-format')
+  // The kind of error in words (the code stays on the element for tools).
+  await expect(error).toContainText('lab file')
+  await expect(error.locator('[data-code]')).toHaveAttribute('data-code', 'lab-format')
   await expect(error).toContainText('broken.yaml:7:')
   await expect(error).toContainText('spec.commands')
   await page.screenshot({ path: '/tmp/ui-e2e-error.png' })

@@ -52,7 +52,7 @@ export const en = {
   // Local delivery.
   'deliver.echo_request': 'ICMP echo request #{seq} from {from} to {to} reaches this namespace\'s ICMP handler, which answers it with an echo reply',
   'deliver.echo_reply': 'Echo reply #{seq} from {from} reaches the ping socket (id {ident}), completing the round trip',
-  'deliver.icmp_error': 'An ICMP error ({type}, code {code}) from {from} about a packet sent to {about} arrives, and the kernel hands it to the socket that sent that packet',
+  'deliver.icmp_error': 'An ICMP error (type {type}, code {code}) from {from} about a packet sent to {about} arrives, and the kernel hands it to the socket that sent that packet',
   'deliver.udp': 'The UDP datagram from {from} to {to}:{port} is delivered to the socket bound to port {port}',
   'deliver.udp_no_socket': 'No socket listens on UDP port {port} at {to}, so the datagram is discarded and the kernel answers with ICMP Port Unreachable (except for broadcasts)',
 
@@ -163,6 +163,22 @@ export const en = {
   'edit.mode_same': 'The cluster already uses this mode',
   'edit.no_device': '{netns} has no device named {device}',
   'edit.device_taken': '{netns} already has a device named {device}: choose another name',
+
+  // ICMP errors by type and code, as a verdict names them (in English as iputils' ping prints them).
+  'icmp_name.3_0': 'Destination Net Unreachable',
+  'icmp_name.3_1': 'Destination Host Unreachable',
+  'icmp_name.3_2': 'Destination Protocol Unreachable',
+  'icmp_name.3_3': 'Destination Port Unreachable',
+  'icmp_name.3_4': 'Frag needed and DF set (mtu = {mtu})',
+  'icmp_name.3': 'Destination Unreachable (code {code})',
+  'icmp_name.11_0': 'Time to live exceeded',
+  'icmp_name.11': 'Time exceeded (code {code})',
+  'icmp_name.5': 'Redirect (code {code}, new next hop {gateway})',
+
+  // A trace or comparison asked for something the lab does not have.
+  'request.no_such_ns': 'no pod or namespace named "{name}"',
+  'request.no_address': '"{name}" has no IPv4 address to send to',
+  'request.count_range': 'count must be between 1 and {max}, not {count}',
 
   // podnet compare: the same probe in two labs side by side.
   'compare.title': 'Compare {from} → {to}, {proto}',

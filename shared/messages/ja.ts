@@ -24,7 +24,7 @@ export const ja: Record<MessageKey, string> = {
   // ネイバー（ARP）テーブル。
   'neigh.hit': 'ネイバー（ARP）テーブルに {dev} 上の {ip} → {mac}（状態 {state}）があるため、ARP なしでその MAC 宛てにフレームを送る',
   'neigh.miss': 'ネイバー（ARP）テーブルに {dev} 上のネクストホップ {ip} の使える MAC がないため、カーネルが ARP で解決する間、パケットをキューで待たせる',
-  'neigh.failed': '{dev} で {ip} への ARP が再送をすべて使い切っても応答がないため、ネイバーエントリは FAILED となり、キューのパケットは破棄されて送信元に ICMP Host Unreachable が返る',
+  'neigh.failed': '{dev} で {ip} への ARP が再送をすべて使い切っても応答がないため、ネイバーエントリは FAILED となり、キューのパケットは破棄されて送信元に ICMP ホスト到達不能（タイプ 3、コード 1） が返る',
 
   // ARP パケット。
   'arp.request': '{dev}（{mac}）がネクストホップの MAC アドレスを知るため、ARP 要求「{ip} は誰？ {src} に教えて」をブロードキャストする',
@@ -35,7 +35,7 @@ export const ja: Record<MessageKey, string> = {
   'arp.reply': '{dev} が {to} に ARP 応答で「{ip} は {mac}」と応答する',
 
   // デバイスを通るフレーム。
-  'xmit.veth': '{dev} がフレームを veth ペアに送り、仮想ケーブルの反対端 {peer}（多くは別の network namespace 内）がただちに受信する',
+  'xmit.veth': '{dev} がフレームを veth ペアに送り、仮想ケーブルの反対端 {peer}（多くは別のネットワーク名前空間 内）がただちに受信する',
   'xmit.bridge': 'ブリッジ {dev} が自身の IP スタックからのフレームをポートへ送り出す',
   'xmit.vxlan': 'VXLAN デバイス {dev} がフレームを受け取り、どのリモートノードへトンネルするかを宛先 MAC で VXLAN の FDB から調べる',
   'recv.frame': '{dev} がフレームを受信し、ブリッジのポートならブリッジへ、そうでなければ namespace の IP スタックへ渡す',
@@ -54,21 +54,21 @@ export const ja: Record<MessageKey, string> = {
   // ローカル配送。
   'deliver.echo_request': '{from} から {to} への ICMP エコー要求 #{seq} がこの名前空間の ICMP 処理に届き、エコー応答で応答する',
   'deliver.echo_reply': '{from} からのエコー応答 #{seq} が ping のソケット（id {ident}）に届き、往復が完了する',
-  'deliver.icmp_error': '{about} 宛てに送ったパケットについての ICMP エラー（{type}、code {code}）が {from} から届き、カーネルはそのパケットを送ったソケットに渡す',
+  'deliver.icmp_error': '{about} 宛てに送ったパケットについての ICMP エラー（タイプ {type}、コード {code}）が {from} から届き、カーネルはそのパケットを送ったソケットに渡す',
   'deliver.udp': '{from} から {to}:{port} への UDP データグラムが、ポート {port} に bind されたソケットに届く',
-  'deliver.udp_no_socket': '{to} の UDP ポート {port} で待ち受けるソケットがないため、データグラムは破棄され、カーネルは ICMP Port Unreachable を返す（ブロードキャストを除く）',
+  'deliver.udp_no_socket': '{to} の UDP ポート {port} で待ち受けるソケットがないため、データグラムは破棄され、カーネルは ICMP ポート到達不能（タイプ 3、コード 3） を返す（ブロードキャストを除く）',
 
   // カーネルが生成する ICMP メッセージ。
   'icmp.echo_reply': 'カーネルが ICMP エコー応答 #{seq} を {from} から {to} へ返送する',
-  'icmp.net_unreachable': '宛先への経路がないため、{from} が {to} に ICMP Destination Net Unreachable を送る',
-  'icmp.host_unreachable': 'ネクストホップの ARP 解決に失敗したか unreachable 経路に一致したため、{from} が {to} に ICMP Destination Host Unreachable を送る',
-  'icmp.port_unreachable': '宛先の UDP ポートで待ち受けるものがないため、{from} が {to} に ICMP Port Unreachable を送る',
-  'icmp.protocol_unreachable': 'このスタックはパケットの IP プロトコルを扱わないため、{from} が {to} に ICMP Protocol Unreachable を送る',
-  'icmp.frag_needed': 'パケットが次のリンクには大きすぎ、Don\'t Fragment ビットも立っているため、{from} が {to} に ICMP Fragmentation Needed（next-hop MTU {mtu}）を送る',
-  'icmp.time_exceeded': '途中でパケットの TTL が尽きたため、{from} が {to} に ICMP Time Exceeded を送る',
-  'icmp.redirect': 'パケットが入ってきたのと同じインターフェースから出ていくため、{from} が {to} に ICMP Redirect を送り、{gateway} を直接使うよう伝える',
-  'icmp.unreachable': '{from} が {to} に ICMP Destination Unreachable を送る（prohibit 経路が宛先を禁止している場合など）',
-  'icmp.rate_limited': '{to} 宛ての ICMP エラー（type {type}、code {code}）はカーネルの ICMP レート制限で抑えられ、今回は送信元にエラーが届かない',
+  'icmp.net_unreachable': '宛先への経路がないため、{from} が {to} に ICMP ネットワーク到達不能（タイプ 3、コード 0） を送る',
+  'icmp.host_unreachable': 'ネクストホップの ARP 解決に失敗したか unreachable 経路に一致したため、{from} が {to} に ICMP ホスト到達不能（タイプ 3、コード 1） を送る',
+  'icmp.port_unreachable': '宛先の UDP ポートで待ち受けるものがないため、{from} が {to} に ICMP ポート到達不能（タイプ 3、コード 3） を送る',
+  'icmp.protocol_unreachable': 'このスタックはパケットの IP プロトコルを扱わないため、{from} が {to} に ICMP プロトコル到達不能（タイプ 3、コード 2） を送る',
+  'icmp.frag_needed': 'パケットが次のリンクには大きすぎ、DF（フラグメント禁止）ビットも立っているため、{from} が {to} に ICMP フラグメント化要求（タイプ 3、コード 4、ネクストホップ MTU {mtu}）を送る',
+  'icmp.time_exceeded': '途中でパケットの TTL が尽きたため、{from} が {to} に ICMP 時間超過（タイプ 11） を送る',
+  'icmp.redirect': 'パケットが入ってきたのと同じインターフェースから出ていくため、{from} が {to} に ICMP リダイレクト（タイプ 5） を送り、{gateway} を直接使うよう伝える',
+  'icmp.unreachable': '{from} が {to} に ICMP 宛先到達不能（タイプ 3） を送る（prohibit 経路が宛先を禁止している場合など）',
+  'icmp.rate_limited': '{to} 宛ての ICMP エラー（タイプ {type}、コード {code}）はカーネルの ICMP レート制限で抑えられ、今回は送信元にエラーが届かない',
 
   // VXLAN（flannel.1）。
   'encap.vxlan': '{dev} が {mac} 宛てのフレームを VXLAN ヘッダ（VNI {vni}）と UDP {src}:{sport} → {dst}:{dport} で包み、その MAC を持つノードへノード間ネットワークで運ぶ',
@@ -87,16 +87,16 @@ export const ja: Record<MessageKey, string> = {
   'drop.bridge_storm': '破棄: フレームがブリッジのループを {passes} 回まわった後、{dev} からブリッジ {bridge} に戻ってきた。STP なしでループ状につながったブリッジはブロードキャストを永遠にフラッディングし続ける（ブロードキャストストーム。Linux でも起こる）ため、ラボはここで止める',
   'drop.not_for_us': '破棄: {dev} で受信したフレームは他ホストの MAC 宛てのため、このスタックは無視する',
   'drop.ip_malformed': '破棄: {dev} で受信した IPv4 ヘッダが不正である（{reason}）',
-  'drop.martian_source': '破棄: martian source。{dev} で受信した {src} から {dst} へのパケットの送信元アドレスは、そこではあり得ない（マルチキャスト、0.0.0.0、ループバック、自分自身のアドレス）',
-  'drop.martian_destination': '破棄: martian destination。{dev} で {src} から受信したパケットの宛先 {dst} は、0.0.0.0 や外部から届いたループバックアドレスのように、ここでは無効である',
+  'drop.martian_source': '破棄: 送信元アドレスが不正（カーネルのログでは martian source）。{dev} で受信した {src} から {dst} へのパケットの送信元アドレスは、そこではあり得ない（マルチキャスト、0.0.0.0、ループバック、自分自身のアドレス）',
+  'drop.martian_destination': '破棄: 宛先アドレスが不正（カーネルのログでは martian destination）。{dev} で {src} から受信したパケットの宛先 {dst} は、0.0.0.0 や外部から届いたループバックアドレスのように、ここでは無効である',
   'drop.not_forwarding': '破棄: {dst} は自分のアドレスではなく、{dev} で転送が無効（net.ipv4.ip_forward = 0）のため、パケットは黙って捨てられる',
-  'drop.no_route': '破棄: {dev} で受信した {dst} 宛てパケットの経路が FIB にないため、ルーターは送信元に ICMP Destination Net Unreachable を返す',
-  'drop.unreachable_route': '破棄: {dev} で受信した {dst} 宛てパケットが unreachable または prohibit 型の経路に一致したため、送信元に ICMP Destination Unreachable が返る',
+  'drop.no_route': '破棄: {dev} で受信した {dst} 宛てパケットの経路が FIB にないため、ルーターは送信元に ICMP ネットワーク到達不能（タイプ 3、コード 0） を返す',
+  'drop.unreachable_route': '破棄: {dev} で受信した {dst} 宛てパケットが unreachable または prohibit 型の経路に一致したため、送信元に ICMP 宛先到達不能（タイプ 3） が返る',
   'drop.blackhole': '破棄: {dst} が blackhole 経路に一致したため、パケットは ICMP エラーもなく黙って捨てられる',
   'drop.forward_not_host': '破棄: {dev} のフレームはこのホストの MAC 宛てではなく（ブロードキャスト、マルチキャスト、他ホスト宛て）、Linux は自分の MAC 宛てのパケットしか転送しない',
-  'drop.ttl_exceeded': '破棄: {dst} 宛てパケットが TTL {ttl} で到着し、転送すると 0 になるため、ルーターは送信元に ICMP Time Exceeded を送る',
-  'drop.frag_needed': '破棄: {dst} 宛ての {len} バイトのパケットは {dev} の MTU {mtu} に収まらず Don\'t Fragment も立っているため、ルーターは ICMP Fragmentation Needed を送る',
-  'drop.too_big': '破棄: {len} バイトのパケットが {dev} の MTU {mtu} を超え、Don\'t Fragment も立っているため、送信できない',
+  'drop.ttl_exceeded': '破棄: {dst} 宛てパケットが TTL {ttl} で到着し、転送すると 0 になるため、ルーターは送信元に ICMP 時間超過（タイプ 11） を送る',
+  'drop.frag_needed': '破棄: {dst} 宛ての {len} バイトのパケットは {dev} の MTU {mtu} に収まらず DF（フラグメント禁止） も立っているため、ルーターは ICMP フラグメント化要求（タイプ 3、コード 4） を送る',
+  'drop.too_big': '破棄: {len} バイトのパケットが {dev} の MTU {mtu} を超え、DF（フラグメント禁止） も立っているため、送信できない',
   'drop.neigh_queue_full': '破棄: {ip} の ARP 解決を待つパケットが多すぎるため、キューで最も古いパケットを捨てる（unres_qlen_bytes）',
   'drop.arp_malformed': '破棄: {dev} で受信した ARP パケットが不正である',
   'drop.arp_martian': '破棄: ターゲット {ip} の ARP パケットはマルチキャストまたはループバックアドレスを含み、それらを ARP が解決することはない',
@@ -113,14 +113,14 @@ export const ja: Record<MessageKey, string> = {
   'drop.vxlan_own_source': '破棄: {dev} でデカプセル化したフレームの送信元 MAC が {dev} 自身の MAC であり、自分のトラフィックがループして戻ってきたものである',
 
   // コントロールプレーン: flanneld・IPAM・CNI によるカーネルへの設定（Kubernetes 層）。
-  'control.flannel_lease': 'ノード {node} の flanneld が Pod サブネット {subnet} の lease を保持し、他ノードがトンネルする VTEP アドレスとして {publicIp} を広告する',
+  'control.flannel_lease': 'ノード {node} の flanneld が Pod サブネット {subnet} のリースを保持し、他ノードがトンネルする VTEP アドレスとして {publicIp} を広告する',
   'control.flannel_route': 'ノード {node} の flanneld が経路 {route} を追加し、他ノードの Pod サブネット宛てトラフィックをそのノードへ向ける（VXLAN バックエンドでは flannel.1 経由、host-gw ではノードへ直接）',
   'control.flannel_neigh': 'ノード {node} の flanneld が永続 ARP エントリ {entry} を追加し、リモートの flannel.1 のアドレスをトンネル越しの ARP なしで解決できるようにする',
   'control.flannel_fdb': 'ノード {node} の flanneld が VXLAN FDB エントリ {entry} を追加し、そのリモート VTEP MAC 宛てのフレームをどのノード IP へ送るかを flannel.1 に教える',
   'control.flannel_error': 'ノード {node} の flanneld がサブネット {subnet} のカーネル設定に失敗する: {error}',
-  'control.flannel_remove': 'そのノードの lease がなくなったため、ノード {node} の flanneld がサブネット {subnet} の経路・ARP・FDB エントリを削除する',
+  'control.flannel_remove': 'そのノードのリースがなくなったため、ノード {node} の flanneld がサブネット {subnet} の経路・ARP・FDB エントリを削除する',
   'control.ipam_assign': 'ノード {node} の host-local IPAM プラグインが、ノードの Pod CIDR から Pod {pod} に {ip} を割り当てる',
-  'control.cni_add': 'ノード {node} の bridge CNI プラグインが Pod {pod} 用の veth ペアを作成し、Pod の network namespace 内に eth0、root namespace に {veth} を置いて cbr0 に接続する',
+  'control.cni_add': 'ノード {node} の bridge CNI プラグインが Pod {pod} 用の veth ペアを作成し、Pod のネットワーク名前空間内に eth0、ルート名前空間 に {veth} を置いて cbr0 に接続する',
   'control.route_added': '{netns} のルーティングテーブルに経路 {route} を追加する',
   'control.route_failed': '{netns} への経路 {route} の追加に失敗する: {error}',
   'control.route_limit': 'クラウドのルートテーブルが上限（{limit} 経路）に達しているため、ノード {node} の Pod サブネットへの経路は追加されず、他ノードからその Pod に届かない',
@@ -129,8 +129,8 @@ export const ja: Record<MessageKey, string> = {
   'control.flannel_stop': 'ノード {node} の flanneld が停止し、{backend} バックエンドが設定したものを削除する',
 
   // CLI の番号付きウォークスルーのステップ。
-  'step.leave_pod': 'パケットが Pod {pod} から {dev} を通って出て、ノードの root namespace にある veth ピア {peer} から現れる',
-  'step.enter_root': 'パケットがノード {node} の root network namespace に {dev} から入る',
+  'step.leave_pod': 'パケットが Pod {pod} から {dev} を通って出て、ノードの ルート名前空間 にある veth ピア {peer} から現れる',
+  'step.enter_root': 'パケットがノード {node} の ルートネットワーク名前空間 に {dev} から入る',
   'step.cross_node': 'パケットがノード間ネットワーク（アンダーレイ）を通って、ノード {from} からノード {to} へ移動する',
   'step.deliver_pod': 'パケットが Pod {pod} に届き、Pod のカーネルがローカルのスタックへ配送する',
   'step.verdict_delivered': '結果: {from} からのパケットは {to} に届く',
@@ -166,6 +166,23 @@ export const ja: Record<MessageKey, string> = {
   'edit.no_device': '{netns} には {device} というデバイスがありません',
   'edit.device_taken': '{netns} にはすでに {device} というデバイスがあります。別の名前にしてください',
 
+  // ICMP エラーの種類（タイプとコード）。結果の行で使う。
+  'icmp_name.3_0': 'ICMP ネットワーク到達不能（タイプ 3、コード 0）',
+  'icmp_name.3_1': 'ICMP ホスト到達不能（タイプ 3、コード 1）',
+  'icmp_name.3_2': 'ICMP プロトコル到達不能（タイプ 3、コード 2）',
+  'icmp_name.3_3': 'ICMP ポート到達不能（タイプ 3、コード 3）',
+  'icmp_name.3_4': 'ICMP フラグメント化要求（タイプ 3、コード 4、MTU {mtu}）',
+  'icmp_name.3': 'ICMP 宛先到達不能（タイプ 3、コード {code}）',
+  'icmp_name.11_0': 'ICMP 時間超過（TTL 切れ、タイプ 11、コード 0）',
+  'icmp_name.11': 'ICMP 時間超過（タイプ 11、コード {code}）',
+  'icmp_name.5': 'ICMP リダイレクト（コード {code}、新しいネクストホップ {gateway}）',
+
+  // トレースや比較の要求が、ラボにないものを指している。
+  'request.no_such_ns': '「{name}」という名前の Pod や名前空間はありません',
+  'request.no_address': '「{name}」には送信先にできる IPv4 アドレスがありません',
+  'request.count_range': '回数は 1 から {max} までで指定してください（{count} は指定できません）',
+
+  // podnet compare：2 つのラボで同じプローブを並べて比べる。
   'compare.title': '{from} → {to} の比較（{proto}）',
   'compare.result': '結果',
   'compare.mtu': '経路 MTU（DF で通る最大）',

@@ -7,7 +7,7 @@ import { LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import { TraceRequestError } from '../lab/trace-report.ts'
 import type { Handlers, LabService } from './handlers.ts'
-import { ApiFailure, int, invalid, isPlainObject, netnsField, object, oneOf, optional, str, type Check } from './validate.ts'
+import { ApiFailure, refused, int, invalid, isPlainObject, netnsField, object, oneOf, optional, str, type Check } from './validate.ts'
 
 /**
  * The Compare view's channel: the same probe on two sides, each a replay (the open lab as it is or
@@ -75,14 +75,14 @@ export function compareHandler(service: LabService): Pick<Handlers, 'compare'> {
     async compare(payload): Promise<CompareView> {
       const req = compareReq(payload, 'request')
       const inputs = req.sides.map((s, i) => sideInput(service, s, `sides.${i}`)) as [CompareInput, CompareInput]
-      inputs.forEach((s, i) => {
-        if (!s.world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}" on side ${i + 1} (${s.label})`, 'from')
+      inputs.forEach((s) => {
+        if (!s.world.netns(req.from)) throw refused('not-found', 'from', 'request.no_such_ns', { name: req.from })
       })
       const { sides: _s, lang, ...probe } = req
       try {
         return compareLabs(inputs[0], inputs[1], probe, lang ?? 'en')
       } catch (e) {
-        if (e instanceof TraceRequestError) throw new ApiFailure('not-found', `to: ${e.message}`, 'to')
+        if (e instanceof TraceRequestError) throw refused('not-found', 'to', e.msg, e.params)
         throw e
       }
     },

@@ -28,14 +28,14 @@ import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
-import { arrived, MAX_TRACE_COUNT, traceInLab, TraceRequestError, traceVerdict, type TraceReport } from '../lab/trace-report.ts'
+import { arrived, MAX_TRACE_COUNT, stepParams, traceInLab, TraceRequestError, traceVerdict, type TraceReport } from '../lab/trace-report.ts'
 import { tablesView, ViewTracker } from '../lab/view.ts'
 import { routeRows } from '../engine/commands/ip-route.ts'
 import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { compareHandler } from './compare-handler.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
-import { ApiFailure, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
+import { ApiFailure, refused, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
  * The handler table: channel -> (validated payload) -> result, over one open lab. The same table
@@ -315,15 +315,7 @@ function verdictText(rep: TraceReport, lang: Lang): string {
 /** The report's steps as the renderer shows them: a veth crossing names both of its ends. */
 function stepViews(steps: TraceReport['steps']): TraceStepView[] {
   return steps.map((s) => {
-    const v: TraceStepView = { ...s, params: { ...s.params } }
-    if (s.msg === 'step.veth') {
-      // The fold names both ends; keep them so the text can be rendered in any language.
-      v.params.fromDev = s.device ?? ''
-      v.params.fromNs = s.netns || 'host'
-      v.params.toDev = String(s.params.peer ?? '')
-      v.params.toNs = String(s.params.peerNetns ?? '') || 'host'
-    }
-    return v
+    return { ...s, params: stepParams(s) }
   })
 }
 
@@ -472,14 +464,14 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       const req = check(traceReq, payload)
       // In a replayed copy: tracing changes no ARP cache or clock of the open lab.
       const { world, cluster } = service.session.fork()
-      if (!world.netns(req.from)) throw new ApiFailure('not-found', `from: no pod or namespace named "${req.from}"`, 'from')
+      if (!world.netns(req.from)) throw refused('not-found', 'from', 'request.no_such_ns', { name: req.from })
       const lang = req.lang ?? 'en'
       let rep: TraceReport
       const { lang: _lang, ...request } = req
       try {
         rep = traceInLab(world, cluster, request, lang)
       } catch (e) {
-        if (e instanceof TraceRequestError) throw new ApiFailure('not-found', `to: ${e.message}`, 'to')
+        if (e instanceof TraceRequestError) throw refused('not-found', 'to', e.msg, e.params)
         throw e
       }
       const view: TraceView = {

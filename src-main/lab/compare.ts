@@ -2,7 +2,7 @@ import type { Cluster } from '../k8s/cluster.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { formatMessage } from '../../shared/messages/index.ts'
 import type { CompareHopView, CompareSideView, CompareView } from '../../shared/api.ts'
-import { arrived, traceInLab, traceVerdict, type ReportStep, type TraceRequest } from './trace-report.ts'
+import { arrived, stepParams, traceInLab, traceVerdict, type ReportStep, type TraceRequest } from './trace-report.ts'
 
 /**
  * The same pod-to-pod probe in two labs (or two modes of one lab), side by side: the walk of the
@@ -61,7 +61,7 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang):
   const end = walk.findIndex((s) => s.kind === 'deliver' || s.kind === 'drop')
   const hops: CompareHop[] = (end < 0 ? walk : walk.slice(0, end + 1)).map((s) => {
     const ev = s.frameEvent === undefined ? undefined : events.get(s.frameEvent)
-    const h: CompareHop = { netns: s.netns, kind: s.msg === 'step.veth' ? 'veth' : s.kind, msg: s.msg, params: s.params, text: s.text }
+    const h: CompareHop = { netns: s.netns, kind: s.msg === 'step.veth' ? 'veth' : s.kind, msg: s.msg, params: stepParams(s), text: s.text }
     if (s.device !== undefined) h.device = s.device
     if (s.entry !== undefined) h.entry = s.entry
     const bytes = bytesOf(ev?.frame)

@@ -3,7 +3,7 @@ import type { World } from '../engine/kernel/world.ts'
 import { sendProbe, type ProbeOutcome, type ProbeProto } from '../engine/trace/probe.ts'
 import { traceSteps, type Step } from '../engine/trace/steps.ts'
 import type { Cluster } from '../k8s/cluster.ts'
-import { formatMessage, type Lang } from '../../shared/messages/index.ts'
+import { formatMessage, type Lang, type MessageKey } from '../../shared/messages/index.ts'
 import { traceEventToJson, type TraceEvent, type TraceEventJson } from '../../shared/trace.ts'
 import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
 import { icmpText } from '../engine/commands/ping.ts'
@@ -73,7 +73,29 @@ export function arrived(o: ProbeOutcome): boolean {
 }
 
 /** A problem with a trace request (unknown pod, bad address): names what is wrong. */
-export class TraceRequestError extends Error {}
+export class TraceRequestError extends Error {
+  constructor(
+    readonly msg: MessageKey,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(formatMessage(msg, params, 'en'))
+  }
+}
+
+/**
+ * A step's parameters for rendering its text in any language: a veth crossing folds two events,
+ * so both of its ends are named.
+ */
+export function stepParams(s: Pick<ReportStep, 'msg' | 'params' | 'netns' | 'device'>): Record<string, string | number> {
+  const params = { ...s.params }
+  if (s.msg === 'step.veth') {
+    params.fromDev = s.device ?? ''
+    params.fromNs = s.netns || 'host'
+    params.toDev = String(s.params.peer ?? '')
+    params.toNs = String(s.params.peerNetns ?? '') || 'host'
+  }
+  return params
+}
 
 /** Resolves `--to`: a namespace whose address it is (a pod's eth0, a node's eth0), or a bare IP. */
 function resolveTarget(world: World, cluster: Cluster | null, to: string): { name: string | null; ip: number } {
@@ -85,10 +107,10 @@ function resolveTarget(world: World, cluster: Cluster | null, to: string): { nam
   const pod = cluster?.pods().find((p) => p.name === to)
   if (pod) return { name: to, ip: pod.ip }
   const ns = world.namespaces.get(to)
-  if (!ns) throw new TraceRequestError(`no pod or namespace named "${to}"`)
+  if (!ns) throw new TraceRequestError('request.no_such_ns', { name: to })
   const eth0 = ns.dev('eth0')
   const addr = eth0?.inet[0]?.local ?? ns.deviceList().find((d) => !d.isLoopback && d.inet.length)?.inet[0].local
-  if (addr === undefined) throw new TraceRequestError(`"${to}" has no IPv4 address to send to`)
+  if (addr === undefined) throw new TraceRequestError('request.no_address', { name: to })
   return { name: to, ip: addr }
 }
 
@@ -100,6 +122,15 @@ function stepText(s: Step, lang: Lang): string {
   return formatMessage(s.event.msg, s.event.params, lang)
 }
 
+/** An ICMP error in words: as iputils prints it in English, by its type and code in Japanese. */
+function icmpWords(type: number, code: number, info: number, lang: Lang): string {
+  if (lang === 'en') return icmpText(type, code, info)
+  const exact = `icmp_name.${type}_${code}`
+  const key = (exact === 'icmp_name.3_0' || exact === 'icmp_name.3_1' || exact === 'icmp_name.3_2' || exact === 'icmp_name.3_3' || exact === 'icmp_name.3_4' || exact === 'icmp_name.11_0' ? exact : type === 3 || type === 11 || type === 5 ? `icmp_name.${type}` : null) as MessageKey | null
+  if (key === null) return icmpText(type, code, info)
+  return formatMessage(key, { code, mtu: info, gateway: type === 5 ? formatIpv4(info) : '' }, lang)
+}
+
 /** The one-line result of a probe, e.g. "the packet from pod1 reaches pod4". */
 export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang): string {
   switch (o.kind) {
@@ -107,7 +138,7 @@ export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang)
     case 'delivered':
       return formatMessage('step.verdict_delivered', { from, to }, lang)
     case 'error':
-      return formatMessage('step.verdict_dropped', { reason: `${o.from}: ${icmpText(o.type, o.code, o.info)}` }, lang)
+      return formatMessage('step.verdict_dropped', { reason: `${o.from}: ${icmpWords(o.type, o.code, o.info, lang)}` }, lang)
     case 'local-error':
       return formatMessage('step.verdict_dropped', { reason: o.message }, lang)
     case 'timeout':
@@ -142,11 +173,11 @@ function frameEventOf(events: readonly TraceEvent[], at: number): number | undef
  */
 export function traceInLab(world: World, cluster: Cluster | null, req: TraceRequest, lang: Lang = 'en', hooks: { beforeProbe?: (eventOffset: number) => void } = {}): TraceReport {
   const src = world.namespaces.get(req.from)
-  if (!src) throw new TraceRequestError(`no pod or namespace named "${req.from}"`)
+  if (!src) throw new TraceRequestError('request.no_such_ns', { name: req.from })
   const target = resolveTarget(world, cluster, req.to)
   const proto = req.proto ?? 'icmp'
   const count = req.count ?? 1
-  if (!Number.isInteger(count) || count < 1 || count > MAX_TRACE_COUNT) throw new TraceRequestError(`count must be between 1 and ${MAX_TRACE_COUNT}, not ${count}`)
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TRACE_COUNT) throw new TraceRequestError('request.count_range', { max: String(MAX_TRACE_COUNT), count: String(count) })
   const opts = { proto, port: req.port, sport: req.sport, size: req.size, df: req.df }
   if (req.warm) sendProbe(world, src, target.ip, opts)
   const fromName = req.from

@@ -61,7 +61,7 @@ export const exercisesEn = {
   'notice.exerciseSolved': 'Solved: {title}',
   'notice.exerciseOpened': 'Exercise: {title}',
   'panel.changeMode': 'Change mode',
-  'panel.modeHint': 'Moves the cluster to another mode, as podnet cluster mode does: what the old mode programmed between nodes is removed, and the new mode programs every node.',
+  'panel.modeHint': 'Moves the cluster to another mode, as {cmd} does: what the old mode programmed between nodes is removed, and the new mode programs every node.',
 } as const
 
 export const exercisesJa: Record<keyof typeof exercisesEn, string> = {
@@ -126,5 +126,5 @@ export const exercisesJa: Record<keyof typeof exercisesEn, string> = {
   'notice.exerciseSolved': '解決しました: {title}',
   'notice.exerciseOpened': '演習: {title}',
   'panel.changeMode': 'モードを変更',
-  'panel.modeHint': 'podnet cluster mode と同じように、クラスターを別のモードに移行します。旧モードがノード間に設定したものを削除し、新しいモードが全ノードを設定します。',
+  'panel.modeHint': '{cmd} と同じように、クラスターを別のモードに移行します。旧モードがノード間に設定したものを削除し、新しいモードが全ノードを設定します。',
 }

@@ -63,6 +63,14 @@ export const playerEn = {
   'inspector.changedFields': '{n} {n:field|fields} changed',
   'inspector.nothingChanged': 'no header changed',
   'inspector.firstHop': 'The first time this packet is seen.',
+  'inspector.hexDump': 'hex dump',
+  // The kind of an error banner (ApiError.code).
+  'error.code.invalid-request': 'invalid request',
+  'error.code.lab-format': 'lab file',
+  'error.code.lab-build': 'cannot build',
+  'error.code.not-found': 'not found',
+  'error.code.cancelled': 'cancelled',
+  'error.code.internal': 'internal error',
 } as const
 
 export const playerJa: Record<keyof typeof playerEn, string> = {
@@ -118,12 +126,19 @@ export const playerJa: Record<keyof typeof playerEn, string> = {
   'kind.drop': '破棄',
   'kind.veth': 'veth ペア',
   'inspector.layer': '{layer} · {n} バイト',
-  'inspector.was': '変更前: {value}',
+  'inspector.was': '変更前：{value}',
   'inspector.new': '追加',
-  'inspector.compared': 'ステップ {n}（{where}）との比較:',
+  'inspector.compared': 'ステップ {n}（{where}）との比較：',
   'inspector.added': '{layers} を追加',
   'inspector.removed': '{layers} を削除',
   'inspector.changedFields': '{n} 個のフィールドが変化',
   'inspector.nothingChanged': 'ヘッダーの変化なし',
   'inspector.firstHop': 'このパケットが初めて現れるステップです。',
+  'inspector.hexDump': '16 進ダンプ',
+  'error.code.invalid-request': '不正な要求',
+  'error.code.lab-format': 'ラボファイルの誤り',
+  'error.code.lab-build': '構築できない',
+  'error.code.not-found': '見つからない',
+  'error.code.cancelled': '取り消し',
+  'error.code.internal': '内部エラー',
 }

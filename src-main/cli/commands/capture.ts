@@ -1,3 +1,4 @@
+import { formatMessage } from '../../../shared/messages/index.ts'
 import { captureFile, captureProbe, CaptureRequestError, interfaceName, type CaptureFormat, type InterfaceSelector } from '../../lab/capture.ts'
 import { TraceRequestError } from '../../lab/trace-report.ts'
 import { CliError, UsageError, type CliCommand, type Lang } from '../command.ts'
@@ -65,7 +66,8 @@ capture is written either way), 2 for a usage error.`,
     try {
       result = captureProbe(rt.world, rt.cluster, req, { interfaces: inv.flag('all') ? 'all' : selectors, promisc: !inv.flag('no-promisc') }, lang)
     } catch (e) {
-      if (e instanceof TraceRequestError || e instanceof CaptureRequestError) throw new CliError({ en: e.message, ja: e.message })
+      if (e instanceof TraceRequestError) throw new CliError({ en: e.message, ja: formatMessage(e.msg, e.params, 'ja') })
+      if (e instanceof CaptureRequestError) throw new CliError({ en: e.message, ja: e.message })
       throw e
     }
     const { report, capture } = result

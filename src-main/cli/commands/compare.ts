@@ -1,3 +1,4 @@
+import { formatMessage } from '../../../shared/messages/index.ts'
 import { compareLabs, formatComparison, type CompareInput } from '../../lab/compare.ts'
 import { TraceRequestError } from '../../lab/trace-report.ts'
 import { MODES, SpecError, type Mode } from '../../k8s/spec.ts'
@@ -70,7 +71,7 @@ both sides, 1 otherwise, 2 for a usage error.`,
     try {
       c = compareLabs(inputs[0], inputs[1], { ...req, df: undefined, warm: undefined, count: undefined }, lang)
     } catch (e) {
-      if (e instanceof TraceRequestError) throw new CliError({ en: e.message, ja: e.message })
+      if (e instanceof TraceRequestError) throw new CliError({ en: e.message, ja: formatMessage(e.msg, e.params, 'ja') })
       throw e
     }
     ctx.io.out(inv.flag('json') ? JSON.stringify(c, null, 2) + '\n' : formatComparison(c, lang))

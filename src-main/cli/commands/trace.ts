@@ -1,3 +1,4 @@
+import { formatMessage } from '../../../shared/messages/index.ts'
 import { formatReport, traceInLab, TraceRequestError } from '../../lab/trace-report.ts'
 import { CliError, type CliCommand, type Lang } from '../command.ts'
 import { openLab } from '../lab-io.ts'
@@ -29,7 +30,7 @@ the packet arrives (an echo reply comes back, or the datagram is delivered), 1 w
     try {
       rep = traceInLab(rt.world, rt.cluster, req, lang)
     } catch (e) {
-      if (e instanceof TraceRequestError) throw new CliError({ en: e.message, ja: e.message })
+      if (e instanceof TraceRequestError) throw new CliError({ en: e.message, ja: formatMessage(e.msg, e.params, 'ja') })
       throw e
     }
     ctx.io.out(inv.flag('json') ? JSON.stringify(rep, null, 2) + '\n' : formatReport(rep, lang))

@@ -313,7 +313,7 @@ export class Icmp {
     if (msg.kind === 'destUnreachable' && msg.code === UNREACH_FRAG_NEEDED && msg.nextHopMtu) this.updatePmtu(inner.dst, msg.nextHopMtu)
     if (msg.kind === 'redirect' && this.redirectHandled(msg.original, inner)) this.doRedirect(dev, ip.src, msg.gateway, msg.code, inner)
     const trace = this.ns.world.trace
-    if (trace.enabled) trace.packet('deliver', this.ns, null, skb, 'ipv4', 'deliver.icmp_error', { from: formatIpv4(ip.src), about: formatIpv4(inner.dst), type: msg.kind, code: msg.code })
+    if (trace.enabled) trace.packet('deliver', this.ns, null, skb, 'ipv4', 'deliver.icmp_error', { from: formatIpv4(ip.src), about: formatIpv4(inner.dst), type: msg.kind === 'destUnreachable' ? ICMP_DEST_UNREACH : msg.kind === 'timeExceeded' ? ICMP_TIME_EXCEEDED : ICMP_REDIRECT, code: msg.code })
     this.ns.sockets.icmpError(ip, msg, inner)
   }
 

@@ -5,7 +5,7 @@ metadata:
   id: w2-missing-route
   title:
     en: Destination Net Unreachable
-    ja: Destination Net Unreachable
+    ja: ICMP ネットワーク到達不能
   summary:
     en: pod1 cannot reach pod4 on the other node, and node1 says so. Find the route that is missing.
     ja: pod1 から別ノードの pod4 に届かず、node1 がそれを知らせてきます。足りない経路を見つけます。
@@ -38,7 +38,7 @@ spec:
       route: { netns: node1, dst: 10.244.2.0/24, via: 192.168.0.12 }
   hints:
     - en: Trace pod1 → pod4. Which namespace sends the ICMP Destination Net Unreachable, and what did its FIB lookup find?
-      ja: pod1 → pod4 をトレースしてください。ICMP Destination Net Unreachable を送っているのはどの名前空間で、その FIB 検索は何を見つけましたか？
+      ja: pod1 → pod4 をトレースしてください。ICMP ネットワーク到達不能を送っているのはどの名前空間で、その FIB 検索は何を見つけましたか？
     - en: Compare ip route in node1 and in node2. Each node needs a route for the other node's pod CIDR.
       ja: node1 と node2 で ip route を比べてください。各ノードには相手ノードの Pod CIDR への経路が必要です。
     - en: 10.244.2.0/24 belongs to node2, whose address on the node network is 192.168.0.12.

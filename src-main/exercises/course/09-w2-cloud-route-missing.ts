@@ -55,7 +55,7 @@ spec:
       count: { netns: node2, of: routes, within: 10.244.0.0/16, max: 1 }
   hints:
     - en: Trace pod1 → pod4. Which namespace answers Destination Net Unreachable?
-      ja: pod1 → pod4 をトレースしてください。Destination Net Unreachable を返しているのはどの名前空間ですか？
+      ja: pod1 → pod4 をトレースしてください。ICMP ネットワーク到達不能を返しているのはどの名前空間ですか？
     - en: ip route in the router shows its table. Which node's pod CIDR has no entry?
       ja: ルーターで ip route を実行するとテーブルが見えます。どのノードの Pod CIDR のエントリがありませんか？
     - en: In the router, a route for a pod CIDR goes via the address of the node that owns it.

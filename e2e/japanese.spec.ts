@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
+import { canvasPoint } from './terminal-helpers.ts'
+import { englishWords, findEnglish, type Finding } from './japanese-words.ts'
+
+// Every view, panel and dialog in Japanese: each is opened as a learner opens it, and what can be
+// read there (text, tooltips, labels, placeholders, options) must hold no English word beyond the
+// names Linux and the protocols keep (e2e/japanese-words.ts). What Linux prints (terminal output,
+// table rows, field values) stays as Linux prints it.
+
+test.use({ viewport: { width: 1600, height: 1000 } })
+
+const SHOTS = '/tmp/player-shots'
+
+test('every view in Japanese reads in Japanese', async ({ page }) => {
+  test.setTimeout(150_000)
+  const errors = watchPageErrors(page)
+  const found: Finding[] = []
+  // The lab's own names (namespaces, scenarios) are names, in any language.
+  const names = new Set<string>(['nosuch'])
+  const look = async (label: string, shot?: string): Promise<void> => {
+    for (const v of await page.locator('#scenario-picker option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''))) names.add(v)
+    for (const li of await page.getByTestId('topology-outline').locator('li').allTextContents()) names.add(li.split(':')[0].trim())
+    found.push(...(await findEnglish(page, label, names)))
+    if (shot) await page.screenshot({ path: `${SHOTS}/ja-${shot}.png` })
+  }
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+  await page.getByRole('button', { name: '日本語' }).click()
+  await page.locator('#scenario-picker').selectOption('flannel-vxlan')
+  await page.getByRole('button', { name: '新規', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('flannel-vxlan')
+  await look('start', 'start')
+
+  // The New lab dialog.
+  await page.getByRole('button', { name: /オプションを指定/ }).click()
+  await expect(page.getByRole('dialog')).toBeVisible()
+  await look('new-lab dialog', 'new-lab')
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+
+  // The export menu of the toolbar.
+  await page.getByRole('button', { name: /エクスポート/ }).first().click()
+  await look('export menu')
+  await page.keyboard.press('Escape')
+
+  // A trace, played and stepped; the inspector at the encapsulation.
+  await page.getByRole('tab', { name: 'トレース' }).click()
+  await page.getByTestId('trace-to').fill('pod4')
+  await page.getByTestId('send-form').getByRole('button', { name: /パケットを送信/ }).click()
+  await expect(page.getByTestId('verdict')).toContainText('pod4 に届く')
+  await page.keyboard.press('Space')
+  await page.getByTestId('trace-steps').locator('[data-kind="encap"]').first().click()
+  await look('trace + inspector', 'trace')
+  await page.getByTestId('trace-steps').locator('[data-kind="arp"]').first().click()
+  await look('inspector at ARP')
+
+  // The namespace panel of a node; then a change, so the trace is out of date; a drop.
+  await page.getByRole('tab', { name: '名前空間' }).click()
+  await page.getByTestId('ns-select').click()
+  await page.getByTestId('ns-select').fill('node1')
+  await page.getByTestId('ns-select').press('Enter')
+  await look('namespace node1', 'namespace')
+  await page.locator('[data-testid="routes"] li', { hasText: '10.244.2.0/24' }).getByRole('button').click()
+  await page.getByRole('tab', { name: 'トレース' }).click()
+  await expect(page.getByTestId('stale')).toBeVisible()
+  await page.getByTestId('rerun').click()
+  await expect(page.getByTestId('verdict')).toContainText('届かない')
+  await page.getByTestId('trace-steps').locator('[data-kind="drop"]').first().click()
+  await look('trace at a drop', 'drop')
+
+  // An error banner: a destination that does not exist.
+  await page.getByTestId('trace-to').fill('nosuch')
+  await page.getByTestId('send-form').getByRole('button', { name: /パケットを送信/ }).click()
+  await expect(page.getByTestId('error')).toBeVisible()
+  await look('error banner', 'error')
+  await page.getByTestId('error').getByRole('button').click()
+
+  // Compare, with a result.
+  await page.getByRole('button', { name: /元に戻す/ }).click()
+  await page.getByRole('tab', { name: '比較' }).click()
+  await page.getByTestId('compare-to').fill('pod4')
+  await page.getByTestId('compare-run').click()
+  await expect(page.getByTestId('compare-summary')).toBeVisible({ timeout: 30_000 })
+  await look('compare', 'compare')
+
+  // The terminal and the events.
+  await page.getByRole('tab', { name: 'ターミナル' }).click()
+  await look('terminal')
+  await page.getByRole('tab', { name: /イベント/ }).click()
+  await look('events', 'events')
+
+  // The lab tab, the canvas's context menu, and the confirmation before deleting a node.
+  await page.getByRole('tab', { name: 'ラボ' }).click()
+  await look('lab overview')
+  await expect.poll(() => canvasPoint(page, 'node1')).not.toBeNull()
+  const node1 = (await canvasPoint(page, 'node1'))!
+  await page.mouse.click(node1.x, node1.top + 6, { button: 'right' })
+  await expect(page.getByTestId('canvas-menu')).toBeVisible()
+  await look('canvas menu', 'menu')
+  await page.getByTestId('canvas-menu').locator('[data-action="delete"]').click()
+  await expect(page.getByRole('dialog')).toBeVisible()
+  await look('confirm dialog', 'confirm')
+  await page.keyboard.press('Escape')
+
+  // The exercises: the course list, then one open in its panel, checked.
+  await page.getByTestId('toolbar-exercises').click()
+  await expect(page.getByTestId('exercise-course')).toBeVisible()
+  await look('exercise course', 'course')
+  await page.getByTestId('exercise-course').locator('[data-exercise="w2-ip-forward"]').getByRole('button').click()
+  // The lab has unsaved changes: asked first.
+  await expect(page.getByRole('dialog', { name: '演習を開きますか？' })).toBeVisible()
+  await look('discard dialog')
+  await page.getByRole('button', { name: '演習を開く' }).click()
+  await expect(page.getByTestId('exercise-panel')).toBeVisible()
+  await page.getByTestId('exercise-check').click()
+  await look('exercise panel', 'exercise')
+
+  // Each word once, with the first text and place it was seen in.
+  const byWord = new Map<string, Finding>()
+  for (const f of found) if (!byWord.has(f.word)) byWord.set(f.word, f)
+  const report = [...byWord.values()].map((f) => `${f.word}  in "${f.text}"  (${f.where})`)
+  expect(report, 'English words in the Japanese UI').toEqual([])
+  expect(errors).toEqual([])
+})
+
+test('the word check itself: English words are found, names and Linux words are not', () => {
+  expect(englishWords('ICMP ネットワーク到達不能（タイプ 3、コード 0）')).toEqual([])
+  expect(englishWords('ICMP Destination Net Unreachable を送る')).toEqual(['Destination', 'Net'])
+  expect(englishWords('eth0 が「10.244.1.1 は 02:29:af:95:3e:d7」と応答する、flannel.1 の lladdr')).toEqual([])
+  expect(englishWords('iproute2 スクリプト（.sh）、ENETUNREACH')).toEqual([])
+  expect(englishWords('to: no pod or namespace named "x"')).toEqual(['to', 'no', 'or', 'namespace', 'named'])
+  expect(englishWords('Podを underlay に', new Set(['underlay']))).toEqual([])
+})
