@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { watchPageErrors } from './canvas-page.ts'
 import { canvasPoint } from './terminal-helpers.ts'
 import { englishWords, findEnglish, type Finding } from './japanese-words.ts'
