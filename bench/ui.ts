@@ -12,9 +12,12 @@
  *  - a trace: from the verdict on, the packet's animation for 2 s (fps, longest frame).
  *
  *   npm run bench:ui -- --sizes 100x20,1000x30 --runs 3
+ *   npm run bench:ui -- --sizes 100x20 --runs 1 --profile /tmp/ui-traces   (then: npx tsx bench/ui-trace.ts FILE)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpus, totalmem } from 'node:os'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 
 interface Options {
@@ -23,10 +26,12 @@ interface Options {
   port: number
   scenario: string
   trace: boolean
+  /** Where to write a Chromium performance trace of each run's pan and zoom (none: not recorded). */
+  profile: string | null
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { sizes: [{ nodes: 100, pods: 20 }, { nodes: 1000, pods: 30 }], runs: 3, port: Number(process.env.PODNET_BENCH_PORT ?? 4290), scenario: 'flannel-vxlan', trace: true }
+  const o: Options = { sizes: [{ nodes: 100, pods: 20 }, { nodes: 1000, pods: 30 }], runs: 3, port: Number(process.env.PODNET_BENCH_PORT ?? 4290), scenario: 'flannel-vxlan', trace: true, profile: null }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const v = argv[i + 1]
@@ -46,8 +51,11 @@ function options(argv: string[]): Options {
     } else if (a === '--scenario' && v) {
       o.scenario = v
       i++
+    } else if (a === '--profile' && v) {
+      o.profile = v
+      i++
     } else if (a === '--no-trace') o.trace = false
-    else throw new Error(`unknown option ${a} (--sizes NxM,..., --runs N, --port P, --scenario NAME, --no-trace)`)
+    else throw new Error(`unknown option ${a} (--sizes NxM,..., --runs N, --port P, --scenario NAME, --no-trace, --profile DIR)`)
   }
   return o
 }
@@ -56,6 +64,9 @@ interface Frames {
   fps: number
   longestMs: number
   frames: number
+  /** CPU time of the page's main thread in its longest task, and per frame (from a Chromium trace). */
+  longestCpuMs?: number
+  cpuPerFrameMs?: number
 }
 
 interface Run {
@@ -64,10 +75,15 @@ interface Run {
   zoom: Frames
   heapMiB: number
   dom: number
+  /** The Lab tab's search: typing the last pod's name until its row is listed; picking it until the panel shows it. */
+  searchMs: number
+  revealMs: number
   trace?: Frames & { verdictMs: number }
 }
 
 const VIEW = { width: 1600, height: 1000 }
+/** What a --profile trace records: tasks, frames, and the JavaScript sampled (for bench/ui-trace.ts). */
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'blink.user_timing']
 const BUILD_TIMEOUT = 600_000
 
 async function serve(port: number): Promise<ChildProcess> {
@@ -145,6 +161,40 @@ async function zoom(page: Page, ms: number): Promise<Frames> {
   return stopFrames(page)
 }
 
+/**
+ * Runs a gesture under a Chromium trace and adds the CPU time of the page's main thread: on a
+ * shared machine wall-clock frames mostly measure the other processes; thread time does not.
+ * With --profile the trace is kept (with JavaScript samples) for bench/ui-trace.ts.
+ */
+async function traced(browser: Browser, page: Page, o: Options, name: string, gesture: () => Promise<Frames>): Promise<Frames> {
+  const dir = o.profile ?? mkdtempSync(join(tmpdir(), 'podnet-bench-ui-'))
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `ui-${name}-${Date.now()}.json`)
+  await browser.startTracing(page, { path: file, categories: o.profile ? TRACE_CATEGORIES : TRACE_CATEGORIES.filter((c) => !c.includes('cpu_profiler')) })
+  const frames = await gesture()
+  await browser.stopTracing()
+  const cpu = mainThreadCpu(JSON.parse(readFileSync(file, 'utf8')) as TraceFile, frames.frames)
+  if (o.profile) console.log(`  trace: ${file}`)
+  else rmSync(dir, { recursive: true, force: true })
+  return { ...frames, ...cpu }
+}
+
+type TraceEvent = { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }
+type TraceFile = { traceEvents: TraceEvent[] } | TraceEvent[]
+
+/** The longest task's thread time on the busiest renderer main thread, and its thread time per frame. */
+function mainThreadCpu(trace: TraceFile, frames: number): { longestCpuMs: number; cpuPerFrameMs: number } {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents
+  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  let best = { longest: 0, total: 0 }
+  for (const m of mains) {
+    const tasks = events.filter((e) => e.pid === m.pid && e.tid === m.tid && e.ph === 'X' && e.name === 'RunTask')
+    const total = tasks.reduce((s, e) => s + (e.tdur ?? 0), 0)
+    if (total > best.total) best = { total, longest: Math.max(0, ...tasks.map((e) => e.tdur ?? 0)) }
+  }
+  return { longestCpuMs: best.longest / 1000, cpuPerFrameMs: best.total / 1000 / Math.max(1, frames) }
+}
+
 async function heapMiB(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('HeapProfiler.enable')
@@ -188,13 +238,14 @@ async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods:
   await waitDrawn(page, gen + 1)
   const drawnMs = Date.now() - t0
   await page.waitForTimeout(500)
-  const panFrames = await pan(page, 2000)
+  const panFrames = await traced(browser, page, o, `${size.nodes}x${size.pods}-pan`, () => pan(page, 2000))
   await page.waitForTimeout(500)
-  const zoomFrames = await zoom(page, 2000)
+  const zoomFrames = await traced(browser, page, o, `${size.nodes}x${size.pods}-zoom`, () => zoom(page, 2000))
   await page.waitForTimeout(500)
   const heap = await heapMiB(page)
   const dom = await page.evaluate<number>("document.getElementsByTagName('*').length")
-  const run: Run = { drawnMs, pan: panFrames, zoom: zoomFrames, heapMiB: heap, dom }
+  const { searchMs, revealMs } = await search(page, `pod${size.nodes * size.pods}`)
+  const run: Run = { drawnMs, pan: panFrames, zoom: zoomFrames, heapMiB: heap, dom, searchMs, revealMs }
   if (o.trace) {
     await page.getByRole('tab', { name: 'Trace' }).click()
     const last = size.nodes * size.pods
@@ -210,6 +261,20 @@ async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods:
   if (errors.length) console.error(`  page errors: ${errors.join('; ')}`)
   await context.close()
   return run
+}
+
+/** Finds a pod in the Lab tab's searchable list and picks it (the canvas brings it into view). */
+async function search(page: Page, name: string): Promise<{ searchMs: number; revealMs: number }> {
+  await page.getByRole('tab', { name: 'Lab' }).click()
+  const t0 = Date.now()
+  await page.getByTestId('ns-search').fill(name)
+  const row = page.getByTestId('ns-list').getByRole('button', { name: new RegExp(`^pod ${name}\\b`) })
+  await row.first().waitFor({ timeout: BUILD_TIMEOUT })
+  const searchMs = Date.now() - t0
+  const t1 = Date.now()
+  await row.first().click()
+  await page.locator('.ns h2', { hasText: name }).waitFor({ timeout: BUILD_TIMEOUT })
+  return { searchMs, revealMs: Date.now() - t1 }
 }
 
 /** Chooses the trace's source and destination in the panel's searchable pickers. */
@@ -238,10 +303,16 @@ function report(size: { nodes: number; pods: number }, runs: Run[]): void {
   line('first drawn canvas', col((r) => r.drawnMs), 0, ' ms')
   line('pan fps', col((r) => r.pan.fps), 1)
   line('pan longest frame', col((r) => r.pan.longestMs), 0, ' ms')
+  line('pan longest task CPU', col((r) => r.pan.longestCpuMs ?? NaN), 0, ' ms')
+  line('pan CPU per frame', col((r) => r.pan.cpuPerFrameMs ?? NaN), 1, ' ms')
   line('zoom fps', col((r) => r.zoom.fps), 1)
   line('zoom longest frame', col((r) => r.zoom.longestMs), 0, ' ms')
+  line('zoom longest task CPU', col((r) => r.zoom.longestCpuMs ?? NaN), 0, ' ms')
+  line('zoom CPU per frame', col((r) => r.zoom.cpuPerFrameMs ?? NaN), 1, ' ms')
   line('JS heap', col((r) => r.heapMiB), 0, ' MiB')
   line('DOM elements', col((r) => r.dom))
+  line('search: row listed after', col((r) => r.searchMs), 0, ' ms')
+  line('search: pod shown after', col((r) => r.revealMs), 0, ' ms')
   if (runs.every((r) => r.trace)) {
     line('trace: verdict after', col((r) => r.trace!.verdictMs), 0, ' ms')
     line('trace animation fps', col((r) => r.trace!.fps), 1)
@@ -269,6 +340,7 @@ async function main(): Promise<void> {
         }
       }
       if (runs.length) report(size, runs)
+      console.log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`)
     }
   } finally {
     await browser.close()

@@ -95,7 +95,10 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       boxSelectionEnabled: false,
       selectionType: 'single',
       hideEdgesOnViewport: true,
-      textureOnViewport: true,
+      // No snapshot of the whole canvas when a pan or zoom starts: taking it is a full drawing in
+      // one frame (100-300 ms for a 100-node lab without a GPU), while drawing the cached
+      // elements each frame takes 5-25 ms (docs/performance.md).
+      textureOnViewport: false,
       motionBlur: false,
       pixelRatio: 'auto',
     })
