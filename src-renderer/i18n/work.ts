@@ -3,7 +3,6 @@
  * its Cancel, in both languages (spread into en.ts and ja.ts, so this feature's keys stay together).
  */
 export const workEn = {
-  'work.label': 'Progress',
   'work.wait': 'Working…',
   'work.build': 'Building the lab…',
   'work.replay': 'Replaying the lab’s history…',
@@ -16,7 +15,6 @@ export const workEn = {
 } as const
 
 export const workJa: Record<keyof typeof workEn, string> = {
-  'work.label': '進捗',
   'work.wait': '処理中…',
   'work.build': 'ラボを構築中…',
   'work.replay': 'ラボの履歴を再実行中…',
