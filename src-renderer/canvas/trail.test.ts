@@ -102,6 +102,27 @@ describe('the trail of a trace', () => {
     expect(deviceElement(topo, 'nowhere', 'eth0')).toBe(nsId('nowhere'))
   })
 
+  it('marks the tunnel hops with the VTEPs they run between, the inner packet going from one to the other', async () => {
+    const { trace, trail } = await traced('pod1', 'pod4', { warm: true })
+    const inTunnel = trail.waypoints.filter((w) => w.tunnel)
+    // The request's tunnel (node1 -> node2), then the reply's (node2 -> node1).
+    const there = inTunnel.filter((w) => w.tunnel!.a === ifId('node1', 'flannel.1'))
+    const back = inTunnel.filter((w) => w.tunnel!.a === ifId('node2', 'flannel.1'))
+    expect(there.length).toBeGreaterThan(3)
+    expect(back.length).toBeGreaterThan(3)
+    expect(there.every((w) => w.tunnel!.b === ifId('node2', 'flannel.1'))).toBe(true)
+    expect(back.every((w) => w.tunnel!.b === ifId('node1', 'flannel.1'))).toBe(true)
+    // Only steps of the outer packet, from the encapsulation to before the decapsulation; progress grows 0 -> 1.
+    for (const w of inTunnel) expect(trace.steps[w.step].role).toBe('tunnel')
+    const fr = there.map((w) => w.tunnel!.frac)
+    expect(fr[0]).toBe(0)
+    expect(fr[fr.length - 1]).toBe(1)
+    expect([...fr].sort((x, y) => x - y)).toEqual(fr)
+    const encap = trace.steps.findIndex((s) => s.kind === 'encap')
+    expect(there[0].step).toBe(encap)
+    expect(trail.waypoints.filter((w) => trace.steps[w.step].kind === 'decap').every((w) => !w.tunnel)).toBe(true)
+  })
+
   it('follows the lanes of a grid and the flood of the underlay in a lab of 8 nodes', async () => {
     const { graph, trace, trail } = await traced('pod1', 'pod32', { nodes: 8, podsPerNode: 4 })
     expect(graph.rows).toBeGreaterThan(1)

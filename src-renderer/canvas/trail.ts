@@ -17,6 +17,12 @@ export interface Waypoint {
   flood: boolean
   /** Index of the waypoint this copy of the packet moves here from (-1: it starts here). */
   from: number
+  /**
+   * Inside a VXLAN tunnel (from the encapsulation to the decapsulation): the two VTEPs' elements
+   * and how far along the tunnel the inner packet is (0 to 1), so it can be drawn riding the
+   * tunnel inside the outer packet that crosses the underlay.
+   */
+  tunnel?: { a: string; b: string; frac: number; inner: TraceStepView['role'] }
 }
 
 /** A trace ready to draw: where each step happens and how the packet got there. */
@@ -96,7 +102,21 @@ export function traceWaypoints(topo: Topology, steps: readonly TraceStepView[]):
       visit(crossingTo(s), s.packet, out.length - 1)
     }
   })
+  markTunnels(topo, steps, out)
   return out
+}
+
+/** Marks the waypoints of each run of tunnel steps with the VTEPs it goes between. */
+function markTunnels(topo: Topology, steps: readonly TraceStepView[], wps: Waypoint[]): void {
+  steps.forEach((s, i) => {
+    if (s.kind !== 'encap') return
+    const decap = steps.findIndex((x, j) => j > i && x.kind === 'decap')
+    if (decap < 0) return
+    const a = deviceElement(topo, s.netns, s.device)
+    const b = deviceElement(topo, steps[decap].netns, steps[decap].device)
+    const run = wps.filter((w) => w.step >= i && w.step < decap && steps[w.step].role === 'tunnel')
+    run.forEach((w, k) => (w.tunnel = { a, b, frac: run.length > 1 ? k / (run.length - 1) : 1, inner: steps[decap].role }))
+  })
 }
 
 /** The element a step is about (for a crossing: where the frame arrives). */

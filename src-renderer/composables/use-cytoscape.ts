@@ -1,6 +1,7 @@
 import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
 import { locate, nodeBoxAt, type CanvasModel } from '../canvas/graph.ts'
+import { followPan } from '../canvas/follow.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
 import type { ThemeName } from '../canvas/theme.ts'
@@ -350,6 +351,21 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       if (!cy) return null
       applyHighlight(cy, id, drop)
       return id !== null && cy.getElementById(id).nonempty() ? id : null
+    },
+    /**
+     * Brings the namespace of the current hop into view when it is out of it (or at the edge),
+     * panning only: the zoom the learner chose stays. True when the view moved.
+     */
+    follow: (id: string, ns: string): boolean => {
+      if (!cy || !model) return false
+      // The element itself where it is drawn (a bridge of a wide switch), else its namespace's box.
+      const el = cy.getElementById(id)
+      const b = el.nonempty() && el.visible() ? el.boundingBox({ includeLabels: false }) : locate(model, ns)
+      if (!b) return false
+      const pan = followPan({ zoom: cy.zoom(), pan: cy.pan(), w: cy.width(), h: cy.height() }, b)
+      if (!pan) return false
+      cy.pan(pan)
+      return true
     },
     /** For the overlay: the instance, or null before mount / after unmount. */
     instance: (): Core | null => cy,

@@ -147,7 +147,12 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
     const jumping = frac > 0 && hops[next]?.kind === 'jump'
     const wp = waypoints[frac > 0.5 || jumping ? next : i]
     const p = frac > 0 && moving ? pointAlong(moving, frac) : pointOf(cy, wp.id)
-    if (p) {
+    // In a VXLAN tunnel: the inner packet rides the tunnel from VTEP to VTEP while the outer one crosses the underlay.
+    const tun = waypoints[i].tunnel ?? (frac > 0 ? waypoints[next].tunnel : undefined)
+    if (tun) drawTunnel(ctx, cy, tun, waypoints[i].tunnel && waypoints[next].tunnel ? waypoints[i].tunnel!.frac + (waypoints[next].tunnel!.frac - waypoints[i].tunnel!.frac) * frac : tun.frac)
+    if (p && wp.tunnel && !wp.drop) {
+      drawEncapsulated(ctx, p, ROLE_COLORS[wp.tunnel.inner])
+    } else if (p) {
       const color = wp.drop ? ROLE_COLORS.error : ROLE_COLORS[wp.role]
       ctx.fillStyle = withAlpha(color, wp.flood ? 0.12 : 0.25)
       ctx.beginPath()
@@ -163,6 +168,61 @@ export function usePacketAnimation(overlay: Ref<HTMLCanvasElement | null>, getCy
       ctx.stroke()
     }
     if (playing) schedule()
+  }
+
+  /** The tunnel lit from its start to `frac` of the way, with the inner packet where it has got to. */
+  function drawTunnel(ctx: CanvasRenderingContext2D, cy: Core, tun: NonNullable<Waypoint['tunnel']>, frac: number): void {
+    const pa = pointOf(cy, tun.a)
+    const pb = pointOf(cy, tun.b)
+    if (!pa || !pb) return
+    const line = edgeShape(cy, tun.a, tun.b, pa, pb)
+    ctx.save()
+    ctx.lineCap = 'round'
+    ctx.lineWidth = 6
+    ctx.setLineDash([10, 6])
+    ctx.strokeStyle = withAlpha(ROLE_COLORS.tunnel, 0.25)
+    ctx.beginPath()
+    ctx.moveTo(line[0].x, line[0].y)
+    for (const q of line.slice(1)) ctx.lineTo(q.x, q.y)
+    ctx.stroke()
+    const done = cut(line, Math.max(0, Math.min(1, frac)))
+    ctx.strokeStyle = withAlpha(ROLE_COLORS.tunnel, 0.85)
+    ctx.lineWidth = 4
+    ctx.beginPath()
+    ctx.moveTo(done[0].x, done[0].y)
+    for (const q of done.slice(1)) ctx.lineTo(q.x, q.y)
+    ctx.stroke()
+    ctx.setLineDash([])
+    const at = done[done.length - 1]
+    ctx.fillStyle = ROLE_COLORS[tun.inner]
+    ctx.strokeStyle = '#ffffff'
+    ctx.lineWidth = 2
+    ctx.beginPath()
+    ctx.arc(at.x, at.y, 6, 0, Math.PI * 2)
+    ctx.fill()
+    ctx.stroke()
+    ctx.restore()
+  }
+
+  /** The outer packet of a tunnel: a box in the tunnel's colour with the inner packet inside it. */
+  function drawEncapsulated(ctx: CanvasRenderingContext2D, p: Point, inner: string): void {
+    ctx.save()
+    ctx.fillStyle = withAlpha(ROLE_COLORS.tunnel, 0.25)
+    ctx.beginPath()
+    ctx.arc(p.x, p.y, 16, 0, Math.PI * 2)
+    ctx.fill()
+    ctx.fillStyle = '#ffffff'
+    ctx.strokeStyle = ROLE_COLORS.tunnel
+    ctx.lineWidth = 3
+    ctx.beginPath()
+    ctx.roundRect(p.x - 11, p.y - 9, 22, 18, 4)
+    ctx.fill()
+    ctx.stroke()
+    ctx.fillStyle = inner
+    ctx.beginPath()
+    ctx.arc(p.x, p.y, 5, 0, Math.PI * 2)
+    ctx.fill()
+    ctx.restore()
   }
 
   /**
