@@ -147,6 +147,26 @@ test('Shift+click and a Shift+drag box select several things; Delete deletes the
   expect((await history(page)).length).toBe(before.length + 1)
   await page.getByRole('button', { name: /Undo/ }).click()
   await expect(outline(page)).toContainText('pod3: pod (node2)')
+
+  // pod1 and pod2 picked, then dragged together onto node2: one move of both, one undo.
+  const p1 = await boxOf(page, 'pod1')
+  await page.mouse.click((p1.x1 + p1.x2) / 2, p1.y2 - 6)
+  const p2 = await boxOf(page, 'pod2')
+  await page.keyboard.down('Shift')
+  await page.mouse.click((p2.x1 + p2.x2) / 2, p2.y2 - 6)
+  await page.keyboard.up('Shift')
+  await expect(page.getByTestId('canvas-selection')).toHaveText('2 selected')
+  const target = await boxOf(page, 'node2')
+  await page.mouse.move((p1.x1 + p1.x2) / 2, p1.y2 - 6)
+  await page.mouse.down()
+  await page.mouse.move((target.x1 + target.x2) / 2, target.y1 + 40, { steps: 12 })
+  await page.mouse.up()
+  await expect.poll(async () => (await history(page)).at(-1)).toBe('podnet pod move pod1 pod2 --node node2')
+  await expect(outline(page)).toContainText('pod1: pod (node2)')
+  await expect(outline(page)).toContainText('pod2: pod (node2)')
+  await page.getByRole('button', { name: /Undo/ }).click()
+  await expect(outline(page)).toContainText('pod2: pod (node1)')
+  expect(await history(page)).toEqual(before)
 })
 
 test('refused drops go back where they came from, saying why, in English and Japanese', async ({ page }) => {

@@ -327,6 +327,8 @@ export type Edit =
   | { type: 'addBridge'; netns: string; name: string }
   | { type: 'addVethPair'; a: { netns: string; name: string }; b: { netns: string; name: string } }
   | { type: 'renameDevice'; netns: string; device: string; name: string }
+  /** Several pods (a selection dragged on the canvas) moved to one node, all in one change. */
+  | { type: 'movePods'; names: string[]; node: string }
 
 // ---- Exercises (docs/exercises.md). Texts come in both languages; the renderer picks one. ----
 

@@ -161,6 +161,7 @@ export const en = {
   'edit.not_wired': '{a} and {b} are not wired to each other',
   'edit.pod_same_node': '{pod} already runs on {node}',
   'edit.mode_same': 'The cluster already uses this mode',
+  'edit.no_pod': 'There is no pod named "{name}" in this lab',
   'edit.no_device': '{netns} has no device named {device}',
   'edit.device_taken': '{netns} already has a device named {device}: choose another name',
 

@@ -163,6 +163,7 @@ export const ja: Record<MessageKey, string> = {
   'edit.not_wired': '{a} と {b} はつながっていません',
   'edit.pod_same_node': '{pod} はすでに {node} で動いています',
   'edit.mode_same': 'クラスターはすでにこのモードです',
+  'edit.no_pod': '「{name}」という Pod はこのラボにありません',
   'edit.no_device': '{netns} には {device} というデバイスがありません',
   'edit.device_taken': '{netns} にはすでに {device} というデバイスがあります。別の名前にしてください',
 

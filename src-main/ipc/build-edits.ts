@@ -9,7 +9,7 @@ import { ifnameField, invalid, NAME, netnsField, object, oneOf, optional, refuse
  * ApiError.msg), and the one command line each stands for, so each is one step of the history.
  */
 
-type BuildEdit = Extract<Edit, { type: 'addWiredNode' | 'addSwitch' | 'addRouter' | 'connect' | 'disconnect' | 'remove' | 'addNamespace' | 'addBridge' | 'addVethPair' | 'renameDevice' }>
+type BuildEdit = Extract<Edit, { type: 'addWiredNode' | 'addSwitch' | 'addRouter' | 'connect' | 'disconnect' | 'remove' | 'addNamespace' | 'addBridge' | 'addVethPair' | 'renameDevice' | 'movePods' }>
 
 /** A name as the palette makes it; the check words a bad one for people (not a validation code). */
 const buildName: Check<string> = (v, path) => {
@@ -22,6 +22,11 @@ const end = object({ netns: netnsField, name: ifnameField })
 
 function names(v: unknown, path: string): string[] {
   if (!Array.isArray(v) || v.length > 1000) throw invalid(path, 'must be a list of at most 1000 names')
+  return v.map((x, i) => netnsField(x, `${path}[${i}]`))
+}
+
+function podNames(v: unknown, path: string): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > 1000) throw invalid(path, 'must be a list of 1 to 1000 pod names')
   return v.map((x, i) => netnsField(x, `${path}[${i}]`))
 }
 
@@ -43,6 +48,7 @@ export const BUILD_EDIT_SHAPES = {
   addBridge: object({ type: oneOf(['addBridge']), netns: netnsField, name: ifnameField }),
   addVethPair: object({ type: oneOf(['addVethPair']), a: end, b: end }),
   renameDevice: object({ type: oneOf(['renameDevice']), netns: netnsField, device: ifnameField, name: ifnameField }),
+  movePods: object({ type: oneOf(['movePods']), names: podNames, node: netnsField }),
 } satisfies Record<BuildEdit['type'], Check<unknown>>
 
 /** Whether an edit is one of these. */
@@ -117,6 +123,17 @@ export function precheckBuild(world: World, cluster: Cluster | null, e: BuildEdi
       if (world.netns(e.a.netns)!.dev(e.a.name)) throw refused('invalid-request', 'a.name', 'edit.device_taken', { netns: e.a.netns || 'host', device: e.a.name })
       if (world.netns(e.b.netns)!.dev(e.b.name)) throw refused('invalid-request', 'b.name', 'edit.device_taken', { netns: e.b.netns || 'host', device: e.b.name })
       return
+    case 'movePods': {
+      const c = needCluster()
+      if (!c.nodes.has(e.node)) throw refused('not-found', 'node', 'edit.no_node', { name: e.node })
+      e.names.forEach((pod, i) => {
+        const from = c.podNode(pod)
+        if (!from) throw refused('not-found', `names[${i}]`, 'edit.no_pod', { name: pod })
+        if (from.name === e.node) throw refused('invalid-request', `names[${i}]`, 'edit.pod_same_node', { pod, node: e.node })
+      })
+      if (new Set(e.names).size !== e.names.length) throw invalid('names', 'names a pod twice')
+      return
+    }
     case 'renameDevice':
       exists('netns', e.netns)
       if (!world.netns(e.netns)!.dev(e.device)) throw refused('not-found', 'device', 'edit.no_device', { netns: e.netns || 'host', device: e.device })
@@ -167,5 +184,7 @@ export function buildEditCommand(e: BuildEdit, roleOf: (ns: string) => string | 
       return `ip link add ${e.a.name}${e.a.netns ? ` netns ${e.a.netns}` : ''} type veth peer name ${e.b.name}${e.b.netns ? ` netns ${e.b.netns}` : ''}`
     case 'renameDevice':
       return `${ipIn(e.netns)} link set dev ${e.device} name ${e.name}`
+    case 'movePods':
+      return `podnet pod move ${e.names.join(' ')} --node ${e.node}`
   }
 }

@@ -230,8 +230,11 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
     if (obj === 'pod' && verb === 'move' && name) {
       const node = opt('node')
       if (!node) return out(1, '', 'podnet: pod move needs --node NODE\n')
-      const p = cluster.movePod(name, node)
-      return out(0, `pod/${p.name} moved to ${node}\n`)
+      // Several pods (the canvas moves a selection): all in one change, or none if one cannot go.
+      const end = opts.findIndex((o) => o.startsWith('--'))
+      const more = end < 0 ? opts : opts.slice(0, end)
+      const moved = [name, ...more].map((pod) => cluster.movePod(pod, node))
+      return out(0, moved.map((p) => `pod/${p.name} moved to ${node}\n`).join(''))
     }
   } catch (e) {
     if (e instanceof SpecError) return out(1, '', `podnet: ${e.problem}\n`)
@@ -240,5 +243,5 @@ function podnetCommand(cluster: Cluster | null, argv: string[]): { exitCode: num
     if (e instanceof KernelError) return out(1, '', `podnet: ${argv.slice(0, 3).join(' ')}: ${STRERROR[e.errno]}${e.extack ? ` (${e.extack})` : ''}\n`)
     throw e
   }
-  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del|move NAME --node NODE, switch add|del NAME, router add|del NAME, link add|del A B, delete NAME|NS/DEV..., cluster mode MODE)\n`)
+  return out(1, '', `podnet: unknown lab command "${argv.join(' ')}" (node add|del NAME, pod add|del NAME --node NODE, pod move NAME... --node NODE, switch add|del NAME, router add|del NAME, link add|del A B, delete NAME|NS/DEV..., cluster mode MODE)\n`)
 }

@@ -83,4 +83,19 @@ describe('the canvas selection', () => {
     await expect(h.edit({ type: 'remove', names: [], links: [{ netns: 'ns1', device: 'nope0' }] })).rejects.toMatchObject({ code: 'not-found', reason: { msg: 'edit.no_device', params: { netns: 'ns1', device: 'nope0' } } })
     await expect(h.edit({ type: 'remove', names: [] })).rejects.toMatchObject({ code: 'invalid-request' })
   })
+
+  it('moves several pods to one node as one change (podnet pod move A B --node N), or refuses all of them in words', async () => {
+    const { h, apply } = await lab()
+    await apply({ type: 'addPod', name: 'pod3', node: 'node1' })
+    const before = (await h.getState()).history.length
+    await expect(h.edit({ type: 'movePods', names: ['pod1', 'pod2'], node: 'node2' })).rejects.toMatchObject({ reason: { msg: 'edit.pod_same_node', params: { pod: 'pod2', node: 'node2' } } })
+    await expect(h.edit({ type: 'movePods', names: ['pod1', 'nope'], node: 'node2' })).rejects.toMatchObject({ reason: { msg: 'edit.no_pod', params: { name: 'nope' } } })
+    await apply({ type: 'movePods', names: ['pod1', 'pod3'], node: 'node3' })
+    const s = await h.getState()
+    expect(s.history.length).toBe(before + 1)
+    expect(s.history.at(-1)!.line).toBe('podnet pod move pod1 pod3 --node node3')
+    expect(s.topology.namespaces.filter((n) => n.node === 'node3').map((n) => n.name).sort()).toEqual(['pod1', 'pod3'])
+    await h.undo()
+    expect((await h.getState()).topology.namespaces.filter((n) => n.node === 'node1').map((n) => n.name).sort()).toEqual(['pod1', 'pod3'])
+  })
 })

@@ -80,10 +80,12 @@ export function applySelection(cy: Core, ids: readonly string[]): void {
     const was = cy.elements('.sel')
     was.removeClass('sel')
     was.nodes().panify()
+    // Cytoscape's own selection holds the movable ones: a drag on one of them moves them all.
+    cy.elements(':selected').unselect()
     for (const id of ids) {
       const el = cy.getElementById(id)
       el.addClass('sel')
-      if (el.is(MOVABLE)) el.unpanify()
+      if (el.is(MOVABLE)) el.unpanify().select()
     }
   })
 }

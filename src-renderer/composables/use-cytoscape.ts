@@ -46,6 +46,8 @@ export interface CanvasHandlers {
   onPodBack?(pod: string, at: { x: number; y: number }): void
   /** A pod was dropped on another node's box. */
   onMovePod(pod: string, node: string): void
+  /** Several selected pods were dropped on another node's box together. */
+  onMovePods?(pods: string[], node: string): void
   /** A right click on a namespace, a device (`dev`) or a link (null: elsewhere), at this point of the canvas in pixels. */
   onContext?(target: { ns: string; dev?: string } | { link: string } | null, at: { x: number; y: number }): void
 }
@@ -159,18 +161,11 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
         if (link) boxed.push({ link })
       } else if (String(el.id()).startsWith('ns:')) boxed.push({ ns: String(el.data('ns')) })
     })
+    // Pods let go: one dragged alone, or a selection dragged together (Cytoscape frees each).
+    let freed: NodeSingular[] = []
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
-      const pod = e.target as NodeSingular
-      const own = pod.parent().nonempty() ? String(pod.parent().first().data('ns')) : null
-      const target = model ? nodeBoxAt(model, pod.position()) : null
-      if (target && target !== own) handlers.onMovePod(String(pod.data('ns')), target)
-      else {
-        // Put back where it was, visibly (not in one jump); let go outside any node, say why there.
-        const where = pod.renderedPosition()
-        const moved = Math.hypot(pod.position().x - Number(pod.data('lx')), pod.position().y - Number(pod.data('ly'))) > 4
-        putBack(pod)
-        if (moved && !target) handlers.onPodBack?.(String(pod.data('ns')), { x: where.x, y: where.y })
-      }
+      freed.push(e.target as NodeSingular)
+      if (freed.length === 1) setTimeout(() => settlePods(freed.splice(0)), 0)
     })
     // A drag with Alt held moves whatever it starts on, selected or not; one with Shift, Ctrl or
     // Cmd on the background draws a selection box (capture: before Cytoscape sees the press).
@@ -199,6 +194,37 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     cy?.destroy()
     cy = null
   })
+
+  /**
+   * Pods let go together go, in one change, to the node most of them were dropped on; the rest
+   * (and all of them when none is on another node) slide back, and one dropped outside any node
+   * says why where it was let go.
+   */
+  function settlePods(pods: NodeSingular[]): void {
+    if (!model) return
+    const ownOf = (pod: NodeSingular): string | null => (pod.parent().nonempty() ? String(pod.parent().first().data('ns')) : null)
+    const votes = new Map<string, number>()
+    const targets = pods.map((pod) => {
+      const t = nodeBoxAt(model!, pod.position())
+      if (t && t !== ownOf(pod)) votes.set(t, (votes.get(t) ?? 0) + 1)
+      return t
+    })
+    const node = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0]
+    const going = node ? pods.filter((pod) => ownOf(pod) !== node) : []
+    pods.forEach((pod, i) => {
+      if (going.includes(pod)) return
+      // Put back where it was, visibly (not in one jump).
+      const where = pod.renderedPosition()
+      const moved = Math.hypot(pod.position().x - Number(pod.data('lx')), pod.position().y - Number(pod.data('ly'))) > 4
+      putBack(pod)
+      if (moved && !targets[i] && !node) handlers.onPodBack?.(String(pod.data('ns')), { x: where.x, y: where.y })
+    })
+    if (!node || going.length === 0) return
+    // In name order (pod2 before pod10), whichever order Cytoscape freed them in.
+    const names = going.map((pod) => String(pod.data('ns'))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    if (names.length === 1) handlers.onMovePod(names[0], node)
+    else handlers.onMovePods?.(names, node)
+  }
 
   function currentView(): View | null {
     if (!cy || cy.width() === 0 || cy.height() === 0) return null
