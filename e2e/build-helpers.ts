@@ -10,19 +10,7 @@ export async function emptyLab(page: Page): Promise<void> {
 
 /** The middle of a namespace's box on the screen, once the canvas has drawn it. */
 export async function centreOf(page: Page, ns: string): Promise<{ x: number; y: number }> {
-  let at: { x: number; y: number } | null = null
-  await expect.poll(async () => {
-    at = await page.getByTestId('canvas').evaluate((el, id) => {
-      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
-      const e = cy.getElementById(id)
-      if (e.empty()) return null
-      const b = e.renderedBoundingBox({})
-      const r = el.getBoundingClientRect()
-      return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 }
-    }, `ns:${ns}`)
-    return at
-  }).not.toBeNull()
-  return at!
+  return drawnAt(page, `ns:${ns}`, true)
 }
 
 /** Where a namespace's box is drawn on the screen. */
@@ -70,16 +58,28 @@ export async function history(page: Page): Promise<string[]> {
 
 /** Where a canvas element is drawn on the screen: a node's middle, an edge's midpoint. */
 export async function pointOf(page: Page, id: string): Promise<{ x: number; y: number }> {
+  return drawnAt(page, id, false)
+}
+
+/** Where an element is on the screen once the canvas has drawn it (`box`: the middle of its bounding box). */
+async function drawnAt(page: Page, id: string, box: boolean): Promise<{ x: number; y: number }> {
   let at: { x: number; y: number } | null = null
   await expect.poll(async () => {
-    at = await page.getByTestId('canvas').evaluate((el, id) => {
-      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
-      const e = cy.getElementById(id)
-      if (e.empty()) return null
-      const r = el.getBoundingClientRect()
-      const p = e.isEdge() ? (e as EdgeSingular).renderedMidpoint() : (e as NodeSingular).renderedPosition()
-      return { x: r.left + p.x, y: r.top + p.y }
-    }, id)
+    at = await page.getByTestId('canvas').evaluate(
+      (el, [id, box]) => {
+        const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+        const e = cy.getElementById(id as string)
+        if (e.empty()) return null
+        const r = el.getBoundingClientRect()
+        if (box) {
+          const b = e.renderedBoundingBox({})
+          return { x: r.left + (b.x1 + b.x2) / 2, y: r.top + (b.y1 + b.y2) / 2 }
+        }
+        const p = e.isEdge() ? (e as EdgeSingular).renderedMidpoint() : (e as NodeSingular).renderedPosition()
+        return { x: r.left + p.x, y: r.top + p.y }
+      },
+      [id, box] as const,
+    )
     return at
   }).not.toBeNull()
   return at!
