@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
+import { findEnglish } from './japanese-words.ts'
 import { bigLab, boxOf, centreOf, dragFromPalette, emptyLab, emptySpot, history, linkBetween, pointOf, scenarioLab } from './build-helpers.ts'
 
 // Editing on the canvas with the real mouse and keyboard at 1600 x 1000: a bridge and a veth pair
@@ -198,6 +199,15 @@ test('refused drops go back where they came from, saying why, in English and Jap
   }).toBeLessThan(2)
 
   await page.getByRole('button', { name: '日本語' }).click()
+  // The menus of a device and of a link read in Japanese (names of the lab and of Linux aside).
+  const names = new Set(['routed', ...(await page.getByTestId('topology-outline').locator('li').allTextContents()).map((li) => li.split(':')[0].trim())])
+  for (const [at, label] of [[await pointOf(page, 'if:node1/cbr0'), 'device menu'], [await pointOf(page, `veth:${await linkBetween(page, 'pod1', 'node1')}`), 'link menu'], [await centreOf(page, 'pod2'), 'pod menu']] as const) {
+    await rightClick(page, at)
+    if (label === 'device menu') await menu(page).locator('[data-action="rename"]').click()
+    expect(await findEnglish(page, label, names)).toEqual([])
+    if (label === 'pod menu') await page.screenshot({ path: '/tmp/canvas-edit-menu-ja.png' })
+    await page.keyboard.press('Escape')
+  }
   // A veth pair drawn to nothing shrinks back to where it started.
   await page.getByTestId('palette').locator('[data-item="veth"]').click()
   const line = await watchAppears(page, 'wire-back')
