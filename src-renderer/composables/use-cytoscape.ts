@@ -162,7 +162,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       } else if (String(el.id()).startsWith('ns:')) boxed.push({ ns: String(el.data('ns')) })
     })
     // Pods let go: one dragged alone, or a selection dragged together (Cytoscape frees each).
-    let freed: NodeSingular[] = []
+    const freed: NodeSingular[] = []
     cy.on('dragfree', 'node.pod', (e: EventObject) => {
       freed.push(e.target as NodeSingular)
       if (freed.length === 1) setTimeout(() => settlePods(freed.splice(0)), 0)
