@@ -123,6 +123,30 @@ export interface LabState {
   path?: string
   /** The exercise this lab is an attempt at (its id), when it is one. */
   exercise?: string
+  /** Where the user put things on the canvas (absent: the automatic layout). */
+  layout?: LabLayout
+}
+
+/** A point on the canvas, in canvas (model) units. */
+export interface Point {
+  x: number
+  y: number
+}
+
+/**
+ * Where the user put things on the canvas (a lab file's `layout` section, docs/lab-format.md), by
+ * namespace name. A box (a node, a switch, a router, a namespace) is at the top-left corner of its
+ * contents as the automatic layout arranges them; a pod is relative to its node's position. What
+ * has no position goes where the automatic layout puts it.
+ */
+export interface LabLayout {
+  positions: Record<string, Point>
+}
+
+/** A change of the layout: one undo step. `set`: new positions (null: back to automatic); `reset`: all automatic. */
+export interface LayoutChange {
+  set?: Record<string, Point | null>
+  reset?: boolean
 }
 
 /**
@@ -138,6 +162,8 @@ export interface LabDelta {
   path?: string
   /** The exercise the lab is an attempt at (LabState.exercise). */
   exercise?: string
+  /** Set when the layout changed: the new one (null: the automatic layout). */
+  layout?: LabLayout | null
   dirty: boolean
   canUndo: boolean
   canRedo: boolean
@@ -428,6 +454,8 @@ export interface PodnetApi {
   edit(req: Edit): Promise<ExecResult>
   undo(): Promise<LabDelta>
   redo(): Promise<LabDelta>
+  /** Moves things on the canvas (or resets them to the automatic layout): one undo step, and the lab is modified. */
+  setLayout(req: LayoutChange): Promise<LabDelta>
   trace(req: TraceRequestView): Promise<TraceView>
   /**
    * The same pod-to-pod probe on two sides (two modes of the open lab, or the open lab and another
@@ -594,6 +622,7 @@ export const CHANNELS = {
   edit: 'lab:edit',
   undo: 'lab:undo',
   redo: 'lab:redo',
+  setLayout: 'lab:layout',
   trace: 'lab:trace',
   compare: 'lab:compare',
   exportScript: 'lab:export-script',
@@ -611,7 +640,7 @@ export const CHANNELS = {
 } as const satisfies Record<ApiMethod, string>
 
 /** Channels whose calls may change the lab (the hosts autosave for recovery after them). */
-export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion, CHANNELS.termRun, CHANNELS.termInterrupt])
+export const MUTATING_CHANNELS: ReadonlySet<string> = new Set([CHANNELS.newLab, CHANNELS.openLab, CHANNELS.exec, CHANNELS.edit, CHANNELS.undo, CHANNELS.redo, CHANNELS.setLayout, CHANNELS.saveLab, CHANNELS.openExercise, CHANNELS.resetExercise, CHANNELS.answerQuestion, CHANNELS.termRun, CHANNELS.termInterrupt])
 
 /** The request methods of a PodnetApi, each made by `call` from its name (one per CHANNELS entry). */
 export function requestMethods(call: (method: ApiMethod) => (payload?: unknown) => Promise<unknown>): Pick<PodnetApi, ApiMethod> {

@@ -29,6 +29,9 @@ export function applyDelta(state: LabState, d: LabDelta): LabState | null {
   if (d.description !== undefined) next.description = d.description
   if (d.path !== undefined) next.path = d.path
   if (d.exercise !== undefined) next.exercise = d.exercise
+  // The layout comes only when it changed (null: back to the automatic one).
+  const layout = d.layout === undefined ? state.layout : (d.layout ?? undefined)
+  if (layout) next.layout = layout
   return next
 }
 

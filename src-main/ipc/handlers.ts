@@ -5,6 +5,8 @@ import {
   type Edit,
   type ExecResult,
   type LabDelta,
+  type LayoutChange,
+  type Point,
   type LabState,
   type Lang,
   type PodnetApi,
@@ -16,7 +18,8 @@ import { WorkCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { hexToBytes } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
-import { MAX_LAB_FILE_BYTES, MAX_NODES, MAX_PODS_PER_NODE } from '../k8s/limits.ts'
+import { MAX_LAB_FILE_BYTES, MAX_LAYOUT_ENTRIES, MAX_NODES, MAX_PODS_PER_NODE } from '../k8s/limits.ts'
+import { checkPoint, LAYOUT_NAME } from '../lab/layout.ts'
 import { SCENARIOS, scenarioLimits } from '../k8s/scenarios.ts'
 import { MODES, SpecError } from '../k8s/spec.ts'
 import { ExportError, exportScript } from '../lab/export-iproute2.ts'
@@ -172,6 +175,27 @@ const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format:
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
 const setLanguageReq = object({ lang: oneOf(['en', 'ja'] as const) })
 const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
+
+const positionsField: Check<Record<string, unknown>> = (v, path) => {
+  if (!isPlainObject(v)) throw invalid(path, `must map namespace names to positions { x, y } or null, not ${describeValue(v)}`)
+  return v
+}
+/** A move on the canvas: the same checks as a lab file's layout section (layout.ts). */
+const layoutReq: Check<LayoutChange> = (v, path) => {
+  const req = object({ set: optional(positionsField), reset: optional(bool) })(v, path)
+  const names = Object.keys(req.set ?? {})
+  if (names.length > MAX_LAYOUT_ENTRIES) throw invalid('set', `has ${names.length} entries; a layout may position at most ${MAX_LAYOUT_ENTRIES}`)
+  const set: Record<string, Point | null> = {}
+  const fail = (p: (string | number)[], problem: string): never => {
+    throw invalid(p.join('.'), problem)
+  }
+  for (const name of names) {
+    if (!LAYOUT_NAME.test(name)) throw invalid(`set.${name}`, `must be a network namespace name, not ${describeValue(name)}`)
+    const pt = req.set![name]
+    set[name] = pt === null ? null : checkPoint(pt, ['set', name], fail)
+  }
+  return { ...(names.length ? { set } : {}), ...(req.reset ? { reset: true } : {}) }
+}
 
 const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
 
@@ -448,15 +472,21 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
 
     async undo(payload) {
       check(none, payload)
-      if (service.session.canUndo) host.abandon('the lab was rebuilt for undo')
+      if (service.session.canUndo && !service.session.undoIsMove) host.abandon('the lab was rebuilt for undo')
       service.session.undo()
       return service.delta()
     },
 
     async redo(payload) {
       check(none, payload)
-      if (service.session.canRedo) host.abandon('the lab was rebuilt for redo')
+      if (service.session.canRedo && !service.session.redoIsMove) host.abandon('the lab was rebuilt for redo')
       service.session.redo()
+      return service.delta()
+    },
+
+    async setLayout(payload) {
+      const req = check(layoutReq, payload)
+      service.session.setLayout(req)
       return service.delta()
     },
 

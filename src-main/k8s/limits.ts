@@ -22,3 +22,8 @@ export const MAX_NAME_LENGTH = 200
 export const MAX_DESCRIPTION_LENGTH = 10_000
 /** The largest route limit a cloud route table may declare. */
 export const MAX_ROUTE_LIMIT = 100_000
+
+/** Positions in a lab file's layout section: every node, pod and underlay box of the biggest lab, with room for namespaces made by commands. */
+export const MAX_LAYOUT_ENTRIES = MAX_NODES + MAX_PODS + 2000
+/** How far from the origin a layout position may be, in canvas units (a 1,000-node grid spans about 100,000). */
+export const MAX_LAYOUT_COORD = 10_000_000

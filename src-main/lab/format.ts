@@ -1,7 +1,8 @@
-import { isCollection, LineCounter, parseDocument, stringify, visit, type Document } from 'yaml'
+import { Document, isCollection, isMap, LineCounter, parseDocument, stringify, visit } from 'yaml'
 import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
 import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
 import { MAX_CLOCK_NS } from '../engine/kernel/budget.ts'
+import { checkLayout, type LabLayout } from './layout.ts'
 
 /** The lab file format: YAML, versioned by apiVersion. Documented in docs/lab-format.md. */
 export const API_VERSION = 'podnet.dev/v1'
@@ -40,6 +41,8 @@ export interface LabDoc {
   }
   /** The exercise this lab is an attempt at (reopening the file continues it). */
   exercise?: LabExercise
+  /** Where the user put things on the canvas (layout.ts); not part of the network. */
+  layout?: LabLayout
 }
 
 /**
@@ -261,12 +264,14 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
   const exercise = obj.exercise === undefined ? undefined : checkLabExercise(obj.exercise, ['exercise'], fail)
+  const layout = obj.layout === undefined || obj.layout === null ? undefined : checkLayout(obj.layout, ['layout'], fail)
   return {
     apiVersion: API_VERSION,
     kind: KIND,
     metadata: { name: meta.name as string, ...(meta.description ? { description: meta.description as string } : {}) },
     spec: { seed: seed as number, ...(cluster ? { cluster } : {}), ...(setup?.length ? { setup } : {}), commands: history, ...(clock !== undefined ? { clock: clock as number } : {}) },
     ...(exercise ? { exercise } : {}),
+    ...(layout && Object.keys(layout.positions).length ? { layout } : {}),
   }
 }
 
@@ -387,12 +392,18 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
 }
 
 /** The keys of a lab file's top level. */
-const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'exercise']
+const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'exercise', 'layout']
 
 /** A lab as YAML (stable key order, one command per line, no aliases). */
 export function serializeLab(doc: LabDoc): string {
   const header = `# PodNet Lab file (${API_VERSION}); see docs/lab-format.md\n`
-  return header + stringify(doc, { lineWidth: 0, flowCollectionPadding: true, aliasDuplicateObjects: false })
+  const opts = { lineWidth: 0, flowCollectionPadding: true, aliasDuplicateObjects: false }
+  if (!doc.layout) return header + stringify(doc, opts)
+  // Positions one per line: `node1: { x: 10, y: 20 }`.
+  const yaml = new Document(doc, opts)
+  const positions = yaml.getIn(['layout', 'positions'], true)
+  if (isMap(positions)) for (const it of positions.items) if (isMap(it.value)) it.value.flow = true
+  return header + yaml.toString(opts)
 }
 
 /** `spec.cluster.nodes[0].ip` as the keys and indexes it is made of. */

@@ -6,6 +6,7 @@ import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
 import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
 import type { WorkOptions } from '../engine/kernel/work.ts'
+import { applyLayoutChange, layoutToSave, type LabLayout, type LayoutChange } from './layout.ts'
 import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -33,7 +34,18 @@ export class LabSession {
   doc: LabDoc
   world!: World
   cluster!: Cluster | null
-  private redoStack: string[] = []
+  /**
+   * What redo applies again, latest last: a change's command line, or a layout as it was before
+   * an undone move.
+   */
+  private redoStack: (string | LayoutStep)[] = []
+  /**
+   * Moves on the canvas, oldest first, as undo steps among the changes: each knows how many
+   * changes the history held when it was made, so undo takes back the latest of either kind.
+   */
+  private layoutSteps: LayoutStep[] = []
+  /** Bumped whenever the layout changes (views send it again). */
+  layoutRev = 0
   /** Whether the document changed since it was last saved. */
   dirty = false
 
@@ -71,7 +83,43 @@ export class LabSession {
   }
 
   get canUndo(): boolean {
-    return this.doc.spec.commands.length > 0
+    return this.doc.spec.commands.length > 0 || this.layoutSteps.length > 0
+  }
+
+  /** Whether the next undo / redo only moves things on the canvas (the network is not rebuilt). */
+  get undoIsMove(): boolean {
+    const step = this.layoutSteps.at(-1)
+    return step !== undefined && step.depth >= this.doc.spec.commands.length
+  }
+  get redoIsMove(): boolean {
+    const next = this.redoStack.at(-1)
+    return next !== undefined && typeof next !== 'string'
+  }
+
+  /** Where the user put things on the canvas (undefined: the automatic layout). */
+  get layout(): LabLayout | undefined {
+    return this.doc.layout
+  }
+
+  /**
+   * Moves things on the canvas, or resets them all (`reset`): one undo step, and the lab is
+   * modified. A change that changes nothing is not a step. False when nothing changed.
+   */
+  setLayout(change: LayoutChange): boolean {
+    const next = applyLayoutChange(this.doc.layout, change)
+    if (JSON.stringify(next) === JSON.stringify(this.doc.layout)) return false
+    this.layoutSteps.push({ before: this.doc.layout, after: next, depth: this.doc.spec.commands.length })
+    this.putLayout(next)
+    this.redoStack = []
+    this.trimLayoutSteps()
+    return true
+  }
+
+  private putLayout(layout: LabLayout | undefined): void {
+    if (layout) this.doc.layout = layout
+    else delete this.doc.layout
+    this.layoutRev++
+    this.dirty = true
   }
   get canRedo(): boolean {
     return this.redoStack.length > 0
@@ -107,6 +155,7 @@ export class LabSession {
     if (r.changes.length) {
       for (const c of r.changes) this.doc.spec.commands.push({ at: nsToSeconds(c.atNs), run: quoteArgv(c.argv) })
       this.redoStack = []
+      this.trimLayoutSteps()
       this.dirty = true
     } else if (r.exitCode !== 0 && line.trim().startsWith('podnet ') && (this.cluster?.ops.lineCount ?? 0) !== opsBefore) this.rebuild({ untilNs: this.world.sched.now })
     return r
@@ -122,6 +171,7 @@ export class LabSession {
     if (this.doc.spec.commands.length + changes.length > MAX_HISTORY_COMMANDS) return false
     for (const c of changes) this.doc.spec.commands.push({ at: nsToSeconds(c.atNs), run: quoteArgv(netns ? ['ip', 'netns', 'exec', netns, ...c.argv] : c.argv) })
     this.redoStack = []
+    this.trimLayoutSteps()
     this.dirty = true
     return true
   }
@@ -147,6 +197,14 @@ export class LabSession {
    * the rebuilt lab runs on to the clock the session had reached.
    */
   undo(): boolean {
+    const step = this.layoutSteps.at(-1)
+    if (step && this.undoIsMove) {
+      // The latest step is a move: only the layout goes back.
+      this.layoutSteps.pop()
+      this.putLayout(step.before)
+      this.redoStack.push(step)
+      return true
+    }
     const last = this.doc.spec.commands.pop()
     if (last === undefined) return false
     this.redoStack.push(typeof last === 'string' ? last : last.run)
@@ -159,6 +217,11 @@ export class LabSession {
   redo(): LineResult | null {
     const line = this.redoStack.pop()
     if (line === undefined) return null
+    if (typeof line !== 'string') {
+      this.layoutSteps.push({ ...line, depth: this.doc.spec.commands.length })
+      this.putLayout(line.after)
+      return { exitCode: 0, stdout: '', stderr: '', effect: 'change', changes: [] }
+    }
     const keep = this.redoStack
     const r = this.exec(line)
     this.redoStack = keep
@@ -174,6 +237,25 @@ export class LabSession {
   /** The lab file text without marking it saved (recovery autosaves). */
   text(): string {
     this.doc.spec.clock = nsToSeconds(this.world.sched.now)
-    return serializeLab(this.doc)
+    // Positions of namespaces that are gone are left out (kept in memory: an undo may bring them back).
+    const layout = layoutToSave(this.doc.layout, (name) => this.world.netns(name) !== undefined)
+    const { layout: _all, ...rest } = this.doc
+    return serializeLab(layout ? { ...rest, layout } : rest)
   }
+
+  /** Only the latest moves can be undone (each keeps two whole layouts). */
+  private trimLayoutSteps(): void {
+    if (this.layoutSteps.length > MAX_LAYOUT_STEPS) this.layoutSteps.splice(0, this.layoutSteps.length - MAX_LAYOUT_STEPS)
+  }
+}
+
+/** How many moves on the canvas undo can take back. */
+const MAX_LAYOUT_STEPS = 200
+
+/** A move on the canvas as an undo step: the layouts before and after, and where in the history it was made. */
+interface LayoutStep {
+  before: LabLayout | undefined
+  after: LabLayout | undefined
+  /** How many changes the history held when the move was made. */
+  depth: number
 }

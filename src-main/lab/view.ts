@@ -230,6 +230,8 @@ export class ViewTracker {
   private eventCount = 0
   /** The event log the renderer's events came from (a rebuilt lab has a new one). */
   private eventLog: unknown = null
+  /** The session's layout revision last sent (LabDelta.layout goes only when it moved on). */
+  private layoutRev = -1
 
   constructor(private readonly lang: Lang = 'en') {}
 
@@ -279,6 +281,8 @@ export class ViewTracker {
     if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
     if (path !== undefined) s.path = path
     if (session.doc.exercise) s.exercise = session.doc.exercise.id
+    if (session.layout) s.layout = session.layout
+    this.layoutRev = session.layoutRev
     return s
   }
 
@@ -342,6 +346,8 @@ export class ViewTracker {
     if (session.doc.metadata.description !== undefined) d.description = session.doc.metadata.description
     if (path !== undefined) d.path = path
     if (session.doc.exercise) d.exercise = session.doc.exercise.id
+    if (session.layoutRev !== this.layoutRev) d.layout = session.layout ?? null
+    this.layoutRev = session.layoutRev
     return d
   }
 

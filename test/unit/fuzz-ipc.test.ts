@@ -79,6 +79,7 @@ const GOOD: Record<ApiMethod, Fields | fc.Arbitrary<unknown>> = {
   edit: fc.oneof(...EDITS),
   undo: EMPTY,
   redo: EMPTY,
+  setLayout: { set: fc.dictionary(fc.constantFrom('node1', 'pod1', 'underlay', 'nosuch', 'a b', ''), fc.oneof(fc.constant(null), fc.record({ x: fc.double(), y: fc.constantFrom(0, 1e8, -5.5) }))), reset: fc.boolean() },
   trace: { from: fc.constantFrom('pod1', 'pod2', 'node1', 'nosuch'), to: fc.constantFrom('pod2', 'pod3', '10.244.2.2', '8.8.8.8', 'nosuch'), proto: fc.constantFrom('icmp', 'udp', 'tcp'), port: fc.constantFrom(53, 0, 65536), size: fc.constantFrom(0, 1400, 65507, 65508), df: fc.boolean(), count: fc.constantFrom(1, 2, 3, 0), warm: fc.boolean(), lang },
   compare: {
     from: fc.constantFrom('pod1', 'nosuch'),
