@@ -1,4 +1,4 @@
-import type { DeviceView, NetnsView, Topology } from '../../shared/api.ts'
+import type { DeviceView, NetnsView, Point, Topology } from '../../shared/api.ts'
 import { boxLabel, DEFAULT_LABELS, deviceKind, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
 import { halfSize, BOX_PADDING, SIZES } from './style.ts'
@@ -95,6 +95,16 @@ export interface CanvasModel {
   full(): Graph
   /** The same model drawing the tunnels of another selection (cheap: nothing is laid out again). */
   refocus(ns: string | null): CanvasModel
+  /**
+   * Where each namespace is, in the terms of a lab file's layout (LabLayout): a box at the
+   * top-left corner of its contents as laid out, a pod in a node relative to its node's position.
+   */
+  places: ReadonlyMap<string, Place>
+}
+
+/** A namespace's position in layout terms; `node`: the node a pod's position is relative to. */
+export interface Place extends Point {
+  node?: string
 }
 
 const HOST = '@host'
@@ -156,6 +166,35 @@ export interface TunnelInfo {
 export interface GraphOptions {
   /** The selected namespace: when tunnels are too many to draw, those of its node are drawn. */
   focus?: string | null
+  /** Positions the user chose (LabLayout.positions); the rest is laid out automatically. */
+  positions?: Readonly<Record<string, Point>>
+}
+
+/** Moves elements (and their places in `pos`) by d. */
+function shift(items: readonly GraphNode[], d: Point, pos: Map<string, Point>): void {
+  if (d.x === 0 && d.y === 0) return
+  for (const it of items) {
+    if (!it.position) continue
+    it.position = { x: it.position.x + d.x, y: it.position.y + d.y }
+    if (pos.has(it.id)) pos.set(it.id, it.position)
+  }
+}
+
+/** The top-left corner of what elements cover (centres and half sizes). */
+function topLeft(items: readonly GraphNode[]): Point {
+  const b = emptyBounds()
+  for (const it of items) grow(b, it)
+  return Number.isFinite(b.x1) ? { x: b.x1, y: b.y1 } : { x: 0, y: 0 }
+}
+
+/**
+ * Puts a box's contents where the user put the box (`at`: the top-left corner of its contents),
+ * or leaves them as laid out; either way records where the box is.
+ */
+function placeBox(ns: string, items: readonly GraphNode[], at: Point | undefined, pos: Map<string, Point>, places: Map<string, Place>): void {
+  const tl = topLeft(items)
+  if (at) shift(items, { x: at.x - tl.x, y: at.y - tl.y }, pos)
+  places.set(ns, at ? { x: at.x, y: at.y } : tl)
 }
 
 function emptyBounds(): Bounds {
@@ -260,6 +299,8 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const loose: GraphNode[] = []
   const cross: GraphEdge[] = []
   const pos = new Map<string, { x: number; y: number }>()
+  const places = new Map<string, Place>()
+  const saved = opts.positions ?? {}
   const byName = namespacesByName(topo)
   const nodeNs = topo.namespaces.filter((n) => n.role === 'node')
   const podsOf = new Map<string, NetnsView[]>()
@@ -295,11 +336,24 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (multiRow) d.box.classes += d.width >= 3 * SLOT ? ' big-label' : ' mid-label'
     const { row, col } = plan.cells[i]
     cellOf.set(d.ns.name, { row, col })
-    const dx = plan.colX[col] + (plan.colW[col] - d.width - gapBefore[i]) / 2 + gapBefore[i]
-    const dy = row * ROW_PITCH
+    // The grid's place for the node, or the user's (the top-left corner of its contents as laid out).
+    const local = topLeft(d.items)
+    const at = saved[d.ns.name]
+    const dx = at ? at.x - local.x : plan.colX[col] + (plan.colW[col] - d.width - gapBefore[i]) / 2 + gapBefore[i]
+    const dy = at ? at.y - local.y : row * ROW_PITCH
     for (const item of d.items) {
       item.position = { x: item.position!.x + dx, y: item.position!.y + dy }
       pos.set(item.id, item.position)
+    }
+    const origin = { x: local.x + dx, y: local.y + dy }
+    places.set(d.ns.name, origin)
+    // Pods the user moved inside their node: relative to the node's position.
+    for (const p of d.pods) {
+      const podId = nsId(p.name)
+      const podItem = d.items.find((it) => it.id === podId)!
+      const want = saved[p.name]
+      if (want) shift(d.items.filter((it) => it.id === podId || it.parent === podId), { x: origin.x + want.x - podItem.position!.x, y: origin.y + want.y - podItem.position!.y }, pos)
+      places.set(p.name, { x: podItem.position!.x - origin.x, y: podItem.position!.y - origin.y, node: d.ns.name })
     }
     boxes.push(boxModel(d.ns, d.box, (b) => summaryOf(d.ns, d.pods, words, d.box, b), d.items, d.edges))
   })
@@ -336,8 +390,10 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const devs = n.devices.filter(shown)
     if (devs.length === 0) {
       // Nothing wired yet: a childless box, placed like a leaf.
-      loose.push({ ...box, position: { x: freeX, y: Y_INFRA_PORT } })
-      freeX += 2 * SLOT + BOX_GAP
+      const leaf = { ...box, position: saved[n.name] ? { ...saved[n.name] } : { x: freeX, y: Y_INFRA_PORT } }
+      loose.push(leaf)
+      places.set(n.name, { ...leaf.position })
+      if (!saved[n.name]) freeX += 2 * SLOT + BOX_GAP
       continue
     }
     const core: DeviceView[] = []
@@ -368,6 +424,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const edges: GraphEdge[] = []
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
     const infraOpts = { cull: devs.length > CULL_PORTS, core: new Set(core.map((d) => ifId(n.name, d.name))), peers }
+    placeBox(n.name, children, saved[n.name], pos, places)
     boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges, infraOpts))
   }
 
@@ -377,10 +434,11 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   for (const n of topo.namespaces) {
     if (n.role === 'node' || isInfra(n) || (n.role === 'pod' && podsOf.get(n.node ?? '')?.includes(n))) continue
     if (n.role === 'pod') {
-      const p = { x: ox + SLOT / 2, y: yOther }
+      const p = saved[n.name] ? { ...saved[n.name] } : { x: ox + SLOT / 2, y: yOther }
       pos.set(nsId(n.name), p)
+      places.set(n.name, { ...p })
       loose.push({ id: nsId(n.name), label: podLabel(n), classes: podClasses(n), ns: n.name, position: p })
-      ox += SLOT + BOX_GAP
+      if (!saved[n.name]) ox += SLOT + BOX_GAP
       continue
     }
     const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
@@ -390,8 +448,13 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
     if (devs.length === 0) {
       // A namespace without devices is a childless box, placed like a leaf.
-      loose.push({ ...box, position: { x: ox + SLOT / 2, y: yOther } })
-    } else boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges))
+      const position = saved[n.name] ? { ...saved[n.name] } : { x: ox + SLOT / 2, y: yOther }
+      loose.push({ ...box, position })
+      places.set(n.name, { ...position })
+    } else {
+      placeBox(n.name, children, saved[n.name], pos, places)
+      boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges))
+    }
     ox += Math.max(1, devs.length) * SLOT + BOX_GAP
   }
 
@@ -434,11 +497,11 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   for (const n of loose) grow(extent, n)
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
 
-  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnelEdges, multiRow }
+  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnelEdges, multiRow, places }
   return withFocus(base, cross, opts.focus ?? null)
 }
 
-type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent'> & {
+type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places'> & {
   byName: Map<string, NetnsView>
   tunnelEdges: (GraphEdge & { a: string; b: string })[]
   multiRow: boolean
@@ -459,6 +522,7 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     loose: base.loose,
     rows: base.rows,
     extent: base.extent,
+    places: base.places,
     // Named when a few are drawn; a fan of a hundred names would hide the drawing (and cost a lot to draw).
     cross: drawn.length ? [...cross, ...drawn.map(({ a: _a, b: _b, ...e }) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,
     tunnels: { total: base.tunnelEdges.length, drawn: drawn.length, node: focus },

@@ -79,7 +79,7 @@ describe('canvas sync', () => {
     cy.destroy()
   })
 
-  it('lets only the selected pod (or any, with the modifier) be dragged: everything else pans', () => {
+  it('lets only the selected pod or box (or any, with the modifier) be dragged: everything else pans', () => {
     const cy = cytoscape({ headless: true })
     applyGraph(cy, graph())
     const pod = cy.getElementById('ns:pod1') as NodeSingular
@@ -87,14 +87,18 @@ describe('canvas sync', () => {
     expect(pod.pannable()).toBe(true)
     expect(pod.grabbable()).toBe(false)
     applySelection(cy, ['ns:node1'])
-    expect(box.pannable()).toBe(true)
+    expect(box.grabbable()).toBe(true)
+    expect(pod.grabbable()).toBe(false)
+    expect(cy.getElementById('if:node1/cbr0').pannable()).toBe(true)
     applySelection(cy, ['ns:pod1'])
+    expect(box.pannable()).toBe(true)
     expect(pod.grabbable()).toBe(true)
     applySelection(cy, [])
     expect(pod.grabbable()).toBe(false)
     setMovable(cy, true)
     expect(pod.grabbable()).toBe(true)
-    expect(box.grabbable()).toBe(false)
+    expect(box.grabbable()).toBe(true)
+    expect(cy.getElementById('if:node1/cbr0').grabbable()).toBe(false)
     setMovable(cy, false)
     expect(pod.grabbable()).toBe(false)
     cy.destroy()

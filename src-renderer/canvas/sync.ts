@@ -68,8 +68,8 @@ function update(el: SingularElementArgument, data: Record<string, unknown>, clas
   if (el.classes().join(' ') !== want) el.classes(want)
 }
 
-/** What can be moved by dragging: pods (onto another node). */
-const MOVABLE = 'node.pod'
+/** What can be moved by dragging: pods (inside their node, or onto another) and boxes (with what they hold). */
+const MOVABLE = 'node.pod, node.box'
 
 /**
  * Marks the selected elements (namespaces, links), and lets a drag on a selected one move it (if
@@ -107,6 +107,13 @@ export function applyHighlight(cy: Core, id: string | null, drop = false): void 
 
 /** Puts a node back where the layout had it (after a drag that meant nothing). */
 export function restorePosition(node: NodeSingular): void {
+  if (node.isParent()) {
+    // A box drawn with its contents is where they are: they go back, and it with them.
+    node.descendants().forEach((c) => {
+      if (!c.isParent()) c.position({ x: Number(c.data('lx')), y: Number(c.data('ly')) })
+    })
+    return
+  }
   node.position({ x: Number(node.data('lx')), y: Number(node.data('ly')) })
 }
 

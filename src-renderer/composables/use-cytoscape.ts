@@ -1,6 +1,6 @@
 import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape'
 import { onBeforeUnmount, onMounted, type Ref } from 'vue'
-import { locate, nodeBoxAt, type CanvasModel } from '../canvas/graph.ts'
+import { locate, nodeBoxAt, nsId, type CanvasModel } from '../canvas/graph.ts'
 import { followPan } from '../canvas/follow.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
@@ -48,6 +48,8 @@ export interface CanvasHandlers {
   onMovePod(pod: string, node: string): void
   /** Several selected pods were dropped on another node's box together. */
   onMovePods?(pods: string[], node: string): void
+  /** Boxes or pods were dragged within the drawing (one gesture): by how much, in model units. */
+  onMoved?(moves: { ns: string; by: { x: number; y: number } }[]): void
   /** A right click on a namespace, a device (`dev`) or a link (null: elsewhere), at this point of the canvas in pixels. */
   onContext?(target: { ns: string; dev?: string } | { link: string } | null, at: { x: number; y: number }): void
 }
@@ -83,6 +85,43 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
   }
   const onUp = (): void => {
     if (cy) setMovable(cy, false)
+    // Every element of the gesture has been let go by now.
+    setTimeout(endGesture, 0)
+  }
+
+  /** The elements grabbed in the gesture under way, with where each one started. */
+  const gesture = new Map<string, { x: number; y: number }>()
+  let moves: { ns: string; by: { x: number; y: number } }[] = []
+
+  /** An element let go: a pod onto another node moves there; anything else moved keeps its place. */
+  function dropped(n: NodeSingular): void {
+    const start = gesture.get(n.id())
+    // Contents dragged with their box move with it, not on their own.
+    if (!start || n.ancestors().some((a) => gesture.has((a as NodeSingular).id())) || n.hasClass('anchor')) return
+    const p = n.position()
+    const by = { x: p.x - start.x, y: p.y - start.y }
+    if (Math.abs(by.x) < 0.5 && Math.abs(by.y) < 0.5) return
+    const ns = String(n.data('ns'))
+    if (n.hasClass('pod') && n.parent().nonempty()) {
+      const own = String(n.parent().first().data('ns'))
+      const target = model ? nodeBoxAt(model, p) : null
+      // Onto another node (it moves there) or out of every node (it goes back): settlePods.
+      if (target !== own) return void leaving.push(n)
+    }
+    moves.push({ ns, by })
+  }
+
+  /** Pods let go outside their own node in this gesture. */
+  let leaving: NodeSingular[] = []
+
+  function endGesture(): void {
+    gesture.clear()
+    if (leaving.length) settlePods(leaving.splice(0))
+    leaving = []
+    const done = moves
+    moves = []
+    if (done.length && handlers.onMoved) handlers.onMoved(done)
+    else for (const m of done) if (cy) restorePosition(cy.getElementById(nsId(m.ns)) as NodeSingular)
   }
 
   onMounted(() => {
@@ -161,12 +200,13 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
         if (link) boxed.push({ link })
       } else if (String(el.id()).startsWith('ns:')) boxed.push({ ns: String(el.data('ns')) })
     })
-    // Pods let go: one dragged alone, or a selection dragged together (Cytoscape frees each).
-    const freed: NodeSingular[] = []
-    cy.on('dragfree', 'node.pod', (e: EventObject) => {
-      freed.push(e.target as NodeSingular)
-      if (freed.length === 1) setTimeout(() => settlePods(freed.splice(0)), 0)
+    // A drag: where each element grabbed started, and what it moved once let go (one gesture,
+    // reported together, so moving several things is one step).
+    cy.on('grab', 'node', (e: EventObject) => {
+      const n = e.target as NodeSingular
+      gesture.set(n.id(), { ...n.position() })
     })
+    cy.on('dragfree', 'node', (e: EventObject) => dropped(e.target as NodeSingular))
     // A drag with Alt held moves whatever it starts on, selected or not; one with Shift, Ctrl or
     // Cmd on the background draws a selection box (capture: before Cytoscape sees the press).
     container.value.addEventListener('mousedown', onPress, true)

@@ -4,6 +4,7 @@ import { playerEn } from './player.ts'
 import { compareEn } from './compare.ts'
 import { workEn } from './work.ts'
 import { canvasEn } from './canvas.ts'
+import { layoutEn } from './layout.ts'
 
 /** English UI labels. Step and event texts come from shared/messages (the engine's catalogue). */
 export const en = {
@@ -129,6 +130,7 @@ export const en = {
   'canvas.legend.trail': 'packet path',
   'canvas.legend.flood': 'flooded copy',
   ...canvasEn,
+  ...layoutEn,
   ...playerEn,
   ...compareEn,
   ...workEn,

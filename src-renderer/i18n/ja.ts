@@ -2,6 +2,7 @@ import { playerJa } from './player.ts'
 import { compareJa } from './compare.ts'
 import { workJa } from './work.ts'
 import { canvasJa } from './canvas.ts'
+import { layoutJa } from './layout.ts'
 import type { UiKey } from './en.ts'
 import { terminalJa } from './terminal.ts'
 import { exercisesJa } from './exercises.ts'
@@ -130,6 +131,7 @@ export const ja: Record<UiKey, string> = {
   'canvas.legend.trail': 'パケットの経路',
   'canvas.legend.flood': 'フラッディングされたコピー',
   ...canvasJa,
+  ...layoutJa,
   ...playerJa,
   ...compareJa,
   ...workJa,

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Edit, ExecResult, LabDelta, LabState, NetnsTables, NetnsView, ScenarioInfo } from '../../shared/api.ts'
+import type { Edit, ExecResult, LabDelta, LabState, LayoutChange, NetnsTables, NetnsView, ScenarioInfo } from '../../shared/api.ts'
 import { applyDelta } from '../../shared/delta.ts'
 import { api, onShellEvent, toApiError } from '../api/podnet.ts'
 import { prunePicks } from '../canvas/selection.ts'
@@ -9,6 +9,8 @@ import { download, safeFileName } from '../lib/download.ts'
 import { useSettingsStore } from './settings.ts'
 import { useUiStore } from './ui.ts'
 import { useWorkStore } from './work.ts'
+
+const NO_POSITIONS: Readonly<Record<string, { x: number; y: number }>> = Object.freeze({})
 
 /**
  * The open lab as the engine reports it. The store never computes network behaviour: every
@@ -206,6 +208,14 @@ export const useLabStore = defineStore('lab', () => {
     if (d) await applyChange(d)
   }
 
+  /** Moves things on the canvas, or back to the automatic layout: one undo step; the lab is modified. */
+  async function setLayout(change: LayoutChange): Promise<boolean> {
+    const d = await call(() => api.setLayout(change))
+    if (!d) return false
+    await applyChange(d)
+    return true
+  }
+
   async function exportScript(): Promise<void> {
     const r = await call(() => api.exportScript({}))
     if (!r) return
@@ -214,5 +224,8 @@ export const useLabStore = defineStore('lab', () => {
     ui().showNotice(t('notice.downloaded', { name }))
   }
 
-  return { state, tables, followed, scenarios, busy, generation, namespaces, byName, nodes, pods, init, dispose, apply, applyChange, followTables, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, exportScript }
+  /** Where the user put things on the canvas (LabLayout.positions); empty: the automatic layout. */
+  const positions = computed(() => state.value?.layout?.positions ?? NO_POSITIONS)
+
+  return { state, tables, followed, scenarios, busy, generation, namespaces, byName, nodes, pods, positions, init, dispose, apply, applyChange, followTables, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, setLayout, exportScript }
 })

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import type { Point, Topology } from '../../shared/api.ts'
+// Real engine output (tests may reach below the renderer's API boundary).
+import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { buildModel, ifId, nsId, type CanvasModel } from './graph.ts'
+import { movedPositions } from './moves.ts'
+
+async function topology(scenario: string): Promise<Topology> {
+  const h = createHandlers(new LabService(null))
+  return (await h.newLab({ scenario })).topology
+}
+
+/** Where an element is drawn in the model's full graph. */
+function at(model: CanvasModel, id: string): Point {
+  const n = model.full().nodes.find((x) => x.id === id)
+  if (!n?.position) throw new Error(`no position for ${id}`)
+  return n.position
+}
+
+describe('positions the user chose', () => {
+  it('move a node with everything in it, and leave the others where they were', async () => {
+    const topo = await topology('routed')
+    const auto = buildModel(topo)
+    const node1 = auto.places.get('node1')!
+    const moved = buildModel(topo, undefined, { positions: { node1: { x: node1.x + 300, y: node1.y - 1000 } } })
+    for (const id of [ifId('node1', 'eth0'), ifId('node1', 'cbr0'), nsId('pod1'), ifId('pod1', 'eth0')]) {
+      expect(at(moved, id)).toEqual({ x: at(auto, id).x + 300, y: at(auto, id).y - 1000 })
+    }
+    expect(at(moved, nsId('pod3'))).toEqual(at(auto, nsId('pod3')))
+    expect(moved.places.get('node1')).toEqual({ x: node1.x + 300, y: node1.y - 1000 })
+    // The box's bounds and the whole drawing's extent follow.
+    expect(moved.boxOf.get(nsId('node1'))!.bounds.y1).toBeCloseTo(auto.boxOf.get(nsId('node1'))!.bounds.y1 - 1000)
+    expect(moved.extent.y1).toBeLessThan(auto.extent.y1 - 800)
+  })
+
+  it('place a pod relative to its node, so it goes with its node', async () => {
+    const topo = await topology('routed')
+    const auto = buildModel(topo)
+    const pod1 = auto.places.get('pod1')!
+    expect(pod1.node).toBe('node1')
+    const p = { pod1: { x: pod1.x + 40, y: pod1.y + 90 } }
+    const m1 = buildModel(topo, undefined, { positions: p })
+    expect(at(m1, nsId('pod1'))).toEqual({ x: at(auto, nsId('pod1')).x + 40, y: at(auto, nsId('pod1')).y + 90 })
+    expect(at(m1, ifId('pod1', 'eth0'))).toEqual({ x: at(auto, ifId('pod1', 'eth0')).x + 40, y: at(auto, ifId('pod1', 'eth0')).y + 90 })
+    // The host end of its veth stays in the node where it was.
+    const hostEnd = auto.boxOf.get(nsId('node1'))!.children.find((c) => c.dev?.startsWith('veth'))!
+    expect(at(m1, hostEnd.id)).toEqual(hostEnd.position)
+    const node1 = auto.places.get('node1')!
+    const m2 = buildModel(topo, undefined, { positions: { ...p, node1: { x: node1.x - 500, y: node1.y } } })
+    expect(at(m2, nsId('pod1'))).toEqual({ x: at(m1, nsId('pod1')).x - 500, y: at(m1, nsId('pod1')).y })
+  })
+
+  it('move a switch with its ports, and ignore names that are not in the lab', async () => {
+    const topo = await topology('routed')
+    const auto = buildModel(topo)
+    const sw = auto.places.get('underlay')!
+    const m = buildModel(topo, undefined, { positions: { underlay: { x: sw.x, y: sw.y - 200 }, ghost: { x: 1, y: 2 } } })
+    const port = auto.boxOf.get(nsId('underlay'))!.children[0]
+    expect(at(m, port.id)).toEqual({ x: port.position!.x, y: port.position!.y - 200 })
+    expect(m.places.has('ghost')).toBe(false)
+  })
+
+  it('a drag sets the new position in layout terms; the first one pins every box', async () => {
+    const topo = await topology('routed')
+    const model = buildModel(topo)
+    const first = movedPositions(model, [{ ns: 'node2', by: { x: 10, y: -20 } }], {})
+    const n2 = model.places.get('node2')!
+    expect(first.node2).toEqual({ x: Math.round((n2.x + 10) * 10) / 10, y: Math.round((n2.y - 20) * 10) / 10 })
+    expect(Object.keys(first).sort()).toEqual(['node1', 'node2', 'underlay'])
+    // Pods are not pinned: they go with their node.
+    expect(first.pod1).toBeUndefined()
+    const pinned = buildModel(topo, undefined, { positions: first })
+    const next = movedPositions(pinned, [{ ns: 'pod1', by: { x: 5, y: 5 } }, { ns: 'nosuch', by: { x: 1, y: 1 } }], first)
+    expect(Object.keys(next)).toEqual(['pod1'])
+    expect(next.pod1).toEqual({ x: model.places.get('pod1')!.x + 5, y: model.places.get('pod1')!.y + 5 })
+    // Pinned where they were drawn: nothing moves but node2 and the switch port over its uplink.
+    const withNode2 = (id: string): boolean => model.boxOf.get(id)?.ns === 'node2' || model.boxOf.get(id)?.peers.get(id) === 'node2'
+    for (const n of model.full().nodes) if (n.position && !withNode2(n.id)) expect(at(pinned, n.id), n.id).toEqual(n.position)
+  })
+})
