@@ -312,9 +312,12 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     cy.forceRender()
   }
 
-  /** Shows a model; `pins`: namespaces drawn in full whatever the view. */
-  function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false): void {
-    const grew = model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
+  /**
+   * Shows a model; `pins`: namespaces drawn in full whatever the view. `moved`: only positions
+   * changed (a drag, an undo of one): the view stays where it is, whatever the drawing's extent.
+   */
+  function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false, moved = false): void {
+    const grew = !moved && model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
     model = m
     pinned = pins
     if (fitPending || relayout || (fitted && grew)) {

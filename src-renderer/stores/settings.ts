@@ -15,6 +15,19 @@ export interface PaneSizes {
 
 export const DEFAULT_PANES: PaneSizes = { dock: 320, side: 400, dockCollapsed: false, sideCollapsed: false }
 
+/** The smallest the panes get, and the room the canvas always keeps (pixels). */
+export const PANE_LIMITS = { dock: 120, side: 260, canvasHeight: 200, canvasWidth: 420, chrome: 90 }
+
+/**
+ * A pane's size within what the window leaves for it: at least its minimum, and never so big
+ * that the canvas gets smaller than its own minimum (a window made smaller shrinks the pane too).
+ */
+export function paneSize(pane: 'dock' | 'side', size: number, view: { width: number; height: number }): number {
+  const min = PANE_LIMITS[pane]
+  const max = pane === 'dock' ? view.height - PANE_LIMITS.chrome - PANE_LIMITS.canvasHeight : view.width - PANE_LIMITS.canvasWidth
+  return Math.round(Math.max(min, Math.min(Number.isFinite(size) ? size : min, Math.max(min, max))))
+}
+
 function stored(key: string): string | null {
   try {
     return globalThis.localStorage?.getItem(key) ?? null
@@ -87,5 +100,12 @@ export const useSettingsStore = defineStore('settings', () => {
     },
     { immediate: true },
   )
-  return { lang, theme, panes, setLang, setTheme }
+  function resizePane(pane: 'dock' | 'side', size: number, view: { width: number; height: number }): void {
+    panes.value = { ...panes.value, [pane]: paneSize(pane, size, view) }
+  }
+  function togglePane(pane: 'dock' | 'side'): void {
+    const key = pane === 'dock' ? 'dockCollapsed' : 'sideCollapsed'
+    panes.value = { ...panes.value, [key]: !panes.value[key] }
+  }
+  return { lang, theme, panes, setLang, setTheme, resizePane, togglePane }
 })
