@@ -68,7 +68,7 @@ describe('lab files that were uncaught exceptions', () => {
     }
     // Prototype keys are fields like any other: unknown ones, named where they are.
     expect(open(`${HEAD}spec:\n  __proto__: { commands: [x] }\n`)).toBe('lab.yaml:5:3: spec.__proto__: unknown field "__proto__" (spec has seed, cluster, setup, commands and clock)')
-    expect(open(`${HEAD}spec: {}\nconstructor: 1\n`)).toBe('lab.yaml:5:1: constructor: unknown field "constructor" (a lab file has apiVersion, kind, metadata, spec, exercise)')
+    expect(open(`${HEAD}spec: {}\nconstructor: 1\n`)).toBe('lab.yaml:5:1: constructor: unknown field "constructor" (a lab file has apiVersion, kind, metadata, spec, exercise, layout)')
   })
 
   it('keeps the names of the underlay and the router for the lab', () => {
@@ -169,7 +169,7 @@ describe('validation', () => {
   })
 
   it('refuses unknown keys at the top level, in metadata and in the underlay', () => {
-    expect(open(`${HEAD}spec: {}\nextra: 1\n`)).toBe('lab.yaml:5:1: extra: unknown field "extra" (a lab file has apiVersion, kind, metadata, spec, exercise)')
+    expect(open(`${HEAD}spec: {}\nextra: 1\n`)).toBe('lab.yaml:5:1: extra: unknown field "extra" (a lab file has apiVersion, kind, metadata, spec, exercise, layout)')
     expect(open(HEAD.replace('{ name: t }', '{ name: t, owner: me }') + 'spec: {}\n')).toBe('lab.yaml:3:22: metadata.owner: unknown field "owner" (metadata has name and description)')
     expect(open(cluster({ underlay: '{ kind: switch, cidr: 192.168.0.0/24, vlan: 5 }' }))).toBe('lab.yaml:8:53: spec.cluster.underlay.vlan: unknown field "vlan" (underlay has kind, cidr and routeLimit)')
     expect(open(HEAD.replace('{ name: t }', '{ name: "a\\u0007b" }') + 'spec: {}\n')).toMatch(/^lab\.yaml:3:\d+: metadata\.name: must be one line of text without control characters/)
