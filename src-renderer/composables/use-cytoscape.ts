@@ -5,7 +5,7 @@ import { followPan } from '../canvas/follow.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
 import type { ThemeName } from '../canvas/theme.ts'
-import { applyGraph, applyHighlight, applySelection, setMovable, viewportFor } from '../canvas/sync.ts'
+import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
 
 const MIN_ZOOM = 0.005
 const MAX_ZOOM = 3
