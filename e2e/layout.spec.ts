@@ -146,13 +146,13 @@ test('the dock and the side panel are resized by mouse and keyboard, fold away, 
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', /[1-9]/)
   await expect(page.getByTestId('side-fold')).toHaveAttribute('aria-expanded', 'false')
   await expect(page.getByTestId('dock-fold')).toHaveAttribute('aria-expanded', 'false')
-  // Picking a dock tab shows the dock again at its size; Enter on the side handle unfolds the panel.
-  await page.getByRole('tab', { name: 'Terminal' }).click()
-  await expect(page.getByTestId('dock-fold')).toHaveAttribute('aria-expanded', 'true')
-  await expect.poll(async () => (await canvasSize()).h).toBe(start.h - 150)
+  // Enter on the side handle unfolds the panel; picking a dock tab shows the dock again, both at their sizes.
   await page.getByTestId('side-splitter').focus()
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('side-splitter')).toHaveAttribute('aria-valuenow', String(width0 + 96))
+  await page.getByRole('tab', { name: 'Terminal' }).click()
+  await expect(page.getByTestId('dock-fold')).toHaveAttribute('aria-expanded', 'true')
+  await expect.poll(() => canvasSize()).toEqual({ w: start.w - 96, h: start.h - 150, cw: start.w - 96, ch: start.h - 150 })
   await page.getByRole('button', { name: '日本語' }).click()
   await expect(page.getByTestId('side-fold')).toHaveAttribute('title', 'サイドパネルを隠す')
   await page.screenshot({ path: '/tmp/layout-e2e-panes-ja.png' })
