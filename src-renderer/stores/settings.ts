@@ -13,7 +13,13 @@ export interface PaneSizes {
   sideCollapsed: boolean
 }
 
-export const DEFAULT_PANES: PaneSizes = { dock: 320, side: 400, dockCollapsed: false, sideCollapsed: false }
+/** `dock: 0`: not chosen yet, so the dock takes its share of the window (dockShare). */
+export const DEFAULT_PANES: PaneSizes = { dock: 0, side: 400, dockCollapsed: false, sideCollapsed: false }
+
+/** The dock's height until the user picks one: 40 % of the workspace, at least 220 pixels. */
+export function dockShare(view: { height: number }): number {
+  return Math.max(220, Math.round(0.4 * (view.height - 46)))
+}
 
 /** The smallest the panes get, and the room the canvas always keeps (pixels). */
 export const PANE_LIMITS = { dock: 120, side: 260, canvasHeight: 200, canvasWidth: 420, chrome: 90 }
