@@ -157,3 +157,30 @@ test('the dock and the side panel are resized by mouse and keyboard, fold away, 
   await expect(page.getByTestId('side-fold')).toHaveAttribute('title', 'サイドパネルを隠す')
   await page.screenshot({ path: '/tmp/layout-e2e-panes-ja.png' })
 })
+
+test('walkthrough: a routes lab arranged by hand is converted to flannel VXLAN, keeps its arrangement, and a trace crosses flannel.1', async ({ page }) => {
+  await scenario(page, 'routed')
+  const box = await onScreen(page, 'ns:node2')
+  const corner = { x: box.x2 - 6, y: box.y1 + 6 }
+  await page.mouse.click(corner.x, corner.y)
+  await drag(page, corner, { x: 40, y: 30 })
+  await expect.poll(() => layoutOf(page)).not.toBeNull()
+  const before = await layoutOf(page)
+  const pod3 = await positions(page, ['ns:pod3'])
+  await page.getByTestId('canvas-mode').selectOption('flannel-vxlan')
+  await page.getByRole('dialog').getByRole('button', { name: 'Change mode' }).click()
+  await expect.poll(() => page.evaluate('window.podnet.getState().then((s) => s.topology.mode)')).toBe('flannel-vxlan')
+  // The VXLAN devices appear in both nodes; node2 stays where it was put.
+  await expect.poll(async () => (await page.getByTestId('canvas').evaluate((el) => (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy.getElementById('if:node2/flannel.1').nonempty()))).toBe(true)
+  // flannel.1 joins the top row of each node's box (a taller shape: the contents shift a few units).
+  expect(await layoutOf(page)).toEqual(before)
+  const after = (await positions(page, ['ns:pod3']))['ns:pod3']
+  expect(Math.abs(after.x - pod3['ns:pod3'].x)).toBeLessThan(5)
+  expect(Math.abs(after.y - pod3['ns:pod3'].y)).toBeLessThan(5)
+  await page.getByRole('tab', { name: 'Trace' }).click()
+  await page.getByTestId('trace-to').fill('pod3')
+  await page.getByTestId('send-form').getByRole('button', { name: /Send packet/ }).click()
+  await expect(page.getByTestId('verdict')).toContainText('pod3')
+  await expect(page.getByTestId('trace-steps')).toContainText('flannel.1')
+  await page.screenshot({ path: '/tmp/layout-e2e-vxlan.png' })
+})
