@@ -128,7 +128,7 @@ test('the canvas context menu opens a terminal where it was asked for', async ({
   await page.mouse.click(pod1.x, pod1.y, { button: 'right' })
   const menu = page.getByRole('menu', { name: 'Actions for pod1' })
   await expect(menu).toBeVisible()
-  await expect(menu.getByRole('menuitem')).toHaveText(['Open terminal here', 'Open a new terminal here', 'Show details', 'Trace from here', 'Trace to here', 'Delete'])
+  await expect(menu.getByRole('menuitem')).toHaveText(['Open terminal here', 'Open a new terminal here', 'Show details', 'Trace from here', 'Trace to here', 'Rename…', 'Delete'])
   await page.screenshot({ path: '/tmp/ui-e2e-terminal-menu.png' })
   await menu.getByRole('menuitem', { name: 'Open terminal here' }).click()
   await expect(menu).toHaveCount(0)
