@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LabFormatError } from '../lab/format.ts'
 import { parseExercise } from './format.ts'
 import { validateExerciseText } from './validate.ts'
+import { thrown } from '../../test/unit/thrown.ts'
 
 const GOOD = `apiVersion: podnet.dev/v1
 kind: Exercise
@@ -31,13 +32,7 @@ spec:
 `
 
 function errorOf(text: string): LabFormatError {
-  try {
-    parseExercise(text, 'ex.yaml')
-  } catch (e) {
-    if (e instanceof LabFormatError) return e
-    throw e
-  }
-  throw new Error('parsed')
+  return thrown(LabFormatError, () => parseExercise(text, 'ex.yaml'))
 }
 
 describe('exercise files', () => {

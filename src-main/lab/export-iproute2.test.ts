@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { API_VERSION, KIND, type LabDoc } from './format.ts'
 import { EXPORT_PROGRAMS, ExportError, exportParts, exportScript, renderScript } from './export-iproute2.ts'
 import { scenarioLab } from './session.ts'
+import { thrown } from '../../test/unit/thrown.ts'
 
 /** One word of a script line: single-quoted pieces joined by \' (how quoteWord writes a quote). */
 const WORD = /'[^']*'(?:\\''[^']*')*/y
@@ -89,15 +90,7 @@ describe('iproute2 export', () => {
   })
 
   it('refuses, with the command it is about, what a script cannot do safely', () => {
-    const refused = (commands: string[]): ExportError => {
-      try {
-        exportParts(lab(commands))
-      } catch (e) {
-        if (e instanceof ExportError) return e
-        throw e
-      }
-      throw new Error('exported')
-    }
+    const refused = (commands: string[]): ExportError => thrown(ExportError, () => exportParts(lab(commands)))
     // A failed sysctl is harmless in the lab; one that set half its keys cannot be repeated.
     expect(refused(['ip netns add a', 'ip netns exec a sysctl -w net.ipv4.ip_forward=1 kernel.core_pattern=x']).message).toMatch(/^spec\.commands\[1\]: .*failed part way/)
     expect(refused(['ip netns add a', 'ip -all netns exec ip link set lo up']).message).toMatch(/^spec\.commands\[1\]: "ip -all" acts on every namespace/)

@@ -5,6 +5,7 @@ import { LabFormatError, parseLab, serializeLab } from './format.ts'
 import { applyLayoutChange, layoutToSave } from './layout.ts'
 import { LabSession, scenarioLab } from './session.ts'
 import { applyDelta } from '../../shared/delta.ts'
+import { thrown } from '../../test/unit/thrown.ts'
 
 const LAB = `apiVersion: podnet.dev/v1
 kind: Lab
@@ -23,13 +24,7 @@ spec:
 `
 
 function err(text: string): LabFormatError {
-  try {
-    parseLab(text, 'lab.yaml')
-  } catch (e) {
-    if (e instanceof LabFormatError) return e
-    throw e
-  }
-  throw new Error('parsed')
+  return thrown(LabFormatError, () => parseLab(text, 'lab.yaml'))
 }
 
 describe('the layout section of a lab file', () => {

@@ -3,15 +3,10 @@ import { LabFormatError, parseLab, serializeLab } from '../../src-main/lab/forma
 import { instantiate, LabBuildError } from '../../src-main/lab/lab.ts'
 import { LabSession, scenarioLab } from '../../src-main/lab/session.ts'
 import { run } from '../../src-main/engine/commands/index.ts'
+import { thrown } from './thrown.ts'
 
 function errorOf(text: string): LabFormatError {
-  try {
-    parseLab(text, 'lab.yaml')
-  } catch (e) {
-    if (e instanceof LabFormatError) return e
-    throw e
-  }
-  throw new Error('parsed')
+  return thrown(LabFormatError, () => parseLab(text, 'lab.yaml'))
 }
 
 const GOOD = `apiVersion: podnet.dev/v1
