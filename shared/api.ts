@@ -537,6 +537,8 @@ export interface WorkProgress {
    * rest). The page hides its progress bar then, whoever started the work (the page, a menu).
    */
   end?: 'done' | 'cancelled' | 'failed'
+  /** False for work nobody may stop (reopening recovered work): the page offers no Cancel. */
+  cancellable?: false
 }
 
 /** What a `bash` or `exit` asks of the terminal. */

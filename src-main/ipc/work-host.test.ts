@@ -47,6 +47,24 @@ describe('WorkReporter', () => {
     expect(posted).toEqual([{ phase: 'replay', done: 1, total: 9 }, { phase: 'replay', done: 1, total: 9, end: 'failed' }])
   })
 
+  it('marks the progress of work nobody may stop (id 0), so the page offers no Cancel for it', async () => {
+    const { r, posted } = reporter()
+    await r.run(0, async () => {
+      r.options.progress!({ phase: 'replay', done: 2, total: 2 })
+      return ok
+    })
+    await r.run(3, async () => {
+      r.options.progress!({ phase: 'replay', done: 2, total: 2 })
+      return ok
+    })
+    expect(posted).toEqual([
+      { phase: 'replay', done: 2, total: 2, cancellable: false },
+      { phase: 'replay', done: 2, total: 2, cancellable: false, end: 'done' },
+      { phase: 'replay', done: 2, total: 2 },
+      { phase: 'replay', done: 2, total: 2, end: 'done' },
+    ])
+  })
+
   it('says nothing of work that reported no progress, and an exception ends it as failed', async () => {
     const { r, posted } = reporter()
     await r.run(1, async () => ok)

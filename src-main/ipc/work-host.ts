@@ -64,7 +64,7 @@ export class WorkReporter {
       // Set by progress() while fn ran (TypeScript cannot see that).
       const shown = this.shown as WorkProgress | null
       this.shown = null
-      if (shown) this.post({ phase: shown.phase, done: shown.done, total: shown.total, end: reply === null ? 'failed' : reply.ok ? 'done' : reply.error.code === 'cancelled' ? 'cancelled' : 'failed' })
+      if (shown) this.post({ phase: shown.phase, done: shown.done, total: shown.total, ...(id === 0 && { cancellable: false as const }), end: reply === null ? 'failed' : reply.ok ? 'done' : reply.error.code === 'cancelled' ? 'cancelled' : 'failed' })
     }
   }
 
@@ -73,6 +73,6 @@ export class WorkReporter {
     if (p.done !== p.total && now - this.lastPost < PROGRESS_EVERY_MS) return
     this.lastPost = now
     this.shown = p
-    this.post({ phase: p.phase, done: p.done, total: p.total })
+    this.post({ phase: p.phase, done: p.done, total: p.total, ...(this.current === 0 && { cancellable: false as const }) })
   }
 }

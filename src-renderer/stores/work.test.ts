@@ -143,6 +143,17 @@ describe('work store', () => {
     stop()
   })
 
+  it('offers no Cancel for work the host says nobody may stop (reopening recovered work)', () => {
+    installHost({ cancellable: true })
+    const work = useWorkStore()
+    work.report({ phase: 'replay', done: 1, total: 4 })
+    expect(work.cancellable).toBe(true)
+    work.report({ phase: 'replay', done: 2, total: 4, cancellable: false })
+    expect(work.cancellable).toBe(false)
+    work.cancel()
+    expect(work.cancelling).toBe(false)
+  })
+
   it('offers no Cancel where the host cannot stop work', () => {
     installHost({ cancellable: false })
     expect(useWorkStore().cancellable).toBe(false)

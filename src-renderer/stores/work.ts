@@ -21,8 +21,12 @@ export const useWorkStore = defineStore('work', () => {
   const active = ref(false)
   /** Whether the bar is on screen (the work has lasted SHOW_AFTER_MS). */
   const shown = ref(false)
-  /** Whether this host can stop work (the desktop app; the browser build where cross-origin isolated). */
-  const cancellable = canCancelWork()
+  /**
+   * Whether the work under way can be stopped: the host can (the desktop app; the browser build
+   * where cross-origin isolated) and the work is not one nobody may stop (reopening recovered work).
+   */
+  const hostCancels = canCancelWork()
+  const cancellable = computed(() => hostCancels && progress.value?.cancellable !== false)
   /** Cancel was pressed and the host is stopping. */
   const cancelling = ref(false)
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -77,7 +81,7 @@ export const useWorkStore = defineStore('work', () => {
 
   /** Asks the host to stop; the request then fails with code 'cancelled' and the open lab stays. */
   function cancel(): void {
-    if (!active.value || cancelling.value) return
+    if (!active.value || cancelling.value || !cancellable.value) return
     cancelling.value = true
     // False: nothing was left to stop (it had just ended).
     if (!cancelWork()) cancelling.value = false
