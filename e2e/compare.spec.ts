@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { watchPageErrors } from './canvas-page.ts'
+import { failOnPageErrors, openScenario, SHOTS } from './player-helpers.ts'
 
 // The Compare view in the browser build, used as a teacher would: the same pod-to-pod probe in
 // two cluster modes of the open lab, then against another lab file, in English and Japanese;
@@ -7,20 +7,11 @@ import { watchPageErrors } from './canvas-page.ts'
 
 test.use({ viewport: { width: 1600, height: 1000 } })
 
-const SHOTS = '/tmp/player-shots'
-
-const problems = new WeakMap<Page, string[]>()
-test.afterEach(async ({ page }) => {
-  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
-})
+const watch = failOnPageErrors()
 
 async function open(page: Page, scenario = 'routed'): Promise<void> {
-  problems.set(page, watchPageErrors(page))
-  await page.goto('/')
-  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
-  await page.locator('#scenario-picker').selectOption(scenario)
-  await page.getByRole('button', { name: 'New', exact: true }).click()
-  await expect(page.locator('.labname')).toHaveText(scenario)
+  watch(page)
+  await openScenario(page, scenario)
 }
 
 test('routes vs flannel VXLAN side by side: 50 bytes more on the wire, 1500 vs 1450, the tunnel hops on one side', async ({ page }) => {

@@ -1,17 +1,12 @@
 import { expect, test, type Page } from '@playwright/test'
-import { watchPageErrors } from './canvas-page.ts'
+import { failOnPageErrors, newHundredNodeLab, openScenario, SHOTS } from './player-helpers.ts'
 
 // The canvas follows the packet: in a 100-node lab zoomed in, the view pans to each hop (never
 // zooming out); the hop's deciding table entry, or the reason of a drop, is said beside it.
 
 test.use({ viewport: { width: 1600, height: 1000 } })
 
-const SHOTS = '/tmp/player-shots'
-
-const problems = new WeakMap<Page, string[]>()
-test.afterEach(async ({ page }) => {
-  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
-})
+const watch = failOnPageErrors()
 
 /** Whether the label beside the current hop is inside the canvas. */
 async function tagInView(page: Page): Promise<boolean> {
@@ -23,16 +18,10 @@ async function tagInView(page: Page): Promise<boolean> {
 
 test('a 100-node lab zoomed in: the view pans to the hop, which says the entry that decided', async ({ page }) => {
   test.setTimeout(120_000)
-  problems.set(page, watchPageErrors(page))
+  watch(page)
   await page.goto('/')
   await expect(page.getByTestId('topology-outline')).toContainText('pod1')
-  await page.getByRole('button', { name: 'New lab with options…' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
-  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
-  await dialog.getByLabel('Nodes', { exact: true }).fill('100')
-  await dialog.getByLabel('Pods per node', { exact: true }).fill('2')
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByTestId('topology-outline')).toContainText('pod200: pod (node100)', { timeout: 30_000 })
+  await newHundredNodeLab(page)
   await page.getByRole('tab', { name: 'Trace' }).click()
   await page.getByTestId('trace-to').fill('pod200')
   await page.getByRole('button', { name: /Send packet/ }).click()
@@ -67,12 +56,8 @@ test('a 100-node lab zoomed in: the view pans to the hop, which says the entry t
 })
 
 test('a drop is marked where it happens, with the reason, in both languages', async ({ page }) => {
-  problems.set(page, watchPageErrors(page))
-  await page.goto('/')
-  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
-  await page.locator('#scenario-picker').selectOption('flannel-vxlan')
-  await page.getByRole('button', { name: 'New', exact: true }).click()
-  await expect(page.locator('.labname')).toHaveText('flannel-vxlan')
+  watch(page)
+  await openScenario(page, 'flannel-vxlan')
   // First the way through: on the underlay, the outer packet carries the inner one, which rides the tunnel.
   await page.getByRole('tab', { name: 'Trace' }).click()
   await page.getByTestId('trace-to').fill('pod4')

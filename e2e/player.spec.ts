@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { watchPageErrors } from './canvas-page.ts'
+import { failOnPageErrors, newHundredNodeLab, openScenario, SHOTS } from './player-helpers.ts'
 
 // The trace player in the browser build, used as a learner would: the send form, the keys, the
 // buttons, the scrubber and the filters, the canvas marking each step's device, the inspector's
@@ -7,21 +7,13 @@ import { watchPageErrors } from './canvas-page.ts'
 
 test.use({ viewport: { width: 1600, height: 1000 } })
 
-const SHOTS = '/tmp/player-shots'
 const FLANNEL_ROUTE = '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink'
 
-const problems = new WeakMap<Page, string[]>()
-test.afterEach(async ({ page }) => {
-  expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
-})
+const watch = failOnPageErrors()
 
 async function open(page: Page, scenario = 'flannel-vxlan'): Promise<void> {
-  problems.set(page, watchPageErrors(page))
-  await page.goto('/')
-  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
-  await page.locator('#scenario-picker').selectOption(scenario)
-  await page.getByRole('button', { name: 'New', exact: true }).click()
-  await expect(page.locator('.labname')).toHaveText(scenario)
+  watch(page)
+  await openScenario(page, scenario)
   await page.getByRole('tab', { name: 'Trace' }).click()
 }
 
@@ -288,13 +280,7 @@ test('in Japanese: the player, the inspector at a drop and the out-of-date mark'
 
 test('a 100-node lab: the player steps through a trace across the grid', async ({ page }) => {
   await open(page)
-  await page.getByRole('button', { name: 'New lab with options…' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
-  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
-  await dialog.getByLabel('Nodes', { exact: true }).fill('100')
-  await dialog.getByLabel('Pods per node', { exact: true }).fill('2')
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByTestId('topology-outline')).toContainText('pod200: pod (node100)', { timeout: 30_000 })
+  await newHundredNodeLab(page)
   await page.getByRole('tab', { name: 'Trace' }).click()
   await sendTo(page, 'pod200')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod200')

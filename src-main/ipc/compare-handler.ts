@@ -7,7 +7,8 @@ import { LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import { TraceRequestError } from '../lab/trace-report.ts'
 import type { Handlers, LabService } from './handlers.ts'
-import { ApiFailure, refused, int, invalid, isPlainObject, netnsField, object, oneOf, optional, str, type Check } from './validate.ts'
+import { langField, probeFields } from './probe-fields.ts'
+import { ApiFailure, refused, invalid, isPlainObject, object, oneOf, optional, str, type Check } from './validate.ts'
 
 /**
  * The Compare view's channel: the same probe on two sides, each a replay (the open lab as it is or
@@ -33,16 +34,7 @@ const sidesField: Check<[CompareSourceView, CompareSourceView]> = (v, path) => {
   return [sourceField(v[0], `${path}.0`), sourceField(v[1], `${path}.1`)]
 }
 
-const compareReq = object({
-  from: netnsField,
-  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
-  proto: optional(oneOf(['icmp', 'udp'] as const)),
-  port: optional(int(1, 65535)),
-  sport: optional(int(1, 65535)),
-  size: optional(int(0, 65507)),
-  sides: sidesField,
-  lang: optional(oneOf(['en', 'ja'] as const)),
-})
+const compareReq = object({ ...probeFields, sides: sidesField, lang: langField })
 
 /** A side as a running replay. */
 function sideInput(service: LabService, src: CompareSourceView, path: string): CompareInput {

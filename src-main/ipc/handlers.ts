@@ -37,6 +37,7 @@ import { routeRows } from '../engine/commands/ip-route.ts'
 import { routeText } from '../../shared/rows.ts'
 import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { compareHandler } from './compare-handler.ts'
+import { langField, probeFields } from './probe-fields.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
 import { ApiFailure, refused, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
@@ -158,18 +159,7 @@ const speedField: Check<number> = (v, path) => {
 }
 const termSpeedReq = object({ speed: speedField })
 const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
-const traceReq = object({
-  from: netnsField,
-  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
-  proto: optional(oneOf(['icmp', 'udp'] as const)),
-  port: optional(int(1, 65535)),
-  sport: optional(int(1, 65535)),
-  size: optional(int(0, 65507)),
-  df: optional(bool),
-  count: optional(int(1, MAX_TRACE_COUNT)),
-  warm: optional(bool),
-  lang: optional(oneOf(['en', 'ja'] as const)),
-})
+const traceReq = object({ ...probeFields, df: optional(bool), count: optional(int(1, MAX_TRACE_COUNT)), warm: optional(bool), lang: langField })
 const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
 const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), steps: optional(bool), lang: optional(oneOf(['en', 'ja'] as const)) })
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.

@@ -1,0 +1,37 @@
+import { expect, test, type Page } from '@playwright/test'
+import { watchPageErrors } from './canvas-page.ts'
+
+/** For the specs of the trace player and the Compare view. Screenshots go here. */
+export const SHOTS = '/tmp/player-shots'
+
+/**
+ * Fails each test whose page threw or logged an error. Call at the top level; the function it
+ * returns starts watching a page.
+ */
+export function failOnPageErrors(): (page: Page) => void {
+  const problems = new WeakMap<Page, string[]>()
+  test.afterEach(async ({ page }) => {
+    expect(problems.get(page) ?? [], 'errors in the page').toEqual([])
+  })
+  return (page) => void problems.set(page, watchPageErrors(page))
+}
+
+/** Opens the app and makes a new lab of a scenario with the toolbar's New button. */
+export async function openScenario(page: Page, scenario: string): Promise<void> {
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+  await page.locator('#scenario-picker').selectOption(scenario)
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText(scenario)
+}
+
+/** A flannel VXLAN lab of 100 nodes with two pods each (pod1 ... pod200), made in the New lab dialog. */
+export async function newHundredNodeLab(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'New lab with options…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
+  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
+  await dialog.getByLabel('Nodes', { exact: true }).fill('100')
+  await dialog.getByLabel('Pods per node', { exact: true }).fill('2')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByTestId('topology-outline')).toContainText('pod200: pod (node100)', { timeout: 30_000 })
+}
