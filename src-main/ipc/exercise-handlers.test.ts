@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { CHANNELS, type ApiError } from '../../shared/api.ts'
+import { CHANNELS, type ApiError, type WorkProgress } from '../../shared/api.ts'
+import type { WorkOptions } from '../engine/kernel/work.ts'
 import { builtinSource } from '../exercises/builtins.ts'
 import { createHandlers, dispatch, LabService } from './handlers.ts'
+import { NO_IO } from './live-host.ts'
 
 function setup(): { service: LabService; h: ReturnType<typeof createHandlers> } {
   const service = new LabService('same-node')
@@ -138,6 +140,45 @@ describe('exercise channels', () => {
     expect(await dispatch(h, CHANNELS.openExercise, { id: 'w1-who-arps', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'extra' } })
     expect(await dispatch(h, CHANNELS.checkExercise, undefined)).toMatchObject({ ok: false, error: { code: 'not-found' } })
     expect(await dispatch(h, CHANNELS.revealHint, { more: true })).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+  it('report the progress of building an exercise\'s lab, and a cancel keeps the open lab', async () => {
+    const service = new LabService('same-node')
+    const seen: WorkProgress[] = []
+    let cancel = false
+    const work: WorkOptions = {
+      progress: (p) => {
+        seen.push(p)
+      },
+      signal: {
+        get cancelled() {
+          return cancel
+        },
+      },
+    }
+    const h = createHandlers(service, { ...NO_IO, work })
+    const opened = await h.openExercise({ id: 'w2-missing-route' })
+    expect(seen.length).toBeGreaterThan(2)
+    expect(seen.at(-1)).toMatchObject({ phase: 'build' })
+    expect(seen.at(-1)!.done).toBe(seen.at(-1)!.total)
+    // Reopening the work in progress replays it, with progress too.
+    await h.exec({ netns: 'node1', line: 'ip route add 10.244.2.0/24 via 192.168.0.12 dev eth0' })
+    // As the hosts do after each request: the exercise's lab becomes its work in progress.
+    service.exercises.take(service.session)
+    await h.newLab({ scenario: 'same-node' })
+    seen.length = 0
+    await h.openExercise({ id: 'w2-missing-route' })
+    expect(seen.some((p) => p.phase === 'replay')).toBe(true)
+    // Cancelled part way, starting afresh changes nothing: the exercise's lab stays open as it was.
+    const before = service.text()
+    seen.length = 0
+    work.progress = (p) => {
+      seen.push(p)
+      cancel = true
+    }
+    expect(await dispatch(h, CHANNELS.resetExercise, undefined)).toMatchObject({ ok: false, error: { code: 'cancelled' } })
+    expect(seen).toHaveLength(1)
+    expect(service.text()).toBe(before)
+    expect(service.state().exercise).toBe(opened.state.exercise)
   })
 })
 

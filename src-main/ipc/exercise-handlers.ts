@@ -7,7 +7,8 @@ import { ExerciseProgress } from '../exercises/progress.ts'
 import { ExerciseLookupError, exerciseOfLab } from '../exercises/resolve.ts'
 import { startLab } from '../exercises/start.ts'
 import { EXERCISE_ID, LabFormatError, serializeLab } from '../lab/format.ts'
-import { LabBuildError } from '../lab/lab.ts'
+import type { WorkOptions } from '../engine/kernel/work.ts'
+import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import type { Handlers, LabService } from './handlers.ts'
 import { ApiFailure, bool, invalid, none, object, optional, str, type Check } from './validate.ts'
@@ -136,8 +137,32 @@ const openByText = object({ text: str({ min: 1, max: 2_000_000, what: 'the exerc
 const answerReq = object({ goal: str({ min: 1, max: 63, pattern: /^[a-z0-9][a-z0-9_-]*$/, what: 'a goal id' }), answer: str({ max: 200, singleLine: true, what: 'an answer' }) })
 const removeReq = object({ id: idField })
 
-function openedFresh(service: LabService, f: Found): ExerciseOpened {
-  service.replace(new LabSession(startLab(f.exercise, { builtIn: f.builtIn })), undefined)
+/**
+ * What the exercise channels need of the handler table's host: the progress/cancel hooks of long
+ * work (an exercise's lab may be big), the conversion of a build's errors into replies, and the
+ * end of live terminal lines when the open lab is replaced.
+ */
+export interface ExerciseHost {
+  work: WorkOptions
+  buildError(e: unknown): never
+  abandon(why: string): void
+}
+
+/** Opens `build()`'s session as the lab; a failed or cancelled build leaves the open lab as it was. */
+function replaceWith(service: LabService, host: ExerciseHost, build: () => LabSession): void {
+  let session: LabSession
+  try {
+    session = build()
+  } catch (e) {
+    host.buildError(e)
+  }
+  host.abandon('an exercise was opened')
+  service.replace(session, undefined)
+}
+
+function openedFresh(service: LabService, host: ExerciseHost, f: Found): ExerciseOpened {
+  const doc = startLab(f.exercise, { builtIn: f.builtIn })
+  replaceWith(service, host, () => new LabSession(doc, instantiate(doc, host.work)))
   return { state: service.state(), exercise: service.exercises.view(f, service.session) }
 }
 
@@ -150,7 +175,7 @@ function currentOrFail(service: LabService): Found {
 type ExerciseMethods = Pick<Handlers, 'listExercises' | 'openExercise' | 'exerciseState' | 'checkExercise' | 'revealHint' | 'resetExercise' | 'answerQuestion' | 'removeExercise'>
 
 /** The exercise channels of the handler table. */
-export function exerciseHandlers(service: LabService): ExerciseMethods {
+export function exerciseHandlers(service: LabService, host: ExerciseHost): ExerciseMethods {
   const ex = service.exercises
   return {
     async listExercises(payload) {
@@ -184,18 +209,20 @@ export function exerciseHandlers(service: LabService): ExerciseMethods {
       const entry = ex.progress.entry(id)
       entry.started = true
       if (!fresh && entry.lab !== undefined) {
+        let session: LabSession | null = null
         try {
-          const session = LabSession.fromText(entry.lab, `${id} (work in progress)`)
-          if (session.doc.exercise?.id === id) {
-            service.replace(session, undefined)
-            return { state: service.state(), exercise: ex.view(f, service.session) }
-          }
+          session = LabSession.fromText(entry.lab, `${id} (work in progress)`, host.work)
         } catch (e) {
           // Work in progress that no longer opens (an older build's file): start over rather than fail.
-          if (!(e instanceof LabFormatError) && !(e instanceof LabBuildError)) throw e
+          if (!(e instanceof LabFormatError) && !(e instanceof LabBuildError)) host.buildError(e)
+        }
+        if (session?.doc.exercise?.id === id) {
+          const opened = session
+          replaceWith(service, host, () => opened)
+          return { state: service.state(), exercise: ex.view(f, service.session) }
         }
       }
-      return openedFresh(service, f)
+      return openedFresh(service, host, f)
     },
 
     async exerciseState(payload) {
@@ -223,7 +250,7 @@ export function exerciseHandlers(service: LabService): ExerciseMethods {
 
     async resetExercise(payload) {
       check(none, payload)
-      return openedFresh(service, currentOrFail(service))
+      return openedFresh(service, host, currentOrFail(service))
     },
 
     async answerQuestion(payload) {

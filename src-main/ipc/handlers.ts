@@ -550,7 +550,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet', req.lang ?? 'en')
     },
 
-    ...exerciseHandlers(service),
+    ...exerciseHandlers(service, { work: io.work ?? {}, buildError, abandon: (why) => host.abandon(why) }),
     ...compareHandler(service),
   }
 }

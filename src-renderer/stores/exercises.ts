@@ -6,6 +6,7 @@ import { translate } from '../i18n/index.ts'
 import { useLabStore } from './lab.ts'
 import { useSettingsStore } from './settings.ts'
 import { useUiStore } from './ui.ts'
+import { useWorkStore } from './work.ts'
 
 const AUTO_CHECK_KEY = 'podnet.autoCheck'
 
@@ -76,7 +77,7 @@ export const useExercisesStore = defineStore('exercises', () => {
 
   async function open(id: string, fresh = false): Promise<boolean> {
     if (!(await mayReplace())) return false
-    const r = await lab.call(() => api.openExercise(fresh ? { id, fresh } : { id }))
+    const r = await lab.call(() => useWorkStore().track(() => api.openExercise(fresh ? { id, fresh } : { id })))
     if (!r) return false
     opened(r)
     ui().exercisesOpen = false
@@ -89,7 +90,7 @@ export const useExercisesStore = defineStore('exercises', () => {
   async function openFile(file: File): Promise<boolean> {
     if (!(await mayReplace())) return false
     const text = await file.text()
-    const r = await lab.call(() => api.openExercise({ text, name: file.name }))
+    const r = await lab.call(() => useWorkStore().track(() => api.openExercise({ text, name: file.name })))
     if (!r) return false
     opened(r)
     ui().exercisesOpen = false
@@ -138,7 +139,7 @@ export const useExercisesStore = defineStore('exercises', () => {
 
   async function reset(): Promise<void> {
     if (!(await ui().ask(t('ex.resetTitle'), t('ex.resetBody'), t('ex.reset')))) return
-    const r = await lab.call(() => api.resetExercise())
+    const r = await lab.call(() => useWorkStore().track(() => api.resetExercise()))
     if (!r) return
     opened(r)
     if (autoCheck.value) await runCheck()
