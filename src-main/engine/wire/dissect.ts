@@ -19,25 +19,9 @@ import { parseVxlan, VXLAN_HEADER_LEN, VXLAN_PORT_IANA, VXLAN_PORT_LINUX } from 
 import type { Lang } from '../../../shared/messages/index.ts'
 import { isWireKey, wireWord, type WireKey } from '../../../shared/messages/wire.ts'
 
-export interface Field {
-  /** Wireshark's name of the field (`ip.ttl`), the same in every language and at every depth. */
-  key: string
-  name: string
-  value: string
-  /** The value alone, for comparing hops: a decimal number, or an address as printed. */
-  raw: string
-  offset: number
-  length: number
-}
-
-export interface Layer {
-  /** `ip`, `inner.ip` (inside VXLAN), `quoted.ip` (inside an ICMP error), `inner.quoted.icmp`... */
-  key: string
-  name: string
-  offset: number
-  length: number
-  fields: Field[]
-}
+/** The inspector's field and layer, as the renderer receives them (one definition for both sides). */
+import type { DissectField as Field, DissectLayer as Layer } from '../../../shared/api.ts'
+export type { Field, Layer }
 
 const ETHERTYPES: Readonly<Record<number, string>> = {
   [ETHERTYPE_IPV4]: 'IPv4',
