@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { dockShare, paneSize, PANE_LIMITS, useSettingsStore } from './settings.ts'
+import { currentPaneSize, DEFAULT_PANES, dockShare, paneSize, PANE_LIMITS, useSettingsStore } from './settings.ts'
 
 beforeEach(() => {
   setActivePinia(createPinia())
@@ -22,6 +22,13 @@ describe('the sizes of the dock and the side panel', () => {
     expect(paneSize('dock', 500, { width: 300, height: 300 })).toBe(PANE_LIMITS.dock)
     expect(dockShare(view)).toBe(Math.round(0.4 * 954))
     expect(dockShare({ height: 400 })).toBe(220)
+  })
+
+  it('are the chosen ones within the window; the dock takes its share until one is chosen', () => {
+    expect(currentPaneSize('dock', DEFAULT_PANES, view)).toBe(dockShare(view))
+    expect(currentPaneSize('dock', { ...DEFAULT_PANES, dock: 300 }, view)).toBe(300)
+    expect(currentPaneSize('side', { ...DEFAULT_PANES, side: 5000 }, view)).toBe(1600 - PANE_LIMITS.canvasWidth)
+    expect(currentPaneSize('side', { ...DEFAULT_PANES, side: 420 }, { width: 600, height: 600 })).toBe(PANE_LIMITS.side)
   })
 
   it('are kept across restarts, folded or not, and a broken preference falls back to the defaults', async () => {

@@ -21,6 +21,9 @@ export function dockShare(view: { height: number }): number {
   return Math.max(220, Math.round(0.4 * (view.height - 46)))
 }
 
+/** The workspace's resizable panes: the bottom dock and the side panel. */
+export type Pane = 'dock' | 'side'
+
 /** The smallest the panes get, and the room the canvas always keeps (pixels). */
 export const PANE_LIMITS = { dock: 120, side: 260, canvasHeight: 200, canvasWidth: 420, chrome: 90 }
 
@@ -28,10 +31,16 @@ export const PANE_LIMITS = { dock: 120, side: 260, canvasHeight: 200, canvasWidt
  * A pane's size within what the window leaves for it: at least its minimum, and never so big
  * that the canvas gets smaller than its own minimum (a window made smaller shrinks the pane too).
  */
-export function paneSize(pane: 'dock' | 'side', size: number, view: { width: number; height: number }): number {
+export function paneSize(pane: Pane, size: number, view: { width: number; height: number }): number {
   const min = PANE_LIMITS[pane]
   const max = pane === 'dock' ? view.height - PANE_LIMITS.chrome - PANE_LIMITS.canvasHeight : view.width - PANE_LIMITS.canvasWidth
   return Math.round(Math.max(min, Math.min(Number.isFinite(size) ? size : min, Math.max(min, max))))
+}
+
+/** A pane's size now: the one the user chose (the dock's share of the window until then), within the window. */
+export function currentPaneSize(pane: Pane, panes: PaneSizes, view: { width: number; height: number }): number {
+  if (pane === 'side') return paneSize('side', panes.side, view)
+  return paneSize('dock', panes.dock > 0 ? panes.dock : dockShare(view), view)
 }
 
 function stored(key: string): string | null {
@@ -106,10 +115,10 @@ export const useSettingsStore = defineStore('settings', () => {
     },
     { immediate: true },
   )
-  function resizePane(pane: 'dock' | 'side', size: number, view: { width: number; height: number }): void {
+  function resizePane(pane: Pane, size: number, view: { width: number; height: number }): void {
     panes.value = { ...panes.value, [pane]: paneSize(pane, size, view) }
   }
-  function togglePane(pane: 'dock' | 'side'): void {
+  function togglePane(pane: Pane): void {
     const key = pane === 'dock' ? 'dockCollapsed' : 'sideCollapsed'
     panes.value = { ...panes.value, [key]: !panes.value[key] }
   }
