@@ -1,4 +1,4 @@
-import type { DeviceView, NetnsView, Point, Topology } from '../../shared/api.ts'
+import type { DeviceView, LinkView, NetnsView, Point, Topology } from '../../shared/api.ts'
 import { boxLabel, DEFAULT_LABELS, deviceKind, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
 import { halfSize, BOX_PADDING, SIZES } from './style.ts'
@@ -478,14 +478,15 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (inner && inner === boxOf.get(e.target) && inner.id !== e.source && inner.id !== e.target) inner.edges.push(e)
     else cross.push(e)
   }
-  // Every tunnel, bulging by its length so tunnels between far nodes do not overlap near ones.
-  const tunnelEdges = (topo.tunnels ?? []).map((t): GraphEdge & { a: string; b: string } => {
+  // A tunnel as an edge, bulging by its length so tunnels between far nodes do not overlap near
+  // ones. Made only for the tunnels drawn: a big mesh has half a million, and draws a node's own.
+  const tunnelEdge = (t: LinkView): GraphEdge => {
     const pa = pos.get(ifId(t.a.netns, t.a.device))
     const pb = pos.get(ifId(t.b.netns, t.b.device))
     const [s, d] = pa && pb && pa.x > pb.x ? [t.b, t.a] : [t.a, t.b]
     const dx = pa && pb ? Math.hypot(pa.x - pb.x, pa.y - pb.y) : 0
-    return { id: t.id, source: ifId(s.netns, s.device), target: ifId(d.netns, d.device), classes: 'tunnel', label: 'VXLAN', cpd: -(40 + dx * 0.12), a: t.a.netns, b: t.b.netns }
-  })
+    return { id: t.id, source: ifId(s.netns, s.device), target: ifId(d.netns, d.device), classes: 'tunnel', label: 'VXLAN', cpd: -(40 + dx * 0.12) }
+  }
 
   const extent = emptyBounds()
   for (const b of boxes) {
@@ -497,13 +498,14 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   for (const n of loose) grow(extent, n)
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
 
-  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnelEdges, multiRow, places }
+  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnels: topo.tunnels ?? [], tunnelEdge, multiRow, places }
   return withFocus(base, cross, opts.focus ?? null)
 }
 
 type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places'> & {
   byName: Map<string, NetnsView>
-  tunnelEdges: (GraphEdge & { a: string; b: string })[]
+  tunnels: readonly LinkView[]
+  tunnelEdge: (t: LinkView) => GraphEdge
   multiRow: boolean
 }
 
@@ -512,9 +514,9 @@ type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'exten
  * with the square of the nodes, and whose arcs would cross other boxes) only the selected node's.
  */
 function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null): CanvasModel {
-  const all = base.tunnelEdges.length <= MAX_TUNNELS_DRAWN && !base.multiRow
+  const all = base.tunnels.length <= MAX_TUNNELS_DRAWN && !base.multiRow
   const focus = all ? null : focusNode(base.byName, focusNs)
-  const drawn = all ? base.tunnelEdges : focus ? base.tunnelEdges.filter((t) => t.a === focus || t.b === focus) : []
+  const drawn = (all ? base.tunnels : focus ? base.tunnels.filter((t) => t.a.netns === focus || t.b.netns === focus) : []).map(base.tunnelEdge)
   let full: Graph | null = null
   const model: CanvasModel = {
     boxes: base.boxes,
@@ -524,8 +526,8 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     extent: base.extent,
     places: base.places,
     // Named when a few are drawn; a fan of a hundred names would hide the drawing (and cost a lot to draw).
-    cross: drawn.length ? [...cross, ...drawn.map(({ a: _a, b: _b, ...e }) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,
-    tunnels: { total: base.tunnelEdges.length, drawn: drawn.length, node: focus },
+    cross: drawn.length ? [...cross, ...drawn.map((e) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,
+    tunnels: { total: base.tunnels.length, drawn: drawn.length, node: focus },
     full: () => (full ??= { ...sceneFor(model, null, new Set()).graph, rows: base.rows, tunnels: model.tunnels }),
     refocus: (ns) => withFocus(base, cross, ns),
   }
