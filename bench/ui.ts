@@ -67,10 +67,14 @@ interface Frames {
   /** CPU time of the page's main thread in its longest task, and per frame (from a Chromium trace). */
   longestCpuMs?: number
   cpuPerFrameMs?: number
+  /** The editor's named spans (`podnet:NAME`, User Timing) in the trace: total wall milliseconds by NAME. */
+  spans?: Record<string, number>
 }
 
 interface Run {
   drawnMs: number
+  /** The editor's spans while the lab was created and drawn: total milliseconds by name. */
+  spans: Record<string, number>
   pan: Frames
   zoom: Frames
   heapMiB: number
@@ -173,13 +177,14 @@ async function traced(browser: Browser, page: Page, o: Options, name: string, ge
   await browser.startTracing(page, { path: file, categories: o.profile ? TRACE_CATEGORIES : TRACE_CATEGORIES.filter((c) => !c.includes('cpu_profiler')) })
   const frames = await gesture()
   await browser.stopTracing()
-  const cpu = mainThreadCpu(JSON.parse(readFileSync(file, 'utf8')) as TraceFile, frames.frames)
+  const trace = JSON.parse(readFileSync(file, 'utf8')) as TraceFile
+  const cpu = mainThreadCpu(trace, frames.frames)
   if (o.profile) console.log(`  trace: ${file}`)
   else rmSync(dir, { recursive: true, force: true })
-  return { ...frames, ...cpu }
+  return { ...frames, ...cpu, spans: userSpans(trace) }
 }
 
-type TraceEvent = { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }
+type TraceEvent = { name: string; cat?: string; ph: string; ts?: number; id?: string; id2?: { local?: string }; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }
 type TraceFile = { traceEvents: TraceEvent[] } | TraceEvent[]
 
 /** The longest task's thread time on the busiest renderer main thread, and its thread time per frame. */
@@ -193,6 +198,25 @@ function mainThreadCpu(trace: TraceFile, frames: number): { longestCpuMs: number
     if (total > best.total) best = { total, longest: Math.max(0, ...tasks.map((e) => e.tdur ?? 0)) }
   }
   return { longestCpuMs: best.longest / 1000, cpuPerFrameMs: best.total / 1000 / Math.max(1, frames) }
+}
+
+/** The `podnet:NAME` User Timing spans of every thread (page and Worker): total milliseconds by NAME. */
+function userSpans(trace: TraceFile): Record<string, number> {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents
+  const open = new Map<string, number>()
+  const out: Record<string, number> = {}
+  for (const e of events) {
+    if (!e.name.startsWith('podnet:') || !e.cat?.includes('user_timing') || e.ts === undefined) continue
+    const key = `${e.pid}:${e.tid}:${e.id ?? e.id2?.local ?? ''}:${e.name}`
+    const name = e.name.slice('podnet:'.length)
+    if (e.ph === 'X') out[name] = (out[name] ?? 0) + (e.dur ?? 0) / 1000
+    else if (e.ph === 'b') open.set(key, e.ts)
+    else if (e.ph === 'e' && open.has(key)) {
+      out[name] = (out[name] ?? 0) + (e.ts - open.get(key)!) / 1000
+      open.delete(key)
+    }
+  }
+  return out
 }
 
 async function heapMiB(page: Page): Promise<number> {
@@ -233,10 +257,17 @@ async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods:
   await dialog.locator(`input[type="radio"][value="${o.scenario}"]`).check()
   await dialog.getByLabel('Nodes', { exact: true }).fill(String(size.nodes))
   await dialog.getByLabel('Pods per node', { exact: true }).fill(String(size.pods))
-  const t0 = Date.now()
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  await waitDrawn(page, gen + 1)
-  const drawnMs = Date.now() - t0
+  let drawnMs = 0
+  const create = async (): Promise<Frames> => {
+    const t0 = Date.now()
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await waitDrawn(page, gen + 1)
+    drawnMs = Date.now() - t0
+    return { fps: 0, longestMs: 0, frames: 1 }
+  }
+  // The creation runs under a trace too: the editor's named spans in it (src-renderer/lib/timing.ts)
+  // tell the Worker's part from the page's.
+  const created = await traced(browser, page, o, `${size.nodes}x${size.pods}-create`, create)
   await page.waitForTimeout(500)
   const panFrames = await traced(browser, page, o, `${size.nodes}x${size.pods}-pan`, () => pan(page, 2000))
   await page.waitForTimeout(500)
@@ -245,7 +276,7 @@ async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods:
   const heap = await heapMiB(page)
   const dom = await page.evaluate<number>("document.getElementsByTagName('*').length")
   const { searchMs, revealMs } = await search(page, `pod${size.nodes * size.pods}`)
-  const run: Run = { drawnMs, pan: panFrames, zoom: zoomFrames, heapMiB: heap, dom, searchMs, revealMs }
+  const run: Run = { drawnMs, spans: created.spans ?? {}, pan: panFrames, zoom: zoomFrames, heapMiB: heap, dom, searchMs, revealMs }
   if (o.trace) {
     await page.getByRole('tab', { name: 'Trace' }).click()
     const last = size.nodes * size.pods
@@ -301,6 +332,9 @@ function report(size: { nodes: number; pods: number }, runs: Run[]): void {
   }
   console.log(`${size.nodes} x ${size.pods} (${runs.length} runs)`)
   line('first drawn canvas', col((r) => r.drawnMs), 0, ' ms')
+  // Of which: the Worker's part (building, sending the state) and the page's (receiving it, the store, the canvas).
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.spans)))].sort()
+  for (const n of names) line(`  ${n}`, col((r) => r.spans[n] ?? 0), 0, ' ms')
   line('pan fps', col((r) => r.pan.fps), 1)
   line('pan longest frame', col((r) => r.pan.longestMs), 0, ' ms')
   line('pan longest task CPU', col((r) => r.pan.longestCpuMs ?? NaN), 0, ' ms')

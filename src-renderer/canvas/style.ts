@@ -61,6 +61,9 @@ function rules(t: CanvasTheme): Rule[] {
     style: { 'background-color': t.box[role][0], 'border-color': t.box[role][1], ...extra },
   })
   return [
+    // A pan of a big drawing moves a snapshot of the view (use-cytoscape.ts): what it did not
+    // cover shows the canvas's own background, not Cytoscape's white veil.
+    { selector: 'core', style: { 'outside-texture-bg-opacity': 0 } },
     {
       selector: 'node',
       // Every node draws an image (a blank one unless it has an icon): Cytoscape marks a node

@@ -6,6 +6,7 @@ import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
 import type { ThemeName } from '../canvas/theme.ts'
 import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
+import { now, span, timed } from '../lib/timing.ts'
 
 const MIN_ZOOM = 0.005
 const MAX_ZOOM = 3
@@ -18,6 +19,13 @@ const REVEAL_ZOOM = 0.7
 const SETTLE_MS = 140
 /** How long a refused move takes to slide back. */
 const PUT_BACK_MS = 320
+/**
+ * Above this many drawn elements a pan or zoom moves a snapshot of the view (Cytoscape's
+ * `textureOnViewport`) instead of drawing every element each frame: taking the snapshot is one
+ * full drawing in the gesture's first frame, which pays only when every frame would cost as much
+ * (a 1,000-node lab far out draws some 3,000; a 100-node lab about 400, docs/performance.md).
+ */
+export const TEXTURE_ABOVE = 1500
 
 /** The link an edge stands for (veth pairs and wires of the underlay: `veth:ID`), or null. */
 const linkOf = (edgeId: string): string | null => (edgeId.startsWith('veth:') ? edgeId.slice(5) : null)
@@ -139,7 +147,8 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       hideEdgesOnViewport: true,
       // No snapshot of the whole canvas when a pan or zoom starts: taking it is a full drawing in
       // one frame (100-300 ms for a 100-node lab without a GPU), while drawing the cached
-      // elements each frame takes 5-25 ms (docs/performance.md).
+      // elements each frame takes 5-25 ms (docs/performance.md). Only a drawing of more than
+      // TEXTURE_ABOVE elements uses one (refresh).
       textureOnViewport: false,
       motionBlur: false,
       pixelRatio: 'auto',
@@ -150,6 +159,8 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       settle = setTimeout(() => refresh(false), SETTLE_MS)
     })
     cy.on('render', () => {
+      if (drawFrom !== null) span('page:draw', drawFrom)
+      drawFrom = null
       // A frame drawn before the pending work says nothing about it.
       if (flushTimer === undefined) for (const done of drawnWaiters.splice(0)) done()
     })
@@ -282,17 +293,25 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     if (!cy || !model) return
     const view = currentView()
     // Before the canvas has a size, the overview (the cheapest drawing) stands in.
-    const { graph, key } = sceneFor(model, view ?? { zoom: 0, detail: false, extent: model.extent }, pinned)
+    const m = model
+    const { graph, key } = timed('page:scene', () => sceneFor(m, view ?? { zoom: 0, detail: false, extent: m.extent }, pinned))
     if (!force && key === shownKey) return
     shownKey = key
-    applyGraph(cy, graph)
-    applySelection(cy, selected)
-    applyHighlight(cy, highlighted.id, highlighted.drop)
+    const c = cy
+    timed('page:cytoscape', () => {
+      applyGraph(c, graph)
+      applySelection(c, selected)
+      applyHighlight(c, highlighted.id, highlighted.drop)
+    })
+    // Read by the renderer at every frame, so it can change with the drawing.
+    ;(cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer().textureOnViewport = graph.nodes.length + graph.edges.length > TEXTURE_ABOVE
   }
 
   // Work asked for by the views is done a moment later, in one go: the panels answer a click at
   // once, and the canvas (the costly part) follows, drawn once however many changes came.
   let flushTimer: ReturnType<typeof setTimeout> | undefined
+  /** When the flush that drew a new model began (the span until Cytoscape has drawn it). */
+  let drawFrom: number | null = null
   let pending = { model: false, fit: false, reveal: null as string | null }
 
   function schedule(): void {
@@ -301,6 +320,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
 
   function flush(): void {
     flushTimer = undefined
+    if (pending.model) drawFrom = now()
     const todo = pending
     pending = { model: false, fit: false, reveal: null }
     if (!cy || !model) return

@@ -5,6 +5,7 @@ import { applyDelta } from '../../shared/delta.ts'
 import { api, onShellEvent, toApiError } from '../api/podnet.ts'
 import { prunePicks } from '../canvas/selection.ts'
 import { translate } from '../i18n/index.ts'
+import { timed } from '../lib/timing.ts'
 import { download, safeFileName } from '../lib/download.ts'
 import { useSettingsStore } from './settings.ts'
 import { useUiStore } from './ui.ts'
@@ -41,6 +42,10 @@ export const useLabStore = defineStore('lab', () => {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(useSettingsStore().lang, key, params)
 
   function apply(s: LabState, newLab = false): void {
+    timed('page:store', () => applyState(s, newLab))
+  }
+
+  function applyState(s: LabState, newLab: boolean): void {
     state.value = s
     if (newLab) generation.value++
     const sel = ui().selected
