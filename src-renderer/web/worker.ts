@@ -9,7 +9,8 @@ import { MUTATING_CHANNELS } from '../../shared/api.ts'
 import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
 import { realTimeIo } from '../../src-main/ipc/live-host.ts'
 import { WorkReporter } from '../../src-main/ipc/work-host.ts'
-import type { WorkerMessage, WorkerRequest } from './client.ts'
+import { replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
+import { timed, timedAsync } from '../lib/timing.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const service = new LabService('same-node')
@@ -46,9 +47,13 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
       scope.postMessage({ recovery: reply.ok ? msg.restore : null })
       return
     }
-    const reply = await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload))
-    scope.postMessage({ id: msg.id, reply })
-    if (MUTATING_CHANNELS.has(msg.channel)) scope.postMessage({ recovery: service.dirty ? service.text() : null })
+    const reply = await timedAsync('worker:request', () => work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload)))
+    // Posting copies the reply (a big lab's state: tens of megabytes, less with its tunnels packed).
+    timed('worker:send', () => {
+      const { message, transfer } = replyMessage(msg.id, reply)
+      scope.postMessage(message, transfer)
+    })
+    if (MUTATING_CHANNELS.has(msg.channel)) timed('worker:recovery', () => scope.postMessage({ recovery: service.dirty ? service.text() : null }))
     const progress = service.exercises.take(service.session)
     if (progress !== null) scope.postMessage({ progress })
   })

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { CHANNELS, type LabState, type LinkView } from '../../shared/api.ts'
+import { packTunnels, tunnelId, unpackTunnels } from '../../shared/tunnels.ts'
+import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
+import { createWorkerApi, PACK_TUNNELS_ABOVE, replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
+
+/**
+ * The browser build's transport: the lab Worker's handler table (the real one) behind a port that
+ * copies every message the way postMessage does (structuredClone, typed arrays transferred).
+ */
+function workerPort(): { worker: Worker; sent: WorkerMessage[] } {
+  const service = new LabService('same-node')
+  const handlers = createHandlers(service, {} as never)
+  const sent: WorkerMessage[] = []
+  const worker = {
+    onmessage: null as ((e: MessageEvent<WorkerMessage>) => void) | null,
+    onerror: null,
+    postMessage(msg: WorkerRequest) {
+      if (!('id' in msg)) return
+      void dispatch(handlers, msg.channel, msg.payload).then((reply) => {
+        const { message, transfer } = replyMessage(msg.id, reply)
+        const copy = structuredClone(message, { transfer })
+        sent.push(copy)
+        worker.onmessage?.({ data: copy } as MessageEvent<WorkerMessage>)
+      })
+    },
+  }
+  return { worker: worker as unknown as Worker, sent }
+}
+
+describe('VXLAN tunnels crossing to the page', () => {
+  it('pack and unpack to the same list, in order, and are not packed when an id is not the canonical one', () => {
+    const end = (n: number) => ({ netns: `node${n}`, device: 'flannel.1' })
+    const list: LinkView[] = []
+    for (let i = 1; i <= 30; i++) for (let j = i + 1; j <= 30; j++) list.push(i % 2 ? { id: tunnelId(end(i), end(j)), a: end(i), b: end(j) } : { id: tunnelId(end(j), end(i)), a: end(j), b: end(i) })
+    const packed = packTunnels(list)!
+    expect(packed.netns).toHaveLength(30)
+    expect(packed.a).toBeInstanceOf(Uint32Array)
+    expect(unpackTunnels(packed)).toEqual(list)
+    expect(packTunnels([...list, { id: 'vxlan:other', a: end(1), b: end(2) }])).toBeNull()
+  })
+
+  it('a big flannel lab: the state reaches the page with every tunnel, sent packed beside it', async () => {
+    const { worker, sent } = workerPort()
+    const api = createWorkerApi(worker)
+    const nodes = 48 // 1,128 tunnels: above PACK_TUNNELS_ABOVE
+    const state = await api.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
+    const msg = sent[0] as { tunnels?: { a: Uint32Array }; reply: { ok: true; value: LabState } }
+    expect(msg.tunnels?.a).toHaveLength((nodes * (nodes - 1)) / 2)
+    expect((nodes * (nodes - 1)) / 2).toBeGreaterThan(PACK_TUNNELS_ABOVE)
+    // What the page got equals what the handler answered, tunnels included.
+    const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
+    expect(direct.ok).toBe(true)
+    const want = (direct as { value: LabState }).value
+    expect(state.topology.tunnels).toEqual(want.topology.tunnels)
+    expect(state.topology.namespaces).toEqual(want.topology.namespaces)
+  })
+
+  it('a small lab goes as it is', async () => {
+    const { worker, sent } = workerPort()
+    const state = await createWorkerApi(worker).newLab({ scenario: 'flannel-vxlan', nodes: 3, podsPerNode: 1 })
+    expect('tunnels' in sent[0]).toBe(false)
+    expect(state.topology.tunnels).toHaveLength(3)
+  })
+})
