@@ -1,6 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
+import { taggedShapes } from '../engine/kernel/fib.ts'
 import { EventGroup, type ClusterEvents, type ParamsOf } from './events.ts'
 import { macFor } from './ids.ts'
 import type { Ops } from './ops.ts'
@@ -13,6 +14,10 @@ export interface Lease {
   publicIp: Ipv4
   vtepMac: Mac
 }
+
+// The leases' shape, with its number fields tagged (see taggedShapes in fib.ts): a lease's MAC is
+// then one heap number that every node's neighbour and FDB entry for it share, not one each.
+taggedShapes.push({ node: undefined, subnet: undefined, len: undefined, publicIp: undefined, vtepMac: undefined })
 
 type LeaseEvent = { type: 'added' | 'removed'; lease: Lease }
 
@@ -79,7 +84,8 @@ export class Flanneld {
     // Existing leases first (the initial list), then the watch.
     for (const l of [...this.store.leases.values()]) this.added(l)
     this.unwatch = this.store.watch((e) => (e.type === 'added' ? this.added(e.lease) : this.removed(e.lease)))
-    const mine: Lease = { ...this.lease, vtepMac }
+    const { node, subnet, len, publicIp } = this.lease
+    const mine: Lease = { node, subnet, len, publicIp, vtepMac }
     this.events.add(this.actor, 'control.flannel_lease', { node: this.node, subnet: `${formatIpv4(mine.subnet)}/${mine.len}`, publicIp: formatIpv4(mine.publicIp) })
     this.store.put(mine)
   }

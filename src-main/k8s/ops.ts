@@ -27,7 +27,7 @@ export class Ops {
   private recorded: (string | (() => string) | LineGroup)[] = []
   private count = 0
   private grouped = false
-  private readonly remotes = new Map<Ipv4, VxlanRemote>()
+  private readonly remotes = new Map<Ipv4, readonly VxlanRemote[]>()
 
   constructor(readonly world: World) {}
 
@@ -194,7 +194,8 @@ export class Ops {
     }
     try {
       if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
-      d.fdbAdd(vtepMac, this.remoteFor(publicIp), 'replace', 'permanent')
+      const only = this.remotesTo(publicIp)
+      d.fdbAdd(vtepMac, only[0], 'replace', 'permanent', only)
     } catch (e) {
       errors = peerError(errors, 'fdb', e)
     }
@@ -207,19 +208,29 @@ export class Ops {
   }
 
   /**
-   * The FDB remote `dst IP` of every entry towards one VTEP: one frozen object shared by every
-   * node's entry (the kernel never changes a remote in place; a replace puts another one).
+   * The FDB remotes `dst IP` of every entry towards one VTEP: one frozen list of one frozen
+   * remote, shared by every node's entry (the kernel never changes a remote in place, and the
+   * device never changes an entry's list in place: a replace puts another one).
    */
-  private remoteFor(ip: Ipv4): VxlanRemote {
+  private remotesTo(ip: Ipv4): readonly VxlanRemote[] {
     let r = this.remotes.get(ip)
-    if (!r) this.remotes.set(ip, (r = Object.freeze({ ip, port: 0, vni: -1 })))
+    if (!r) this.remotes.set(ip, (r = Object.freeze([Object.freeze({ ip, port: 0, vni: -1 })])))
     return r
   }
 
-  /** Records a peer's three lines; consecutive peers of one device share one group. */
+  /**
+   * Records a peer's three lines. Consecutive peers of one device in one namespace (a flanneld's
+   * initial list) share one group, and so does one peer programmed in one namespace after the
+   * other (every flanneld reacting to a new lease).
+   */
   private recordPeer(ns: string, dev: string, peer: VxlanPeer): void {
-    const last = this.recorded.length ? this.recorded[this.recorded.length - 1] : undefined
-    if (last instanceof VxlanPeerLines && last.ns === ns && last.dev === dev) last.peers.push(peer)
+    const n = this.recorded.length
+    const last = n ? this.recorded[n - 1] : undefined
+    if (last instanceof VxlanPeerLines && last.dev === dev) {
+      if (last.ns === ns) last.peers.push(peer)
+      else if (last.peers.length === 1 && last.peers[0] === peer) this.recorded[n - 1] = new VxlanLeaseLines(dev, peer, [last.ns, ns])
+      else this.recorded.push(new VxlanPeerLines(ns, dev, [peer]))
+    } else if (last instanceof VxlanLeaseLines && last.dev === dev && last.peer === peer) last.namespaces.push(ns)
     else this.recorded.push(new VxlanPeerLines(ns, dev, [peer]))
     this.count += 3
     this.grouped = true
@@ -275,13 +286,34 @@ class VxlanPeerLines extends LineGroup {
   }
 
   render(): string[] {
-    const { ns, dev } = this
-    return this.peers.flatMap(({ subnet, len, vtepMac, publicIp }) => [
-      `ip -n {ns:${ns}} neigh replace ${formatIpv4(subnet)} lladdr ${formatMac(vtepMac)} dev ${dev} nud permanent`,
-      `bridge -n {ns:${ns}} fdb replace ${formatMac(vtepMac)} dev ${dev} dst ${formatIpv4(publicIp)} self permanent`,
-      `ip -n {ns:${ns}} route replace ${routeDstString({ dst: subnet, len })}${subnet ? ` via ${formatIpv4(subnet)}` : ''} dev ${dev} onlink`,
-    ])
+    return this.peers.flatMap((peer) => vxlanPeerLines(this.ns, this.dev, peer))
   }
+}
+
+/**
+ * Ops.vxlanPeer's lines for one peer programmed in several namespaces one after the other (every
+ * node's flanneld learning of a new lease), kept as the namespaces' names: three lines each.
+ */
+class VxlanLeaseLines extends LineGroup {
+  constructor(
+    readonly dev: string,
+    readonly peer: VxlanPeer,
+    readonly namespaces: string[],
+  ) {
+    super()
+  }
+
+  render(): string[] {
+    return this.namespaces.flatMap((ns) => vxlanPeerLines(ns, this.dev, this.peer))
+  }
+}
+
+function vxlanPeerLines(ns: string, dev: string, { subnet, len, vtepMac, publicIp }: VxlanPeer): string[] {
+  return [
+    `ip -n {ns:${ns}} neigh replace ${formatIpv4(subnet)} lladdr ${formatMac(vtepMac)} dev ${dev} nud permanent`,
+    `bridge -n {ns:${ns}} fdb replace ${formatMac(vtepMac)} dev ${dev} dst ${formatIpv4(publicIp)} self permanent`,
+    `ip -n {ns:${ns}} route replace ${routeDstString({ dst: subnet, len })}${subnet ? ` via ${formatIpv4(subnet)}` : ''} dev ${dev} onlink`,
+  ]
 }
 
 /** Renders recorded lines with a namespace prefix (for exports) or none (for the lab's own log). */

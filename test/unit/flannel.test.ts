@@ -154,6 +154,37 @@ describe('flanneld: the control plane', () => {
     expect(events).toContain('control.flannel_remove')
   })
 
+  it('records each peer\'s three lines per node, in the order flanneld programmed them', () => {
+    const rt = lab('flannel-vxlan', [], 3)
+    const peerLines = rt.cluster!.ops.lines.filter((l) => / flannel\.1 (nud permanent|dst .* self permanent|onlink)$/.test(l))
+    const peer = (ns: string, k: number): string[] => {
+      const mac = formatMac(macFor(`node${k}/flannel.1`))
+      return [
+        `ip -n {ns:${ns}} neigh replace 10.244.${k}.0 lladdr ${mac} dev flannel.1 nud permanent`,
+        `bridge -n {ns:${ns}} fdb replace ${mac} dev flannel.1 dst 192.168.0.${10 + k} self permanent`,
+        `ip -n {ns:${ns}} route replace 10.244.${k}.0/24 via 10.244.${k}.0 dev flannel.1 onlink`,
+      ]
+    }
+    // node2 starts with node1's lease; node3 with both; then node3's lease reaches node1 and node2.
+    expect(peerLines).toEqual([...peer('node2', 1), ...peer('node1', 2), ...peer('node3', 1), ...peer('node3', 2), ...peer('node1', 3), ...peer('node2', 3)])
+    expect(rt.cluster!.ops.lineCount).toBe(rt.cluster!.ops.lines.length)
+  })
+
+  it('a remote added to, replaced in or deleted from one node\'s FDB entry leaves the others\' entries to that VTEP alone', () => {
+    const rt = lab('flannel-vxlan', [], 3)
+    const vtep3 = formatMac(macFor('node3/flannel.1'))
+    const fdb = (ns: string): string => run(rt.world, `bridge -n ${ns} fdb show dev flannel.1`).stdout
+    const before = fdb('node2')
+    expect(run(rt.world, `bridge -n node1 fdb append ${vtep3} dev flannel.1 dst 192.168.0.99 self`).exitCode).toBe(0)
+    expect(fdb('node1')).toContain(`${vtep3} dst 192.168.0.99 self permanent`)
+    expect(run(rt.world, `bridge -n node1 fdb del ${vtep3} dev flannel.1 dst 192.168.0.13 self`).exitCode).toBe(0)
+    expect(fdb('node1')).not.toContain(`${vtep3} dst 192.168.0.13`)
+    expect(run(rt.world, `bridge -n node1 fdb replace ${vtep3} dev flannel.1 dst 192.168.0.98 self permanent`).exitCode).toBe(0)
+    expect(fdb('node1')).toContain(`${vtep3} dst 192.168.0.98 self permanent`)
+    expect(fdb('node2')).toBe(before)
+    expect(fdb('node2')).toContain(`${vtep3} dst 192.168.0.13 self permanent`)
+  })
+
   it('host-gw behind a router cannot program its routes: the lab records why', () => {
     const rt = lab('host-gw-behind-router')
     const errs = rt.cluster!.events.slice().filter((e) => e.msg === 'control.flannel_error')

@@ -31,7 +31,11 @@ export interface VxlanRemote {
 /** A VXLAN FDB entry: a MAC and the VTEPs that receive frames for it. */
 export interface VxlanFdbEntry {
   mac: Mac
-  remotes: VxlanRemote[]
+  /**
+   * Never changed in place (a change puts a new list): flanneld's entries towards one VTEP share
+   * one frozen list, as a 1,000-node cluster holds a million of them.
+   */
+  remotes: readonly VxlanRemote[]
   /** 'permanent' (added by the user/flanneld), 'static', or 'reachable' (learned, ages out). */
   state: 'permanent' | 'static' | 'reachable'
   updatedNs: number
@@ -118,23 +122,27 @@ export class VxlanDevice extends NetDevice {
     return e
   }
 
-  /** `bridge fdb add|append|replace MAC dev DEV dst IP self`. */
-  fdbAdd(mac: Mac, remote: VxlanRemote, mode: 'add' | 'append' | 'replace', state: VxlanFdbEntry['state']): void {
+  /**
+   * `bridge fdb add|append|replace MAC dev DEV dst IP self`. `only`, when given, is a frozen list
+   * of just `remote` that the caller shares between entries.
+   */
+  fdbAdd(mac: Mac, remote: VxlanRemote, mode: 'add' | 'append' | 'replace', state: VxlanFdbEntry['state'], only?: readonly VxlanRemote[]): void {
     const e = this.lookup(mac)
     const now = this.netns.world.sched.now
     if (e) {
       if (mode === 'add') throw new KernelError('EEXIST')
       this.fdbVersion++
       if (mode === 'append') {
-        if (!e.remotes.some((r) => sameRemote(r, remote))) e.remotes.push(remote)
+        if (!e.remotes.some((r) => sameRemote(r, remote))) e.remotes = [...e.remotes, remote]
         return
       }
-      e.remotes[0] = remote
+      // The first remote is replaced, the others kept.
+      e.remotes = e.remotes.length === 1 ? (only ?? [remote]) : [remote, ...e.remotes.slice(1)]
       e.state = state
       e.updatedNs = now
       return
     }
-    this.fdb.set(mac, { mac, remotes: [remote], state, updatedNs: now })
+    this.fdb.set(mac, { mac, remotes: only ?? [remote], state, updatedNs: now })
     this.fdbVersion++
   }
 
@@ -145,7 +153,7 @@ export class VxlanDevice extends NetDevice {
     if (remote) {
       const i = e.remotes.findIndex((r) => sameRemote(r, remote))
       if (i < 0) throw new KernelError('ENOENT')
-      e.remotes.splice(i, 1)
+      e.remotes = e.remotes.filter((_, j) => j !== i)
       this.fdbVersion++
       if (e.remotes.length) return
     }

@@ -84,7 +84,7 @@ export class World {
     }
     ns.dead = true
     this.namespaces.delete(name)
-    for (const other of [this.root, ...this.namespaces.values()]) other.nsids.delete(ns)
+    for (const other of [this.root, ...this.namespaces.values()]) other.forgetNsid(ns)
   }
 
   /** A bridge dropped a frame that went round a loop too often (bridge.ts). */
