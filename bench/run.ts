@@ -16,6 +16,7 @@ import { emitIpv4, IPPROTO_ICMP } from '../src-main/engine/wire/ipv4.ts'
 import { parseIpv4 } from '../src-main/engine/addr/ipv4.ts'
 import { LabSession, scenarioLab } from '../src-main/lab/session.ts'
 import { serializeLab } from '../src-main/lab/format.ts'
+import { compareBench } from './compare.ts'
 
 function roundTrips(scenario: string, seconds: number): { perSec: number; n: number } {
   const world = new World({ seed: 1 })
@@ -148,3 +149,4 @@ for (const sc of ['routed', 'flannel-vxlan']) {
   const r = roundTrips(sc, 3)
   console.log(`${sc.padEnd(14)} warm cross-node ping round trips: ${Math.round(r.perSec).toLocaleString('en')} /s (${r.n} in 3 s)`)
 }
+for (const line of compareBench()) console.log(line)

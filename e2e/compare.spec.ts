@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { failOnPageErrors, openScenario, SHOTS } from './player-helpers.ts'
+import { failOnPageErrors, newHundredNodeLab, openScenario, SHOTS } from './player-helpers.ts'
 
 // The Compare view in the browser build, used as a teacher would: the same pod-to-pod probe in
 // two cluster modes of the open lab, then against another lab file, in English and Japanese;
@@ -86,4 +86,37 @@ test('this lab against another lab file; a change to the lab marks the compariso
   await page.getByTestId('compare-stale').getByRole('button', { name: /Re-run/ }).click()
   await expect(page.getByTestId('compare-stale')).toHaveCount(0)
   await expect(page.getByTestId('compare-mtu-0')).toHaveText('none passes')
+})
+
+test('a 100-node lab: the comparison shows its progress, Cancel stops it, run again it finishes', async ({ page }) => {
+  test.setTimeout(90_000)
+  watch(page)
+  await page.goto('/')
+  await expect(page.getByTestId('topology-outline')).toContainText('pod1')
+  await newHundredNodeLab(page)
+  await page.getByRole('tab', { name: 'Compare' }).click()
+  await page.getByTestId('compare-to').fill('pod200')
+  // Two replays of 100 nodes, then a walk and the MTU search's probes on each side: the bar shows, counting steps.
+  await page.getByTestId('compare-run').click()
+  const bar = page.getByTestId('work-progress')
+  await expect(bar).toBeVisible()
+  await expect(bar).toContainText('Comparing')
+  await expect(bar.getByTestId('work-steps')).toHaveText(/^Step \d+ of 38$/)
+  await page.screenshot({ path: `${SHOTS}/compare-progress-en.png` })
+  await bar.getByRole('button', { name: 'Cancel' }).click()
+  await expect(bar).toHaveCount(0)
+  await expect(page.getByRole('status')).toContainText('Cancelled')
+  await expect(page.getByTestId('compare-summary')).toHaveCount(0)
+  await expect(page.getByTestId('error')).toHaveCount(0)
+
+  // In Japanese, run to the end: flannel's pods keep their 1450-byte MTU when the lab moves to routes.
+  await page.getByRole('button', { name: '日本語' }).click()
+  await page.getByTestId('compare-run').click()
+  await expect(bar).toBeVisible()
+  await expect(bar.getByTestId('work-steps')).toHaveText(/^ステップ \d+ \/ 38$/)
+  await page.screenshot({ path: `${SHOTS}/compare-progress-ja.png` })
+  await expect(page.getByTestId('compare-summary')).toBeVisible({ timeout: 30_000 })
+  await expect(bar).toHaveCount(0)
+  await expect(page.getByTestId('compare-mtu-0')).toHaveText('1450 バイト')
+  await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 バイト')
 })

@@ -525,11 +525,12 @@ export interface PodnetApi {
 
 /**
  * How far a long piece of work of the lab host has got: building a cluster (`done` of `total`
- * steps: each node made, each node programmed, then the settling), or replaying the history of
- * a lab being opened (`done` of `total` commands).
+ * steps: each node made, each node programmed, then the settling), replaying the history of
+ * a lab being opened (`done` of `total` commands), or comparing (`done` of `total` steps: the two
+ * replays, the two walks, the probes of the path-MTU search on each side).
  */
 export interface WorkProgress {
-  phase: 'build' | 'replay'
+  phase: 'build' | 'replay' | 'compare'
   done: number
   total: number
   /**

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { CHANNELS, type CompareView } from '../../shared/api.ts'
+import { CHANNELS, type CompareView, type WorkProgress } from '../../shared/api.ts'
 import { configSnapshot } from '../lab/snapshot.ts'
 import { scenarioLab } from '../lab/session.ts'
 import { serializeLab } from '../lab/format.ts'
+import { COMPARE_STEPS } from '../lab/compare.ts'
 import { createHandlers, dispatch, LabService } from './handlers.ts'
+import { NO_IO } from './live-host.ts'
 
 function open(scenario: string | null) {
   const service = new LabService(scenario)
@@ -60,5 +62,29 @@ describe('the compare channel', () => {
     const { h: plain } = open(null)
     const r = await dispatch(plain, CHANNELS.compare, { from: 'pod1', to: 'pod2', sides: [{}, { mode: 'routes' }] })
     expect(r.ok ? null : r.error.path).toBe('sides.1.mode')
+  })
+
+  it('tells how far it has got, each probe of the MTU search a step, and the host may stop it between any two', async () => {
+    const service = new LabService('routed')
+    const seen: WorkProgress[] = []
+    const h = createHandlers(service, { ...NO_IO, work: { progress: (p) => seen.push(p) } })
+    const c = (await h.compare({ from: 'pod1', to: 'pod4', sides: [{ mode: 'routes' }, { mode: 'flannel-vxlan' }] })) as CompareView
+    expect(c.sides.map((s) => s.pathMtu)).toEqual([1500, 1450])
+    expect(seen.every((p) => p.phase === 'compare' && p.total === COMPARE_STEPS)).toBe(true)
+    const done = seen.map((p) => p.done)
+    expect(done).toEqual([...done].sort((a, b) => a - b))
+    expect(done.at(-1)).toBe(COMPARE_STEPS)
+    // The two replays, then per side its walk and the search's probes (one of 0 bytes, then a halving each).
+    expect(seen.length).toBeGreaterThanOrEqual(2 + 2 * (1 + 1 + 15))
+
+    // Stopped after the fifth step: the request fails as cancelled and the open lab is as it was.
+    const before = JSON.stringify(configSnapshot(service.session.world))
+    let steps = 0
+    const signal = { cancelled: false }
+    const stopping = createHandlers(service, { ...NO_IO, work: { signal, progress: () => void (++steps === 5 && (signal.cancelled = true)) } })
+    await expect(stopping.compare({ from: 'pod1', to: 'pod4', sides: [{ mode: 'routes' }, { mode: 'flannel-vxlan' }] })).rejects.toMatchObject({ code: 'cancelled' })
+    expect(steps).toBe(5)
+    expect(JSON.stringify(configSnapshot(service.session.world))).toBe(before)
+    expect(service.dirty).toBe(false)
   })
 })

@@ -1,12 +1,14 @@
 import type { CompareSourceView, CompareView } from '../../shared/api.ts'
 import { MAX_LAB_FILE_BYTES } from '../k8s/limits.ts'
 import { MODES, SpecError } from '../k8s/spec.ts'
-import { compareLabs, type CompareInput } from '../lab/compare.ts'
+import { CompareWork, compareLabs, type CompareInput } from '../lab/compare.ts'
 import { LabFormatError } from '../lab/format.ts'
 import { LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import { TraceRequestError } from '../lab/trace-report.ts'
+import { WorkCancelled } from '../engine/kernel/work.ts'
 import type { Handlers, LabService } from './handlers.ts'
+import { NO_IO, type HostIo } from './live-host.ts'
 import { langField, probeFields } from './probe-fields.ts'
 import { ApiFailure, refused, invalid, isPlainObject, object, oneOf, optional, str, type Check } from './validate.ts'
 
@@ -36,12 +38,18 @@ const sidesField: Check<[CompareSourceView, CompareSourceView]> = (v, path) => {
 
 const compareReq = object({ ...probeFields, sides: sidesField, lang: langField })
 
-/** A side as a running replay. */
-function sideInput(service: LabService, src: CompareSourceView, path: string): CompareInput {
+/** A side as a running replay (a step of `work` once made). */
+function sideInput(service: LabService, src: CompareSourceView, path: string, work: CompareWork): CompareInput {
+  const side = makeSide(service, src, path, work)
+  work.step()
+  return side
+}
+
+function makeSide(service: LabService, src: CompareSourceView, path: string, work: CompareWork): CompareInput {
   if ('text' in src) {
     const file = (src.name ?? 'lab.yaml').split(/[\\/]/).pop() || 'lab.yaml'
     try {
-      const s = LabSession.fromText(src.text, file)
+      const s = LabSession.fromText(src.text, file, { signal: work.signal })
       return { label: file, world: s.world, cluster: s.cluster }
     } catch (e) {
       if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, `${path}.text`)
@@ -49,34 +57,52 @@ function sideInput(service: LabService, src: CompareSourceView, path: string): C
       throw e
     }
   }
-  const { world, cluster } = service.session.fork()
+  const { world, cluster } = service.session.fork({ signal: work.signal })
   const mode = 'mode' in src ? src.mode : undefined
   if (mode === undefined) return { label: service.session.doc.metadata.name, world, cluster }
   if (!cluster) throw invalid(`${path}.mode`, 'the open lab has no cluster whose mode could change')
+  world.sched.signal = work.signal ?? null
   try {
     if (cluster.mode !== mode) cluster.setMode(mode)
   } catch (e) {
     if (e instanceof SpecError) throw new ApiFailure('lab-build', `${path}.mode: cannot change to ${mode}: ${e.message}`, `${path}.mode`)
     throw e
+  } finally {
+    world.sched.signal = null
   }
   return { label: mode, world, cluster }
 }
 
-export function compareHandler(service: LabService): Pick<Handlers, 'compare'> {
+/**
+ * The channel. With the host's `work`, it tells how far the comparison has got (the replays, the
+ * walks, each probe of the path-MTU search) and may be stopped: the request then fails with code
+ * 'cancelled', and nothing changed, as a comparison never touches the open lab.
+ */
+export function compareHandler(service: LabService, io: Pick<HostIo, 'work'> = NO_IO): Pick<Handlers, 'compare'> {
   return {
     async compare(payload): Promise<CompareView> {
       const req = compareReq(payload, 'request')
-      const inputs = req.sides.map((s, i) => sideInput(service, s, `sides.${i}`)) as [CompareInput, CompareInput]
-      inputs.forEach((s) => {
-        if (!s.world.netns(req.from)) throw refused('not-found', 'from', 'request.no_such_ns', { name: req.from })
-      })
-      const { sides: _s, lang, ...probe } = req
+      const work = new CompareWork(io.work)
       try {
-        return compareLabs(inputs[0], inputs[1], probe, lang ?? 'en')
+        return compareWith(service, req, work)
       } catch (e) {
-        if (e instanceof TraceRequestError) throw refused('not-found', 'to', e.msg, e.params)
+        if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the comparison stopped; the open lab is as it was')
         throw e
       }
     },
+  }
+}
+
+function compareWith(service: LabService, req: ReturnType<typeof compareReq>, work: CompareWork): CompareView {
+  const inputs = req.sides.map((s, i) => sideInput(service, s, `sides.${i}`, work)) as [CompareInput, CompareInput]
+  inputs.forEach((s) => {
+    if (!s.world.netns(req.from)) throw refused('not-found', 'from', 'request.no_such_ns', { name: req.from })
+  })
+  const { sides: _s, lang, ...probe } = req
+  try {
+    return compareLabs(inputs[0], inputs[1], probe, lang ?? 'en', work)
+  } catch (e) {
+    if (e instanceof TraceRequestError) throw refused('not-found', 'to', e.msg, e.params)
+    throw e
   }
 }

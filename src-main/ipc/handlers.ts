@@ -551,7 +551,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     },
 
     ...exerciseHandlers(service, { work: io.work ?? {}, buildError, abandon: (why) => host.abandon(why) }),
-    ...compareHandler(service),
+    ...compareHandler(service, io),
   }
 }
 

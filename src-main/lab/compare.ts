@@ -2,6 +2,7 @@ import type { Cluster } from '../k8s/cluster.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { formatMessage } from '../../shared/messages/index.ts'
 import type { CompareHopView, CompareSideView, CompareView } from '../../shared/api.ts'
+import { throwIfCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { arrived, stepParams, traceInLab, traceVerdict, type ReportStep, type TraceRequest } from './trace-report.ts'
 
 /**
@@ -30,6 +31,51 @@ const MAX_PAYLOAD = 65507
 /** IPv4 + ICMP echo (or UDP) headers in front of the payload. */
 const HEADERS = 28
 
+/** Probes the MTU search sends at most: one of 0 bytes, then one per halving of 0 ... MAX_PAYLOAD. */
+export const MTU_PROBES = 1 + Math.ceil(Math.log2(MAX_PAYLOAD + 1))
+/** Steps of one side: making its replay, its walk, then the MTU search's probes. */
+export const SIDE_STEPS = 2 + MTU_PROBES
+/** Steps of a whole comparison, as its progress counts them. */
+export const COMPARE_STEPS = 2 * SIDE_STEPS
+
+/**
+ * How far a comparison has got, in steps of COMPARE_STEPS, told to the host; and where the host
+ * may stop it (between steps, and within a probe or a replay every so many events).
+ */
+export class CompareWork {
+  private done = 0
+
+  constructor(private readonly opts: WorkOptions = {}) {}
+
+  get signal(): WorkOptions['signal'] {
+    return this.opts.signal
+  }
+
+  /** One more step done (or up to `to`, when a side ends early); throws if the host stopped the work. */
+  step(to = this.done + 1): void {
+    this.done = Math.min(COMPARE_STEPS, Math.max(this.done, to))
+    throwIfCancelled(this.opts.signal)
+    this.opts.progress?.({ phase: 'compare', done: this.done, total: COMPARE_STEPS })
+  }
+
+  /** The side `i` (0 or 1) is done: the count goes to its end, whatever the search took. */
+  sideDone(i: number): void {
+    this.step((i + 1) * SIDE_STEPS)
+  }
+}
+
+/** Runs `f` with the world's scheduler watching the host's signal (a fork is dropped afterwards anyway). */
+function watched<T>(input: CompareInput, work: CompareWork | undefined, f: () => T): T {
+  const s = input.world.sched
+  const outer = s.signal
+  s.signal = work?.signal ?? outer
+  try {
+    return f()
+  } finally {
+    s.signal = outer
+  }
+}
+
 const bytesOf = (hex: string | undefined): number | undefined => (hex === undefined ? undefined : hex.length / 2)
 
 /** Whether a step belongs to the request's own walk (not ARP, not the reply, not a copy that went nowhere). */
@@ -38,9 +84,13 @@ function onTheWay(s: ReportStep): boolean {
   return !/^(arp\.|drop\.not_for_us|drop\.forward_not_host)/.test(s.msg)
 }
 
-/** The largest payload that arrives with DF, by bisection (probes sent in `input`'s world). */
-export function largestPayload(input: CompareInput, req: TraceRequest): number | null {
-  const passes = (size: number): boolean => arrived(traceInLab(input.world, input.cluster, { ...req, size, df: true, count: 1, warm: false }).outcome)
+/** The largest payload that arrives with DF, by bisection (probes sent in `input`'s world); each probe is a step of `work`. */
+export function largestPayload(input: CompareInput, req: TraceRequest, work?: CompareWork): number | null {
+  const passes = (size: number): boolean => {
+    const ok = watched(input, work, () => arrived(traceInLab(input.world, input.cluster, { ...req, size, df: true, count: 1, warm: false }).outcome))
+    work?.step()
+    return ok
+  }
   if (!passes(0)) return null
   let lo = 0
   let hi = MAX_PAYLOAD + 1
@@ -53,8 +103,9 @@ export function largestPayload(input: CompareInput, req: TraceRequest): number |
 }
 
 /** One side: the walk of a warm probe (no ARP in the way), then the MTU its path allows. */
-export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang): CompareSide {
-  const rep = traceInLab(input.world, input.cluster, { ...req, count: 1, warm: true }, lang)
+export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang, work?: CompareWork): CompareSide {
+  const rep = watched(input, work, () => traceInLab(input.world, input.cluster, { ...req, count: 1, warm: true }, lang))
+  work?.step()
   const events = new Map(rep.events.map((e) => [e.seq, e]))
   // The request's walk ends where it is delivered or dropped (the reply's tunnel comes after).
   const walk = rep.steps.filter(onTheWay)
@@ -78,7 +129,7 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang):
   }
   const tables = hops.filter((h) => h.entry).map((h) => `${h.netns || 'host'}: ${h.entry}`)
   const wireBytes = Math.max(0, ...hops.filter((h) => h.layer === 'ethernet' && h.bytes !== undefined).map((h) => h.bytes!))
-  const payload = largestPayload(input, req)
+  const payload = largestPayload(input, req, work)
   return {
     label: input.label,
     mode: input.cluster?.mode ?? null,
@@ -111,10 +162,15 @@ export function alignHops(a: readonly CompareHop[], b: readonly CompareHop[]): [
   return rows
 }
 
-/** Runs the probe in both labs and lines the walks up. */
-export function compareLabs(a: CompareInput, b: CompareInput, req: TraceRequest, lang: Lang = 'en'): Comparison {
-  const sa = compareSide(a, req, lang)
-  const sb = compareSide(b, req, lang)
+/**
+ * Runs the probe in both labs and lines the walks up. With `work`, whose count the making of both
+ * replays has already moved on (one step each), the host hears each probe and may stop between.
+ */
+export function compareLabs(a: CompareInput, b: CompareInput, req: TraceRequest, lang: Lang = 'en', work?: CompareWork): Comparison {
+  const sa = compareSide(a, req, lang, work)
+  work?.sideDone(0)
+  const sb = compareSide(b, req, lang, work)
+  work?.sideDone(1)
   return { from: req.from, to: req.to, proto: req.proto ?? 'icmp', sides: [sa, sb], rows: alignHops(sa.hops, sb.hops) }
 }
 

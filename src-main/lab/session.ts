@@ -187,8 +187,8 @@ export class LabSession {
    * `podnet trace` on the saved file. It has the open lab's configuration and clock, but none of
    * the state observations left (ARP entries a ping filled).
    */
-  fork(): { world: World; cluster: Cluster | null } {
-    const rt = instantiate(this.doc, { untilNs: this.world.sched.now })
+  fork(work: WorkOptions = {}): { world: World; cluster: Cluster | null } {
+    const rt = instantiate(this.doc, { untilNs: this.world.sched.now, signal: work.signal })
     return { world: rt.world, cluster: rt.cluster }
   }
 

@@ -1,5 +1,6 @@
 /**
- * Texts of the progress bar of long work (building a lab, opening one, replaying its history) and
+ * Texts of the progress bar of long work (building a lab, opening one, replaying its history,
+ * comparing) and
  * its Cancel, in both languages (spread into en.ts and ja.ts, so this feature's keys stay together).
  */
 export const workEn = {
@@ -8,6 +9,8 @@ export const workEn = {
   'work.replay': 'Replaying the lab’s history…',
   'work.step.build': 'Step {done} of {total}',
   'work.step.replay': 'Command {done} of {total}',
+  'work.compare': 'Comparing: replaying both sides and searching each path’s MTU…',
+  'work.step.compare': 'Step {done} of {total}',
   'work.percent': '{n}%',
   'work.cancel': 'Cancel',
   'work.cancelling': 'Cancelling…',
@@ -20,6 +23,8 @@ export const workJa: Record<keyof typeof workEn, string> = {
   'work.replay': 'ラボの履歴を再実行中…',
   'work.step.build': 'ステップ {done} / {total}',
   'work.step.replay': 'コマンド {done} / {total}',
+  'work.compare': '比較中：両側を再実行し、それぞれの経路の MTU を探しています…',
+  'work.step.compare': 'ステップ {done} / {total}',
   'work.percent': '{n}%',
   'work.cancel': 'キャンセル',
   'work.cancelling': 'キャンセル中…',

@@ -5,6 +5,7 @@ import { api, hasShell } from '../api/podnet.ts'
 import { useLabStore } from './lab.ts'
 import { useSettingsStore } from './settings.ts'
 import { historyKey, useTraceStore } from './trace.ts'
+import { useWorkStore } from './work.ts'
 
 /** The cluster modes a lab can be moved to (`podnet cluster mode`). */
 export const CLUSTER_MODES = ['routes', 'cloud-routes', 'flannel-vxlan', 'flannel-host-gw'] as const
@@ -60,16 +61,19 @@ export const useCompareStore = defineStore('compare', () => {
     const history = historyKey(lab.state)
     running.value = true
     try {
+      // Long in a big lab (two replays, a probe per halving of the MTU search): the progress bar shows, with Cancel.
       const r = await lab.call(() =>
-        api.compare({
-          from: trace.from,
-          to: trace.to.trim(),
-          proto: trace.proto,
-          ...(trace.proto === 'udp' ? { port: trace.port } : {}),
-          size: size.value ?? COMPARE_DEFAULT_SIZE,
-          sides: [source(chosen[0]), source(chosen[1])],
-          lang: useSettingsStore().lang,
-        }),
+        useWorkStore().track(() =>
+          api.compare({
+            from: trace.from,
+            to: trace.to.trim(),
+            proto: trace.proto,
+            ...(trace.proto === 'udp' ? { port: trace.port } : {}),
+            size: size.value ?? COMPARE_DEFAULT_SIZE,
+            sides: [source(chosen[0]), source(chosen[1])],
+            lang: useSettingsStore().lang,
+          }),
+        ),
       )
       if (!r || 'cancelled' in r) return
       result.value = r
