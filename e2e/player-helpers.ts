@@ -35,3 +35,13 @@ export async function newHundredNodeLab(page: Page): Promise<void> {
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(page.getByTestId('topology-outline')).toContainText('pod200: pod (node100)', { timeout: 30_000 })
 }
+
+/** A lab file whose opening replays a long history (`commands` changes over `nodes` nodes). */
+export function longHistoryLab(nodes: number, commands: number): string {
+  const lines = ['apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: long-history', 'spec:', '  cluster:', '    mode: routes', '    clusterCidr: 10.244.0.0/16', '    underlay:', '      kind: switch', '      cidr: 192.168.0.0/24', '    nodes:']
+  for (let i = 1; i <= nodes; i++) lines.push(`      - name: node${i}`, '        pods:', `          - name: pod${i}a`, `          - name: pod${i}b`)
+  lines.push('  commands:')
+  // Host routes to addresses outside the cluster, each via another node.
+  for (let i = 0; i < commands; i++) lines.push(`    - ip -n node${(i % nodes) + 1} route add 10.100.${i >> 8}.${i & 255}/32 via 192.168.0.${11 + ((i + 1) % nodes)}`)
+  return lines.join('\n') + '\n'
+}

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
+import { longHistoryLab } from './player-helpers.ts'
 import { terminalIn, typeLine } from './terminal-helpers.ts'
 
 // Long work in the browser build, as a learner meets it at 1600 x 1000 with the mouse: building a
@@ -9,16 +10,6 @@ import { terminalIn, typeLine } from './terminal-helpers.ts'
 
 openAppEachTest()
 test.setTimeout(120_000)
-
-/** A lab file whose opening replays a long history (`commands` changes over `nodes` nodes). */
-function longHistoryLab(nodes: number, commands: number): string {
-  const lines = ['apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: long-history', 'spec:', '  cluster:', '    mode: routes', '    clusterCidr: 10.244.0.0/16', '    underlay:', '      kind: switch', '      cidr: 192.168.0.0/24', '    nodes:']
-  for (let i = 1; i <= nodes; i++) lines.push(`      - name: node${i}`, '        pods:', `          - name: pod${i}a`, `          - name: pod${i}b`)
-  lines.push('  commands:')
-  // Host routes to addresses outside the cluster, each via another node.
-  for (let i = 0; i < commands; i++) lines.push(`    - ip -n node${(i % nodes) + 1} route add 10.100.${i >> 8}.${i & 255}/32 via 192.168.0.${11 + ((i + 1) % nodes)}`)
-  return lines.join('\n') + '\n'
-}
 
 /** What the learner sees of the open lab, and what the lab holds. */
 async function snapshot(page: Page) {
