@@ -124,4 +124,24 @@ describe('a big underlay', () => {
       { x: underlay.bounds.x2, y: underlay.bounds.y2 },
     ])
   })
+
+  it('far out draws none of its ports but those of pinned nodes, and no lanes to the others', async () => {
+    const model = buildModel(await topology(130, 0))
+    const underlay = model.boxes.find((b) => b.ns === 'underlay')!
+    const node1 = model.boxes.find((b) => b.ns === 'node1')!
+    const far = viewAt(centre(node1.bounds), OVERVIEW_ZOOM / 2)
+    expect(far.detail).toBe(false)
+    const { graph } = sceneFor(model, far, new Set(['node130']))
+    expectConsistent(graph)
+    const ports = graph.nodes.filter((n) => n.parent === underlay.id && n.classes.startsWith('iface')).map((n) => n.id)
+    expect(ports.sort()).toEqual([ifId('underlay', 'br0'), ifId('underlay', 'to-node130')].sort())
+    // The box keeps its size; every node is still drawn, as a summary.
+    expect(graph.nodes.filter((n) => n.parent === underlay.id && n.classes === 'anchor')).toHaveLength(2)
+    for (let i = 1; i <= 130; i++) expect(graph.nodes.some((n) => n.id === nsId(`node${i}`))).toBe(true)
+    const lanes = graph.edges.filter((e) => e.source.startsWith(ifId('underlay', '')) || e.target.startsWith(ifId('underlay', '')))
+    expect(lanes.length).toBeLessThanOrEqual(2)
+    // Zoomed in on the same spot, the ports near the view come back.
+    const near = sceneFor(model, viewAt(centre(node1.bounds), 1), new Set()).graph
+    expect(near.nodes.some((n) => n.id === ifId('underlay', 'to-node1'))).toBe(true)
+  })
 })

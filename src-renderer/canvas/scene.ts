@@ -4,7 +4,8 @@ import type { Bounds, BoxModel, CanvasModel, Graph, GraphEdge, GraphNode } from 
  * Level of detail: what of the model the canvas draws for a view. Far out, each namespace is one
  * summary box (name, address, pod count, state) at its full size, so nothing moves when detail
  * comes and goes; from DETAIL_ZOOM on, the boxes in (or near) the view are drawn in full with
- * their pods and interfaces. A big underlay's ports are drawn only where the view is. Pinned
+ * their pods and interfaces. A big underlay's ports are drawn only where the view is, and only
+ * from DETAIL_ZOOM on. Pinned
  * namespaces (the selection, the namespaces a trace passes through) are always drawn in full, so
  * the packet's animation finds every element it moves along.
  */
@@ -71,14 +72,18 @@ export function openBoxes(model: CanvasModel, view: View | null, pinned: Readonl
   return open
 }
 
-/** The children of an open box that are drawn: all, or for a culled underlay those near the view. */
+/**
+ * The children of an open box that are drawn: all, or for a culled underlay those near the view,
+ * and far out none but its own bridge (a thousand ports and their lanes, too small to see, were
+ * two thirds of what a 1,000-node lab drew far out). The ports of pinned nodes always are.
+ */
 function drawnChildren(b: BoxModel, view: View | null, pinned: ReadonlySet<string>): GraphNode[] {
   if (!b.cull || !view) return b.children
   const near = inflate(view.extent, NEAR)
   return b.children.filter((c) => {
     if (b.core.has(c.id)) return true
     const x = c.position?.x ?? 0
-    if (x >= near.x1 && x <= near.x2) return true
+    if (view.detail && x >= near.x1 && x <= near.x2) return true
     const peer = b.peers.get(c.id)
     return peer !== undefined && pinned.has(peer)
   })
