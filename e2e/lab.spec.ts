@@ -292,7 +292,7 @@ test('the trail of a trace follows links, and flooded copies look different', as
   await newScenario(page, 'flannel-vxlan')
   await traceTo(page, 'pod1', 'pod4')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
-  await expect(page.locator('.legend')).toContainText('flooded copy')
+  await expect(page.getByTestId('legend-trace')).toContainText('flooded copy')
   // The step where pod2 ignores the flooded ARP request, then the one where the reply reaches pod1.
   await page.getByTestId('trace-steps').locator('[data-step]', { hasText: 'which is not an address of this namespace' }).first().click()
   await page.screenshot({ path: '/tmp/ui-e2e-trail-flood.png' })

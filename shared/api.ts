@@ -143,6 +143,15 @@ export interface LabLayout {
   positions: Record<string, Point>
 }
 
+/**
+ * Where what an edit adds goes on the canvas (LabLayout positions, as LayoutChange.set): set with
+ * the change when it is made, so an item dropped from the palette stays where it was dropped and
+ * is one undo step. Undoing the change leaves the positions (of nothing, then), so a redo finds them.
+ */
+export interface EditPlacement {
+  place?: Record<string, Point>
+}
+
 /** A change of the layout: one undo step. `set`: new positions (null: back to automatic); `reset`: all automatic. */
 export interface LayoutChange {
   set?: Record<string, Point | null>
@@ -451,7 +460,8 @@ export interface PodnetApi {
   exec(req: { line: string; netns?: string }): Promise<ExecResult>
   /** Tab completion from the command language and the lab's live state (devices, addresses, ...). */
   complete(req: { line: string; cursor: number; netns?: string }): Promise<CompletionView>
-  edit(req: Edit): Promise<ExecResult>
+  /** One change; `place`: where what it adds goes on the canvas (kept with it: one undo step). */
+  edit(req: Edit & EditPlacement): Promise<ExecResult>
   undo(): Promise<LabDelta>
   redo(): Promise<LabDelta>
   /** Moves things on the canvas (or resets them to the automatic layout): one undo step, and the lab is modified. */

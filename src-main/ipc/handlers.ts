@@ -170,21 +170,35 @@ const positionsField: Check<Record<string, unknown>> = (v, path) => {
   if (!isPlainObject(v)) throw invalid(path, `must map namespace names to positions { x, y } or null, not ${describeValue(v)}`)
   return v
 }
-/** A move on the canvas: the same checks as a lab file's layout section (layout.ts). */
-const layoutReq: Check<LayoutChange> = (v, path) => {
-  const req = object({ set: optional(positionsField), reset: optional(bool) })(v, path)
-  const names = Object.keys(req.set ?? {})
-  if (names.length > MAX_LAYOUT_ENTRIES) throw invalid('set', `has ${names.length} entries; a layout may position at most ${MAX_LAYOUT_ENTRIES}`)
+/** Positions by namespace name (`nulls`: null takes one away): the same checks as a lab file's layout section (layout.ts). */
+function positionsReq(v: unknown, path: string, nulls: boolean): Record<string, Point | null> {
+  const raw = positionsField(v, path)
+  const names = Object.keys(raw)
+  if (names.length > MAX_LAYOUT_ENTRIES) throw invalid(path, `has ${names.length} entries; a layout may position at most ${MAX_LAYOUT_ENTRIES}`)
   const set: Record<string, Point | null> = {}
   const fail = (p: (string | number)[], problem: string): never => {
     throw invalid(p.join('.'), problem)
   }
   for (const name of names) {
-    if (!LAYOUT_NAME.test(name)) throw invalid(`set.${name}`, `must be a network namespace name, not ${describeValue(name)}`)
-    const pt = req.set![name]
-    set[name] = pt === null ? null : checkPoint(pt, ['set', name], fail)
+    if (!LAYOUT_NAME.test(name)) throw invalid(`${path}.${name}`, `must be a network namespace name, not ${describeValue(name)}`)
+    const pt = raw[name]
+    set[name] = pt === null && nulls ? null : checkPoint(pt, [path, name], fail)
   }
-  return { ...(names.length ? { set } : {}), ...(req.reset ? { reset: true } : {}) }
+  return set
+}
+
+/** A move on the canvas. */
+const layoutReq: Check<LayoutChange> = (v, path) => {
+  const req = object({ set: optional(positionsField), reset: optional(bool) })(v, path)
+  const set = req.set === undefined ? {} : positionsReq(req.set, 'set', true)
+  return { ...(Object.keys(set).length ? { set } : {}), ...(req.reset ? { reset: true } : {}) }
+}
+
+/** An edit and where what it adds goes on the canvas (EditPlacement), checked as a move is. */
+function splitPlacement(payload: unknown): { edit: unknown; place?: Record<string, Point> } {
+  if (!isPlainObject(payload) || !Object.hasOwn(payload, 'place')) return { edit: payload }
+  const { place, ...edit } = payload
+  return { edit, place: positionsReq(place, 'place', false) as Record<string, Point> }
 }
 
 const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
@@ -454,9 +468,11 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     },
 
     async edit(payload) {
-      const e = checkEdit(payload)
+      const { place, edit } = splitPlacement(payload)
+      const e = checkEdit(edit)
       precheck(service, e)
       const r = service.session.exec(editCommand(e, (ns) => service.session.cluster?.roles.get(ns)))
+      if (place && r.exitCode === 0 && r.changes.length) service.session.place(place)
       return execResult(service, r)
     },
 

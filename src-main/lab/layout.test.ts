@@ -182,4 +182,26 @@ describe('the setLayout request', () => {
     await expect(h.setLayout({ move: {} })).rejects.toThrow(/move: unknown field/)
     expect((await h.getState()).dirty).toBe(false)
   })
+
+  it('an edit places what it adds with it: one undo step, and a redo finds the place again', async () => {
+    const h = createHandlers(new LabService('empty'))
+    const r = await h.edit({ type: 'addSwitch', name: 'sw1', place: { sw1: { x: 100.04, y: -40 } } })
+    expect(r.exitCode).toBe(0)
+    expect(r.delta.layout).toEqual({ positions: { sw1: { x: 100, y: -40 } } })
+    expect((await h.getState()).history.map((e) => e.line)).toEqual(['podnet switch add sw1'])
+    // Undo takes the switch away in one step; its place stays (of nothing) for the redo.
+    await h.undo()
+    const undone = await h.getState()
+    expect(undone.topology.namespaces).toEqual([])
+    expect(undone.canUndo).toBe(false)
+    await h.redo()
+    expect((await h.getState()).layout).toEqual({ positions: { sw1: { x: 100, y: -40 } } })
+    // A refused edit places nothing; a bad place is refused before anything is done, naming it.
+    expect((await h.edit({ type: 'addPod', name: 'pod1', node: 'sw1', place: { pod1: { x: 1, y: 1 } } }).catch((e: Error) => e.message))).toMatch(/node/)
+    await expect(h.edit({ type: 'addRouter', name: 'r1', place: { r1: { x: 'a', y: 0 } } })).rejects.toThrow(/place\.r1\.x: must be a number/)
+    await expect(h.edit({ type: 'addRouter', name: 'r1', place: { r1: null } })).rejects.toThrow(/place\.r1: a position is a mapping/)
+    const s = await h.getState()
+    expect(s.layout).toEqual({ positions: { sw1: { x: 100, y: -40 } } })
+    expect(s.topology.namespaces.map((n) => n.name)).toEqual(['sw1'])
+  })
 })

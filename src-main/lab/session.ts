@@ -6,7 +6,7 @@ import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
 import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
 import type { WorkOptions } from '../engine/kernel/work.ts'
-import { applyLayoutChange, layoutToSave, type LabLayout, type LayoutChange } from './layout.ts'
+import { applyLayoutChange, layoutToSave, type LabLayout, type LayoutChange, type Point } from './layout.ts'
 import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
@@ -113,6 +113,15 @@ export class LabSession {
     this.redoStack = []
     this.trimLayoutSteps()
     return true
+  }
+
+  /**
+   * Positions that go with the change just made (what it added, EditPlacement): not an undo step
+   * of their own, so undoing the change takes the item away and a redo brings it back there.
+   */
+  place(set: Record<string, Point>): void {
+    const next = applyLayoutChange(this.doc.layout, { set })
+    if (JSON.stringify(next) !== JSON.stringify(this.doc.layout)) this.putLayout(next)
   }
 
   private putLayout(layout: LabLayout | undefined): void {

@@ -3,11 +3,19 @@ import type { Point, Topology } from '../../shared/api.ts'
 // Real engine output (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { buildModel, ifId, nsId, type CanvasModel } from './graph.ts'
-import { movedPositions } from './moves.ts'
+import { droppedPositions, movedPositions } from './moves.ts'
 
 async function topology(scenario: string): Promise<Topology> {
   const h = createHandlers(new LabService(null))
   return (await h.newLab({ scenario })).topology
+}
+
+/** A scenario's topology after a command. */
+async function built(scenario: string, line: string): Promise<Topology> {
+  const h = createHandlers(new LabService(null))
+  await h.newLab({ scenario })
+  await h.exec({ line })
+  return (await h.getState()).topology
 }
 
 /** Where an element is drawn in the model's full graph. */
@@ -76,5 +84,30 @@ describe('positions the user chose', () => {
     // Pinned where they were drawn: nothing moves but node2 and the switch port over its uplink.
     const withNode2 = (id: string): boolean => model.boxOf.get(id)?.ns === 'node2' || model.boxOf.get(id)?.peers.get(id) === 'node2'
     for (const n of model.full().nodes) if (n.position && !withNode2(n.id)) expect(at(pinned, n.id), n.id).toEqual(n.position)
+  })
+
+  it('an item dropped from the palette goes where it was let go, the rest pinned where drawn', async () => {
+    const topo = await topology('routed')
+    const model = buildModel(topo)
+    // A switch on a lab laid out automatically pins every box.
+    const sw = droppedPositions(model, { type: 'addSwitch', name: 'sw1' }, { x: 900.04, y: -300 }, {})!
+    expect(Object.keys(sw).sort()).toEqual(['node1', 'node2', 'sw1', 'underlay'])
+    // On a lab already arranged, only the new item; a node's box has its uplink under the pointer.
+    const node = droppedPositions(model, { type: 'addNode', name: 'node3' }, { x: 50, y: 60 }, { node1: { x: 0, y: 0 } })!
+    expect(Object.keys(node)).toEqual(['node3'])
+    expect(node.node3.x).toBeLessThan(50)
+    expect(node.node3.y).toBeLessThan(60)
+    // A node dropped on the switch hangs below it, at the pointer's x.
+    const wired = droppedPositions(model, { type: 'addWiredNode', name: 'node3', wire: 'underlay' }, { x: 300, y: 0 }, { node1: { x: 0, y: 0 } })!
+    expect(wired.node3.y).toBeGreaterThan(model.boxOf.get(nsId('underlay'))!.bounds.y2)
+    expect(wired.node3.x).toBe(node.node3.x + 250)
+    // Drawn where it was let go: the new switch's bridge is under the pointer.
+    const withSw = buildModel(await built('routed', 'podnet switch add sw1'), undefined, { positions: sw })
+    expect(at(withSw, ifId('sw1', 'br0'))).toEqual({ x: 900, y: -300 })
+    const r = droppedPositions(model, { type: 'addRouter', name: 'r1' }, { x: 10, y: 20 }, { node1: { x: 0, y: 0 } })!
+    expect(buildModel(await built('routed', 'podnet router add r1'), undefined, { positions: r }).loose.find((n) => n.ns === 'r1')?.position).toEqual({ x: 10, y: 20 })
+    // A pod takes its node's next place in the pod row; a bridge goes inside its namespace.
+    expect(droppedPositions(model, { type: 'addPod', name: 'pod9', node: 'node1' }, { x: 0, y: 0 }, {})).toBeNull()
+    expect(droppedPositions(model, { type: 'addBridge', netns: 'node1', name: 'br0' }, { x: 0, y: 0 }, {})).toBeNull()
   })
 })

@@ -1,5 +1,6 @@
-import type { Point } from '../../shared/api.ts'
-import type { CanvasModel } from './graph.ts'
+import type { Edit, Point } from '../../shared/api.ts'
+import { nsId, type CanvasModel } from './graph.ts'
+import { SIZES } from './style.ts'
 
 /** Something dragged on the canvas: which namespace, and by how much (model units). */
 export interface Move {
@@ -14,15 +15,67 @@ export interface Move {
  * A pod's position is relative to its node, so moving a node takes its pods with it.
  */
 export function movedPositions(model: CanvasModel, moves: readonly Move[], current: Readonly<Record<string, Point>>): Record<string, Point> {
-  const set: Record<string, Point> = {}
-  if (Object.keys(current).length === 0) {
-    for (const [ns, p] of model.places) if (p.node === undefined) set[ns] = { x: round(p.x), y: round(p.y) }
-  }
+  const set = pinned(model, current)
   for (const m of moves) {
     const p = model.places.get(m.ns)
     if (p) set[m.ns] = { x: round(p.x + m.by.x), y: round(p.y + m.by.y) }
   }
   return set
+}
+
+/** Every box where it is drawn, when the lab is still laid out automatically (else nothing). */
+function pinned(model: CanvasModel, current: Readonly<Record<string, Point>>): Record<string, Point> {
+  const set: Record<string, Point> = {}
+  if (Object.keys(current).length === 0) {
+    for (const [ns, p] of model.places) if (p.node === undefined) set[ns] = { x: round(p.x), y: round(p.y) }
+  }
+  return set
+}
+
+/**
+ * From the top-left corner of a new box's contents to the point it is dropped at: the middle of
+ * what it first holds (a node its uplink, a switch its bridge). A router or a namespace holds
+ * nothing yet and is placed by its middle.
+ */
+const GRIP = { node: { x: SIZES.nic.w / 2, y: SIZES.nic.h / 2 }, switch: { x: SIZES.bridge.w / 2, y: SIZES.bridge.h / 2 } }
+/** How far below the switch or router it was dropped on a new node hangs (room for the wire). */
+const HANG = 90
+
+/**
+ * Where an item dropped from the palette at `p` (model units) goes, in layout terms, with the
+ * pins of a first arrangement (as movedPositions): under the pointer, so it stays where the
+ * learner put it. A node dropped on a switch or router hangs below it, at the pointer's x. Null for
+ * an edit that adds nothing with a place of its own: a pod takes the next place of its node's pod
+ * row (under the pointer it would cover the bridge), a bridge goes inside its namespace's box.
+ */
+export function droppedPositions(model: CanvasModel, edit: Edit, p: Point, current: Readonly<Record<string, Point>>): Record<string, Point> | null {
+  const at = (x: number, y: number): Point => ({ x: round(x), y: round(y) })
+  let place: [string, Point]
+  switch (edit.type) {
+    case 'addSwitch':
+      place = [edit.name, at(p.x - GRIP.switch.x, p.y - GRIP.switch.y)]
+      break
+    case 'addRouter':
+    case 'addNamespace':
+      place = [edit.name, at(p.x, p.y)]
+      break
+    case 'addNode':
+      place = [edit.name, at(p.x - GRIP.node.x, p.y - GRIP.node.y)]
+      break
+    case 'addWiredNode': {
+      const b = model.boxOf.get(nsId(edit.wire))?.bounds ?? boundsOfLoose(model, edit.wire)
+      place = [edit.name, at(p.x - GRIP.node.x, (b ? b.y2 : p.y) + HANG)]
+      break
+    }
+    default:
+      return null
+  }
+  return { ...pinned(model, current), [place[0]]: place[1] }
+}
+
+function boundsOfLoose(model: CanvasModel, ns: string): { y2: number } | null {
+  const leaf = model.loose.find((n) => n.ns === ns)
+  return leaf?.position ? { y2: leaf.position.y + 30 } : null
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10

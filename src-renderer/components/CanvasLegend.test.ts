@@ -19,7 +19,7 @@ const rgb = (hex: string): string => hex
 describe('the canvas legend', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`shows the colours the ${theme} stylesheet draws with`, () => {
-      const w = mount(CanvasLegend, { props: { theme, labels, tunnel: { text: 'VXLAN tunnel', hidden: false }, trace: false } })
+      const w = mount(CanvasLegend, { props: { theme, labels, tunnel: { text: 'VXLAN tunnel', hidden: false }, part: 'drawing' } })
       const swatch = (text: string) => w.findAll('span').find((s) => s.text() === text)!.find('i').element as HTMLElement
       expect(swatch('veth pair').style.borderTop).toContain(rgb(ruleValue(theme, 'edge', 'line-color') as string))
       expect(swatch('bridge port').style.borderTop).toContain(rgb(ruleValue(theme, 'edge.port', 'line-color') as string))
@@ -30,8 +30,10 @@ describe('the canvas legend', () => {
         expect(el.style.background, text).toContain(rgb(ruleValue(theme, `node.iface.dev-${kind}`, 'background-color') as string))
         expect(el.style.borderColor, text).toBe(rgb(THEMES[theme].device[kind][1]))
       }
-      // The trail appears with a trace only.
+      // The trail has a key of its own, shown with a trace.
       expect(w.text()).not.toContain('path')
+      const trace = mount(CanvasLegend, { props: { theme, labels, tunnel: null, part: 'trace' } })
+      expect(trace.findAll('span').map((s) => s.text())).toEqual(['path', 'flood'])
     })
   }
 })

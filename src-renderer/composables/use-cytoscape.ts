@@ -333,20 +333,27 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
   }
 
   /**
-   * Shows a model; `pins`: namespaces drawn in full whatever the view. `moved`: only positions
-   * changed (a drag, an undo of one): the view stays where it is, whatever the drawing's extent.
+   * Shows a model; `pins`: namespaces drawn in full whatever the view. `placed`: positions
+   * changed, 'moved' (a drag, an undo of one: the view stays where it is, whatever the drawing's
+   * extent) or 'added' (something dropped where the learner let it go: the view stays unless it
+   * went out of a fitted view).
    */
-  function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false, moved = false): void {
-    const grew = !moved && model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
+  function show(m: CanvasModel, pins: ReadonlySet<string> = new Set(), relayout = false, placed: 'moved' | 'added' | null = null): void {
+    const grew = placed === null && model !== null && (m.extent.x1 !== model.extent.x1 || m.extent.y1 !== model.extent.y1 || m.extent.x2 !== model.extent.x2 || m.extent.y2 !== model.extent.y2)
+    // A node dropped on a switch hangs below it: maybe out of a view the learner left fitted.
+    const left = placed === 'added' && cy !== null && !inside(m.extent, cy.extent())
     model = m
     pinned = pins
-    if (fitPending || relayout || (fitted && grew)) {
+    if (fitPending || relayout || (fitted && (grew || left))) {
       fitPending = false
       pending.fit = true
     }
     pending.model = true
     schedule()
   }
+
+  /** Whether `a` lies within `b` (model units). */
+  const inside = (a: { x1: number; y1: number; x2: number; y2: number }, b: { x1: number; y1: number; x2: number; y2: number }): boolean => a.x1 >= b.x1 && a.y1 >= b.y1 && a.x2 <= b.x2 && a.y2 <= b.y2
 
   /** Calls `done` once the canvas has drawn what it holds now (after any work still to do). */
   function whenDrawn(done: () => void): void {

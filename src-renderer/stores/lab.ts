@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Edit, ExecResult, LabDelta, LabState, LayoutChange, NetnsTables, NetnsView, ScenarioInfo } from '../../shared/api.ts'
+import type { Edit, ExecResult, LabDelta, LabState, LayoutChange, NetnsTables, Point, NetnsView, ScenarioInfo } from '../../shared/api.ts'
 import { applyDelta } from '../../shared/delta.ts'
 import { api, onShellEvent, toApiError } from '../api/podnet.ts'
 import { prunePicks } from '../canvas/selection.ts'
@@ -189,9 +189,9 @@ export const useLabStore = defineStore('lab', () => {
     return r
   }
 
-  /** An edit from a panel or the canvas; a command that fails shows its stderr. */
-  async function edit(e: Edit): Promise<boolean> {
-    const r = await call(() => api.edit(e))
+  /** An edit from a panel or the canvas (`place`: where what it adds goes); a command that fails shows its stderr. */
+  async function edit(e: Edit, place?: Record<string, Point>): Promise<boolean> {
+    const r = await call(() => api.edit(place ? { ...e, place } : e))
     if (!r) return false
     await applyChange(r.delta)
     if (r.exitCode !== 0) {
