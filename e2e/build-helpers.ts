@@ -29,6 +29,23 @@ export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
   return { x: r.x + r.width - 80, y: r.y + r.height - 60 }
 }
 
+/** A point of the canvas at least `clear` pixels from everything drawn (and from the palette and the mode picker). */
+export async function freeSpot(page: Page, clear = 90): Promise<{ x: number; y: number }> {
+  const spot = await page.getByTestId('canvas').evaluate((el, clear) => {
+    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+    const r = el.getBoundingClientRect()
+    const boxes = cy.nodes().map((n) => n.renderedBoundingBox({}))
+    for (let y = 70; y < r.height - 40; y += 20) {
+      for (let x = 130; x < r.width - 60; x += 20) {
+        if (boxes.every((b) => x < b.x1 - clear || x > b.x2 + clear || y < b.y1 - clear || y > b.y2 + clear)) return { x: r.left + x, y: r.top + y }
+      }
+    }
+    return null
+  }, clear)
+  expect(spot, 'a free spot on the canvas').not.toBeNull()
+  return spot!
+}
+
 /** Drags a palette item to a point with the mouse, in steps as a hand does. */
 export async function dragFromPalette(page: Page, item: string, to: { x: number; y: number }): Promise<void> {
   const from = (await page.getByTestId('palette').locator(`[data-item="${item}"]`).boundingBox())!
@@ -61,10 +78,15 @@ export async function pointOf(page: Page, id: string): Promise<{ x: number; y: n
   return drawnAt(page, id, false)
 }
 
-/** Where an element is on the screen once the canvas has drawn it (`box`: the middle of its bounding box). */
+/**
+ * Where an element is on the screen once the canvas has drawn it and the view has come to rest
+ * (two readings alike: a fit follows a change a moment later). `box`: the middle of its bounding box.
+ */
 async function drawnAt(page: Page, id: string, box: boolean): Promise<{ x: number; y: number }> {
   let at: { x: number; y: number } | null = null
+  let last: { x: number; y: number } | null = null
   await expect.poll(async () => {
+    last = at
     at = await page.getByTestId('canvas').evaluate(
       (el, [id, box]) => {
         const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
@@ -80,7 +102,9 @@ async function drawnAt(page: Page, id: string, box: boolean): Promise<{ x: numbe
       },
       [id, box] as const,
     )
-    return at
+    const a: { x: number; y: number } | null = at
+    const b: { x: number; y: number } | null = last
+    return a && b && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 ? a : null
   }).not.toBeNull()
   return at!
 }
@@ -108,4 +132,34 @@ export async function bigLab(page: Page, nodes: number, pods: number): Promise<v
   await dialog.getByLabel('Pods per node', { exact: true }).fill(String(pods))
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: 30_000 })
+}
+
+/** Sends a packet from the Trace tab (the source picked from its list, as a learner does) and waits for the verdict. */
+export async function sendTrace(page: Page, from: string, to: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Trace' }).click()
+  const fromField = page.getByTestId('trace-from')
+  await fromField.click()
+  await fromField.fill(from)
+  await fromField.press('Enter')
+  await page.getByTestId('trace-to').fill(to)
+  await page.getByRole('button', { name: /Send packet/ }).click()
+  await expect(page.getByTestId('verdict')).toBeVisible()
+}
+
+/** Changes the cluster's mode with the canvas's mode picker, confirming. */
+export async function pickMode(page: Page, mode: string): Promise<void> {
+  await page.getByTestId('canvas-mode').selectOption(mode)
+  await page.getByRole('dialog').getByRole('button', { name: 'Change mode' }).click()
+  await expect(page.getByTestId('canvas-mode')).toHaveValue(mode)
+}
+
+/** Screenshots of the whole lab (Fit), in English and then in Japanese (back in English after). */
+export async function screenshotsInBothLanguages(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Fit', exact: true }).click()
+  await page.screenshot({ path: `/tmp/${name}-en.png` })
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect(page.getByTestId('legend')).toContainText('veth ペア')
+  await page.screenshot({ path: `/tmp/${name}-ja.png` })
+  await page.getByRole('button', { name: 'EN', exact: true }).click()
+  await expect(page.getByTestId('legend')).toContainText('veth pair')
 }

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
-import { boxOf, centreOf, dragFromPalette, emptyLab, emptySpot, history, wire } from './build-helpers.ts'
+import { boxOf, centreOf, dragFromPalette, emptyLab, emptySpot, freeSpot, history, wire } from './build-helpers.ts'
 
 // Building a lab on the canvas with the mouse, as a learner does at 1600 x 1000: items dragged
 // from the palette, wires drawn between devices, refusals shown where they happen, Delete and undo.
@@ -22,7 +22,8 @@ test('walkthrough 2 built from an empty lab with the mouse only: palette, wiring
   await expect(outline).toContainText('sw1: switch')
   await dragFromPalette(page, 'node', await centreOf(page, 'sw1'))
   await expect(outline).toContainText('node1: node 192.168.0.11/24')
-  await dragFromPalette(page, 'node', await emptySpot(page))
+  // Beside the switch, not on it (it stays where it was dropped).
+  await dragFromPalette(page, 'node', await freeSpot(page))
   await expect(outline).toContainText('node2: node')
   await expect(outline).not.toContainText('node2: node 192.168')
   await page.getByTestId('palette').locator('[data-item="wire"]').click()
