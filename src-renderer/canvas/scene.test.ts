@@ -140,6 +140,14 @@ describe('a big underlay', () => {
     for (let i = 1; i <= 130; i++) expect(graph.nodes.some((n) => n.id === nsId(`node${i}`))).toBe(true)
     const lanes = graph.edges.filter((e) => e.source.startsWith(ifId('underlay', '')) || e.target.startsWith(ifId('underlay', '')))
     expect(lanes.length).toBeLessThanOrEqual(2)
+    // A pinned pod opens its node, which keeps its port and its lane.
+    const withPods = buildModel(await topology(130, 1))
+    const pod = (await topology(130, 1)).namespaces.find((n) => n.role === 'pod' && n.node === 'node7')!.name
+    const byPod = sceneFor(withPods, far, new Set([pod])).graph
+    expectConsistent(byPod)
+    const port = ifId('underlay', 'to-node7')
+    expect(byPod.nodes.some((n) => n.id === port)).toBe(true)
+    expect(byPod.edges.some((e) => e.source === port || e.target === port)).toBe(true)
     // Zoomed in on the same spot, the ports near the view come back.
     const near = sceneFor(model, viewAt(centre(node1.bounds), 1), new Set()).graph
     expect(near.nodes.some((n) => n.id === ifId('underlay', 'to-node1'))).toBe(true)

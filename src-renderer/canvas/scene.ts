@@ -75,9 +75,10 @@ export function openBoxes(model: CanvasModel, view: View | null, pinned: Readonl
 /**
  * The children of an open box that are drawn: all, or for a culled underlay those near the view,
  * and far out none but its own bridge (a thousand ports and their lanes, too small to see, were
- * two thirds of what a 1,000-node lab drew far out). The ports of pinned nodes always are.
+ * two thirds of what a 1,000-node lab drew far out). The ports of the boxes drawn in full (the
+ * selection's, the trace's) always are, with their lanes.
  */
-function drawnChildren(b: BoxModel, view: View | null, pinned: ReadonlySet<string>): GraphNode[] {
+function drawnChildren(b: BoxModel, view: View | null, full: ReadonlySet<string>): GraphNode[] {
   if (!b.cull || !view) return b.children
   const near = inflate(view.extent, NEAR)
   return b.children.filter((c) => {
@@ -85,7 +86,7 @@ function drawnChildren(b: BoxModel, view: View | null, pinned: ReadonlySet<strin
     const x = c.position?.x ?? 0
     if (view.detail && x >= near.x1 && x <= near.x2) return true
     const peer = b.peers.get(c.id)
-    return peer !== undefined && pinned.has(peer)
+    return peer !== undefined && full.has(peer)
   })
 }
 
@@ -103,6 +104,9 @@ function anchors(b: BoxModel): GraphNode[] {
  */
 export function sceneFor(model: CanvasModel, view: View | null, pinned: ReadonlySet<string>): { graph: Graph; open: Set<string>; key: string } {
   const open = openBoxes(model, view, pinned)
+  // The namespaces drawn in full: pinned ones and those of open boxes (a pinned pod's node).
+  const full = new Set(pinned)
+  for (const b of model.boxes) if (open.has(b.id)) full.add(b.ns)
   let farCount = 0
   const nodes: GraphNode[] = []
   const edges: GraphEdge[] = []
@@ -117,7 +121,7 @@ export function sceneFor(model: CanvasModel, view: View | null, pinned: Readonly
     }
     nodes.push(b.node)
     drawn.add(b.id)
-    const kids = drawnChildren(b, view, pinned)
+    const kids = drawnChildren(b, view, full)
     if (kids.length < b.children.length) nodes.push(...anchors(b))
     for (const c of kids) {
       nodes.push(c)
