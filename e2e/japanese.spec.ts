@@ -76,6 +76,19 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await look('error banner', 'error')
   await page.getByTestId('error').getByRole('button').click()
 
+  // A malformed lab file opened: the banner says what is wrong and where (file, line, column, field), in Japanese.
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: '開く…' }).click()
+  const broken = 'apiVersion: podnet.dev/v1\nkind: Lab\nmetadata:\n  name: broken\nspec:\n  seed: 1\n  colour: red\n  commands: []\n'
+  // The file's own keys are written as the file has them (like Linux's names), the wrong one included.
+  for (const key of ['colour', 'spec', 'seed', 'cluster', 'setup', 'commands', 'clock']) names.add(key)
+  await (await chooser).setFiles({ name: 'broken.podnet', mimeType: 'application/yaml', buffer: Buffer.from(broken) })
+  // The lab has an unsaved change (the route deleted): asked first; the open fails, so the lab stays as it is.
+  await page.getByRole('button', { name: '変更を破棄' }).click()
+  await expect(page.getByTestId('error')).toContainText('broken.podnet の 7 行 3 列：spec.colour：「colour」は不明なフィールドです')
+  await look('error banner of a malformed lab file', 'error-lab-file')
+  await page.getByTestId('error').getByRole('button').click()
+
   // Compare, with a result.
   await page.getByRole('button', { name: /元に戻す/ }).click()
   await page.getByRole('tab', { name: '比較' }).click()

@@ -1,3 +1,5 @@
+import { labfileEn } from './labfile.ts'
+
 /**
  * English explanations for trace message keys (shared/trace.ts `msg`): one present-tense sentence
  * saying what happened and why, in Linux terms. `{name}` is filled from the event's params.
@@ -190,4 +192,7 @@ export const en = {
   'compare.devices': 'Devices crossed',
   'compare.tables': 'Table entries consulted',
   'compare.hops': 'The request, hop by hop (bytes of the packet there):',
+
+  // What is wrong in a lab file, and where (labfile.ts).
+  ...labfileEn,
 } as const satisfies Record<string, string>

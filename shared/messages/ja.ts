@@ -3,6 +3,7 @@
  * Linux の用語で述べる。FIB・ARP・FDB・veth・VXLAN・ip_forward などの用語はラテン文字のまま残す。
  */
 import type { MessageKey } from './index.ts'
+import { labfileJa } from './labfile.ts'
 
 /** Every key of the English catalogue, and no other (a missing or extra key fails the type check). */
 export const ja: Record<MessageKey, string> = {
@@ -192,4 +193,7 @@ export const ja: Record<MessageKey, string> = {
   'compare.devices': '通過するデバイス数',
   'compare.tables': '判断に使ったエントリ数',
   'compare.hops': '要求パケットのホップごとの流れ（その地点でのバイト数）：',
+
+  // ラボファイルの誤りとその場所（labfile.ts）。
+  ...labfileJa,
 }

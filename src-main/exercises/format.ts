@@ -1,4 +1,4 @@
-import { API_VERSION, checkCluster, checkLines, EXERCISE_ID, readYaml, type Path } from '../lab/format.ts'
+import { API_VERSION, checkCluster, checkLines, EXERCISE_ID, readYaml, type Fail, type Path } from '../lab/format.ts'
 import type { ClusterSpec } from '../k8s/spec.ts'
 import { scenarioNames } from '../k8s/scenarios.ts'
 import { parseGoal, type Goal } from './goal-format.ts'
@@ -59,7 +59,7 @@ export function parseExercise(text: string, file = 'exercise.yaml'): Exercise {
 }
 
 /** Validates an exercise given as plain data (an exercise embedded in a lab file). */
-export function exerciseFromData(raw: unknown, fail: (p: Path, problem: string) => never): Exercise {
+export function exerciseFromData(raw: unknown, fail: Fail): Exercise {
   const r = new Reader(fail)
   const top = r.mapping(raw, [], ['apiVersion', 'kind', 'metadata', 'spec'], 'an exercise file is a YAML mapping with apiVersion, kind, metadata and spec')
   if (top.apiVersion !== API_VERSION) fail(['apiVersion'], `apiVersion must be ${API_VERSION}`)

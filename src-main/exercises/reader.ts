@@ -1,6 +1,6 @@
 import { parseIpv4, parsePrefix } from '../engine/addr/ipv4.ts'
 import { parseMac } from '../engine/addr/mac.ts'
-import type { Path } from '../lab/format.ts'
+import type { Fail, Path } from '../lab/format.ts'
 import type { Text } from './format.ts'
 
 /** Namespace names as `ip netns add` takes them; '' is not accepted here (goals name namespaces). */
@@ -31,7 +31,7 @@ export function joinJapaneseLines(s: string): string {
  * (the `fail` of readYaml turns the path into a line and column).
  */
 export class Reader {
-  constructor(readonly fail: (p: Path, problem: string) => never) {}
+  constructor(readonly fail: Fail) {}
 
   /** A mapping; with `keys`, any other key is refused (a misspelt field never silently does nothing). */
   mapping(v: unknown, p: Path, keys: readonly string[] | null, what?: string): Record<string, unknown> {

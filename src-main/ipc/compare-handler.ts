@@ -10,6 +10,7 @@ import { WorkCancelled } from '../engine/kernel/work.ts'
 import type { Handlers, LabService } from './handlers.ts'
 import { NO_IO, type HostIo } from './live-host.ts'
 import { langField, probeFields } from './probe-fields.ts'
+import { labFormatFailure } from './lab-errors.ts'
 import { ApiFailure, refused, invalid, isPlainObject, object, oneOf, optional, str, type Check } from './validate.ts'
 
 /**
@@ -52,7 +53,7 @@ function makeSide(service: LabService, src: CompareSourceView, path: string, wor
       const s = LabSession.fromText(src.text, file, { signal: work.signal })
       return { label: file, world: s.world, cluster: s.cluster }
     } catch (e) {
-      if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, `${path}.text`)
+      if (e instanceof LabFormatError) throw labFormatFailure(e, `${path}.text`)
       if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, `${path}.text`)
       throw e
     }

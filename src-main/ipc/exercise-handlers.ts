@@ -11,6 +11,7 @@ import type { WorkOptions } from '../engine/kernel/work.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import type { Handlers, LabService } from './handlers.ts'
+import { labFormatFailure } from './lab-errors.ts'
 import { ApiFailure, bool, invalid, none, object, optional, str, type Check } from './validate.ts'
 
 type Found = { exercise: Exercise; builtIn: boolean }
@@ -193,7 +194,7 @@ export function exerciseHandlers(service: LabService, host: ExerciseHost): Exerc
         try {
           parsed = parseExercise(req.text, req.name ?? 'exercise.yaml')
         } catch (e) {
-          if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, e.path || undefined)
+          if (e instanceof LabFormatError) throw labFormatFailure(e)
           throw e
         }
         id = parsed.metadata.id

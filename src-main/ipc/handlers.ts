@@ -39,6 +39,7 @@ import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { compareHandler } from './compare-handler.ts'
 import { langField, probeFields } from './probe-fields.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
+import { labFormatFailure } from './lab-errors.ts'
 import { ApiFailure, refused, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
@@ -348,7 +349,7 @@ function stepViews(steps: TraceReport['steps']): TraceStepView[] {
 }
 
 function buildError(e: unknown): never {
-  if (e instanceof LabFormatError) throw new ApiFailure('lab-format', e.message, e.path || undefined)
+  if (e instanceof LabFormatError) throw labFormatFailure(e)
   if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, e.path)
   if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
   if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the lab that was open stays open')

@@ -1,3 +1,4 @@
+import { formatMessage, type MessageKey } from '../../shared/messages/index.ts'
 import { Document, isCollection, isMap, LineCounter, parseDocument, stringify, visit } from 'yaml'
 import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
 import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
@@ -77,16 +78,42 @@ export function nsToSeconds(ns: number): number {
   return ns / 1e9
 }
 
+/** What is wrong, as a message key of shared/messages (labfile.ts), for views in any language. */
+export interface LabProblem {
+  msg: MessageKey
+  params: Record<string, string | number>
+}
+
+/** A problem worded by key: `fail(path, says('labfile.kind', { kind }))`. */
+export function says(msg: MessageKey, params: Record<string, string | number> = {}): LabProblem {
+  return { msg, params }
+}
+
 /** A problem in a lab file, with where it is: file, line and column, and the field's path. */
 export class LabFormatError extends Error {
+  /** The problem in English (what `message` ends with). */
+  readonly problem: string
+
   constructor(
     readonly file: string,
     readonly line: number,
     readonly col: number,
     readonly path: string,
-    readonly problem: string,
+    problem: string | LabProblem,
   ) {
-    super(`${file}:${line}:${col}: ${path ? path + ': ' : ''}${problem}`)
+    const text = typeof problem === 'string' ? problem : formatMessage(problem.msg, problem.params, 'en')
+    super(`${file}:${line}:${col}: ${path ? path + ': ' : ''}${text}`)
+    this.problem = text
+    this.reason = typeof problem === 'string' ? undefined : problem
+  }
+
+  /** The problem as a message key, where it has one (older checks word theirs in English only). */
+  readonly reason: LabProblem | undefined
+
+  /** The key and parameters a view words the whole error with: the problem's, and where it is. */
+  located(): LabProblem | undefined {
+    if (!this.reason) return undefined
+    return { msg: this.reason.msg, params: { ...this.reason.params, atFile: this.file, atLine: this.line, atCol: this.col, atPath: this.path } }
   }
 }
 
@@ -145,44 +172,44 @@ export function readYaml(text: string, file: string): { raw: unknown; fail: Fail
     return readYamlText(text, file)
   } catch (e) {
     if (e instanceof LabFormatError) throw e
-    throw new LabFormatError(file, 1, 1, '', `cannot be read: ${e instanceof Error ? e.message : String(e)}`)
+    throw new LabFormatError(file, 1, 1, '', says('labfile.unreadable', { detail: e instanceof Error ? e.message : String(e) }))
   }
 }
 
 function readYamlText(text: string, file: string): { raw: unknown; fail: Fail; locate: (p: Path) => { line: number; col: number } } {
-  if (text.length > MAX_LAB_FILE_BYTES) throw new LabFormatError(file, 1, 1, '', `the file is too big (${text.length} characters; a lab file may have at most ${MAX_LAB_FILE_BYTES})`)
+  if (text.length > MAX_LAB_FILE_BYTES) throw new LabFormatError(file, 1, 1, '', says('labfile.too_big', { size: text.length, max: MAX_LAB_FILE_BYTES }))
   const lc = new LineCounter()
   const deep = tooDeep(text)
   if (deep >= 0) {
     lc.addNewLine(0)
     for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1)
     const pos = lc.linePos(deep)
-    throw new LabFormatError(file, pos.line, pos.col, '', `lists and mappings nest more than ${MAX_FLOW_DEPTH} levels deep`)
+    throw new LabFormatError(file, pos.line, pos.col, '', says('labfile.too_deep', { max: MAX_FLOW_DEPTH }))
   }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length) {
     const e = doc.errors[0]
     const pos = lc.linePos(e.pos[0])
-    throw new LabFormatError(file, pos.line, pos.col, '', `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
+    throw new LabFormatError(file, pos.line, pos.col, '', says('labfile.not_yaml', { detail: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') }))
   }
   // What plain data cannot hold is refused where it is written: aliases (`*a`, nested multiply:
   // "billion laughs"), tags (`!!binary`, `!!set`, `!!omap` make buffers, sets and maps) and keys
   // that are lists or mappings. A lab file needs none of them.
-  let refusal: { at: number; problem: string } | undefined
+  let refusal: { at: number; problem: LabProblem } | undefined
   visit(doc, {
     Alias(_, node) {
-      refusal = { at: node.range?.[0] ?? 0, problem: `YAML aliases (*${node.source}) are not allowed in a lab file; write the value out` }
+      refusal = { at: node.range?.[0] ?? 0, problem: says('labfile.alias', { name: node.source }) }
       return visit.BREAK
     },
     Node(_, node) {
       if (node.tag) {
-        refusal = { at: node.range?.[0] ?? 0, problem: `YAML tags (${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')}) are not allowed in a lab file; write the plain value` }
+        refusal = { at: node.range?.[0] ?? 0, problem: says('labfile.tag', { tag: node.tag.replace(/^tag:yaml\.org,2002:/, '!!') }) }
         return visit.BREAK
       }
     },
     Pair(_, pair) {
       if (isCollection(pair.key)) {
-        refusal = { at: pair.key.range?.[0] ?? 0, problem: 'a key must be plain text, not a list or a mapping' }
+        refusal = { at: pair.key.range?.[0] ?? 0, problem: says('labfile.key_not_text') }
         return visit.BREAK
       }
     },
@@ -205,7 +232,8 @@ function readYamlText(text: string, file: string): { raw: unknown; fail: Fail; l
     return { line: 1, col: 1 }
   }
   const fail: Fail = (p, problem) => {
-    if (problem.startsWith('unknown field')) unknownKeys.add(pathText(p))
+    const text = typeof problem === 'string' ? problem : formatMessage(problem.msg, problem.params, 'en')
+    if (text.startsWith('unknown field')) unknownKeys.add(pathText(p))
     const { line, col } = where(p)
     throw new LabFormatError(file, line, col, pathText(p), problem)
   }
@@ -218,39 +246,39 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   // Declared with its type, so TypeScript narrows after each call that never returns.
   const fail: Fail = yaml.fail
   const raw = yaml.raw
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], 'a lab file is a YAML mapping with apiVersion, kind, metadata and spec')
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], says('labfile.not_lab'))
   let obj = raw as Record<string, unknown>
   const version = obj.apiVersion
-  if (typeof version !== 'string') fail(['apiVersion'], `apiVersion is required (${API_VERSION})`)
+  if (typeof version !== 'string') fail(['apiVersion'], says('labfile.api_version_required', { version: API_VERSION }))
   if (version !== API_VERSION) {
     const m = Object.hasOwn(MIGRATIONS, version as string) ? MIGRATIONS[version as string] : undefined
-    if (!m) fail(['apiVersion'], `unknown apiVersion "${String(version)}"; this PodNet Lab reads ${API_VERSION} and ${Object.keys(MIGRATIONS).join(', ')}`)
+    if (!m) fail(['apiVersion'], says('labfile.api_version_unknown', { version: String(version), current: API_VERSION, older: Object.keys(MIGRATIONS).join(', ') }))
     obj = m(obj)
   }
-  if (obj.kind !== KIND) fail(['kind'], `kind must be "${KIND}"`)
-  for (const k of Object.keys(obj)) if (!TOP_KEYS.includes(k)) fail([k], `unknown field "${k}" (a lab file has ${TOP_KEYS.join(', ')})`)
+  if (obj.kind !== KIND) fail(['kind'], says('labfile.kind', { kind: KIND }))
+  for (const k of Object.keys(obj)) if (!TOP_KEYS.includes(k)) fail([k], says('labfile.unknown_top', { field: k, fields: TOP_KEYS.join(', ') }))
   const meta = obj.metadata as Record<string, unknown> | undefined
-  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) fail(['metadata'], 'metadata with a name is required')
-  for (const k of Object.keys(meta)) if (k !== 'name' && k !== 'description') fail(['metadata', k], `unknown field "${k}" (metadata has name and description)`)
-  if (typeof meta.name !== 'string' || meta.name.trim() === '') fail(['metadata', 'name'], 'a non-empty name is required')
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) fail(['metadata'], says('labfile.metadata_required'))
+  for (const k of Object.keys(meta)) if (k !== 'name' && k !== 'description') fail(['metadata', k], says('labfile.unknown_metadata', { field: k }))
+  if (typeof meta.name !== 'string' || meta.name.trim() === '') fail(['metadata', 'name'], says('labfile.name_required'))
   if (meta.name.length > MAX_NAME_LENGTH) fail(['metadata', 'name'], `must be at most ${MAX_NAME_LENGTH} characters long`)
   if (/\p{Cc}/u.test(meta.name)) fail(['metadata', 'name'], 'must be one line of text without control characters')
   if (meta.description !== undefined && typeof meta.description !== 'string') fail(['metadata', 'description'], 'must be text')
   if (typeof meta.description === 'string' && meta.description.length > MAX_DESCRIPTION_LENGTH) fail(['metadata', 'description'], `must be at most ${MAX_DESCRIPTION_LENGTH} characters long`)
   if (typeof meta.description === 'string' && /\p{Cc}/u.test(meta.description.replace(/[\n\t]/g, ''))) fail(['metadata', 'description'], 'must be text without control characters')
   const spec = obj.spec as Record<string, unknown> | undefined
-  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], 'spec is required')
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], says('labfile.spec_required'))
   const seed = spec.seed ?? 1
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], 'must be a whole number from 0 to 4294967295')
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], says('labfile.whole_number', { min: 0, max: 4294967295 }))
   const commands: unknown = spec.commands ?? []
-  if (!Array.isArray(commands)) fail(['spec', 'commands'], 'must be a list of command lines')
+  if (!Array.isArray(commands)) fail(['spec', 'commands'], says('labfile.list_of_commands'))
   if ((commands as unknown[]).length > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${(commands as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
   const history = (commands as unknown[]).map((c, i): LabCommand => {
     const p: Path = ['spec', 'commands', i]
     if (typeof c === 'string') return checkLine(c, p, fail)
     if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, 'each command is one line of text, or { at: SECONDS, run: LINE }')
     const o = c as Record<string, unknown>
-    for (const k of Object.keys(o)) if (k !== 'at' && k !== 'run') fail([...p, k], `unknown field "${k}" (a timed command has at and run)`)
+    for (const k of Object.keys(o)) if (k !== 'at' && k !== 'run') fail([...p, k], says('labfile.unknown_timed', { field: k }))
     if (typeof o.run !== 'string') fail([...p, 'run'], 'the command line is required')
     checkLine(o.run, [...p, 'run'], fail)
     if (typeof o.at !== 'number' || !Number.isFinite(o.at) || o.at < 0 || o.at > MAX_CLOCK_S) fail([...p, 'at'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
@@ -260,7 +288,7 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock) || clock < 0 || clock > MAX_CLOCK_S)) fail(['spec', 'clock'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
   const setup = spec.setup === undefined ? undefined : checkLines(spec.setup, ['spec', 'setup'], fail)
   if (history.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${history.length + (setup?.length ?? 0)} commands with spec.setup; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
-  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands', 'clock'].includes(k)) fail(['spec', k], `unknown field "${k}" (spec has seed, cluster, setup, commands and clock)`)
+  for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands', 'clock'].includes(k)) fail(['spec', k], says('labfile.unknown_spec', { field: k }))
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
   const exercise = obj.exercise === undefined ? undefined : checkLabExercise(obj.exercise, ['exercise'], fail)
@@ -275,12 +303,12 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   }
 }
 
-type Fail = (p: Path, problem: string) => never
+export type Fail = (p: Path, problem: string | LabProblem) => never
 
 /** A list of command lines (spec.commands, spec.setup). */
 export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
   const lines: unknown = v ?? []
-  if (!Array.isArray(lines)) fail(p, 'must be a list of command lines')
+  if (!Array.isArray(lines)) fail(p, says('labfile.list_of_commands'))
   if ((lines as unknown[]).length > MAX_HISTORY_COMMANDS) fail(p, `holds ${(lines as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
   ;(lines as unknown[]).forEach((c, i) => {
     if (typeof c !== 'string') fail([...p, i], 'each command is one line of text')
@@ -307,7 +335,7 @@ function checkLine(c: string, p: Path, fail: Fail): string {
 function checkLabExercise(v: unknown, p: Path, fail: Fail): LabExercise {
   if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, 'must be a mapping with the exercise id')
   const o = v as Record<string, unknown>
-  for (const k of Object.keys(o)) if (!['id', 'answers', 'definition'].includes(k)) fail([...p, k], `unknown field "${k}" (exercise has id, answers and definition)`)
+  for (const k of Object.keys(o)) if (!['id', 'answers', 'definition'].includes(k)) fail([...p, k], says('labfile.unknown_exercise', { field: k }))
   if (typeof o.id !== 'string' || !EXERCISE_ID.test(o.id)) fail([...p, 'id'], 'an exercise id (lowercase letters, digits and -) is required')
   const out: LabExercise = { id: o.id as string }
   if (o.answers !== undefined) {
@@ -328,11 +356,11 @@ function checkLabExercise(v: unknown, p: Path, fail: Fail): LabExercise {
 
 /** A cluster spec (a lab's spec.cluster, an exercise's inline start lab). */
 export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
-  if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, 'cluster must be a mapping with mode, clusterCidr, underlay and nodes')
+  if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, says('labfile.cluster_mapping'))
   const o = c as Record<string, unknown>
-  for (const k of Object.keys(o)) if (!['mode', 'clusterCidr', 'underlay', 'nodes'].includes(k)) fail([...p, k], `unknown field "${k}"`)
-  if (!MODES.includes(o.mode as Mode)) fail([...p, 'mode'], `must be one of ${MODES.join(', ')}`)
-  if (typeof o.clusterCidr !== 'string') fail([...p, 'clusterCidr'], 'a CIDR such as 10.244.0.0/16 is required')
+  for (const k of Object.keys(o)) if (!['mode', 'clusterCidr', 'underlay', 'nodes'].includes(k)) fail([...p, k], says('labfile.unknown_field', { field: k }))
+  if (!MODES.includes(o.mode as Mode)) fail([...p, 'mode'], says('labfile.one_of', { values: MODES.join(', ') }))
+  if (typeof o.clusterCidr !== 'string') fail([...p, 'clusterCidr'], says('labfile.cidr_required'))
   const cidr = (path: Path, v: string, maxLen: number, why: string): void => {
     try {
       if (parseCidr('', v).len > maxLen) fail(path, `"${v}" is too small: ${why}, so the prefix may be at most /${maxLen}`)
@@ -344,26 +372,26 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
   cidr([...p, 'clusterCidr'], o.clusterCidr as string, 30, 'each node needs a pod CIDR with room for a gateway and a pod')
   const u = o.underlay as Record<string, unknown> | undefined
   if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], 'underlay with kind (switch, routed or none) and cidr is required')
-  for (const k of Object.keys(u)) if (!['kind', 'cidr', 'routeLimit'].includes(k)) fail([...p, 'underlay', k], `unknown field "${k}" (underlay has kind, cidr and routeLimit)`)
+  for (const k of Object.keys(u)) if (!['kind', 'cidr', 'routeLimit'].includes(k)) fail([...p, 'underlay', k], says('labfile.unknown_underlay', { field: k }))
   if (u.kind !== 'switch' && u.kind !== 'routed' && u.kind !== 'none') fail([...p, 'underlay', 'kind'], 'must be switch, routed or none')
   // none: the underlay is built by the history (podnet switch/router/link commands), so no CIDR.
   if (u.kind === 'none' && u.cidr !== undefined) fail([...p, 'underlay', 'cidr'], 'an underlay of kind none has no CIDR: its switches choose theirs')
   if (u.kind !== 'none' && typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], 'a CIDR is required')
   if (u.kind !== 'none') cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'a routed underlay gives each node a /24 segment after the first' : 'the underlay needs room for its nodes')
-  if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0 || u.routeLimit > MAX_ROUTE_LIMIT)) fail([...p, 'underlay', 'routeLimit'], `must be a whole number from 0 to ${MAX_ROUTE_LIMIT}`)
-  if (!Array.isArray(o.nodes)) fail([...p, 'nodes'], 'must be a list of nodes')
+  if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0 || u.routeLimit > MAX_ROUTE_LIMIT)) fail([...p, 'underlay', 'routeLimit'], says('labfile.whole_number', { min: 0, max: MAX_ROUTE_LIMIT }))
+  if (!Array.isArray(o.nodes)) fail([...p, 'nodes'], says('labfile.list_of_nodes'))
   if ((o.nodes as unknown[]).length > MAX_NODES) fail([...p, 'nodes'], `has ${(o.nodes as unknown[]).length} nodes; a lab may have at most ${MAX_NODES}`)
   let podCount = 0
   const nodes = (o.nodes as unknown[]).map((n, i) => {
     const np = [...p, 'nodes', i]
-    if (!n || typeof n !== 'object') fail(np, 'each node is a mapping with name and pods')
+    if (!n || typeof n !== 'object') fail(np, says('labfile.node_mapping'))
     const no = n as Record<string, unknown>
-    for (const k of Object.keys(no)) if (!['name', 'ip', 'podCidr', 'pods'].includes(k)) fail([...np, k], `unknown field "${k}"`)
-    if (typeof no.name !== 'string') fail([...np, 'name'], 'a name is required')
+    for (const k of Object.keys(no)) if (!['name', 'ip', 'podCidr', 'pods'].includes(k)) fail([...np, k], says('labfile.unknown_field', { field: k }))
+    if (typeof no.name !== 'string') fail([...np, 'name'], says('labfile.a_name_required'))
     if (no.ip !== undefined && typeof no.ip !== 'string') fail([...np, 'ip'], 'must be an IPv4 address')
     if (no.podCidr !== undefined && typeof no.podCidr !== 'string') fail([...np, 'podCidr'], 'must be a CIDR')
     const pods = no.pods ?? []
-    if (!Array.isArray(pods)) fail([...np, 'pods'], 'must be a list of pods')
+    if (!Array.isArray(pods)) fail([...np, 'pods'], says('labfile.list_of_pods'))
     if (pods.length > MAX_PODS_PER_NODE) fail([...np, 'pods'], `has ${pods.length} pods; a node may run at most ${MAX_PODS_PER_NODE}`)
     podCount += pods.length
     if (podCount > MAX_PODS) fail([...np, 'pods'], `brings the cluster to more than ${MAX_PODS} pods, the most a lab may have`)
@@ -373,12 +401,12 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
       ...(no.podCidr ? { podCidr: no.podCidr as string } : {}),
       pods: (pods as unknown[]).map((pd, j) => {
         const pp = [...np, 'pods', j]
-        if (!pd || typeof pd !== 'object') fail(pp, 'each pod is a mapping with a name')
+        if (!pd || typeof pd !== 'object') fail(pp, says('labfile.pod_mapping'))
         const po = pd as Record<string, unknown>
-        for (const k of Object.keys(po)) if (!['name', 'ip', 'mtu'].includes(k)) fail([...pp, k], `unknown field "${k}"`)
-        if (typeof po.name !== 'string') fail([...pp, 'name'], 'a name is required')
+        for (const k of Object.keys(po)) if (!['name', 'ip', 'mtu'].includes(k)) fail([...pp, k], says('labfile.unknown_field', { field: k }))
+        if (typeof po.name !== 'string') fail([...pp, 'name'], says('labfile.a_name_required'))
         if (po.ip !== undefined && typeof po.ip !== 'string') fail([...pp, 'ip'], 'must be an IPv4 address')
-        if (po.mtu !== undefined && (typeof po.mtu !== 'number' || !Number.isInteger(po.mtu) || po.mtu < 68 || po.mtu > 65535)) fail([...pp, 'mtu'], 'must be a whole number from 68 to 65535')
+        if (po.mtu !== undefined && (typeof po.mtu !== 'number' || !Number.isInteger(po.mtu) || po.mtu < 68 || po.mtu > 65535)) fail([...pp, 'mtu'], says('labfile.whole_number', { min: 68, max: 65535 }))
         return { name: po.name as string, ...(po.ip ? { ip: po.ip as string } : {}), ...(po.mtu !== undefined ? { mtu: po.mtu as number } : {}) }
       }),
     }
