@@ -88,6 +88,12 @@ const FIXTURES = [
     timeoutMs: 60_000,
   },
   {
+    // A redirect and an ICMP error caused by one packet: the order ping reads them in.
+    title: 'redirect and error from one packet',
+    file: 'redirect-error.sh',
+    timeoutMs: 60_000,
+  },
+  {
     // iputils arping: its probes, replies, counts, exit statuses and errors.
     title: 'arping',
     file: 'arping.sh',

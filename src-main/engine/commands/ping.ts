@@ -5,7 +5,7 @@ import { pathMtu, routeOutput } from '../kernel/route.ts'
 import { NS_PER_MS } from '../kernel/scheduler.ts'
 import { newIpv4Packet, Skb } from '../kernel/skb.ts'
 import type { RawIcmpSocket, SockError } from '../kernel/sockets.ts'
-import { emitIcmp, type IcmpRepr } from '../wire/icmp.ts'
+import { emitIcmp, type IcmpEchoRepr, type IcmpRedirectRepr, type IcmpRepr } from '../wire/icmp.ts'
 import { IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
 import { Ctx, fail, UsageExit, type Command } from './context.ts'
 import type { Netns } from '../kernel/netns.ts'
@@ -343,58 +343,107 @@ function startPing(ctx: Ctx, argv: string[]): Job {
   const sendTimes = new Map<number, number>()
   const received = new SeqTable()
 
+  const countReached = (): boolean => o.count > 0 && nreceived + nerrors >= o.count
+
   const acknowledge = (seq: number): void => {
     const diff = (ntransmitted - seq) & 0xffff
     if (diff <= 0x7fff && diff + 1 > pipesize) pipesize = diff + 1
   }
 
+  // What reaches the socket waits there until ping reads it (readSocket): errors (IP_RECVERR's
+  // queue, sk_err) and packets (the raw socket's receive queue, with their arrival times).
+  const errQueue: SockError[] = []
+  const rxQueue: { ip: Ipv4Repr; msg: IcmpRepr; atNs: number }[] = []
+  let wakePending = false
+
+  const onEchoReply = (ip: Ipv4Repr, msg: IcmpEchoRepr, atNs: number): void => {
+    if (msg.ident !== ident) return
+    const seq = msg.seq
+    const sent = sendTimes.get(seq)
+    if (sent === undefined) return
+    acknowledge(seq)
+    // The receive timestamp (SO_TIMESTAMP) is the packet's arrival, not the moment it is read.
+    const us = Math.max(0, Math.floor((atNs - sent) / 1000))
+    const dup = received.has(seq)
+    if (dup) nrepeats++
+    else {
+      received.set(seq)
+      nreceived++
+      tsum += us
+      tsum2 += us * us
+      if (us < tmin) tmin = us
+      if (us > tmax) tmax = us
+    }
+    if (!o.quiet) {
+      const from = formatIpv4(ip.src)
+      const wrong = ip.src !== dst && !o.broadcast
+      ctx.println(`${msg.data.length + 8} bytes from ${from}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTripTime(us)}${dup ? ' (DUP!)' : ''}${wrong ? ' (DIFFERENT ADDRESS!)' : ''}`)
+    }
+  }
+
+  const onRedirect = (ip: Ipv4Repr, msg: IcmpRedirectRepr): void => {
+    const q = msg.original
+    if (q.length < 28) return
+    const qdst = ((q[16] << 24) | (q[17] << 16) | (q[18] << 8) | q[19]) >>> 0
+    const hl = (q[0] & 15) * 4
+    if (q[hl] !== 8 || qdst !== dst || ((q[hl + 4] << 8) | q[hl + 5]) !== ident) return
+    const seq = (q[hl + 6] << 8) | q[hl + 7]
+    if (!o.quiet) ctx.println(`From ${formatIpv4(ip.src)}: icmp_seq=${seq} ${icmpText(5, msg.code, msg.gateway)}`)
+  }
+
+  const onError = (err: SockError): void => {
+    const p = err.quotedPayload
+    // iputils takes an error only about its own target and ident (another ping's is not ours).
+    if (p.length < 8 || p[0] !== 8 || ((p[4] << 8) | p[5]) !== ident) return
+    if (err.origin === 'icmp' && err.quoted.dst !== dst) return
+    const seq = (p[6] << 8) | p[7]
+    acknowledge(seq)
+    nerrors++
+    if (!o.quiet) ctx.println(`From ${formatIpv4(err.offender)} icmp_seq=${seq} ${icmpText(err.type, err.code, err.info)}`)
+  }
+
+  /**
+   * iputils' receive loop once ping is woken: recvmsg() returns a pending socket error before any
+   * queued packet (sock_error), so every error queued by then is read first, then the packets in
+   * the order they came; ping stops reading as soon as it has its count of answers and errors,
+   * and what is left unread is never printed. A redirect and the error that the same packet
+   * caused further on arrive in one softirq run, so `-c 1` prints only the error.
+   */
+  const readSocket = (): void => {
+    wakePending = false
+    while (!exiting && !countReached()) {
+      const err = errQueue.shift()
+      if (err !== undefined) {
+        onError(err)
+        continue
+      }
+      const pkt = rxQueue.shift()
+      if (pkt === undefined) return
+      if (pkt.msg.kind === 'echoReply') onEchoReply(pkt.ip, pkt.msg, pkt.atNs)
+      else if (pkt.msg.kind === 'redirect') onRedirect(pkt.ip, pkt.msg)
+    }
+    errQueue.length = 0
+    rxQueue.length = 0
+  }
+  const wake = (): void => {
+    if (wakePending) return
+    wakePending = true
+    world.sched.whenQuiet(readSocket)
+  }
+
   const sock: RawIcmpSocket = {
     onPacket(ip: Ipv4Repr, msg: IcmpRepr) {
       if (exiting) return
-      if (msg.kind === 'echoReply') {
-        if (msg.ident !== ident) return
-        const seq = msg.seq
-        const sent = sendTimes.get(seq)
-        if (sent === undefined) return
-        acknowledge(seq)
-        const us = Math.max(0, Math.floor((world.sched.now - sent) / 1000))
-        const dup = received.has(seq)
-        if (dup) nrepeats++
-        else {
-          received.set(seq)
-          nreceived++
-          tsum += us
-          tsum2 += us * us
-          if (us < tmin) tmin = us
-          if (us > tmax) tmax = us
-        }
-        if (!o.quiet) {
-          const from = formatIpv4(ip.src)
-          const wrong = ip.src !== dst && !o.broadcast
-          ctx.println(`${msg.data.length + 8} bytes from ${from}: icmp_seq=${seq} ttl=${ip.ttl} time=${formatTripTime(us)}${dup ? ' (DUP!)' : ''}${wrong ? ' (DIFFERENT ADDRESS!)' : ''}`)
-        }
-        return
-      }
-      if (msg.kind === 'redirect') {
-        const q = msg.original
-        if (q.length < 28) return
-        const qdst = ((q[16] << 24) | (q[17] << 16) | (q[18] << 8) | q[19]) >>> 0
-        const hl = (q[0] & 15) * 4
-        if (q[hl] !== 8 || qdst !== dst || ((q[hl + 4] << 8) | q[hl + 5]) !== ident) return
-        const seq = (q[hl + 6] << 8) | q[hl + 7]
-        if (!o.quiet) ctx.println(`From ${formatIpv4(ip.src)}: icmp_seq=${seq} ${icmpText(5, msg.code, msg.gateway)}`)
-      }
+      // Errors about echo requests are read from the error queue; their raw copy only
+      // acknowledges what the error did already.
+      if (msg.kind !== 'echoReply' && msg.kind !== 'redirect') return
+      rxQueue.push({ ip, msg, atNs: world.sched.now })
+      wake()
     },
     onError(err: SockError) {
       if (exiting) return
-      const p = err.quotedPayload
-      // iputils takes an error only about its own target and ident (another ping's is not ours).
-      if (p.length < 8 || p[0] !== 8 || ((p[4] << 8) | p[5]) !== ident) return
-      if (err.origin === 'icmp' && err.quoted.dst !== dst) return
-      const seq = (p[6] << 8) | p[7]
-      acknowledge(seq)
-      nerrors++
-      if (!o.quiet) ctx.println(`From ${formatIpv4(err.offender)} icmp_seq=${seq} ${icmpText(err.type, err.code, err.info)}`)
+      errQueue.push(err)
+      wake()
     },
   }
   const close = ns.sockets.openRawIcmp(sock)
@@ -457,7 +506,7 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     else world.sched.after(o.intervalMs * NS_PER_MS, tick)
   }
   tick()
-  const done = (): boolean => exiting || (o.count > 0 && nreceived + nerrors >= o.count)
+  const done = (): boolean => exiting || countReached()
   let closed = false
   let cutOff = false
   let terminated = false

@@ -89,6 +89,35 @@ describe('kernel conformance fixes', () => {
     expect(redirected).toEqual([1, 2, 3, 4, 5, 7, 12, 20])
   })
 
+  it('ping reads an error before a redirect that came in the same softirq run (seed 1028224605, lab 136)', () => {
+    // n4 forwards (so it ignores redirects) and routes through r, which redirects it to n1 and
+    // forwards; n1 has no route and answers Net Unreachable. Both reach n4 before ping runs.
+    const w = lab([
+      'ip netns add sw', 'ip netns add r', 'ip netns add n1', 'ip netns add n4',
+      'ip -n sw link add br0 type bridge', 'ip -n sw link set br0 up',
+      ...['r', 'n1', 'n4'].flatMap((n) => [`ip -n ${n} link add eth0 type veth peer name to-${n} netns sw`, `ip -n sw link set to-${n} master br0`, `ip -n sw link set to-${n} up`, `ip -n ${n} link set eth0 up`, `ip netns exec ${n} sysctl -qw net.ipv4.ip_forward=1`]),
+      'ip -n r addr add 192.168.7.1/24 dev eth0', 'ip -n n1 addr add 192.168.7.11/24 dev eth0', 'ip -n n4 addr add 192.168.7.14/24 dev eth0',
+      'ip -n r route add 10.77.1.0/24 via 192.168.7.11', 'ip -n r route add 10.77.9.0/24 via 192.168.7.99',
+      'ip -n n4 route add default via 192.168.7.1', 'sleep 1',
+    ])
+    const lines = (cmd: string): string[] => run(w, cmd).stdout.split('\n').filter((l) => l.startsWith('From '))
+    // -c 1: the error ends ping; the redirect queued before it is never read.
+    expect(lines('ip netns exec n4 ping -c 1 -W 1 10.77.1.2')).toEqual(['From 192.168.7.11 icmp_seq=1 Destination Net Unreachable'])
+    run(w, 'sleep 1')
+    // -c 2: the error first (sock_error), then the queued redirect; the second error ends it.
+    expect(lines('ip netns exec n4 ping -c 2 -i 0.5 -W 1 10.77.1.3')).toEqual([
+      'From 192.168.7.11 icmp_seq=1 Destination Net Unreachable',
+      'From 192.168.7.1: icmp_seq=1 Redirect Host(New nexthop: 192.168.7.11)',
+      'From 192.168.7.11 icmp_seq=2 Destination Net Unreachable',
+    ])
+    run(w, 'sleep 1')
+    // An error that comes 3 s later (the next hop never answers ARP) follows the redirect.
+    expect(lines('ip netns exec n4 ping -c 1 -W 5 10.77.9.2')).toEqual([
+      'From 192.168.7.1: icmp_seq=1 Redirect Host(New nexthop: 192.168.7.99)',
+      'From 192.168.7.1 icmp_seq=1 Destination Host Unreachable',
+    ])
+  })
+
   it('an unresolvable neighbour retries on the timer wheel and fails 3.05-3.08 s after the first request', () => {
     const w = lab(['ip netns add a', 'ip netns add b', 'ip -n a link add eth0 type veth peer name eth0 netns b', 'ip -n a addr add 10.99.0.1/24 dev eth0', 'ip -n a link set eth0 up', 'ip -n a link set lo up', 'ip -n b link set eth0 up'])
     const t0 = w.sched.now

@@ -71,6 +71,10 @@ describe('Scheduler', () => {
         const r = new Reference()
         const want = replay(ops, r, (d, fn) => r.afterCall(d, fn), () => r.now)
         expect(got).toEqual(want)
+        // Packet hops are ordinary events as far as order goes.
+        const h = new Scheduler()
+        expect(replay(ops, { after: (d, fn) => h.after(d, fn), run: () => h.run(Infinity) }, (d, fn) => h.hop(d, (f: () => void) => f(), fn, null), () => h.now)).toEqual(want)
+        expect(h.idle).toBe(true)
       }),
       { numRuns: 300, seed: 7 },
     )
@@ -89,6 +93,42 @@ describe('Scheduler', () => {
     expect(s.idle).toBe(false)
     s.run(Infinity)
     expect(seen).toEqual([1, 3, 2])
+    expect(s.idle).toBe(true)
+  })
+})
+
+describe('whenQuiet (a process woken by a packet reads once the softirq run is over)', () => {
+  it('runs once no hop and no zero-delay event is left, at the instant of the last one', () => {
+    const s = new Scheduler()
+    const log: string[] = []
+    // A packet's journey: three hops 5 us apart, each waking the reader; a timer 1 ms later.
+    const hopN = (n: number): void => {
+      log.push(`hop${n}@${s.now}`)
+      s.whenQuiet(() => log.push(`read@${s.now}`))
+      if (n < 3) s.hop(5_000, hopN, n + 1, null)
+      else s.after(0, () => log.push(`after0@${s.now}`))
+    }
+    s.hop(5_000, hopN, 1, null)
+    s.after(1_000_000, () => log.push(`timer@${s.now}`))
+    s.run(Infinity)
+    expect(log).toEqual(['hop1@5000', 'hop2@10000', 'hop3@15000', 'after0@15000', 'read@15000', 'read@15000', 'read@15000', 'timer@1000000'])
+  })
+
+  it('runs at once when nothing is in flight, and counts for idle and nextTime', () => {
+    const s = new Scheduler()
+    let read = 0
+    s.after(2_000, () => s.whenQuiet(() => read++))
+    s.run(2_000)
+    expect(read).toBe(1)
+    s.hop(5_000, () => {}, null, null)
+    s.whenQuiet(() => read++)
+    expect(s.idle).toBe(false)
+    expect(s.nextTime()).toBe(7_000)
+    s.run(6_000)
+    expect(read).toBe(1)
+    s.run(Infinity)
+    expect(read).toBe(2)
+    expect(s.now).toBe(7_000)
     expect(s.idle).toBe(true)
   })
 })

@@ -15,6 +15,8 @@ interface Timed {
   fn: EventFn | ((a: unknown, b: unknown) => void)
   a: unknown
   b: unknown
+  /** A packet's hop (see hop()): counted in `hopsPending` until it has run. */
+  hop: boolean
 }
 
 /**
@@ -48,6 +50,10 @@ export class Scheduler {
   private lane: Timed[] = []
   private laneHead = 0
   private laneDelay = -1
+  /** Packet hops scheduled and not yet run: while any is, the "softirq" is still busy. */
+  private hopsPending = 0
+  /** Process wake-ups waiting for the packet processing in progress to end (whenQuiet). */
+  private quiet: EventFn[] = []
 
   get now(): number {
     return this.nowNs
@@ -66,6 +72,30 @@ export class Scheduler {
   afterCall<A, B>(delayNs: number, fn: (a: A, b: B) => void, a: A, b: B): void {
     const d = Math.max(delayNs, 0)
     this.schedule(d, this.entry(this.nowNs + d, fn as (a: unknown, b: unknown) => void, a, b))
+  }
+
+  /**
+   * afterCall() for a packet's hop between devices (a veth pair's). The kernel passes a packet
+   * and everything it causes on the spot (the receive softirq runs the backlog until it is empty:
+   * forwarding, bridging, ARP, ICMP errors, all within one run); the hops' delays only order that
+   * work in simulated time, and whenQuiet() waits until none is left.
+   */
+  hop<A, B>(delayNs: number, fn: (a: A, b: B) => void, a: A, b: B): void {
+    const d = Math.max(delayNs, 0)
+    const e = this.entry(this.nowNs + d, fn as (a: unknown, b: unknown) => void, a, b)
+    e.hop = true
+    this.hopsPending++
+    this.schedule(d, e)
+  }
+
+  /**
+   * Runs fn once the packet processing in progress is over: no hop and no zero-delay event left,
+   * at the same instant. This is when a process woken by a packet gets to read its socket: the
+   * softirq that delivered the packet finishes its backlog first, so the process finds every
+   * packet and error of that run queued at once.
+   */
+  whenQuiet(fn: EventFn): void {
+    this.quiet.push(fn)
   }
 
   /**
@@ -94,12 +124,13 @@ export class Scheduler {
 
   private entry(t: number, fn: Timed['fn'], a: unknown, b: unknown): Timed {
     const e = this.spare.pop()
-    if (e === undefined) return { t, seq: this.seq++, fn, a, b }
+    if (e === undefined) return { t, seq: this.seq++, fn, a, b, hop: false }
     e.t = t
     e.seq = this.seq++
     e.fn = fn
     e.a = a
     e.b = b
+    e.hop = false
     return e
   }
 
@@ -109,12 +140,12 @@ export class Scheduler {
 
   /** True when nothing is scheduled at all. */
   get idle(): boolean {
-    return this.fifoHead >= this.fifo.length && this.heap.length === 0 && this.laneHead >= this.lane.length
+    return this.fifoHead >= this.fifo.length && this.heap.length === 0 && this.laneHead >= this.lane.length && this.quiet.length === 0
   }
 
   /** Time of the next event, or Infinity. */
   nextTime(): number {
-    if (this.fifoHead < this.fifo.length) return this.nowNs
+    if (this.fifoHead < this.fifo.length || (this.quiet.length !== 0 && this.hopsPending === 0)) return this.nowNs
     const l = this.laneHead < this.lane.length ? this.lane[this.laneHead].t : Infinity
     return this.heap.length ? Math.min(this.heap[0].t, l) : l
   }
@@ -148,6 +179,13 @@ export class Scheduler {
         this.fifo.length = 0
         this.fifoHead = 0
       }
+      // The packet processing of this instant is over: the processes it woke run now.
+      if (this.quiet.length !== 0 && this.hopsPending === 0) {
+        const woken = this.quiet
+        this.quiet = []
+        for (const fn of woken) this.fifo.push(fn)
+        continue
+      }
       const laneNext = this.laneHead < this.lane.length ? this.lane[this.laneHead] : undefined
       const fromLane = laneNext !== undefined && (this.heap.length === 0 || less(laneNext, this.heap[0]))
       const next = fromLane ? laneNext : this.heap[0]
@@ -170,6 +208,7 @@ export class Scheduler {
       const fn = ev.fn as (a: unknown, b: unknown) => void
       const a = ev.a
       const b = ev.b
+      if (ev.hop) this.hopsPending--
       // Recycled before the call: nothing keeps a reference to a popped entry.
       ev.fn = noop
       ev.a = ev.b = undefined

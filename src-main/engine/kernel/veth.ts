@@ -71,7 +71,7 @@ export class VethDevice extends NetDevice {
       peer.receiveInert(skb)
       return
     }
-    this.netns.world.sched.afterCall(VETH_DELAY_NS, arrive, peer, skb)
+    this.netns.world.sched.hop(VETH_DELAY_NS, arrive, peer, skb)
   }
 }
 
