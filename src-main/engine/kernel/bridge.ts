@@ -1,5 +1,6 @@
 import { formatMac, isMulticastMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
-import { frameDst, frameSrc } from '../wire/ethernet.ts'
+import { ETHERTYPE_IPV6, frameDst, frameEthertype, frameSrc } from '../wire/ethernet.ts'
+import { CountedFlood } from './counted-flood.ts'
 import { NetDevice } from './device.ts'
 import type { Skb } from './skb.ts'
 import { NS_PER_SEC } from './scheduler.ts'
@@ -32,6 +33,9 @@ export class BridgeDevice extends NetDevice {
   private carrierOn = true
   private carrierEverChanged = false
   mtuSetByUser = false
+  /** How floods are counted while the world's devices stay as they were at deviceGen countedGen. */
+  private counted: CountedFlood | null = null
+  private countedGen = -1
 
   get minMtu(): number {
     return 68
@@ -89,6 +93,7 @@ export class BridgeDevice extends NetDevice {
   }
 
   addPort(dev: NetDevice): void {
+    this.netns.world.deviceGen++
     dev.master = this
     this.ports.unshift(dev)
     this.insertLocal(dev.mac, dev)
@@ -100,6 +105,7 @@ export class BridgeDevice extends NetDevice {
   removePort(dev: NetDevice): void {
     const i = this.ports.indexOf(dev)
     if (i < 0) return
+    this.netns.world.deviceGen++
     this.ports.splice(i, 1)
     dev.master = null
     this.flushPort(dev, true)
@@ -261,8 +267,8 @@ export class BridgeDevice extends NetDevice {
     // bridges; the stack then drops it as addressed to another host.
     if (this.promisc > 0 && this.adminUp) {
       if (trace.observing) trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
-      this.stats.rxPackets++
-      this.stats.rxBytes += skb.data.length
+      this.counters.rxPackets++
+      this.counters.rxBytes += skb.data.length
     }
   }
 
@@ -284,7 +290,7 @@ export class BridgeDevice extends NetDevice {
       return false
     }
     if (++skb.loopPasses <= STORM_PASSES) return false
-    this.stats.rxDropped++
+    this.counters.rxDropped++
     this.netns.world.trace.drop(this.netns, port, skb, 'ethernet', 'drop.bridge_storm', { bridge: this.name, dev: port.name, passes: STORM_PASSES })
     this.netns.world.noteStorm(this.netns.name, this.name)
     return true
@@ -298,7 +304,7 @@ export class BridgeDevice extends NetDevice {
     // Without carrier (no port forwarding) linkwatch has put the noop qdisc on the bridge
     // (dev_deactivate, up to a second after the carrier went): nothing reaches a capture.
     if (!this.carrierOn && !this.linkwatchPending) {
-      this.stats.txDropped++
+      this.counters.txDropped++
       trace.drop(this.netns, this, skb, 'ethernet', 'drop.no_carrier', { dev: this.name })
       return
     }
@@ -338,11 +344,26 @@ export class BridgeDevice extends NetDevice {
       return
     }
     // The same walk without the list: floods are the bulk of a big lab's frames.
+    if (!trace.observing && frameEthertype(skb.data) === ETHERTYPE_IPV6 && this.countedFlood(skb, ingress)) return
     const ports = this.ports
     for (let i = 0; i < ports.length; i++) {
       const p = ports[i]
       if (p !== ingress && this.portForwarding(p)) this.toPort(p, skb)
     }
+  }
+
+  /** Counts the flood of an IPv6 frame that every port only counts (counted-flood.ts); false when it cannot. */
+  private countedFlood(skb: Skb, ingress: NetDevice | null): boolean {
+    const world = this.netns.world
+    if (world.floodPortByPort) return false
+    if (this.countedGen !== world.deviceGen) {
+      this.countedGen = world.deviceGen
+      this.counted = this.adminUp ? CountedFlood.of(this.ports) : null
+    }
+    const c = this.counted
+    if (c === null || !c.add(skb.data.length, ingress)) return false
+    world.noteFlood(c)
+    return true
   }
 
   private toPort(port: NetDevice, skb: Skb): void {
@@ -359,8 +380,8 @@ export class BridgeDevice extends NetDevice {
     const trace = this.netns.world.trace
     if (trace.enabled) trace.note('bridge', this.netns, this, skb.id, 'bridge.local', { bridge: this.name, port: port.name })
     if (trace.observing) trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
-    this.stats.rxPackets++
-    this.stats.rxBytes += skb.data.length
+    this.counters.rxPackets++
+    this.counters.rxBytes += skb.data.length
     this.netns.stack.receive(this, skb)
   }
 }

@@ -72,7 +72,18 @@ export abstract class NetDevice {
   private mc: number[] = []
   /** Unicast addresses added with `bridge fdb add MAC dev DEV self` (dev_uc_add). */
   readonly uc: Mac[] = []
-  readonly stats: DeviceStats = { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 }
+  /**
+   * The counters as the kernel's drivers update them. Frames a bridge floods to ports that only
+   * count them are counted lazily (counted-flood.ts): read them through `stats`, which settles
+   * those first.
+   */
+  readonly counters: DeviceStats = { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 }
+
+  /** The device's counters (`ip -s link`, /proc/net/dev), with every flood counted. */
+  get stats(): DeviceStats {
+    this.netns.world.settleFloods()
+    return this.counters
+  }
 
   constructor(
     public netns: Netns,
@@ -142,12 +153,12 @@ export abstract class NetDevice {
   /** A frame arrives from the medium: to the bridge if enslaved, otherwise to the stack. */
   receive(skb: Skb): void {
     if (!this.adminUp) {
-      this.stats.rxDropped++
+      this.counters.rxDropped++
       this.netns.world.trace.drop(this.netns, this, skb, 'ethernet', 'drop.device_down', { dev: this.name })
       return
     }
-    this.stats.rxPackets++
-    this.stats.rxBytes += skb.data.length
+    this.counters.rxPackets++
+    this.counters.rxBytes += skb.data.length
     if (this.netns.world.trace.observing) this.netns.world.trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
     if (this.master) this.master.handleFrame(this, skb)
     else this.netns.stack.receive(this, skb)
@@ -155,16 +166,16 @@ export abstract class NetDevice {
 
   /** receive() of a frame no layer above the driver acts on (IPv6: only counted, not simulated). */
   receiveInert(skb: Skb): void {
-    if (!this.adminUp) this.stats.rxDropped++
+    if (!this.adminUp) this.counters.rxDropped++
     else {
-      this.stats.rxPackets++
-      this.stats.rxBytes += skb.data.length
+      this.counters.rxPackets++
+      this.counters.rxBytes += skb.data.length
     }
   }
 
   countTx(skb: Skb): void {
-    this.stats.txPackets++
-    this.stats.txBytes += skb.data.length
+    this.counters.txPackets++
+    this.counters.txBytes += skb.data.length
   }
 
   mcAdd(mac: Mac): void {

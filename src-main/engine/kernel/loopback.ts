@@ -20,7 +20,7 @@ export class LoopbackDevice extends NetDevice {
 
   xmit(skb: Skb): void {
     if (!this.adminUp) {
-      this.stats.txDropped++
+      this.counters.txDropped++
       this.netns.world.trace.drop(this.netns, this, skb, 'ethernet', 'drop.lo_down', { dev: this.name })
       return
     }

@@ -201,6 +201,7 @@ export class Netns {
 
   /** The netdev notifier chain: IPv4 (devinet, fib, arp) first, then IPv6 addrconf. */
   deviceEvent(dev: NetDevice, ev: DeviceEvent): void {
+    this.world.deviceGen++
     this.devinet.onDeviceEvent(dev, ev)
     this.neigh.onDeviceEvent(dev, ev)
     this.addrconf.onDeviceEvent(dev, ev)

@@ -39,6 +39,7 @@ export class VethDevice extends NetDevice {
 
   override destroy(): void {
     const p = this.peer
+    this.netns.world.deviceGen++
     this.peer = null
     if (p) {
       p.peer = null
@@ -53,13 +54,13 @@ export class VethDevice extends NetDevice {
     // With carrier, dev_queue_xmit_nit shows the frame before veth_xmit may still drop it.
     if (this.running && peer && trace.observing) trace.frame('xmit', this.netns, this, skb, 'xmit.veth', { dev: this.name, peer: peer.name, peerNetns: peer.netns.name })
     if (!this.running || !peer) {
-      this.stats.txDropped++
+      this.counters.txDropped++
       trace.drop(this.netns, this, skb, 'ethernet', 'drop.no_carrier', { dev: this.name })
       return
     }
     // veth_xmit → __dev_forward_skb: the receiving end refuses frames above its own MTU.
     if (skb.data.length - 14 > peer.mtu + 4) {
-      this.stats.txDropped++
+      this.counters.txDropped++
       trace.drop(peer.netns, peer, skb, 'ethernet', 'drop.veth_mtu', { dev: peer.name, mtu: peer.mtu, len: skb.data.length - 14 })
       return
     }

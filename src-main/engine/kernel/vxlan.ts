@@ -170,7 +170,7 @@ export class VxlanDevice extends NetDevice {
     let e = this.lookup(dst)
     if (!e) e = this.lookup(MAC_ZERO)
     if (!e) {
-      this.stats.txDropped++
+      this.counters.txDropped++
       trace.drop(this.netns, this, skb, 'ethernet', 'drop.vxlan_no_fdb', { dev: this.name, mac: formatMac(dst) })
       return
     }
@@ -189,7 +189,7 @@ export class VxlanDevice extends NetDevice {
     try {
       route = routeOutput(ns, { daddr: r.ip, saddr: this.cfg.local || undefined, oif: r.oif ?? undefined })
     } catch {
-      this.stats.txDropped++
+      this.counters.txDropped++
       trace.drop(ns, this, inner, 'ethernet', 'drop.vxlan_no_route', { dev: this.name, remote: formatIpv4(r.ip) })
       return
     }

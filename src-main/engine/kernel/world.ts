@@ -3,10 +3,16 @@ import { Netns } from './netns.ts'
 import { hashString, SeededRandom } from './random.ts'
 import { Scheduler } from './scheduler.ts'
 import { KernelError } from './errors.ts'
+import type { CountedFlood } from './counted-flood.ts'
 
 export interface WorldOptions {
   /** Seeds every random choice (reachable times, MACs of devices created without one). */
   seed?: number
+  /**
+   * Counts every flooded frame port by port, never once per flood (counted-flood.ts): the
+   * reference the counted floods are tested against.
+   */
+  floodPortByPort?: boolean
 }
 
 /**
@@ -23,6 +29,14 @@ export class World {
    */
   private readonly macRng: SeededRandom
   readonly trace: TraceRecorder
+  /**
+   * Counts changes of devices anywhere (every netdev event, bridge ports joining or leaving):
+   * what a bridge worked out about its ports holds while it stays the same.
+   */
+  deviceGen = 0
+  readonly floodPortByPort: boolean
+  /** Floods counted but not yet added to the devices' counters (counted-flood.ts). */
+  private readonly floods: CountedFlood[] = []
   /** Named namespaces (as under /run/netns), in creation order. */
   readonly namespaces = new Map<string, Netns>()
   /** The host's own (initial) namespace, where commands without `ip netns exec` run. */
@@ -47,6 +61,7 @@ export class World {
 
   constructor(opts: WorldOptions = {}) {
     this.rng = new SeededRandom(opts.seed ?? 1)
+    this.floodPortByPort = opts.floodPortByPort ?? false
     this.macRng = new SeededRandom(hashString('mac', opts.seed ?? 1))
     this.trace = new TraceRecorder(this.sched)
     this.root = new Netns(this, '')
@@ -94,6 +109,24 @@ export class World {
     if (s) s.drops++
     else this.storms.set(key, { netns, bridge, firstNs: this.sched.now, drops: 1 })
     this.stormDrops++
+  }
+
+  /** A bridge counted a flood in `c`: settled when counters are read. */
+  noteFlood(c: CountedFlood): void {
+    if (c.listed) return
+    c.listed = true
+    this.floods.push(c)
+  }
+
+  /** Adds every counted flood to the devices' counters (NetDevice.stats does, before a read). */
+  settleFloods(): void {
+    const floods = this.floods
+    if (floods.length === 0) return
+    for (const c of floods) {
+      c.settle()
+      c.listed = false
+    }
+    floods.length = 0
   }
 
   /** Runs simulated time forward by ns nanoseconds. */
