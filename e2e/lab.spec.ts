@@ -179,7 +179,7 @@ test('a malformed lab file shows an error naming the line', async ({ page }) => 
   // The kind of error in words (the code stays on the element for tools).
   await expect(error).toContainText('lab file')
   await expect(error.locator('[data-code]')).toHaveAttribute('data-code', 'lab-format')
-  await expect(error).toContainText('broken.yaml:7:')
+  await expect(error).toContainText('broken.yaml, line 7, column 13')
   await expect(error).toContainText('spec.commands')
   await page.screenshot({ path: '/tmp/ui-e2e-error.png' })
   // The open lab is untouched.

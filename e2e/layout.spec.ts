@@ -14,6 +14,18 @@ async function scenario(page: Page, name: string): Promise<void> {
   await page.locator('#scenario-picker').selectOption(name)
   await page.getByRole('button', { name: 'New', exact: true }).click()
   await expect(page.locator('.labname')).toHaveText(name)
+  // The new lab is fitted a moment after it is drawn: wait until two readings of the view agree.
+  let last = ''
+  await expect
+    .poll(async () => {
+      const before = last
+      last = await page.getByTestId('canvas').evaluate((el) => {
+        const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+        return JSON.stringify([cy.zoom(), cy.pan(), cy.nodes().length])
+      })
+      return last === before
+    })
+    .toBe(true)
 }
 
 /** Model positions of canvas elements, by id (compound boxes: the middle of what they hold). */

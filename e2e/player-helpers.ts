@@ -37,6 +37,30 @@ export async function newHundredNodeLab(page: Page): Promise<void> {
 }
 
 /** A lab file whose opening replays a long history (`commands` changes over `nodes` nodes). */
+/**
+ * Presses the progress bar's Cancel as soon as its step text matches `steps` (a regular
+ * expression's source), from inside the page: on a quiet machine a long replay ends a few hundred
+ * milliseconds after the bar shows, sooner than a click sent from the test would land. The step
+ * text seen when Cancel was pressed is kept in `window.cancelSeen`.
+ */
+export async function cancelWhenSteps(page: Page, steps: string): Promise<void> {
+  // A string: this file is type-checked without the DOM's types.
+  await page.evaluate(`(() => {
+    delete window.cancelSeen
+    const re = new RegExp(${JSON.stringify(steps)})
+    const observer = new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="work-progress"]')
+      const text = bar?.querySelector('[data-testid="work-steps"]')?.textContent ?? ''
+      const button = bar?.querySelector('button[autofocus]')
+      if (!button || !re.test(text)) return
+      observer.disconnect()
+      window.cancelSeen = text
+      button.click()
+    })
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true })
+  })()`)
+}
+
 export function longHistoryLab(nodes: number, commands: number): string {
   const lines = ['apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: long-history', 'spec:', '  cluster:', '    mode: routes', '    clusterCidr: 10.244.0.0/16', '    underlay:', '      kind: switch', '      cidr: 192.168.0.0/24', '    nodes:']
   for (let i = 1; i <= nodes; i++) lines.push(`      - name: node${i}`, '        pods:', `          - name: pod${i}a`, `          - name: pod${i}b`)
