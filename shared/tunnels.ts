@@ -1,4 +1,4 @@
-import type { LinkView } from './api.ts'
+import type { ApiReply, LabState, LinkView } from './api.ts'
 
 /**
  * VXLAN tunnels packed to cross a thread or process boundary. A flannel cluster of n nodes has
@@ -54,11 +54,62 @@ export function packTunnels(list: readonly LinkView[]): PackedTunnels | null {
 export function unpackTunnels(p: PackedTunnels): LinkView[] {
   const ends = p.netns.map((netns, i) => ({ netns, device: p.device[i] }))
   const names = ends.map((e) => endName(e.netns, e.device))
+  // Each end's place in name order, so choosing which end comes first compares two numbers.
+  const rank = new Uint32Array(names.length)
+  names
+    .map((n, i) => [n, i] as const)
+    .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .forEach(([, i], r) => (rank[i] = r))
+  const prefixed = names.map((n) => `vxlan:${n}|`)
   const out: LinkView[] = new Array(p.a.length)
   for (let i = 0; i < p.a.length; i++) {
     const a = p.a[i]
     const b = p.b[i]
-    out[i] = { id: names[a] < names[b] ? `vxlan:${names[a]}|${names[b]}` : `vxlan:${names[b]}|${names[a]}`, a: ends[a], b: ends[b] }
+    out[i] = { id: rank[a] < rank[b] ? prefixed[a] + names[b] : prefixed[b] + names[a], a: ends[a], b: ends[b] }
   }
   return out
+}
+
+/** Above this many tunnels a lab state's tunnels cross packed (a 100-node mesh has 4,950). */
+export const PACK_TUNNELS_ABOVE = 1000
+
+/**
+ * A lab state as it crosses to the page, from either host (the browser build's Worker, the
+ * desktop app's lab thread through the main process): its many tunnels as `packedTunnels`.
+ */
+type Crossing = LabState & { topology: { packedTunnels?: PackedTunnels } }
+
+/** The lab state a reply value carries: the value itself, or its `state` (an exercise opened). */
+function stateIn(value: unknown): Crossing | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  if ('topology' in value) return value as Crossing
+  const inner = (value as { state?: unknown }).state
+  return inner !== null && typeof inner === 'object' && 'topology' in inner ? (inner as Crossing) : undefined
+}
+
+/**
+ * A reply ready to cross a thread or process boundary: a lab state with many VXLAN tunnels has
+ * them packed (`topology.packedTunnels`), with the buffers to transfer without a copy. The reply
+ * given is not changed (the host keeps its own state). unpackValue undoes it on the page.
+ */
+export function packReply(reply: ApiReply): { reply: ApiReply; transfer: ArrayBuffer[] } {
+  const state = reply.ok ? stateIn(reply.value) : undefined
+  const list = state?.topology.tunnels
+  const packed = list && list.length > PACK_TUNNELS_ABOVE ? packTunnels(list) : null
+  if (!reply.ok || !state || !packed) return { reply, transfer: [] }
+  const { tunnels: _sent, ...rest } = state.topology
+  const crossing = { ...state, topology: { ...rest, packedTunnels: packed } }
+  const value = reply.value === state ? crossing : { ...(reply.value as object), state: crossing }
+  return { reply: { ok: true, value }, transfer: [packed.a.buffer as ArrayBuffer, packed.b.buffer as ArrayBuffer] }
+}
+
+/** A value as it arrived from the host with its lab state's tunnels unpacked again (in place). */
+export function unpackValue<T>(value: T): T {
+  const state = stateIn(value)
+  const packed = state?.topology.packedTunnels
+  if (state && packed) {
+    state.topology.tunnels = unpackTunnels(packed)
+    delete state.topology.packedTunnels
+  }
+  return value
 }

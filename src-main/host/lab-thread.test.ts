@@ -1,6 +1,8 @@
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNELS, type ApiError, type LabState, type WorkProgress } from '../../shared/api.ts'
+import { unpackTunnels, type PackedTunnels } from '../../shared/tunnels.ts'
+import { createHandlers, dispatch, LabService } from '../ipc/handlers.ts'
 import { LabThread } from './lab-thread-client.ts'
 
 // The lab thread as the desktop app runs it: bundled (as electron-vite bundles it next to the
@@ -73,4 +75,16 @@ describe('the lab thread', () => {
     expect(next.reply.ok).toBe(true)
     expect(thread.cancel()).toBe(false)
   }, 120_000)
+
+  it('sends a big lab state with its VXLAN tunnels packed, as the browser build does, and every tunnel arrives', async () => {
+    const nodes = 48 // 1,128 tunnels: above PACK_TUNNELS_ABOVE
+    const made = await thread.call(CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
+    expect(made.reply.ok).toBe(true)
+    const topo = (made.reply as { value: LabState & { topology: { packedTunnels?: PackedTunnels } } }).value.topology
+    expect(topo.tunnels).toBeUndefined()
+    expect(topo.packedTunnels?.a).toBeInstanceOf(Uint32Array)
+    const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
+    expect(unpackTunnels(topo.packedTunnels!)).toEqual((direct as { value: LabState }).value.topology.tunnels)
+    expect(topo.namespaces).toEqual((direct as { value: LabState }).value.topology.namespaces)
+  }, 60_000)
 })

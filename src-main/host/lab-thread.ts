@@ -5,6 +5,7 @@
 // shared memory the shell sets (ipc/work-host.ts); the engine reads it between commands and events.
 import { parentPort, workerData } from 'node:worker_threads'
 import { MUTATING_CHANNELS } from '../../shared/api.ts'
+import { packReply } from '../../shared/tunnels.ts'
 import { createHandlers, dispatch, LabService } from '../ipc/handlers.ts'
 import { realTimeIo } from '../ipc/live-host.ts'
 import { WorkReporter } from '../ipc/work-host.ts'
@@ -43,7 +44,9 @@ port.on('message', (msg: ThreadRequest) => {
       post({ id: msg.id, reply: { ok: true, value }, status: status(true) })
       return
     }
-    const reply = await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload))
-    post({ id: msg.id, reply, status: status(MUTATING_CHANNELS.has(msg.channel)) })
+    // A big lab state's tunnels cross packed, as in the browser build (shared/tunnels.ts): the
+    // main process passes them on to the window as they are, the page unpacks them.
+    const { reply, transfer } = packReply(await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload)))
+    port.postMessage({ id: msg.id, reply, status: status(MUTATING_CHANNELS.has(msg.channel)) } satisfies ThreadMessage, transfer)
   })
 })

@@ -24,7 +24,11 @@ export interface ThreadStatus {
   lastTraceId: number | null
 }
 
-/** What the lab thread sends the shell: an answer with the lab's status, terminal events, progress of long work. */
+/**
+ * What the lab thread sends the shell: an answer with the lab's status (a big lab state's tunnels
+ * packed in it, shared/tunnels.ts, passed on to the window as they are), terminal events,
+ * progress of long work.
+ */
 export type ThreadMessage = { id: number; reply: ApiReply; status: ThreadStatus } | { terminal: TerminalEvent; status?: ThreadStatus } | { work: WorkProgress }
 
 /** What the thread is started with: the shared word of its cancels (ipc/work-host.ts), and the first lab. */

@@ -1,4 +1,6 @@
 import { isApiError, requestMethods, type ApiError, type ApiMethod, type PodnetApi, type ShellEvent, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
+import { unpackValue } from '../../shared/tunnels.ts'
+import { timed } from '../lib/timing.ts'
 
 /**
  * The renderer's only door to the lab. `window.podnet` is provided by the Electron preload or by
@@ -10,8 +12,15 @@ function podnet(): PodnetApi {
   return api
 }
 
+/**
+ * Both hosts send a big lab state's VXLAN tunnels packed (shared/tunnels.ts: two typed arrays
+ * instead of half a million objects through the Worker's or Electron's copy, and through the
+ * preload's bridge); they are unpacked here, once, for the whole renderer.
+ */
+const unpacked = <T>(value: T): T => timed('page:tunnels', () => unpackValue(value))
+
 export const api: Pick<PodnetApi, ApiMethod> = requestMethods(
-  (method) => (payload) => (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload),
+  (method) => async (payload) => unpacked(await (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload)),
 )
 
 /** Whether a shell (the desktop app) owns menus and their shortcuts. */
@@ -22,7 +31,7 @@ export function hasShell(): boolean {
 /** Listens to the desktop shell's pushes; a no-op where there is no shell. */
 export function onShellEvent(listener: (e: ShellEvent) => void): () => void {
   const api = window.podnet
-  return api?.onShellEvent ? api.onShellEvent(listener) : () => {}
+  return api?.onShellEvent ? api.onShellEvent((e) => listener(e.type === 'state' ? { ...e, state: unpacked(e.state) } : e)) : () => {}
 }
 
 /** Listens to what running terminal lines print and when they end (both hosts push these). */

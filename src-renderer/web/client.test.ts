@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, type LabState, type LinkView } from '../../shared/api.ts'
-import { packTunnels, tunnelId, unpackTunnels } from '../../shared/tunnels.ts'
+import { PACK_TUNNELS_ABOVE, packTunnels, tunnelId, unpackTunnels, unpackValue, type PackedTunnels } from '../../shared/tunnels.ts'
 import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
-import { createWorkerApi, PACK_TUNNELS_ABOVE, replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
+import { createWorkerApi, replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
 
 /**
  * The browser build's transport: the lab Worker's handler table (the real one) behind a port that
@@ -44,9 +44,13 @@ describe('VXLAN tunnels crossing to the page', () => {
     const { worker, sent } = workerPort()
     const api = createWorkerApi(worker)
     const nodes = 48 // 1,128 tunnels: above PACK_TUNNELS_ABOVE
-    const state = await api.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
-    const msg = sent[0] as { tunnels?: { a: Uint32Array }; reply: { ok: true; value: LabState } }
-    expect(msg.tunnels?.a).toHaveLength((nodes * (nodes - 1)) / 2)
+    const crossed = await api.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
+    const msg = sent[0] as { reply: { ok: true; value: LabState & { topology: { packedTunnels?: PackedTunnels } } } }
+    expect(msg.reply.value.topology.packedTunnels?.a).toHaveLength((nodes * (nodes - 1)) / 2)
+    expect(msg.reply.value.topology.tunnels).toBeUndefined()
+    // The renderer's door (api/podnet.ts) unpacks them, for either host.
+    const state = unpackValue(crossed)
+    expect('packedTunnels' in state.topology).toBe(false)
     expect((nodes * (nodes - 1)) / 2).toBeGreaterThan(PACK_TUNNELS_ABOVE)
     // What the page got equals what the handler answered, tunnels included.
     const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
@@ -59,7 +63,7 @@ describe('VXLAN tunnels crossing to the page', () => {
   it('a small lab goes as it is', async () => {
     const { worker, sent } = workerPort()
     const state = await createWorkerApi(worker).newLab({ scenario: 'flannel-vxlan', nodes: 3, podsPerNode: 1 })
-    expect('tunnels' in sent[0]).toBe(false)
+    expect('packedTunnels' in (sent[0] as { reply: { value: LabState } }).reply.value.topology).toBe(false)
     expect(state.topology.tunnels).toHaveLength(3)
   })
 })

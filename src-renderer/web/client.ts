@@ -1,15 +1,16 @@
 import { timed } from '../lib/timing.ts'
-import { packTunnels, unpackTunnels, type PackedTunnels } from '../../shared/tunnels.ts'
-import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type LabState, type PodnetApi, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
+import { packReply } from '../../shared/tunnels.ts'
+import { CHANNELS, requestMethods, type ApiMethod, type ApiReply, type PodnetApi, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
 
 /** What the page sends the lab Worker. */
 export type WorkerRequest = { id: number; channel: string; payload: unknown } | { restore: string } | { progress: string } | { cancelFlag: SharedArrayBuffer }
 /**
- * What the lab Worker sends back: an answer (a lab state's many VXLAN tunnels packed beside it:
- * shared/tunnels.ts), the unsaved lab text (null once saved or clean),
- * exercise progress to keep, or what a running terminal line printed.
+ * What the lab Worker sends back: an answer (a lab state's many VXLAN tunnels packed in it:
+ * shared/tunnels.ts, unpacked by src-renderer/api/podnet.ts as the desktop app's are), the
+ * unsaved lab text (null once saved or clean), exercise progress to keep, or what a running
+ * terminal line printed.
  */
-export type WorkerMessage = { id: number; reply: ApiReply; tunnels?: PackedTunnels } | { recovery: string | null } | { progress: string } | { terminal: TerminalEvent } | { work: WorkProgress }
+export type WorkerMessage = { id: number; reply: ApiReply } | { recovery: string | null } | { progress: string } | { terminal: TerminalEvent } | { work: WorkProgress }
 
 /** Where the browser build keeps unsaved work between visits (the desktop app uses a file). */
 export const RECOVERY_KEY = 'podnet.recovery'
@@ -66,11 +67,6 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
     const p = pending.get(m.id)
     if (!p) return
     pending.delete(m.id)
-    const reply = m.reply
-    if (m.tunnels && reply.ok) {
-      const tunnels = m.tunnels
-      timed('page:tunnels', () => ((reply.value as LabState).topology.tunnels = unpackTunnels(tunnels)))
-    }
     if (m.reply.ok) p.resolve(m.reply.value)
     else p.reject(m.reply.error)
   }
@@ -118,20 +114,11 @@ export function createWorkerApi(worker: Worker, storage?: RecoveryStore): Podnet
   }
 }
 
-/** Above this many tunnels a state's tunnels cross packed (a 100-node mesh has 4,950). */
-export const PACK_TUNNELS_ABOVE = 1000
-
 /**
  * The message answering request `id`, with the typed arrays it can hand over without a copy: a
- * lab state with many VXLAN tunnels sends them packed beside it (the client unpacks them).
+ * lab state with many VXLAN tunnels sends them packed (shared/tunnels.ts).
  */
 export function replyMessage(id: number, reply: ApiReply): { message: WorkerMessage; transfer: ArrayBuffer[] } {
-  const value = reply.ok ? reply.value : undefined
-  const topology = value !== null && typeof value === 'object' && 'topology' in value ? (value as LabState).topology : undefined
-  const list = topology?.tunnels
-  const packed = list && list.length > PACK_TUNNELS_ABOVE ? packTunnels(list) : null
-  if (!packed || !topology) return { message: { id, reply }, transfer: [] }
-  const { tunnels: _sent, ...rest } = topology
-  const state = { ...(value as LabState), topology: rest }
-  return { message: { id, reply: { ok: true, value: state }, tunnels: packed }, transfer: [packed.a.buffer as ArrayBuffer, packed.b.buffer as ArrayBuffer] }
+  const packed = packReply(reply)
+  return { message: { id, reply: packed.reply }, transfer: packed.transfer }
 }
