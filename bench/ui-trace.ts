@@ -51,11 +51,13 @@ function main(): void {
   // JavaScript samples of the main thread (the CPU profile carried in ProfileChunk events).
   const nodes = new Map<number, ProfileNode>()
   const samples: { ts: number; node: number }[] = []
+  // Each thread's profile has its own id (the Worker's samples must not count as the page's).
+  const profile = events.find((p) => p.name === 'Profile' && p.pid === busiest.pid && p.tid === busiest.tid)
   for (const e of events) {
-    if (e.name !== 'ProfileChunk' || e.pid !== busiest.pid) continue
+    if (e.name !== 'ProfileChunk' || e.pid !== busiest.pid || (profile?.id !== undefined && e.id !== profile.id)) continue
     const data = e.args?.data as { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined
     for (const n of data?.cpuProfile?.nodes ?? []) nodes.set(n.id, n)
-    let ts = samples.length ? samples[samples.length - 1].ts : Number((events.find((p) => p.name === 'Profile' && p.pid === busiest.pid)?.args?.data as { startTime?: number } | undefined)?.startTime ?? 0)
+    let ts = samples.length ? samples[samples.length - 1].ts : Number((profile?.args?.data as { startTime?: number } | undefined)?.startTime ?? 0)
     const s = data?.cpuProfile?.samples ?? []
     const d = data?.timeDeltas ?? []
     for (let i = 0; i < s.length; i++) {
