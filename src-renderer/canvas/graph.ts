@@ -348,9 +348,10 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const origin = { x: local.x + dx, y: local.y + dy }
     places.set(d.ns.name, origin)
     // Pods the user moved inside their node: relative to the node's position.
+    const itemOf = d.pods.length ? new Map(d.items.map((it) => [it.id, it])) : null
     for (const p of d.pods) {
       const podId = nsId(p.name)
-      const podItem = d.items.find((it) => it.id === podId)!
+      const podItem = itemOf!.get(podId)!
       const want = saved[p.name]
       if (want) shift(d.items.filter((it) => it.id === podId || it.parent === podId), { x: origin.x + want.x - podItem.position!.x, y: origin.y + want.y - podItem.position!.y }, pos)
       places.set(p.name, { x: podItem.position!.x - origin.x, y: podItem.position!.y - origin.y, node: d.ns.name })
