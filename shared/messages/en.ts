@@ -1,3 +1,4 @@
+import { buildEn } from './build.ts'
 import { labfileEn } from './labfile.ts'
 
 /**
@@ -195,4 +196,7 @@ export const en = {
 
   // What is wrong in a lab file, and where (labfile.ts).
   ...labfileEn,
+
+  // Why a lab cannot be built, and where (build.ts).
+  ...buildEn,
 } as const satisfies Record<string, string>

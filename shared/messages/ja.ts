@@ -3,6 +3,7 @@
  * Linux の用語で述べる。FIB・ARP・FDB・veth・VXLAN・ip_forward などの用語はラテン文字のまま残す。
  */
 import type { MessageKey } from './index.ts'
+import { buildJa } from './build.ts'
 import { labfileJa } from './labfile.ts'
 
 /** Every key of the English catalogue, and no other (a missing or extra key fails the type check). */
@@ -196,4 +197,7 @@ export const ja: Record<MessageKey, string> = {
 
   // ラボファイルの誤りとその場所（labfile.ts）。
   ...labfileJa,
+
+  // ラボを構築できない理由とその場所（build.ts）。
+  ...buildJa,
 }

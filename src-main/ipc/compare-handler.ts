@@ -10,7 +10,7 @@ import { WorkCancelled } from '../engine/kernel/work.ts'
 import type { Handlers, LabService } from './handlers.ts'
 import { NO_IO, type HostIo } from './live-host.ts'
 import { langField, probeFields } from './probe-fields.ts'
-import { labFormatFailure } from './lab-errors.ts'
+import { labBuildFailure, labFormatFailure, problemFailure } from './lab-errors.ts'
 import { ApiFailure, refused, invalid, isPlainObject, object, oneOf, optional, str, type Check } from './validate.ts'
 
 /**
@@ -54,7 +54,7 @@ function makeSide(service: LabService, src: CompareSourceView, path: string, wor
       return { label: file, world: s.world, cluster: s.cluster }
     } catch (e) {
       if (e instanceof LabFormatError) throw labFormatFailure(e, `${path}.text`)
-      if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, `${path}.text`)
+      if (e instanceof LabBuildError) throw labBuildFailure(e, `${path}.text`)
       throw e
     }
   }
@@ -66,7 +66,10 @@ function makeSide(service: LabService, src: CompareSourceView, path: string, wor
   try {
     if (cluster.mode !== mode) cluster.setMode(mode)
   } catch (e) {
-    if (e instanceof SpecError) throw new ApiFailure('lab-build', `${path}.mode: cannot change to ${mode}: ${e.message}`, `${path}.mode`)
+    if (e instanceof SpecError) {
+      const f = problemFailure('lab-build', `${path}.mode`, e.reason)
+      throw new ApiFailure('lab-build', `${path}.mode: cannot change to ${mode}: ${e.message}`, `${path}.mode`, f.reason)
+    }
     throw e
   } finally {
     world.sched.signal = null

@@ -39,7 +39,8 @@ import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { compareHandler } from './compare-handler.ts'
 import { langField, probeFields } from './probe-fields.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
-import { labFormatFailure } from './lab-errors.ts'
+import { labBuildFailure, labFormatFailure, problemFailure } from './lab-errors.ts'
+import type { Problem } from '../../shared/messages/problem.ts'
 import { ApiFailure, refused, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
 /**
@@ -177,8 +178,8 @@ function positionsReq(v: unknown, path: string, nulls: boolean): Record<string, 
   const names = Object.keys(raw)
   if (names.length > MAX_LAYOUT_ENTRIES) throw invalid(path, `has ${names.length} entries; a layout may position at most ${MAX_LAYOUT_ENTRIES}`)
   const set: Record<string, Point | null> = {}
-  const fail = (p: (string | number)[], problem: string): never => {
-    throw invalid(p.join('.'), problem)
+  const fail = (p: (string | number)[], problem: Problem): never => {
+    throw problemFailure('invalid-request', p.join('.'), problem)
   }
   for (const name of names) {
     if (!LAYOUT_NAME.test(name)) throw invalid(`${path}.${name}`, `must be a network namespace name, not ${describeValue(name)}`)
@@ -301,7 +302,7 @@ function clusterCheck(path: string, check: () => unknown): void {
   try {
     check()
   } catch (e) {
-    if (e instanceof SpecError) throw invalid(path, e.problem)
+    if (e instanceof SpecError) throw problemFailure('invalid-request', path, e.reason)
     throw e
   }
 }
@@ -350,7 +351,7 @@ function stepViews(steps: TraceReport['steps']): TraceStepView[] {
 
 function buildError(e: unknown): never {
   if (e instanceof LabFormatError) throw labFormatFailure(e)
-  if (e instanceof LabBuildError) throw new ApiFailure('lab-build', e.message, e.path)
+  if (e instanceof LabBuildError) throw labBuildFailure(e)
   if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
   if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the lab that was open stays open')
   throw e

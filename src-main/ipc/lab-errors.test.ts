@@ -46,3 +46,25 @@ describe('a malformed lab file, worded in either language', () => {
     }
   })
 })
+
+describe('a lab that cannot be built, worded in either language', () => {
+  it('two nodes with one address: the English text as before, the key, its parameters and where it is', async () => {
+    const text = good.replace(/^( +)- name: node2\n/m, '$1- name: node2\n$1  ip: 192.168.0.11\n')
+    expect(text).not.toBe(good)
+    const e = await openError(text)
+    expect(e.code).toBe('lab-build')
+    expect(e.msg).toBe('build.ip_taken')
+    expect(e.message).toMatch(/^broken\.podnet:\d+:\d+: spec\.cluster\.nodes\[1\]\.ip: 192\.168\.0\.11 is already used by node1$/)
+    expect(e.params).toMatchObject({ ip: '192.168.0.11', node: 'node1', atFile: 'broken.podnet', atPath: 'spec.cluster.nodes[1].ip' })
+    expect(e.params?.atLine).toMatch(/^\d+$/)
+    expect(formatMessage(e.msg!, e.params, 'ja')).toBe('192.168.0.11 はすでに node1 が使っています')
+  })
+
+  it('a pod CIDR outside the cluster CIDR, and a new lab too big for its pod CIDRs: keyed, and English unchanged', async () => {
+    const outside = good.replace(/^( +)- name: node1\n/m, '$1- name: node1\n$1  podCidr: 10.9.0.0/24\n')
+    const e = await openError(outside)
+    expect(e.msg).toBe('build.pod_cidr_outside')
+    expect(e.message).toMatch(/spec\.cluster\.nodes\[0\]\.podCidr: 10\.9\.0\.0\/24 is not inside the cluster CIDR 10\.244\.0\.0\/16$/)
+    expect(formatMessage(e.msg!, e.params, 'ja')).toBe('10.9.0.0/24 はクラスター CIDR 10.244.0.0/16 の範囲外です')
+  })
+})

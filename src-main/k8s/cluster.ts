@@ -13,6 +13,7 @@ import { Ops } from './ops.ts'
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from './limits.ts'
 import { parseCidr, SpecError, checkName, type ClusterSpec, type Mode, type NodeSpec, type PodSpec } from './spec.ts'
 import { Underlay, type Uplink } from './underlay.ts'
+import { says } from '../../shared/messages/problem.ts'
 
 export const UNDERLAY_NS = 'underlay'
 export const ROUTER_NS = 'router'
@@ -20,7 +21,7 @@ export const ROUTER_NS = 'router'
 /** A node or pod name: a valid name, and not one of the namespaces the lab itself makes. */
 function checkMemberName(path: string, name: unknown): string {
   const n = checkName(path, name)
-  if (n === UNDERLAY_NS || n === ROUTER_NS) throw new SpecError(path, `"${n}" is reserved: the lab gives that name to the namespace of its underlay ${n === UNDERLAY_NS ? 'switch' : 'router'}`)
+  if (n === UNDERLAY_NS || n === ROUTER_NS) throw new SpecError(path, says(n === UNDERLAY_NS ? 'build.reserved_switch' : 'build.reserved_router', { name: n }))
   return n
 }
 
@@ -105,15 +106,15 @@ export class Cluster {
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
   /** `work`: its progress (a step per node made, per node programmed, and the settling) and its cancel. */
   build(work: WorkOptions = {}): void {
-    if (this.spec.underlay.kind !== 'none' && overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', `${this.spec.underlay.cidr} overlaps the cluster CIDR ${this.spec.clusterCidr}: node and pod addresses would collide`)
+    if (this.spec.underlay.kind !== 'none' && overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', says('build.underlay_overlaps_cluster', { underlay: String(this.spec.underlay.cidr), cluster: this.spec.clusterCidr }))
     const seen = new Set<string>()
     this.spec.nodes.forEach((n, i) => {
       checkMemberName(`nodes[${i}].name`, n.name)
-      if (seen.has(n.name)) throw new SpecError(`nodes[${i}].name`, `"${n.name}" is used twice`)
+      if (seen.has(n.name)) throw new SpecError(`nodes[${i}].name`, says('build.used_twice', { name: n.name }))
       seen.add(n.name)
       n.pods.forEach((p, j) => {
         checkMemberName(`nodes[${i}].pods[${j}].name`, p.name)
-        if (seen.has(p.name)) throw new SpecError(`nodes[${i}].pods[${j}].name`, `"${p.name}" is used twice`)
+        if (seen.has(p.name)) throw new SpecError(`nodes[${i}].pods[${j}].name`, says('build.used_twice', { name: p.name }))
         seen.add(p.name)
       })
     })
@@ -178,28 +179,28 @@ export class Cluster {
     const size = 2 ** (32 - net.len)
     const inUnderlay = (ip: Ipv4): boolean => ((ip & prefixMask(net.len)) >>> 0) === net.addr
     if (this.spec.underlay.kind === 'switch') {
-      if (!spec.ip && 10 + index >= size - 1) throw new SpecError(path, `the underlay ${this.spec.underlay.cidr} has no address left for node ${index}; give the node an ip or the underlay a shorter prefix`)
+      if (!spec.ip && 10 + index >= size - 1) throw new SpecError(path, says('build.underlay_full', { cidr: String(this.spec.underlay.cidr), index }))
       const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (net.addr + 10 + index) >>> 0
-      if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
-      if (ip === net.addr || ip === ((net.addr + size - 1) >>> 0)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the underlay's ${ip === net.addr ? 'network' : 'broadcast'} address`)
-      if (this.routerUplink && ip === this.underlayGateway()) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the router's address on the underlay`)
+      if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, says('build.ip_outside_underlay', { ip: formatIpv4(ip), cidr: String(this.spec.underlay.cidr) }))
+      if (ip === net.addr || ip === ((net.addr + size - 1) >>> 0)) throw new SpecError(`${path}.ip`, says(ip === net.addr ? 'build.ip_underlay_network' : 'build.ip_underlay_broadcast', { ip: formatIpv4(ip) }))
+      if (this.routerUplink && ip === this.underlayGateway()) throw new SpecError(`${path}.ip`, says('build.ip_underlay_router', { ip: formatIpv4(ip) }))
       return { ip, len: net.len, gateway: this.routerUplink ? this.underlayGateway() : 0 }
     }
     // Routed segments: node i sits alone on the i-th /24 of the underlay with the router at .1.
-    if (!spec.ip && index >= size / 256) throw new SpecError(path, `the routed underlay ${this.spec.underlay.cidr} has no /24 segment left for node ${index}`)
+    if (!spec.ip && index >= size / 256) throw new SpecError(path, says('build.routed_full', { cidr: String(this.spec.underlay.cidr), index }))
     const seg = (net.addr + index * 256) >>> 0
     const ip = spec.ip ? this.parseIp(`${path}.ip`, spec.ip) : (seg + 10) >>> 0
-    if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is not in the underlay ${this.spec.underlay.cidr}`)
+    if (!inUnderlay(ip)) throw new SpecError(`${path}.ip`, says('build.ip_outside_underlay', { ip: formatIpv4(ip), cidr: String(this.spec.underlay.cidr) }))
     const host = ip & 0xff
-    if (host === 0 || host === 1 || host === 255) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is the ${host === 1 ? "router's address" : host === 0 ? 'network address' : 'broadcast address'} of its /24 segment`)
+    if (host === 0 || host === 1 || host === 255) throw new SpecError(`${path}.ip`, says(host === 1 ? 'build.ip_segment_router' : host === 0 ? 'build.ip_segment_network' : 'build.ip_segment_broadcast', { ip: formatIpv4(ip) }))
     const gateway = ((ip & 0xffffff00) + 1) >>> 0
-    for (const o of this.nodes.values()) if (o.gateway === gateway) throw new SpecError(`${path}.ip`, `${formatIpv4(ip)} is on ${o.name}'s segment ${formatIpv4((gateway - 1) >>> 0)}/24; each node of a routed underlay has a /24 of its own`)
+    for (const o of this.nodes.values()) if (o.gateway === gateway) throw new SpecError(`${path}.ip`, says('build.ip_segment_taken', { ip: formatIpv4(ip), node: o.name, segment: formatIpv4((gateway - 1) >>> 0) }))
     return { ip, len: 24, gateway }
   }
 
   private parseIp(path: string, s: string): Ipv4 {
     const ip = parseIpv4(s)
-    if (ip === null) throw new SpecError(path, `"${s}" is not an IPv4 address`)
+    if (ip === null) throw new SpecError(path, says('build.not_ipv4', { value: s }))
     return ip
   }
 
@@ -207,16 +208,16 @@ export class Cluster {
     let c: { addr: Ipv4; len: number }
     if (spec.podCidr) {
       c = parseCidr(`${path}.podCidr`, spec.podCidr)
-      if (c.len > 30) throw new SpecError(`${path}.podCidr`, `${spec.podCidr} is too small: a pod CIDR needs a prefix of at most /30 (network, gateway, one pod, broadcast)`)
-      if (c.len < this.clusterNet.len || ((c.addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}.podCidr`, `${spec.podCidr} is not inside the cluster CIDR ${this.spec.clusterCidr}`)
+      if (c.len > 30) throw new SpecError(`${path}.podCidr`, says('build.pod_cidr_small', { cidr: spec.podCidr }))
+      if (c.len < this.clusterNet.len || ((c.addr & prefixMask(this.clusterNet.len)) >>> 0) !== this.clusterNet.addr) throw new SpecError(`${path}.podCidr`, says('build.pod_cidr_outside', { cidr: spec.podCidr, cluster: this.spec.clusterCidr }))
     } else {
       const len = Math.max(24, this.clusterNet.len)
-      if (index >= 2 ** (len - this.clusterNet.len)) throw new SpecError(`${path}`, `the cluster CIDR ${this.spec.clusterCidr} has no room for node ${index}`)
+      if (index >= 2 ** (len - this.clusterNet.len)) throw new SpecError(`${path}`, says('build.cluster_full', { cluster: this.spec.clusterCidr, index }))
       c = { addr: (this.clusterNet.addr + index * 2 ** (32 - len)) >>> 0, len }
     }
     for (const o of this.nodes.values()) {
       const other = { addr: o.podCidr, len: o.podLen }
-      if (overlaps(c, other)) throw new SpecError(spec.podCidr ? `${path}.podCidr` : path, `${cidrText(c)} overlaps ${o.name}'s pod CIDR ${cidrText(other)}`)
+      if (overlaps(c, other)) throw new SpecError(spec.podCidr ? `${path}.podCidr` : path, says('build.pod_cidr_overlaps', { cidr: cidrText(c), node: o.name, other: cidrText(other) }))
     }
     return c
   }
@@ -231,7 +232,7 @@ export class Cluster {
     const onScenario = wire === undefined && this.spec.underlay.kind !== 'none' && this.underlayPresent()
     const a = onScenario ? this.nodeAddressing(spec, index, path) : null
     const cidr = this.nodePodCidr(spec, index, path)
-    if (a) for (const other of this.nodes.values()) if (other.ip === a.ip) throw new SpecError(`${path}.ip`, `${formatIpv4(a.ip)} is already used by ${other.name}`)
+    if (a) for (const other of this.nodes.values()) if (other.ip === a.ip) throw new SpecError(`${path}.ip`, says('build.ip_taken', { ip: formatIpv4(a.ip), node: other.name }))
     if (wire) this.checkWire(spec.name, wire)
     const n = spec.name
     this.ops.netnsAdd(n)
@@ -253,18 +254,18 @@ export class Cluster {
   }
 
   private createPod(node: NodeState, p: PodSpec, path: string): CniPod {
-    if (p.mtu !== undefined && (!Number.isInteger(p.mtu) || p.mtu < 68 || p.mtu > 65535)) throw new SpecError(`${path}.mtu`, `the MTU must be a whole number from 68 to 65535, not ${String(p.mtu)}`)
-    if (node.pods.size >= MAX_PODS_PER_NODE) throw new SpecError(path, `${node.name} already runs ${MAX_PODS_PER_NODE} pods, the most a node may run`)
+    if (p.mtu !== undefined && (!Number.isInteger(p.mtu) || p.mtu < 68 || p.mtu > 65535)) throw new SpecError(`${path}.mtu`, says('build.mtu_range', { value: String(p.mtu) }))
+    if (node.pods.size >= MAX_PODS_PER_NODE) throw new SpecError(path, says('build.node_pods_full', { node: node.name, max: MAX_PODS_PER_NODE }))
     let ip: Ipv4 | null = null
     if (p.ip) {
       ip = this.parseIp(`${path}.ip`, p.ip)
-      if (!node.ipam.contains(ip)) throw new SpecError(`${path}.ip`, `${p.ip} is not in ${node.name}'s pod CIDR ${formatIpv4(node.podCidr)}/${node.podLen}`)
+      if (!node.ipam.contains(ip)) throw new SpecError(`${path}.ip`, says('build.pod_ip_outside', { ip: p.ip, node: node.name, cidr: `${formatIpv4(node.podCidr)}/${node.podLen}` }))
     }
     let pod: CniPod
     try {
       pod = cniAdd(this.ops, this.events, p.name, node.name, node.ipam, ip, p.mtu ?? this.podMtu)
     } catch (e) {
-      if (e instanceof Error && !(e instanceof KernelError)) throw new SpecError(`${path}.ip`, e.message)
+      if (e instanceof SpecError) throw new SpecError(`${path}.ip`, e.reason)
       throw e
     }
     this.roles.set(p.name, 'pod')
@@ -344,7 +345,7 @@ export class Cluster {
    */
   setMode(mode: Mode): void {
     const from = this.currentMode
-    if (mode === from) throw new SpecError('mode', `the cluster already uses ${mode}`)
+    if (mode === from) throw new SpecError('mode', says('build.mode_same', { mode }))
     if (mode === 'cloud-routes' && this.spec.underlay.kind === 'switch' && !this.routerUplink) this.checkRouterFits()
     this.unprogram()
     this.currentMode = mode
@@ -362,9 +363,9 @@ export class Cluster {
 
   /** The router needs its namespace name and the underlay's first address to be free. */
   private checkRouterFits(): void {
-    if (this.world.netns(ROUTER_NS)) throw new SpecError('mode', `cloud routes need a namespace named "${ROUTER_NS}" for the cloud's router, and one already exists`)
+    if (this.world.netns(ROUTER_NS)) throw new SpecError('mode', says('build.router_ns_taken', { name: ROUTER_NS }))
     const gw = this.underlayGateway()
-    for (const n of this.nodes.values()) if (n.ip === gw) throw new SpecError('mode', `cloud routes put the router at ${formatIpv4(gw)}, which is ${n.name}'s address`)
+    for (const n of this.nodes.values()) if (n.ip === gw) throw new SpecError('mode', says('build.router_ip_taken', { ip: formatIpv4(gw), node: n.name }))
   }
 
   /** Removes what the current mode programmed between nodes. */
@@ -397,8 +398,8 @@ export class Cluster {
    */
   addNode(spec: NodeSpec, wire?: string | null): NodeState {
     checkMemberName('node.name', spec.name)
-    if (this.world.netns(spec.name)) throw new SpecError('node.name', `"${spec.name}" is already taken`)
-    if (this.nodes.size >= MAX_NODES) throw new SpecError('node', `the cluster already has ${MAX_NODES} nodes, the most a lab may have`)
+    if (this.world.netns(spec.name)) throw new SpecError('node.name', says('build.name_taken', { name: spec.name }))
+    if (this.nodes.size >= MAX_NODES) throw new SpecError('node', says('build.nodes_full', { max: MAX_NODES }))
     const n = this.createNode(spec, 'node', wire)
     this.joined(n)
     return n
@@ -440,26 +441,26 @@ export class Cluster {
 
   addPod(node: string, p: PodSpec): CniPod {
     const n = this.nodes.get(node)
-    if (!n) throw new SpecError('pod.node', `no node named "${node}"`)
+    if (!n) throw new SpecError('pod.node', says('build.no_node', { name: node }))
     checkMemberName('pod.name', p.name)
-    if (this.world.netns(p.name)) throw new SpecError('pod.name', `"${p.name}" is already taken`)
+    if (this.world.netns(p.name)) throw new SpecError('pod.name', says('build.name_taken', { name: p.name }))
     this.needNamespace(node, 'node')
-    if (!n.ipam.hasFree() && !p.ip) throw new SpecError('pod', `${node}'s pod CIDR ${cidrText({ addr: n.podCidr, len: n.podLen })} has no free address left`)
+    if (!n.ipam.hasFree() && !p.ip) throw new SpecError('pod', says('build.pod_cidr_exhausted', { node, cidr: cidrText({ addr: n.podCidr, len: n.podLen }) }))
     let total = 0
     for (const o of this.nodes.values()) total += o.pods.size
-    if (total >= MAX_PODS) throw new SpecError('pod', `the cluster already runs ${MAX_PODS} pods, the most a lab may have`)
+    if (total >= MAX_PODS) throw new SpecError('pod', says('build.pods_full', { max: MAX_PODS }))
     return this.createPod(n, p, 'pod')
   }
 
   /** A node's or pod's namespace must still be there (someone may have run `ip netns del`). */
   private needNamespace(name: string, what: 'node' | 'pod'): void {
-    if (!this.world.namespaces.has(name)) throw new SpecError(what, `the network namespace of ${what} "${name}" is gone (deleted with "ip netns del"?); undo that first`)
+    if (!this.world.namespaces.has(name)) throw new SpecError(what, says(what === 'node' ? 'build.node_netns_gone' : 'build.pod_netns_gone', { name }))
   }
 
   /** Checks that a node can be removed (before anything changes, so a refusal leaves the cluster as it was). */
   checkRemoveNode(name: string): NodeState {
     const n = this.nodes.get(name)
-    if (!n) throw new SpecError('node', `no node named "${name}"`)
+    if (!n) throw new SpecError('node', says('build.no_node', { name }))
     this.needNamespace(name, 'node')
     for (const p of n.pods.values()) this.needNamespace(p.name, 'pod')
     return n
@@ -467,7 +468,7 @@ export class Cluster {
 
   /** Checks that a pod can be removed: it exists and its namespace is still there. */
   checkRemovePod(name: string): void {
-    if (!this.podNode(name)) throw new SpecError('pod', `no pod named "${name}"`)
+    if (!this.podNode(name)) throw new SpecError('pod', says('build.no_pod', { name }))
     this.needNamespace(name, 'pod')
   }
 
@@ -481,7 +482,7 @@ export class Cluster {
       this.roles.delete(name)
       return
     }
-    throw new SpecError('pod', `no pod named "${name}"`)
+    throw new SpecError('pod', says('build.no_pod', { name }))
   }
 
   /**
@@ -491,14 +492,14 @@ export class Cluster {
    */
   movePod(name: string, node: string): CniPod {
     const from = this.podNode(name)
-    if (!from) throw new SpecError('pod', `no pod named "${name}"`)
+    if (!from) throw new SpecError('pod', says('build.no_pod', { name }))
     const to = this.nodes.get(node)
-    if (!to) throw new SpecError('pod.node', `no node named "${node}"`)
-    if (to === from) throw new SpecError('pod.node', `pod "${name}" already runs on ${node}`)
+    if (!to) throw new SpecError('pod.node', says('build.no_node', { name: node }))
+    if (to === from) throw new SpecError('pod.node', says('build.pod_same_node', { name, node }))
     this.checkRemovePod(name)
     this.needNamespace(node, 'node')
-    if (!to.ipam.hasFree()) throw new SpecError('pod', `${node}'s pod CIDR ${cidrText({ addr: to.podCidr, len: to.podLen })} has no free address left`)
-    if (to.pods.size >= MAX_PODS_PER_NODE) throw new SpecError('pod', `${node} already runs ${MAX_PODS_PER_NODE} pods, the most a node may run`)
+    if (!to.ipam.hasFree()) throw new SpecError('pod', says('build.pod_cidr_exhausted', { node, cidr: cidrText({ addr: to.podCidr, len: to.podLen }) }))
+    if (to.pods.size >= MAX_PODS_PER_NODE) throw new SpecError('pod', says('build.node_pods_full', { node, max: MAX_PODS_PER_NODE }))
     this.removePod(name)
     return this.addPod(node, { name })
   }
@@ -520,8 +521,8 @@ export class Cluster {
   /** Checks that namespace `ns` (a node or another namespace) may be wired to `to`. */
   private checkWire(ns: string, to: string): void {
     const k = this.kindOf(to)
-    if (k !== 'switch' && k !== 'router') throw new SpecError('link', `"${to}" is ${k === null ? 'not a namespace of this lab' : `a ${k}`}: wire a node to a switch or to a router`)
-    if (this.underlay.uplinks.has(ns)) throw new SpecError('link', `${ns} is already wired to ${this.underlay.uplinks.get(ns)!.segment}; remove that link first`)
+    if (k !== 'switch' && k !== 'router') throw new SpecError('link', says(k === null ? 'build.wire_to_missing' : k === 'node' ? 'build.wire_to_node' : k === 'pod' ? 'build.wire_to_pod' : 'build.wire_to_other', { name: to }))
+    if (this.underlay.uplinks.has(ns)) throw new SpecError('link', says('build.already_wired', { name: ns, segment: this.underlay.uplinks.get(ns)!.segment }))
   }
 
   /** Wires a namespace (new or without uplink) to a switch or a router; its uplink is eth0 when free. */
@@ -551,16 +552,16 @@ export class Cluster {
    */
   connect(a: string, b: string): string {
     const [ka, kb] = [this.kindOf(a), this.kindOf(b)]
-    if (ka === null) throw new SpecError('link', `no namespace named "${a}"`)
-    if (kb === null) throw new SpecError('link', `no namespace named "${b}"`)
-    if (ka === kb && (ka === 'switch' || ka === 'router')) throw new SpecError('link', `${a} and ${b} are both ${ka === 'switch' ? 'switches: join two switches through a router' : 'routers: join two routers through a switch'}`)
+    if (ka === null) throw new SpecError('link', says('build.no_namespace', { name: a }))
+    if (kb === null) throw new SpecError('link', says('build.no_namespace', { name: b }))
+    if (ka === kb && (ka === 'switch' || ka === 'router')) throw new SpecError('link', says(ka === 'switch' ? 'build.wire_switches' : 'build.wire_routers', { a, b }))
     // Either way round: the switch (or the router a node goes to) second.
     const swap = ka === 'switch' || (ka === 'router' && kb !== 'switch')
     const [x, y, kx, ky] = swap ? [b, a, kb, ka] : [a, b, ka, kb]
-    if (kx === 'pod') throw new SpecError('link', `${x} is a pod: a pod is wired to its node's bridge by the CNI plugin`)
-    if (ky !== 'switch' && ky !== 'router') throw new SpecError('link', `${x} and ${y} cannot be wired: wire a node to a switch or to a router, or a router to a switch`)
+    if (kx === 'pod') throw new SpecError('link', says('build.wire_pod', { name: x }))
+    if (ky !== 'switch' && ky !== 'router') throw new SpecError('link', says('build.wire_kinds', { a: x, b: y }))
     if (kx === 'router') {
-      if (this.underlay.segments.get(y)?.hosts.has(x)) throw new SpecError('link', `${x} is already on ${y}`)
+      if (this.underlay.segments.get(y)?.hosts.has(x)) throw new SpecError('link', says('build.already_on', { name: x, segment: y }))
       this.underlay.routerOntoSwitch(x, y)
       const seg = this.underlay.segments.get(y)!
       for (const host of seg.hosts.keys()) {
@@ -586,7 +587,7 @@ export class Cluster {
   /** Takes the link between two namespaces away (a node's uplink, a router's port on a switch). */
   disconnect(a: string, b: string): string {
     const seg = this.underlay.linkBetween(a, b)
-    if (!seg) throw new SpecError('link', `${a} and ${b} are not wired to each other`)
+    if (!seg) throw new SpecError('link', says('build.not_wired', { a, b }))
     // The one that leaves: the side that is not the switch; for a node on a router, the node.
     const leaver = seg.switchNs === a ? b : seg.switchNs === b ? a : this.underlay.routers.has(a) ? b : a
     const n = this.nodes.get(leaver)
@@ -612,7 +613,7 @@ export class Cluster {
    */
   removeNamespace(name: string): void {
     const k = this.kindOf(name)
-    if (k === null) throw new SpecError('name', `no namespace named "${name}"`)
+    if (k === null) throw new SpecError('name', says('build.no_namespace', { name }))
     if (k === 'node') return this.removeNode(name)
     if (k === 'pod') return this.removePod(name)
     for (const seg of [...this.underlay.segments.values()]) {
@@ -631,7 +632,7 @@ export class Cluster {
    */
   removeLink(ns: string, dev: string): void {
     const d = this.world.netns(ns)?.dev(dev)
-    if (!d) throw new SpecError('link', `${ns || 'the host'} has no device named "${dev}"`)
+    if (!d) throw new SpecError('link', ns ? says('build.no_device', { ns, device: dev }) : says('build.no_device_host', { device: dev }))
     const peer = d instanceof VethDevice ? d.peer : null
     const ends: [string, string][] = [[ns, dev]]
     if (peer) ends.push([peer.netns.name, peer.name])

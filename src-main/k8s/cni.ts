@@ -2,6 +2,8 @@ import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
 import type { ClusterEvents } from './events.ts'
 import { hostVethName, macFor } from './ids.ts'
 import type { Ops } from './ops.ts'
+import { says } from '../../shared/messages/problem.ts'
+import { SpecError } from './spec.ts'
 
 /**
  * host-local IPAM for one node: hands out addresses of the node's pod CIDR in order, skipping
@@ -28,9 +30,9 @@ export class HostLocalIpam {
   }
 
   reserve(ip: Ipv4): void {
-    if (!this.contains(ip)) throw new Error(`${formatIpv4(ip)} is outside ${formatIpv4(this.network)}/${this.len}`)
-    if (ip === this.network || ip === this.gateway || ip === this.broadcast) throw new Error(`${formatIpv4(ip)} is reserved in ${formatIpv4(this.network)}/${this.len}`)
-    if (this.used.has(ip)) throw new Error(`${formatIpv4(ip)} is already in use`)
+    if (!this.contains(ip)) throw new SpecError('', says('build.ipam_outside', { ip: formatIpv4(ip), cidr: `${formatIpv4(this.network)}/${this.len}` }))
+    if (ip === this.network || ip === this.gateway || ip === this.broadcast) throw new SpecError('', says('build.ipam_reserved', { ip: formatIpv4(ip), cidr: `${formatIpv4(this.network)}/${this.len}` }))
+    if (this.used.has(ip)) throw new SpecError('', says('build.ipam_in_use', { ip: formatIpv4(ip) }))
     this.used.add(ip)
   }
 
@@ -52,7 +54,7 @@ export class HostLocalIpam {
       this.last = ip
       return ip
     }
-    throw new Error(`no free address left in ${formatIpv4(this.network)}/${this.len}`)
+    throw new SpecError('', says('build.ipam_full', { cidr: `${formatIpv4(this.network)}/${this.len}` }))
   }
 
   release(ip: Ipv4): void {

@@ -1,4 +1,6 @@
 import { formatIpv4, parsePrefix, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
+import { says, type Problem } from '../../shared/messages/problem.ts'
 
 /** How pods on different nodes reach each other. */
 export type Mode = 'routes' | 'cloud-routes' | 'flannel-vxlan' | 'flannel-host-gw'
@@ -42,13 +44,20 @@ export interface ClusterSpec {
 export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16'
 export const DEFAULT_UNDERLAY_CIDR = '192.168.0.0/24'
 
-/** A problem with a spec: where it is (a path like `nodes[1].pods[0].ip`) and what is wrong. */
+/**
+ * A problem with a spec: where it is (a path like `nodes[1].pods[0].ip`) and what is wrong, by
+ * message key (`reason`, worded by views in the learner's language) and in English (`problem`).
+ */
 export class SpecError extends Error {
+  readonly problem: string
+
   constructor(
     readonly path: string,
-    readonly problem: string,
+    readonly reason: Problem,
   ) {
+    const problem = formatMessage(reason.msg, reason.params, 'en')
     super(`${path}: ${problem}`)
+    this.problem = problem
   }
 }
 
@@ -56,14 +65,14 @@ const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/
 
 /** Names become namespace names (and part of device names), so Kubernetes DNS-label rules and at most 15 characters. */
 export function checkName(path: string, name: unknown): string {
-  if (typeof name !== 'string' || !NAME_RE.test(name)) throw new SpecError(path, `"${String(name)}" is not a valid name (lowercase letters, digits and '-', 1-15 characters, starting and ending with a letter or digit)`)
+  if (typeof name !== 'string' || !NAME_RE.test(name)) throw new SpecError(path, says('build.name_invalid', { name: String(name) }))
   return name
 }
 
 export function parseCidr(path: string, s: unknown): { addr: Ipv4; len: number } {
-  if (typeof s !== 'string') throw new SpecError(path, 'a CIDR such as 10.244.0.0/16 is expected')
+  if (typeof s !== 'string') throw new SpecError(path, says('build.cidr_expected'))
   const p = parsePrefix(s)
-  if (!p || !s.includes('/')) throw new SpecError(path, `"${s}" is not a CIDR such as 10.244.0.0/16`)
-  if (((p.addr & ~prefixMask(p.len)) >>> 0) !== 0) throw new SpecError(path, `"${s}" has host bits set; did you mean ${formatIpv4((p.addr & prefixMask(p.len)) >>> 0)}/${p.len}?`)
+  if (!p || !s.includes('/')) throw new SpecError(path, says('build.not_cidr', { value: s }))
+  if (((p.addr & ~prefixMask(p.len)) >>> 0) !== 0) throw new SpecError(path, says('build.host_bits', { value: s, suggest: `${formatIpv4((p.addr & prefixMask(p.len)) >>> 0)}/${p.len}` }))
   return { addr: p.addr, len: p.len }
 }

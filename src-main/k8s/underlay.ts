@@ -2,6 +2,7 @@ import { formatIpv4, parseIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv
 import { macFor, switchPortName } from './ids.ts'
 import type { Ops } from './ops.ts'
 import { checkName, parseCidr, SpecError } from './spec.ts'
+import { says } from '../../shared/messages/problem.ts'
 
 /**
  * The network between nodes, as a learner wires it: L2 segments (a switch: bridge br0 in its own
@@ -87,7 +88,7 @@ export class Underlay {
       const n = { addr: (BASE_192_168 + i * 256) >>> 0, len: 24 }
       if (!taken.some((t) => overlaps(t, n))) return n
     }
-    throw new SpecError('cidr', 'no /24 of 192.168.0.0/16 is free for another segment; give one with --cidr')
+    throw new SpecError('cidr', says('build.no_free_segment'))
   }
 
   /** The lowest free host address of a segment from its `from`th address on. */
@@ -98,15 +99,15 @@ export class Underlay {
       const ip = (seg.net.addr + i) >>> 0
       if (!used.has(ip)) return ip
     }
-    throw new SpecError('ip', `the segment ${seg.name} (${netText(seg.net)}) has no free address left`)
+    throw new SpecError('ip', says('build.segment_full', { segment: seg.name, cidr: netText(seg.net) }))
   }
 
   /** Checks an address chosen by hand for a segment. */
   checkHost(seg: Segment, ip: Ipv4, path: string): void {
     const size = 2 ** (32 - seg.net.len)
-    if (!inNet(ip, seg.net)) throw new SpecError(path, `${formatIpv4(ip)} is not in ${seg.name}'s subnet ${netText(seg.net)}`)
-    if (ip === seg.net.addr || ip === ((seg.net.addr + size - 1) >>> 0)) throw new SpecError(path, `${formatIpv4(ip)} is the ${ip === seg.net.addr ? 'network' : 'broadcast'} address of ${netText(seg.net)}`)
-    for (const [ns, h] of seg.hosts) if (h.ip === ip) throw new SpecError(path, `${formatIpv4(ip)} is already ${ns}'s address on ${seg.name}`)
+    if (!inNet(ip, seg.net)) throw new SpecError(path, says('build.ip_outside_segment', { ip: formatIpv4(ip), segment: seg.name, cidr: netText(seg.net) }))
+    if (ip === seg.net.addr || ip === ((seg.net.addr + size - 1) >>> 0)) throw new SpecError(path, says(ip === seg.net.addr ? 'build.ip_segment_net_network' : 'build.ip_segment_net_broadcast', { ip: formatIpv4(ip), cidr: netText(seg.net) }))
+    for (const [ns, h] of seg.hosts) if (h.ip === ip) throw new SpecError(path, says('build.ip_on_segment_taken', { ip: formatIpv4(ip), ns, segment: seg.name }))
   }
 
   /** The router address hosts of a segment send everything else to: its first router's, or 0. */
@@ -118,7 +119,7 @@ export class Underlay {
 
   private newName(name: string, path: string): void {
     checkName(path, name)
-    if (this.host.exists(name)) throw new SpecError(path, `"${name}" is already taken`)
+    if (this.host.exists(name)) throw new SpecError(path, says('build.name_taken', { name }))
   }
 
   /** A switch: its namespace with bridge br0, and the segment it carries. */
@@ -127,9 +128,9 @@ export class Underlay {
     let net: Net
     if (cidr !== undefined) {
       net = parseCidr('cidr', cidr)
-      if (net.len > 30) throw new SpecError('cidr', `${cidr} is too small for a segment (at most /30)`)
-      for (const s of this.segments.values()) if (overlaps(s.net, net)) throw new SpecError('cidr', `${cidr} overlaps ${s.name}'s subnet ${netText(s.net)}`)
-      for (const r of this.host.reserved()) if (overlaps(r, net)) throw new SpecError('cidr', `${cidr} overlaps the cluster CIDR ${netText(r)}`)
+      if (net.len > 30) throw new SpecError('cidr', says('build.segment_small', { cidr }))
+      for (const s of this.segments.values()) if (overlaps(s.net, net)) throw new SpecError('cidr', says('build.segment_overlaps', { cidr, segment: s.name, other: netText(s.net) }))
+      for (const r of this.host.reserved()) if (overlaps(r, net)) throw new SpecError('cidr', says('build.segment_overlaps_cluster', { cidr, other: netText(r) }))
     } else net = this.freeSubnet()
     this.ops.netnsAdd(name)
     this.host.setRole(name, 'switch')
@@ -159,7 +160,7 @@ export class Underlay {
    */
   plugIntoSwitch(ns: string, segName: string, dev: string, ip: Ipv4 | null, path = 'ip', routeMode: 'add' | 'replace' = 'replace'): Uplink {
     const seg = this.segments.get(segName)
-    if (!seg?.switchNs) throw new SpecError('switch', `no switch named "${segName}"`)
+    if (!seg?.switchNs) throw new SpecError('switch', says('build.no_switch', { name: segName }))
     const addr = ip ?? this.freeHost(seg, 11)
     if (ip !== null) this.checkHost(seg, ip, path)
     // A port name taken behind the lab's back is refused by the kernel (and the command rolled back).
@@ -186,7 +187,7 @@ export class Underlay {
    * router's port `to-NS` at .1, the namespace at .10, its default route via the router.
    */
   plugIntoRouter(ns: string, router: string, net: Net | null, ip: Ipv4 | null): Uplink {
-    if (!this.routers.has(router)) throw new SpecError('router', `no router named "${router}"`)
+    if (!this.routers.has(router)) throw new SpecError('router', says('build.no_router', { name: router }))
     const n = net ?? this.freeSubnet()
     const gateway = ((n.addr & 0xffffff00) + 1) >>> 0
     const addr = ip ?? ((n.addr + 10) >>> 0)
@@ -211,9 +212,9 @@ export class Underlay {
   routerOntoSwitch(router: string, segName: string, dev?: string, ip?: Ipv4): void {
     const r = this.routers.get(router)
     const seg = this.segments.get(segName)
-    if (!r) throw new SpecError('router', `no router named "${router}"`)
-    if (!seg?.switchNs) throw new SpecError('switch', `no switch named "${segName}"`)
-    if (seg.hosts.has(router)) throw new SpecError('switch', `${router} is already on ${segName}`)
+    if (!r) throw new SpecError('router', says('build.no_router', { name: router }))
+    if (!seg?.switchNs) throw new SpecError('switch', says('build.no_switch', { name: segName }))
+    if (seg.hosts.has(router)) throw new SpecError('switch', says('build.already_on', { name: router, segment: segName }))
     let name = dev
     while (name === undefined || this.ops.ns(router).dev(name)) name = `eth${r.nextPort++}`
     const hadGateway = this.gatewayOf(seg)
@@ -232,7 +233,7 @@ export class Underlay {
   unplug(ns: string, segName: string): void {
     const seg = this.segments.get(segName)
     const h = seg?.hosts.get(ns)
-    if (!seg || !h) throw new SpecError('link', `${ns} is not connected to ${segName}`)
+    if (!seg || !h) throw new SpecError('link', says('build.not_connected', { ns, segment: segName }))
     if (this.ops.ns(ns).dev(h.dev)) this.ops.linkDel(ns, h.dev)
     seg.hosts.delete(ns)
     if (this.uplinks.get(ns)?.segment === segName) this.uplinks.delete(ns)
@@ -282,7 +283,7 @@ export class Underlay {
   static ip(path: string, s: string | undefined): Ipv4 | null {
     if (s === undefined) return null
     const ip = parseIpv4(s)
-    if (ip === null) throw new SpecError(path, `"${s}" is not an IPv4 address`)
+    if (ip === null) throw new SpecError(path, says('build.not_ipv4', { value: s }))
     return ip
   }
 }

@@ -6,6 +6,7 @@ import { SpecError } from '../k8s/spec.ts'
 import { clusterPathToLabPath, commandLine, commandTimeNs, type LabDoc } from './format.ts'
 import { execLine, LabBuildError, withinLoadBound } from './lab.ts'
 import { rewriteArgv } from './ns-rewrite.ts'
+import { says } from '../../shared/messages/problem.ts'
 
 export interface ExportOptions {
   /** Prepended to every namespace name so the lab cannot collide with others on the machine. */
@@ -95,7 +96,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       cluster = new Cluster(world, doc.spec.cluster)
       cluster.build()
     } catch (e) {
-      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
+      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.reason)
       throw e
     }
     build.push(...cluster.ops.lines.map((l) => opsLine(l, prefix)))
@@ -110,7 +111,7 @@ export function exportParts(doc: LabDoc, opts: ExportOptions = {}): ExportParts 
       // Each change at its time, as the lab replays it (observations are skipped there too).
       if (at !== undefined && at > world.sched.now) world.sched.run(at)
       exportCommand(l, path, at === undefined)
-      if (world.sched.hit === 'load') throw new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+      if (world.sched.hit === 'load') throw new LabBuildError(path, says('build.too_heavy', { max: MAX_LOAD_EVENTS }))
     }),
   )
   function exportCommand(line: string, path: string, bare: boolean): void {

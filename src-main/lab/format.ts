@@ -1,4 +1,5 @@
-import { formatMessage, type MessageKey } from '../../shared/messages/index.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
+import { says, type Problem } from '../../shared/messages/problem.ts'
 import { Document, isCollection, isMap, LineCounter, parseDocument, stringify, visit } from 'yaml'
 import { MAX_COMMAND_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_HISTORY_COMMANDS, MAX_LAB_FILE_BYTES, MAX_NAME_LENGTH, MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE, MAX_ROUTE_LIMIT } from '../k8s/limits.ts'
 import { MODES, parseCidr, SpecError, type ClusterSpec, type Mode } from '../k8s/spec.ts'
@@ -79,15 +80,10 @@ export function nsToSeconds(ns: number): number {
 }
 
 /** What is wrong, as a message key of shared/messages (labfile.ts), for views in any language. */
-export interface LabProblem {
-  msg: MessageKey
-  params: Record<string, string | number>
-}
+export type LabProblem = Problem
 
 /** A problem worded by key: `fail(path, says('labfile.kind', { kind }))`. */
-export function says(msg: MessageKey, params: Record<string, string | number> = {}): LabProblem {
-  return { msg, params }
-}
+export { says }
 
 /** A problem in a lab file, with where it is: file, line and column, and the field's path. */
 export class LabFormatError extends Error {
@@ -244,7 +240,7 @@ function readYamlText(text: string, file: string): { raw: unknown; fail: Fail; l
 export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   const yaml = readYaml(text, file)
   // Declared with its type, so TypeScript narrows after each call that never returns.
-  const fail: Fail = yaml.fail
+  const fail: LabFail = yaml.fail
   const raw = yaml.raw
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], says('labfile.not_lab'))
   let obj = raw as Record<string, unknown>
@@ -261,33 +257,33 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   if (!meta || typeof meta !== 'object' || Array.isArray(meta)) fail(['metadata'], says('labfile.metadata_required'))
   for (const k of Object.keys(meta)) if (k !== 'name' && k !== 'description') fail(['metadata', k], says('labfile.unknown_metadata', { field: k }))
   if (typeof meta.name !== 'string' || meta.name.trim() === '') fail(['metadata', 'name'], says('labfile.name_required'))
-  if (meta.name.length > MAX_NAME_LENGTH) fail(['metadata', 'name'], `must be at most ${MAX_NAME_LENGTH} characters long`)
-  if (/\p{Cc}/u.test(meta.name)) fail(['metadata', 'name'], 'must be one line of text without control characters')
-  if (meta.description !== undefined && typeof meta.description !== 'string') fail(['metadata', 'description'], 'must be text')
-  if (typeof meta.description === 'string' && meta.description.length > MAX_DESCRIPTION_LENGTH) fail(['metadata', 'description'], `must be at most ${MAX_DESCRIPTION_LENGTH} characters long`)
-  if (typeof meta.description === 'string' && /\p{Cc}/u.test(meta.description.replace(/[\n\t]/g, ''))) fail(['metadata', 'description'], 'must be text without control characters')
+  if (meta.name.length > MAX_NAME_LENGTH) fail(['metadata', 'name'], says('labfile.at_most_chars', { max: MAX_NAME_LENGTH }))
+  if (/\p{Cc}/u.test(meta.name)) fail(['metadata', 'name'], says('labfile.one_line'))
+  if (meta.description !== undefined && typeof meta.description !== 'string') fail(['metadata', 'description'], says('labfile.text'))
+  if (typeof meta.description === 'string' && meta.description.length > MAX_DESCRIPTION_LENGTH) fail(['metadata', 'description'], says('labfile.at_most_chars', { max: MAX_DESCRIPTION_LENGTH }))
+  if (typeof meta.description === 'string' && /\p{Cc}/u.test(meta.description.replace(/[\n\t]/g, ''))) fail(['metadata', 'description'], says('labfile.text_no_control'))
   const spec = obj.spec as Record<string, unknown> | undefined
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) fail(['spec'], says('labfile.spec_required'))
   const seed = spec.seed ?? 1
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(['spec', 'seed'], says('labfile.whole_number', { min: 0, max: 4294967295 }))
   const commands: unknown = spec.commands ?? []
   if (!Array.isArray(commands)) fail(['spec', 'commands'], says('labfile.list_of_commands'))
-  if ((commands as unknown[]).length > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${(commands as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
+  if ((commands as unknown[]).length > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], says('labfile.history_full', { count: (commands as unknown[]).length, max: MAX_HISTORY_COMMANDS }))
   const history = (commands as unknown[]).map((c, i): LabCommand => {
     const p: Path = ['spec', 'commands', i]
     if (typeof c === 'string') return checkLine(c, p, fail)
-    if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, 'each command is one line of text, or { at: SECONDS, run: LINE }')
+    if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, says('labfile.command_or_timed', { form: '{ at: SECONDS, run: LINE }' }))
     const o = c as Record<string, unknown>
     for (const k of Object.keys(o)) if (k !== 'at' && k !== 'run') fail([...p, k], says('labfile.unknown_timed', { field: k }))
-    if (typeof o.run !== 'string') fail([...p, 'run'], 'the command line is required')
+    if (typeof o.run !== 'string') fail([...p, 'run'], says('labfile.run_required'))
     checkLine(o.run, [...p, 'run'], fail)
-    if (typeof o.at !== 'number' || !Number.isFinite(o.at) || o.at < 0 || o.at > MAX_CLOCK_S) fail([...p, 'at'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
+    if (typeof o.at !== 'number' || !Number.isFinite(o.at) || o.at < 0 || o.at > MAX_CLOCK_S) fail([...p, 'at'], says('labfile.seconds', { max: MAX_CLOCK_S }))
     return { at: o.at as number, run: o.run as string }
   })
   const clock = spec.clock
-  if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock) || clock < 0 || clock > MAX_CLOCK_S)) fail(['spec', 'clock'], `must be the simulated time in seconds, from 0 to ${MAX_CLOCK_S}`)
+  if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock) || clock < 0 || clock > MAX_CLOCK_S)) fail(['spec', 'clock'], says('labfile.seconds', { max: MAX_CLOCK_S }))
   const setup = spec.setup === undefined ? undefined : checkLines(spec.setup, ['spec', 'setup'], fail)
-  if (history.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], `holds ${history.length + (setup?.length ?? 0)} commands with spec.setup; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
+  if (history.length + (setup?.length ?? 0) > MAX_HISTORY_COMMANDS) fail(['spec', 'commands'], says('labfile.history_full_setup', { count: history.length + (setup?.length ?? 0), max: MAX_HISTORY_COMMANDS }))
   for (const k of Object.keys(spec)) if (!['seed', 'cluster', 'setup', 'commands', 'clock'].includes(k)) fail(['spec', k], says('labfile.unknown_spec', { field: k }))
   let cluster: ClusterSpec | undefined
   if (spec.cluster !== undefined) cluster = checkCluster(spec.cluster, ['spec', 'cluster'], fail)
@@ -303,84 +299,87 @@ export function parseLab(text: string, file = 'lab.yaml'): LabDoc {
   }
 }
 
+/** Fails at a path: exercise files may still word theirs in English only; lab files do by key (LabFail). */
 export type Fail = (p: Path, problem: string | LabProblem) => never
+/** A lab file's checks fail by message key only, so every problem reaches views in the learner's language. */
+export type LabFail = (p: Path, problem: LabProblem) => never
 
 /** A list of command lines (spec.commands, spec.setup). */
-export function checkLines(v: unknown, p: Path, fail: Fail): string[] {
+export function checkLines(v: unknown, p: Path, fail: LabFail): string[] {
   const lines: unknown = v ?? []
   if (!Array.isArray(lines)) fail(p, says('labfile.list_of_commands'))
-  if ((lines as unknown[]).length > MAX_HISTORY_COMMANDS) fail(p, `holds ${(lines as unknown[]).length} commands; a lab's history may hold at most ${MAX_HISTORY_COMMANDS}`)
+  if ((lines as unknown[]).length > MAX_HISTORY_COMMANDS) fail(p, says('labfile.history_full', { count: (lines as unknown[]).length, max: MAX_HISTORY_COMMANDS }))
   ;(lines as unknown[]).forEach((c, i) => {
-    if (typeof c !== 'string') fail([...p, i], 'each command is one line of text')
+    if (typeof c !== 'string') fail([...p, i], says('labfile.command_line'))
     checkLine(c as string, [...p, i], fail)
   })
   return lines as string[]
 }
 
 /** What keeps a line out of a lab file's history (too long, several lines, control characters), or null. */
-export function commandLineProblem(c: string): string | null {
-  if (c.includes('\n') || c.includes('\r')) return 'a command must be a single line'
-  if (c.length > MAX_COMMAND_LENGTH) return `a command may be at most ${MAX_COMMAND_LENGTH} characters long`
-  if (/\p{Cc}/u.test(c.replace(/\t/g, ''))) return 'a command must not hold control characters'
+export function commandLineProblem(c: string): LabProblem | null {
+  if (c.includes('\n') || c.includes('\r')) return says('labfile.command_single_line')
+  if (c.length > MAX_COMMAND_LENGTH) return says('labfile.command_too_long', { max: MAX_COMMAND_LENGTH })
+  if (/\p{Cc}/u.test(c.replace(/\t/g, ''))) return says('labfile.command_control')
   return null
 }
 
 /** One command line: single, not too long, no control characters. */
-function checkLine(c: string, p: Path, fail: Fail): string {
+function checkLine(c: string, p: Path, fail: LabFail): string {
   const problem = commandLineProblem(c)
   if (problem) fail(p, problem)
   return c
 }
 
-function checkLabExercise(v: unknown, p: Path, fail: Fail): LabExercise {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, 'must be a mapping with the exercise id')
+function checkLabExercise(v: unknown, p: Path, fail: LabFail): LabExercise {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, says('labfile.exercise_mapping'))
   const o = v as Record<string, unknown>
   for (const k of Object.keys(o)) if (!['id', 'answers', 'definition'].includes(k)) fail([...p, k], says('labfile.unknown_exercise', { field: k }))
-  if (typeof o.id !== 'string' || !EXERCISE_ID.test(o.id)) fail([...p, 'id'], 'an exercise id (lowercase letters, digits and -) is required')
+  if (typeof o.id !== 'string' || !EXERCISE_ID.test(o.id)) fail([...p, 'id'], says('labfile.exercise_id'))
   const out: LabExercise = { id: o.id as string }
   if (o.answers !== undefined) {
-    if (!o.answers || typeof o.answers !== 'object' || Array.isArray(o.answers)) fail([...p, 'answers'], 'must map question ids to answers')
+    if (!o.answers || typeof o.answers !== 'object' || Array.isArray(o.answers)) fail([...p, 'answers'], says('labfile.answers_mapping'))
     const answers: Record<string, string> = {}
     for (const [k, a] of Object.entries(o.answers as Record<string, unknown>)) {
-      if (typeof a !== 'string' && typeof a !== 'number') fail([...p, 'answers', k], 'an answer is text')
+      if (typeof a !== 'string' && typeof a !== 'number') fail([...p, 'answers', k], says('labfile.answer_text'))
       answers[k] = String(a)
     }
     out.answers = answers
   }
   if (o.definition !== undefined) {
-    if (!o.definition || typeof o.definition !== 'object' || Array.isArray(o.definition)) fail([...p, 'definition'], 'must be the exercise (a mapping with kind Exercise)')
+    if (!o.definition || typeof o.definition !== 'object' || Array.isArray(o.definition)) fail([...p, 'definition'], says('labfile.definition_mapping'))
     out.definition = o.definition as Record<string, unknown>
   }
   return out
 }
 
 /** A cluster spec (a lab's spec.cluster, an exercise's inline start lab). */
-export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
+export function checkCluster(c: unknown, p: Path, fail: LabFail): ClusterSpec {
   if (!c || typeof c !== 'object' || Array.isArray(c)) fail(p, says('labfile.cluster_mapping'))
   const o = c as Record<string, unknown>
   for (const k of Object.keys(o)) if (!['mode', 'clusterCidr', 'underlay', 'nodes'].includes(k)) fail([...p, k], says('labfile.unknown_field', { field: k }))
   if (!MODES.includes(o.mode as Mode)) fail([...p, 'mode'], says('labfile.one_of', { values: MODES.join(', ') }))
   if (typeof o.clusterCidr !== 'string') fail([...p, 'clusterCidr'], says('labfile.cidr_required'))
-  const cidr = (path: Path, v: string, maxLen: number, why: string): void => {
+  const cidr = (path: Path, v: string, maxLen: number, why: 'labfile.cluster_cidr_small' | 'labfile.underlay_routed_small' | 'labfile.underlay_small'): void => {
     try {
-      if (parseCidr('', v).len > maxLen) fail(path, `"${v}" is too small: ${why}, so the prefix may be at most /${maxLen}`)
+      if (parseCidr('', v).len > maxLen) fail(path, says(why, { value: v, max: maxLen }))
     } catch (e) {
-      if (e instanceof SpecError) fail(path, e.problem)
+      if (e instanceof SpecError) fail(path, e.reason)
       throw e
     }
   }
-  cidr([...p, 'clusterCidr'], o.clusterCidr as string, 30, 'each node needs a pod CIDR with room for a gateway and a pod')
+  cidr([...p, 'clusterCidr'], o.clusterCidr as string, 30, 'labfile.cluster_cidr_small')
   const u = o.underlay as Record<string, unknown> | undefined
-  if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], 'underlay with kind (switch, routed or none) and cidr is required')
+  if (!u || typeof u !== 'object' || Array.isArray(u)) fail([...p, 'underlay'], says('labfile.underlay_required'))
   for (const k of Object.keys(u)) if (!['kind', 'cidr', 'routeLimit'].includes(k)) fail([...p, 'underlay', k], says('labfile.unknown_underlay', { field: k }))
-  if (u.kind !== 'switch' && u.kind !== 'routed' && u.kind !== 'none') fail([...p, 'underlay', 'kind'], 'must be switch, routed or none')
+  if (u.kind !== 'switch' && u.kind !== 'routed' && u.kind !== 'none') fail([...p, 'underlay', 'kind'], says('labfile.underlay_kind'))
   // none: the underlay is built by the history (podnet switch/router/link commands), so no CIDR.
-  if (u.kind === 'none' && u.cidr !== undefined) fail([...p, 'underlay', 'cidr'], 'an underlay of kind none has no CIDR: its switches choose theirs')
-  if (u.kind !== 'none' && typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], 'a CIDR is required')
-  if (u.kind !== 'none') cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'a routed underlay gives each node a /24 segment after the first' : 'the underlay needs room for its nodes')
+  if (u.kind === 'none' && u.cidr !== undefined) fail([...p, 'underlay', 'cidr'], says('labfile.underlay_none_cidr'))
+  if (u.kind !== 'none' && typeof u.cidr !== 'string') fail([...p, 'underlay', 'cidr'], says('labfile.a_cidr_required'))
+  if (u.kind !== 'none') cidr([...p, 'underlay', 'cidr'], u.cidr as string, u.kind === 'routed' ? 23 : 30, u.kind === 'routed' ? 'labfile.underlay_routed_small' : 'labfile.underlay_small')
   if (u.routeLimit !== undefined && (typeof u.routeLimit !== 'number' || !Number.isInteger(u.routeLimit) || u.routeLimit < 0 || u.routeLimit > MAX_ROUTE_LIMIT)) fail([...p, 'underlay', 'routeLimit'], says('labfile.whole_number', { min: 0, max: MAX_ROUTE_LIMIT }))
   if (!Array.isArray(o.nodes)) fail([...p, 'nodes'], says('labfile.list_of_nodes'))
-  if ((o.nodes as unknown[]).length > MAX_NODES) fail([...p, 'nodes'], `has ${(o.nodes as unknown[]).length} nodes; a lab may have at most ${MAX_NODES}`)
+  if ((o.nodes as unknown[]).length > MAX_NODES) fail([...p, 'nodes'], says('labfile.too_many_nodes', { count: (o.nodes as unknown[]).length, max: MAX_NODES }))
   let podCount = 0
   const nodes = (o.nodes as unknown[]).map((n, i) => {
     const np = [...p, 'nodes', i]
@@ -388,13 +387,13 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
     const no = n as Record<string, unknown>
     for (const k of Object.keys(no)) if (!['name', 'ip', 'podCidr', 'pods'].includes(k)) fail([...np, k], says('labfile.unknown_field', { field: k }))
     if (typeof no.name !== 'string') fail([...np, 'name'], says('labfile.a_name_required'))
-    if (no.ip !== undefined && typeof no.ip !== 'string') fail([...np, 'ip'], 'must be an IPv4 address')
-    if (no.podCidr !== undefined && typeof no.podCidr !== 'string') fail([...np, 'podCidr'], 'must be a CIDR')
+    if (no.ip !== undefined && typeof no.ip !== 'string') fail([...np, 'ip'], says('labfile.ipv4'))
+    if (no.podCidr !== undefined && typeof no.podCidr !== 'string') fail([...np, 'podCidr'], says('labfile.cidr'))
     const pods = no.pods ?? []
     if (!Array.isArray(pods)) fail([...np, 'pods'], says('labfile.list_of_pods'))
-    if (pods.length > MAX_PODS_PER_NODE) fail([...np, 'pods'], `has ${pods.length} pods; a node may run at most ${MAX_PODS_PER_NODE}`)
+    if (pods.length > MAX_PODS_PER_NODE) fail([...np, 'pods'], says('labfile.too_many_pods_node', { count: pods.length, max: MAX_PODS_PER_NODE }))
     podCount += pods.length
-    if (podCount > MAX_PODS) fail([...np, 'pods'], `brings the cluster to more than ${MAX_PODS} pods, the most a lab may have`)
+    if (podCount > MAX_PODS) fail([...np, 'pods'], says('labfile.too_many_pods', { max: MAX_PODS }))
     return {
       name: no.name as string,
       ...(no.ip ? { ip: no.ip as string } : {}),
@@ -405,7 +404,7 @@ export function checkCluster(c: unknown, p: Path, fail: Fail): ClusterSpec {
         const po = pd as Record<string, unknown>
         for (const k of Object.keys(po)) if (!['name', 'ip', 'mtu'].includes(k)) fail([...pp, k], says('labfile.unknown_field', { field: k }))
         if (typeof po.name !== 'string') fail([...pp, 'name'], says('labfile.a_name_required'))
-        if (po.ip !== undefined && typeof po.ip !== 'string') fail([...pp, 'ip'], 'must be an IPv4 address')
+        if (po.ip !== undefined && typeof po.ip !== 'string') fail([...pp, 'ip'], says('labfile.ipv4'))
         if (po.mtu !== undefined && (typeof po.mtu !== 'number' || !Number.isInteger(po.mtu) || po.mtu < 68 || po.mtu > 65535)) fail([...pp, 'mtu'], says('labfile.whole_number', { min: 68, max: 65535 }))
         return { name: po.name as string, ...(po.ip ? { ip: po.ip as string } : {}), ...(po.mtu !== undefined ? { mtu: po.mtu as number } : {}) }
       }),

@@ -6,6 +6,8 @@ import { MAX_CLOCK_NS, MAX_LOAD_EVENTS } from '../engine/kernel/budget.ts'
 import { KernelError, STRERROR } from '../engine/kernel/errors.ts'
 import { MODES, SpecError, type Mode } from '../k8s/spec.ts'
 import { throwIfCancelled, type WorkOptions } from '../engine/kernel/work.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
+import { says, type Problem } from '../../shared/messages/problem.ts'
 import { clusterPathToLabPath, commandLine, commandTimeNs, fieldPosition, nsToSeconds, secondsToNs, type LabDoc, type TimedCommand } from './format.ts'
 
 /** A lab brought to life: its World, its Cluster (if any), and what each command printed. */
@@ -26,17 +28,29 @@ export interface LabRuntime {
 
 /** A lab that cannot be built: which field or command, and why (and, once located, where in its file). */
 export class LabBuildError extends Error {
+  /** The problem in English (what `message` ends with; the CLI prints it). */
+  readonly problem: string
+
   constructor(
     readonly path: string,
-    readonly problem: string,
+    /** The problem by message key, for views in the learner's language. */
+    readonly reason: Problem,
     readonly at?: { file: string; line: number; col: number },
   ) {
+    const problem = formatMessage(reason.msg, reason.params, 'en')
     super(at ? `${at.file}:${at.line}:${at.col}: ${path}: ${problem}` : `${path}: ${problem}`)
+    this.problem = problem
   }
 
   /** The same error, placed at its field's line and column in the lab file's text. */
   locate(text: string, file: string): LabBuildError {
-    return new LabBuildError(this.path, this.problem, { file, ...fieldPosition(text, this.path) })
+    return new LabBuildError(this.path, this.reason, { file, ...fieldPosition(text, this.path) })
+  }
+
+  /** The key and parameters a view words the whole error with: the problem's, and where it is (atPath; atFile, atLine, atCol once located). */
+  located(): Problem {
+    const where: Record<string, string | number> = this.at ? { atFile: this.at.file, atLine: this.at.line, atCol: this.at.col } : {}
+    return { msg: this.reason.msg, params: { ...this.reason.params, ...where, atPath: this.path } }
   }
 }
 
@@ -58,11 +72,11 @@ export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRunt
       cluster = new Cluster(world, doc.spec.cluster)
       cluster.build(opts)
     } catch (e) {
-      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.problem)
+      if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.reason)
       throw e
     }
   }
-  const tooHeavy = (path: string): LabBuildError => new LabBuildError(path, `replaying the history up to here runs more than ${MAX_LOAD_EVENTS} simulation events, the most a lab may take to open`)
+  const tooHeavy = (path: string): LabBuildError => new LabBuildError(path, says('build.too_heavy', { max: MAX_LOAD_EVENTS }))
   const { signal, progress } = opts
   // Between commands, and every so many events within one, the host may stop the replay.
   world.sched.signal = signal ?? null

@@ -1,5 +1,6 @@
 import { MAX_LAYOUT_COORD, MAX_LAYOUT_ENTRIES } from '../k8s/limits.ts'
 import type { LabLayout, LayoutChange, Point } from '../../shared/api.ts'
+import { says, type Problem } from '../../shared/messages/problem.ts'
 
 export type { LabLayout, LayoutChange, Point } from '../../shared/api.ts'
 
@@ -12,34 +13,34 @@ export type { LabLayout, LayoutChange, Point } from '../../shared/api.ts'
 /** A namespace name as `ip netns add` takes it (the names a layout may position). */
 export const LAYOUT_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,62}$/
 
-type Fail = (p: (string | number)[], problem: string) => never
+type Fail = (p: (string | number)[], problem: Problem) => never
 
 /** One coordinate: a finite number within the canvas bounds, rounded to a tenth (files stay short and stable). */
 function coord(v: unknown, p: (string | number)[], fail: Fail): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_LAYOUT_COORD) fail(p, `must be a number from -${MAX_LAYOUT_COORD} to ${MAX_LAYOUT_COORD}`)
+  if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_LAYOUT_COORD) fail(p, says('labfile.layout_coord', { max: MAX_LAYOUT_COORD }))
   return Math.round(v * 10) / 10
 }
 
 /** `{ x, y }`, nothing else. */
 export function checkPoint(v: unknown, p: (string | number)[], fail: Fail): Point {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, 'a position is a mapping { x: NUMBER, y: NUMBER }')
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, says('labfile.layout_point', { form: '{ x: NUMBER, y: NUMBER }' }))
   const o = v as Record<string, unknown>
-  for (const k of Object.keys(o)) if (k !== 'x' && k !== 'y') fail([...p, k], `unknown field "${k}" (a position has x and y)`)
+  for (const k of Object.keys(o)) if (k !== 'x' && k !== 'y') fail([...p, k], says('labfile.layout_point_field', { field: k }))
   return { x: coord(o.x, [...p, 'x'], fail), y: coord(o.y, [...p, 'y'], fail) }
 }
 
 /** A lab file's `layout` section, validated: every error names the field (and so its line). */
 export function checkLayout(v: unknown, p: (string | number)[], fail: Fail): LabLayout {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, 'layout is a mapping with positions')
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(p, says('labfile.layout_mapping'))
   const o = v as Record<string, unknown>
-  for (const k of Object.keys(o)) if (k !== 'positions') fail([...p, k], `unknown field "${k}" (layout has positions)`)
+  for (const k of Object.keys(o)) if (k !== 'positions') fail([...p, k], says('labfile.layout_unknown', { field: k }))
   const raw = o.positions ?? {}
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail([...p, 'positions'], 'must map namespace names to positions { x, y }')
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail([...p, 'positions'], says('labfile.layout_positions', { form: '{ x, y }' }))
   const names = Object.keys(raw)
-  if (names.length > MAX_LAYOUT_ENTRIES) fail([...p, 'positions'], `has ${names.length} entries; a layout may position at most ${MAX_LAYOUT_ENTRIES}`)
+  if (names.length > MAX_LAYOUT_ENTRIES) fail([...p, 'positions'], says('labfile.layout_too_many', { count: names.length, max: MAX_LAYOUT_ENTRIES }))
   const positions: Record<string, Point> = {}
   for (const name of names) {
-    if (!LAYOUT_NAME.test(name)) fail([...p, 'positions', name], `"${name}" is not a namespace name (letters, digits, '.', '_' and '-', at most 63)`)
+    if (!LAYOUT_NAME.test(name)) fail([...p, 'positions', name], says('labfile.layout_name', { name }))
     positions[name] = checkPoint((raw as Record<string, unknown>)[name], [...p, 'positions', name], fail)
   }
   return { positions }

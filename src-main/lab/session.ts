@@ -1,6 +1,7 @@
 import type { AppliedChange, LineResult } from '../engine/commands/index.ts'
 import { quoteArgv } from '../engine/commands/shell.ts'
 import { MAX_HISTORY_COMMANDS } from '../k8s/limits.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
@@ -155,7 +156,7 @@ export class LabSession {
     if (unstorable) {
       // A change its lab file could not hold (a NUL or escape character in a word): taken back whole.
       this.rebuild({ untilNs: this.world.sched.now })
-      return { ...r, exitCode: r.exitCode || 1, changes: [], stderr: `${r.stderr}podnet: not kept: a lab file could not hold it (${unstorable})\n` }
+      return { ...r, exitCode: r.exitCode || 1, changes: [], stderr: `${r.stderr}podnet: not kept: a lab file could not hold it (${formatMessage(unstorable.msg, unstorable.params, 'en')})\n` }
     }
     if (r.changes.length && this.doc.spec.commands.length + r.changes.length > MAX_HISTORY_COMMANDS) {
       this.rebuild({ untilNs: this.world.sched.now })
