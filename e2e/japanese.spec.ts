@@ -89,6 +89,22 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await look('error banner of a malformed lab file', 'error-lab-file')
   await page.getByTestId('error').getByRole('button').click()
 
+  // A lab file that reads well but cannot be built (two nodes with one address): the build's reason, in Japanese, and where.
+  const clash = [
+    'apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: clash', 'spec:', '  seed: 1', '  cluster:', '    mode: routes',
+    '    clusterCidr: 10.244.0.0/16', '    underlay:', '      kind: switch', '      cidr: 192.168.0.0/24', '    nodes:',
+    '      - name: node1', '        ip: 192.168.0.11', '        pods: []', '      - name: node2', '        ip: 192.168.0.11', '        pods: []', '  commands: []', '',
+  ].join('\n')
+  for (const key of ['nodes', 'ip']) names.add(key)
+  const chooser2 = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: '開く…' }).click()
+  await (await chooser2).setFiles({ name: 'clash.podnet', mimeType: 'application/yaml', buffer: Buffer.from(clash) })
+  await page.getByRole('button', { name: '変更を破棄' }).click()
+  await expect(page.getByTestId('error')).toContainText('clash.podnet の 18 行 13 列：spec.cluster.nodes[1].ip：192.168.0.11 はすでに node1 が使っています')
+  await expect(page.getByTestId('error').locator('[data-code]')).toHaveText('構築できない')
+  await look('error banner of a lab that cannot be built', 'error-lab-build')
+  await page.getByTestId('error').getByRole('button').click()
+
   // Compare, with a result.
   await page.getByRole('button', { name: /元に戻す/ }).click()
   await page.getByRole('tab', { name: '比較' }).click()

@@ -81,7 +81,7 @@ export const useExercisesStore = defineStore('exercises', () => {
     if (!r) return false
     opened(r)
     ui().exercisesOpen = false
-    ui().showNotice(t('notice.exerciseOpened', { title: r.exercise.title[useSettingsStore().lang] }))
+    ui().showNotice('notice.exerciseOpened', { title: { ...r.exercise.title } })
     if (autoCheck.value) await runCheck()
     return true
   }
@@ -121,7 +121,7 @@ export const useExercisesStore = defineStore('exercises', () => {
       if (r) {
         current.value = r.exercise
         check.value = r.check
-        if (r.check.pass && !wasSolved) ui().showNotice(t('notice.exerciseSolved', { title: r.exercise.title[useSettingsStore().lang] }))
+        if (r.check.pass && !wasSolved) ui().showNotice('notice.exerciseSolved', { title: { ...r.exercise.title } })
       }
     } finally {
       checking.value = false

@@ -116,14 +116,14 @@ export const useLabStore = defineStore('lab', () => {
       else if (e.type === 'delta') void applyChange(e.delta)
       else if (e.type === 'command' && e.command === 'new-lab') ui().newLabOpen = true
       else if (e.type === 'command' && e.command === 'exercises') ui().exercisesOpen = true
-      else if (e.type === 'notice') ui().showNotice(e.text)
+      else if (e.type === 'notice') ui().showNotice({ text: e.text })
       else if (e.type === 'error') ui().showError(e.error)
     })
     const [list, s] = await Promise.all([call(() => api.listScenarios()), call(() => api.getState())])
     if (list) scenarios.value = list
     if (s) apply(s, true)
     // A lab is only unsaved at start when the shell reopened the work of a session that ended unsaved.
-    if (s?.dirty) ui().showNotice(t('notice.recovered', { name: s.name }))
+    if (s?.dirty) ui().showNotice('notice.recovered', { name: s.name })
   }
 
   function dispose(): void {
@@ -155,7 +155,7 @@ export const useLabStore = defineStore('lab', () => {
     if (!s) return false
     ui().select(null)
     apply(s, true)
-    ui().showNotice(t('notice.opened', { name: fileName }))
+    ui().showNotice('notice.opened', { name: fileName })
     return true
   }
 
@@ -168,11 +168,11 @@ export const useLabStore = defineStore('lab', () => {
   async function save(): Promise<void> {
     const r = await call(() => api.saveLab({}))
     if (!r || r.cancelled) return
-    if (r.path) ui().showNotice(t('notice.saved', { name: r.path }))
+    if (r.path) ui().showNotice('notice.saved', { name: r.path })
     else {
       const name = safeFileName(state.value?.name ?? 'lab', '.yaml')
       download(name, r.text, 'application/yaml')
-      ui().showNotice(t('notice.downloaded', { name }))
+      ui().showNotice('notice.downloaded', { name })
     }
     const d = await call(() => api.getDelta())
     if (d) await applyChange(d)
@@ -226,7 +226,7 @@ export const useLabStore = defineStore('lab', () => {
     if (!r) return
     const name = safeFileName(state.value?.name ?? 'lab', '.sh')
     download(name, r.text, 'text/x-shellscript')
-    ui().showNotice(t('notice.downloaded', { name }))
+    ui().showNotice('notice.downloaded', { name })
   }
 
   /** Where the user put things on the canvas (LabLayout.positions); empty: the automatic layout. */

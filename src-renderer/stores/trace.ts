@@ -3,7 +3,6 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { DissectLayer, LabState, TraceRequestView, TraceStepView, TraceView } from '../../shared/api.ts'
 import type { TraceEventJson } from '../../shared/trace.ts'
 import { api } from '../api/podnet.ts'
-import { translate } from '../i18n/index.ts'
 import { download } from '../lib/download.ts'
 import { previousHop } from '../player/changes.ts'
 import {
@@ -279,13 +278,13 @@ export const useTraceStore = defineStore('trace', () => {
     const ui = useUiStore()
     const t = current.value
     if (!t) {
-      ui.showNotice(translate(lang(), 'notice.noTrace'))
+      ui.showNotice('notice.noTrace')
       return
     }
     const r = await lab().call(() => api.exportPcap({ traceId: t.id, lang: lang(), steps }))
     if (!r) return
     download(r.name, r.bytes, 'application/x-pcapng')
-    ui.showNotice(translate(lang(), 'notice.downloaded', { name: r.name }))
+    ui.showNotice('notice.downloaded', { name: r.name })
   }
 
   function reset(): void {

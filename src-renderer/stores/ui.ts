@@ -1,7 +1,25 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
-import type { ApiError } from '../../shared/api.ts'
+import { computed, ref } from 'vue'
+import type { ApiError, Lang } from '../../shared/api.ts'
 import { pickMany, pickOne, type Pick } from '../canvas/selection.ts'
+import { translate, type UiKey } from '../i18n/index.ts'
+import { useSettingsStore } from './settings.ts'
+
+/** A notice's parameter: a value, or a text that has a wording per language (an exercise's title). */
+export type NoticeParam = string | number | Record<Lang, string>
+
+/**
+ * A short notice: a UI key with its parameters, worded when shown (so switching the language
+ * rewords a notice already up), or a text that comes worded (the desktop shell's).
+ */
+export type Notice = { key: UiKey; params: Record<string, NoticeParam> } | { text: string }
+
+/** A notice in a language. */
+export function noticeText(n: Notice, lang: Lang): string {
+  if ('text' in n) return n.text
+  const params = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]))
+  return translate(lang, n.key, params)
+}
 
 export type RightTab = 'lab' | 'namespace' | 'packet' | 'exercise'
 export type DockTab = 'terminal' | 'trace' | 'compare' | 'events'
@@ -26,7 +44,9 @@ export const useUiStore = defineStore('ui', () => {
   const exercisesOpen = ref(false)
   const confirmation = ref<Confirmation | null>(null)
   const error = ref<ApiError | null>(null)
-  const notice = ref<string | null>(null)
+  const shownNotice = ref<Notice | null>(null)
+  /** The notice up now, in the chosen language. */
+  const notice = computed(() => (shownNotice.value ? noticeText(shownNotice.value, useSettingsStore().lang) : null))
   /** Bumped to ask the canvas to lay everything out again or to fit the view. */
   const relayoutToken = ref(0)
   const fitToken = ref(0)
@@ -67,10 +87,11 @@ export const useUiStore = defineStore('ui', () => {
     error.value = e
   }
 
-  function showNotice(text: string): void {
-    notice.value = text
+  /** Shows a notice for 4 s: a UI key and its parameters, or (the shell's) a worded text. */
+  function showNotice(n: Notice | UiKey, params: Record<string, NoticeParam> = {}): void {
+    shownNotice.value = typeof n === 'string' ? { key: n, params } : n
     clearTimeout(noticeTimer)
-    noticeTimer = setTimeout(() => (notice.value = null), 4000)
+    noticeTimer = setTimeout(() => (shownNotice.value = null), 4000)
   }
 
   function ask(title: string, body: string, confirm: string): Promise<boolean> {

@@ -2,8 +2,6 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { WorkProgress } from '../../shared/api.ts'
 import { canCancelWork, cancelWork, onWork } from '../api/podnet.ts'
-import { translate } from '../i18n/index.ts'
-import { useSettingsStore } from './settings.ts'
 import { useUiStore } from './ui.ts'
 
 /** Work shorter than this (wall ms) never shows a progress bar: it would only flash. */
@@ -31,8 +29,6 @@ export const useWorkStore = defineStore('work', () => {
   const cancelling = ref(false)
   let timer: ReturnType<typeof setTimeout> | undefined
   let tracked = 0
-
-  const t = (key: Parameters<typeof translate>[1]) => translate(useSettingsStore().lang, key)
 
   /** Done as a fraction of 1, or null while the host has not said how much there is. */
   const fraction = computed(() => {
@@ -89,7 +85,7 @@ export const useWorkStore = defineStore('work', () => {
 
   /** Says the work was cancelled and nothing changed. */
   function cancelled(): void {
-    useUiStore().showNotice(t('work.cancelled'))
+    useUiStore().showNotice('work.cancelled')
   }
 
   /** Follows the host's reports; returns what stops following them. */
