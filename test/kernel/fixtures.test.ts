@@ -106,6 +106,13 @@ const FIXTURES = [
     timeoutMs: 60_000,
   },
   {
+    // ping -w stops at the first error it reads; -c and -W alone do not (errors from a router,
+    // from the host's own ARP, and from sendmsg).
+    title: 'ping deadline and errors',
+    file: 'ping-deadline.sh',
+    timeoutMs: 60_000,
+  },
+  {
     // Argument errors of brctl, ip -n, bridge -n and ip netns exec, found by the command fuzzer.
     title: 'argument errors',
     file: 'arg-errors.sh',

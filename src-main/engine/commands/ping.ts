@@ -307,17 +307,24 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     if (!oif) fail(2, `ping: SO_BINDTODEVICE ${o.device}: No such device`)
   }
   if (o.source !== null && !ns.devinet.hasAddress(o.source)) fail(2, 'ping: bind: Cannot assign requested address')
-  // iputils connects a UDP probe socket (bound like the ping socket) to learn its source.
-  let probe
-  try {
-    probe = routeOutput(ns, { daddr: dst, saddr: o.source ?? undefined, oif })
-  } catch (e) {
-    const msg = e instanceof KernelError ? STRERROR[e.errno] : String(e)
-    fail(2, `ping: connect: ${msg}`)
+  // Without -I ADDRESS, iputils connects a UDP probe socket (bound like the ping socket) to learn
+  // its source: a destination without a route fails there. With one there is no probe, and each
+  // send fails on its own (counted, printed nowhere: see sendOne).
+  let source = o.source
+  let broadcastRoute = false
+  if (source === null) {
+    let probe
+    try {
+      probe = routeOutput(ns, { daddr: dst, oif })
+    } catch (e) {
+      const msg = e instanceof KernelError ? STRERROR[e.errno] : String(e)
+      fail(2, `ping: connect: ${msg}`)
+    }
+    source = probe.src
+    broadcastRoute = probe.type === RouteType.Broadcast
+    if (oif && !ns.devinet.ifaOnDevice(oif, source)) ctx.eprintln(`ping: Warning: source address might be selected on device other than: ${oif.name}`)
   }
-  const source = o.source ?? probe.src
-  if (oif && !ns.devinet.ifaOnDevice(oif, source)) ctx.eprintln(`ping: Warning: source address might be selected on device other than: ${oif.name}`)
-  if (probe.type === RouteType.Broadcast || isSubnetBroadcast(ctx, dst)) {
+  if (broadcastRoute || isSubnetBroadcast(ctx, dst)) {
     if (!o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
     ctx.eprintln('WARNING: pinging broadcast address')
   }
@@ -340,6 +347,8 @@ function startPing(ctx: Ctx, argv: string[]): Job {
   let lastSendNs = start
   let exiting = false
   let waitSet = false
+  /** The highest sequence number answered (by a reply or an error), as iputils' `acked`. */
+  let acked = 0
   const sendTimes = new Map<number, number>()
   const received = new SeqTable()
 
@@ -347,8 +356,29 @@ function startPing(ctx: Ctx, argv: string[]): Job {
 
   const acknowledge = (seq: number): void => {
     const diff = (ntransmitted - seq) & 0xffff
-    if (diff <= 0x7fff && diff + 1 > pipesize) pipesize = diff + 1
+    if (diff > 0x7fff) return
+    if (diff + 1 > pipesize) pipesize = diff + 1
+    if (((seq - acked) << 16) >> 16 > 0 || ((ntransmitted - acked) & 0xffff) > 0x7fff) acked = seq
   }
+
+  /** advance_ntransmitted(): when icmp_seq wraps, what was acked no longer counts. */
+  const advanceTransmitted = (): void => {
+    ntransmitted++
+    if (((ntransmitted - acked) & 0xffff) > 0x7fff) acked = (ntransmitted + 1) & 0xffff
+  }
+
+  /** iputils' in_flight(): probes sent after the highest one answered. */
+  const inFlight = (): number => {
+    const diff = (ntransmitted - acked) & 0xffff
+    return diff <= 0x7fff ? diff : ntransmitted - nreceived - nerrors
+  }
+
+  /**
+   * The exit conditions iputils checks at the top of its main loop: the count of answers and
+   * errors reached, or, with a deadline (-w), any error at all (-w means "until a reply or an
+   * error"; -c and -W alone go on after errors).
+   */
+  const mustExit = (): boolean => exiting || countReached() || (o.deadlineS > 0 && nerrors > 0)
 
   // What reaches the socket waits there until ping reads it (readSocket): errors (IP_RECVERR's
   // queue, sk_err) and packets (the raw socket's receive queue, with their arrival times).
@@ -402,28 +432,45 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     if (!o.quiet) ctx.println(`From ${formatIpv4(err.offender)} icmp_seq=${seq} ${icmpText(err.type, err.code, err.info)}`)
   }
 
+  /** One recvmsg(): a pending socket error before any queued packet (sock_error). */
+  const readOne = (): boolean => {
+    const err = errQueue.shift()
+    if (err !== undefined) {
+      onError(err)
+      return true
+    }
+    const pkt = rxQueue.shift()
+    if (pkt === undefined) return false
+    if (pkt.msg.kind === 'echoReply') onEchoReply(pkt.ip, pkt.msg, pkt.atNs)
+    else if (pkt.msg.kind === 'redirect') onRedirect(pkt.ip, pkt.msg)
+    return true
+  }
+
   /**
-   * iputils' receive loop once ping is woken: recvmsg() returns a pending socket error before any
-   * queued packet (sock_error), so every error queued by then is read first, then the packets in
-   * the order they came; ping stops reading as soon as it has its count of answers and errors,
-   * and what is left unread is never printed. A redirect and the error that the same packet
-   * caused further on arrive in one softirq run, so `-c 1` prints only the error.
+   * iputils' receive loop once ping is woken: every error queued by then is read first, then the
+   * packets in the order they came. ping goes back to the top of its main loop (and its exit
+   * checks) when nothing is in flight any more or the socket is empty; what is left unread when
+   * it exits is never printed. A redirect and the error that the same packet caused further on
+   * arrive in one softirq run, so `-c 1` prints only the error; the errors of all the probes an
+   * ARP failure drops arrive together, so `-w` prints them all and then stops.
    */
   const readSocket = (): void => {
     wakePending = false
-    while (!exiting && !countReached()) {
-      const err = errQueue.shift()
-      if (err !== undefined) {
-        onError(err)
-        continue
+    for (;;) {
+      if (mustExit()) {
+        exiting = true
+        errQueue.length = 0
+        rxQueue.length = 0
+        return
       }
-      const pkt = rxQueue.shift()
-      if (pkt === undefined) return
-      if (pkt.msg.kind === 'echoReply') onEchoReply(pkt.ip, pkt.msg, pkt.atNs)
-      else if (pkt.msg.kind === 'redirect') onRedirect(pkt.ip, pkt.msg)
+      for (;;) {
+        if (!readOne()) {
+          if (mustExit()) exiting = true
+          return
+        }
+        if (inFlight() === 0) break
+      }
     }
-    errQueue.length = 0
-    rxQueue.length = 0
   }
   const wake = (): void => {
     if (wakePending) return
@@ -459,15 +506,17 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     try {
       route = routeOutput(ns, { daddr: dst, saddr: o.source ?? undefined, oif })
     } catch (e) {
-      ntransmitted++
-      if (!o.quiet) ctx.eprintln(`ping: sendmsg: ${e instanceof KernelError ? STRERROR[e.errno] : String(e)}`)
+      // sendmsg fails without queueing an error: iputils counts the probe and prints nothing
+      // (it reports the errno only when an ICMP error was waiting on the socket).
+      if (!(e instanceof KernelError)) throw e
+      advanceTransmitted()
       return
     }
     const size = 28 + datalen
     const mtu = route.type === RouteType.Local ? ns.lo.mtu : pathMtu(ns, route.route, route.dev, dst)
 
     if (o.pmtudisc === 'do' && size > mtu) {
-      ntransmitted++
+      advanceTransmitted()
       nerrors++
       if (!o.quiet) ctx.eprintln(`ping: local error: message too long, mtu=${mtu}`)
       return
@@ -479,7 +528,7 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     const trace = world.trace
     if (trace.enabled) trace.packet('send', ns, null, skb, 'ipv4', 'send.echo_request', { src: formatIpv4(route.src), dst: formatIpv4(dst), seq, ns: ns.name })
     sendTimes.set(seq, world.sched.now)
-    ntransmitted++
+    advanceTransmitted()
     ns.stack.output(route, skb)
   }
 
@@ -499,6 +548,9 @@ function startPing(ctx: Ctx, argv: string[]): Job {
   const limit = forever ? world.sched.now + 600 * 1000 * NS_PER_MS : Infinity
 
   const tick = (): void => {
+    // A local error (-M do) is read while sending; the deadline's check on errors comes when the
+    // receive wait (SO_RCVTIMEO, one interval) ends, before the next probe.
+    if (mustExit()) exiting = true
     if (exiting) return
     if (o.count && ntransmitted >= o.count && !o.deadlineS) return
     sendOne()
