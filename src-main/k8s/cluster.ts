@@ -7,7 +7,7 @@ import { VethDevice } from '../engine/kernel/veth.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { cniAdd, cniDel, HostLocalIpam, type CniPod } from './cni.ts'
 import { ClusterEvents, type ParamsOf } from './events.ts'
-import { Flanneld, LeaseStore } from './flanneld.ts'
+import { Flanneld, LeasePlan, LeaseStore, nodeLease } from './flanneld.ts'
 import { macFor } from './ids.ts'
 import { Ops } from './ops.ts'
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from './limits.ts'
@@ -130,8 +130,9 @@ export class Cluster {
       this.createNode(n, `nodes[${i}]`)
       step()
     })
+    const plan = this.currentMode === 'flannel-vxlan' ? new LeasePlan([...this.nodes.values()].flatMap((n) => (n.ip ? [nodeLease(n.name, n.podCidr, n.podLen, n.ip)] : []))) : undefined
     for (const n of this.nodes.values()) {
-      this.programNode(n)
+      this.programNode(n, plan)
       step()
     }
     const sched = this.world.sched
@@ -274,7 +275,8 @@ export class Cluster {
   }
 
   /** Inter-node routing for one node, per mode (and its entry in the router's table). */
-  private programNode(n: NodeState): void {
+  /** `plan`: in a build, every node's flannel lease to come (see LeasePlan). */
+  private programNode(n: NodeState, plan?: LeasePlan): void {
     // A node wired to nothing has no address for the others to route to, nor a way to them.
     if (!n.ip) return
     switch (this.currentMode) {
@@ -291,7 +293,7 @@ export class Cluster {
       case 'flannel-host-gw': {
         const f = new Flanneld(this.ops, this.events, this.leases, n.name, this.currentMode === 'flannel-vxlan' ? 'vxlan' : 'host-gw', { node: n.name, subnet: n.podCidr, len: n.podLen, publicIp: n.ip }, 1500)
         n.flanneld = f
-        f.start()
+        f.start(plan)
         break
       }
     }

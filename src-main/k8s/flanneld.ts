@@ -4,7 +4,7 @@ import { KernelError } from '../engine/kernel/errors.ts'
 import { taggedShapes } from '../engine/kernel/fib.ts'
 import { EventGroup, type ClusterEvents, type ParamsOf } from './events.ts'
 import { macFor } from './ids.ts'
-import type { Ops } from './ops.ts'
+import type { Ops, VxlanPeerErrors } from './ops.ts'
 
 /** A node's subnet lease as flannel keeps it in etcd / the Kubernetes API (with the VTEP MAC for VXLAN). */
 export interface Lease {
@@ -18,6 +18,33 @@ export interface Lease {
 // The leases' shape, with its number fields tagged (see taggedShapes in fib.ts): a lease's MAC is
 // then one heap number that every node's neighbour and FDB entry for it share, not one each.
 taggedShapes.push({ node: undefined, subnet: undefined, len: undefined, publicIp: undefined, vtepMac: undefined })
+
+/** The lease a node's flanneld puts: its subnet, its public IP and the MAC its flannel.1 gets. */
+export function nodeLease(node: string, subnet: Ipv4, len: number, publicIp: Ipv4): Lease {
+  return { node, subnet, len, publicIp, vtepMac: macFor(`${node}/${FLANNEL_DEV}`) }
+}
+
+/**
+ * The leases a cluster's build puts, in the order its nodes' flanneld start. A vxlan flanneld
+ * started with it programs the peers still to come at once, node after node, instead of every
+ * node's tables being visited again for each new lease (in a 1,000-node build, a thousand nodes'
+ * tables per lease, long out of the caches: half the build). It records each of those peers
+ * (lines and events, with the kernel's answers kept) when the peer's lease appears, so the
+ * recorded lines and the log read as if it had programmed it then. Sound because nothing else
+ * touches a node between its flanneld's start and the build's end, and each node's entries go
+ * in in the same order.
+ */
+export class LeasePlan {
+  private readonly index = new Map<string, number>()
+
+  constructor(readonly leases: readonly Lease[]) {
+    leases.forEach((l, i) => this.index.set(l.node, i))
+  }
+
+  indexOf(node: string): number | undefined {
+    return this.index.get(node)
+  }
+}
 
 type LeaseEvent = { type: 'added' | 'removed'; lease: Lease }
 
@@ -59,6 +86,11 @@ export const FLANNEL_DEV = 'flannel.1'
  */
 export class Flanneld {
   private unwatch: (() => void) | null = null
+  /** The build's plan while leases programmed ahead are still to appear, and the next one's index. */
+  private ahead: LeasePlan | null = null
+  private aheadNext = 0
+  /** The kernel's refusals of peers programmed ahead, by plan index (none in a normal build). */
+  private aheadErrors: Map<number, VxlanPeerErrors> | null = null
   /** Who logs its events (made once: a 1,000-node cluster logs millions). */
   readonly actor: string
 
@@ -74,8 +106,12 @@ export class Flanneld {
     this.actor = `flanneld@${node}`
   }
 
-  start(): void {
-    const vtepMac = macFor(`${this.node}/${FLANNEL_DEV}`)
+  /** `plan`: the build's leases, this node's among them (see LeasePlan). */
+  start(plan?: LeasePlan): void {
+    const { node, subnet, len, publicIp } = this.lease
+    const at = plan?.indexOf(node)
+    const mine = plan && at !== undefined ? plan.leases[at] : nodeLease(node, subnet, len, publicIp)
+    const vtepMac = mine.vtepMac
     if (this.backend === 'vxlan') {
       this.ops.vxlan(this.node, FLANNEL_DEV, vtepMac, FLANNEL_VNI, this.lease.publicIp, 'eth0', FLANNEL_PORT, this.extMtu - 50)
       this.ops.addr(this.node, FLANNEL_DEV, this.lease.subnet, 32)
@@ -83,9 +119,8 @@ export class Flanneld {
     }
     // Existing leases first (the initial list), then the watch.
     for (const l of [...this.store.leases.values()]) this.added(l)
+    if (plan && at !== undefined && this.backend === 'vxlan' && at + 1 < plan.leases.length) this.programAhead(plan, at + 1)
     this.unwatch = this.store.watch((e) => (e.type === 'added' ? this.added(e.lease) : this.removed(e.lease)))
-    const { node, subnet, len, publicIp } = this.lease
-    const mine: Lease = { node, subnet, len, publicIp, vtepMac }
     this.events.add(this.actor, 'control.flannel_lease', { node: this.node, subnet: `${formatIpv4(mine.subnet)}/${mine.len}`, publicIp: formatIpv4(mine.publicIp) })
     this.store.put(mine)
   }
@@ -129,11 +164,35 @@ export class Flanneld {
     }
   }
 
+  /** Programs the plan's leases from `from` on (their kernel work only; see LeasePlan). */
+  private programAhead(plan: LeasePlan, from: number): void {
+    const leases = plan.leases
+    for (let k = from; k < leases.length; k++) {
+      const errors = this.ops.programPeer(this.node, FLANNEL_DEV, leases[k])
+      if (errors !== null) (this.aheadErrors ??= new Map()).set(k, errors)
+    }
+    this.ahead = plan
+    this.aheadNext = from
+  }
+
+  /** The kernel's answers for a lease programmed ahead, now that it appears (its lines recorded). */
+  private takeAhead(plan: LeasePlan, l: Lease): VxlanPeerErrors | null {
+    const k = this.aheadNext
+    if (plan.leases[k] !== l) throw new Error(`flanneld@${this.node}: lease of ${l.node} is not the next one its build planned`)
+    this.ops.recordPeer(this.node, FLANNEL_DEV, l)
+    const errors = this.aheadErrors?.get(k) ?? null
+    if (++this.aheadNext === plan.leases.length) {
+      this.ahead = null
+      this.aheadErrors = null
+    }
+    return errors
+  }
+
   private added(l: Lease): void {
     if (l.node === this.node) return
     if (this.backend === 'vxlan') {
       // One recorded group for the three lines (a 1,000-node cluster programs a million peers).
-      const errors = this.ops.vxlanPeer(this.node, FLANNEL_DEV, l)
+      const errors = this.ahead !== null ? this.takeAhead(this.ahead, l) : this.ops.vxlanPeer(this.node, FLANNEL_DEV, l)
       if (errors === null) {
         this.events.addGroup(this.actor, vxlanPeerEvents, this.node, l)
         return

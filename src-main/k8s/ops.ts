@@ -181,6 +181,14 @@ export class Ops {
    */
   vxlanPeer(ns: string, dev: string, peer: VxlanPeer): VxlanPeerErrors | null {
     this.recordPeer(ns, dev, peer)
+    return this.programPeer(ns, dev, peer)
+  }
+
+  /**
+   * vxlanPeer's kernel work without its lines: flanneld programs the peers still to come in a
+   * cluster's build ahead, and records each (recordPeer) when that peer's lease appears.
+   */
+  programPeer(ns: string, dev: string, peer: VxlanPeer): VxlanPeerErrors | null {
     const netns = this.ns(ns)
     const d = netns.dev(dev)
     if (!d) throw new Error(`no device ${dev} in ${ns}`)
@@ -223,7 +231,7 @@ export class Ops {
    * initial list) share one group, and so does one peer programmed in one namespace after the
    * other (every flanneld reacting to a new lease).
    */
-  private recordPeer(ns: string, dev: string, peer: VxlanPeer): void {
+  recordPeer(ns: string, dev: string, peer: VxlanPeer): void {
     const n = this.recorded.length
     const last = n ? this.recorded[n - 1] : undefined
     if (last instanceof VxlanPeerLines && last.dev === dev) {

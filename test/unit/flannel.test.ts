@@ -170,6 +170,34 @@ describe('flanneld: the control plane', () => {
     expect(rt.cluster!.ops.lineCount).toBe(rt.cluster!.ops.lines.length)
   })
 
+  it('in a build, a node holds every later peer as soon as its flanneld starts, yet the log and the lines follow the leases', () => {
+    const rt = lab('flannel-vxlan', ['podnet node add node6'], 5)
+    const cluster = rt.cluster!
+    // The log: each lease, then every earlier flanneld programming it, in start order.
+    const log = cluster.events.slice().filter((e) => e.actor.startsWith('flanneld@')).map((e) => (e.msg === 'control.flannel_lease' ? `lease ${e.params.node}` : `${e.actor.slice(9)} ${e.msg.slice(16)} ${e.params.entry ?? e.params.route}`))
+    const peerOf = (node: number, k: number): string[] => [
+      `node${node} neigh 10.244.${k}.0 lladdr ${formatMac(macFor(`node${k}/flannel.1`))} dev flannel.1 PERMANENT`,
+      `node${node} fdb ${formatMac(macFor(`node${k}/flannel.1`))} dev flannel.1 dst 192.168.0.${10 + k} self permanent`,
+      `node${node} route 10.244.${k}.0/24 via 10.244.${k}.0 dev flannel.1 onlink`,
+    ]
+    const expected: string[] = []
+    for (let k = 1; k <= 6; k++) {
+      for (let j = 1; j < k; j++) expected.push(...peerOf(k, j))
+      expected.push(`lease node${k}`)
+      for (let j = 1; j < k; j++) expected.push(...peerOf(j, k))
+    }
+    expect(log).toEqual(expected)
+    // The lines: the same order; each node's tables: every other node, in lease order.
+    const lines = cluster.ops.lines.filter((l) => / flannel\.1 (nud permanent|dst .* self permanent|onlink)$/.test(l)).map((l) => l.replace(/^(ip|bridge) -n \{ns:(node\d)\} (\w+) replace (\S+) .*$/, '$2 $3 $4'))
+    expect(lines).toEqual(expected.filter((l) => !l.startsWith('lease')).map((l) => l.split(' ').slice(0, 3).join(' ')))
+    for (let n = 1; n <= 6; n++) {
+      const others = [1, 2, 3, 4, 5, 6].filter((k) => k !== n)
+      expect(run(rt.world, `ip -n node${n} neigh show dev flannel.1`).stdout).toBe(others.map((k) => `10.244.${k}.0 lladdr ${formatMac(macFor(`node${k}/flannel.1`))} PERMANENT \n`).join(''))
+      expect(run(rt.world, `ip -n node${n} route show dev flannel.1`).stdout).toBe(others.map((k) => `10.244.${k}.0/24 via 10.244.${k}.0 onlink \n`).join(''))
+    }
+    expect(run(rt.world, 'ip netns exec pod1 ping -c 1 10.244.5.2').exitCode).toBe(0)
+  })
+
   it('a remote added to, replaced in or deleted from one node\'s FDB entry leaves the others\' entries to that VTEP alone', () => {
     const rt = lab('flannel-vxlan', [], 3)
     const vtep3 = formatMac(macFor('node3/flannel.1'))
