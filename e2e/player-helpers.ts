@@ -51,7 +51,7 @@ export async function cancelWhenSteps(page: Page, steps: string): Promise<void> 
     const observer = new MutationObserver(() => {
       const bar = document.querySelector('[data-testid="work-progress"]')
       const text = bar?.querySelector('[data-testid="work-steps"]')?.textContent ?? ''
-      const button = bar?.querySelector('button[autofocus]')
+      const button = bar?.querySelector('[data-testid="work-cancel"]')
       if (!button || !re.test(text)) return
       observer.disconnect()
       window.cancelSeen = text

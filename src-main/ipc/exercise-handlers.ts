@@ -11,7 +11,7 @@ import type { WorkOptions } from '../engine/kernel/work.ts'
 import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import type { Handlers, LabService } from './handlers.ts'
-import { labFormatFailure } from './lab-errors.ts'
+import { buildError, labFormatFailure, replaceLab } from './lab-errors.ts'
 import { ApiFailure, bool, invalid, none, object, optional, str, type Check } from './validate.ts'
 
 type Found = { exercise: Exercise; builtIn: boolean }
@@ -140,30 +140,16 @@ const removeReq = object({ id: idField })
 
 /**
  * What the exercise channels need of the handler table's host: the progress/cancel hooks of long
- * work (an exercise's lab may be big), the conversion of a build's errors into replies, and the
- * end of live terminal lines when the open lab is replaced.
+ * work (an exercise's lab may be big), and the end of live terminal lines when the open lab is replaced.
  */
 export interface ExerciseHost {
   work: WorkOptions
-  buildError(e: unknown): never
   abandon(why: string): void
-}
-
-/** Opens `build()`'s session as the lab; a failed or cancelled build leaves the open lab as it was. */
-function replaceWith(service: LabService, host: ExerciseHost, build: () => LabSession): void {
-  let session: LabSession
-  try {
-    session = build()
-  } catch (e) {
-    host.buildError(e)
-  }
-  host.abandon('an exercise was opened')
-  service.replace(session, undefined)
 }
 
 function openedFresh(service: LabService, host: ExerciseHost, f: Found): ExerciseOpened {
   const doc = startLab(f.exercise, { builtIn: f.builtIn })
-  replaceWith(service, host, () => new LabSession(doc, instantiate(doc, host.work)))
+  replaceLab(service, (why) => host.abandon(why), 'an exercise was opened', () => new LabSession(doc, instantiate(doc, host.work)))
   return { state: service.state(), exercise: service.exercises.view(f, service.session) }
 }
 
@@ -215,11 +201,11 @@ export function exerciseHandlers(service: LabService, host: ExerciseHost): Exerc
           session = LabSession.fromText(entry.lab, `${id} (work in progress)`, host.work)
         } catch (e) {
           // Work in progress that no longer opens (an older build's file): start over rather than fail.
-          if (!(e instanceof LabFormatError) && !(e instanceof LabBuildError)) host.buildError(e)
+          if (!(e instanceof LabFormatError) && !(e instanceof LabBuildError)) buildError(e)
         }
         if (session?.doc.exercise?.id === id) {
           const opened = session
-          replaceWith(service, host, () => opened)
+          replaceLab(service, (why) => host.abandon(why), 'an exercise was opened', () => opened)
           return { state: service.state(), exercise: ex.view(f, service.session) }
         }
       }

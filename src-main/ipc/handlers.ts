@@ -14,7 +14,7 @@ import {
   type TraceStepView,
   type TraceView,
 } from '../../shared/api.ts'
-import { WorkCancelled, type WorkOptions } from '../engine/kernel/work.ts'
+import type { WorkOptions } from '../engine/kernel/work.ts'
 import { hexToBytes } from '../../shared/trace.ts'
 import type { CommandResult } from '../engine/commands/index.ts'
 import { dissect } from '../engine/wire/dissect.ts'
@@ -22,13 +22,13 @@ import { MAX_LAB_FILE_BYTES, MAX_LAYOUT_ENTRIES, MAX_NODES, MAX_PODS_PER_NODE } 
 import { checkPoint, LAYOUT_NAME } from '../lab/layout.ts'
 import { SCENARIOS, scenarioLimits } from '../k8s/scenarios.ts'
 import { MODES, SpecError } from '../k8s/spec.ts'
-import { ExportError, exportScript } from '../lab/export-iproute2.ts'
-import { API_VERSION, KIND, LabFormatError, type LabDoc } from '../lab/format.ts'
+import { exportScript } from '../lab/export-iproute2.ts'
+import { API_VERSION, KIND, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { LiveShell } from '../lab/live.ts'
 import { LiveHost, NO_IO, SPEED_RANGE, type HostIo } from './live-host.ts'
 import { parseIpv4 } from '../engine/addr/ipv4.ts'
-import { instantiate, LabBuildError } from '../lab/lab.ts'
+import { instantiate } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
 import { LabSession, scenarioLab } from '../lab/session.ts'
 import { arrived, MAX_TRACE_COUNT, stepParams, traceInLab, TraceRequestError, traceVerdict, type TraceReport } from '../lab/trace-report.ts'
@@ -39,7 +39,7 @@ import { ExerciseService, exerciseHandlers } from './exercise-handlers.ts'
 import { compareHandler } from './compare-handler.ts'
 import { langField, probeFields } from './probe-fields.ts'
 import { BUILD_EDIT_SHAPES, buildEditCommand, isBuildEdit, precheckBuild } from './build-edits.ts'
-import { labBuildFailure, labFormatFailure, problemFailure } from './lab-errors.ts'
+import { buildError, problemFailure, replaceLab } from './lab-errors.ts'
 import type { Problem } from '../../shared/messages/problem.ts'
 import { ApiFailure, refused, bool, describeValue, ifnameField, isPlainObject, int, invalid, nameField, netnsField, none, object, oneOf, optional, ROUTE, str, type Check } from './validate.ts'
 
@@ -349,14 +349,6 @@ function stepViews(steps: TraceReport['steps']): TraceStepView[] {
   })
 }
 
-function buildError(e: unknown): never {
-  if (e instanceof LabFormatError) throw labFormatFailure(e)
-  if (e instanceof LabBuildError) throw labBuildFailure(e)
-  if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
-  if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the lab that was open stays open')
-  throw e
-}
-
 function execResult(service: LabService, r: CommandResult): ExecResult {
   const res: ExecResult = { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, delta: service.delta() }
   if (r.shell) res.shell = r.shell
@@ -383,14 +375,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       const pods = req.podsPerNode ?? info.defaults.podsPerNode
       if (nodes > limits.nodes) throw invalid('nodes', `must be a whole number from 1 to ${limits.nodes} for ${req.scenario}, not ${nodes}`)
       if (nodes * pods > limits.pods) throw invalid('podsPerNode', `${nodes} nodes with ${pods} pods each make ${nodes * pods} pods; a lab may have at most ${limits.pods}`)
-      let session: LabSession
-      try {
-        session = scenarioSession(req.scenario, req.nodes, req.podsPerNode, io.work)
-      } catch (e) {
-        buildError(e)
-      }
-      host.abandon('a new lab was opened')
-      service.replace(session, undefined)
+      replaceLab(service, (why) => host.abandon(why), 'a new lab was opened', () => scenarioSession(req.scenario, req.nodes, req.podsPerNode, io.work))
       return service.state()
     },
 
@@ -398,14 +383,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       const req = check(openLabReq, payload)
       const label = req.name ?? 'lab.yaml'
       const file = label.split(/[\\/]/).pop() || label
-      let session: LabSession
-      try {
-        session = LabSession.fromText(req.text, file, io.work)
-      } catch (e) {
-        buildError(e)
-      }
-      host.abandon('a new lab was opened')
-      service.replace(session, undefined)
+      replaceLab(service, (why) => host.abandon(why), 'a new lab was opened', () => LabSession.fromText(req.text, file, io.work))
       return service.state()
     },
 
@@ -568,7 +546,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       return dissect(hexToBytes(req.frame), req.layer ?? 'ethernet', req.lang ?? 'en')
     },
 
-    ...exerciseHandlers(service, { work: io.work ?? {}, buildError, abandon: (why) => host.abandon(why) }),
+    ...exerciseHandlers(service, { work: io.work ?? {}, abandon: (why) => host.abandon(why) }),
     ...compareHandler(service, io),
   }
 }

@@ -1,7 +1,11 @@
 import { formatMessage } from '../../shared/messages/index.ts'
 import type { Problem } from '../../shared/messages/problem.ts'
-import type { LabFormatError } from '../lab/format.ts'
-import type { LabBuildError } from '../lab/lab.ts'
+import { WorkCancelled } from '../engine/kernel/work.ts'
+import { ExportError } from '../lab/export-iproute2.ts'
+import { LabFormatError } from '../lab/format.ts'
+import { LabBuildError } from '../lab/lab.ts'
+import type { LabSession } from '../lab/session.ts'
+import type { LabService } from './handlers.ts'
 import { ApiFailure } from './validate.ts'
 import type { ApiError } from '../../shared/api.ts'
 
@@ -30,4 +34,29 @@ export function labBuildFailure(e: LabBuildError, path: string = e.path): ApiFai
 /** A refusal worded by key (a cluster's check, a layout's): `${path}: ${the English text}`, and the key for views. */
 export function problemFailure(code: ApiError['code'], path: string, p: Problem): ApiFailure {
   return new ApiFailure(code, `${path}: ${formatMessage(p.msg, p.params, 'en')}`, path, { msg: p.msg, params: textParams(p.params) })
+}
+
+/** A lab that could not be made or exported, or whose making was cancelled, as the reply the page gets. */
+export function buildError(e: unknown): never {
+  if (e instanceof LabFormatError) throw labFormatFailure(e)
+  if (e instanceof LabBuildError) throw labBuildFailure(e)
+  if (e instanceof ExportError) throw new ApiFailure('lab-build', `cannot export the lab: ${e.message}`, e.path)
+  if (e instanceof WorkCancelled) throw new ApiFailure('cancelled', 'cancelled: the lab that was open stays open')
+  throw e
+}
+
+/**
+ * Opens the session `make()` builds as the lab (New, Open, an exercise): a failed or cancelled
+ * build leaves the open lab as it was; otherwise the live terminal lines of the old lab end
+ * (`abandon`, with why) and the new session takes its place.
+ */
+export function replaceLab(service: LabService, abandon: (why: string) => void, why: string, make: () => LabSession): void {
+  let session: LabSession
+  try {
+    session = make()
+  } catch (e) {
+    buildError(e)
+  }
+  abandon(why)
+  service.replace(session, undefined)
 }
