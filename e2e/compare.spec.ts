@@ -99,18 +99,31 @@ test('a 100-node lab: the comparison shows its progress while it runs', async ({
   // What the bar says while it is up (it goes when the work ends, whenever that is).
   await page.evaluate(`(() => {
     window.stepsSeen = []
+    window.barSeen = []
     new MutationObserver(() => {
-      const s = document.querySelector('[data-testid="work-progress"] [data-testid="work-steps"]')?.textContent
+      const bar = document.querySelector('[data-testid="work-progress"]')
+      const s = bar?.querySelector('[data-testid="work-steps"]')?.textContent
       if (s && window.stepsSeen.at(-1) !== s) window.stepsSeen.push(s)
-    }).observe(document.body, { childList: true, subtree: true, characterData: true })
+      const seen = { steps: s, sub: bar?.querySelector('[data-testid="work-sub"]')?.textContent ?? '', percent: bar?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') }
+      if (bar && JSON.stringify(window.barSeen.at(-1)) !== JSON.stringify(seen)) window.barSeen.push(seen)
+    }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true })
   })()`)
   // Two replays of 100 nodes, then a walk and the MTU search's probes on each side: the bar shows, counting steps.
   await page.getByTestId('compare-run').click()
+  // While a side is rebuilt, the bar says so and moves (looked at in a screenshot when the machine is slow enough to catch it).
+  await page.getByTestId('work-sub').waitFor({ timeout: 10_000 }).then(() => page.screenshot({ path: `${SHOTS}/compare-progress-replay.png` })).catch(() => {})
   await expect(page.getByTestId('compare-summary')).toBeVisible({ timeout: 30_000 })
   await expect(page.getByTestId('work-progress')).toHaveCount(0)
   const seen = await page.evaluate<string[]>('window.stepsSeen')
   expect(seen.length).toBeGreaterThan(0)
   for (const s of seen) expect(s).toMatch(/^Step \d+ of 38$/)
+  // The replays of the two sides take most of the time: the bar moves through them, counting the replay's own steps.
+  const bars = await page.evaluate<{ steps: string; sub: string; percent: string | null }[]>('window.barSeen')
+  const rebuilding = bars.filter((b) => /^Step [01] of 38$/.test(b.steps))
+  expect(rebuilding.some((b) => /^Rebuilding a side: step [\d,]+ of [\d,]+$/.test(b.sub))).toBe(true)
+  expect(new Set(rebuilding.map((b) => b.percent)).size).toBeGreaterThan(2)
+  const percents = bars.map((b) => Number(b.percent ?? 0))
+  expect(percents).toEqual([...percents].sort((a, b) => a - b))
   // Flannel's pods keep their 1450-byte MTU when the lab moves to routes, as on Linux.
   await expect(page.getByTestId('compare-mtu-0')).toHaveText('1450 bytes')
   await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 bytes')

@@ -550,6 +550,13 @@ export interface WorkProgress {
   end?: 'done' | 'cancelled' | 'failed'
   /** False for work nobody may stop (reopening recovered work): the page offers no Cancel. */
   cancellable?: false
+  /**
+   * Within the step under way, the progress of the work it does (a comparison making a side's
+   * replay: its cluster's build, then its history's replay), so the page shows it moving.
+   */
+  sub?: { phase: 'build' | 'replay'; done: number; total: number }
+  /** How far the whole work is, 0 to 1, where its steps differ in length (a comparison's replays weigh most); else done / total. */
+  fraction?: number
 }
 
 /** What a `bash` or `exit` asks of the terminal. */

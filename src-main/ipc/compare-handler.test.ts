@@ -87,4 +87,43 @@ describe('the compare channel', () => {
     expect(JSON.stringify(configSnapshot(service.session.world))).toBe(before)
     expect(service.dirty).toBe(false)
   })
+
+  it('the bar moves while the two sides are rebuilt: each replay\'s build and history come through as sub-steps, weighted', async () => {
+    // 12 nodes and 40 changes in the history: each side's replay builds the cluster, then replays them.
+    const lines = ['apiVersion: podnet.dev/v1', 'kind: Lab', 'metadata:', '  name: many', 'spec:', '  cluster:', '    mode: routes', '    clusterCidr: 10.244.0.0/16', '    underlay:', '      kind: switch', '      cidr: 192.168.0.0/24', '    nodes:']
+    for (let i = 1; i <= 12; i++) lines.push(`      - name: node${i}`, '        pods:', `          - name: pod${i}a`)
+    lines.push('  commands:')
+    for (let i = 0; i < 40; i++) lines.push(`    - ip -n node${(i % 12) + 1} route add 10.100.0.${i}/32 via 192.168.0.${11 + ((i + 1) % 12)}`)
+    const service = new LabService('routed')
+    const seen: WorkProgress[] = []
+    const h = createHandlers(service, { ...NO_IO, work: { progress: (p) => seen.push(p) } })
+    await h.openLab({ text: lines.join('\n') + '\n', name: 'many.yaml' })
+    seen.length = 0
+    const c = (await h.compare({ from: 'pod1a', to: 'pod12a', sides: [{}, { mode: 'flannel-vxlan' }] })) as CompareView
+    expect(c.sides.map((s) => s.pathMtu)).toEqual([1500, 1450])
+    expect(seen.every((p) => p.phase === 'compare' && p.total === COMPARE_STEPS && p.fraction !== undefined)).toBe(true)
+    const fractions = seen.map((p) => p.fraction!)
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+    expect(fractions[0]).toBeGreaterThanOrEqual(0)
+    expect(fractions.at(-1)).toBe(1)
+    for (const side of [0, 1]) {
+      // While side `side` is rebuilt (steps done: side), its build then its history, each counted up.
+      const subs = seen.filter((p) => p.done === side && p.sub).map((p) => p.sub!)
+      const builds = subs.filter((s) => s.phase === 'build')
+      const replays = subs.filter((s) => s.phase === 'replay')
+      expect(builds.length).toBeGreaterThan(12)
+      expect(replays.length).toBeGreaterThanOrEqual(40)
+      expect(subs.indexOf(replays[0])).toBeGreaterThan(subs.indexOf(builds.at(-1)!))
+      expect(builds.map((s) => s.done)).toEqual([...builds.map((s) => s.done)].sort((a, b) => a - b))
+      expect(replays.map((s) => s.done)).toEqual([...replays.map((s) => s.done)].sort((a, b) => a - b))
+      expect(replays.at(-1)).toEqual({ phase: 'replay', done: 40, total: 40 })
+    }
+    // The replays weigh most: when both are done, the bar is 40% on (24 of 60 units), and it moved all the way there.
+    const both = seen.find((p) => p.done === 2)!
+    expect(both.sub).toBeUndefined()
+    expect(both.fraction).toBeCloseTo(0.4, 10)
+    expect(new Set(seen.filter((p) => p.done < 2).map((p) => p.fraction)).size).toBeGreaterThan(50)
+    // The steps after the replays: one unit each, as before.
+    expect(seen.filter((p) => p.done > 2 && !p.sub).every((p) => Math.abs(p.fraction! - (24 + p.done - 2) / 60) < 1e-9)).toBe(true)
+  })
 })

@@ -50,7 +50,7 @@ function makeSide(service: LabService, src: CompareSourceView, path: string, wor
   if ('text' in src) {
     const file = (src.name ?? 'lab.yaml').split(/[\\/]/).pop() || 'lab.yaml'
     try {
-      const s = LabSession.fromText(src.text, file, { signal: work.signal })
+      const s = LabSession.fromText(src.text, file, work.replayWork())
       return { label: file, world: s.world, cluster: s.cluster }
     } catch (e) {
       if (e instanceof LabFormatError) throw labFormatFailure(e, `${path}.text`)
@@ -58,7 +58,7 @@ function makeSide(service: LabService, src: CompareSourceView, path: string, wor
       throw e
     }
   }
-  const { world, cluster } = service.session.fork({ signal: work.signal })
+  const { world, cluster } = service.session.fork(work.replayWork())
   const mode = 'mode' in src ? src.mode : undefined
   if (mode === undefined) return { label: service.session.doc.metadata.name, world, cluster }
   if (!cluster) throw invalid(`${path}.mode`, 'the open lab has no cluster whose mode could change')

@@ -15,6 +15,21 @@ function reporter(flag: Int32Array | null = new Int32Array(new SharedArrayBuffer
 }
 
 describe('WorkReporter', () => {
+  it('passes a step\'s sub-steps and the work\'s own fraction on with it', async () => {
+    const { r, posted, at } = reporter()
+    await r.run(1, async () => {
+      r.options.progress!({ phase: 'compare', done: 0, total: 38, sub: { phase: 'build', done: 3, total: 9 }, fraction: 0.05 })
+      at(PROGRESS_EVERY_MS)
+      r.options.progress!({ phase: 'compare', done: 38, total: 38, fraction: 1 })
+      return ok
+    })
+    expect(posted).toEqual([
+      { phase: 'compare', done: 0, total: 38, sub: { phase: 'build', done: 3, total: 9 }, fraction: 0.05 },
+      { phase: 'compare', done: 38, total: 38, fraction: 1 },
+      { phase: 'compare', done: 38, total: 38, end: 'done' },
+    ])
+  })
+
   it('passes progress on at most every PROGRESS_EVERY_MS, a phase\'s last step always, then how the work ended', async () => {
     const { r, posted, at } = reporter()
     const progress = r.options.progress!

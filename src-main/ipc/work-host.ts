@@ -73,6 +73,6 @@ export class WorkReporter {
     if (p.done !== p.total && now - this.lastPost < PROGRESS_EVERY_MS) return
     this.lastPost = now
     this.shown = p
-    this.post({ phase: p.phase, done: p.done, total: p.total, ...(this.current === 0 && { cancellable: false as const }) })
+    this.post({ phase: p.phase, done: p.done, total: p.total, ...(p.sub && { sub: { ...p.sub } }), ...(p.fraction !== undefined && { fraction: p.fraction }), ...(this.current === 0 && { cancellable: false as const }) })
   }
 }

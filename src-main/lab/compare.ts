@@ -37,6 +37,13 @@ export const MTU_PROBES = 1 + Math.ceil(Math.log2(MAX_PAYLOAD + 1))
 export const SIDE_STEPS = 2 + MTU_PROBES
 /** Steps of a whole comparison, as its progress counts them. */
 export const COMPARE_STEPS = 2 * SIDE_STEPS
+/**
+ * How much more a side's replay weighs in the bar than a walk or a probe: rebuilding a lab of many
+ * nodes takes most of a comparison's time, so the two replays fill about 40% of the bar.
+ */
+export const REPLAY_WEIGHT = 12
+/** The comparison's length in units of the bar: the two replays (steps 1 and 2), then one unit per other step. */
+const COMPARE_UNITS = 2 * REPLAY_WEIGHT + COMPARE_STEPS - 2
 
 /**
  * How far a comparison has got, in steps of COMPARE_STEPS, told to the host; and where the host
@@ -55,7 +62,31 @@ export class CompareWork {
   step(to = this.done + 1): void {
     this.done = Math.min(COMPARE_STEPS, Math.max(this.done, to))
     throwIfCancelled(this.opts.signal)
-    this.opts.progress?.({ phase: 'compare', done: this.done, total: COMPARE_STEPS })
+    this.opts.progress?.({ phase: 'compare', done: this.done, total: COMPARE_STEPS, fraction: this.units(0) / COMPARE_UNITS })
+  }
+
+  /** Units of the bar done: the steps done, and `within` (0 to 1) of the step under way. */
+  private units(within: number): number {
+    const replays = Math.min(this.done, 2)
+    const replayUnits = replays * REPLAY_WEIGHT + (this.done < 2 ? within * REPLAY_WEIGHT : 0)
+    return replayUnits + Math.max(0, this.done - 2) + (this.done >= 2 && this.done < COMPARE_STEPS ? within : 0)
+  }
+
+  /**
+   * The work of making the next side's replay (step 1 or 2): its build and its replay are told as
+   * the step's `sub`, and the bar moves through the step (the build its first half, the history's
+   * replay the second). Cancelling stops it as the rest of the comparison.
+   */
+  replayWork(): WorkOptions {
+    return {
+      ...(this.opts.signal && { signal: this.opts.signal }),
+      progress: (p) => {
+        if (p.phase === 'compare' || p.total <= 0) return
+        const part = Math.min(1, p.done / p.total)
+        const within = p.phase === 'build' ? part / 2 : 0.5 + part / 2
+        this.opts.progress?.({ phase: 'compare', done: this.done, total: COMPARE_STEPS, sub: { phase: p.phase, done: p.done, total: p.total }, fraction: this.units(within) / COMPARE_UNITS })
+      },
+    }
   }
 
   /** The side `i` (0 or 1) is done: the count goes to its end, whatever the search took. */

@@ -198,7 +198,7 @@ export class LabSession {
    * the state observations left (ARP entries a ping filled).
    */
   fork(work: WorkOptions = {}): { world: World; cluster: Cluster | null } {
-    const rt = instantiate(this.doc, { untilNs: this.world.sched.now, signal: work.signal })
+    const rt = instantiate(this.doc, { ...work, untilNs: this.world.sched.now })
     return { world: rt.world, cluster: rt.cluster }
   }
 

@@ -30,9 +30,10 @@ export const useWorkStore = defineStore('work', () => {
   let timer: ReturnType<typeof setTimeout> | undefined
   let tracked = 0
 
-  /** Done as a fraction of 1, or null while the host has not said how much there is. */
+  /** Done as a fraction of 1 (the host's own where steps differ in length), or null while the host has not said how much there is. */
   const fraction = computed(() => {
     const p = progress.value
+    if (p?.fraction !== undefined) return Math.min(1, Math.max(0, p.fraction))
     return p && p.total > 0 ? Math.min(1, p.done / p.total) : null
   })
 
