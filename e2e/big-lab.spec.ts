@@ -68,7 +68,11 @@ test('in a 100-node lab, far-out nodes are summary boxes that open when zoomed i
   expect(node1.open).toBe(false)
   expect(await drawn(page, 'ns:pod1')).toMatchObject({ exists: false })
   await page.screenshot({ path: '/tmp/ui-e2e-big-far.png' })
-  expect(node1.label).toMatch(/^node1$|^node1\n192\.168\.0\.11\n4 pods$/)
+  // Far out a node still says how many pods it runs, and the underlay is named in a band above the grid.
+  expect(node1.label).toMatch(/^node1( {2}· {2}|\n)4 pods$|^node1\n192\.168\.0\.11\n4 pods$/)
+  const band = await drawn(page, 'ns:underlay#banner')
+  expect(band).toMatchObject({ exists: true, label: 'underlay  ·  L2 switch  ·  100 ports' })
+  expect(band.x2 - band.x1).toBeGreaterThan(node1.x2 - node1.x1)
   // The wheel zooms in where the mouse is.
   await page.mouse.move(node1.x, node1.y)
   const far = (await view(page)).zoom

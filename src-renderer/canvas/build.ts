@@ -66,7 +66,11 @@ export function namespaceAt(topo: Topology, model: CanvasModel, p: { x: number; 
   }
   for (const b of model.boxes) {
     consider(b.ns, b.bounds, MARGIN)
-    // Pods are boxes inside their node's box: what their own elements cover, and the box's padding.
+    // Pods are boxes inside their node's box (only a box around `p` is looked into: a big
+    // cluster's boxes make their elements when first asked for).
+    const r = b.bounds
+    if (p.x < r.x1 - MARGIN || p.x > r.x2 + MARGIN || p.y < r.y1 - MARGIN || p.y > r.y2 + MARGIN) continue
+    // What the pods' own elements cover, and the box's padding.
     const inner = new Map<string, { x1: number; y1: number; x2: number; y2: number }>()
     for (const c of b.children) {
       if (c.ns === b.ns || !c.position) continue

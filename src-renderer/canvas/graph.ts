@@ -1,5 +1,5 @@
 import type { DeviceView, LinkView, NetnsView, Point, Topology } from '../../shared/api.ts'
-import { boxLabel, DEFAULT_LABELS, deviceKind, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
+import { boxLabel, DEFAULT_LABELS, deviceKind, displayName, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
 import { halfSize, BOX_PADDING, SIZES } from './style.ts'
 import { sceneFor } from './scene.ts'
@@ -66,9 +66,20 @@ export interface BoxModel {
   summary: GraphNode
   /** The same leaf when even that is too small to read: its name alone, in a larger type. */
   far: GraphNode
-  children: GraphNode[]
+  /** Its elements (a node of a big cluster makes them when they are first asked for). */
+  readonly children: GraphNode[]
   /** Edges between this box's own children. */
-  edges: GraphEdge[]
+  readonly edges: GraphEdge[]
+  /** How many children it has (known without making them). */
+  size: number
+  /** The pods drawn inside it. */
+  pods: ReadonlySet<string>
+  /**
+   * An underlay over a grid of nodes, seen from far out: a band above it with its name and port
+   * count, tall enough to read (the box itself, one row of ports over a grid many rows deep, is
+   * a line at the zoom that fits the grid).
+   */
+  banner?: GraphNode
   /** What the children cover (centres plus half sizes), without the box padding. */
   bounds: Bounds
   /** Many ports side by side (a big underlay): only those near the view are drawn. */
@@ -82,7 +93,7 @@ export interface BoxModel {
 export interface CanvasModel {
   boxes: BoxModel[]
   /** Box of every box and child element, by element id. */
-  boxOf: Map<string, BoxModel>
+  boxOf: BoxIndex
   /** Leaves outside any box (a pod whose node is not a Kubernetes node). */
   loose: GraphNode[]
   /** Edges between elements of different boxes: uplinks, tunnels, veths between namespaces. */
@@ -100,6 +111,11 @@ export interface CanvasModel {
    * top-left corner of its contents as laid out, a pod in a node relative to its node's position.
    */
   places: ReadonlyMap<string, Place>
+}
+
+/** The box an element is in (or is), by element id. */
+export interface BoxIndex {
+  get(id: string): BoxModel | undefined
 }
 
 /** A namespace's position in layout terms; `node`: the node a pod's position is relative to. */
@@ -213,7 +229,8 @@ function grow(b: Bounds, n: GraphNode): void {
 /**
  * The summary of a namespace drawn as one box: its name, its address, how many pods it runs and
  * what is wrong with it (links down, forwarding off), at the size of the full box, the text scaled
- * to the box so it reads when the box is small on screen; and the same with the name alone.
+ * to the box so it reads when the box is small on screen; and, for far out, the name (and a node's
+ * pod count) alone in a larger type.
  */
 function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds): { summary: GraphNode; far: GraphNode } {
   const { lines, problems } = summaryLines(n, pods, words)
@@ -223,29 +240,84 @@ function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels,
   const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems ? ' warn' : ''}`
   const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
   const name = problems ? `⚠ ${lines[0]}` : lines[0]
+  // Far out a node still says how many pods it runs: on the name's line (a wide box), or under it,
+  // whichever reads larger; the name alone when either would be much smaller.
+  const count = n.role === 'node' ? words.pods(pods.length) : null
+  const alone = fit([name])
+  let best = { t: [name], font: alone, counted: false }
+  for (const t of count ? [[`${name}  ·  ${count}`], [name, count]] : []) {
+    const font = fit(t)
+    if (font >= alone * 0.6 && (!best.counted || font > best.font)) best = { t, font, counted: true }
+  }
   return {
     summary: { id: node.id, label: lines.join('\n'), classes, ns: n.name, position, size: { w, h, font: Math.min(90, fit(lines)) } },
-    far: { id: node.id, label: name, classes, ns: n.name, position, size: { w, h, font: fit([name]) } },
+    far: { id: node.id, label: best.t.join('\n'), classes, ns: n.name, position, size: { w, h, font: best.font } },
   }
 }
 
-/** A node box and its contents, laid out with the box's slot area starting at x = 0. */
+/** Height of an underlay's far-out band, as a share of the grid's width (about 30 pixels at the zoom that fits the grid). */
+const BANNER_SHARE = 1 / 36
+
+/** An underlay's far-out band: above its box, as wide, its name, kind and port count on one line. */
+function bannerOf(n: NetnsView, b: BoxModel, ports: number, words: GraphLabels): GraphNode {
+  const w = b.bounds.x2 - b.bounds.x1 + 2 * BOX_PADDING
+  const h = Math.max(b.bounds.y2 - b.bounds.y1 + 2 * BOX_PADDING, w * BANNER_SHARE)
+  const { problems } = summaryLines(n, [], words)
+  const text = `${problems ? '⚠ ' : ''}${displayName(n, words)}  ·  ${n.role === 'switch' ? words.switch : words.router}  ·  ${words.ports(ports)}`
+  const font = Math.round(Math.max(12, Math.min(h * 0.55, (w / text.length) * 1.6)))
+  // Its bottom just above the box's name, so the box and its ports stay as they are.
+  const y = b.bounds.y1 - BOX_PADDING - NAME_ROOM - h / 2
+  return { id: `${b.id}#banner`, label: text, classes: `box role-${n.role} collapsed banner${problems ? ' warn' : ''}`, ns: n.name, position: { x: (b.bounds.x1 + b.bounds.x2) / 2, y }, size: { w, h, font } }
+}
+
+/**
+ * A node box and its contents, laid out with the box's slot area starting at x = 0. A big
+ * cluster's boxes are drawn as summaries until zoomed in, so a draft first gives only their
+ * shape (what they cover, where their own devices and pods are); the elements are made when the
+ * box is first drawn in full (`full`), by the same code, so both agree.
+ */
 interface NodeDraft {
   ns: NetnsView
   pods: NetnsView[]
   box: GraphNode
+  /** The elements (empty unless drafted in full). */
   items: GraphNode[]
   edges: GraphEdge[]
   width: number
+  /** What the elements cover (centres and half sizes), how many there are, the smallest centre x. */
+  cover: Bounds
+  count: number
+  minX: number
+  /** Where the elements the underlay and tunnels join are (by element id), and each pod. */
+  at: Map<string, Point>
+  podAt: Point[]
 }
 
-function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: Map<string, NetnsView>): NodeDraft {
+function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: Map<string, NetnsView>, full: boolean): NodeDraft {
   const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}`, ns: n.name }
   const items: GraphNode[] = []
   const edges: GraphEdge[] = []
-  const addIface = (d: DeviceView, x: number, y: number): void => {
+  const cover = emptyBounds()
+  const at = new Map<string, Point>()
+  const podAt: Point[] = []
+  let count = 0
+  let minX = Infinity
+  const put = (x: number, y: number, size: { w: number; h: number }): void => {
+    count++
+    minX = Math.min(minX, x)
+    cover.x1 = Math.min(cover.x1, x - size.w / 2)
+    cover.y1 = Math.min(cover.y1, y - size.h / 2)
+    cover.x2 = Math.max(cover.x2, x + size.w / 2)
+    cover.y2 = Math.max(cover.y2, y + size.h / 2)
+  }
+  const addIface = (d: DeviceView, x: number, y: number, toPod = false): void => {
     const peer = d.peer ? byName.get(d.peer.netns) : undefined
-    items.push({ id: ifId(n.name, d.name), parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d, deviceKind(n, d, peer)), ns: n.name, dev: d.name, position: { x, y } })
+    const kind = deviceKind(n, d, peer)
+    const id = ifId(n.name, d.name)
+    put(x, y, SIZES[kind])
+    // What the underlay and the tunnels are joined to (a port toward a pod is not).
+    if (!toPod) at.set(id, { x, y })
+    if (full) items.push({ id, parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d, kind), ns: n.name, dev: d.name, position: { x, y } })
   }
   // Uplink on top, bridge, bridge ports, pods below; VXLAN devices and anything else beside the uplink.
   const devs = n.devices.filter(shown)
@@ -255,11 +327,19 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
     const eth = p.devices.find((d) => d.peer?.netns === n.name)
     if (eth?.peer) podX.set(eth.peer.device, x)
     // The pod's box is drawn around its interfaces; its position is the middle of that box.
-    items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y: Y_POD_IF - POD_IF_TOP + SIZES.pod.h / 2 } })
+    const y = Y_POD_IF - POD_IF_TOP + SIZES.pod.h / 2
+    put(x, y, SIZES.pod)
+    podAt.push({ x, y })
+    if (full) items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y } })
     const own = p.devices.filter(shown)
     own.forEach((d, i) => {
       const peer = d.peer ? byName.get(d.peer.netns) : undefined
-      items.push({ id: ifId(p.name, d.name), parent: nsId(p.name), label: ifaceLabel({ ...d, addresses: [] }), classes: ifaceClasses(d, deviceKind(p, d, peer)), ns: p.name, dev: d.name, position: { x: x + (i - (own.length - 1) / 2) * 34, y: Y_POD_IF } })
+      const kind = deviceKind(p, d, peer)
+      const ix = x + (i - (own.length - 1) / 2) * 34
+      put(ix, Y_POD_IF, SIZES[kind])
+      // Where the underlay or a tunnel may need it (not the pod's own veth to its node).
+      if (d.peer?.netns !== n.name) at.set(ifId(p.name, d.name), { x: ix, y: Y_POD_IF })
+      if (full) items.push({ id: ifId(p.name, d.name), parent: nsId(p.name), label: ifaceLabel({ ...d, addresses: [] }), classes: ifaceClasses(d, kind), ns: p.name, dev: d.name, position: { x: ix, y: Y_POD_IF } })
     })
   })
   const slots = Math.max(2, pods.length)
@@ -274,24 +354,50 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   for (const d of devs) {
     if (d === uplink || vxlans.includes(d) || bridges.includes(d)) continue
     const x = podX.get(d.name)
-    if (x !== undefined) addIface(d, x, Y_PORT)
+    if (x !== undefined) addIface(d, x, Y_PORT, true)
     else {
       addIface(d, extraX, Y_UPLINK)
       extraX += SLOT * 0.8
     }
   }
   // Bridge ports join their bridge through one bus above them, not a fan of diagonals across labels.
-  for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port bus' })
-  return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2) }
+  if (full) for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port bus' })
+  return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2), cover, count, minX, at, podAt }
 }
 
 const NONE: ReadonlyMap<string, string> = new Map()
 
-function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, children: GraphNode[], edges: GraphEdge[], infra?: { cull: boolean; core: ReadonlySet<string>; peers: ReadonlyMap<string, string> }): BoxModel {
+const NO_PODS: ReadonlySet<string> = new Set()
+
+function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, children: GraphNode[], edges: GraphEdge[], infra?: { cull: boolean; core: ReadonlySet<string>; peers: ReadonlyMap<string, string> }, pods: ReadonlySet<string> = NO_PODS): BoxModel {
   const bounds = emptyBounds()
   for (const c of children) grow(bounds, c)
   if (!Number.isFinite(bounds.x1)) Object.assign(bounds, { x1: 0, y1: 0, x2: 1, y2: 1 })
-  return { id: node.id, ns: ns.name, role: ns.role, node, ...summary(bounds), children, edges, bounds, cull: infra?.cull ?? false, core: infra?.core ?? new Set(), peers: infra?.peers ?? NONE }
+  return { id: node.id, ns: ns.name, role: ns.role, node, ...summary(bounds), children, edges, size: children.length, pods, bounds, cull: infra?.cull ?? false, core: infra?.core ?? new Set(), peers: infra?.peers ?? NONE }
+}
+
+/** A node box whose elements are made when first asked for (`make`): far out, none are. */
+function laterBox(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, bounds: Bounds, size: number, pods: ReadonlySet<string>, make: () => { children: GraphNode[]; edges: GraphEdge[] }): BoxModel {
+  let made: { children: GraphNode[]; edges: GraphEdge[] } | null = null
+  return {
+    id: node.id,
+    ns: ns.name,
+    role: ns.role,
+    node,
+    ...summary(bounds),
+    get children() {
+      return (made ??= make()).children
+    },
+    get edges() {
+      return (made ??= make()).edges
+    },
+    size,
+    pods,
+    bounds,
+    cull: false,
+    core: new Set(),
+    peers: NONE,
+  }
 }
 
 export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, opts: GraphOptions = {}): CanvasModel {
@@ -310,7 +416,13 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (list) list.push(n)
     else podsOf.set(n.node, [n])
   }
-  const placed = (ns: string, dev: string): { x: number; y: number } | undefined => pos.get(ifId(ns, dev)) ?? (byName.get(ns)?.role === 'pod' ? pos.get(nsId(ns)) : undefined)
+  // A pod stands for its devices not drawn yet; it is where its place says (relative to its node).
+  const podPlace = (ns: string): Point | undefined => {
+    const p = places.get(ns)
+    const o = p?.node !== undefined ? places.get(p.node) : undefined
+    return p && o ? { x: o.x + p.x, y: o.y + p.y } : pos.get(nsId(ns))
+  }
+  const placed = (ns: string, dev: string): { x: number; y: number } | undefined => pos.get(ifId(ns, dev)) ?? (byName.get(ns)?.role === 'pod' ? podPlace(ns) : undefined)
 
   // The underlay: switches first, then routers.
   const infra = topo.namespaces.filter(isInfra).sort((a, b) => (a.role === b.role ? 0 : a.role === 'switch' ? -1 : 1))
@@ -325,10 +437,17 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const grouped = new Set(groups.values()).size > 1
   const ordered = grouped ? [...nodeNs].sort((a, b) => groups.get(a.name)! - groups.get(b.name)!) : nodeNs
   // Kubernetes nodes in a grid, each centred in its column.
-  const drafts = ordered.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName))
+  // A node with pods the user moved is drafted in full at once (its pods' places need the elements).
+  const movedPods = (n: NetnsView): boolean => (podsOf.get(n.name) ?? []).some((p) => saved[p.name])
+  const drafts = ordered.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName, movedPods(n)))
   const gapBefore = drafts.map((d, i) => (grouped && i > 0 && groups.get(d.ns.name) !== groups.get(drafts[i - 1].ns.name) ? GROUP_GAP : 0))
   const plan = planGrid(drafts.map((d, i) => d.width + gapBefore[i]))
   const multiRow = plan.rows > 1
+  // Links inside a node whose elements are made later (veth pairs between its pods and itself, found below).
+  const innerLater = new Map<string, LinkView[]>()
+  const later = new Set<BoxModel>()
+  // The lowest centre x of everything laid out so far.
+  let lowX = Infinity
   // A grid is shown small: box names in a larger type stay readable at the zoom that fits it (a
   // little smaller in narrow boxes, so neighbouring names keep apart).
   const cellOf = new Map<string, { row: number; col: number }>()
@@ -337,16 +456,35 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const { row, col } = plan.cells[i]
     cellOf.set(d.ns.name, { row, col })
     // The grid's place for the node, or the user's (the top-left corner of its contents as laid out).
-    const local = topLeft(d.items)
+    const local = Number.isFinite(d.cover.x1) ? { x: d.cover.x1, y: d.cover.y1 } : { x: 0, y: 0 }
     const at = saved[d.ns.name]
     const dx = at ? at.x - local.x : plan.colX[col] + (plan.colW[col] - d.width - gapBefore[i]) / 2 + gapBefore[i]
     const dy = at ? at.y - local.y : row * ROW_PITCH
-    for (const item of d.items) {
-      item.position = { x: item.position!.x + dx, y: item.position!.y + dy }
-      pos.set(item.id, item.position)
-    }
+    const moved = (p: Point): Point => ({ x: p.x + dx, y: p.y + dy })
+    for (const [id, p] of d.at) pos.set(id, moved(p))
+    lowX = Math.min(lowX, d.minX + dx)
     const origin = { x: local.x + dx, y: local.y + dy }
     places.set(d.ns.name, origin)
+    const summary = (b: Bounds): { summary: GraphNode; far: GraphNode } => summaryOf(d.ns, d.pods, words, d.box, b)
+    const podNames = new Set(d.pods.map((p) => p.name))
+    if (d.items.length === 0 && d.count > 0) {
+      // Drafted in shape only: the elements are made the first time the box is drawn in full.
+      d.pods.forEach((p, j) => places.set(p.name, { x: d.podAt[j].x + dx - origin.x, y: d.podAt[j].y + dy - origin.y, node: d.ns.name }))
+      const cover = { x1: d.cover.x1 + dx, y1: d.cover.y1 + dy, x2: d.cover.x2 + dx, y2: d.cover.y2 + dy }
+      const make = (): { children: GraphNode[]; edges: GraphEdge[] } => {
+        const again = draftNode(d.ns, d.pods, words, byName, true)
+        for (const item of again.items) item.position = moved(item.position!)
+        return { children: again.items, edges: [...again.edges, ...(innerLater.get(d.box.id) ?? []).map((l) => linkEdge(l))] }
+      }
+      const b = laterBox(d.ns, d.box, summary, cover, d.count, podNames, make)
+      later.add(b)
+      boxes.push(b)
+      return
+    }
+    for (const item of d.items) {
+      item.position = moved(item.position!)
+      pos.set(item.id, item.position)
+    }
     // Pods the user moved inside their node: relative to the node's position.
     const itemOf = d.pods.length ? new Map(d.items.map((it) => [it.id, it])) : null
     for (const p of d.pods) {
@@ -356,12 +494,13 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       if (want) shift(d.items.filter((it) => it.id === podId || it.parent === podId), { x: origin.x + want.x - podItem.position!.x, y: origin.y + want.y - podItem.position!.y }, pos)
       places.set(p.name, { x: podItem.position!.x - origin.x, y: podItem.position!.y - origin.y, node: d.ns.name })
     }
-    boxes.push(boxModel(d.ns, d.box, (b) => summaryOf(d.ns, d.pods, words, d.box, b), d.items, d.edges))
+    boxes.push(boxModel(d.ns, d.box, summary, d.items, d.edges, undefined, podNames))
   })
   const width = Math.max(plan.width, SLOT * 2)
   // Ports toward other underlay boxes go left of everything, lanes included.
   let minX = multiRow ? laneX(plan, plan.rows - 1, 0) - SLOT / 2 : 0
   for (const p of pos.values()) minX = Math.min(minX, p.x - SLOT / 2)
+  if (Number.isFinite(lowX)) minX = Math.min(minX, lowX - SLOT / 2)
 
   // The underlay above: ports straight over the uplinks of the first row, over the lanes of the
   // rows below; the router of the cloud route table beside the switch.
@@ -426,7 +565,9 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
     const infraOpts = { cull: devs.length > CULL_PORTS, core: new Set(core.map((d) => ifId(n.name, d.name))), peers }
     placeBox(n.name, children, saved[n.name], pos, places)
-    boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges, infraOpts))
+    const infraBox = boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges, infraOpts)
+    if (multiRow) infraBox.banner = bannerOf(n, infraBox, devs.filter((d) => d.kind !== 'bridge').length, words)
+    boxes.push(infraBox)
   }
 
   // Everything else (namespaces made by commands, the host): a row of boxes below.
@@ -460,13 +601,20 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
 
   // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.
-  const boxOf = new Map<string, BoxModel>()
+  // Boxes made later are found by the namespace in their elements' ids (`ns:POD`, `if:NS/DEV`).
+  const byId = new Map<string, BoxModel>()
+  const byNs = new Map<string, BoxModel>()
   for (const b of boxes) {
-    boxOf.set(b.id, b)
-    for (const c of b.children) boxOf.set(c.id, b)
+    byId.set(b.id, b)
+    if (later.has(b)) {
+      byNs.set(b.ns, b)
+      for (const p of b.pods) byNs.set(p, b)
+    } else for (const c of b.children) byId.set(c.id, b)
   }
+  const nsOfId = (id: string): string => (id.startsWith('ns:') ? id.slice(3) : id.startsWith('if:') ? id.slice(3, id.indexOf('/', 3)) : '')
+  const boxOf: BoxIndex = { get: (id) => byId.get(id) ?? byNs.get(nsOfId(id)) }
   const devOf = (ns: string, dev: string): DeviceView | undefined => byName.get(ns)?.devices.find((d) => d.name === dev)
-  for (const l of topo.links) {
+  const linkEdge = (l: LinkView): GraphEdge => {
     const da = devOf(l.a.netns, l.a.device)
     const db = devOf(l.b.netns, l.b.device)
     const down = !da?.up || !db?.up
@@ -474,7 +622,18 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const laneAtB = laneLinks.has(`${l.b.netns}/${l.b.device}`)
     const [a, b] = laneAtB ? [l.b, l.a] : [l.a, l.b]
     const lane = laneAtB || laneLinks.has(`${l.a.netns}/${l.a.device}`)
-    const e: GraphEdge = { id: `veth:${l.id}`, source: deviceElement(topo, a.netns, a.device), target: deviceElement(topo, b.netns, b.device), classes: `veth${lane ? ' lane' : ''}${down ? ' down' : ''}` }
+    return { id: `veth:${l.id}`, source: deviceElement(topo, a.netns, a.device), target: deviceElement(topo, b.netns, b.device), classes: `veth${lane ? ' lane' : ''}${down ? ' down' : ''}` }
+  }
+  for (const l of topo.links) {
+    // A veth pair inside a box not drawn in full yet (a pod's, to its node): made with the box.
+    const home = byNs.get(l.a.netns)
+    if (home && later.has(home) && home === byNs.get(l.b.netns)) {
+      const list = innerLater.get(home.id)
+      if (list) list.push(l)
+      else innerLater.set(home.id, [l])
+      continue
+    }
+    const e = linkEdge(l)
     const inner = boxOf.get(e.source)
     if (inner && inner === boxOf.get(e.target) && inner.id !== e.source && inner.id !== e.target) inner.edges.push(e)
     else cross.push(e)
@@ -495,6 +654,12 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     extent.y1 = Math.min(extent.y1, b.bounds.y1 - BOX_PADDING - NAME_ROOM)
     extent.x2 = Math.max(extent.x2, b.bounds.x2 + BOX_PADDING)
     extent.y2 = Math.max(extent.y2, b.bounds.y2 + BOX_PADDING + NAME_ROOM)
+  }
+  for (const b of boxes) {
+    if (!b.banner?.position || !b.banner.size) continue
+    extent.y1 = Math.min(extent.y1, b.banner.position.y - b.banner.size.h / 2)
+    extent.x1 = Math.min(extent.x1, b.banner.position.x - b.banner.size.w / 2)
+    extent.x2 = Math.max(extent.x2, b.banner.position.x + b.banner.size.w / 2)
   }
   for (const n of loose) grow(extent, n)
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })

@@ -50,10 +50,16 @@ export function openBoxes(model: CanvasModel, view: View | null, pinned: Readonl
     return open
   }
   let budget = DETAIL_BUDGET
-  const pinnedBoxes = model.boxes.filter((b) => !b.cull && (pinned.has(b.ns) || b.children.some((c) => c.parent === b.id && pinned.has(c.ns) && c.ns !== b.ns)))
+  // (Asked without the boxes' elements: a big cluster's are made only for the boxes drawn in full.)
+  const holdsPinned = (b: BoxModel): boolean => {
+    if (pinned.has(b.ns)) return true
+    for (const ns of pinned) if (b.pods.has(ns)) return true
+    return false
+  }
+  const pinnedBoxes = model.boxes.filter((b) => !b.cull && holdsPinned(b))
   for (const b of pinnedBoxes) {
     open.add(b.id)
-    budget -= b.children.length
+    budget -= b.size
   }
   // The underlay is always open: its ports are where the lanes to the nodes start (and a big
   // one draws only the ports near the view).
@@ -65,9 +71,9 @@ export function openBoxes(model: CanvasModel, view: View | null, pinned: Readonl
   const dist = (b: BoxModel): number => Math.hypot((b.bounds.x1 + b.bounds.x2) / 2 - cx, (b.bounds.y1 + b.bounds.y2) / 2 - cy)
   const candidates = model.boxes.filter((b) => !open.has(b.id) && intersects(b.bounds, near)).sort((a, b) => dist(a) - dist(b))
   for (const b of candidates) {
-    if (b.children.length > budget) break
+    if (b.size > budget) break
     open.add(b.id)
-    budget -= b.children.length
+    budget -= b.size
   }
   return open
 }
@@ -121,6 +127,8 @@ export function sceneFor(model: CanvasModel, view: View | null, pinned: Readonly
     }
     nodes.push(b.node)
     drawn.add(b.id)
+    // Far out, an underlay over a grid is named in a band above it (graph.ts bannerOf).
+    if (b.banner && view && !view.detail) nodes.push(b.banner)
     const kids = drawnChildren(b, view, full)
     if (kids.length < b.children.length) nodes.push(...anchors(b))
     for (const c of kids) {

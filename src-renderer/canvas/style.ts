@@ -101,6 +101,8 @@ function rules(t: CanvasTheme): Rule[] {
       selector: 'node.box.collapsed',
       style: { width: 'data(w)', height: 'data(h)', 'font-size': 'data(fs)', 'text-valign': 'center', 'text-margin-y': 0, 'line-height': 1.25, 'font-weight': 'normal', 'min-zoomed-font-size': 6 },
     },
+    // An underlay's far-out band (graph.ts bannerOf): one line, as wide as it needs.
+    { selector: 'node.box.collapsed.banner', style: { 'text-wrap': 'none', 'font-weight': 'bold' } },
     { selector: 'node.box.collapsed.warn', style: { 'background-color': t.warn[0], 'border-color': t.warn[1], 'border-width': 3, color: t.warn[2] } },
     // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
     { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
