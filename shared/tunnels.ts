@@ -103,6 +103,11 @@ export function packReply(reply: ApiReply): { reply: ApiReply; transfer: ArrayBu
   return { reply: { ok: true, value }, transfer: [packed.a.buffer as ArrayBuffer, packed.b.buffer as ArrayBuffer] }
 }
 
+/** Whether a value from the host carries a lab state with its tunnels packed. */
+export function isPacked(value: unknown): boolean {
+  return stateIn(value)?.topology.packedTunnels !== undefined
+}
+
 /** A value as it arrived from the host with its lab state's tunnels unpacked again (in place). */
 export function unpackValue<T>(value: T): T {
   const state = stateIn(value)

@@ -1,5 +1,5 @@
 import { isApiError, requestMethods, type ApiError, type ApiMethod, type PodnetApi, type ShellEvent, type TerminalEvent, type WorkProgress } from '../../shared/api.ts'
-import { unpackValue } from '../../shared/tunnels.ts'
+import { isPacked, unpackValue } from '../../shared/tunnels.ts'
 import { timed } from '../lib/timing.ts'
 
 /**
@@ -17,7 +17,7 @@ function podnet(): PodnetApi {
  * instead of half a million objects through the Worker's or Electron's copy, and through the
  * preload's bridge); they are unpacked here, once, for the whole renderer.
  */
-const unpacked = <T>(value: T): T => timed('page:tunnels', () => unpackValue(value))
+const unpacked = <T>(value: T): T => (isPacked(value) ? timed('page:tunnels', () => unpackValue(value)) : value)
 
 export const api: Pick<PodnetApi, ApiMethod> = requestMethods(
   (method) => async (payload) => unpacked(await (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, type LabState, type LinkView } from '../../shared/api.ts'
-import { PACK_TUNNELS_ABOVE, packTunnels, tunnelId, unpackTunnels, unpackValue, type PackedTunnels } from '../../shared/tunnels.ts'
+import { isPacked, PACK_TUNNELS_ABOVE, packTunnels, tunnelId, unpackTunnels, unpackValue, type PackedTunnels } from '../../shared/tunnels.ts'
 import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
 import { createWorkerApi, replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
 
@@ -49,8 +49,10 @@ describe('VXLAN tunnels crossing to the page', () => {
     expect(msg.reply.value.topology.packedTunnels?.a).toHaveLength((nodes * (nodes - 1)) / 2)
     expect(msg.reply.value.topology.tunnels).toBeUndefined()
     // The renderer's door (api/podnet.ts) unpacks them, for either host.
+    expect(isPacked(crossed)).toBe(true)
     const state = unpackValue(crossed)
     expect('packedTunnels' in state.topology).toBe(false)
+    expect(isPacked(state)).toBe(false)
     expect((nodes * (nodes - 1)) / 2).toBeGreaterThan(PACK_TUNNELS_ABOVE)
     // What the page got equals what the handler answered, tunnels included.
     const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
