@@ -241,13 +241,13 @@ function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels,
   const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
   const name = problems ? `⚠ ${lines[0]}` : lines[0]
   // Far out a node still says how many pods it runs: on the name's line (a wide box), or under it,
-  // whichever reads larger; the name alone when either would be much smaller.
+  // whichever reads larger; the name alone when either would be less than half its size.
   const count = n.role === 'node' ? words.pods(pods.length) : null
   const alone = fit([name])
   let best = { t: [name], font: alone, counted: false }
   for (const t of count ? [[`${name}  ·  ${count}`], [name, count]] : []) {
     const font = fit(t)
-    if (font >= alone * 0.6 && (!best.counted || font > best.font)) best = { t, font, counted: true }
+    if (font >= alone * 0.5 && (!best.counted || font > best.font)) best = { t, font, counted: true }
   }
   return {
     summary: { id: node.id, label: lines.join('\n'), classes, ns: n.name, position, size: { w, h, font: Math.min(90, fit(lines)) } },

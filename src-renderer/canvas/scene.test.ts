@@ -60,8 +60,8 @@ describe('level of detail', () => {
     // Its text reads: the name, the address, the pods.
     const readable = sceneFor(model, viewAt(centre(model.extent), 0.2), new Set()).graph.nodes.find((n) => n.id === nsId('node7'))!
     expect(readable.label).toBe('node7\n192.168.0.17\n5 pods')
-    // Too small for that: the name alone, larger.
-    expect(node7.label).toBe('node7')
+    // Too small for that: the name and the pod count alone, larger.
+    expect(node7.label).toMatch(/^node7( {2}· {2}|\n)5 pods$/)
     expect(node7.size!.font).toBeGreaterThan(readable.size!.font)
   })
 
