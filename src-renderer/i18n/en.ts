@@ -10,6 +10,7 @@ import { layoutEn } from './layout.ts'
 export const en = {
   'app.title': 'PodNet Lab',
   'toolbar.scenario': 'Scenario',
+  'toolbar.scenarioNone': 'Choose a scenario',
   'toolbar.new': 'New',
   'toolbar.newOptions': 'New lab with options…',
   'toolbar.open': 'Open…',

@@ -11,6 +11,7 @@ import { exercisesJa } from './exercises.ts'
 export const ja: Record<UiKey, string> = {
   'app.title': 'PodNet Lab',
   'toolbar.scenario': 'シナリオ',
+  'toolbar.scenarioNone': 'シナリオを選んでください',
   'toolbar.new': '新規',
   'toolbar.newOptions': 'オプションを指定して新規作成…',
   'toolbar.open': '開く…',

@@ -37,6 +37,15 @@ export const useLabStore = defineStore('lab', () => {
   const byName = computed(() => new Map(namespaces.value.map((n) => [n.name, n])))
   const nodes = computed(() => namespaces.value.filter((n) => n.role === 'node'))
   const pods = computed(() => namespaces.value.filter((n) => n.role === 'pod'))
+  /**
+   * The scenario the open lab was made from, as the toolbar's picker shows it: a lab is named after
+   * its scenario; an exercise's lab (named after the exercise) or a lab of another name is none ('').
+   */
+  const openScenario = computed<string>(() => {
+    const s = state.value
+    if (!s || s.exercise) return ''
+    return scenarios.value.some((x) => x.name === s.name) ? s.name : ''
+  })
 
   const ui = () => useUiStore()
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(useSettingsStore().lang, key, params)
@@ -232,5 +241,5 @@ export const useLabStore = defineStore('lab', () => {
   /** Where the user put things on the canvas (LabLayout.positions); empty: the automatic layout. */
   const positions = computed(() => state.value?.layout?.positions ?? NO_POSITIONS)
 
-  return { state, tables, followed, scenarios, busy, generation, namespaces, byName, nodes, pods, positions, init, dispose, apply, applyChange, followTables, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, setLayout, exportScript }
+  return { state, tables, followed, scenarios, openScenario, busy, generation, namespaces, byName, nodes, pods, positions, init, dispose, apply, applyChange, followTables, call, newLab, openText, openFile, save, refresh, exec, edit, undo, redo, setLayout, exportScript }
 })
