@@ -23,6 +23,33 @@ export async function boxOf(page: Page, ns: string): Promise<{ x1: number; y1: n
   }, `ns:${ns}`)
 }
 
+/** Where the top-level boxes (and empty boxes) are in the drawing, in model units, by namespace. */
+export async function topBoxes(page: Page): Promise<Record<string, { x1: number; y1: number; x2: number; y2: number }>> {
+  return page.getByTestId('canvas').evaluate((el) => {
+    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+    const out: Record<string, { x1: number; y1: number; x2: number; y2: number }> = {}
+    cy.nodes('.box')
+      .orphans()
+      .forEach((n) => {
+        const b = n.boundingBox({ includeLabels: false })
+        out[String(n.data('ns'))] = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 }
+      })
+    return out
+  })
+}
+
+/** Expects no two top-level boxes of the drawing to cover one another. */
+export async function expectNoOverlaps(page: Page): Promise<void> {
+  const boxes = Object.entries(await topBoxes(page))
+  expect(boxes.length).toBeGreaterThan(1)
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [[a, p], [b, q]] = [boxes[i], boxes[j]]
+      expect(p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2, `${a} ${JSON.stringify(p)} covers ${b} ${JSON.stringify(q)}`).toBe(false)
+    }
+  }
+}
+
 /** A free spot of the canvas (its lower right), where nothing is drawn yet. */
 export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
   const r = (await page.getByTestId('canvas').boundingBox())!

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
-import { boxOf, centreOf, dragFromPalette, emptyLab, history, pickMode, screenshotsInBothLanguages, sendTrace, wire } from './build-helpers.ts'
+import { boxOf, centreOf, dragFromPalette, emptyLab, expectNoOverlaps, history, pickMode, pointOf, screenshotsInBothLanguages, sendTrace, topBoxes, wire } from './build-helpers.ts'
 
 // The three walkthroughs and the two-subnet underlay behind a router, each built from an empty
 // canvas with the real mouse at 1600 x 1000 (the keyboard only for the trace's ends), as a
@@ -53,11 +53,14 @@ test('walkthroughs 1 and 3 from an empty canvas: a node with two pods, then a se
   await sendTrace(page, 'pod1', 'pod4')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
   await expect(page.getByTestId('trace-steps')).toContainText('flannel.1')
+  // Boxes that grew as pods and wires came pushed their neighbours away: none covers another.
+  await expectNoOverlaps(page)
   await screenshotsInBothLanguages(page, 'walkthrough-3')
 
-  // Both nodes selected (Shift+click) and one dragged: both move, as one undo step.
+  // Both nodes selected (Shift+click) and one dragged by its bridge: both move, as one undo step.
   const steps = (await history(page)).length
   const before = await layoutOf(page)
+  const drawn = await topBoxes(page)
   const b1 = await boxOf(page, 'node1')
   const b2 = await boxOf(page, 'node2')
   await page.mouse.click(b1.x1 + 6, b1.y1 + 6)
@@ -65,17 +68,23 @@ test('walkthroughs 1 and 3 from an empty canvas: a node with two pods, then a se
   await page.mouse.click(b2.x1 + 6, b2.y1 + 6)
   await page.keyboard.up('Shift')
   await expect(page.getByTestId('canvas-selection')).toContainText('2')
-  await page.mouse.move(b2.x1 + 6, b2.y1 + 6)
+  const grip = await pointOf(page, 'if:node2/cbr0')
+  await page.mouse.move(grip.x, grip.y)
   await page.mouse.down()
-  await page.mouse.move(b2.x1 + 36, b2.y1 + 26, { steps: 5 })
-  await page.mouse.move(b2.x1 + 66, b2.y1 + 46, { steps: 5 })
+  await page.mouse.move(grip.x + 30, grip.y + 20, { steps: 5 })
+  await page.mouse.move(grip.x + 60, grip.y + 40, { steps: 5 })
   await page.mouse.up()
   await expect.poll(async () => (await layoutOf(page)).node2?.x).not.toBe(before.node2.x)
   const after = await layoutOf(page)
+  const moved = await topBoxes(page)
+  const by = { x: moved.node2.x1 - drawn.node2.x1, y: moved.node2.y1 - drawn.node2.y1 }
+  expect(by.x).toBeGreaterThan(10)
   for (const n of ['node1', 'node2']) {
-    expect(after[n].x - before[n].x, n).toBeCloseTo(after.node2.x - before.node2.x, 0)
-    expect(after[n].y - before[n].y, n).toBeCloseTo(after.node2.y - before.node2.y, 0)
+    expect(moved[n].x1 - drawn[n].x1, n).toBeCloseTo(by.x, 0)
+    expect(moved[n].y1 - drawn[n].y1, n).toBeCloseTo(by.y, 0)
   }
+  // The switch keeps its corner (its ports follow the nodes' uplinks).
+  expect([moved.sw1.x1, moved.sw1.y1]).toEqual([drawn.sw1.x1, drawn.sw1.y1])
   expect(after.sw1).toEqual(before.sw1)
   expect(await history(page)).toHaveLength(steps)
   await page.screenshot({ path: '/tmp/walkthrough-3-dragged.png' })
@@ -91,10 +100,15 @@ test('two subnets behind a router from an empty canvas: routes cannot cross it, 
   await dragFromPalette(page, 'router', await at(page, 560, 40))
   await dragFromPalette(page, 'switch', await at(page, 300, 130))
   await dragFromPalette(page, 'switch', await at(page, 820, 130))
+  const empty = (await topBoxes(page)).r1
   await page.getByTestId('palette').locator('[data-item="wire"]').click()
   await wire(page, 'r1', 'sw1')
   await wire(page, 'r1', 'sw2')
   await page.keyboard.press('Escape')
+  // The router keeps its top-left corner as its first ports come.
+  const r1 = (await topBoxes(page)).r1
+  expect(Math.abs(r1.x1 - empty.x1)).toBeLessThan(2)
+  expect(Math.abs(r1.y1 - empty.y1)).toBeLessThan(2)
   await dragFromPalette(page, 'node', await centreOf(page, 'sw1'))
   await dragFromPalette(page, 'node', await centreOf(page, 'sw2'))
   await expect(outline).toContainText('node1: node 192.168.0.11/24')
@@ -121,5 +135,6 @@ test('two subnets behind a router from an empty canvas: routes cannot cross it, 
   await sendTrace(page, 'pod1', 'pod2')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod2')
   await expect(page.getByTestId('trace-steps')).toContainText('r1')
+  await expectNoOverlaps(page)
   await screenshotsInBothLanguages(page, 'router-underlay')
 })

@@ -1,7 +1,8 @@
 import type { DeviceView, LinkView, NetnsView, Point, Topology } from '../../shared/api.ts'
 import { boxLabel, DEFAULT_LABELS, deviceKind, displayName, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
-import { halfSize, BOX_PADDING, SIZES } from './style.ts'
+import { halfSize, BOX_PADDING, EMPTY_BOX, SIZES } from './style.ts'
+import { makeRoom, type RoomItem } from './room.ts'
 import { sceneFor } from './scene.ts'
 
 export type { GraphLabels } from './labels.ts'
@@ -131,8 +132,10 @@ export const ifId = (ns: string, dev: string): string => `if:${ns === '' ? HOST 
 const SLOT = 122
 const Y_INFRA_CORE = -45
 const Y_INFRA_PORT = 15
+/** A switch's ports toward a router above it, over its bridge. */
+const Y_INFRA_UP = -100
 /** A router joining several segments, above them. */
-const Y_ROUTER_ABOVE = -190
+const Y_ROUTER_ABOVE = -250
 /** Between the nodes of one switch and those of the next. */
 const GROUP_GAP = 2 * SLOT
 const Y_UPLINK = 125
@@ -211,6 +214,106 @@ function placeBox(ns: string, items: readonly GraphNode[], at: Point | undefined
   const tl = topLeft(items)
   if (at) shift(items, { x: at.x - tl.x, y: at.y - tl.y }, pos)
   places.set(ns, at ? { x: at.x, y: at.y } : tl)
+}
+
+/**
+ * Where a box that holds nothing yet is drawn (its middle) for a layout position: the top-left
+ * corner of its inside, as for a box with contents, so it does not move when its first port comes.
+ */
+function emptyBoxAt(at: Point): Point {
+  return { x: at.x + EMPTY_BOX.w / 2, y: at.y + EMPTY_BOX.h / 2 }
+}
+
+/** What a top-level item covers: its frame, and its name (below a node, above anything else). */
+function coverOf(b: Bounds, role: NetnsView['role'] | 'pod-leaf'): Bounds {
+  const pad = role === 'pod-leaf' ? 0 : BOX_PADDING
+  const r = { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad }
+  if (role === 'node') r.y2 += NAME_ROOM
+  else if (role !== 'pod-leaf') r.y1 -= NAME_ROOM
+  return r
+}
+
+/** About how wide a character of a device's name is drawn (10.5 px type), to reckon with labels. */
+const CHAR_W = 6.2
+const LINE_H = 13
+
+/**
+ * What a box covers once drawn: Cytoscape sizes a box around its devices' names too (to the right
+ * of a device; below it for `label-below` (to the right) and VXLAN devices (centred); down the lane for a rotated one).
+ */
+function drawnBounds(b: BoxModel): Bounds {
+  const r = { ...b.bounds }
+  for (const c of b.children) {
+    if (!c.position || !c.dev || c.ns !== b.ns) continue
+    const lines = c.label.split('\n')
+    const w = Math.max(...lines.map((l) => l.length)) * CHAR_W
+    const h = halfSize(c.classes)
+    if (/\binfra-port\b/.test(c.classes)) r.y2 = Math.max(r.y2, c.position.y + h.h + 4 + w)
+    else if (/\blabel-below\b/.test(c.classes)) {
+      r.x2 = Math.max(r.x2, c.position.x + h.w + 4 + w)
+      r.y2 = Math.max(r.y2, c.position.y + h.h + 3 + lines.length * LINE_H)
+    } else if (/\bdev-vxlan\b/.test(c.classes)) {
+      r.x1 = Math.min(r.x1, c.position.x - w / 2)
+      r.x2 = Math.max(r.x2, c.position.x + w / 2)
+      r.y2 = Math.max(r.y2, c.position.y + h.h + 3 + lines.length * LINE_H)
+    } else r.x2 = Math.max(r.x2, c.position.x + h.w + 4 + w)
+  }
+  return r
+}
+
+/**
+ * Keeps the names of an underlay box's ports off their wires in a drawing arranged by hand: a
+ * name goes right of its port, but a wire that leaves the port toward the right would run
+ * through it; then the name goes below the port (the wire rising) or above it (the wire falling).
+ */
+function clearWires(boxes: readonly BoxModel[], boxOf: ReadonlyMap<string, BoxModel>, cross: readonly GraphEdge[]): void {
+  const byId = new Map<string, GraphNode>()
+  for (const b of boxes) if (b.role === 'switch' || b.role === 'router') for (const c of b.children) byId.set(c.id, c)
+  const at = (id: string): Point | undefined => byId.get(id)?.position ?? boxOf.get(id)?.children.find((c) => c.id === id)?.position
+  for (const e of cross) {
+    for (const [end, other] of [[e.source, e.target], [e.target, e.source]]) {
+      const port = byId.get(end)
+      const q = at(other)
+      if (!port?.position || !q || /\binfra-port\b/.test(port.classes)) continue
+      const dx = q.x - port.position.x
+      const dy = q.y - port.position.y
+      const side = dx > Math.abs(dy) ? (dy >= 0 ? ' label-above' : ' label-below') : /\blabel-below\b/.test(port.classes) ? ' label-below' : ''
+      port.classes = port.classes.replace(/ label-(below|above)\b/, '') + side
+    }
+  }
+}
+
+/** Moves boxes and loose leaves apart where they cover one another (room.ts), places included. */
+function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>): void {
+  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(drawnBounds(b), b.role) }))
+  for (const n of loose) {
+    if (!n.position) continue
+    const box = n.classes.startsWith('box')
+    const h = box ? EMPTY_BOX : { w: 2 * halfSize(n.classes).w, h: 2 * halfSize(n.classes).h }
+    const r = { x1: n.position.x - h.w / 2, y1: n.position.y - h.h / 2, x2: n.position.x + h.w / 2, y2: n.position.y + h.h / 2 }
+    items.push({ id: n.id, r: coverOf(r, box ? 'other' : 'pod-leaf') })
+  }
+  const moved = makeRoom(items)
+  if (moved.size === 0) return
+  const by = (ns: string, d: Point): void => {
+    const p = places.get(ns)
+    if (p) places.set(ns, { ...p, x: p.x + d.x, y: p.y + d.y })
+  }
+  for (const b of boxes) {
+    const d = moved.get(b.id)
+    if (!d) continue
+    shift(b.children, d, pos)
+    Object.assign(b.bounds, { x1: b.bounds.x1 + d.x, y1: b.bounds.y1 + d.y, x2: b.bounds.x2 + d.x, y2: b.bounds.y2 + d.y })
+    for (const leaf of [b.summary, b.far]) if (leaf.position) leaf.position = { x: leaf.position.x + d.x, y: leaf.position.y + d.y }
+    by(b.ns, d)
+  }
+  for (const n of loose) {
+    const d = moved.get(n.id)
+    if (!d || !n.position) continue
+    n.position = { x: n.position.x + d.x, y: n.position.y + d.y }
+    if (pos.has(n.id)) pos.set(n.id, n.position)
+    by(n.ns, d)
+  }
 }
 
 function emptyBounds(): Bounds {
@@ -508,36 +611,45 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   let leftSlot = 0
   // Switches and routers wired to no node go right of the grid, one after another.
   let freeX = width + BOX_GAP + SLOT
+  /** Whether underlay box `peer` is above `ns`: as the user put them, else a router joining segments (laid out above them). */
+  const isAbove = (ns: string, peer: NetnsView): boolean => {
+    const [a, b] = [saved[ns], saved[peer.name]]
+    if (a && b) return b.y < a.y
+    return peer.role === 'router' && peer.devices.filter((d) => d.peer && isInfra(byName.get(d.peer.netns))).length > 1
+  }
   const overNodes = infra.filter((n) => n.devices.some((d) => d.peer && byName.get(d.peer.netns)?.role === 'node')).length
   for (const n of infra) {
     const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}${multiRow ? ' big-label' : ''}`, ns: n.name }
     const children: GraphNode[] = []
     const peers = new Map<string, string>()
-    const addIface = (d: DeviceView, x: number, y: number, extra = ''): void => {
+    const addIface = (d: DeviceView, x: number, y: number): void => {
       const id = ifId(n.name, d.name)
       pos.set(id, { x, y })
       if (d.peer) peers.set(id, d.peer.netns)
       const peerNs = d.peer ? byName.get(d.peer.netns) : undefined
       const kind = deviceKind(n, d, peerNs)
       // Ports in a row over the nodes have their names run down beside them, clear of the lanes;
-      // a link toward another underlay box runs sideways, so its end's name goes below.
+      // a link toward another underlay box runs sideways or up, so its end's name goes below, to the right.
       const rotated = multiRow && peerNs?.role === 'node'
       const row = rotated ? ' infra-port' : isInfra(peerNs) ? ' label-below' : ''
       // A name written down the lane has room for one line only.
       const label = rotated ? ifaceLabel(d).replace('\n', '  ') : ifaceLabel(d)
-      children.push({ id, parent: box.id, label, classes: ifaceClasses(d, kind) + row + extra, ns: n.name, dev: d.name, position: { x, y } })
+      children.push({ id, parent: box.id, label, classes: ifaceClasses(d, kind) + row, ns: n.name, dev: d.name, position: { x, y } })
     }
     const devs = n.devices.filter(shown)
     if (devs.length === 0) {
       // Nothing wired yet: a childless box, placed like a leaf.
-      const leaf = { ...box, position: saved[n.name] ? { ...saved[n.name] } : { x: freeX, y: Y_INFRA_PORT } }
+      const leaf = { ...box, position: emptyBoxAt(saved[n.name] ?? { x: freeX, y: Y_INFRA_PORT }) }
       loose.push(leaf)
-      places.set(n.name, { ...leaf.position })
+      places.set(n.name, saved[n.name] ? { ...saved[n.name] } : { x: freeX, y: Y_INFRA_PORT })
       if (!saved[n.name]) freeX += 2 * SLOT + BOX_GAP
       continue
     }
     const core: DeviceView[] = []
     const toInfra: DeviceView[] = []
+    // Ports toward an underlay box above (a router joining segments, or one the user put higher):
+    // over the bridge, so their wires go up without crossing the bridge and its ports.
+    const up: DeviceView[] = []
     // A router between segments goes above them, each port over the switch port it is wired to.
     const between = n.role === 'router' && devs.filter((d) => d.peer && placed(d.peer.netns, d.peer.device) && isInfra(byName.get(d.peer.netns))).length > 1
     for (const d of devs) {
@@ -549,7 +661,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
         addIface(d, laneX(plan, cell.row, cell.col), Y_INFRA_PORT)
         laneLinks.add(`${n.name}/${d.name}`)
       } else if (peerPos) addIface(d, peerPos.x, Y_INFRA_PORT)
-      else if (peerNs && isInfra(peerNs)) toInfra.push(d)
+      else if (peerNs && isInfra(peerNs)) (isAbove(n.name, peerNs) ? up : toInfra).push(d)
       else core.push(d)
     }
     // The box's centre: over the whole grid for the one underlay of a scenario, else over its own ports.
@@ -560,6 +672,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (overNodes <= 1 || !own) for (const d of toInfra) addIface(d, own ? minX - ++leftSlot * SLOT : centre - (toInfra.indexOf(d) + 1) * SLOT, Y_INFRA_PORT)
     else toInfra.forEach((d, j) => addIface(d, own.lo - (j + 1) * SLOT, Y_INFRA_PORT))
     core.forEach((d, i) => addIface(d, centre + (i - (core.length - 1) / 2) * SLOT, Y_INFRA_CORE))
+    up.forEach((d, i) => addIface(d, centre + (i - (up.length - 1) / 2) * SLOT, Y_INFRA_UP))
     // Many underlay ports share one bus to their bridge instead of a fan of diagonals.
     const edges: GraphEdge[] = []
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
@@ -590,15 +703,18 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port' })
     if (devs.length === 0) {
       // A namespace without devices is a childless box, placed like a leaf.
-      const position = saved[n.name] ? { ...saved[n.name] } : { x: ox + SLOT / 2, y: yOther }
-      loose.push({ ...box, position })
-      places.set(n.name, { ...position })
+      const at = saved[n.name] ?? { x: ox + SLOT / 2, y: yOther }
+      loose.push({ ...box, position: emptyBoxAt(at) })
+      places.set(n.name, { ...at })
     } else {
       placeBox(n.name, children, saved[n.name], pos, places)
       boxes.push(boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges))
     }
     ox += Math.max(1, devs.length) * SLOT + BOX_GAP
   }
+
+  // A drawing arranged by hand: a box that grew over a neighbour pushes it away (room.ts).
+  if (Object.keys(saved).length) makeRoomFor(boxes, loose, pos, places)
 
   // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.
   // Boxes made later are found by the namespace in their elements' ids (`ns:POD`, `if:NS/DEV`).
@@ -638,6 +754,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (inner && inner === boxOf.get(e.target) && inner.id !== e.source && inner.id !== e.target) inner.edges.push(e)
     else cross.push(e)
   }
+  if (Object.keys(saved).length) clearWires(boxes, boxOf, cross)
   // A tunnel as an edge, bulging by its length so tunnels between far nodes do not overlap near
   // ones. Made only for the tunnels drawn: a big mesh has half a million, and draws a node's own.
   const tunnelEdge = (t: LinkView): GraphEdge => {

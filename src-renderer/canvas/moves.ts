@@ -1,6 +1,6 @@
 import type { Edit, Point } from '../../shared/api.ts'
 import { nsId, type CanvasModel } from './graph.ts'
-import { SIZES } from './style.ts'
+import { EMPTY_BOX, SIZES } from './style.ts'
 
 /** Something dragged on the canvas: which namespace, and by how much (model units). */
 export interface Move {
@@ -34,10 +34,15 @@ function pinned(model: CanvasModel, current: Readonly<Record<string, Point>>): R
 
 /**
  * From the top-left corner of a new box's contents to the point it is dropped at: the middle of
- * what it first holds (a node its uplink, a switch its bridge). A router or a namespace holds
- * nothing yet and is placed by its middle.
+ * what it first holds (a node its uplink, a switch its bridge); a router or a namespace holds
+ * nothing yet: the middle of its empty inside, which starts at the same corner (graph.ts), so
+ * the box stays put when it is wired.
  */
-const GRIP = { node: { x: SIZES.nic.w / 2, y: SIZES.nic.h / 2 }, switch: { x: SIZES.bridge.w / 2, y: SIZES.bridge.h / 2 } }
+const GRIP = {
+  node: { x: SIZES.nic.w / 2, y: SIZES.nic.h / 2 },
+  switch: { x: SIZES.bridge.w / 2, y: SIZES.bridge.h / 2 },
+  empty: { x: EMPTY_BOX.w / 2, y: EMPTY_BOX.h / 2 },
+}
 /** How far below the switch or router it was dropped on a new node hangs (room for the wire). */
 const HANG = 90
 
@@ -57,7 +62,7 @@ export function droppedPositions(model: CanvasModel, edit: Edit, p: Point, curre
       break
     case 'addRouter':
     case 'addNamespace':
-      place = [edit.name, at(p.x, p.y)]
+      place = [edit.name, at(p.x - GRIP.empty.x, p.y - GRIP.empty.y)]
       break
     case 'addNode':
       place = [edit.name, at(p.x - GRIP.node.x, p.y - GRIP.node.y)]

@@ -13,6 +13,9 @@ export { ROLE_COLORS } from './theme.ts'
 /** Padding of a box around its children (Cytoscape's compound padding). */
 export const BOX_PADDING = 18
 
+/** The inside of a box that holds nothing yet (a router or a namespace before it is wired). */
+export const EMPTY_BOX = { w: 80, h: 50 } as const
+
 /** Padding of a pod's box around its interfaces. */
 export const POD_PADDING = 6
 
@@ -85,8 +88,8 @@ function rules(t: CanvasTheme): Rule[] {
         color: t.text,
         padding: `${BOX_PADDING}px`,
         'corner-radius': 10,
-        width: 80,
-        height: 50,
+        width: EMPTY_BOX.w,
+        height: EMPTY_BOX.h,
       },
     },
     // Node names sit below the box, leaving the top edge to the VXLAN tunnel arcs.
@@ -159,7 +162,11 @@ function rules(t: CanvasTheme): Rule[] {
     device('dummy', { shape: 'diamond' }),
     // An underlay's ports stand in a row over the lanes: their names run down beside them.
     { selector: 'node.iface.infra-port', style: { 'text-rotation': 1.5708, 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-x': 9, 'text-margin-y': 4 } },
-    { selector: 'node.iface.label-below, node.iface.dev-vxlan', style: { 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-x': 0, 'text-margin-y': 3, 'text-justification': 'center' } },
+    { selector: 'node.iface.dev-vxlan', style: { 'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-x': 0, 'text-margin-y': 3, 'text-justification': 'center' } },
+    // A port wired to another underlay box: its name below it, to the right, off the wire whether it
+    // runs sideways or up and down, and the box grows right and down only (its corner stays).
+    { selector: 'node.iface.label-above', style: { 'text-valign': 'top', 'text-halign': 'right', 'text-margin-x': 0, 'text-margin-y': -3, 'text-justification': 'left' } },
+    { selector: 'node.iface.label-below', style: { 'text-valign': 'bottom', 'text-halign': 'right', 'text-margin-x': 0, 'text-margin-y': 3, 'text-justification': 'left' } },
     // Down: red, crossed out. No carrier: red border.
     { selector: 'node.iface.down', style: { 'background-color': t.warn[0], 'border-color': t.drop, 'border-width': 2.5, 'background-image': icon.down, ...iconFit, color: t.warn[2] } },
     { selector: 'node.iface.nocarrier', style: { 'border-color': t.drop, 'border-style': 'dashed', 'border-width': 2 } },

@@ -89,8 +89,13 @@ describe('canvas sync', () => {
     applySelection(cy, ['ns:node1'])
     expect(box.grabbable()).toBe(true)
     expect(pod.grabbable()).toBe(false)
-    expect(cy.getElementById('if:node1/cbr0').pannable()).toBe(true)
+    // A drag on the selected box's own device (its bridge) moves the box with the selection.
+    const cbr0 = cy.getElementById('if:node1/cbr0') as NodeSingular
+    expect(cbr0.grabbable()).toBe(true)
+    expect(cbr0.selected()).toBe(true)
     applySelection(cy, ['ns:pod1'])
+    expect(cbr0.pannable()).toBe(true)
+    expect(cbr0.selected()).toBe(false)
     expect(box.pannable()).toBe(true)
     expect(pod.grabbable()).toBe(true)
     applySelection(cy, [])

@@ -81,11 +81,16 @@ export function applySelection(cy: Core, ids: readonly string[]): void {
     was.removeClass('sel')
     was.nodes().panify()
     // Cytoscape's own selection holds the movable ones: a drag on one of them moves them all.
+    const grips = cy.nodes(':selected')
     cy.elements(':selected').unselect()
+    grips.not(MOVABLE).panify()
     for (const id of ids) {
       const el = cy.getElementById(id)
       el.addClass('sel')
-      if (el.is(MOVABLE)) el.unpanify().select()
+      if (!el.is(MOVABLE)) continue
+      el.unpanify().select()
+      // Its own devices are handles of it: a drag that starts on one (its cbr0) moves the box, as on its frame.
+      el.children().not(MOVABLE).unpanify().select()
     }
   })
 }

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import type { Point, Topology } from '../../shared/api.ts'
+// Real engine output (tests may reach below the renderer's API boundary).
+import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { buildModel, ifId, nsId, type Bounds, type CanvasModel } from './graph.ts'
+import { droppedPositions } from './moves.ts'
+import { makeRoom, ROOM_GAP } from './room.ts'
+import { BOX_PADDING } from './style.ts'
+
+const box = (id: string, x1: number, y1: number, w: number, h: number): { id: string; r: Bounds } => ({ id, r: { x1, y1, x2: x1 + w, y2: y1 + h } })
+
+describe('room between boxes', () => {
+  it('moves nothing when nothing is covered', () => {
+    expect(makeRoom([box('a', 0, 0, 100, 100), box('b', 100 + ROOM_GAP, 0, 100, 100), box('c', 0, 200, 50, 50)]).size).toBe(0)
+  })
+
+  it('a box grown over its right neighbour pushes it right by what it covers, and that one its own neighbour', () => {
+    // a grew to x = 260: b (starting at 200) is covered by 60 + the gap; c, 10 past b, is then covered too.
+    const moved = makeRoom([box('a', 0, 0, 260, 100), box('b', 200, 0, 100, 100), box('c', 310, 10, 100, 100), box('far', 2000, 0, 10, 10)])
+    expect(moved.get('b')).toEqual({ x: 60 + ROOM_GAP, y: 0 })
+    expect(moved.get('c')).toEqual({ x: 200 + 100 + 60 + 2 * ROOM_GAP - 310, y: 0 })
+    expect(moved.has('a')).toBe(false)
+    expect(moved.has('far')).toBe(false)
+  })
+
+  it('a box below, or one starting left of the box that covers it, goes down', () => {
+    // b is covered from above by 30 (shorter than going right by 200): down.
+    expect(makeRoom([box('a', 0, 0, 300, 100), box('b', 100, 70, 100, 50)]).get('b')).toEqual({ x: 0, y: 30 + ROOM_GAP })
+    // c starts left of a: never to the right past it, down however far.
+    expect(makeRoom([box('a', 50, 0, 100, 300), box('c', 0, 20, 100, 40)]).get('c')).toEqual({ x: 0, y: 280 + ROOM_GAP })
+  })
+
+  it('gives the same result whatever order the boxes come in', () => {
+    const items = [box('a', 0, 0, 260, 100), box('b', 200, 0, 100, 100), box('c', 100, 90, 100, 100), box('d', 150, 150, 40, 40)]
+    const one = makeRoom(items)
+    expect(makeRoom([...items].reverse())).toEqual(one)
+    // Nothing covers anything afterwards.
+    const after = items.map((b) => ({ ...b.r, ...shifted(b.r, one.get(b.id)) }))
+    for (let i = 0; i < after.length; i++) for (let j = i + 1; j < after.length; j++) expect(overlap(after[i], after[j]), `${i} ${j}`).toBe(false)
+  })
+})
+
+function shifted(r: Bounds, d: Point | undefined): Bounds {
+  return d ? { x1: r.x1 + d.x, y1: r.y1 + d.y, x2: r.x2 + d.x, y2: r.y2 + d.y } : r
+}
+const overlap = (a: Bounds, b: Bounds): boolean => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2
+
+/** An empty lab after these lines, and the layout the same session keeps. */
+async function labAfter(lines: string[]): Promise<Topology> {
+  const h = createHandlers(new LabService(null))
+  await h.newLab({ scenario: 'empty' })
+  for (const line of lines) expect((await h.exec({ line })).exitCode, line).toBe(0)
+  return (await h.getState()).topology
+}
+
+/** The frames of the top-level boxes and leaves, with their padding. */
+function frames(m: CanvasModel): { ns: string; r: Bounds }[] {
+  const out = m.boxes.map((b) => ({ ns: b.ns, r: { x1: b.bounds.x1 - BOX_PADDING, y1: b.bounds.y1 - BOX_PADDING, x2: b.bounds.x2 + BOX_PADDING, y2: b.bounds.y2 + BOX_PADDING } }))
+  for (const n of m.loose) out.push({ ns: n.ns, r: { x1: n.position!.x - 58, y1: n.position!.y - 43, x2: n.position!.x + 58, y2: n.position!.y + 43 } })
+  return out
+}
+
+describe('a drawing built by hand', () => {
+  it('a node that grows as pods are added pushes the node to its right away, and the switch above stays', async () => {
+    const lines = ['podnet switch add sw1', 'podnet node add node1 --switch sw1', 'podnet node add node2 --switch sw1']
+    const positions = { sw1: { x: 0, y: -200 }, node1: { x: 0, y: 0 }, node2: { x: 400, y: 0 } }
+    const before = buildModel(await labAfter(lines), undefined, { positions })
+    expect(before.places.get('node2')).toEqual({ x: 400, y: 0 })
+    const grown = buildModel(await labAfter([...lines, 'podnet pod add pod1 --node node1', 'podnet pod add pod2 --node node1', 'podnet pod add pod3 --node node1', 'podnet pod add pod4 --node node1']), undefined, { positions })
+    const all = frames(grown)
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) expect(overlap(all[i].r, all[j].r), `${all[i].ns} / ${all[j].ns}`).toBe(false)
+    // node1 stays where it was put; node2 goes right (not down), past node1's box.
+    expect(grown.places.get('node1')).toEqual({ x: 0, y: 0 })
+    expect(grown.places.get('node2')!.y).toBe(0)
+    expect(grown.places.get('node2')!.x).toBeGreaterThan(400)
+    const n1 = grown.boxOf.get(nsId('node1'))!.bounds
+    expect(grown.boxOf.get(nsId('node2'))!.bounds.x1 - BOX_PADDING).toBeGreaterThanOrEqual(n1.x2 + BOX_PADDING + ROOM_GAP - 0.01)
+    expect(grown.places.get('sw1')).toEqual({ x: 0, y: -200 })
+  })
+
+  it('a lab laid out automatically is left as it is', async () => {
+    const topo = await labAfter(['podnet switch add sw1', 'podnet node add node1 --switch sw1', 'podnet pod add pod1 --node node1'])
+    const auto = buildModel(topo)
+    const pinned: Record<string, Point> = {}
+    for (const [ns, p] of auto.places) if (p.node === undefined) pinned[ns] = { x: p.x, y: p.y }
+    expect(buildModel(topo, undefined, { positions: pinned }).places).toEqual(auto.places)
+  })
+
+  it('an empty router dropped from the palette keeps its corner once wired, and after reopening', async () => {
+    const empty = await labAfter(['podnet router add r1'])
+    const model = buildModel(empty)
+    const positions = droppedPositions(model, { type: 'addRouter', name: 'r1' }, { x: 500, y: 100 }, {})!
+    const dropped = buildModel(empty, undefined, { positions })
+    // Its middle is where it was let go.
+    expect(dropped.loose.find((n) => n.ns === 'r1')!.position).toEqual({ x: 500, y: 100 })
+    const corner = frames(dropped).find((f) => f.ns === 'r1')!.r
+    const wired = buildModel(await labAfter(['podnet router add r1', 'podnet switch add sw1', 'podnet link add r1 sw1']), undefined, { positions: { ...positions, sw1: { x: 0, y: 400 } } })
+    const frame = frames(wired).find((f) => f.ns === 'r1')!.r
+    expect(frame.x1).toBeCloseTo(corner.x1, 5)
+    expect(frame.y1).toBeCloseTo(corner.y1, 5)
+    expect(wired.places.get('r1')).toEqual(positions.r1)
+  })
+})
+
+describe('wires of an underlay built by hand', () => {
+  it('a switch wired to a router above it has that port over its bridge, and a port whose wire leaves sideways has its name off the wire', async () => {
+    const topo = await labAfter(['podnet router add r1', 'podnet switch add sw1', 'podnet switch add sw2', 'podnet link add r1 sw1', 'podnet link add r1 sw2', 'podnet node add node1 --switch sw1'])
+    const m = buildModel(topo, undefined, { positions: { r1: { x: 200, y: -400 }, sw1: { x: 0, y: 0 }, sw2: { x: 700, y: 0 }, node1: { x: 500, y: 40 } } })
+    const child = (ns: string, dev: string, model = m) => model.boxOf.get(ifId(ns, dev))!.children.find((c) => c.id === ifId(ns, dev))!
+    for (const sw of ['sw1', 'sw2']) expect(child(sw, 'to-r1').position!.y, sw).toBeLessThan(child(sw, 'br0').position!.y)
+    // node1 is to the right of sw1, about level with it: the port's name is not on the wire's right.
+    expect(child('sw1', 'to-node1').classes).toMatch(/ label-(below|above)$/)
+    // The router above and the switch below it: their ports' names below them, to the right.
+    expect(child('r1', 'eth0').classes).toContain('label-below')
+    // Laid out automatically, a router joining two segments is above them and their ports go up to it too.
+    const auto = buildModel(topo)
+    expect(auto.boxOf.get(nsId('r1'))!.bounds.y2).toBeLessThan(auto.boxOf.get(nsId('sw1'))!.bounds.y1)
+    expect(child('sw1', 'to-r1', auto).position!.y).toBeLessThan(child('sw1', 'br0', auto).position!.y)
+  })
+})
