@@ -266,10 +266,10 @@ function drawnBounds(b: BoxModel): Bounds {
  * name goes right of its port, but a wire that leaves the port toward the right would run
  * through it; then the name goes below the port (the wire rising) or above it (the wire falling).
  */
-function clearWires(boxes: readonly BoxModel[], boxOf: ReadonlyMap<string, BoxModel>, cross: readonly GraphEdge[]): void {
+function clearWires(boxes: readonly BoxModel[], pos: ReadonlyMap<string, Point>, cross: readonly GraphEdge[]): void {
   const byId = new Map<string, GraphNode>()
   for (const b of boxes) if (b.role === 'switch' || b.role === 'router') for (const c of b.children) byId.set(c.id, c)
-  const at = (id: string): Point | undefined => byId.get(id)?.position ?? boxOf.get(id)?.children.find((c) => c.id === id)?.position
+  const at = (id: string): Point | undefined => byId.get(id)?.position ?? pos.get(id)
   for (const e of cross) {
     for (const [end, other] of [[e.source, e.target], [e.target, e.source]]) {
       const port = byId.get(end)
@@ -284,8 +284,15 @@ function clearWires(boxes: readonly BoxModel[], boxOf: ReadonlyMap<string, BoxMo
 }
 
 /** Moves boxes and loose leaves apart where they cover one another (room.ts), places included. */
-function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>): void {
-  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(drawnBounds(b), b.role) }))
+/** A node box whose elements are made later (graph.ts laterBox): what they will be moved by, and the ids of those already placed. */
+interface LaterRoom {
+  room: Point
+  placed: readonly string[]
+}
+
+function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>, later: ReadonlyMap<BoxModel, LaterRoom>): void {
+  // A box whose elements are not made yet is not made for this: its devices' names stay inside it.
+  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(later.has(b) ? b.bounds : drawnBounds(b), b.role) }))
   for (const n of loose) {
     if (!n.position) continue
     const box = n.classes.startsWith('box')
@@ -302,7 +309,15 @@ function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Poi
   for (const b of boxes) {
     const d = moved.get(b.id)
     if (!d) continue
-    shift(b.children, d, pos)
+    const lazy = later.get(b)
+    if (lazy) {
+      lazy.room.x += d.x
+      lazy.room.y += d.y
+      for (const id of lazy.placed) {
+        const p = pos.get(id)
+        if (p) pos.set(id, { x: p.x + d.x, y: p.y + d.y })
+      }
+    } else shift(b.children, d, pos)
     Object.assign(b.bounds, { x1: b.bounds.x1 + d.x, y1: b.bounds.y1 + d.y, x2: b.bounds.x2 + d.x, y2: b.bounds.y2 + d.y })
     for (const leaf of [b.summary, b.far]) if (leaf.position) leaf.position = { x: leaf.position.x + d.x, y: leaf.position.y + d.y }
     by(b.ns, d)
@@ -548,7 +563,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const multiRow = plan.rows > 1
   // Links inside a node whose elements are made later (veth pairs between its pods and itself, found below).
   const innerLater = new Map<string, LinkView[]>()
-  const later = new Set<BoxModel>()
+  const later = new Map<BoxModel, LaterRoom>()
   // The lowest centre x of everything laid out so far.
   let lowX = Infinity
   // A grid is shown small: box names in a larger type stay readable at the zoom that fits it (a
@@ -574,13 +589,15 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       // Drafted in shape only: the elements are made the first time the box is drawn in full.
       d.pods.forEach((p, j) => places.set(p.name, { x: d.podAt[j].x + dx - origin.x, y: d.podAt[j].y + dy - origin.y, node: d.ns.name }))
       const cover = { x1: d.cover.x1 + dx, y1: d.cover.y1 + dy, x2: d.cover.x2 + dx, y2: d.cover.y2 + dy }
+      // Where room.ts moved the box, if it did, by the time its elements are made.
+      const room = { x: 0, y: 0 }
       const make = (): { children: GraphNode[]; edges: GraphEdge[] } => {
         const again = draftNode(d.ns, d.pods, words, byName, true)
-        for (const item of again.items) item.position = moved(item.position!)
+        for (const item of again.items) item.position = moved({ x: item.position!.x + room.x, y: item.position!.y + room.y })
         return { children: again.items, edges: [...again.edges, ...(innerLater.get(d.box.id) ?? []).map((l) => linkEdge(l))] }
       }
       const b = laterBox(d.ns, d.box, summary, cover, d.count, podNames, make)
-      later.add(b)
+      later.set(b, { room, placed: [...d.at.keys()] })
       boxes.push(b)
       return
     }
@@ -714,7 +731,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
 
   // A drawing arranged by hand: a box that grew over a neighbour pushes it away (room.ts).
-  if (Object.keys(saved).length) makeRoomFor(boxes, loose, pos, places)
+  if (Object.keys(saved).length) makeRoomFor(boxes, loose, pos, places, later)
 
   // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.
   // Boxes made later are found by the namespace in their elements' ids (`ns:POD`, `if:NS/DEV`).
@@ -754,7 +771,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (inner && inner === boxOf.get(e.target) && inner.id !== e.source && inner.id !== e.target) inner.edges.push(e)
     else cross.push(e)
   }
-  if (Object.keys(saved).length) clearWires(boxes, boxOf, cross)
+  if (Object.keys(saved).length) clearWires(boxes, pos, cross)
   // A tunnel as an edge, bulging by its length so tunnels between far nodes do not overlap near
   // ones. Made only for the tunnels drawn: a big mesh has half a million, and draws a node's own.
   const tunnelEdge = (t: LinkView): GraphEdge => {

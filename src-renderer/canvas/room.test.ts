@@ -76,6 +76,11 @@ describe('a drawing built by hand', () => {
     const n1 = grown.boxOf.get(nsId('node1'))!.bounds
     expect(grown.boxOf.get(nsId('node2'))!.bounds.x1 - BOX_PADDING).toBeGreaterThanOrEqual(n1.x2 + BOX_PADDING + ROOM_GAP - 0.01)
     expect(grown.places.get('sw1')).toEqual({ x: 0, y: -200 })
+    // Its elements, made when it is first drawn in full, are inside the box where it went.
+    const n2 = grown.boxOf.get(nsId('node2'))!
+    for (const c of n2.children) expect(c.position!.x, c.id).toBeGreaterThanOrEqual(n2.bounds.x1)
+    const uplink = n2.children.find((c) => c.dev === 'eth0')!
+    expect(uplink.position!.x).toBeGreaterThan(before.boxOf.get(nsId('node2'))!.children.find((c) => c.dev === 'eth0')!.position!.x + 100)
   })
 
   it('a lab laid out automatically is left as it is', async () => {
