@@ -36,6 +36,12 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await page.getByRole('button', { name: /オプションを指定/ }).click()
   await expect(page.getByRole('dialog')).toBeVisible()
   await look('new-lab dialog', 'new-lab')
+  // Counts the scenario cannot take: said in the dialog, in Japanese, and Create waits.
+  await page.getByLabel('ノード数').fill('1000')
+  await page.getByLabel('ノードあたりの Pod 数').fill('100')
+  await expect(page.getByTestId('new-problem')).toHaveText('1000 ノード × 100 Pod で Pod が 100000 個になります。ラボに置ける Pod は最大 50000 個です')
+  await expect(page.getByRole('button', { name: '作成', exact: true })).toBeDisabled()
+  await look('new-lab dialog with counts too big', 'new-lab-too-big')
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog')).toHaveCount(0)
 
