@@ -1,27 +1,11 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { nextTick } from 'vue'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { requestMethods, type PodnetApi } from '../../shared/api.ts'
-// The real handler table stands in for the desktop shell / Worker behind window.podnet.
-import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { installBackend, settle } from '../../test/unit/renderer-backend.ts'
 import { useExercisesStore } from '../stores/exercises.ts'
 import { useLabStore } from '../stores/lab.ts'
 import AppToolbar from './AppToolbar.vue'
-
-function installBackend(): void {
-  const h = createHandlers(new LabService('same-node'))
-  const api: PodnetApi = requestMethods((m) => (payload) => (h[m] as (p?: unknown) => Promise<unknown>)(payload))
-  Object.assign(window, { podnet: api })
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await nextTick()
-    await new Promise((r) => setTimeout(r, 0))
-  }
-}
 
 beforeEach(() => {
   setActivePinia(createPinia())

@@ -1,27 +1,10 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia'
-import { nextTick } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { requestMethods, type PodnetApi } from '../../shared/api.ts'
-// The real handler table stands in for the desktop shell / Worker behind window.podnet.
-import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { installBackend, settle } from '../../test/unit/renderer-backend.ts'
 import { useExercisesStore } from './exercises.ts'
 import { useLabStore } from './lab.ts'
 import { useUiStore } from './ui.ts'
-
-function installBackend(): void {
-  const h = createHandlers(new LabService('same-node'))
-  const api: PodnetApi = requestMethods((m) => (payload) => (h[m] as (p?: unknown) => Promise<unknown>)(payload))
-  Object.assign(window, { podnet: api })
-}
-
-/** Lets the store's watchers and the calls they start finish. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await nextTick()
-    await new Promise((r) => setTimeout(r, 0))
-  }
-}
 
 beforeEach(() => {
   setActivePinia(createPinia())
