@@ -236,6 +236,8 @@ function coverOf(b: Bounds, role: NetnsView['role'] | 'pod-leaf'): Bounds {
 /** About how wide a character of a device's name is drawn (10.5 px type), to reckon with labels. */
 const CHAR_W = 6.2
 const LINE_H = 13
+/** From a pod box's right edge to the end of the name of its veth's host end, right of it. */
+const VETH_NAME_REACH = SIZES.veth.w / 2 + 4 + 12 * CHAR_W - SIZES.pod.w / 2
 
 /**
  * What a box covers once drawn: Cytoscape sizes a box around its devices' names too (to the right
@@ -291,8 +293,9 @@ interface LaterRoom {
 }
 
 function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>, later: ReadonlyMap<BoxModel, LaterRoom>): void {
-  // A box whose elements are not made yet is not made for this: its devices' names stay inside it.
-  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(later.has(b) ? b.bounds : drawnBounds(b), b.role) }))
+  // A node box whose elements are not made yet is not made for this: the name of the host end of
+  // its last pod's veth (12 characters) reaches past that pod's box.
+  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(later.has(b) ? { ...b.bounds, x2: b.bounds.x2 + VETH_NAME_REACH } : drawnBounds(b), b.role) }))
   for (const n of loose) {
     if (!n.position) continue
     const box = n.classes.startsWith('box')
