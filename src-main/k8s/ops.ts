@@ -7,7 +7,7 @@ import { Nud } from '../engine/kernel/neigh.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
 import type { Netns } from '../engine/kernel/netns.ts'
 import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
-import { VxlanDevice, type VxlanRemote } from '../engine/kernel/vxlan.ts'
+import { fdbEntry, VxlanDevice, type VxlanFdbEntry, type VxlanRemote } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
 
@@ -28,6 +28,7 @@ export class Ops {
   private count = 0
   private grouped = false
   private readonly remotes = new Map<Ipv4, readonly VxlanRemote[]>()
+  private readonly peerFdb = new Map<Ipv4, VxlanFdbEntry>()
 
   constructor(readonly world: World) {}
 
@@ -202,8 +203,8 @@ export class Ops {
     }
     try {
       if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
-      const only = this.remotesTo(publicIp)
-      d.fdbAdd(vtepMac, only[0], 'replace', 'permanent', only)
+      const made = this.peerEntry(publicIp, vtepMac)
+      d.fdbAdd(vtepMac, made.remotes[0], 'replace', 'permanent', made.remotes, made)
     } catch (e) {
       errors = peerError(errors, 'fdb', e)
     }
@@ -224,6 +225,17 @@ export class Ops {
     let r = this.remotes.get(ip)
     if (!r) this.remotes.set(ip, (r = Object.freeze([Object.freeze({ ip, port: 0, vni: -1 })])))
     return r
+  }
+
+  /**
+   * The permanent FDB entry towards a VTEP as programmed now: one entry shared by every node's
+   * table that gets it at this time (entries are never changed in place).
+   */
+  private peerEntry(ip: Ipv4, mac: Mac): VxlanFdbEntry {
+    const now = this.world.sched.now
+    let e = this.peerFdb.get(ip)
+    if (e === undefined || e.mac !== mac || e.updatedNs !== now) this.peerFdb.set(ip, (e = fdbEntry(mac, this.remotesTo(ip), 'permanent', now)))
+    return e
   }
 
   /**

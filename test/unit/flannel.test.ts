@@ -7,6 +7,7 @@ import { run } from '../../src-main/engine/commands/index.ts'
 import { hexToBytes } from '../../shared/trace.ts'
 import { dissect } from '../../src-main/engine/wire/dissect.ts'
 import { formatMac } from '../../src-main/engine/addr/mac.ts'
+import type { VxlanDevice } from '../../src-main/engine/kernel/vxlan.ts'
 
 function lab(scenario: string, commands: string[] = [], nodes?: number) {
   const doc = scenarioLab(scenario, nodes)
@@ -203,7 +204,11 @@ describe('flanneld: the control plane', () => {
     const vtep3 = formatMac(macFor('node3/flannel.1'))
     const fdb = (ns: string): string => run(rt.world, `bridge -n ${ns} fdb show dev flannel.1`).stdout
     const before = fdb('node2')
+    // One entry object per VTEP programmed at one time, in every node's table (never changed in place).
+    const entryOf = (ns: string) => (rt.world.netns(ns)!.dev('flannel.1') as VxlanDevice).fdb.get(macFor('node3/flannel.1'))
+    expect(entryOf('node1')).toBe(entryOf('node2'))
     expect(run(rt.world, `bridge -n node1 fdb append ${vtep3} dev flannel.1 dst 192.168.0.99 self`).exitCode).toBe(0)
+    expect(entryOf('node1')).not.toBe(entryOf('node2'))
     expect(fdb('node1')).toContain(`${vtep3} dst 192.168.0.99 self permanent`)
     expect(run(rt.world, `bridge -n node1 fdb del ${vtep3} dev flannel.1 dst 192.168.0.13 self`).exitCode).toBe(0)
     expect(fdb('node1')).not.toContain(`${vtep3} dst 192.168.0.13`)

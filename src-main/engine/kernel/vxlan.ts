@@ -28,17 +28,22 @@ export interface VxlanRemote {
   oif?: NetDevice | null
 }
 
-/** A VXLAN FDB entry: a MAC and the VTEPs that receive frames for it. */
+/**
+ * A VXLAN FDB entry: a MAC and the VTEPs that receive frames for it. Never changed in place (a
+ * change puts a new entry where it stood): flanneld's entries towards one VTEP, programmed at
+ * one time, are one entry shared by every node's table, as a 1,000-node cluster holds a million.
+ */
 export interface VxlanFdbEntry {
-  mac: Mac
-  /**
-   * Never changed in place (a change puts a new list): flanneld's entries towards one VTEP share
-   * one frozen list, as a 1,000-node cluster holds a million of them.
-   */
-  remotes: readonly VxlanRemote[]
+  readonly mac: Mac
+  readonly remotes: readonly VxlanRemote[]
   /** 'permanent' (added by the user/flanneld), 'static', or 'reachable' (learned, ages out). */
-  state: 'permanent' | 'static' | 'reachable'
-  updatedNs: number
+  readonly state: 'permanent' | 'static' | 'reachable'
+  readonly updatedNs: number
+}
+
+/** An FDB entry, always of one shape (see taggedShapes). */
+export function fdbEntry(mac: Mac, remotes: readonly VxlanRemote[], state: VxlanFdbEntry['state'], updatedNs: number): VxlanFdbEntry {
+  return { mac, remotes, state, updatedNs }
 }
 
 export interface VxlanConfig {
@@ -124,25 +129,24 @@ export class VxlanDevice extends NetDevice {
 
   /**
    * `bridge fdb add|append|replace MAC dev DEV dst IP self`. `only`, when given, is a frozen list
-   * of just `remote` that the caller shares between entries.
+   * of just `remote` that the caller shares between entries; `made`, when given, is the entry a
+   * new one would be (`only`, `state`, now), which the caller shares between tables.
    */
-  fdbAdd(mac: Mac, remote: VxlanRemote, mode: 'add' | 'append' | 'replace', state: VxlanFdbEntry['state'], only?: readonly VxlanRemote[]): void {
+  fdbAdd(mac: Mac, remote: VxlanRemote, mode: 'add' | 'append' | 'replace', state: VxlanFdbEntry['state'], only?: readonly VxlanRemote[], made?: VxlanFdbEntry): void {
     const e = this.lookup(mac)
     const now = this.netns.world.sched.now
     if (e) {
       if (mode === 'add') throw new KernelError('EEXIST')
       this.fdbVersion++
       if (mode === 'append') {
-        if (!e.remotes.some((r) => sameRemote(r, remote))) e.remotes = [...e.remotes, remote]
+        if (!e.remotes.some((r) => sameRemote(r, remote))) this.fdb.set(mac, fdbEntry(mac, [...e.remotes, remote], e.state, e.updatedNs))
         return
       }
       // The first remote is replaced, the others kept.
-      e.remotes = e.remotes.length === 1 ? (only ?? [remote]) : [remote, ...e.remotes.slice(1)]
-      e.state = state
-      e.updatedNs = now
+      this.fdb.set(mac, fdbEntry(mac, e.remotes.length === 1 ? (only ?? [remote]) : [remote, ...e.remotes.slice(1)], state, now))
       return
     }
-    this.fdb.set(mac, { mac, remotes: only ?? [remote], state, updatedNs: now })
+    this.fdb.set(mac, made ?? fdbEntry(mac, only ?? [remote], state, now))
     this.fdbVersion++
   }
 
@@ -153,9 +157,12 @@ export class VxlanDevice extends NetDevice {
     if (remote) {
       const i = e.remotes.findIndex((r) => sameRemote(r, remote))
       if (i < 0) throw new KernelError('ENOENT')
-      e.remotes = e.remotes.filter((_, j) => j !== i)
+      const remotes = e.remotes.filter((_, j) => j !== i)
       this.fdbVersion++
-      if (e.remotes.length) return
+      if (remotes.length) {
+        this.fdb.set(mac, fdbEntry(mac, remotes, e.state, e.updatedNs))
+        return
+      }
     }
     this.fdb.delete(mac)
     this.fdbVersion++
@@ -244,12 +251,11 @@ export class VxlanDevice extends NetDevice {
     if (this.cfg.learning) {
       const e = this.lookup(src)
       if (!e) {
-        this.fdb.set(src, { mac: src, remotes: [{ ip: ip.src, port: 0, vni: -1 }], state: 'reachable', updatedNs: ns.world.sched.now })
+        this.fdb.set(src, fdbEntry(src, [{ ip: ip.src, port: 0, vni: -1 }], 'reachable', ns.world.sched.now))
         this.fdbVersion++
       } else if (e.state === 'reachable') {
         if (e.remotes.length !== 1 || e.remotes[0].ip !== ip.src) this.fdbVersion++
-        e.remotes = [{ ip: ip.src, port: 0, vni: -1 }]
-        e.updatedNs = ns.world.sched.now
+        this.fdb.set(src, fdbEntry(src, [{ ip: ip.src, port: 0, vni: -1 }], 'reachable', ns.world.sched.now))
       }
     }
     if (trace.enabled) trace.packet('decap', ns, this, inner, 'ethernet', 'decap.vxlan', { dev: this.name, vni: vx.vni, from: formatIpv4(ip.src) })
