@@ -23,11 +23,35 @@ describe('room between boxes', () => {
     expect(moved.has('far')).toBe(false)
   })
 
-  it('a box below, or one starting left of the box that covers it, goes down', () => {
+  it('boxes one above the other go apart down, boxes side by side go apart sideways: whichever moves less', () => {
     // b is covered from above by 30 (shorter than going right by 200): down.
     expect(makeRoom([box('a', 0, 0, 300, 100), box('b', 100, 70, 100, 50)]).get('b')).toEqual({ x: 0, y: 30 + ROOM_GAP })
-    // c starts left of a: never to the right past it, down however far.
-    expect(makeRoom([box('a', 50, 0, 100, 300), box('c', 0, 20, 100, 40)]).get('c')).toEqual({ x: 0, y: 280 + ROOM_GAP })
+    // c, left of the tall a, covers 50 of its width and all its height: a goes right past c (not c down past a).
+    const side = makeRoom([box('a', 50, 0, 100, 300), box('c', 0, 20, 100, 40)])
+    expect(side.get('a')).toEqual({ x: 50 + ROOM_GAP, y: 0 })
+    expect(side.has('c')).toBe(false)
+  })
+
+  it('a node grown into its right neighbour pushes it right even when it was put a little lower', () => {
+    // node1 dropped 10 below node2's top and grown 60 into it: node2 goes right by 60 + the gap;
+    // node1 does not go down a whole row.
+    const moved = makeRoom([box('node1', 0, 10, 260, 300), box('node2', 200, 0, 240, 300)])
+    expect(moved.get('node2')).toEqual({ x: 60 + ROOM_GAP, y: 0 })
+    expect(moved.has('node1')).toBe(false)
+    // The same a little higher.
+    expect(makeRoom([box('node1', 0, -10, 260, 300), box('node2', 200, 0, 240, 300)]).get('node2')).toEqual({ x: 60 + ROOM_GAP, y: 0 })
+  })
+
+  it('in a 100-node lab arranged by hand, a node that grows pushes its own row right, by no more than it grew', () => {
+    // Ten rows of ten, the rows a little uneven as a hand puts them; node 3 of row 4 grows by 150.
+    const items = Array.from({ length: 100 }, (_, i) => box(`n${i}`, (i % 10) * 300, Math.floor(i / 10) * 400 + ((i * 7) % 3) * 8, 250, 320))
+    items[43] = { id: 'n43', r: { ...items[43].r, x2: items[43].r.x2 + 150 } }
+    const moved = makeRoom(items)
+    // Each neighbour goes right by what it is covered by, the 50 between columns taking up some
+    // of it each time, until the push dies out (n49 stays).
+    const ids = ['n44', 'n45', 'n46', 'n47', 'n48']
+    expect([...moved.keys()].sort()).toEqual(ids)
+    ids.forEach((id, k) => expect(moved.get(id), id).toEqual({ x: 150 - (k + 1) * (50 - ROOM_GAP), y: 0 }))
   })
 
   it('gives the same result whatever order the boxes come in', () => {
