@@ -67,6 +67,12 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await page.getByTestId('ns-select').fill('node1')
   await page.getByTestId('ns-select').press('Enter')
   await look('namespace node1', 'namespace')
+  // A form's value the lab refuses (an MTU out of range): the lab's reason, in Japanese.
+  await page.getByLabel('MTU eth0').fill('70000')
+  await page.getByLabel('MTU eth0').press('Enter')
+  await expect(page.getByTestId('error')).toContainText('68 から 65535 までの整数を指定してください（数値 70000 は使えません）')
+  await look('error banner of a refused MTU', 'error-mtu')
+  await page.getByTestId('error').getByRole('button').click()
   await page.locator('[data-testid="routes"] li', { hasText: '10.244.2.0/24' }).getByRole('button').click()
   await page.getByRole('tab', { name: 'トレース' }).click()
   await expect(page.getByTestId('stale')).toBeVisible()
@@ -80,6 +86,12 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await page.getByTestId('send-form').getByRole('button', { name: /パケットを送信/ }).click()
   await expect(page.getByTestId('error')).toBeVisible()
   await look('error banner', 'error')
+  await page.getByTestId('error').getByRole('button').click()
+  // A destination that cannot be one (a blank in it): what the field takes, in Japanese.
+  await page.getByTestId('trace-to').fill('pod 4')
+  await page.getByTestId('send-form').getByRole('button', { name: /パケットを送信/ }).click()
+  await expect(page.getByTestId('error')).toContainText('Pod、名前空間、IPv4 アドレスのいずれかを指定してください（"pod 4" は使えません）')
+  await look('error banner of a refused destination')
   await page.getByTestId('error').getByRole('button').click()
 
   // A malformed lab file opened: the banner says what is wrong and where (file, line, column, field), in Japanese.

@@ -1,5 +1,6 @@
 import { buildEn } from './build.ts'
 import { labfileEn } from './labfile.ts'
+import { requestEn } from './request.ts'
 
 /**
  * English explanations for trace message keys (shared/trace.ts `msg`): one present-tense sentence
@@ -199,4 +200,7 @@ export const en = {
 
   // Why a lab cannot be built, and where (build.ts).
   ...buildEn,
+
+  // Why a request to the handler table is refused (request.ts).
+  ...requestEn,
 } as const satisfies Record<string, string>

@@ -39,12 +39,22 @@ export function hasMessage(key: string, lang: Lang = 'en'): boolean {
 /**
  * Fills `{name}` placeholders from params. A placeholder without a param stays visible as
  * `{name}`, and an unknown key comes back as `key (a=1, b=2)`, so nothing is silently lost.
+ * A placeholder named `...Key` holds a key of the catalogue: that message, worded in the same
+ * language with the same params, fills it (one level: a refusal's "what a field takes").
  */
 export function formatMessage(key: string, params: Record<string, string | number> = {}, lang: Lang = 'en'): string {
+  return word(key, params, lang, true)
+}
+
+function word(key: string, params: Record<string, string | number>, lang: Lang, nest: boolean): string {
   const t = template(key, lang)
   if (t === undefined) {
     const list = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')
     return list ? `${key} (${list})` : key
   }
-  return t.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole))
+  return t.replace(PLACEHOLDER, (whole, name: string) => {
+    if (!Object.hasOwn(params, name)) return whole
+    const v = String(params[name])
+    return nest && name.endsWith('Key') && template(v, lang) !== undefined ? word(v, params, lang, false) : v
+  })
 }

@@ -5,6 +5,7 @@
 import type { MessageKey } from './index.ts'
 import { buildJa } from './build.ts'
 import { labfileJa } from './labfile.ts'
+import { requestJa } from './request.ts'
 
 /** Every key of the English catalogue, and no other (a missing or extra key fails the type check). */
 export const ja: Record<MessageKey, string> = {
@@ -200,4 +201,7 @@ export const ja: Record<MessageKey, string> = {
 
   // ラボを構築できない理由とその場所（build.ts）。
   ...buildJa,
+
+  // ハンドラーテーブルが要求を受け付けない理由（request.ts）。
+  ...requestJa,
 }

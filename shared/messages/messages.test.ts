@@ -32,7 +32,9 @@ describe('message catalogue', () => {
         expect(t.replace(PLACEHOLDER, ''), where).not.toMatch(/[{}]/)
       }
     }
-    expect((Object.keys(ja) as MessageKey[]).filter((k) => !/[\u3040-\u30ff\u4e00-\u9fff]/.test(ja[k]))).toEqual([])
+    // A template that is only placeholders (a value as it was sent) has nothing to translate.
+    const words = (k: MessageKey): string => ja[k].replace(PLACEHOLDER, '').trim()
+    expect((Object.keys(ja) as MessageKey[]).filter((k) => words(k) !== '' && !/[\u3040-\u30ff\u4e00-\u9fff]/.test(ja[k]))).toEqual([])
   })
 })
 

@@ -39,7 +39,7 @@ function links(v: unknown, path: string): { netns: string; device: string }[] {
 
 export const BUILD_EDIT_SHAPES = {
   addWiredNode: object({ type: oneOf(['addWiredNode']), name: buildName, wire: netnsField }),
-  addSwitch: object({ type: oneOf(['addSwitch']), name: buildName, cidr: optional(str({ max: 18, pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, what: 'a CIDR such as 192.168.5.0/24' })) }),
+  addSwitch: object({ type: oneOf(['addSwitch']), name: buildName, cidr: optional(str({ max: 18, pattern: /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, what: 'request.what.cidr' })) }),
   addRouter: object({ type: oneOf(['addRouter']), name: buildName }),
   connect: object({ type: oneOf(['connect']), a: netnsField, b: netnsField }),
   disconnect: object({ type: oneOf(['disconnect']), a: netnsField, b: netnsField }),

@@ -20,8 +20,8 @@ import { ApiFailure, refused, invalid, isPlainObject, object, oneOf, optional, s
 
 const modeSource = object({ mode: optional(oneOf(MODES)) })
 const textSource = object({
-  text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
-  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
+  text: str({ max: MAX_LAB_FILE_BYTES, what: 'request.what.lab_text' }),
+  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'request.what.file_name' })),
 })
 
 /** A side: `{}` or `{ mode }` (the open lab), `{ text, name? }` (another lab's file). */

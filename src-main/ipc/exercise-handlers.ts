@@ -12,7 +12,7 @@ import { instantiate, LabBuildError } from '../lab/lab.ts'
 import { LabSession } from '../lab/session.ts'
 import type { Handlers, LabService } from './handlers.ts'
 import { buildError, labFormatFailure, replaceLab } from './lab-errors.ts'
-import { ApiFailure, bool, invalid, none, object, optional, str, type Check } from './validate.ts'
+import { ApiFailure, bool, invalid, none, object, optional, refused, str, type Check } from './validate.ts'
 
 type Found = { exercise: Exercise; builtIn: boolean }
 
@@ -132,10 +132,10 @@ function check<T>(c: Check<T>, payload: unknown): T {
   return c(payload, 'request')
 }
 
-const idField = str({ min: 1, max: 63, pattern: EXERCISE_ID, what: 'an exercise id (lowercase letters, digits and -)' })
+const idField = str({ min: 1, max: 63, pattern: EXERCISE_ID, what: 'request.what.exercise_id' })
 const openById = object({ id: idField, fresh: optional(bool) })
-const openByText = object({ text: str({ min: 1, max: 2_000_000, what: 'the exercise file text' }), name: optional(str({ min: 1, max: 255, singleLine: true, what: 'a file name' })) })
-const answerReq = object({ goal: str({ min: 1, max: 63, pattern: /^[a-z0-9][a-z0-9_-]*$/, what: 'a goal id' }), answer: str({ max: 200, singleLine: true, what: 'an answer' }) })
+const openByText = object({ text: str({ min: 1, max: 2_000_000, what: 'request.what.exercise_text' }), name: optional(str({ min: 1, max: 255, singleLine: true, what: 'request.what.file_name' })) })
+const answerReq = object({ goal: str({ min: 1, max: 63, pattern: /^[a-z0-9][a-z0-9_-]*$/, what: 'request.what.goal_id' }), answer: str({ max: 200, singleLine: true, what: 'request.what.answer' }) })
 const removeReq = object({ id: idField })
 
 /**
@@ -184,7 +184,7 @@ export function exerciseHandlers(service: LabService, host: ExerciseHost): Exerc
           throw e
         }
         id = parsed.metadata.id
-        if (builtinExercise(id)) throw invalid('text', `metadata.id: "${id}" is the id of a built-in exercise; give yours an id of its own`)
+        if (builtinExercise(id)) throw refused('invalid-request', 'text', 'request.builtin_id', { id })
         ex.progress.addCustom(id, req.text)
       } else {
         const req = check(openById, payload)

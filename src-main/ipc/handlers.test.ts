@@ -445,7 +445,10 @@ describe('dispatch', () => {
     const ok = await dispatch(h, CHANNELS.getState, undefined)
     expect(ok.ok).toBe(true)
     const bad = await dispatch(h, CHANNELS.newLab, { scenario: 7 })
-    expect(bad).toEqual({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('scenario: must be one of'), path: 'scenario' } })
+    expect(bad).toEqual({
+      ok: false,
+      error: { code: 'invalid-request', message: expect.stringContaining('scenario: must be one of'), path: 'scenario', msg: 'request.one_of', params: expect.objectContaining({ gotKey: 'request.got.number', value: '7' }) },
+    })
     expect(await dispatch(h, 'lab:nothing', {})).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'channel' } })
   })
 

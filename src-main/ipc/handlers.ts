@@ -147,26 +147,26 @@ const newLabReq = object({ scenario: oneOf(scenarioNames), nodes: optional(int(0
 // No request names a file to write: where a lab is saved is the desktop shell's to decide (its own
 // dialogs and recent files), never the page's. `name` only labels error messages.
 const openLabReq = object({
-  text: str({ max: MAX_LAB_FILE_BYTES, what: 'the lab file text' }),
-  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'a file name' })),
+  text: str({ max: MAX_LAB_FILE_BYTES, what: 'request.what.lab_text' }),
+  name: optional(str({ max: 255, min: 1, singleLine: true, what: 'request.what.file_name' })),
 })
 const tablesReq = object({ netns: netnsField })
-const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const execReq = object({ line: str({ max: 4096, min: 1, singleLine: true, what: 'request.what.command_line' }), netns: optional(netnsField) })
 const termField = int(1, 1_000_000_000)
-const termRunReq = object({ term: termField, line: str({ max: 4096, min: 1, singleLine: true, what: 'a command line' }), netns: optional(netnsField) })
+const termRunReq = object({ term: termField, line: str({ max: 4096, min: 1, singleLine: true, what: 'request.what.command_line' }), netns: optional(netnsField) })
 const termReq = object({ term: termField })
 const speedField: Check<number> = (v, path) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < SPEED_RANGE[0] || v > SPEED_RANGE[1]) throw invalid(path, `must be a number from ${SPEED_RANGE[0]} to ${SPEED_RANGE[1]} (simulated seconds per second), not ${describeValue(v)}`)
   return v
 }
 const termSpeedReq = object({ speed: speedField })
-const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'a command line' }), cursor: int(0, 4096), netns: optional(netnsField) })
+const completeReq = object({ line: str({ max: 4096, singleLine: true, what: 'request.what.command_line' }), cursor: int(0, 4096), netns: optional(netnsField) })
 const traceReq = object({ ...probeFields, df: optional(bool), count: optional(int(1, MAX_TRACE_COUNT)), warm: optional(bool), lang: langField })
-const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: "a prefix of letters, digits, '.', '_' and '-'" })), teardown: optional(bool) })
+const exportScriptReq = object({ prefix: optional(str({ max: 20, pattern: /^[A-Za-z0-9_.-]*$/, what: 'request.what.prefix' })), teardown: optional(bool) })
 const exportPcapReq = object({ traceId: int(1, Number.MAX_SAFE_INTEGER), format: optional(oneOf(['pcapng', 'pcap'] as const)), steps: optional(bool), lang: optional(oneOf(['en', 'ja'] as const)) })
 // A frame is at most a jumbo frame plus encapsulation: 64 KiB of bytes, twice that in hex.
 const setLanguageReq = object({ lang: oneOf(['en', 'ja'] as const) })
-const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'an even number of hex digits' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
+const dissectReq = object({ frame: str({ min: 2, max: 2 * 65600, pattern: /^(?:[0-9a-fA-F]{2})+$/, what: 'request.what.hex' }), layer: optional(oneOf(['ethernet', 'ipv4'] as const)), lang: optional(oneOf(['en', 'ja'] as const)) })
 
 const positionsField: Check<Record<string, unknown>> = (v, path) => {
   if (!isPlainObject(v)) throw invalid(path, `must map namespace names to positions { x, y } or null, not ${describeValue(v)}`)
@@ -203,14 +203,14 @@ function splitPlacement(payload: unknown): { edit: unknown; place?: Record<strin
   return { edit, place: positionsReq(place, 'place', false) as Record<string, Point> }
 }
 
-const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'a route such as "10.244.2.0/24 via 192.168.0.12 dev eth0"' })
+const routeField = str({ min: 1, max: 200, pattern: ROUTE, what: 'request.what.route' })
 
 const EDIT_SHAPES = {
-  addNode: object({ type: oneOf(['addNode']), name: nameField('a node') }),
-  removeNode: object({ type: oneOf(['removeNode']), name: nameField('a node') }),
-  addPod: object({ type: oneOf(['addPod']), name: nameField('a pod'), node: nameField('a node') }),
-  removePod: object({ type: oneOf(['removePod']), name: nameField('a pod') }),
-  movePod: object({ type: oneOf(['movePod']), name: nameField('a pod'), node: nameField('a node') }),
+  addNode: object({ type: oneOf(['addNode']), name: nameField('node') }),
+  removeNode: object({ type: oneOf(['removeNode']), name: nameField('node') }),
+  addPod: object({ type: oneOf(['addPod']), name: nameField('pod'), node: nameField('node') }),
+  removePod: object({ type: oneOf(['removePod']), name: nameField('pod') }),
+  movePod: object({ type: oneOf(['movePod']), name: nameField('pod'), node: nameField('node') }),
   setLink: object({ type: oneOf(['setLink']), netns: netnsField, device: ifnameField, up: optional(bool), mtu: optional(int(68, 65535)) }),
   setIpForward: object({ type: oneOf(['setIpForward']), netns: netnsField, on: bool }),
   addRoute: object({ type: oneOf(['addRoute']), netns: netnsField, route: routeField }),
@@ -244,45 +244,45 @@ function precheck(service: LabService, e: Edit): void {
   const { world, cluster } = service.session
   if (isBuildEdit(e)) return precheckBuild(world, cluster, e)
   const nsExists = (path: string, name: string): void => {
-    if (!world.netns(name)) throw new ApiFailure('not-found', `${path}: no network namespace named "${name}"`, path)
+    if (!world.netns(name)) throw refused('not-found', path, 'request.no_netns', { name })
   }
   const needCluster = (): NonNullable<typeof cluster> => {
-    if (!cluster) throw new ApiFailure('invalid-request', 'type: this lab has no Kubernetes cluster; build it with commands instead', 'type')
+    if (!cluster) throw refused('invalid-request', 'type', 'request.no_cluster')
     return cluster
   }
   switch (e.type) {
     case 'addNode':
       needCluster()
-      if (world.netns(e.name)) throw invalid('name', `"${e.name}" is already taken`)
+      if (world.netns(e.name)) throw refused('invalid-request', 'name', 'request.taken', { name: e.name })
       return
     case 'removeNode':
-      if (!needCluster().nodes.has(e.name)) throw new ApiFailure('not-found', `name: no node named "${e.name}"`, 'name')
+      if (!needCluster().nodes.has(e.name)) throw refused('not-found', 'name', 'request.no_node', { name: e.name })
       clusterCheck('name', () => needCluster().checkRemoveNode(e.name))
       return
     case 'addPod':
-      if (!needCluster().nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
-      if (world.netns(e.name)) throw invalid('name', `"${e.name}" is already taken`)
+      if (!needCluster().nodes.has(e.node)) throw refused('not-found', 'node', 'request.no_node', { name: e.node })
+      if (world.netns(e.name)) throw refused('invalid-request', 'name', 'request.taken', { name: e.name })
       return
     case 'removePod':
-      if (!needCluster().podNode(e.name)) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
+      if (!needCluster().podNode(e.name)) throw refused('not-found', 'name', 'request.no_pod', { name: e.name })
       clusterCheck('name', () => needCluster().checkRemovePod(e.name))
       return
     case 'movePod': {
       const c = needCluster()
       const from = c.podNode(e.name)
-      if (!from) throw new ApiFailure('not-found', `name: no pod named "${e.name}"`, 'name')
-      if (!c.nodes.has(e.node)) throw new ApiFailure('not-found', `node: no node named "${e.node}"`, 'node')
-      if (from.name === e.node) throw invalid('node', `pod "${e.name}" already runs on ${e.node}`)
+      if (!from) throw refused('not-found', 'name', 'request.no_pod', { name: e.name })
+      if (!c.nodes.has(e.node)) throw refused('not-found', 'node', 'request.no_node', { name: e.node })
+      if (from.name === e.node) throw refused('invalid-request', 'node', 'request.pod_on_node', { name: e.name, node: e.node })
       clusterCheck('name', () => c.checkRemovePod(e.name))
       return
     }
     case 'setLink': {
       nsExists('netns', e.netns)
-      if (!world.netns(e.netns)!.dev(e.device)) throw new ApiFailure('not-found', `device: no device "${e.device}" in ${e.netns || 'the host namespace'}`, 'device')
+      if (!world.netns(e.netns)!.dev(e.device)) throw e.netns ? refused('not-found', 'device', 'request.no_device', { device: e.device, netns: e.netns }) : refused('not-found', 'device', 'request.no_device_host', { device: e.device })
       return
     }
     case 'setMode':
-      if (needCluster().mode === e.mode) throw invalid('mode', `the cluster already uses ${e.mode}`)
+      if (needCluster().mode === e.mode) throw refused('invalid-request', 'mode', 'request.mode_same', { mode: e.mode })
       return
     case 'setIpForward':
     case 'addRoute':
@@ -291,7 +291,8 @@ function precheck(service: LabService, e: Edit): void {
     case 'deleteRoute': {
       nsExists('netns', e.netns)
       const shown = routeRows(world.netns(e.netns)!).map(routeText)
-      if (!shown.some((r) => squash(r) === squash(e.route))) throw new ApiFailure('not-found', `route: ${e.netns || 'the host namespace'} has no route "${squash(e.route)}"`, 'route')
+      const route = squash(e.route)
+      if (!shown.some((r) => squash(r) === route)) throw e.netns ? refused('not-found', 'route', 'request.no_route', { netns: e.netns, route }) : refused('not-found', 'route', 'request.no_route_host', { route })
       return
     }
   }
@@ -373,8 +374,8 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
       const limits = scenarioLimits(req.scenario)
       const nodes = req.nodes ?? info.defaults.nodes
       const pods = req.podsPerNode ?? info.defaults.podsPerNode
-      if (nodes > limits.nodes) throw invalid('nodes', `must be a whole number from 1 to ${limits.nodes} for ${req.scenario}, not ${nodes}`)
-      if (nodes * pods > limits.pods) throw invalid('podsPerNode', `${nodes} nodes with ${pods} pods each make ${nodes * pods} pods; a lab may have at most ${limits.pods}`)
+      if (nodes > limits.nodes) throw refused('invalid-request', 'nodes', 'request.new_nodes', { max: String(limits.nodes), scenario: req.scenario, nodes: String(nodes) })
+      if (nodes * pods > limits.pods) throw refused('invalid-request', 'podsPerNode', 'request.new_pods', { nodes: String(nodes), pods: String(pods), total: String(nodes * pods), max: String(limits.pods) })
       replaceLab(service, (why) => host.abandon(why), 'a new lab was opened', () => scenarioSession(req.scenario, req.nodes, req.podsPerNode, io.work))
       return service.state()
     },
@@ -400,7 +401,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     async tables(payload) {
       const req = check(tablesReq, payload)
       const ns = service.session.world.netns(req.netns)
-      if (!ns) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      if (!ns) throw refused('not-found', 'netns', 'request.no_netns', { name: req.netns })
       return tablesView(service.session.world, ns)
     },
 
@@ -412,7 +413,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
 
     async exec(payload) {
       const req = check(execReq, payload)
-      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      if (req.netns && !service.session.world.netns(req.netns)) throw refused('not-found', 'netns', 'request.no_netns', { name: req.netns })
       const r = service.session.exec(req.line, req.netns || undefined)
       return execResult(service, r)
     },
@@ -420,7 +421,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     async complete(payload) {
       const req = check(completeReq, payload)
       if (req.cursor > req.line.length) throw invalid('cursor', `must be at most the length of the line (${req.line.length}), not ${req.cursor}`)
-      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      if (req.netns && !service.session.world.netns(req.netns)) throw refused('not-found', 'netns', 'request.no_netns', { name: req.netns })
       const { world, cluster } = service.session
       return completeInLab(world, cluster, req.line, req.cursor, req.netns ?? '')
     },
@@ -428,7 +429,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     async termRun(payload) {
       const req = check(termRunReq, payload)
       if (service.live.isRunning(req.term)) throw invalid('term', `terminal ${req.term} is still running a line (interrupt it first)`)
-      if (req.netns && !service.session.world.netns(req.netns)) throw new ApiFailure('not-found', `netns: no network namespace named "${req.netns}"`, 'netns')
+      if (req.netns && !service.session.world.netns(req.netns)) throw refused('not-found', 'netns', 'request.no_netns', { name: req.netns })
       const { output, end } = service.live.start(req.term, req.line, req.netns ?? '', host.sink)
       host.kick()
       if (!end) return { running: true, output }
@@ -526,7 +527,7 @@ export function createHandlers(service: LabService = new LabService(), io: HostI
     async exportPcap(payload) {
       const req = check(exportPcapReq, payload)
       const t = service.trace(req.traceId)
-      if (!t) throw new ApiFailure('not-found', `traceId: trace ${req.traceId} is no longer kept (the last ${TRACE_CACHE_SIZE} traces of the open lab are)`, 'traceId')
+      if (!t) throw refused('not-found', 'traceId', 'request.trace_gone', { id: String(req.traceId), max: String(TRACE_CACHE_SIZE) })
       // The same writer as `podnet capture`: one interface per device the trace crossed.
       const format = req.format ?? 'pcapng'
       if (req.steps && format === 'pcap') throw invalid('format', 'the steps of a trace mix Ethernet frames and bare IPv4 packets, which only pcapng can hold')

@@ -6,7 +6,7 @@ import { int, netnsField, oneOf, optional, str } from './validate.ts'
  */
 export const probeFields = {
   from: netnsField,
-  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'a pod, namespace or IPv4 address' }),
+  to: str({ min: 1, max: 63, pattern: /^[A-Za-z0-9_.-]+$/, what: 'request.what.destination' }),
   proto: optional(oneOf(['icmp', 'udp'] as const)),
   port: optional(int(1, 65535)),
   sport: optional(int(1, 65535)),

@@ -34,44 +34,59 @@ export function invalid(path: string, problem: string): ApiFailure {
 
 export type Check<T> = (v: unknown, path: string) => T
 
-/** A value as an error message names it (never as JavaScript prints it). */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing'
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'a list'
-  if (typeof v === 'string') return v.length > 40 ? `"${v.slice(0, 40)}…"` : JSON.stringify(v)
-  if (typeof v === 'object') return 'an object'
-  return `${typeof v} ${String(v)}`
+/** What a text field takes, as a refusal says it (shared/messages/request.ts). */
+export type WhatKey = Extract<MessageKey, `request.what.${string}`>
+
+/** A value as a refusal names it (never as JavaScript prints it): its key and parameters. */
+export function gotParams(v: unknown): Record<string, string> {
+  if (v === undefined) return { gotKey: 'request.got.nothing' }
+  if (v === null) return { gotKey: 'request.got.null' }
+  if (Array.isArray(v)) return { gotKey: 'request.got.list' }
+  if (typeof v === 'string') return { gotKey: 'request.got.text', value: v.length > 40 ? `"${v.slice(0, 40)}…"` : JSON.stringify(v) }
+  if (typeof v === 'object') return { gotKey: 'request.got.object' }
+  if (typeof v === 'number') return { gotKey: 'request.got.number', value: String(v) }
+  if (typeof v === 'boolean') return { gotKey: 'request.got.boolean', value: String(v) }
+  return { gotKey: 'request.got.other', type: typeof v, value: String(v) }
 }
 
-export function str(opts: { max?: number; min?: number; pattern?: RegExp; what?: string; singleLine?: boolean } = {}): Check<string> {
+/** A value as an error message names it, in English. */
+export function describeValue(v: unknown): string {
+  const p = gotParams(v)
+  return formatMessage(p.gotKey, p, 'en')
+}
+
+/** A shape check's refusal: always 'invalid-request', worded by key. */
+const wrong = (path: string, msg: MessageKey, params: Record<string, string> = {}): ApiFailure => refused('invalid-request', path, msg, params)
+
+export function str(opts: { max?: number; min?: number; pattern?: RegExp; what?: WhatKey; singleLine?: boolean } = {}): Check<string> {
   const max = opts.max ?? 1000
   const min = opts.min ?? 0
+  const what = (fallback: WhatKey): Record<string, string> => ({ whatKey: opts.what ?? fallback, ...(opts.what || !opts.pattern ? {} : { pattern: String(opts.pattern) }) })
   return (v, path) => {
-    if (typeof v !== 'string') throw invalid(path, `must be ${opts.what ?? 'text'}, not ${describeValue(v)}`)
-    if (v.length < min) throw invalid(path, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
-    if (v.length > max) throw invalid(path, `must be at most ${max} characters long (got ${v.length})`)
-    if (opts.singleLine && /[\r\n]/.test(v)) throw invalid(path, 'must be a single line')
-    if (opts.pattern && !opts.pattern.test(v)) throw invalid(path, `must be ${opts.what ?? `text matching ${opts.pattern}`}, not ${describeValue(v)}`)
+    if (typeof v !== 'string') throw wrong(path, 'request.must_be', { ...what('request.what.text'), ...gotParams(v) })
+    if (v.length < min) throw min === 1 ? wrong(path, 'request.not_empty') : wrong(path, 'request.min_chars', { min: String(min) })
+    if (v.length > max) throw wrong(path, 'request.max_chars', { max: String(max), length: String(v.length) })
+    if (opts.singleLine && /[\r\n]/.test(v)) throw wrong(path, 'request.single_line')
+    if (opts.pattern && !opts.pattern.test(v)) throw wrong(path, 'request.must_be', { ...what('request.what.matching'), ...gotParams(v) })
     return v
   }
 }
 
 export function int(min: number, max: number): Check<number> {
   return (v, path) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid(path, `must be a whole number from ${min} to ${max}, not ${describeValue(v)}`)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw wrong(path, 'request.whole_number', { min: String(min), max: String(max), ...gotParams(v) })
     return v
   }
 }
 
 export const bool: Check<boolean> = (v, path) => {
-  if (typeof v !== 'boolean') throw invalid(path, `must be true or false, not ${describeValue(v)}`)
+  if (typeof v !== 'boolean') throw wrong(path, 'request.true_false', gotParams(v))
   return v
 }
 
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   return (v, path) => {
-    if (typeof v !== 'string' || !values.includes(v as T)) throw invalid(path, `must be one of ${values.join(', ')}, not ${describeValue(v)}`)
+    if (typeof v !== 'string' || !values.includes(v as T)) throw wrong(path, 'request.one_of', { values: values.join(', '), ...gotParams(v) })
     return v as T
   }
 }
@@ -100,16 +115,17 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A plain object with exactly these fields (optional ones may be missing). */
 export function object<S extends Shape>(shape: S): Check<Out<S>> {
   return (v, path) => {
-    if (!isPlainObject(v)) throw invalid(path, `must be an object, not ${describeValue(v)}`)
+    if (!isPlainObject(v)) throw wrong(path, 'request.object', gotParams(v))
     const at = (k: string): string => (path === 'request' ? k : `${path}.${k}`)
-    for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) throw invalid(at(k), `unknown field (expected ${Object.keys(shape).join(', ') || 'no fields'})`)
+    const fields = Object.keys(shape).join(', ')
+    for (const k of Object.keys(v)) if (!Object.hasOwn(shape, k)) throw fields ? wrong(at(k), 'request.unknown_field', { fields }) : wrong(at(k), 'request.unknown_field_none')
     const out: Record<string, unknown> = {}
     for (const [k, f] of Object.entries(shape)) {
       const value = v[k]
       if ('optional' in f) {
         if (value !== undefined) out[k] = f.check(value, at(k))
       } else {
-        if (value === undefined) throw invalid(at(k), 'is required')
+        if (value === undefined) throw wrong(at(k), 'request.required')
         out[k] = f(value, at(k))
       }
     }
@@ -135,10 +151,10 @@ export const IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/
  */
 export const ROUTE = /^[A-Za-z0-9][A-Za-z0-9.:/ _-]*$/
 
-export const nameField = (what: string): Check<string> => str({ pattern: NAME, what: `${what} name (lowercase letters, digits and '-', 1-15 characters)` })
+export const nameField = (what: 'node' | 'pod'): Check<string> => str({ pattern: NAME, what: what === 'node' ? 'request.what.node_name' : 'request.what.pod_name' })
 export const netnsField: Check<string> = (v, path) => {
   // '' is the host's root namespace.
   if (v === '') return ''
-  return str({ pattern: NETNS, what: 'a network namespace name' })(v, path)
+  return str({ pattern: NETNS, what: 'request.what.netns' })(v, path)
 }
-export const ifnameField: Check<string> = str({ pattern: IFNAME, what: 'an interface name (1-15 characters, no blanks)' })
+export const ifnameField: Check<string> = str({ pattern: IFNAME, what: 'request.what.ifname' })

@@ -1,6 +1,8 @@
 import type { TerminalEvent } from '../../shared/api.ts'
+import { formatMessage } from '../../shared/messages/index.ts'
 import { api, onTerminal, toApiError } from '../api/podnet.ts'
 import { useLabStore } from '../stores/lab.ts'
+import { useSettingsStore } from '../stores/settings.ts'
 import { useTerminalStore, type TermTab } from '../stores/terminal.ts'
 import { TerminalShell, type RunOutcome, type ShellHost } from './shell.ts'
 
@@ -18,8 +20,10 @@ export function promptFor(netns: string, role: string | undefined): string {
   return `\x1b[01;32mroot@${host}\x1b[00m:\x1b[01;34m${dir}\x1b[00m# `
 }
 
+/** A refusal of the lab, in the learner's language where it has words for it (a message key). */
 function message(e: unknown): string {
-  return toApiError(e).message
+  const err = toApiError(e)
+  return err.msg ? formatMessage(err.msg, err.params ?? {}, useSettingsStore().lang) : err.message
 }
 
 /** Lines running in the lab, by terminal: where their output goes and who waits for their end. */
