@@ -209,7 +209,7 @@ export class Ops {
       errors = peerError(errors, 'fdb', e)
     }
     try {
-      routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace')
+      routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace', true)
     } catch (e) {
       errors = peerError(errors, 'route', e)
     }

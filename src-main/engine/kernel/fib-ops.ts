@@ -38,8 +38,12 @@ function minScope(t: RouteType): Scope {
   }
 }
 
-/** fib_create_info's checks, then fib_table_insert. Returns the route now in the table. */
-export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add'): Route {
+/**
+ * fib_create_info's checks, then fib_table_insert. Returns the route now in the table, except
+ * with `compact` (FibTable.add), for a caller that drops it: the table may hold it as a number
+ * and make another object of it when it is read.
+ */
+export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add', compact = false): Route {
   const type = s.type ?? RouteType.Unicast
   const len = s.len
   if (((s.dst & ~prefixMask(len)) >>> 0) !== 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length.')
@@ -107,7 +111,7 @@ export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add'): R
     if (mode === 'replace' || mode === 'change') {
       table.remove(first)
       // FibTable.add puts it before the older equal routes: where the replaced one stood.
-      table.add(r, false)
+      table.add(r, false, compact)
       return r
     }
     if (mode === 'append') {
@@ -119,7 +123,7 @@ export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add'): R
     return r
   }
   if (mode === 'change') throw new KernelError('ENOENT')
-  table.add(r, mode === 'append')
+  table.add(r, mode === 'append', compact)
   return r
 }
 

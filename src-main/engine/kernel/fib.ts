@@ -94,11 +94,17 @@ export class FibTable {
   /**
    * Per prefix length, created on first use (a lab has thousands of mostly tiny tables): the
    * route of a prefix, or its routes in kernel order when it has several. Nearly every prefix
-   * holds one route, and a 1,000-node cluster has a million: no array for those.
+   * holds one route, and a 1,000-node cluster has a million: no array for those. A number is a
+   * compact route (see `compact`): the table's template at that prefix, with that serial.
    */
-  private readonly byLen: (Map<Ipv4, Route | Route[]> | undefined)[] = new Array(33)
+  private readonly byLen: (Map<Ipv4, Route | Route[] | number> | undefined)[] = new Array(33)
   private lensInUse: number[] = []
   private count = 0
+  /**
+   * What every compact route of this table has besides its prefix and serial (its gateway is
+   * its own network address: flanneld's onlink route to a peer's subnet).
+   */
+  private template: Route | null = null
   /**
    * Whether the kernel would have created this table: a table exists from its first route on
    * and is never freed (so /proc/net/route has its header even when the table is empty again).
@@ -111,17 +117,25 @@ export class FibTable {
     return this.count
   }
 
-  add(r: Route, append = false): void {
+  /**
+   * Adds a route. With `compact`, a route alone at its prefix whose gateway is its own network
+   * address and whose other fields are the table's template is kept as its serial only, and made
+   * an object again (the same one from then on) when first read: a 1,000-node flannel cluster
+   * holds a million such routes that nothing reads while it is built, and objects that survive
+   * are what its garbage collection copies and marks. The caller must not keep `r`.
+   */
+  add(r: Route, append = false, compact = false): void {
     let m = this.byLen[r.len]
     if (!m) m = this.byLen[r.len] = new Map()
-    const held = m.get(r.dst)
+    let held = m.get(r.dst)
     this.count++
     this.used = true
     if (held === undefined) {
-      m.set(r.dst, r)
+      m.set(r.dst, compact && this.compactable(r) ? r.serial : r)
       if (m.size === 1) this.refreshLens()
       return
     }
+    if (typeof held === 'number') held = this.promote(m, r.dst, r.len, held)
     const list = Array.isArray(held) ? held : [held]
     if (list !== held) m.set(r.dst, list)
     // Kernel order within one prefix: tos descending, then metric ascending; a new route goes
@@ -134,7 +148,8 @@ export class FibTable {
   remove(r: Route): boolean {
     const m = this.byLen[r.len]
     const held = m?.get(r.dst)
-    if (held === undefined) return false
+    // A compact route was never handed out: r is not it.
+    if (held === undefined || typeof held === 'number') return false
     if (Array.isArray(held)) {
       const i = held.indexOf(r)
       if (i < 0) return false
@@ -151,8 +166,10 @@ export class FibTable {
 
   /** Routes with exactly this prefix (in kernel order; a copy when it holds one). */
   exact(dst: Ipv4, len: number): readonly Route[] {
-    const held = this.byLen[len]?.get(dst)
+    const m = this.byLen[len]
+    let held = m?.get(dst)
     if (held === undefined) return NO_ROUTES
+    if (typeof held === 'number') held = this.promote(m!, dst, len, held)
     return Array.isArray(held) ? held : [held]
   }
 
@@ -162,8 +179,11 @@ export class FibTable {
    */
   lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
     for (const len of this.lensInUse) {
-      const held = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
+      const m = this.byLen[len]!
+      const dst = (ip & prefixMask(len)) >>> 0
+      let held = m.get(dst)
       if (held === undefined) continue
+      if (typeof held === 'number') held = this.promote(m, dst, len, held)
       if (!Array.isArray(held)) {
         if (accept(held)) return held
         continue
@@ -176,8 +196,15 @@ export class FibTable {
   /** lookup() with fib_table_lookup's checks inline (the packet path avoids closures). */
   lookupUsable(ip: Ipv4, scope: number, oif: NetDevice | null, checkUp = true): Route | null {
     for (const len of this.lensInUse) {
-      const held = this.byLen[len]!.get((ip & prefixMask(len)) >>> 0)
+      const m = this.byLen[len]!
+      const dst = (ip & prefixMask(len)) >>> 0
+      const held = m.get(dst)
       if (held === undefined) continue
+      if (typeof held === 'number') {
+        // The checks read only fields the template holds.
+        if (usable(this.template!, scope, oif, checkUp)) return this.promote(m, dst, len, held)
+        continue
+      }
       if (!Array.isArray(held)) {
         if (usable(held, scope, oif, checkUp)) return held
         continue
@@ -189,7 +216,10 @@ export class FibTable {
 
   routes(): Route[] {
     const groups: (Route | Route[])[] = []
-    for (const m of this.byLen) if (m) for (const held of m.values()) groups.push(held)
+    for (let len = 0; len <= 32; len++) {
+      const m = this.byLen[len]
+      if (m) for (const [dst, held] of m) groups.push(typeof held === 'number' ? this.promote(m, dst, len, held) : held)
+    }
     const first = (g: Route | Route[]): Route => (Array.isArray(g) ? g[0] : g)
     groups.sort((a, b) => first(a).dst - first(b).dst || first(b).len - first(a).len)
     return groups.flat()
@@ -198,9 +228,11 @@ export class FibTable {
   /** Removes every route for which pred holds; returns how many. */
   removeWhere(pred: (r: Route) => boolean): number {
     let n = 0
-    for (const m of this.byLen) {
+    for (let len = 0; len <= 32; len++) {
+      const m = this.byLen[len]
       if (!m) continue
-      for (const [k, held] of m) {
+      for (const [k, h] of m) {
+        const held = typeof h === 'number' ? this.promote(m, k, len, h) : h
         if (!Array.isArray(held)) {
           if (pred(held)) {
             m.delete(k)
@@ -223,6 +255,32 @@ export class FibTable {
       this.refreshLens()
     }
     return n
+  }
+
+  /** Whether r can be held compact: its gateway its network address, the rest the template's. */
+  private compactable(r: Route): boolean {
+    if (r.gateway !== r.dst || r.exceptions !== undefined) return false
+    const t = this.template
+    if (t === null) {
+      this.template = { ...r }
+      return true
+    }
+    return (
+      r.table === t.table && r.type === t.type && r.tos === t.tos && r.priority === t.priority && r.protocol === t.protocol &&
+      r.scope === t.scope && r.prefsrc === t.prefsrc && r.dev === t.dev && r.onlink === t.onlink && r.mtu === t.mtu
+    )
+  }
+
+  /** A compact route made an object, which the table holds from then on. */
+  private promote(m: Map<Ipv4, Route | Route[] | number>, dst: Ipv4, len: number, serial: number): Route {
+    const t = this.template!
+    // The field order of routeAdd's routes (one shape for all).
+    const r: Route = {
+      table: t.table, type: t.type, dst, len, tos: t.tos, priority: t.priority, protocol: t.protocol, scope: t.scope,
+      prefsrc: t.prefsrc, gateway: dst, dev: t.dev, onlink: t.onlink, mtu: t.mtu, serial,
+    }
+    m.set(dst, r)
+    return r
   }
 
   private refreshLens(): void {
