@@ -9,7 +9,8 @@
  *  - pan: a mouse drag across the canvas for 2 s; zoom: wheel steps in and out for 2 s; frames
  *    counted with requestAnimationFrame, fps and the longest frame;
  *  - JS heap of the page after a full GC, and the number of DOM elements;
- *  - a trace: from the verdict on, the packet's animation for 2 s (fps, longest frame).
+ *  - a trace: from the verdict on, the packet's animation for 2 s (fps, longest frame), and the
+ *    page's CPU from the click on Send (its longest task, its spans: the trail found, the scene).
  *
  *   npm run bench:ui -- --sizes 100x20,1000x30 --runs 3
  *   npm run bench:ui -- --sizes 100x20 --runs 1 --profile /tmp/ui-traces   (then: npx tsx bench/ui-trace.ts FILE)
@@ -281,13 +282,19 @@ async function oneRun(browser: Browser, o: Options, size: { nodes: number; pods:
     await page.getByRole('tab', { name: 'Trace' }).click()
     const last = size.nodes * size.pods
     await pickTraceEnds(page, 'pod1', `pod${last}`)
-    const t1 = Date.now()
-    await page.getByRole('button', { name: /Send packet/ }).click()
-    await page.getByTestId('verdict').waitFor({ timeout: BUILD_TIMEOUT })
-    const verdictMs = Date.now() - t1
-    await startFrames(page)
-    await page.waitForTimeout(2000)
-    run.trace = { ...(await stopFrames(page)), verdictMs }
+    let verdictMs = 0
+    // Under a trace too: the page's part of showing it (the boxes it passes through made and drawn,
+    // its trail found: span page:trail) and the CPU of its first animation's frames.
+    const animation = await traced(browser, page, o, `${size.nodes}x${size.pods}-trace`, async () => {
+      const t1 = Date.now()
+      await page.getByRole('button', { name: /Send packet/ }).click()
+      await page.getByTestId('verdict').waitFor({ timeout: BUILD_TIMEOUT })
+      verdictMs = Date.now() - t1
+      await startFrames(page)
+      await page.waitForTimeout(2000)
+      return stopFrames(page)
+    })
+    run.trace = { ...animation, verdictMs }
   }
   if (errors.length) console.error(`  page errors: ${errors.join('; ')}`)
   await context.close()
@@ -351,6 +358,11 @@ function report(size: { nodes: number; pods: number }, runs: Run[]): void {
     line('trace: verdict after', col((r) => r.trace!.verdictMs), 0, ' ms')
     line('trace animation fps', col((r) => r.trace!.fps), 1)
     line('trace longest frame', col((r) => r.trace!.longestMs), 0, ' ms')
+    // From the click on Send to the animation's end: the page's longest task, and its CPU per animation frame.
+    line('trace longest task CPU', col((r) => r.trace!.longestCpuMs ?? NaN), 0, ' ms')
+    line('trace CPU per frame', col((r) => r.trace!.cpuPerFrameMs ?? NaN), 1, ' ms')
+    const traceSpans = [...new Set(runs.flatMap((r) => Object.keys(r.trace!.spans ?? {})))].filter((n) => n.startsWith('page:')).sort()
+    for (const n of traceSpans) line(`  ${n}`, col((r) => r.trace!.spans?.[n] ?? 0), 0, ' ms')
   }
 }
 

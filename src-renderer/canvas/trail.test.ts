@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { TraceView, Topology } from '../../shared/api.ts'
 // Real engine output (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
-import { buildGraph, deviceElement, ifId, nsId, type Graph } from './graph.ts'
-import { adjacency, buildTrail, floodBranches, stepElement, trailHops, traceWaypoints, type Trail, type Waypoint } from './trail.ts'
+import { buildGraph, buildModel, deviceElement, ifId, nsId, type CanvasModel, type Graph } from './graph.ts'
+import { adjacency, buildTrail, floodBranches, stepElement, traceNamespaces, trailHops, trailScene, traceWaypoints, type Trail, type Waypoint } from './trail.ts'
 
 async function traced(from: string, to: string, opts: { nodes?: number; podsPerNode?: number; warm?: boolean } = {}): Promise<{ topo: Topology; graph: Graph; trace: TraceView; trail: Trail }> {
   const h = createHandlers(new LabService(null))
@@ -153,5 +153,51 @@ describe('the trail of a trace', () => {
     expect(hops[1].path).toEqual(['a', 'b', 'c'])
     expect(hops[3].path).toEqual(['d', 'e'])
     expect(hops[7].path).toEqual(['f'])
+  })
+})
+
+describe('the trail of a trace in a big cluster', () => {
+  async function lab(nodes: number, podsPerNode: number, to: string): Promise<{ topo: Topology; trace: TraceView; model: CanvasModel; made: Set<string> }> {
+    const h = createHandlers(new LabService(null))
+    const s = await h.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode })
+    const trace = await h.trace({ from: 'pod1', to, warm: false })
+    const model = buildModel(s.topology)
+    // Which boxes have their elements asked for (a big cluster's node boxes make them then).
+    const made = new Set<string>()
+    for (const b of model.boxes) {
+      const get = Object.getOwnPropertyDescriptor(b, 'children')?.get
+      if (get) Object.defineProperty(b, 'children', { get: () => (made.add(b.ns), get.call(b)) })
+    }
+    return { topo: s.topology, trace, model, made }
+  }
+
+  const pinnedOf = (trace: TraceView): Set<string> => {
+    const { copies } = floodBranches(trace.steps)
+    return traceNamespaces(trace.steps.filter((_, i) => !copies.has(i)))
+  }
+
+  it('in a small lab finds the same hops as over every element, flooded copies included', async () => {
+    const { topo, trace, model } = await lab(3, 2, 'pod6')
+    const all = buildTrail(topo, model.full(), trace.steps)
+    const shown = buildTrail(topo, trailScene(model, pinnedOf(trace), traceNamespaces(trace.steps)), trace.steps)
+    expect(shown).toEqual(all)
+    expect(all.hops.filter((h) => h.kind === 'link').length).toBeGreaterThan(10)
+  })
+
+  it('makes the elements of the boxes the packet passes through only, and finds the packet\'s hops as over every element', async () => {
+    const { topo, trace, model, made } = await lab(30, 30, 'pod900')
+    // The underlay's ARP broadcast reaches every node: too many boxes to make for a copy that goes nowhere.
+    const reached = traceNamespaces(trace.steps)
+    expect(model.boxes.filter((b) => b.role === 'node' && reached.has(b.ns))).toHaveLength(30)
+    const pinned = pinnedOf(trace)
+    const shown = buildTrail(topo, trailScene(model, pinned, reached), trace.steps)
+    expect([...made].sort()).toEqual(['node1', 'node30'])
+    const all = buildTrail(topo, model.full(), trace.steps)
+    const { copies } = floodBranches(trace.steps)
+    shown.waypoints.forEach((w, k) => {
+      if (copies.has(w.step)) return
+      expect(shown.hops[k], `waypoint ${k} (${w.id})`).toEqual(all.hops[k])
+    })
+    expect(shown.hops.filter((h) => h.kind === 'link').length).toBeGreaterThan(10)
   })
 })

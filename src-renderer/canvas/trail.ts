@@ -1,5 +1,6 @@
 import type { TraceStepView, Topology } from '../../shared/api.ts'
-import { deviceElement, type Graph } from './graph.ts'
+import { deviceElement, nsId, type BoxModel, type CanvasModel, type Graph } from './graph.ts'
+import { DETAIL_BUDGET, sceneFor } from './scene.ts'
 
 /**
  * The geometry of a trace on the canvas: where each step happens, where that copy of the packet
@@ -183,4 +184,42 @@ export function trailHops(graph: Graph, wps: readonly Waypoint[]): Hop[] {
 export function buildTrail(topo: Topology, graph: Graph, steps: readonly TraceStepView[]): Trail {
   const waypoints = traceWaypoints(topo, steps)
   return { waypoints, hops: trailHops(graph, waypoints) }
+}
+
+/**
+ * The elements a trace's hops are found along: the boxes of the namespaces the packet passes
+ * through (`pinned`, drawn in full whatever the view) with the underlay's ports toward them, every
+ * other box as its summary; and the boxes that only a flooded copy reaches (`reached`) in full as
+ * well while they are few (DETAIL_BUDGET elements), so a small lab's flood is drawn hop by hop. A
+ * big cluster's boxes are made when first drawn in full: a trace in it makes no more of them
+ * than it shows (a broadcast over a 1,000-node underlay reaches every node).
+ */
+export function trailScene(model: CanvasModel, pinned: ReadonlySet<string>, reached: Iterable<string>): Graph {
+  const open = new Set(pinned)
+  const openBox = new Set<BoxModel>()
+  for (const ns of pinned) {
+    const b = model.boxOf.get(nsId(ns))
+    if (b) openBox.add(b)
+  }
+  const more = new Set<BoxModel>()
+  let budget = DETAIL_BUDGET
+  for (const ns of reached) {
+    const b = model.boxOf.get(nsId(ns))
+    if (!b || openBox.has(b) || more.has(b) || b.cull) continue
+    more.add(b)
+    budget -= b.size
+    if (budget < 0) break
+  }
+  if (budget >= 0) for (const b of more) open.add(b.ns)
+  return sceneFor(model, { zoom: 1, extent: model.extent, detail: false }, open).graph
+}
+
+/** Every namespace a trace's steps are in, flooded copies' included. */
+export function traceNamespaces(steps: readonly TraceStepView[]): Set<string> {
+  const set = new Set<string>()
+  for (const s of steps) {
+    set.add(s.netns)
+    if (s.msg === 'step.veth') set.add(crossingTo(s))
+  }
+  return set
 }
