@@ -4,6 +4,9 @@ import type { Core, EdgeSingular, NodeSingular } from 'cytoscape'
 // Gestures of building on the canvas with the real mouse (page.mouse down/move/up), for the
 // building specs. The Cytoscape instance is only read, to find where something is drawn.
 
+/** Where screenshots go: PODNET_SHOTS, else /tmp. */
+export const shot = (name: string): string => `${process.env.PODNET_SHOTS ?? '/tmp'}/${name}`
+
 export async function emptyLab(page: Page): Promise<void> {
   await scenarioLab(page, 'empty')
 }
@@ -183,10 +186,10 @@ export async function pickMode(page: Page, mode: string): Promise<void> {
 /** Screenshots of the whole lab (Fit), in English and then in Japanese (back in English after). */
 export async function screenshotsInBothLanguages(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Fit', exact: true }).click()
-  await page.screenshot({ path: `/tmp/${name}-en.png` })
+  await page.screenshot({ path: shot(`${name}-en.png`) })
   await page.getByRole('button', { name: '日本語' }).click()
   await expect(page.getByTestId('legend')).toContainText('veth ペア')
-  await page.screenshot({ path: `/tmp/${name}-ja.png` })
+  await page.screenshot({ path: shot(`${name}-ja.png`) })
   await page.getByRole('button', { name: 'EN', exact: true }).click()
   await expect(page.getByTestId('legend')).toContainText('veth pair')
 }

@@ -3,6 +3,7 @@ import { boxLabel, DEFAULT_LABELS, deviceKind, displayName, ifaceClasses, ifaceL
 import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
 import { halfSize, BOX_PADDING, EMPTY_BOX, SIZES } from './style.ts'
 import { makeRoom, type RoomItem } from './room.ts'
+import { placePorts, type PortEnd } from './ports.ts'
 import { sceneFor } from './scene.ts'
 
 export type { GraphLabels } from './labels.ts'
@@ -207,11 +208,12 @@ function topLeft(items: readonly GraphNode[]): Point {
 }
 
 /**
- * Puts a box's contents where the user put the box (`at`: the top-left corner of its contents),
- * or leaves them as laid out; either way records where the box is.
+ * Puts a box's contents where the user put the box (`at`: the top-left corner of its contents,
+ * for a switch of its bridge), or leaves them as laid out; either way records where the box is.
  */
-function placeBox(ns: string, items: readonly GraphNode[], at: Point | undefined, pos: Map<string, Point>, places: Map<string, Place>): void {
-  const tl = topLeft(items)
+function placeBox(ns: string, items: readonly GraphNode[], at: Point | undefined, pos: Map<string, Point>, places: Map<string, Place>, role?: NetnsView['role']): void {
+  const bridge = role === 'switch' ? items.find((c) => /\bkind-bridge\b/.test(c.classes)) : undefined
+  const tl = topLeft(bridge ? [bridge] : items)
   if (at) shift(items, { x: at.x - tl.x, y: at.y - tl.y }, pos)
   places.set(ns, at ? { x: at.x, y: at.y } : tl)
 }
@@ -637,8 +639,14 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     if (a && b) return b.y < a.y
     return peer.role === 'router' && peer.devices.filter((d) => d.peer && isInfra(byName.get(d.peer.netns))).length > 1
   }
+  // Boxes placed by hand lay their ports again once room is made (their far ends may have moved).
+  const relay: (() => void)[] = []
   const overNodes = infra.filter((n) => n.devices.some((d) => d.peer && byName.get(d.peer.netns)?.role === 'node')).length
-  for (const n of infra) {
+  // Placed by hand (in a lab of one row of nodes): ports on the side facing their far ends (ports.ts).
+  const byHand = (n: NetnsView): boolean => !multiRow && saved[n.name] !== undefined && n.devices.some(shown)
+  // Routers placed by hand first: the switches below them put their ports toward them by where they are.
+  const infraOrder = [...infra.filter((n) => n.role === 'router' && byHand(n)), ...infra.filter((n) => !(n.role === 'router' && byHand(n)))]
+  for (const n of infraOrder) {
     const box: GraphNode = { id: nsId(n.name), label: boxLabel(n, words), classes: `box role-${n.role}${multiRow ? ' big-label' : ''}`, ns: n.name }
     const children: GraphNode[] = []
     const peers = new Map<string, string>()
@@ -663,6 +671,51 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
       loose.push(leaf)
       places.set(n.name, saved[n.name] ? { ...saved[n.name] } : { x: freeX, y: Y_INFRA_PORT })
       if (!saved[n.name]) freeX += 2 * SLOT + BOX_GAP
+      continue
+    }
+    if (byHand(n)) {
+      places.set(n.name, { ...saved[n.name] })
+      const edges: GraphEdge[] = []
+      // Where its devices go for where the box and the far ends of its wires are now (ports.ts);
+      // again once room is made between the boxes, which may have moved a far end.
+      const lay = (): Map<string, Point> => {
+        // The bridge first: the box's corner is its top-left.
+        const ends = [...devs]
+          .sort((a, b) => Number(b.kind === 'bridge') - Number(a.kind === 'bridge'))
+          .map((d): PortEnd => {
+            const peerNs = d.peer ? byName.get(d.peer.netns) : undefined
+            // A switch or router not laid out yet: about the middle of its first device, from its corner.
+            const corner = d.peer && isInfra(peerNs) ? places.get(d.peer.netns) : undefined
+            const far = d.peer ? (placed(d.peer.netns, d.peer.device) ?? (corner && { x: corner.x + 15, y: corner.y + 10 })) : undefined
+            return { id: d.name, half: halfSize(ifaceClasses(d, deviceKind(n, d, peerNs))), core: !d.peer, far, infra: isInfra(peerNs) }
+          })
+        const at = placePorts(n.role === 'router' ? 'router' : 'switch', places.get(n.name)!, ends)
+        edges.length = 0
+        for (const d of devs) {
+          if (!d.master) continue
+          // Ports under their bridge hang off one bus; the rest join it straight.
+          const below = at.get(d.name)!.y > (at.get(d.master)?.y ?? Infinity)
+          edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: below ? 'port bus' : 'port' })
+        }
+        return at
+      }
+      const at = lay()
+      for (const d of devs) addIface(d, at.get(d.name)!.x, at.get(d.name)!.y)
+      const infraOpts = { cull: devs.length > CULL_PORTS, core: new Set(devs.filter((d) => !d.peer).map((d) => ifId(n.name, d.name))), peers }
+      const summary = (b: Bounds): { summary: GraphNode; far: GraphNode } => summaryOf(n, [], words, box, b)
+      const handBox = boxModel(n, box, summary, children, edges, infraOpts)
+      boxes.push(handBox)
+      relay.push(() => {
+        const again = lay()
+        const b = emptyBounds()
+        for (const c of children) {
+          c.position = again.get(c.dev!)!
+          pos.set(c.id, c.position)
+          grow(b, c)
+        }
+        Object.assign(handBox.bounds, b)
+        Object.assign(handBox, summary(handBox.bounds))
+      })
       continue
     }
     const core: DeviceView[] = []
@@ -697,7 +750,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const edges: GraphEdge[] = []
     for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: multiRow ? 'port bus' : 'port' })
     const infraOpts = { cull: devs.length > CULL_PORTS, core: new Set(core.map((d) => ifId(n.name, d.name))), peers }
-    placeBox(n.name, children, saved[n.name], pos, places)
+    placeBox(n.name, children, saved[n.name], pos, places, n.role)
     const infraBox = boxModel(n, box, (b) => summaryOf(n, [], words, box, b), children, edges, infraOpts)
     if (multiRow) infraBox.banner = bannerOf(n, infraBox, devs.filter((d) => d.kind !== 'bridge').length, words)
     boxes.push(infraBox)
@@ -734,7 +787,13 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
 
   // A drawing arranged by hand: a box that grew over a neighbour pushes it away (room.ts).
-  if (Object.keys(saved).length) makeRoomFor(boxes, loose, pos, places, later)
+  // Their ports then follow the nodes that were pushed, and a box that grew with them pushes in turn.
+  if (Object.keys(saved).length) {
+    for (let round = 0; round < 2; round++) {
+      makeRoomFor(boxes, loose, pos, places, later)
+      for (const f of relay) f()
+    }
+  }
 
   // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.
   // Boxes made later are found by the namespace in their elements' ids (`ns:POD`, `if:NS/DEV`).

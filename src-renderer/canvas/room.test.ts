@@ -132,18 +132,88 @@ describe('a drawing built by hand', () => {
 })
 
 describe('wires of an underlay built by hand', () => {
-  it('a switch wired to a router above it has that port over its bridge, and a port whose wire leaves sideways has its name off the wire', async () => {
+  // The two-subnet underlay as a learner builds it: the router dropped above between the two
+  // switches, a node dropped on each switch (hanging below it).
+  const lines = ['podnet router add r1', 'podnet switch add sw1', 'podnet switch add sw2', 'podnet link add r1 sw1', 'podnet link add r1 sw2', 'podnet node add node1 --switch sw1', 'podnet node add node2 --switch sw2', 'podnet pod add pod1 --node node1']
+  const positions = { r1: { x: 280, y: -160 }, sw1: { x: 0, y: 60 }, sw2: { x: 600, y: 60 }, node1: { x: -40, y: 240 }, node2: { x: 560, y: 240 } }
+  const child = (m: CanvasModel, ns: string, dev: string) => m.boxOf.get(ifId(ns, dev))!.children.find((c) => c.id === ifId(ns, dev))!
+
+  it('no wire runs through a box other than its ends, nor across a switch bus', async () => {
+    const m = buildModel(await labAfter(lines), undefined, { positions })
+    const at = (id: string): Point => {
+      const b = m.boxOf.get(id)!
+      return b.children.find((c) => c.id === id)!.position!
+    }
+    // Arranged with room to spare: nothing is pushed.
+    for (const [ns, p] of Object.entries(positions)) expect(m.places.get(ns), ns).toEqual(p)
+    const wires = m.cross.filter((e) => e.classes.startsWith('veth'))
+    expect(wires).toHaveLength(4)
+    for (const e of wires) {
+      const [p, q] = [at(e.source), at(e.target)]
+      const ends = new Set([m.boxOf.get(e.source)!.ns, m.boxOf.get(e.target)!.ns])
+      for (const f of frames(m)) if (!ends.has(f.ns)) expect(crosses(p, q, f.r), `${e.id} through ${f.ns}`).toBe(false)
+      // Nor the lines from a switch's ports to its bridge (the other ends of those lines).
+      for (const b of m.boxes.filter((b) => b.role === 'switch' && ends.has(b.ns))) {
+        for (const bus of b.edges) {
+          if (bus.source === e.source || bus.source === e.target) continue
+          expect(segmentsCross(p, q, at(bus.source), at(bus.target)), `${e.id} across ${bus.id}`).toBe(false)
+        }
+      }
+    }
+    // A switch's port toward the router is beside its bridge, on the router's side; toward its node, over the node's uplink.
+    expect(child(m, 'sw1', 'to-r1').position!.y).toBe(child(m, 'sw1', 'br0').position!.y)
+    expect(child(m, 'sw1', 'to-r1').position!.x).toBeGreaterThan(child(m, 'sw1', 'to-node1').position!.x)
+    expect(child(m, 'sw1', 'to-node1').position!.x).toBe(child(m, 'node1', 'eth0').position!.x)
+    // The router's ports in the order of the switches: toward sw1 on the left.
+    expect(child(m, 'r1', 'eth0').position!.x).toBeLessThan(child(m, 'r1', 'eth1').position!.x)
+  })
+
+  it('a node pushed aside takes the end of its wire along: its switch port stays over its uplink', async () => {
+    // node2 dropped under the bridge, over node1 (which has a pod): pushed right, its port follows.
+    const m = buildModel(await labAfter(['podnet switch add sw1', 'podnet node add node1 --switch sw1', 'podnet node add node2 --switch sw1', 'podnet pod add pod1 --node node1']), undefined, {
+      positions: { sw1: { x: 300, y: 0 }, node1: { x: 0, y: 150 }, node2: { x: 150, y: 160 } },
+    })
+    expect(m.places.get('node2')!.x).toBeGreaterThan(150)
+    for (const n of ['node1', 'node2']) expect(child(m, 'sw1', `to-${n}`).position!.x, n).toBe(child(m, n, 'eth0').position!.x)
+    expect(child(m, 'sw1', 'br0').position).toEqual({ x: 317, y: 10 })
+  })
+
+  it('a switch keeps its bridge where it was as its first router port and its first node come', async () => {
+    const bridgeAt = async (upTo: number): Promise<Point> => child(buildModel(await labAfter(lines.slice(0, upTo)), undefined, { positions }), 'sw1', 'br0').position!
+    const alone = await bridgeAt(3)
+    expect(alone).toEqual({ x: 17, y: 70 })
+    expect(await bridgeAt(4)).toEqual(alone)
+    expect(await bridgeAt(6)).toEqual(alone)
+    // And the router keeps its corner: its first port's top-left.
+    const r1 = child(buildModel(await labAfter(lines), undefined, { positions }), 'r1', 'eth0').position!
+    expect({ x: r1.x - 11, y: r1.y - 9 }).toEqual(positions.r1)
+  })
+
+  it('a node level with its switch has its port over its uplink; laid out automatically a router joining two segments is above them', async () => {
     const topo = await labAfter(['podnet router add r1', 'podnet switch add sw1', 'podnet switch add sw2', 'podnet link add r1 sw1', 'podnet link add r1 sw2', 'podnet node add node1 --switch sw1'])
     const m = buildModel(topo, undefined, { positions: { r1: { x: 200, y: -400 }, sw1: { x: 0, y: 0 }, sw2: { x: 700, y: 0 }, node1: { x: 500, y: 40 } } })
-    const child = (ns: string, dev: string, model = m) => model.boxOf.get(ifId(ns, dev))!.children.find((c) => c.id === ifId(ns, dev))!
-    for (const sw of ['sw1', 'sw2']) expect(child(sw, 'to-r1').position!.y, sw).toBeLessThan(child(sw, 'br0').position!.y)
-    // node1 is to the right of sw1, about level with it: the port's name is not on the wire's right.
-    expect(child('sw1', 'to-node1').classes).toMatch(/ label-(below|above)$/)
-    // The router above and the switch below it: their ports' names below them, to the right.
-    expect(child('r1', 'eth0').classes).toContain('label-below')
-    // Laid out automatically, a router joining two segments is above them and their ports go up to it too.
+    // node1 is to the right of sw1, about level with it: its port is beside the bridge's row, over
+    // its uplink, the wire straight down (its name right of it, off the wire).
+    expect(child(m, 'sw1', 'to-node1').position!.x).toBe(child(m, 'node1', 'eth0').position!.x)
+    expect(child(m, 'sw1', 'to-node1').classes).not.toMatch(/label-/)
     const auto = buildModel(topo)
     expect(auto.boxOf.get(nsId('r1'))!.bounds.y2).toBeLessThan(auto.boxOf.get(nsId('sw1'))!.bounds.y1)
-    expect(child('sw1', 'to-r1', auto).position!.y).toBeLessThan(child('sw1', 'br0', auto).position!.y)
+    expect(child(auto, 'sw1', 'to-r1').position!.y).toBeLessThan(child(auto, 'sw1', 'br0').position!.y)
+    // Its place is its bridge's top-left, so the first drag of the lab pins it where it is drawn.
+    const br = child(auto, 'sw1', 'br0').position!
+    expect(auto.places.get('sw1')).toEqual({ x: br.x - 17, y: br.y - 10 })
   })
 })
+
+/** Whether segment p-q passes through the inside of rectangle r. */
+function crosses(p: Point, q: Point, r: Bounds): boolean {
+  const inside = (a: Point): boolean => a.x > r.x1 && a.x < r.x2 && a.y > r.y1 && a.y < r.y2
+  if (inside(p) || inside(q)) return true
+  const corners = [{ x: r.x1, y: r.y1 }, { x: r.x2, y: r.y1 }, { x: r.x2, y: r.y2 }, { x: r.x1, y: r.y2 }]
+  return corners.some((c, i) => segmentsCross(p, q, c, corners[(i + 1) % 4]))
+}
+
+function segmentsCross(a: Point, b: Point, c: Point, d: Point): boolean {
+  const side = (p: Point, q: Point, r: Point): number => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x))
+  return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0
+}
