@@ -29,6 +29,9 @@ test('routes vs flannel VXLAN side by side: 50 bytes more on the wire, 1500 vs 1
   await expect(page.getByTestId('compare-head-1')).toHaveText('flannel VXLAN overlay')
   await expect(page.getByTestId('compare-mtu-0')).toHaveText('1500 bytes')
   await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 bytes (−50 bytes)')
+  // What sets it: the pods' own eth0 on the routed side, flannel.1 on the overlay's.
+  await expect(page.getByTestId('compare-mtu-by-0')).toHaveText('pod1 eth0 (MTU 1500)')
+  await expect(page.getByTestId('compare-mtu-by-1')).toHaveText('node1 flannel.1 (MTU 1450)')
   await expect(page.getByTestId('compare-wire-0')).toHaveText('98 bytes')
   await expect(page.getByTestId('compare-wire-diff')).toHaveText('(+50 bytes)')
   // Encapsulation and decapsulation exist only on the overlay's side; its underlay frames are 148 bytes.
@@ -45,6 +48,7 @@ test('routes vs flannel VXLAN side by side: 50 bytes more on the wire, 1500 vs 1
   await page.getByRole('button', { name: '日本語' }).click()
   await expect(page.getByTestId('compare-mtu-1')).toHaveText('1450 バイト （−50 バイト）')
   await expect(page.getByTestId('compare-head-1')).toHaveText('flannel VXLAN オーバーレイ')
+  await expect(page.getByTestId('compare-mtu-by-1')).toHaveText('node1 flannel.1（MTU 1450）')
   await expect(page.getByTestId('compare-hops')).toContainText('カプセル化')
   await page.screenshot({ path: `${SHOTS}/compare-ja.png` })
 })

@@ -314,6 +314,11 @@ export interface CompareSideView {
   wireBytes: number
   /** The largest IP packet that gets through with DF (payload + 28); null when none does. */
   pathMtu: number | null
+  /**
+   * The first device on the request's way whose MTU is the path MTU ("pod1 eth0"), with that
+   * MTU: what sets it. Absent when no probe passes or no device's MTU matches.
+   */
+  mtuSetBy?: { device: string; mtu: number }
 }
 
 export interface CompareView {

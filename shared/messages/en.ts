@@ -189,6 +189,7 @@ export const en = {
   'compare.title': 'Compare {from} → {to}, {proto}',
   'compare.result': 'Result',
   'compare.mtu': 'Path MTU (largest DF)',
+  'compare.mtu_set_by': 'MTU set by',
   'compare.wire': 'Largest frame on a wire',
   'compare.bytes': '{n} bytes',
   'compare.devices': 'Devices crossed',

@@ -190,6 +190,7 @@ export const ja: Record<MessageKey, string> = {
   'compare.title': '{from} → {to} の比較（{proto}）',
   'compare.result': '結果',
   'compare.mtu': '経路 MTU（DF で通る最大）',
+  'compare.mtu_set_by': 'MTU を決めるデバイス',
   'compare.wire': 'リンク上の最大フレーム',
   'compare.bytes': '{n} バイト',
   'compare.devices': '通過するデバイス数',

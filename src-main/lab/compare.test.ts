@@ -21,6 +21,8 @@ describe('compare: the same probe in two modes', () => {
     expect(r.pathMtu).toBe(1500)
     // Pods made before the change keep MTU 1500; flannel.1's 1450 is what the path allows.
     expect(v.pathMtu).toBe(1450)
+    expect(r.mtuSetBy).toEqual({ device: 'pod1 eth0', mtu: 1500 })
+    expect(v.mtuSetBy).toEqual({ device: 'node1 flannel.1', mtu: 1450 })
     expect(r.wireBytes).toBe(14 + 20 + 8 + 56)
     expect(v.wireBytes - r.wireBytes).toBe(50)
     expect(v.devices).toContain('node1 flannel.1')
@@ -39,6 +41,15 @@ describe('compare: the same probe in two modes', () => {
     for (const h of underlay) expect(h.bytes).toBe(148)
   })
 
+  it('says what sets the path MTU: a VXLAN lab moved to routes keeps its pods at 1450, at their own eth0', () => {
+    const c = compareLabs(lab('flannel-vxlan', 'routes'), lab('flannel-vxlan'), req)
+    expect(c.sides.map((s) => s.pathMtu)).toEqual([1450, 1450])
+    expect(c.sides[0].mtuSetBy).toEqual({ device: 'pod1 eth0', mtu: 1450 })
+    expect(c.sides[1].mtuSetBy).toEqual({ device: 'pod1 eth0', mtu: 1450 })
+    expect(c.sides[1].wireBytes - c.sides[0].wireBytes).toBe(50)
+    expect(formatComparison(c)).toMatch(/MTU set by +pod1 eth0 +pod1 eth0/)
+  })
+
   it('a lab that cannot deliver says so, and no size passes', () => {
     const broken = lab('host-gw-behind-router')
     const c = compareLabs(broken, lab('vxlan-behind-router'), req)
@@ -47,6 +58,9 @@ describe('compare: the same probe in two modes', () => {
     expect(c.sides[1].delivered).toBe(true)
     expect(c.sides[1].pathMtu).toBe(1450)
     expect(formatComparison(c)).toMatch(/Path MTU \(largest DF\) +- +1450/)
+    expect(c.sides[0].mtuSetBy).toBeUndefined()
+    // Built for the overlay from the start: the pods themselves are at 1450.
+    expect(formatComparison(c)).toMatch(/MTU set by +- +pod1 eth0/)
   })
 
   it('is deterministic: the same labs give the same comparison, byte for byte', () => {

@@ -161,6 +161,8 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang, 
   const tables = hops.filter((h) => h.entry).map((h) => `${h.netns || 'host'}: ${h.entry}`)
   const wireBytes = Math.max(0, ...hops.filter((h) => h.layer === 'ethernet' && h.bytes !== undefined).map((h) => h.bytes!))
   const payload = largestPayload(input, req, work)
+  const pathMtu = payload === null ? null : payload + HEADERS
+  const setBy = pathMtu === null ? undefined : mtuSetBy(input.world, hops, pathMtu)
   return {
     label: input.label,
     mode: input.cluster?.mode ?? null,
@@ -171,8 +173,23 @@ export function compareSide(input: CompareInput, req: TraceRequest, lang: Lang, 
     devices,
     tables,
     wireBytes,
-    pathMtu: payload === null ? null : payload + HEADERS,
+    pathMtu,
+    ...(setBy ? { mtuSetBy: setBy } : {}),
   }
+}
+
+/**
+ * What sets the path MTU: the first device on the request's way whose MTU it is. A pod keeps the
+ * MTU its CNI plugin gave it, so a lab made for the VXLAN overlay and moved to routes stays at
+ * 1450 at the pod's own eth0: this says so instead of leaving two equal numbers unexplained.
+ */
+function mtuSetBy(world: World, hops: readonly CompareHop[], pathMtu: number): { device: string; mtu: number } | undefined {
+  for (const h of hops) {
+    if (h.device === undefined) continue
+    const mtu = world.netns(h.netns)?.dev(h.device)?.mtu
+    if (mtu === pathMtu) return { device: `${h.netns || 'host'} ${h.device}`, mtu }
+  }
+  return undefined
 }
 
 /** Aligns two walks on their common hops (same namespace and kind), longest common subsequence first. */
@@ -243,6 +260,7 @@ export function formatComparison(c: Comparison, lang: Lang = 'en'): string {
   out += line('', a.label + (a.mode && a.mode !== a.label ? ` (${a.mode})` : ''), b.label + (b.mode && b.mode !== b.label ? ` (${b.mode})` : ''))
   out += line(w('compare.result'), a.verdict.replace(/^[^:：]*[:：]\s*/, ''), b.verdict.replace(/^[^:：]*[:：]\s*/, ''))
   out += line(w('compare.mtu'), a.pathMtu === null ? '-' : String(a.pathMtu), b.pathMtu === null ? '-' : String(b.pathMtu))
+  out += line(w('compare.mtu_set_by'), a.mtuSetBy?.device ?? '-', b.mtuSetBy?.device ?? '-')
   out += line(w('compare.wire'), w('compare.bytes', { n: a.wireBytes }), w('compare.bytes', { n: b.wireBytes }) + (diff ? ` (${diff > 0 ? '+' : ''}${diff})` : ''))
   out += line(w('compare.devices'), String(a.devices.length), String(b.devices.length))
   out += line(w('compare.tables'), String(a.tables.length), String(b.tables.length))
