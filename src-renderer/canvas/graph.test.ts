@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Topology } from '../../shared/api.ts'
 // Real engine output for every scenario (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
-import { buildGraph, ifId, MAX_TUNNELS_DRAWN, nsId, type Graph, type GraphNode } from './graph.ts'
+import { buildGraph, ifId, MAX_TUNNELS_DRAWN, nsId, podColumns, type Graph, type GraphNode } from './graph.ts'
 import { planGrid } from './layout.ts'
 
 async function topology(scenario: string, nodes?: number, podsPerNode?: number): Promise<Topology> {
@@ -132,6 +132,7 @@ describe('grid layout of node boxes', () => {
     [8, 4],
     [16, 2],
     [100, 2],
+    [12, 30],
   ] as const) {
     it(`lays out ${n} nodes x ${pods} pods without overlapping boxes, and the underlay reaches every node around them`, async () => {
       const topo = await topology('flannel-vxlan', n, pods)
@@ -176,6 +177,41 @@ describe('grid layout of node boxes', () => {
       }
     })
   }
+
+  it('puts a node\'s pods in one row up to 20, in rows of an even number beyond (a box closer to square), each under its bridge port', async () => {
+    expect([1, 2, 20].map(podColumns)).toEqual([1, 2, 20])
+    expect(podColumns(30)).toBe(10)
+    expect(podColumns(250) % 2).toBe(0)
+    for (const pods of [20, 30]) {
+      const topo = await topology('flannel-vxlan', 2, pods)
+      const g = buildGraph(topo)
+      const at = new Map(g.nodes.map((n) => [n.id, n]))
+      const podBoxes = g.nodes.filter((n) => n.parent === nsId('node1') && n.classes.startsWith('pod'))
+      expect(podBoxes).toHaveLength(pods)
+      const rows = new Set(podBoxes.map((p) => p.position!.y))
+      expect(rows.size).toBe(pods === 20 ? 1 : 3)
+      // No two pods overlap (their boxes, 104 x 58, with the name inside).
+      for (const a of podBoxes) for (const b of podBoxes) if (a !== b) expect(Math.abs(a.position!.x - b.position!.x) >= 104 || Math.abs(a.position!.y - b.position!.y) >= 58, `${a.id} ${b.id}`).toBe(true)
+      const cbr0 = at.get(ifId('node1', 'cbr0'))!.position!
+      for (const p of podBoxes) {
+        // The pod's eth0 is joined to its host end straight above it, below the bridge; the host end is on the bridge's bus.
+        const eth0 = at.get(ifId(p.ns, 'eth0'))!
+        const veth = g.edges.find((e) => e.id.startsWith('veth:') && (e.source === eth0.id || e.target === eth0.id))!
+        const host = at.get(veth.source === eth0.id ? veth.target : veth.source)!
+        expect(host.parent).toBe(nsId('node1'))
+        expect(host.position!.x).toBe(eth0.position!.x)
+        expect(host.position!.y).toBeLessThan(eth0.position!.y)
+        expect(host.position!.y).toBeGreaterThan(cbr0.y)
+        expect(g.edges.some((e) => e.classes === 'port bus' && e.source === host.id && e.target === ifId('node1', 'cbr0'))).toBe(true)
+        // A lower row's host ends sit below the row above's pods, clear of them.
+        for (const q of podBoxes) if (q.position!.y < p.position!.y) expect(host.position!.y - 7).toBeGreaterThan(q.position!.y + 29)
+      }
+      const box = nodeBoxes(g).get(nsId('node1'))!
+      const ratio = (box.x2 - box.x1) / (box.y2 - box.y1)
+      if (pods === 30) expect(ratio).toBeLessThan(3)
+      else expect(ratio).toBeGreaterThan(6)
+    }
+  })
 
   it('draws all tunnels of a small lab, and only the selected node\'s in a grid', async () => {
     const small = buildGraph(await topology('flannel-vxlan', 3, 2))

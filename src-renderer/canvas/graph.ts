@@ -1,6 +1,6 @@
 import type { DeviceView, LinkView, NetnsView, Point, Topology } from '../../shared/api.ts'
 import { boxLabel, DEFAULT_LABELS, deviceKind, displayName, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
-import { BOX_GAP, laneX, planGrid, ROW_PITCH } from './layout.ts'
+import { BOX_GAP, laneX, planGrid } from './layout.ts'
 import { halfSize, BOX_PADDING, EMPTY_BOX, SIZES } from './style.ts'
 import { makeRoom, type RoomItem } from './room.ts'
 import { placePorts, type PortEnd } from './ports.ts'
@@ -66,8 +66,10 @@ export interface BoxModel {
   node: GraphNode
   /** The box drawn as one leaf: its name, address, pod count and state, at its full size. */
   summary: GraphNode
-  /** The same leaf when even that is too small to read: its name alone, in a larger type. */
+  /** The same leaf when even that is too small to read: its name and pod count, in a larger type. */
   far: GraphNode
+  /** Farther out still, when the count makes the name much smaller: the name alone, larger again. */
+  name?: GraphNode
   /** Its elements (a node of a big cluster makes them when they are first asked for). */
   readonly children: GraphNode[]
   /** Edges between this box's own children. */
@@ -148,6 +150,25 @@ const Y_POD_IF = 304
 /** From the top of a pod's box to the middle of its interfaces (the box's padding and half an interface). */
 const POD_IF_TOP = 13
 const Y_OTHER = 480
+/** Pods side by side in a node up to this many; a node with more lays them out in rows. */
+const POD_ROW_MAX = 20
+/** From one row of pods (their bridge ports above them) to the next. */
+const POD_ROW_PITCH = 150
+
+/**
+ * How many pods go side by side in a node: all of them up to POD_ROW_MAX; beyond, rows of an even
+ * number, so the box is closer to square (legible far out, where a box of 30 pods in one row is a
+ * sliver) and the bus from the lower rows' bridge ports rises to the bridge between two pods.
+ */
+export function podColumns(pods: number): number {
+  if (pods <= POD_ROW_MAX) return pods
+  const c = Math.max(10, Math.ceil(Math.sqrt(2.5 * pods)))
+  return c + (c % 2)
+}
+
+/** How many rows of pods a node with this many has. */
+const podRows = (pods: number): number => (pods === 0 ? 1 : Math.ceil(pods / podColumns(pods)))
+
 /** An underlay with more ports than this draws only those near the view. */
 const CULL_PORTS = 120
 /** Room under a box for its name (drawn below it). */
@@ -324,7 +345,7 @@ function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Poi
       }
     } else shift(b.children, d, pos)
     Object.assign(b.bounds, { x1: b.bounds.x1 + d.x, y1: b.bounds.y1 + d.y, x2: b.bounds.x2 + d.x, y2: b.bounds.y2 + d.y })
-    for (const leaf of [b.summary, b.far]) if (leaf.position) leaf.position = { x: leaf.position.x + d.x, y: leaf.position.y + d.y }
+    for (const leaf of [b.summary, b.far, b.name]) if (leaf?.position) leaf.position = { x: leaf.position.x + d.x, y: leaf.position.y + d.y }
     by(b.ns, d)
   }
   for (const n of loose) {
@@ -352,29 +373,36 @@ function grow(b: Bounds, n: GraphNode): void {
 /**
  * The summary of a namespace drawn as one box: its name, its address, how many pods it runs and
  * what is wrong with it (links down, forwarding off), at the size of the full box, the text scaled
- * to the box so it reads when the box is small on screen; and, for far out, the name (and a node's
- * pod count) alone in a larger type.
+ * to the box so it reads when the box is small on screen; for far out, the name and a node's pod
+ * count alone in a larger type; and farther still the name alone, larger again. `grid`: a box of
+ * a grid of hundreds, whose far-out text fills it and whose outline stays visible.
  */
-function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds): { summary: GraphNode; far: GraphNode } {
+function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds, grid = false): Summary {
   const { lines, problems } = summaryLines(n, pods, words)
   const w = Math.max(b.x2 - b.x1, 1) + 2 * BOX_PADDING
   const h = Math.max(b.y2 - b.y1, 1) + 2 * BOX_PADDING
   const fit = (text: string[]): number => Math.round(Math.max(12, Math.min(h / (text.length * 1.5 + 0.5), (w / Math.max(...text.map((l) => l.length))) * 1.6)))
+  // Far out in a grid, the text fills the box (lines 1.25 apart, a character about 0.6 of the type wide).
+  const fitFar = (text: string[]): number => (grid ? Math.round(Math.max(12, Math.min(h / (text.length * 1.3), (w / Math.max(...text.map((l) => l.length))) * 1.6))) : fit(text))
   const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems ? ' warn' : ''}`
   const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
   const name = problems ? `⚠ ${lines[0]}` : lines[0]
   // Far out a node still says how many pods it runs: on the name's line (a wide box), or under it,
   // whichever reads larger; the name alone when either would be less than half its size.
   const count = n.role === 'node' ? words.pods(pods.length) : null
-  const alone = fit([name])
+  const alone = fitFar([name])
   let best = { t: [name], font: alone, counted: false }
   for (const t of count ? [[`${name}  ·  ${count}`], [name, count]] : []) {
-    const font = fit(t)
+    const font = fitFar(t)
     if (font >= alone * 0.5 && (!best.counted || font > best.font)) best = { t, font, counted: true }
   }
+  const leaf = (label: string, font: number, far = ''): GraphNode => ({ id: node.id, label, classes: classes + far, ns: n.name, position, size: { w, h, font } })
+  const farClass = grid ? ' far' : ''
   return {
-    summary: { id: node.id, label: lines.join('\n'), classes, ns: n.name, position, size: { w, h, font: Math.min(90, fit(lines)) } },
-    far: { id: node.id, label: best.t.join('\n'), classes, ns: n.name, position, size: { w, h, font: best.font } },
+    summary: leaf(lines.join('\n'), Math.min(90, fit(lines))),
+    far: leaf(best.t.join('\n'), best.font, farClass),
+    // Where the count would be much smaller than the name alone, the name alone comes first.
+    ...(best.counted && best.font < alone * 0.8 ? { name: leaf(name, alone, farClass) } : {}),
   }
 }
 
@@ -444,13 +472,16 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   }
   // Uplink on top, bridge, bridge ports, pods below; VXLAN devices and anything else beside the uplink.
   const devs = n.devices.filter(shown)
-  const podX = new Map<string, number>()
+  const podX = new Map<string, Point>()
+  const cols = podColumns(pods.length)
   pods.forEach((p, j) => {
-    const x = SLOT / 2 + j * SLOT
+    const x = SLOT / 2 + (j % cols) * SLOT
+    // Each row of pods lower by a pitch, with its bridge ports above it.
+    const dy = Math.floor(j / cols) * POD_ROW_PITCH
     const eth = p.devices.find((d) => d.peer?.netns === n.name)
-    if (eth?.peer) podX.set(eth.peer.device, x)
+    if (eth?.peer) podX.set(eth.peer.device, { x, y: Y_PORT + dy })
     // The pod's box is drawn around its interfaces; its position is the middle of that box.
-    const y = Y_POD_IF - POD_IF_TOP + SIZES.pod.h / 2
+    const y = Y_POD_IF - POD_IF_TOP + SIZES.pod.h / 2 + dy
     put(x, y, SIZES.pod)
     podAt.push({ x, y })
     if (full) items.push({ id: nsId(p.name), parent: box.id, label: podLabel(p), classes: podClasses(p), ns: p.name, position: { x, y } })
@@ -459,13 +490,14 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
       const peer = d.peer ? byName.get(d.peer.netns) : undefined
       const kind = deviceKind(p, d, peer)
       const ix = x + (i - (own.length - 1) / 2) * 34
-      put(ix, Y_POD_IF, SIZES[kind])
+      const iy = Y_POD_IF + dy
+      put(ix, iy, SIZES[kind])
       // Where the underlay or a tunnel may need it (not the pod's own veth to its node).
-      if (d.peer?.netns !== n.name) at.set(ifId(p.name, d.name), { x: ix, y: Y_POD_IF })
-      if (full) items.push({ id: ifId(p.name, d.name), parent: nsId(p.name), label: ifaceLabel({ ...d, addresses: [] }), classes: ifaceClasses(d, kind), ns: p.name, dev: d.name, position: { x: ix, y: Y_POD_IF } })
+      if (d.peer?.netns !== n.name) at.set(ifId(p.name, d.name), { x: ix, y: iy })
+      if (full) items.push({ id: ifId(p.name, d.name), parent: nsId(p.name), label: ifaceLabel({ ...d, addresses: [] }), classes: ifaceClasses(d, kind), ns: p.name, dev: d.name, position: { x: ix, y: iy } })
     })
   })
-  const slots = Math.max(2, pods.length)
+  const slots = Math.max(2, cols)
   const cx = (slots * SLOT) / 2
   const vxlans = devs.filter((d) => d.kind === 'vxlan')
   const bridges = devs.filter((d) => d.kind === 'bridge')
@@ -476,8 +508,8 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   bridges.forEach((d, i) => addIface(d, cx + (i - (bridges.length - 1) / 2) * SLOT, Y_BRIDGE))
   for (const d of devs) {
     if (d === uplink || vxlans.includes(d) || bridges.includes(d)) continue
-    const x = podX.get(d.name)
-    if (x !== undefined) addIface(d, x, Y_PORT, true)
+    const port = podX.get(d.name)
+    if (port) addIface(d, port.x, port.y, true)
     else {
       addIface(d, extraX, Y_UPLINK)
       extraX += SLOT * 0.8
@@ -488,11 +520,13 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2), cover, count, minX, at, podAt }
 }
 
+type Summary = { summary: GraphNode; far: GraphNode; name?: GraphNode }
+
 const NONE: ReadonlyMap<string, string> = new Map()
 
 const NO_PODS: ReadonlySet<string> = new Set()
 
-function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, children: GraphNode[], edges: GraphEdge[], infra?: { cull: boolean; core: ReadonlySet<string>; peers: ReadonlyMap<string, string> }, pods: ReadonlySet<string> = NO_PODS): BoxModel {
+function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => Summary, children: GraphNode[], edges: GraphEdge[], infra?: { cull: boolean; core: ReadonlySet<string>; peers: ReadonlyMap<string, string> }, pods: ReadonlySet<string> = NO_PODS): BoxModel {
   const bounds = emptyBounds()
   for (const c of children) grow(bounds, c)
   if (!Number.isFinite(bounds.x1)) Object.assign(bounds, { x1: 0, y1: 0, x2: 1, y2: 1 })
@@ -500,7 +534,7 @@ function boxModel(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summ
 }
 
 /** A node box whose elements are made when first asked for (`make`): far out, none are. */
-function laterBox(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => { summary: GraphNode; far: GraphNode }, bounds: Bounds, size: number, pods: ReadonlySet<string>, make: () => { children: GraphNode[]; edges: GraphEdge[] }): BoxModel {
+function laterBox(ns: NetnsView, node: GraphNode, summary: (b: Bounds) => Summary, bounds: Bounds, size: number, pods: ReadonlySet<string>, make: () => { children: GraphNode[]; edges: GraphEdge[] }): BoxModel {
   let made: { children: GraphNode[]; edges: GraphEdge[] } | null = null
   return {
     id: node.id,
@@ -564,7 +598,8 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const movedPods = (n: NetnsView): boolean => (podsOf.get(n.name) ?? []).some((p) => saved[p.name])
   const drafts = ordered.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName, movedPods(n)))
   const gapBefore = drafts.map((d, i) => (grouped && i > 0 && groups.get(d.ns.name) !== groups.get(drafts[i - 1].ns.name) ? GROUP_GAP : 0))
-  const plan = planGrid(drafts.map((d, i) => d.width + gapBefore[i]))
+  const taller = Math.max(0, ...drafts.map((d) => podRows(d.pods.length) - 1)) * POD_ROW_PITCH
+  const plan = planGrid(drafts.map((d, i) => d.width + gapBefore[i]), taller)
   const multiRow = plan.rows > 1
   // Links inside a node whose elements are made later (veth pairs between its pods and itself, found below).
   const innerLater = new Map<string, LinkView[]>()
@@ -582,13 +617,13 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     const local = Number.isFinite(d.cover.x1) ? { x: d.cover.x1, y: d.cover.y1 } : { x: 0, y: 0 }
     const at = saved[d.ns.name]
     const dx = at ? at.x - local.x : plan.colX[col] + (plan.colW[col] - d.width - gapBefore[i]) / 2 + gapBefore[i]
-    const dy = at ? at.y - local.y : row * ROW_PITCH
+    const dy = at ? at.y - local.y : row * plan.pitch
     const moved = (p: Point): Point => ({ x: p.x + dx, y: p.y + dy })
     for (const [id, p] of d.at) pos.set(id, moved(p))
     lowX = Math.min(lowX, d.minX + dx)
     const origin = { x: local.x + dx, y: local.y + dy }
     places.set(d.ns.name, origin)
-    const summary = (b: Bounds): { summary: GraphNode; far: GraphNode } => summaryOf(d.ns, d.pods, words, d.box, b)
+    const summary = (b: Bounds): Summary => summaryOf(d.ns, d.pods, words, d.box, b, multiRow)
     const podNames = new Set(d.pods.map((p) => p.name))
     if (d.items.length === 0 && d.count > 0) {
       // Drafted in shape only: the elements are made the first time the box is drawn in full.
@@ -757,7 +792,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
 
   // Everything else (namespaces made by commands, the host): a row of boxes below.
-  const yOther = Y_OTHER + (plan.rows - 1) * ROW_PITCH
+  const yOther = Y_OTHER + taller + (plan.rows - 1) * plan.pitch
   let ox = 0
   for (const n of topo.namespaces) {
     if (n.role === 'node' || isInfra(n) || (n.role === 'pod' && podsOf.get(n.node ?? '')?.includes(n))) continue

@@ -19,6 +19,8 @@ const INFRA_HEIGHT = 200
 
 export interface GridPlan {
   rows: number
+  /** From one row of node boxes to the next: ROW_PITCH, more for nodes whose pods are in several rows. */
+  pitch: number
   cols: number
   /** Left edge of each column's slot area. */
   colX: number[]
@@ -41,17 +43,19 @@ const gapBefore = (rows: number): number => BOX_GAP + (rows - 1) * LANE
 
 /**
  * Picks the number of rows whose grid, at the zoom that fits it into the view, is drawn largest;
- * ties go to fewer rows, so a few nodes stay in one row.
+ * ties go to fewer rows, so a few nodes stay in one row. `taller`: how much taller than one row
+ * of pods the tallest node is.
  */
-export function planGrid(widths: readonly number[]): GridPlan {
+export function planGrid(widths: readonly number[], taller = 0): GridPlan {
   const n = widths.length
+  const pitch = ROW_PITCH + taller
   let best = { rows: 1, cols: Math.max(1, n), zoom: -1 }
   for (let rows = 1; rows <= Math.max(1, n); rows++) {
     const cols = Math.ceil(n / rows)
     // Rows that would stay empty are not worth a try.
     if (rows > 1 && Math.ceil(n / cols) < rows) continue
     const w = columnWidths(widths, cols).reduce((a, b) => a + b, 0) + (cols - 1) * gapBefore(rows) + (rows - 1) * LANE
-    const h = rows * ROW_PITCH + INFRA_HEIGHT
+    const h = rows * pitch + INFRA_HEIGHT
     const zoom = Math.min(VIEW.w / Math.max(w, 1), VIEW.h / h)
     if (zoom > best.zoom * 1.0001) best = { rows, cols, zoom }
   }
@@ -63,7 +67,7 @@ export function planGrid(widths: readonly number[]): GridPlan {
     colX.push(x)
     x += colW[c] + gapBefore(rows)
   }
-  return { rows, cols, colX, colW, width: Math.max(0, x - gapBefore(rows)), cells: widths.map((_, i) => ({ row: Math.floor(i / cols), col: i % cols })) }
+  return { rows, pitch, cols, colX, colW, width: Math.max(0, x - gapBefore(rows)), cells: widths.map((_, i) => ({ row: Math.floor(i / cols), col: i % cols })) }
 }
 
 /**

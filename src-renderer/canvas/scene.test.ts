@@ -60,9 +60,16 @@ describe('level of detail', () => {
     // Its text reads: the name, the address, the pods.
     const readable = sceneFor(model, viewAt(centre(model.extent), 0.2), new Set()).graph.nodes.find((n) => n.id === nsId('node7'))!
     expect(readable.label).toBe('node7\n192.168.0.17\n5 pods')
-    // Too small for that: the name and the pod count alone, larger.
-    expect(node7.label).toMatch(/^node7( {2}· {2}|\n)5 pods$/)
-    expect(node7.size!.font).toBeGreaterThan(readable.size!.font)
+    // Too small for that: the name and the pod count alone, larger; smaller still, the name alone, larger again.
+    const box = model.boxes.find((b) => b.ns === 'node7')!
+    expect(box.far.label).toMatch(/^node7( {2}· {2}|\n)5 pods$/)
+    expect(box.far.size!.font).toBeGreaterThan(readable.size!.font)
+    const at = (zoom: number): string => sceneFor(model, viewAt(centre(model.extent), zoom), new Set()).graph.nodes.find((n) => n.id === nsId('node7'))!.label
+    expect(at(9.5 / box.far.size!.font)).toBe(box.far.label)
+    expect(box.name?.label).toBe('node7')
+    expect(box.name!.size!.font).toBeGreaterThan(box.far.size!.font)
+    expect(at(5 / box.far.size!.font)).toBe('node7')
+    expect(node7.label).toBe(at(0.05))
   })
 
   it('opens the boxes in view at detail zoom, and only those', () => {

@@ -114,14 +114,18 @@ export function sceneFor(model: CanvasModel, view: View | null, pinned: Readonly
   const full = new Set(pinned)
   for (const b of model.boxes) if (open.has(b.id)) full.add(b.ns)
   let farCount = 0
+  let nameCount = 0
   const nodes: GraphNode[] = []
   const edges: GraphEdge[] = []
   const drawn = new Set<string>()
   for (const b of model.boxes) {
     if (!open.has(b.id)) {
-      const far = view !== null && view.zoom * (b.summary.size?.font ?? 0) < READABLE_PX
-      if (far) farCount++
-      nodes.push(far ? b.far : b.summary)
+      // The most the box says that still reads: its summary, else its name and pod count, else its name.
+      const small = (leaf: GraphNode): boolean => view !== null && view.zoom * (leaf.size?.font ?? 0) < READABLE_PX
+      const leaf = !small(b.summary) ? b.summary : b.name && small(b.far) ? b.name : b.far
+      if (leaf === b.far) farCount++
+      else if (leaf === b.name) nameCount++
+      nodes.push(leaf)
       drawn.add(b.id)
       continue
     }
@@ -162,6 +166,7 @@ export function sceneFor(model: CanvasModel, view: View | null, pinned: Readonly
     edges.push({ ...e, id, source: s, target: t })
   }
   // What decides the drawing, to skip a redraw that would change nothing.
-  const key = `${[...open].join(',')}|${farCount}|${nodes.length}|${edges.length}`
+  const key = `${[...open].join(',')}|${farCount}|${nameCount}|${nodes.length}|${edges.length}`
   return { graph: { nodes, edges, rows: model.rows, tunnels: model.tunnels }, open, key }
 }
+

@@ -107,6 +107,8 @@ function rules(t: CanvasTheme): Rule[] {
     // An underlay's far-out band (graph.ts bannerOf): one line, as wide as it needs.
     { selector: 'node.box.collapsed.banner', style: { 'text-wrap': 'none', 'font-weight': 'bold' } },
     { selector: 'node.box.collapsed.warn', style: { 'background-color': t.warn[0], 'border-color': t.warn[1], 'border-width': 3, color: t.warn[2] } },
+    // Far out (a grid of hundreds of boxes at a fortieth of their size) a box keeps an outline that shows.
+    { selector: 'node.box.collapsed.far', style: { 'border-width': 30 } },
     // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
     { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
     // A pod is a box of its own inside its node, holding its interface; its name and address below it.
