@@ -118,6 +118,12 @@ const FIXTURES = [
     file: 'arg-errors.sh',
     timeoutMs: 30_000,
   },
+  {
+    // What the command fuzzer found: link-layer addresses, bridge fdb master/self, missing tables.
+    title: 'command fuzzer findings',
+    file: 'fuzz-findings.sh',
+    timeoutMs: 30_000,
+  },
 ]
 
 for (const f of FIXTURES) {

@@ -63,7 +63,10 @@ describe('kernel harness', () => {
       'no-such-command-rk',
     ])
     expect(r.map((x) => x.exitCode)).toEqual([0, 3, 0, 0, 1, 127])
-    expect(r[0]).toEqual({ line: 1, command: 'echo hello', exitCode: 0, stdout: 'hello\n', stderr: '' })
+    const { startMs, ...first } = r[0]
+    expect(first).toEqual({ line: 1, command: 'echo hello', exitCode: 0, stdout: 'hello\n', stderr: '' })
+    expect(startMs).toBeGreaterThanOrEqual(0)
+    expect(r[1].startMs).toBeGreaterThan(startMs ?? 0)
     expect(r[1]).toMatchObject({ stdout: '', stderr: 'oops\n' })
     expect(r[2].stdout).toBe('a  \n\nb') // trailing spaces and blank lines kept byte for byte
     expect(r[3]).toMatchObject({ stdout: 'out\n', stderr: 'err\n' })

@@ -51,6 +51,8 @@ export interface CommandResult {
   timedOut?: boolean
   /** Set when the line was never started because the overall timeout had expired. */
   notRun?: boolean
+  /** When the line started, in milliseconds after the first line started (for pacing an engine run). */
+  startMs?: number
 }
 
 export interface RunOptions {
@@ -371,6 +373,7 @@ export async function runOnKernel(lines: string[], opts: RunOptions = {}): Promi
     run.netnsBefore = listNetns()
     run.linksBefore = listRootLinks()
     const deadline = Date.now() + overall
+    const t0 = performance.now()
     let n = 0
     for (const { line, command } of commandLines(lines)) {
       const remaining = deadline - Date.now()
@@ -382,8 +385,9 @@ export async function runOnKernel(lines: string[], opts: RunOptions = {}): Promi
       const outPath = join(dir, `${n}.out`)
       const errPath = join(dir, `${n}.err`)
       n++
+      const startMs = performance.now() - t0
       const { exitCode, timedOut } = await runLine(command, work, env, outPath, errPath, Math.min(perLine, remaining), run)
-      const result: CommandResult = { line, command, exitCode, stdout: readText(outPath), stderr: readText(errPath) }
+      const result: CommandResult = { line, command, exitCode, stdout: readText(outPath), stderr: readText(errPath), startMs }
       if (timedOut) result.timedOut = true
       results.push(result)
     }

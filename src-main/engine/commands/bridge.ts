@@ -134,8 +134,11 @@ function fdbModify(ctx: Ctx, argv: string[], cmd: 'add' | 'append' | 'replace' |
   if (!self && !master) self = true
   try {
     if (master) {
+      // rtnl_fdb_add hands `master` to the bridge only for a bridge port; otherwise nothing
+      // takes it (EOPNOTSUPP). br_fdb_add refuses the all-zero address.
       const br = dev.master
-      if (!br) throw new KernelError('EINVAL')
+      if (!br) throw new KernelError('EOPNOTSUPP')
+      if (cmd !== 'del' && mac === 0) throw new KernelError('EINVAL')
       masterModify(br, dev, mac, cmd, state)
       ctx.change()
     }
@@ -189,12 +192,21 @@ function selfModify(dev: NetDevice, mac: Mac, cmd: string, state: FdbState): voi
     }
     return
   }
-  if (state !== 'permanent') throw new KernelError('EINVAL', 'FDB only supports static addresses')
+  // "default FDB implementation only supports local addresses" goes to the kernel log only.
+  if (state !== 'permanent') throw new KernelError('EINVAL')
+  // ndo_dflt_fdb_add reports a duplicate only with NLM_F_EXCL (`add`); append and replace keep
+  // the one entry there is.
   if (list) {
-    if (dev.hasMc(mac)) throw new KernelError('EEXIST')
+    if (dev.hasMc(mac)) {
+      if (cmd === 'add') throw new KernelError('EEXIST')
+      return
+    }
     dev.mcAdd(mac)
   } else {
-    if (dev.uc.includes(mac)) throw new KernelError('EEXIST')
+    if (dev.uc.includes(mac)) {
+      if (cmd === 'add') throw new KernelError('EEXIST')
+      return
+    }
     dev.uc.push(mac)
   }
 }

@@ -1,5 +1,5 @@
 import { printJson } from './json-out.ts'
-import { parseMac, type Mac } from '../addr/mac.ts'
+import { type Mac } from '../addr/mac.ts'
 import { BridgeDevice } from '../kernel/bridge.ts'
 import type { NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
@@ -8,7 +8,7 @@ import { addBridge, addVeth, deleteLink, renameLink, setMac, setMaster, setMtu, 
 import { addVxlan, parseVxlanArgs } from './ip-link-vxlan.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
-import { Args, duparg, duparg2, incomplete, invarg, matches, rtnl, rtnlError } from './iproute-util.ts'
+import { Args, duparg, duparg2, incomplete, invarg, llAddrA2n, macOfBytes, matches, rtnl, rtnlError } from './iproute-util.ts'
 import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsLines } from './link-format.ts'
 import { formatMac } from '../addr/mac.ts'
 import { linkDetails } from './link-details.ts'
@@ -71,13 +71,16 @@ function parseLink(ctx: Ctx, a: Args, create: boolean): LinkParse {
       a.value()
     } else if (matches(w, 'address')) {
       const v = a.value()
-      const m = parseMac(v)
-      if (m === null) fail(1, `"${v.split(':')[0]}" is invalid lladdr.`)
-      p.mac = m
+      const b = llAddrA2n(v)
+      if (!Array.isArray(b)) fail(1, b.error)
+      // An Ethernet device's address has 6 bytes (iplink_modify checks the device's length).
+      if (b.length !== 6) fail(1, `Invalid address length ${b.length} - must be 6 bytes`)
+      p.mac = macOfBytes(b)
     } else if (matches(w, 'broadcast') || w === 'brd') {
       // `b`, `br`, ... abbreviate it: `ip link set b up` reads "up" as a link-layer address.
       const v = a.value()
-      if (parseMac(v) === null) fail(1, `"${v.split(':')[0]}" is invalid lladdr.`)
+      const b = llAddrA2n(v)
+      if (!Array.isArray(b)) fail(1, b.error)
       fail(255, 'podnet: a link-layer broadcast address other than ff:ff:ff:ff:ff:ff is not simulated')
     } else if (matches(w, 'txqueuelen') || w === 'qlen' || matches(w, 'txqlen')) {
       const v = a.value()
@@ -186,9 +189,17 @@ function linkAdd(ctx: Ctx, argv: string[]): number {
       return 0
     }
     default:
+      // Kinds Linux has but the lab does not model are named as such; any other word is what
+      // the kernel answers for a kind it does not know.
+      if (LINUX_KINDS.has(p.type)) fail(2, `podnet: "ip link add ... type ${p.type}" is not simulated (the lab has veth, bridge and vxlan devices)`)
       rtnlError(new KernelError('EOPNOTSUPP', 'Unknown device type.'))
   }
 }
+
+/** Device kinds of `ip link add ... type` in Linux beyond veth, bridge and vxlan. */
+const LINUX_KINDS = new Set(['dummy', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'vlan', 'bond', 'team', 'vrf', 'ipip', 'gre', 'gretap', 'ip6gre',
+  'ip6gretap', 'sit', 'ip6tnl', 'vti', 'vti6', 'geneve', 'bareudp', 'wireguard', 'tun', 'tap', 'ifb', 'netdevsim', 'nlmon', 'can', 'vcan', 'vxcan',
+  'hsr', 'macsec', 'xfrm', 'gtp', 'erspan', 'ip6erspan', 'batadv', 'rmnet', 'amt', 'netkit', 'virt_wifi'])
 
 function checkMtuRange(mtu: number, min: number, max: number): void {
   if (mtu > max) throw new KernelError('EINVAL', 'mtu greater than device maximum.')

@@ -2,13 +2,13 @@ import { printJson } from './json-out.ts'
 import { coloredNeighText, type NeighRow } from '../../../shared/rows.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, parseIpv4Loose, type Ipv4 } from '../addr/ipv4.ts'
-import { formatMac, parseMac, type Mac } from '../addr/mac.ts'
+import { formatMac, type Mac } from '../addr/mac.ts'
 import type { NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
 import { Nud, stateName, type Neighbour } from '../kernel/neigh.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
-import { Args, invarg, matches, rtnl, rtnlError } from './iproute-util.ts'
+import { Args, invarg, llAddrA2n, macOfBytes, matches, rtnl, rtnlError } from './iproute-util.ts'
 
 /** `ip neigh` { add | del | change | replace | show | flush | get }. */
 export function ipNeigh(ctx: Ctx, argv: string[], opts: IpOpts): number {
@@ -50,12 +50,13 @@ function neighModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace'
     const w = a.peek()!
     if (w === 'lladdr') {
       const v = a.value()
-      const m = parseMac(v)
-      if (m === null) {
-        const first = v.split(':')[0]
-        if (!/^[0-9a-f]{1,2}$/i.test(first)) fail(1, `"${first}" is invalid lladdr.`)
-        llBad = true
-      } else lladdr = m
+      // ll_addr_a2n into a 20-byte buffer; neigh_add refuses fewer bytes than the device's
+      // address has and takes the first six of more.
+      const b = v === 'null' ? null : llAddrA2n(v, 20)
+      if (b === null) lladdr = undefined
+      else if (!Array.isArray(b)) fail(1, b.error)
+      else if (b.length < 6) llBad = true
+      else lladdr = macOfBytes(b)
     } else if (w === 'nud') {
       nud = parseNud(a.value())
     } else if (w === 'proxy') {
@@ -91,9 +92,11 @@ function neighModify(ctx: Ctx, argv: string[], cmd: 'add' | 'change' | 'replace'
     return 0
   }
   if (llBad) rtnlError(new KernelError('EINVAL', 'Invalid link address.'))
-  if (lladdr === undefined && nud & (Nud.Permanent | Nud.Noarp | Nud.Reachable | Nud.Stale | Nud.Delay | Nud.Probe)) rtnlError(new KernelError('EINVAL', 'No link layer address given.'))
+  // neigh_add: the entry is looked up (EEXIST for add, ENOENT for change) before
+  // __neigh_update asks for a link-layer address.
   if (cmd === 'add' && existing && existing.state !== Nud.None) rtnlError(new KernelError('EEXIST'))
   if (cmd === 'change' && (!existing || existing.state === Nud.None)) rtnlError(new KernelError('ENOENT'))
+  if (lladdr === undefined && nud & (Nud.Permanent | Nud.Noarp | Nud.Reachable | Nud.Stale | Nud.Delay | Nud.Probe)) rtnlError(new KernelError('EINVAL', 'No link layer address given.'))
   rtnl(() => {
     const n = existing ?? table.create(d, dst)
     table.update(n, lladdr ?? null, nud, { override: true, admin: true, isRouter: router })

@@ -154,6 +154,9 @@ function routeModify(ctx: Ctx, argv: string[], cmd: RouteAddMode | 'del'): numbe
     const spec: RouteSpec = { ...s, dst: s.dst!, len: s.len! }
     if (!typeSet) delete spec.type
     if (!scopeSet) delete spec.scope
+    // inet_rtm_delroute: rtm_to_fib_config checks the prefix, then the table must exist.
+    if (((spec.dst & ~prefixMask(spec.len)) >>> 0) !== 0) rtnlError(new KernelError('EINVAL', 'Invalid prefix for given prefix length.'))
+    if (!tableExists(ctx.netns, spec.table ?? RT_TABLE_MAIN)) rtnlError(new KernelError('ESRCH', 'FIB table does not exist.'))
     rtnl(() => routeDel(ctx.netns, spec))
     ctx.change()
     return 0
@@ -271,6 +274,7 @@ export function routeRows(ns: Netns): RouteRow[] {
 function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseShow(ctx, argv)
   if (f.cache) return showCache(ctx, f)
+  missingTable(ctx, f, 'Dump')
   const rows = routeRowsOf(ctx.netns, f)
   if (opts.json) printJson(ctx, rows, opts.pretty)
   else for (const r of rows) ctx.println(coloredRouteText(r, opts.color))
@@ -441,6 +445,7 @@ function routeFlush(ctx: Ctx, argv: string[]): number {
     return 0
   }
   if (argv.length === 0) fail(255, '"ip route flush" requires arguments.')
+  missingTable(ctx, f, 'Flush')
   const t = ctx.netns.tables.get(f.table === 0 ? RT_TABLE_MAIN : f.table)
   if (!t) return 0
   if (t.removeWhere((r) => (f.dev === undefined || r.dev === f.dev) && (f.proto === undefined || r.protocol === f.proto) && (f.scope === undefined || r.scope === f.scope) && (f.type === undefined || r.type === f.type) && (f.via === undefined || r.gateway === f.via) && (!f.prefix || prefixMatches(r, f.prefix)))) ctx.change()
@@ -448,6 +453,25 @@ function routeFlush(ctx: Ctx, argv: string[]): number {
 }
 
 export { routeLine }
+
+/**
+ * A dump of one table the namespace never created (fib_get_table finds none): inet_dump_fib
+ * refuses it, and iproute2 ends the dump. Tables stay once created, also when emptied; the main
+ * table answers in every namespace.
+ */
+function missingTable(ctx: Ctx, f: ShowFilter, what: 'Dump' | 'Flush'): void {
+  if (f.table === 0 || (what === 'Dump' && f.table === RT_TABLE_MAIN) || tableExists(ctx.netns, f.table)) return
+  fail(2, `Error: ipv4: FIB table does not exist.\n${what} terminated`)
+}
+
+/**
+ * Whether the kernel has created table `id` (from its first route on, never freed). Without policy
+ * rules the local table is created as an alias of main, which then exists too.
+ */
+function tableExists(ns: Netns, id: number): boolean {
+  if (id === RT_TABLE_MAIN && ns.local.used) return true
+  return ns.tables.get(id)?.used ?? false
+}
 
 /**
  * The order a dump of every table walks them: fib_table_hash buckets (id & 255) in turn, the

@@ -41,7 +41,8 @@ export function incomplete(): never {
 }
 
 export function invarg(msg: string, arg: string): never {
-  fail(255, `Error: argument "${arg}" is wrong: ${msg}`)
+  // iproute2 prints msg and a newline; many of its messages carry their own ("... is invalid\n").
+  fail(255, `Error: argument "${arg}" is wrong: ${msg}\n`)
 }
 
 export function duparg(key: string, arg: string): never {
@@ -104,4 +105,34 @@ export function parseUnsigned(s: string, max = 0xffffffff): number | null {
   else if (/^[1-9][0-9]*$/.test(s)) v = parseInt(s, 10)
   else return null
   return v > max ? null : v
+}
+
+/**
+ * iproute2's ll_addr_a2n: the bytes of a link-layer address as typed (an IPv4 address gives its
+ * four bytes; otherwise `:`-separated parts, each read by sscanf("%x"), so `0x2` and `1g` are
+ * 2 and 1), at most `max` of them, or the error it prints naming the first part it cannot read.
+ */
+export function llAddrA2n(arg: string, max = 32): number[] | { error: string } {
+  if (arg.includes('.')) {
+    const ip = parseIpv4Loose(arg)
+    if (ip === null) return { error: `"${arg}" is invalid lladdr.` }
+    return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255]
+  }
+  const bytes: number[] = []
+  const parts = arg.split(':')
+  for (let i = 0; i < max && i < parts.length; i++) {
+    // The rest of the string when this is the last part read (strchr finds no more ':').
+    const part = i === max - 1 ? parts.slice(i).join(':') : parts[i]
+    const m = /^\s*([+-]?)(?:0[xX])?([0-9a-fA-F]+)/.exec(part)
+    if (!m) return { error: `"${part}" is invalid lladdr.` }
+    const v = parseInt(m[2], 16) * (m[1] === '-' ? -1 : 1)
+    if (!(v >= 0 && v <= 255)) return { error: `"${part}" is invalid lladdr.` }
+    bytes.push(v)
+  }
+  return bytes
+}
+
+/** Six bytes as a MAC (the first six when there are more). */
+export function macOfBytes(bytes: readonly number[]): number {
+  return bytes.slice(0, 6).reduce((a, b) => a * 256 + b, 0)
 }

@@ -21,6 +21,7 @@ interface PingOpts {
   lingerMs: number
   deadlineS: number
   size: number
+  /** -t, or -1 when not given (0 is refused later, as setsockopt(IP_TTL) refuses it). */
   ttl: number
   pmtudisc: 'want' | 'do' | 'dont'
   quiet: boolean
@@ -85,7 +86,7 @@ function parseSeconds(ctx: Ctx, v: string): number {
 }
 
 function parseArgs(ctx: Ctx, argv: string[]): PingOpts {
-  const o: PingOpts = { count: 0, intervalMs: 1000, lingerMs: 10_000, deadlineS: 0, size: 56, ttl: 0, pmtudisc: 'want', quiet: false, broadcast: false, target: '', source: null, device: null }
+  const o: PingOpts = { count: 0, intervalMs: 1000, lingerMs: 10_000, deadlineS: 0, size: 56, ttl: -1, pmtudisc: 'want', quiet: false, broadcast: false, target: '', source: null, device: null }
   const targets: string[] = []
   const withArg = 'cWsMtiwIpQSlmTFeN'
   for (let i = 0; i < argv.length; i++) {
@@ -166,8 +167,8 @@ function applyOpt(ctx: Ctx, o: PingOpts, c: string, v: string): void {
       o.size = parseCount(v, 0, INT_MAX)
       return
     case 't':
+      // A TTL of 0 fails at setsockopt(IP_TTL), after the probe connect (see startPing).
       o.ttl = parseCount(v, 0, 255)
-      if (o.ttl === 0) fail(2, 'ping: cannot set unicast time-to-live: Invalid argument')
       return
     case 'W': {
       const s = parseSeconds(ctx, v)
@@ -306,7 +307,9 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     oif = ns.dev(o.device)
     if (!oif) fail(2, `ping: SO_BINDTODEVICE ${o.device}: No such device`)
   }
-  if (o.source !== null && !ns.devinet.hasAddress(o.source)) fail(2, 'ping: bind: Cannot assign requested address')
+  // raw_bind asks inet_addr_type, which answers RTN_BROADCAST (bindable) in a namespace whose
+  // local table was never created (no address was ever up there).
+  if (o.source !== null && ns.local.used && !ns.devinet.hasAddress(o.source)) fail(2, 'ping: bind: Cannot assign requested address')
   // Without -I ADDRESS, iputils connects a UDP probe socket (bound like the ping socket) to learn
   // its source: a destination without a route fails there. With one there is no probe, and each
   // send fails on its own (counted, printed nowhere: see sendOne).
@@ -318,6 +321,8 @@ function startPing(ctx: Ctx, argv: string[]): Job {
       probe = routeOutput(ns, { daddr: dst, oif })
     } catch (e) {
       const msg = e instanceof KernelError ? STRERROR[e.errno] : String(e)
+      // iputils reads EACCES from the probe's connect as a broadcast asked for without -b.
+      if (e instanceof KernelError && e.errno === 'EACCES' && !o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
       fail(2, `ping: connect: ${msg}`)
     }
     source = probe.src
@@ -328,12 +333,13 @@ function startPing(ctx: Ctx, argv: string[]): Job {
     if (!o.broadcast) fail(2, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules')
     ctx.eprintln('WARNING: pinging broadcast address')
   }
+  if (o.ttl === 0) fail(2, 'ping: cannot set unicast time-to-live: Invalid argument')
   const datalen = o.size
   const from = o.device !== null || o.source !== null ? `from ${formatIpv4(source)} ${o.device ?? ''}: ` : ''
   ctx.println(`PING ${o.target} (${formatIpv4(dst)}) ${from}${datalen}(${datalen + 28}) bytes of data.`)
 
   const ident = world.rng.below(0x10000)
-  const ttl = o.ttl || ns.sysctl.num('net.ipv4.ip_default_ttl')
+  const ttl = o.ttl > 0 ? o.ttl : ns.sysctl.num('net.ipv4.ip_default_ttl')
   const start = world.sched.now
   let ntransmitted = 0
   let nreceived = 0

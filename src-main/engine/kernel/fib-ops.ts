@@ -73,6 +73,8 @@ export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add', co
         if (!dev || !dev.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up')
       }
     } else {
+      // fib_check_nh_nongw refuses onlink without a gateway before it looks at the device.
+      if (onlink) throw new KernelError('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.')
       if (!dev) throw new KernelError('ENODEV')
       if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Device for nexthop is not up.')
     }

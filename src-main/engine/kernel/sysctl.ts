@@ -211,6 +211,8 @@ export class Sysctl {
     if (!/^-?\d+$/.test(value)) throw new KernelError('EINVAL')
     let n = Number(value)
     if (key === 'net.ipv4.ip_default_ttl' && (n < 1 || n > 255)) throw new KernelError('EINVAL')
+    // icmp_echo_ignore_* are u8 booleans with a 0..1 range (proc_dou8vec_minmax).
+    if (key.startsWith('net.ipv4.icmp_echo_ignore') && (n < 0 || n > 1)) throw new KernelError('EINVAL')
     if (isBool) n = n ? 1 : 0
     const v = String(n)
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {

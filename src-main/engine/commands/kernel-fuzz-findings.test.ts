@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { World } from '../kernel/world.ts'
+import { run } from './index.ts'
+
+/**
+ * Differences from the kernel that the command fuzzer (test/kernel/command-fuzz.test.ts) found;
+ * each expected answer is what Linux 6.18 with iproute2 6.1 printed for the same line
+ * (test/kernel/fixtures/fuzz-findings.sh compares them with the kernel).
+ */
+function lab(): World {
+  const w = new World({ seed: 3 })
+  for (const l of [
+    'ip netns add a',
+    'ip -n a link add v0 address 02:00:00:0e:00:01 type veth peer name v1 address 02:00:00:0e:00:02',
+    'ip -n a link add br0 type bridge',
+  ]) {
+    const r = run(w, l)
+    if (r.exitCode !== 0) throw new Error(`${l}: ${r.stderr}`)
+  }
+  return w
+}
+
+function answer(w: World, line: string): [number, string, string] {
+  const r = run(w, line)
+  return [r.exitCode, r.stdout, r.stderr]
+}
+
+describe('found by the command fuzzer', () => {
+  it('a link-layer address is read as ll_addr_a2n reads it, and its length checked', () => {
+    const w = lab()
+    expect(answer(w, 'ip -n a link set v0 address 02:00:00:zz:00:01')).toEqual([1, '', '"zz" is invalid lladdr.\n'])
+    expect(answer(w, 'ip -n a link set v0 address -1:00:00:00:00:01')).toEqual([1, '', '"-1" is invalid lladdr.\n'])
+    expect(answer(w, 'ip -n a link set v0 address 100:00:00:00:00:01')).toEqual([1, '', '"100" is invalid lladdr.\n'])
+    expect(answer(w, 'ip -n a link set v0 address 02:00:00:aa:00')).toEqual([1, '', 'Invalid address length 5 - must be 6 bytes\n'])
+    expect(answer(w, 'ip -n a link set v0 address 02:00:00:aa:00:01:05')).toEqual([1, '', 'Invalid address length 7 - must be 6 bytes\n'])
+    expect(answer(w, 'ip -n a link set v0 address 1.2.3.4')).toEqual([1, '', 'Invalid address length 4 - must be 6 bytes\n'])
+    // sscanf("%x") reads `1g` as 1 and `0x2` as 2.
+    expect(answer(w, 'ip -n a link set v0 address 2:0:0:a:0:1g')[0]).toBe(0)
+    expect(answer(w, 'ip -n a -br link show v0')[1]).toContain(' 02:00:00:0a:00:01 ')
+    expect(answer(w, 'ip -n a link set v0 address 0x2:00:00:aa:00:01')[0]).toBe(0)
+    expect(answer(w, 'ip -n a -br link show v0')[1]).toContain(' 02:00:00:aa:00:01 ')
+  })
+
+  it('ip neigh: an unreadable lladdr is iproute2\'s error, a short one the kernel\'s', () => {
+    const w = lab()
+    expect(answer(w, 'ip -n a neigh add 10.0.0.9 lladdr 02:00:00:zz:00:01 dev v0')).toEqual([1, '', '"zz" is invalid lladdr.\n'])
+    expect(answer(w, 'ip -n a neigh add 10.0.0.9 lladdr 1.2.3.4 dev v0')).toEqual([2, '', 'Error: Invalid link address.\n'])
+    expect(answer(w, 'ip -n a neigh add 10.0.0.9 lladdr 02:00:00:aa:00 dev v0')).toEqual([2, '', 'Error: Invalid link address.\n'])
+  })
+
+  it('bridge fdb … master on a device that is no bridge port is not supported; a port refuses 00:00:00:00:00:00', () => {
+    const w = lab()
+    expect(answer(w, 'bridge -n a fdb add 02:00:00:00:00:01 dev v0 master')).toEqual([255, '', 'RTNETLINK answers: Operation not supported\n'])
+    expect(answer(w, 'bridge -n a fdb append 02:00:00:00:00:01 dev v0 master permanent')).toEqual([255, '', 'RTNETLINK answers: Operation not supported\n'])
+    run(w, 'ip -n a link set v0 master br0')
+    expect(answer(w, 'bridge -n a fdb add 00:00:00:00:00:00 dev v0 master permanent')).toEqual([255, '', 'RTNETLINK answers: Invalid argument\n'])
+    expect(answer(w, 'bridge -n a fdb append 02:00:00:00:00:01 dev v0 master permanent')[0]).toBe(0)
+  })
+
+  it('bridge fdb append|replace … self of an address the device has is accepted (only add is exclusive)', () => {
+    const w = lab()
+    expect(answer(w, 'bridge -n a fdb add 02:00:00:00:00:01 dev v0 self')[0]).toBe(0)
+    expect(answer(w, 'bridge -n a fdb add 02:00:00:00:00:01 dev v0 self')).toEqual([255, '', 'RTNETLINK answers: File exists\n'])
+    expect(answer(w, 'bridge -n a fdb append 02:00:00:00:00:01 dev v0 self')).toEqual([0, '', ''])
+    expect(answer(w, 'bridge -n a fdb replace 02:00:00:00:00:01 dev v0 self')).toEqual([0, '', ''])
+    expect(run(w, 'bridge -n a fdb show dev v0').stdout.split('\n').filter((l) => l.startsWith('02:00:00:00:00:01 ')).length).toBe(1)
+  })
+
+  it('ip route show|flush of a table the namespace never created fails as the dump does', () => {
+    const w = lab()
+    expect(answer(w, 'ip -n a route show table 100')).toEqual([2, '', 'Error: ipv4: FIB table does not exist.\nDump terminated\n'])
+    expect(answer(w, 'ip -n a route flush table 100')).toEqual([2, '', 'Error: ipv4: FIB table does not exist.\nFlush terminated\n'])
+    expect(answer(w, 'ip -n a route show table main')).toEqual([0, '', ''])
+    run(w, 'ip -n a link set v0 up')
+    expect(run(w, 'ip -n a route add 10.1.0.0/24 dev v0 table 100').exitCode).toBe(0)
+    expect(run(w, 'ip -n a route del 10.1.0.0/24 dev v0 table 100').exitCode).toBe(0)
+    // A table stays once created, also empty.
+    expect(answer(w, 'ip -n a route show table 100')).toEqual([0, '', ''])
+  })
+
+  it('invarg prints its message and a newline, as iproute2 does (messages that end in one give a blank line)', () => {
+    const w = lab()
+    expect(answer(w, 'ip -n a route add 10.78.0.0/16 metric x')).toEqual([255, '', 'Error: argument "x" is wrong: "metric" value is invalid\n\n'])
+    expect(answer(w, 'ip -n a addr show master nosuch0')).toEqual([255, '', 'Error: argument "nosuch0" is wrong: Device does not exist\n\n'])
+  })
+
+  it('a device kind Linux has and the lab does not model is named as not simulated', () => {
+    const w = lab()
+    const [code, , err] = answer(w, 'ip -n a link add d0 type dummy')
+    expect(code).toBe(2)
+    expect(err).toMatch(/"ip link add \.\.\. type dummy" is not simulated/)
+    expect(answer(w, 'ip -n a link add d0 type foo')).toEqual([2, '', 'Error: Unknown device type.\n'])
+  })
+
+  it('ip route del: a prefix with host bits is refused, and a table that was never created is named', () => {
+    const w = lab()
+    run(w, 'ip -n a link set v0 up')
+    expect(answer(w, 'ip -n a route del 10.1.0.0/24 dev v0')).toEqual([2, '', 'Error: FIB table does not exist.\n'])
+    expect(answer(w, 'ip -n a route flush table main')).toEqual([2, '', 'Error: ipv4: FIB table does not exist.\nFlush terminated\n'])
+    run(w, 'ip -n a addr add 10.1.0.1/24 dev v0')
+    expect(answer(w, 'ip -n a route del 10.77.0.5/24')).toEqual([2, '', 'Error: Invalid prefix for given prefix length.\n'])
+    expect(answer(w, 'ip -n a route del 10.1.0.0/24 table 100')).toEqual([2, '', 'Error: FIB table does not exist.\n'])
+    expect(answer(w, 'ip -n a route del 10.9.0.0/24')).toEqual([2, '', 'RTNETLINK answers: No such process\n'])
+  })
+
+  it('ip route add … onlink without a gateway is refused before the device is looked at', () => {
+    const w = lab()
+    run(w, 'ip -n a link set v0 up')
+    const msg = 'Error: Invalid flags for nexthop - PERVASIVE and ONLINK can not be set.\n'
+    expect(answer(w, 'ip -n a route add 192.168.50.0/24 onlink')).toEqual([2, '', msg])
+    expect(answer(w, 'ip -n a route add 192.168.50.0/24 dev v0 onlink')).toEqual([2, '', msg])
+  })
+
+  it('ip neigh change of a missing entry is ENOENT before any question about its address', () => {
+    const w = lab()
+    run(w, 'ip -n a link set v0 up')
+    expect(answer(w, 'ip -n a neigh change 10.1.0.7 dev v0')).toEqual([2, '', 'RTNETLINK answers: No such file or directory\n'])
+    expect(answer(w, 'ip -n a neigh replace 10.1.0.7 dev v0')).toEqual([2, '', 'Error: No link layer address given.\n'])
+  })
+
+  it('sysctl icmp_echo_ignore_* take 0 or 1 only', () => {
+    const w = lab()
+    expect(answer(w, 'ip netns exec a sysctl -w net.ipv4.icmp_echo_ignore_all=64')).toEqual([1, '', 'sysctl: setting key "net.ipv4.icmp_echo_ignore_all": Invalid argument\n'])
+    expect(answer(w, 'ip netns exec a sysctl -w net.ipv4.icmp_echo_ignore_all=1')).toEqual([0, 'net.ipv4.icmp_echo_ignore_all = 1\n', ''])
+  })
+
+  it('ping -t 0 fails at setsockopt, after the probe connect found a route', () => {
+    const w = lab()
+    expect(answer(w, 'ip netns exec a ping -c 1 -t 0 10.9.0.1')).toEqual([2, '', 'ping: connect: Network is unreachable\n'])
+    run(w, 'ip -n a link set v0 up')
+    run(w, 'ip -n a addr add 10.1.0.1/24 dev v0')
+    expect(answer(w, 'ip netns exec a ping -c 1 -t 0 10.1.0.2')).toEqual([2, '', 'ping: cannot set unicast time-to-live: Invalid argument\n'])
+  })
+
+  it('ping: a route that refuses with EACCES (prohibit) reads as a broadcast asked for without -b', () => {
+    const w = lab()
+    run(w, 'ip -n a link set v0 up')
+    run(w, 'ip -n a route add prohibit 10.9.0.0/24')
+    expect(answer(w, 'ip netns exec a ping -c 1 10.9.0.1')).toEqual([2, '', 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n'])
+  })
+
+  it('bridge fdb … self with a state other than permanent on a plain device is EINVAL, without a message of its own', () => {
+    const w = lab()
+    expect(answer(w, 'bridge -n a fdb add 02:00:00:aa:00:01 dev v0 self dynamic')).toEqual([255, '', 'RTNETLINK answers: Invalid argument\n'])
+    expect(answer(w, 'bridge -n a fdb add 01:00:5e:00:00:01 dev v0 self static')).toEqual([255, '', 'RTNETLINK answers: Invalid argument\n'])
+  })
+
+  it('ping -I ADDRESS binds to any address in a namespace that never had a local table', () => {
+    const w = lab()
+    // inet_addr_type finds no local table: RTN_BROADCAST, which raw_bind accepts; each send then fails.
+    expect(answer(w, 'ip netns exec a ping -c 2 -I 10.244.1.2 10.244.2.3')).toEqual([1, 'PING 10.244.2.3 (10.244.2.3) from 10.244.1.2 : 56(84) bytes of data.\n\n--- 10.244.2.3 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n', ''])
+    run(w, 'ip -n a link set lo up')
+    expect(answer(w, 'ip netns exec a ping -c 2 -I 10.244.1.2 10.244.2.3')).toEqual([2, '', 'ping: bind: Cannot assign requested address\n'])
+  })
+})
