@@ -332,8 +332,9 @@ function showCommand(r: R, ns: NsModel): FuzzCommand {
   const br = devOf(r, ns, ['bridge'])?.name ?? 'nosuch0'
   const roll = r()
   if (roll < 0.2) return { line: `${n} link show${pick(r, ['', ` dev ${dev}`, ` ${dev}`, ' up', ` master ${br}`, ` type ${pick(r, ['veth', 'bridge', 'vxlan'])}`])}` }
-  // OPEN: the `scope S` and `permanent` filters of `ip addr show` are not implemented.
-  if (roll < 0.45) return { line: `${n} addr show${pick(r, ['', ` dev ${dev}`, ' up', ` ${dev}`, ` master ${br}`])}` }
+  // OPEN: the `scope S` and `permanent` filters of `ip addr show` are not implemented, and with
+  // -o iproute2 lists the addresses of every device whatever `master` says.
+  if (roll < 0.45) return { line: `${n} addr show${pick(r, ['', ` dev ${dev}`, ' up', ` ${dev}`, n.includes(' -o') ? ' up' : ` master ${br}`])}` }
   if (roll < 0.7) {
     const filter = pick(r, ['', ` dev ${dev}`, ' table all', ' table local', ' table 100', ' proto kernel', ' scope link', ' type blackhole', ' via 10.77.0.1', ' root 10.0.0.0/8', ' match 10.244.1.9', ' exact 0.0.0.0/0', ' default'])
     // IPv6 routes are not simulated (docs/commands.md): `ip -6 route` says so.

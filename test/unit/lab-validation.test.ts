@@ -180,7 +180,7 @@ describe('validation', () => {
     expect(run(w, 'sysctl constructor')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: cannot stat /proc/sys/constructor: No such file or directory\n' })
     expect(run(w, 'sysctl -w __proto__=1')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: cannot stat /proc/sys/__proto__: No such file or directory\n' })
     expect(run(w, 'sysctl -w net.ipv4.conf.all.constructor=1').exitCode).toBe(1)
-    expect(run(w, 'ip netns add a; ip -n a route add 10.0.0.0/8 dev lo proto constructor').stderr).toBe('Error: argument "constructor" is wrong: "protocol" value is invalid\n')
+    expect(run(w, 'ip netns add a; ip -n a route add 10.0.0.0/8 dev lo proto constructor').stderr).toBe('Error: argument "constructor" is wrong: "protocol" value is invalid\n\n')
     expect(run(w, 'ip -n a neigh add 10.0.0.9 lladdr 02:00:00:00:00:01 dev lo nud toString').stderr).toMatch(/nud state is bad/)
   })
 })

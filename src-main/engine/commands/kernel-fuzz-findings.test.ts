@@ -152,4 +152,12 @@ describe('found by the command fuzzer', () => {
     run(w, 'ip -n a link set lo up')
     expect(answer(w, 'ip netns exec a ping -c 2 -I 10.244.1.2 10.244.2.3')).toEqual([2, '', 'ping: bind: Cannot assign requested address\n'])
   })
+
+  it('a bridge made a port of a bridge, itself included, is ELOOP with the kernel\'s message', () => {
+    const w = lab()
+    expect(answer(w, 'ip -n a link set br0 master br0')).toEqual([2, '', 'Error: Can not enslave a bridge to a bridge.\n'])
+    run(w, 'ip -n a link add br1 type bridge')
+    expect(answer(w, 'ip -n a link set br1 master br0')).toEqual([2, '', 'Error: Can not enslave a bridge to a bridge.\n'])
+    expect(answer(w, 'ip -n a link set lo master br0')).toEqual([2, '', 'RTNETLINK answers: Invalid argument\n'])
+  })
 })

@@ -109,8 +109,9 @@ export function setMaster(dev: NetDevice, master: NetDevice | null): void {
     return
   }
   if (!(master instanceof BridgeDevice)) throw new KernelError('EOPNOTSUPP')
-  if (dev === master || dev.isLoopback) throw new KernelError('EINVAL')
-  if (dev instanceof BridgeDevice) throw new KernelError('ELOOP')
+  // br_add_if: no loopback, then no bridge (itself included) as a port.
+  if (dev.isLoopback) throw new KernelError('EINVAL')
+  if (dev instanceof BridgeDevice) throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge')
   if (dev.master === master) return
   if (dev.master) dev.master.removePort(dev)
   master.addPort(dev)
