@@ -149,7 +149,7 @@ test('in Japanese: the course, a failed check and a solved exercise', async ({ p
   await expect(page.getByTestId('course-progress')).toHaveText('17 問中 0 問を解決')
   await page.screenshot({ path: '/tmp/exercises-course-ja.png' })
   await course.locator('[data-exercise="w3-missing-fdb"]').getByRole('button', { name: '始める' }).click()
-  await expect(goal(page, 'reach')).toContainText('pod1 → pod4 は node1 で破棄される: flannel.1 に 02:3d:6c:ea:63:68 の VXLAN FDB エントリがない')
+  await expect(goal(page, 'reach')).toContainText('pod1 → pod4 は node1 で破棄される：flannel.1 に 02:3d:6c:ea:63:68 の VXLAN FDB エントリがない')
   await expect(page.getByTestId('exercise-summary')).toHaveText('目標 3 個中 0 個を満たしています')
   await page.screenshot({ path: '/tmp/exercises-failed-ja.png' })
   // The dock in Japanese: the same steps as terminalIn, with the tab's Japanese name.

@@ -83,6 +83,6 @@ test('a drop is marked where it happens, with the reason, in both languages', as
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-highlighted', /node1\/cbr0/)
   await page.screenshot({ path: `${SHOTS}/drop-en.png` })
   await page.getByRole('button', { name: '日本語' }).click()
-  await expect(tag).toContainText('破棄: cbr0 で受信した 10.244.2.3 宛て')
+  await expect(tag).toContainText('破棄：cbr0 で受信した 10.244.2.3 宛て')
   await page.screenshot({ path: `${SHOTS}/drop-ja.png` })
 })

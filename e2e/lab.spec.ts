@@ -196,7 +196,7 @@ test('switching to Japanese changes the texts', async ({ page }) => {
   await expect(page.getByRole('tab', { name: 'トレース' })).toBeVisible()
   await page.getByTestId('trace-to').fill('pod4')
   await page.getByRole('button', { name: /パケットを送信/ }).click()
-  await expect(page.getByTestId('verdict')).toContainText('結果: pod1 からのパケットは pod4 に届く')
+  await expect(page.getByTestId('verdict')).toContainText('結果：pod1 からのパケットは pod4 に届く')
   await expect(page.getByTestId('trace-steps').locator('[data-kind="encap"]').first()).toContainText('VXLAN ヘッダ')
   await page.getByRole('tab', { name: 'イベント' }).click()
   await expect(page.getByTestId('event-log')).toContainText('flanneld')

@@ -170,7 +170,7 @@ const ja: Record<WireKey, string> = {
   'field.data': 'バイト列',
   'field.reason': '理由',
   'value.bytes': '{n} バイト',
-  'value.bytes_shown': '{n} バイト: {hex}',
+  'value.bytes_shown': '{n} バイト：{hex}',
   'value.checksum_ok': '{value} [正しい]',
   'value.checksum_bad': '{value} [誤り。正しくは {good}]',
   'value.checksum_none': '{value} [なし]',

@@ -57,7 +57,7 @@ describe('checking a lab', () => {
     const r = checkLab(ex, startLab(ex, { builtIn: true }))
     const reach = r.results.find((x) => x.id === 'reach')!
     expect(reach.pass).toBe(false)
-    expect(reach.why).toEqual({ en: 'pod1 → pod4 is dropped at node1: no route to 10.244.2.3', ja: 'pod1 → pod4 は node1 で破棄される: 10.244.2.3 への経路がない' })
+    expect(reach.why).toEqual({ en: 'pod1 → pod4 is dropped at node1: no route to 10.244.2.3', ja: 'pod1 → pod4 は node1 で破棄される：10.244.2.3 への経路がない' })
     const route = r.results.find((x) => x.id === 'route')!
     expect(route.why?.en).toBe('node1 has no route 10.244.2.0/24 via 192.168.0.12')
   })

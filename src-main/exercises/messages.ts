@@ -75,18 +75,18 @@ export type CheckKey = keyof typeof en
 
 const ja: Record<CheckKey, string> = {
   'probe.arrives': '{from} → {to} は届く',
-  'probe.dropped_at': '{from} → {to} は {at} で破棄される: {reason}',
-  'probe.reply_dropped_at': '{from} → {to} は届くが、応答が {at} で破棄される: {reason}',
-  'probe.not_sent': '{from} は {to} へ送信できない: {reason}',
+  'probe.dropped_at': '{from} → {to} は {at} で破棄される：{reason}',
+  'probe.reply_dropped_at': '{from} → {to} は届くが、応答が {at} で破棄される：{reason}',
+  'probe.not_sent': '{from} は {to} へ送信できない：{reason}',
   'probe.lost': '{from} → {to} に応答がない。パケットが最後に確認できるのは {at} である',
   'probe.reply_lost': '{from} → {to} は届くが、応答が返らない。応答が最後に確認できるのは {at} である',
   'probe.no_target': '{from} → {to}: {error}',
-  'probe.wrong_reason': '{from} → {to} は {at} で破棄されるが、想定とは別の理由による: {reason}',
-  'probe.wrong_place': '{from} → {to} は {expected} ではなく {at} で破棄される: {reason}',
+  'probe.wrong_reason': '{from} → {to} は {at} で破棄されるが、想定とは別の理由による：{reason}',
+  'probe.wrong_place': '{from} → {to} は {expected} ではなく {at} で破棄される：{reason}',
   'why.no_route': '{dst} への経路がない',
   'why.not_forwarding': 'IP 転送が無効である（net.ipv4.ip_forward = 0）',
   'why.neigh_failed': '{dev} で {ip} への ARP 要求に応答がない',
-  'why.neigh_failed_at': '{dev} で {ip} への ARP 要求に応答がない。ARP 要求は {at} で破棄される: {reason}',
+  'why.neigh_failed_at': '{dev} で {ip} への ARP 要求に応答がない。ARP 要求は {at} で破棄される：{reason}',
   'why.frag_needed': '{len} バイトのパケットは {dev} の MTU {mtu} に収まらず、DF（Don\'t Fragment）が設定されている',
   'why.too_big_local': 'DF 付きの {len} バイトのパケットが経路の MTU {mtu} より大きい',
   'why.too_big': '{len} バイトのパケットが {dev} の MTU {mtu} より大きい',
@@ -134,9 +134,9 @@ const ja: Record<CheckKey, string> = {
   'mode.other': 'クラスターのモードは {mode} ではなく {actual} である',
   'mode.none': 'このラボにはクラスターがない',
   'keep.pod_gone': 'Pod {pod} が削除されている',
-  'keep.pod_moved': 'Pod {pod} が最初の状態と違う: 今は {node} 上で {ip} を持つ',
+  'keep.pod_moved': 'Pod {pod} が最初の状態と違う：今は {node} 上で {ip} を持つ',
   'keep.node_gone': 'ノード {node} が削除されている',
-  'lab.broken': 'ラボを構築できない: {error}',
+  'lab.broken': 'ラボを構築できない：{error}',
 }
 
 export const CHECK_MESSAGES: Record<'en' | 'ja', Record<CheckKey, string>> = { en, ja }

@@ -36,7 +36,7 @@ describe('exercise channels', () => {
 
     const first = await h.checkExercise()
     expect(first.check.pass).toBe(false)
-    expect(first.check.results.find((r) => r.id === 'reach')?.why).toEqual({ en: 'pod1 → pod4 is dropped at node1: no route to 10.244.2.3', ja: 'pod1 → pod4 は node1 で破棄される: 10.244.2.3 への経路がない' })
+    expect(first.check.results.find((r) => r.id === 'reach')?.why).toEqual({ en: 'pod1 → pod4 is dropped at node1: no route to 10.244.2.3', ja: 'pod1 → pod4 は node1 で破棄される：10.244.2.3 への経路がない' })
     // Checking runs on copies: the open lab's clock, history and ARP caches are as they were.
     const now = service.session.world.sched.now
     expect(service.session.world.netns('pod1')!.neigh.entries()).toEqual([])

@@ -116,7 +116,7 @@ export function deviceIcons(t: CanvasTheme): Record<'nic' | 'bridge' | 'vxlan' |
 }
 
 /** How strongly the packet's path and flooded copies are drawn over the canvas. */
-export const TRAIL_ALPHA = 0.4
+export const TRAIL_ALPHA = 0.7
 export const FLOOD_ALPHA = 0.55
 
 /** `rgba()` of a `#rrggbb` colour. */

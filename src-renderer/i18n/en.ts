@@ -90,6 +90,7 @@ export const en = {
   'trace.exportPcap': 'Export pcap',
   'trace.empty': 'Choose a source and a destination and send a packet to watch it go hop by hop.',
   'trace.decidedBy': 'decided by',
+  'trace.decidedByColon': 'decided by:',
   'trace.steps': '{n} steps',
   'trace.host': 'host',
   'inspector.title': 'Packet headers',

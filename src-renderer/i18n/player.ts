@@ -62,6 +62,7 @@ export const playerEn = {
   'inspector.removed': 'removed {layers}',
   'inspector.changedFields': '{n} {n:field|fields} changed',
   'inspector.nothingChanged': 'no header changed',
+  'inspector.layerSep': ', ',
   'inspector.firstHop': 'The first time this packet is seen.',
   'inspector.hexDump': 'hex dump',
   // The kind of an error banner (ApiError.code).
@@ -133,6 +134,7 @@ export const playerJa: Record<keyof typeof playerEn, string> = {
   'inspector.removed': '{layers} を削除',
   'inspector.changedFields': '{n} 個のフィールドが変化',
   'inspector.nothingChanged': 'ヘッダーの変化なし',
+  'inspector.layerSep': '、',
   'inspector.firstHop': 'このパケットが初めて現れるステップです。',
   'inspector.hexDump': '16 進ダンプ',
   'error.code.invalid-request': '不正な要求',

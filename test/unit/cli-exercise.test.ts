@@ -48,7 +48,7 @@ describe('podnet exercise start / check', () => {
     expect(failing.out).toContain('  ✗ pod1 reaches pod4\n      pod1 → pod4 is dropped at node2: IP forwarding is off (net.ipv4.ip_forward = 0)\n')
     expect(failing.out.trimEnd().split('\n').at(-1)).toBe('0 of 3 goals pass: not solved yet')
     const ja = await cli('exercise', 'check', file('fwd.yaml'), '--lang', 'ja')
-    expect(ja.out).toContain('  ✗ pod1 から pod4 に届く\n      pod1 → pod4 は node2 で破棄される: IP 転送が無効である（net.ipv4.ip_forward = 0）\n')
+    expect(ja.out).toContain('  ✗ pod1 から pod4 に届く\n      pod1 → pod4 は node2 で破棄される：IP 転送が無効である（net.ipv4.ip_forward = 0）\n')
     withHistory(file('fwd.yaml'), ['ip netns exec node2 sysctl -w net.ipv4.ip_forward=1'])
     const solved = await cli('exercise', 'check', file('fwd.yaml'), '--json')
     expect(solved.code).toBe(0)

@@ -43,7 +43,7 @@ describe('trace options', () => {
     expect(t.delivered).toBe(true)
     expect(t.probes?.map((p) => p.outcome)).toEqual(['reply', 'reply', 'reply'])
     expect(t.verdict).toBe('Result: 3 of 3 packets from pod1 reach pod3')
-    expect(t.verdicts?.ja).toBe('結果: pod1 からの 3 個のパケットのうち 3 個が pod3 に届く')
+    expect(t.verdicts?.ja).toBe('結果：pod1 からの 3 個のパケットのうち 3 個が pod3 に届く')
     const sends = t.steps.filter((s) => s.msg === 'send.echo_request')
     expect(sends.map((s) => [s.probe, s.params.seq])).toEqual([[1, 1], [2, 2], [3, 3]])
     expect((sends[2].timeNs - sends[0].timeNs) / 1e9).toBeCloseTo(2, 1)
