@@ -197,7 +197,9 @@ export class Ops {
     let errors: VxlanPeerErrors | null = null
     try {
       const t = netns.neigh
-      t.update(t.lookup(d, subnet) ?? t.create(d, subnet), vtepMac, Nud.Permanent, PEER_NEIGH_FLAGS)
+      const n = t.lookup(d, subnet) ?? t.create(d, subnet)
+      t.update(n, vtepMac, Nud.Permanent, PEER_NEIGH_FLAGS)
+      t.compactPermanent(n)
     } catch (e) {
       errors = peerError(errors, 'neigh', e)
     }

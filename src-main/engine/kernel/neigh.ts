@@ -92,7 +92,10 @@ taggedShapes.push({
  * flushes on device events. The protocol side (sending and parsing ARP) is in arp.ts.
  */
 export class NeighTable {
-  private readonly byDev = new Map<NetDevice, Map<Ipv4, Neighbour>>()
+  /** Per device, by address: the entry, or the MAC of a compact one (see compactPermanent). */
+  private readonly byDev = new Map<NetDevice, Map<Ipv4, Neighbour | Mac>>()
+  /** Per device, the instant its compact entries were made (all of them at one instant); made on first use. */
+  private compactAt: Map<NetDevice, number> | null = null
   private readonly reachable = new Map<NetDevice, number>()
   private lastRandNs = 0
 
@@ -121,7 +124,10 @@ export class NeighTable {
   }
 
   lookup(dev: NetDevice, ip: Ipv4): Neighbour | undefined {
-    return this.byDev.get(dev)?.get(ip)
+    const m = this.byDev.get(dev)
+    if (m === undefined) return undefined
+    const n = m.get(ip)
+    return typeof n === 'number' ? this.promote(m, dev, ip, n) : n
   }
 
   /** Entries in creation order, per device in ifindex order. */
@@ -129,9 +135,40 @@ export class NeighTable {
     const out: Neighbour[] = []
     for (const dev of this.ns.deviceList()) {
       const m = this.byDev.get(dev)
-      if (m) for (const n of m.values()) out.push(n)
+      if (m) for (const [ip, n] of m) out.push(typeof n === 'number' ? this.promote(m, dev, ip, n) : n)
     }
     return out
+  }
+
+  /**
+   * Keeps an entry that was just created and made permanent (flanneld's entry for a peer's VTEP)
+   * as its MAC only, if nothing else was done to it and the device's other compact entries were
+   * made at the same instant. It is made an object again (the same one from then on) when first
+   * read: a 1,000-node flannel cluster holds a million such entries that nothing reads while it
+   * is built, and objects that survive are what its garbage collection copies and marks. The
+   * caller must not keep `n`.
+   */
+  compactPermanent(n: Neighbour): void {
+    const m = this.byDev.get(n.dev)
+    const now = this.now
+    if (m === undefined || m.get(n.ip) !== n || n.mac === null || n.state !== Nud.Permanent || n.dead) return
+    if (n.updatedNs !== now || n.confirmedNs !== now || n.usedNs !== now || n.probes !== 0 || n.isRouter || n.queue !== NO_QUEUE || n.queueBytes !== 0 || n.timerGen !== 1) return
+    const at = (this.compactAt ??= new Map()).get(n.dev)
+    if (at === undefined) this.compactAt.set(n.dev, now)
+    else if (at !== now) return
+    m.set(n.ip, n.mac)
+  }
+
+  /** A compact entry made an object, which the table holds from then on. */
+  private promote(m: Map<Ipv4, Neighbour | Mac>, dev: NetDevice, ip: Ipv4, mac: Mac): Neighbour {
+    const t = this.compactAt!.get(dev)!
+    // The field order of create()'s entries (one shape for all).
+    const n: Neighbour = {
+      ip, dev, mac, state: Nud.Permanent, updatedNs: t, confirmedNs: t, usedNs: t,
+      probes: 0, isRouter: false, queue: NO_QUEUE, queueBytes: 0, timerGen: 1, dead: false,
+    }
+    m.set(ip, n)
+    return n
   }
 
   create(dev: NetDevice, ip: Ipv4): Neighbour {
@@ -390,7 +427,10 @@ export class NeighTable {
   flushDevice(dev: NetDevice, skipPerm: boolean): void {
     const m = this.byDev.get(dev)
     if (!m) return
-    for (const n of [...m.values()]) {
+    for (const [ip, h] of [...m]) {
+      // A compact entry is permanent.
+      if (skipPerm && typeof h === 'number') continue
+      const n = typeof h === 'number' ? this.promote(m, dev, ip, h) : h
       if (skipPerm && n.state & Nud.Permanent) continue
       this.remove(n)
     }
@@ -401,6 +441,7 @@ export class NeighTable {
     else if (ev === 'change' && !dev.running) this.flushDevice(dev, true)
     if (ev === 'unregister') {
       this.byDev.delete(dev)
+      this.compactAt?.delete(dev)
       this.reachable.delete(dev)
     }
   }
