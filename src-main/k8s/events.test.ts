@@ -46,4 +46,36 @@ describe('ClusterEvents', () => {
     expect(plain(log.at(6))).toEqual(plain(all[6]))
     expect(() => log.at(8)).toThrow(RangeError)
   })
+
+  it('logs runs of one group (one actor\'s peers, one peer logged by every actor) as the events one by one', () => {
+    const clock = { now: 0 }
+    const log = new ClusterEvents(clock)
+    const ref = new ClusterEvents(clock)
+    const both = (actor: string, node: string, n: number): void => {
+      log.addGroup(actor, peer, node, n)
+      ref.add(actor, 'control.flannel_neigh', (node: string, n: number) => ({ node, entry: `n${n}` }), node, n)
+      ref.add(actor, 'control.flannel_fdb', (node: string, n: number) => ({ node, entry: `f${n}` }), node, n)
+      ref.add(actor, 'control.flannel_route', (node: string, n: number) => ({ node, route: `r${n}` }), node, n)
+    }
+    const single = (): void => {
+      for (const l of [log, ref]) l.add('cni', 'control.ipam_assign', { pod: 'pod1', ip: '10.244.1.2', node: 'node1' })
+    }
+    // node3's initial list, then peer 3 logged by nodes 1 and 2, then a run cut by the clock,
+    // by another event and by a different actor and peer.
+    for (const n of [1, 2, 4, 5]) both('flanneld@node3', 'node3', n)
+    for (const node of ['node1', 'node2', 'node4']) both(`flanneld@${node}`, node, 3)
+    both('flanneld@node4', 'node4', 6)
+    clock.now = 7
+    both('flanneld@node4', 'node4', 7)
+    single()
+    both('flanneld@node4', 'node4', 8)
+    both('flanneld@node5', 'node5', 9)
+    both('flanneld@node5', 'node5', 9)
+    both('flanneld@node6', 'node6', 9)
+    expect(log.length).toBe(ref.length)
+    const all = ref.slice().map(plain)
+    expect(log.slice().map(plain)).toEqual(all)
+    for (let seq = 0; seq < ref.length; seq++) expect(plain(log.at(seq))).toEqual(all[seq])
+    for (let from = 0; from <= ref.length; from += 4) expect(log.slice(from, from + 7).map(plain)).toEqual(all.slice(from, from + 7))
+  })
 })
