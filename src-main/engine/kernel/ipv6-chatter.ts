@@ -11,53 +11,68 @@ import { ETHERTYPE_IPV6 } from '../wire/ethernet.ts'
 
 const ALL_ROUTERS = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2])
 const MLDV2_ROUTERS = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16])
-const UNSPECIFIED = new Uint8Array(16)
 
 const SOLICITED_NODE_PREFIX = new Uint8Array([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff])
 /** Next header ICMPv6, length 0, Router Alert (MLD), PadN. */
 const HBH_ROUTER_ALERT = new Uint8Array([58, 0, 5, 2, 0, 0, 1, 0])
 
-function solicitedNode(addr: Uint8Array): Uint8Array {
-  const g = new Uint8Array(16)
-  g.set(SOLICITED_NODE_PREFIX)
-  g[13] = addr[13]
-  g[14] = addr[14]
-  g[15] = addr[15]
-  return g
+const IP = 14
+const IP_SRC = IP + 8
+const IP_DST = IP + 24
+
+/** Writes the solicited-node group of `addr` (ff02::1:ffXX:XXXX) at `at`. */
+function writeSolicitedNode(f: Uint8Array, at: number, addr: Uint8Array): void {
+  f.set(SOLICITED_NODE_PREFIX, at)
+  f[at + 13] = addr[13]
+  f[at + 14] = addr[14]
+  f[at + 15] = addr[15]
+}
+
+/** The Ethernet address of a solicited-node group (33:33:ff:XX:XX:XX). */
+function solicitedNodeMac(addr: Uint8Array): Mac {
+  return 0x3333_0000_0000 + (((0xff << 24) | (addr[13] << 16) | (addr[14] << 8) | addr[15]) >>> 0)
 }
 
 function multicastMac(group: Uint8Array): Mac {
   return 0x3333_0000_0000 + (((group[12] << 24) | (group[13] << 16) | (group[14] << 8) | group[15]) >>> 0)
 }
 
-/** Ethernet + IPv6 header (+ optional hop-by-hop Router Alert) + ICMPv6 body with its checksum. */
-function frame(srcMac: Mac, dstMac: Mac, src: Uint8Array, dst: Uint8Array, hopByHopRA: boolean, icmp: Uint8Array): Uint8Array {
-  const hbh = hopByHopRA ? 8 : 0
-  const payloadLen = hbh + icmp.length
+/**
+ * A frame of Ethernet + IPv6 header (+ optional hop-by-hop Router Alert) for an ICMPv6 body of
+ * `icmpLen` bytes, which the caller writes at icmpOffset(hopByHopRA) before `finish`. Written in
+ * place: every device of a lab sends these when it comes up, tens of thousands in a big build.
+ * The source address is left unspecified (zeros) when null; the destination is written by the
+ * caller when null.
+ */
+function header(srcMac: Mac, dstMac: Mac, src: Uint8Array | null, dst: Uint8Array | null, hopByHopRA: boolean, icmpLen: number): Uint8Array {
+  const payloadLen = (hopByHopRA ? 8 : 0) + icmpLen
   const f = new Uint8Array(14 + 40 + payloadLen)
   writeMac(f, 0, dstMac)
   writeMac(f, 6, srcMac)
   f[12] = ETHERTYPE_IPV6 >> 8
   f[13] = ETHERTYPE_IPV6 & 0xff
-  const ip = 14
-  f[ip] = 0x60
-  f[ip + 4] = payloadLen >> 8
-  f[ip + 5] = payloadLen & 0xff
-  f[ip + 6] = hopByHopRA ? 0 : 58
-  f[ip + 7] = hopByHopRA ? 1 : 255
-  f.set(src, ip + 8)
-  f.set(dst, ip + 24)
-  let off = ip + 40
-  if (hopByHopRA) {
-    f.set(HBH_ROUTER_ALERT, off)
-    off += 8
-  }
-  f.set(icmp, off)
-  // ICMPv6 checksum over the pseudo-header (source, destination, length, next header 58).
-  let sum = checksumAdd(f, ip + 8, 32)
-  sum += icmp.length
+  f[IP] = 0x60
+  f[IP + 4] = payloadLen >> 8
+  f[IP + 5] = payloadLen & 0xff
+  f[IP + 6] = hopByHopRA ? 0 : 58
+  f[IP + 7] = hopByHopRA ? 1 : 255
+  if (src !== null) f.set(src, IP_SRC)
+  if (dst !== null) f.set(dst, IP_DST)
+  if (hopByHopRA) f.set(HBH_ROUTER_ALERT, IP + 40)
+  return f
+}
+
+function icmpOffset(hopByHopRA: boolean): number {
+  return IP + 40 + (hopByHopRA ? 8 : 0)
+}
+
+/** The ICMPv6 checksum over the pseudo-header (source, destination, length, next header 58). */
+function finish(f: Uint8Array, off: number): Uint8Array {
+  const icmpLen = f.length - off
+  let sum = checksumAdd(f, IP_SRC, 32)
+  sum += icmpLen
   sum += 58
-  sum = checksumAdd(f, off, icmp.length, sum)
+  sum = checksumAdd(f, off, icmpLen, sum)
   const ck = checksumFinish(sum)
   f[off + 2] = ck >> 8
   f[off + 3] = ck & 0xff
@@ -66,13 +81,13 @@ function frame(srcMac: Mac, dstMac: Mac, src: Uint8Array, dst: Uint8Array, hopBy
 
 /** MLDv2 report: CHANGE_TO_EXCLUDE for the solicited-node group of the link-local address. */
 export function mldReport(mac: Mac, src: Uint8Array | null, linkLocal: Uint8Array): Uint8Array {
-  const group = solicitedNode(linkLocal)
-  const icmp = new Uint8Array(8 + 20)
-  icmp[0] = 143
-  icmp[7] = 1
-  icmp[8] = 4
-  icmp.set(group, 12)
-  return frame(mac, multicastMac(MLDV2_ROUTERS), src ?? UNSPECIFIED, MLDV2_ROUTERS, true, icmp)
+  const f = header(mac, multicastMac(MLDV2_ROUTERS), src, MLDV2_ROUTERS, true, 8 + 20)
+  const off = icmpOffset(true)
+  f[off] = 143
+  f[off + 7] = 1
+  f[off + 8] = 4
+  writeSolicitedNode(f, off + 12, linkLocal)
+  return finish(f, off)
 }
 
 /**
@@ -80,22 +95,24 @@ export function mldReport(mac: Mac, src: Uint8Array | null, linkLocal: Uint8Arra
  * enhanced DAD (RFC 7527, on by default): 6 bytes the caller draws.
  */
 export function dadProbe(mac: Mac, linkLocal: Uint8Array, nonce: Uint8Array): Uint8Array {
-  const group = solicitedNode(linkLocal)
-  const icmp = new Uint8Array(24 + 8)
-  icmp[0] = 135
-  icmp.set(linkLocal, 8)
-  icmp[24] = 14
-  icmp[25] = 1
-  icmp.set(nonce.subarray(0, 6), 26)
-  return frame(mac, multicastMac(group), UNSPECIFIED, group, false, icmp)
+  const f = header(mac, solicitedNodeMac(linkLocal), null, null, false, 24 + 8)
+  writeSolicitedNode(f, IP_DST, linkLocal)
+  const off = icmpOffset(false)
+  f[off] = 135
+  f.set(linkLocal, off + 8)
+  f[off + 24] = 14
+  f[off + 25] = 1
+  for (let i = 0; i < 6; i++) f[off + 26 + i] = nonce[i]
+  return finish(f, off)
 }
 
 /** Router solicitation with the source link-layer address option. */
 export function routerSolicitation(mac: Mac, linkLocal: Uint8Array): Uint8Array {
-  const icmp = new Uint8Array(16)
-  icmp[0] = 133
-  icmp[8] = 1
-  icmp[9] = 1
-  writeMac(icmp, 10, mac)
-  return frame(mac, multicastMac(ALL_ROUTERS), linkLocal, ALL_ROUTERS, false, icmp)
+  const f = header(mac, multicastMac(ALL_ROUTERS), linkLocal, ALL_ROUTERS, false, 16)
+  const off = icmpOffset(false)
+  f[off] = 133
+  f[off + 8] = 1
+  f[off + 9] = 1
+  writeMac(f, off + 10, mac)
+  return finish(f, off)
 }
