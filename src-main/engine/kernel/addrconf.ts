@@ -12,6 +12,10 @@ interface LinkLocalState {
   tentative: boolean
   /** Bumped to cancel a pending DAD completion. */
   dadGen: number
+  readonly dev: NetDevice
+  readonly conf: Addrconf
+  /** The next router solicitation's interval. */
+  nextRsNs: number
 }
 
 /**
@@ -89,7 +93,7 @@ export class Addrconf {
     const addr = eui64LinkLocal(dev.mac)
     dev.ipv6LinkLocal = addr
     dev.mcAdd(solicitedNodeMulticastMac(addr))
-    const st: LinkLocalState = { tentative: true, dadGen: 0 }
+    const st: LinkLocalState = { tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0 }
     this.ll.set(dev, st)
     this.report(dev, st)
     this.startDad(dev)
@@ -120,31 +124,47 @@ export class Addrconf {
     const st = this.ll.get(dev)
     if (!st || !st.tentative) return
     const gen = ++st.dadGen
-    const sched = this.ns.world.sched
     const jitter = this.ns.world.rng.below(NS_PER_SEC)
-    sched.after(jitter, () => {
-      if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
-      const nonce = new Uint8Array(6)
-      for (let i = 0; i < 6; i++) nonce[i] = this.ns.world.rng.below(256)
-      this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal, nonce))
-      sched.after(NS_PER_SEC, () => {
-        // Only what clears IF_READY (down, unregister, an MTU below 1280) stops DAD, and each of
-        // those cancels it; a carrier lost meanwhile does not (addrconf_dad_work).
-        if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
-        st.tentative = false
-        this.report(dev, st)
-        this.solicitRouters(dev, st, gen, 4 * NS_PER_SEC)
-      })
-    })
+    // The timers are functions of (state, generation), not closures: every device of a lab
+    // sets three of them when it comes up.
+    if (jitter > 0) this.ns.world.sched.afterCall(jitter, dadProbeTimer, st, gen)
+    else this.ns.world.sched.after(0, () => dadProbeTimer(st, gen))
   }
 
-  private solicitRouters(dev: NetDevice, st: LinkLocalState, gen: number, nextNs: number): void {
+  /** The DAD probe, after the random delay. */
+  probe(st: LinkLocalState, gen: number): void {
+    const dev = st.dev
+    if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+    const nonce = new Uint8Array(6)
+    for (let i = 0; i < 6; i++) nonce[i] = this.ns.world.rng.below(256)
+    this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal, nonce))
+    this.ns.world.sched.afterCall(NS_PER_SEC, dadDoneTimer, st, gen)
+  }
+
+  /** DAD completed (retrans_time after the probe). */
+  dadDone(st: LinkLocalState, gen: number): void {
+    const dev = st.dev
+    // Only what clears IF_READY (down, unregister, an MTU below 1280) stops DAD, and each of
+    // those cancels it; a carrier lost meanwhile does not (addrconf_dad_work).
+    if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+    st.tentative = false
+    this.report(dev, st)
+    st.nextRsNs = 4 * NS_PER_SEC
+    this.solicitRouters(st, gen)
+  }
+
+  /** A router solicitation, then the next one after nextRsNs (doubling, up to an hour). */
+  solicitRouters(st: LinkLocalState, gen: number): void {
+    const dev = st.dev
     if (!dev.ipv6LinkLocal) return
     this.send(dev, routerSolicitation(dev.mac, dev.ipv6LinkLocal))
-    this.ns.world.sched.after(nextNs, () => {
-      if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
-      this.solicitRouters(dev, st, gen, Math.min(nextNs * 2, 3600 * NS_PER_SEC))
-    })
+    this.ns.world.sched.afterCall(st.nextRsNs, rsTimer, st, gen)
+  }
+
+  rsTimer(st: LinkLocalState, gen: number): void {
+    if (st.dadGen !== gen || this.ns.dead || !st.dev.ipv6LinkLocal) return
+    st.nextRsNs = Math.min(st.nextRsNs * 2, 3600 * NS_PER_SEC)
+    this.solicitRouters(st, gen)
   }
 
   private removeLinkLocal(dev: NetDevice): void {
@@ -156,4 +176,16 @@ export class Addrconf {
     if (st) st.dadGen++
     this.ll.delete(dev)
   }
+}
+
+function dadProbeTimer(st: LinkLocalState, gen: number): void {
+  st.conf.probe(st, gen)
+}
+
+function dadDoneTimer(st: LinkLocalState, gen: number): void {
+  st.conf.dadDone(st, gen)
+}
+
+function rsTimer(st: LinkLocalState, gen: number): void {
+  st.conf.rsTimer(st, gen)
 }
