@@ -313,12 +313,19 @@ function clearWires(boxes: readonly BoxModel[], pos: ReadonlyMap<string, Point>,
 interface LaterRoom {
   room: Point
   placed: readonly string[]
+  /** How far right the names of its own devices (uplink, bridge, VXLAN device) reach, as laid out. */
+  reach: number
 }
 
 function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>, later: ReadonlyMap<BoxModel, LaterRoom>): void {
   // A node box whose elements are not made yet is not made for this: the name of the host end of
   // its last pod's veth (12 characters) reaches past that pod's box.
-  const items: RoomItem[] = boxes.map((b) => ({ id: b.id, r: coverOf(later.has(b) ? { ...b.bounds, x2: b.bounds.x2 + VETH_NAME_REACH } : drawnBounds(b), b.role) }))
+  // Nor do the names of its own devices (a node without pods is as narrow as its bridge).
+  const lazyBounds = (b: BoxModel, l: LaterRoom): Bounds => ({ ...b.bounds, x2: Math.max(b.bounds.x2 + (b.pods.size ? VETH_NAME_REACH : 0), l.reach + l.room.x) })
+  const items: RoomItem[] = boxes.map((b) => {
+    const l = later.get(b)
+    return { id: b.id, r: coverOf(l ? lazyBounds(b, l) : drawnBounds(b), b.role) }
+  })
   for (const n of loose) {
     if (!n.position) continue
     const box = n.classes.startsWith('box')
@@ -439,6 +446,8 @@ interface NodeDraft {
   cover: Bounds
   count: number
   minX: number
+  /** How far right the names of its own devices reach (not those toward its pods). */
+  reach: number
   /** Where the elements the underlay and tunnels join are (by element id), and each pod. */
   at: Map<string, Point>
   podAt: Point[]
@@ -453,6 +462,7 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   const podAt: Point[] = []
   let count = 0
   let minX = Infinity
+  let reach = -Infinity
   const put = (x: number, y: number, size: { w: number; h: number }): void => {
     count++
     minX = Math.min(minX, x)
@@ -466,8 +476,11 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
     const kind = deviceKind(n, d, peer)
     const id = ifId(n.name, d.name)
     put(x, y, SIZES[kind])
-    // What the underlay and the tunnels are joined to (a port toward a pod is not).
-    if (!toPod) at.set(id, { x, y })
+    // What the underlay and the tunnels are joined to (a port toward a pod is not), and how far its name reaches.
+    if (!toPod) {
+      at.set(id, { x, y })
+      reach = Math.max(reach, x + SIZES[kind].w / 2 + 4 + Math.max(...ifaceLabel(d).split('\n').map((l) => l.length)) * CHAR_W)
+    }
     if (full) items.push({ id, parent: box.id, label: ifaceLabel(d), classes: ifaceClasses(d, kind), ns: n.name, dev: d.name, position: { x, y } })
   }
   // Uplink on top, bridge, bridge ports, pods below; VXLAN devices and anything else beside the uplink.
@@ -517,7 +530,7 @@ function draftNode(n: NetnsView, pods: NetnsView[], words: GraphLabels, byName: 
   }
   // Bridge ports join their bridge through one bus above them, not a fan of diagonals across labels.
   if (full) for (const d of devs) if (d.master) edges.push({ id: `port:${n.name}/${d.name}`, source: ifId(n.name, d.name), target: ifId(n.name, d.master), classes: 'port bus' })
-  return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2), cover, count, minX, at, podAt }
+  return { ns: n, pods, box, items, edges, width: Math.max(slots * SLOT, extraX - SLOT / 2), cover, count, minX, reach, at, podAt }
 }
 
 type Summary = { summary: GraphNode; far: GraphNode; name?: GraphNode }
@@ -637,7 +650,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
         return { children: again.items, edges: [...again.edges, ...(innerLater.get(d.box.id) ?? []).map((l) => linkEdge(l))] }
       }
       const b = laterBox(d.ns, d.box, summary, cover, d.count, podNames, make)
-      later.set(b, { room, placed: [...d.at.keys()] })
+      later.set(b, { room, placed: [...d.at.keys()], reach: d.reach + dx })
       boxes.push(b)
       return
     }

@@ -97,10 +97,15 @@ describe('positions the user chose', () => {
     expect(Object.keys(node)).toEqual(['node3'])
     expect(node.node3.x).toBeLessThan(50)
     expect(node.node3.y).toBeLessThan(60)
-    // A node dropped on the switch hangs below it, at the pointer's x.
+    // A node dropped on the switch hangs below it, at the pointer's x where that is free...
+    const free = droppedPositions(model, { type: 'addWiredNode', name: 'node3', wire: 'underlay' }, { x: 3000, y: 0 }, { node1: { x: 0, y: 0 } })!
+    expect(free.node3.y).toBeGreaterThan(model.boxOf.get(nsId('underlay'))!.bounds.y2)
+    expect(free.node3.x).toBe(node.node3.x + 2950)
+    // ... else right of the nodes hanging there, so it stands beside them, not under them.
     const wired = droppedPositions(model, { type: 'addWiredNode', name: 'node3', wire: 'underlay' }, { x: 300, y: 0 }, { node1: { x: 0, y: 0 } })!
-    expect(wired.node3.y).toBeGreaterThan(model.boxOf.get(nsId('underlay'))!.bounds.y2)
-    expect(wired.node3.x).toBe(node.node3.x + 250)
+    expect(wired.node3.y).toBe(free.node3.y)
+    expect(wired.node3.x).toBeGreaterThan(model.boxOf.get(nsId('node2'))!.bounds.x2 + 100)
+    expect(wired.node3.x).toBeLessThan(model.boxOf.get(nsId('node2'))!.bounds.x2 + 300)
     // Drawn where it was let go: the new switch's bridge is under the pointer.
     const withSw = buildModel(await built('routed', 'podnet switch add sw1'), undefined, { positions: sw })
     expect(at(withSw, ifId('sw1', 'br0'))).toEqual({ x: 900, y: -300 })

@@ -1,6 +1,7 @@
 import type { Edit, Point } from '../../shared/api.ts'
 import { nsId, type CanvasModel } from './graph.ts'
-import { EMPTY_BOX, SIZES } from './style.ts'
+import { ROOM_GAP } from './room.ts'
+import { BOX_PADDING, EMPTY_BOX, SIZES } from './style.ts'
 
 /** Something dragged on the canvas: which namespace, and by how much (model units). */
 export interface Move {
@@ -43,8 +44,12 @@ const GRIP = {
   switch: { x: SIZES.bridge.w / 2, y: SIZES.bridge.h / 2 },
   empty: { x: EMPTY_BOX.w / 2, y: EMPTY_BOX.h / 2 },
 }
-/** How far below the switch or router it was dropped on a new node hangs (room for the wire). */
-const HANG = 90
+/**
+ * How far below the switch or router it was dropped on a new node hangs: room for the wire, and
+ * for the row of ports a switch with only its bridge grows under it (ports.ts), so the node is
+ * not pushed when its port comes.
+ */
+const HANG = 120
 
 /**
  * Where an item dropped from the palette at `p` (model units) goes, in layout terms, with the
@@ -69,13 +74,33 @@ export function droppedPositions(model: CanvasModel, edit: Edit, p: Point, curre
       break
     case 'addWiredNode': {
       const b = model.boxOf.get(nsId(edit.wire))?.bounds ?? boundsOfLoose(model, edit.wire)
-      place = [edit.name, at(p.x - GRIP.node.x, (b ? b.y2 : p.y) + HANG)]
+      const y = (b ? b.y2 : p.y) + HANG
+      place = [edit.name, at(besideNodes(model, p.x - GRIP.node.x, y), y)]
       break
     }
     default:
       return null
   }
   return { ...pinned(model, current), [place[0]]: place[1] }
+}
+
+/** A new node's box with the names of its uplink and bridge, and its own name below. */
+const NEW_NODE = { w: 150, h: 150 }
+/** From a node box's devices to the end of their names, right of them. */
+const NAME_REACH = 120
+
+/**
+ * Where a node hanging at x, y goes so it covers no node there already (a second node dropped on
+ * the same switch): right of them, so the nodes of a switch stand in a row, their wires side by side.
+ */
+function besideNodes(model: CanvasModel, x: number, y: number): number {
+  const gap = 2 * BOX_PADDING + ROOM_GAP
+  for (let guard = 0; guard < model.boxes.length; guard++) {
+    const hit = model.boxes.find((o) => o.role === 'node' && o.bounds.x1 - gap < x + NEW_NODE.w && x < o.bounds.x2 + NAME_REACH + gap && o.bounds.y1 - gap < y + NEW_NODE.h && y < o.bounds.y2 + gap)
+    if (!hit) break
+    x = hit.bounds.x2 + NAME_REACH + gap
+  }
+  return x
 }
 
 function boundsOfLoose(model: CanvasModel, ns: string): { y2: number } | null {

@@ -33,8 +33,8 @@ export interface PortEnd {
 export const PORT_STEP = 122
 /** From the bridge's row to the row of ports toward nodes (below, or above). */
 export const PORT_ROW = 60
-/** Ports toward nodes closer than this are set apart (two nodes one above the other). */
-const MIN_APART = 44
+/** Ports toward nodes closer than this are set apart (two nodes one above the other): a port's name fits between. */
+const MIN_APART = 84
 
 /** Where each device goes (its middle), by id. `corner`: the box's place (LabLayout position). */
 export function placePorts(role: 'switch' | 'router', corner: Point, devs: readonly PortEnd[]): Map<string, Point> {

@@ -107,6 +107,19 @@ describe('a drawing built by hand', () => {
     expect(uplink.position!.x).toBeGreaterThan(before.boxOf.get(nsId('node2'))!.children.find((c) => c.dev === 'eth0')!.position!.x + 100)
   })
 
+  it('two nodes without pods dropped on a switch side by side are set apart by what they draw (their devices names too)', async () => {
+    // Node boxes of a small lab are made when first drawn: the room between them counts the
+    // names of their uplink and bridge, which reach well right of a node without pods.
+    const m = buildModel(await labAfter(['podnet switch add sw1', 'podnet node add node1 --switch sw1', 'podnet node add node2 --switch sw1']), undefined, {
+      positions: { sw1: { x: -86, y: -144 }, node1: { x: -80, y: -34 }, node2: { x: 16, y: 0 } },
+    })
+    const n1 = m.boxOf.get(nsId('node1'))!
+    const eth0 = n1.children.find((c) => c.dev === 'eth0')!
+    // The name "192.168.0.11/24" right of eth0 ends left of node2's frame.
+    const nameEnd = eth0.position!.x + 11 + 4 + '192.168.0.11/24'.length * 6.2
+    expect(m.boxOf.get(nsId('node2'))!.bounds.x1 - BOX_PADDING).toBeGreaterThan(nameEnd + BOX_PADDING)
+  })
+
   it('a lab laid out automatically is left as it is', async () => {
     const topo = await labAfter(['podnet switch add sw1', 'podnet node add node1 --switch sw1', 'podnet pod add pod1 --node node1'])
     const auto = buildModel(topo)
