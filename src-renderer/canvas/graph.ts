@@ -317,7 +317,8 @@ interface LaterRoom {
   reach: number
 }
 
-function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>, later: ReadonlyMap<BoxModel, LaterRoom>): void {
+/** Whether anything moved. */
+function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Point>, places: Map<string, Place>, later: ReadonlyMap<BoxModel, LaterRoom>): boolean {
   // A node box whose elements are not made yet is not made for this: the name of the host end of
   // its last pod's veth (12 characters) reaches past that pod's box.
   // Nor do the names of its own devices (a node without pods is as narrow as its bridge).
@@ -334,7 +335,7 @@ function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Poi
     items.push({ id: n.id, r: coverOf(r, box ? 'other' : 'pod-leaf') })
   }
   const moved = makeRoom(items)
-  if (moved.size === 0) return
+  if (moved.size === 0) return false
   const by = (ns: string, d: Point): void => {
     const p = places.get(ns)
     if (p) places.set(ns, { ...p, x: p.x + d.x, y: p.y + d.y })
@@ -362,6 +363,7 @@ function makeRoomFor(boxes: BoxModel[], loose: GraphNode[], pos: Map<string, Poi
     if (pos.has(n.id)) pos.set(n.id, n.position)
     by(n.ns, d)
   }
+  return true
 }
 
 function emptyBounds(): Bounds {
@@ -837,10 +839,7 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   // A drawing arranged by hand: a box that grew over a neighbour pushes it away (room.ts).
   // Their ports then follow the nodes that were pushed, and a box that grew with them pushes in turn.
   if (Object.keys(saved).length) {
-    for (let round = 0; round < 2; round++) {
-      makeRoomFor(boxes, loose, pos, places, later)
-      for (const f of relay) f()
-    }
+    for (let round = 0; round < 3 && makeRoomFor(boxes, loose, pos, places, later); round++) for (const f of relay) f()
   }
 
   // veth pairs (each once) between boxes; a pod's own veth stays inside its node's box.

@@ -26,7 +26,7 @@ describe('ports of a switch or router placed by hand: each on the side facing it
     expect(at.get('to-node2')!.x - at.get('to-node1')!.x).toBeGreaterThanOrEqual(8 * 6.2 + 14)
   })
 
-  it('a port toward a router or switch goes beside everything, on the far end side, nearest far end innermost', () => {
+  it('a port toward a router or switch goes beside the bridge, on the far end side, nearest far end innermost', () => {
     const at = placePorts('switch', { x: 0, y: 0 }, [
       bridge,
       port('to-node1', { x: 400, y: 300 }),
@@ -35,10 +35,10 @@ describe('ports of a switch or router placed by hand: each on the side facing it
       port('to-r2', { x: 1500, y: -300 }, true),
       port('to-sw0', { x: -800, y: 0 }, true),
     ])
-    // In the bridge's row, right of the rightmost port toward a node, left of the leftmost.
-    expect(at.get('to-r1')).toEqual({ x: 400 + PORT_STEP, y: 10 })
-    expect(at.get('to-r2')).toEqual({ x: 400 + 2 * PORT_STEP, y: 10 })
-    expect(at.get('to-sw0')).toEqual({ x: -200 - PORT_STEP, y: 10 })
+    // In the bridge's row, right of it or left of it.
+    expect(at.get('to-r1')).toEqual({ x: 17 + PORT_STEP, y: 10 })
+    expect(at.get('to-r2')).toEqual({ x: 17 + 2 * PORT_STEP, y: 10 })
+    expect(at.get('to-sw0')).toEqual({ x: 17 - PORT_STEP, y: 10 })
   })
 
   it('a router keeps its corner, its ports in one row in the order of their far ends', () => {

@@ -8,9 +8,9 @@ import type { Point } from '../../shared/api.ts'
  * - A switch keeps its bridge where it was put (its corner is the bridge's top-left). A port
  *   toward a node goes straight above or below that node's uplink, in the row under the bridge
  *   (or over it, for a node put higher than the bridge), so its wire is vertical and the ports
- *   hang off one bus. A port toward another switch or a router goes beside everything else, in
- *   the bridge's row, on the side of the far end (left or right), so its wire leaves sideways,
- *   clear of the bus and of the name above the box.
+ *   hang off one bus. A port toward another switch or a router goes beside the bridge, in its
+ *   row, on the side of the far end (left or right), so its wire leaves upward or sideways,
+ *   clear of the bus below.
  * - A router keeps its corner (the top-left of its first port): its ports in one row, in the
  *   order of their far ends from left to right, so its wires do not cross one another.
  * Pure: positions in, positions out.
@@ -58,8 +58,9 @@ function switchPorts(corner: Point, devs: readonly PortEnd[]): Map<string, Point
   const y = corner.y + first.h
   const x0 = corner.x + first.w
   core.forEach((d, i) => out.set(d.id, { x: x0 + i * PORT_STEP, y }))
-  let lo = x0
-  let hi = x0 + Math.max(0, core.length - 1) * PORT_STEP
+  // Ports toward other boxes go beside the bridge (so they move with the box when it is pushed).
+  const lo = x0
+  const hi = x0 + Math.max(0, core.length - 1) * PORT_STEP
   // Toward nodes: straight over or under their uplinks, set apart where two would meet.
   const toNodes = devs.filter((d) => !d.core && d.far && !d.infra).sort(byFarX)
   for (const above of [false, true]) {
@@ -69,11 +70,9 @@ function switchPorts(corner: Point, devs: readonly PortEnd[]): Map<string, Point
       const x = Math.max(d.far!.x, last + MIN_APART)
       out.set(d.id, { x, y: above ? y - PORT_ROW : y + PORT_ROW })
       last = x
-      lo = Math.min(lo, x)
-      hi = Math.max(hi, x)
     }
   }
-  // Toward other underlay boxes (or an end not drawn yet): beside everything, on the far end's side.
+  // Toward other underlay boxes (or an end not drawn yet): beside the bridge, on the far end's side.
   const aside = devs.filter((d) => !d.core && !(d.far && !d.infra))
   const left = aside.filter((d) => d.far && d.far.x < x0).sort((a, b) => byFarX(b, a))
   const right = aside.filter((d) => !left.includes(d)).sort(byFarX)
