@@ -77,7 +77,7 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await page.getByRole('tab', { name: 'トレース' }).click()
   await expect(page.getByTestId('stale')).toBeVisible()
   await page.getByTestId('rerun').click()
-  await expect(page.getByTestId('verdict')).toContainText('届かない')
+  await expect(page.getByTestId('verdict')).toContainText('届かない — 10.244.1.1：ICMP ネットワーク到達不能')
   await page.getByTestId('trace-steps').locator('[data-kind="drop"]').first().click()
   await look('trace at a drop', 'drop')
 

@@ -138,7 +138,7 @@ export function verdictOf(o: ProbeOutcome, from: string, to: string, lang: Lang)
     case 'delivered':
       return formatMessage('step.verdict_delivered', { from, to }, lang)
     case 'error':
-      return formatMessage('step.verdict_dropped', { reason: `${o.from}: ${icmpWords(o.type, o.code, o.info, lang)}` }, lang)
+      return formatMessage('step.verdict_dropped', { reason: `${o.from}${lang === 'ja' ? '：' : ': '}${icmpWords(o.type, o.code, o.info, lang)}` }, lang)
     case 'local-error':
       return formatMessage('step.verdict_dropped', { reason: o.message }, lang)
     case 'timeout':
