@@ -401,7 +401,9 @@ function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
   }
   if (out.gateway) g.gateway = formatIpv4(out.gateway)
   g.dev = out.dev.name
-  if (from === undefined) g.prefsrc = formatIpv4(out.src)
+  // rt_fill_info puts RTA_PREFSRC only for a source it found (none on an on-link guess through a
+  // device without an address).
+  if (from === undefined && out.src) g.prefsrc = formatIpv4(out.src)
   g.uid = 0
   const ex = liveException(ns, out.route, dst)
   if (ex && out.type === RouteType.Unicast) {

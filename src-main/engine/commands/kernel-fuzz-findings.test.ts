@@ -160,4 +160,10 @@ describe('found by the command fuzzer', () => {
     expect(answer(w, 'ip -n a link set br1 master br0')).toEqual([2, '', 'Error: Can not enslave a bridge to a bridge.\n'])
     expect(answer(w, 'ip -n a link set lo master br0')).toEqual([2, '', 'RTNETLINK answers: Invalid argument\n'])
   })
+
+  it('ip route get … oif DEV with no source to select prints no src', () => {
+    const w = lab()
+    run(w, 'ip -n a link set v0 up')
+    expect(answer(w, 'ip -n a route get 10.9.0.1 oif v0')).toEqual([0, '10.9.0.1 dev v0 uid 0 \n    cache \n', ''])
+  })
 })
