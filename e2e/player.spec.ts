@@ -279,6 +279,8 @@ test('in Japanese: the player, the inspector at a drop and the out-of-date mark'
 })
 
 test('a 100-node lab: the player steps through a trace across the grid', async ({ page }) => {
+  // a 100-node lab's build, trace and some fifty key presses: 48 s were seen at load 13
+  test.setTimeout(120_000)
   await open(page)
   await newHundredNodeLab(page)
   await page.getByRole('tab', { name: 'Trace' }).click()
