@@ -231,6 +231,10 @@ test('after a fix the old result is marked out of date, and one click runs it ag
   await expect(inspector.getByTestId('first-layer')).toContainText('IPv4')
   await expect(inspector.locator('.layer').first()).toContainText('IPv4')
   await expect(inspector).not.toContainText('Type 0x')
+  // The hex view fits its panel: every byte and its character are in view, none behind a scroll.
+  const hex = inspector.locator('.hex')
+  await expect(hex).toHaveAttribute('data-per-row', /^(8|16)$/)
+  expect(await hex.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0)
   await expect(canvas(page)).toHaveAttribute('data-highlighted', marks('node1'))
   await page.screenshot({ path: `${SHOTS}/inspector-drop-en.png` })
 

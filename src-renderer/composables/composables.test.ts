@@ -5,6 +5,7 @@ import { defineComponent, h, ref, type VNode } from 'vue'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from 'cytoscape'
 import { useLabStore } from '../stores/lab.ts'
+import { useElementWidth } from './use-element-width.ts'
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts.ts'
 import { usePacketAnimation } from './use-packet-animation.ts'
 import { usePaletteDrag } from './use-palette-drag.ts'
@@ -28,6 +29,41 @@ describe('useKeyboardShortcuts', () => {
     w.unmount()
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true }))
     expect(undo).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('useElementWidth', () => {
+  it('follows the element while mounted and stops observing when unmounted', () => {
+    const observers: { cb: () => void; observed: Element[]; disconnected: boolean }[] = []
+    class FakeObserver {
+      private o: { cb: () => void; observed: Element[]; disconnected: boolean }
+      constructor(cb: () => void) {
+        this.o = { cb, observed: [], disconnected: false }
+        observers.push(this.o)
+      }
+      observe(e: Element) {
+        this.o.observed.push(e)
+      }
+      disconnect() {
+        this.o.disconnected = true
+      }
+    }
+    vi.stubGlobal('ResizeObserver', FakeObserver)
+    let width: ReturnType<typeof useElementWidth> | null = null
+    const w = mountWith(() => {
+      const box = ref<HTMLElement | null>(null)
+      width = useElementWidth(box)
+      return () => h('div', { ref: box })
+    })
+    const el = w.element as HTMLElement
+    expect(observers).toHaveLength(1)
+    expect(observers[0].observed).toEqual([el])
+    Object.defineProperty(el, 'clientWidth', { configurable: true, value: 321 })
+    observers[0].cb()
+    expect(width!.value).toBe(321)
+    w.unmount()
+    expect(observers[0].disconnected).toBe(true)
+    vi.unstubAllGlobals()
   })
 })
 
