@@ -4,6 +4,7 @@ import { locate, nodeBoxAt, nsId, type CanvasModel } from '../canvas/graph.ts'
 import { followPan } from '../canvas/follow.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
+import { styleTriggersOnce } from '../canvas/style-triggers.ts'
 import type { ThemeName } from '../canvas/theme.ts'
 import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
 import { now, span, timed } from '../lib/timing.ts'
@@ -153,6 +154,8 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
       motionBlur: false,
       pixelRatio: 'auto',
     })
+    // Styling a box clears its relatives' style caches once, not once per property (canvas/style-triggers.ts).
+    styleTriggersOnce(cy)
     cy.on('viewport', () => {
       if (!fitting) fitted = false
       clearTimeout(settle)
