@@ -106,6 +106,11 @@ export interface CanvasModel {
   tunnels: TunnelInfo
   /** Everything, box padding and names included. */
   extent: Bounds
+  /**
+   * Far out, beside a big grid (whose node names do not read at the zoom that fits it): which
+   * nodes each band of rows holds, and how many of them have a problem.
+   */
+  captions: GraphNode[]
   /** Every element, every box in full (built on first use). */
   full(): Graph
   /** The same model drawing the tunnels of another selection (cheap: nothing is laid out again). */
@@ -428,6 +433,50 @@ function bannerOf(n: NetnsView, b: BoxModel, ports: number, words: GraphLabels):
   // Its bottom just above the box's name, so the box and its ports stay as they are.
   const y = b.bounds.y1 - BOX_PADDING - NAME_ROOM - h / 2
   return { id: `${b.id}#banner`, label: text, classes: `box role-${n.role} collapsed banner${problems ? ' warn' : ''}`, ns: n.name, position: { x: (b.bounds.x1 + b.bounds.x2) / 2, y }, size: { w, h, font } }
+}
+
+/** A grid of more nodes than this is captioned far out (a 1,000-node grid's names read from about twice the zoom that fits it). */
+export const CAPTION_ABOVE = 200
+/** At most this many captions down a grid: beyond it, one for a band of several rows. */
+const CAPTIONS_MAX = 12
+
+/** "node101–node120" as "node101–120": a shared name before the numbers is said once. */
+function nameRange(first: string, last: string): string {
+  if (first === last) return first
+  const a = /^(.*?)(\d+)$/.exec(first)
+  const b = /^(.*?)(\d+)$/.exec(last)
+  return a && b && a[1] === b[1] ? `${first}–${b[2]}` : `${first}–${last}`
+}
+
+/**
+ * Captions for the rows of a big grid of node boxes, seen from far out: left of the grid, one for
+ * each band of rows (the rows' first and last node, so a node is found by its name), and under
+ * it how many of the band's nodes have a problem (their boxes keep the warning colour). The type
+ * is a share of the band's height, so it reads at the zoom that fits the grid.
+ */
+function gridCaptions(boxes: readonly BoxModel[], cellOf: ReadonlyMap<string, { row: number; col: number }>, rows: number, pitch: number, words: GraphLabels): GraphNode[] {
+  const per = Math.ceil(rows / CAPTIONS_MAX)
+  const bands: { names: string[]; problems: number; y1: number; y2: number }[] = []
+  let left = Infinity
+  for (const b of boxes) {
+    const cell = b.role === 'node' ? cellOf.get(b.ns) : undefined
+    if (!cell) continue
+    const band = (bands[Math.floor(cell.row / per)] ??= { names: [], problems: 0, y1: Infinity, y2: -Infinity })
+    band.names.push(b.ns)
+    if (/\bwarn\b/.test(b.summary.classes)) band.problems++
+    band.y1 = Math.min(band.y1, b.bounds.y1 - BOX_PADDING)
+    band.y2 = Math.max(band.y2, b.bounds.y2 + BOX_PADDING)
+    left = Math.min(left, b.bounds.x1 - BOX_PADDING)
+  }
+  const font = Math.round(Math.max(12, per * pitch * 0.3))
+  return bands.flatMap((band, i) => {
+    if (!band) return []
+    const lines = [nameRange(band.names[0], band.names[band.names.length - 1]), ...(band.problems ? [`⚠ ${words.problems(band.problems)}`] : [])]
+    const w = Math.max(...lines.map((l) => l.length)) * font * 0.62 + font
+    const h = lines.length * font * 1.3
+    const position = { x: left - font - w / 2, y: (band.y1 + Math.min(band.y2, band.y1 + per * pitch)) / 2 }
+    return [{ id: `caption:${i}`, label: lines.join('\n'), classes: `caption${band.problems ? ' warn' : ''}`, ns: '', position, size: { w, h, font } }]
+  })
 }
 
 /**
@@ -905,13 +954,20 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     extent.x2 = Math.max(extent.x2, b.banner.position.x + b.banner.size.w / 2)
   }
   for (const n of loose) grow(extent, n)
+  // A big grid's captions, left of it (placed by the grid: none once a node is placed by hand).
+  const captions = drafts.length > CAPTION_ABOVE && !drafts.some((d) => saved[d.ns.name]) ? gridCaptions(boxes, cellOf, plan.rows, plan.pitch, words) : []
+  for (const c of captions) {
+    extent.x1 = Math.min(extent.x1, c.position!.x - c.size!.w / 2)
+    extent.y1 = Math.min(extent.y1, c.position!.y - c.size!.h / 2)
+    extent.y2 = Math.max(extent.y2, c.position!.y + c.size!.h / 2)
+  }
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
 
-  const base = { boxes, boxOf, loose, rows: plan.rows, extent, byName, tunnels: topo.tunnels ?? [], tunnelEdge, multiRow, places }
+  const base = { boxes, boxOf, loose, rows: plan.rows, extent, captions, byName, tunnels: topo.tunnels ?? [], tunnelEdge, multiRow, places }
   return withFocus(base, cross, opts.focus ?? null)
 }
 
-type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places'> & {
+type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places' | 'captions'> & {
   byName: Map<string, NetnsView>
   tunnels: readonly LinkView[]
   tunnelEdge: (t: LinkView) => GraphEdge
@@ -933,6 +989,7 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     loose: base.loose,
     rows: base.rows,
     extent: base.extent,
+    captions: base.captions,
     places: base.places,
     // Named when a few are drawn; a fan of a hundred names would hide the drawing (and cost a lot to draw).
     cross: drawn.length ? [...cross, ...drawn.map((e) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,

@@ -19,6 +19,8 @@ export interface GraphLabels {
   down(n: number): string
   /** "IP forwarding off" */
   noForward: string
+  /** "2 nodes with a problem" (far out, beside a grid's rows) */
+  problems(n: number): string
 }
 
 export const DEFAULT_LABELS: GraphLabels = {
@@ -29,6 +31,7 @@ export const DEFAULT_LABELS: GraphLabels = {
   ports: (n) => `${n} ${n === 1 ? 'port' : 'ports'}`,
   down: (n) => `${n} ${n === 1 ? 'link' : 'links'} down`,
   noForward: 'IP forwarding off',
+  problems: (n) => `${n} ${n === 1 ? 'node' : 'nodes'} with a problem`,
 }
 
 export const isInfra = (n: NetnsView | undefined): boolean => n?.role === 'switch' || n?.role === 'router'

@@ -145,6 +145,8 @@ export function sceneFor(model: CanvasModel, view: View | null, pinned: Readonly
     nodes.push(n)
     drawn.add(n.id)
   }
+  // Far out, a big grid's rows are captioned with the nodes they hold (graph.ts gridCaptions).
+  if (view && !view.detail) nodes.push(...model.captions)
   // A closed box stands for its children; a culled port stands for nothing (its edge is not drawn).
   const stand = (id: string): string | null => {
     if (drawn.has(id)) return id

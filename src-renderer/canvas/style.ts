@@ -109,6 +109,12 @@ function rules(t: CanvasTheme): Rule[] {
     { selector: 'node.box.collapsed.warn', style: { 'background-color': t.warn[0], 'border-color': t.warn[1], 'border-width': 3, color: t.warn[2] } },
     // Far out (a grid of hundreds of boxes at a fortieth of their size) a box keeps an outline that shows.
     { selector: 'node.box.collapsed.far', style: { 'border-width': 30 } },
+    // Far out, a big grid's captions beside its rows: text only, which a press goes through.
+    {
+      selector: 'node.caption',
+      style: { shape: 'rectangle', 'background-opacity': 0, 'border-width': 0, width: 'data(w)', height: 'data(h)', 'font-size': 'data(fs)', 'font-weight': 'bold', 'text-valign': 'center', 'text-halign': 'center', 'text-justification': 'right', 'text-max-width': 'data(w)', 'line-height': 1.3, color: t.muted, 'min-zoomed-font-size': 6, events: 'no' },
+    },
+    { selector: 'node.caption.warn', style: { color: t.warn[2] } },
     // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
     { selector: 'node.anchor', style: { width: 1, height: 1, opacity: 0, events: 'no', label: '' } },
     // A pod is a box of its own inside its node, holding its interface; its name and address below it.

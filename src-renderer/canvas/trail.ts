@@ -211,7 +211,8 @@ export function trailScene(model: CanvasModel, pinned: ReadonlySet<string>, reac
     if (budget < 0) break
   }
   if (budget >= 0) for (const b of more) open.add(b.ns)
-  return sceneFor(model, { zoom: 1, extent: model.extent, detail: false }, open).graph
+  // (Without the grid's captions: words beside the drawing, no part of any path.)
+  return sceneFor({ ...model, captions: [] }, { zoom: 1, extent: model.extent, detail: false }, open).graph
 }
 
 /** Every namespace a trace's steps are in, flooded copies' included. */
