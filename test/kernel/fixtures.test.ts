@@ -119,6 +119,13 @@ const FIXTURES = [
     timeoutMs: 30_000,
   },
   {
+    // ip addr / ip link show filters (scope, flags, label, to, up, master) in every output mode,
+    // lo's address, route get through lo, fdb entries on a bridge itself.
+    title: 'address and link listings with filters',
+    file: 'addr-filters.sh',
+    timeoutMs: 60_000,
+  },
+  {
     // What the command fuzzer found: link-layer addresses, bridge fdb master/self, missing tables.
     title: 'command fuzzer findings',
     file: 'fuzz-findings.sh',

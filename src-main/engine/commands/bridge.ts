@@ -173,6 +173,8 @@ function masterModify(br: BridgeDevice, port: NetDevice, mac: Mac, cmd: string, 
     br.fdb.delete(mac)
     return
   }
+  // fdb_add_entry: an entry on the bridge itself (no port) must be permanent, checked first.
+  if (!onPort && state !== 'permanent') throw new KernelError('EINVAL')
   if (e && cmd === 'add') throw new KernelError('EEXIST')
   if (e) br.fdb.delete(mac)
   br.fdb.set(mac, { mac, port: onPort, local: state === 'permanent', isStatic: state !== 'dynamic', updatedNs: br.netns.world.sched.now })

@@ -8,7 +8,7 @@ import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { paint } from '../../../shared/color.ts'
 import { Args, duparg, incomplete, invarg, matches, parsePrefixArg, parseAddrArg, rtnl, rtnlError } from './iproute-util.ts'
-import { filterDevices, linkJson, parseShowFilter } from './ip-link.ts'
+import { briefLinkJson, dumpDevices, IFA_F, linkJson, linkShown, parseShowFilter, type ShowFilter } from './ip-link.ts'
 import { briefHead, linkFlags, linkHeader, linkLayerLine, linkName, linkNetnsSuffix, qdiscName } from './link-format.ts'
 
 /** `ip address` { add | del | show | flush }. */
@@ -155,91 +155,233 @@ function addrFlush(ctx: Ctx, argv: string[]): number {
   return 0
 }
 
-function inetLine(ifa: Ifa, color = false): string {
-  let s = `    inet ${paint(color, 'inet', formatIpv4(ifa.local))}/${ifa.prefixLen} `
-  if (ifa.broadcast) s += `brd ${paint(color, 'inet', formatIpv4(ifa.broadcast))} `
-  s += `scope ${scopeName(ifa.scope)} `
-  if (ifa.secondary) s += 'secondary '
-  s += ifa.label
+/** One address as a dump returns it, with what the show filters look at. */
+interface AddrRec {
+  family: 'inet' | 'inet6'
+  local: string
+  prefixLen: number
+  scope: number
+  /** IFA_F_* bits. */
+  flags: number
+  /** IFA_LABEL (IPv4); an IPv6 address is matched by its device's name. */
+  label: string
+  /** For IPv4: the address itself. */
+  ifa?: Ifa
+  addr4?: Ipv4
+}
+
+/** The addresses of a device in dump order (IPv4, then IPv6) of the families asked for. */
+function addrRecs(ctx: Ctx, d: NetDevice, v4: boolean, v6: boolean): AddrRec[] {
+  const out: AddrRec[] = []
+  if (v4) {
+    for (const i of d.inet) {
+      const x = ctx.netns.devinet.ifaExtras(i)
+      const flags = IFA_F.PERMANENT | (i.secondary ? IFA_F.SECONDARY : 0) | (x.noprefixroute ? IFA_F.NOPREFIXROUTE : 0)
+      out.push({ family: 'inet', local: formatIpv4(i.local), prefixLen: i.prefixLen, scope: i.scope, flags, label: i.label, ifa: i, addr4: i.local })
+    }
+  }
+  if (v6) {
+    if (d.isLoopback) {
+      if (d.adminUp) out.push({ family: 'inet6', local: '::1', prefixLen: 128, scope: Scope.Host, flags: IFA_F.PERMANENT, label: d.name })
+    } else if (d.ipv6LinkLocal) {
+      const flags = IFA_F.PERMANENT | (ctx.netns.addrconf.tentative(d) ? IFA_F.TENTATIVE : 0)
+      out.push({ family: 'inet6', local: formatIpv6(d.ipv6LinkLocal), prefixLen: 64, scope: Scope.Link, flags, label: d.name })
+    }
+  }
+  return out
+}
+
+/** print_addrinfo's filters: scope, flags, label, `to`. */
+function addrPasses(a: AddrRec, f: ShowFilter): boolean {
+  if (((f.scope ^ a.scope) & f.scopeMask) !== 0) return false
+  if (((f.flags ^ a.flags) & f.flagMask) !== 0) return false
+  if (f.label !== undefined && !fnmatch(f.label, a.label)) return false
+  if (f.to && (a.addr4 === undefined || (f.to.len > 0 && ((a.addr4 ^ f.to.addr) & prefixMask(f.to.len)) !== 0))) return false
+  return true
+}
+
+/** fnmatch(3) without flags: `*`, `?` and `[...]`. */
+function fnmatch(pattern: string, s: string): boolean {
+  let re = '^'
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '*') re += '.*'
+    else if (c === '?') re += '.'
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2)
+      if (close < 0) re += '\\['
+      else {
+        let body = pattern.slice(i + 1, close)
+        if (body.startsWith('!')) body = '^' + body.slice(1)
+        re += `[${body.replace(/\\/g, '\\\\')}]`
+        i = close
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&')
+  }
+  try {
+    return new RegExp(re + '$', 's').test(s)
+  } catch {
+    return false
+  }
+}
+
+/** IFA flags as print_ifa_flags writes them (`secondary`, `tentative`, `noprefixroute`, or `dynamic`). */
+function flagWords(a: AddrRec): string[] {
+  const w: string[] = []
+  if (a.flags & IFA_F.SECONDARY) w.push(a.family === 'inet6' ? 'temporary' : 'secondary')
+  if (a.flags & IFA_F.TENTATIVE) w.push('tentative')
+  if (!(a.flags & IFA_F.PERMANENT)) w.push('dynamic')
+  if (a.flags & IFA_F.NOPREFIXROUTE) w.push('noprefixroute')
+  return w
+}
+
+function addrLine(ctx: Ctx, a: AddrRec, color: boolean): string {
+  let s = `    ${a.family} ${paint(color, a.family, a.local)}/${a.prefixLen} `
+  const metric = a.ifa ? ctx.netns.devinet.ifaExtras(a.ifa).metric : 0
+  if (metric) s += `metric ${metric} `
+  if (a.ifa?.broadcast) s += `brd ${paint(color, 'inet', formatIpv4(a.ifa.broadcast))} `
+  s += `scope ${scopeName(a.scope)} `
+  for (const w of flagWords(a)) s += `${w} `
+  if (a.family === 'inet') s += a.label
   return s
 }
 
-/** The IPv6 addresses of a device: [address, prefix length, the rest of its `inet6` line]. */
-function inet6Addrs(ctx: Ctx, d: NetDevice): [string, number, string][] {
-  if (d.isLoopback) return d.adminUp ? [['::1', 128, 'scope host ']] : []
-  if (d.ipv6LinkLocal) return [[formatIpv6(d.ipv6LinkLocal), 64, `scope link ${ctx.netns.addrconf.tentative(d) ? 'tentative ' : ''}`]]
-  return []
-}
-
-function inet6Lines(ctx: Ctx, d: NetDevice, color = false): string[] {
-  return inet6Addrs(ctx, d).map(([a, len, rest]) => `    inet6 ${paint(color, 'inet6', a)}/${len} ${rest}`)
+function addrJsonOf(ctx: Ctx, d: NetDevice, a: AddrRec, oneline: boolean): Record<string, unknown> {
+  const j: Record<string, unknown> = {}
+  if (oneline) {
+    j.index = d.ifindex
+    j.dev = d.name
+  }
+  j.family = a.family
+  j.local = a.local
+  j.prefixlen = a.prefixLen
+  const metric = a.ifa ? ctx.netns.devinet.ifaExtras(a.ifa).metric : 0
+  if (metric) j.metric = metric
+  if (a.ifa?.broadcast) j.broadcast = formatIpv4(a.ifa.broadcast)
+  j.scope = scopeName(a.scope)
+  if (a.flags & IFA_F.SECONDARY) j[a.family === 'inet6' ? 'temporary' : 'secondary'] = true
+  if (a.flags & IFA_F.TENTATIVE) j.tentative = true
+  if (!(a.flags & IFA_F.PERMANENT)) j.dynamic = true
+  if (a.flags & IFA_F.NOPREFIXROUTE) j.noprefixroute = true
+  if (a.family === 'inet') j.label = a.label
+  j.valid_life_time = 4294967295
+  j.preferred_life_time = 4294967295
+  return j
 }
 
 const LFT = '       valid_lft forever preferred_lft forever'
 
+/**
+ * `ip address show`, as iproute2's ipaddr_list_flush_or_save does it: the links of a dump (for
+ * `-6` without `dev`, an IPv6 link dump), less those whose addresses of the family asked for all
+ * fail the filters (a link without any is kept only when no family was asked for); each link's
+ * header unless `-o`, then its addresses that pass. In JSON every link of the list is an object,
+ * empty when print_linkinfo filtered it out, and a filtered address an empty object.
+ */
 function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
-  const filter = parseShowFilter(ctx, argv, 'addr')
-  const devs = filterDevices(ctx, filter)
-  const v4 = opts.family === 'any' || opts.family === 'inet'
-  const v6 = opts.family === 'any' || opts.family === 'inet6'
-  if (opts.json) {
-    printJson(ctx, devs.map((d) => addrJson(ctx, d, v4, v6)), opts.pretty)
-    return 0
-  }
-  // A dump of IPv6 links (RTM_GETLINK with AF_INET6); `dev X` asks for the link itself.
-  const inet6Dump = opts.family === 'inet6' && filter.dev === undefined
-  for (const d of devs) {
-    const inet = v4 ? d.inet : []
-    const inet6 = v6 ? inet6Lines(ctx, d, opts.color) : []
-    if (opts.family !== 'any' && inet.length === 0 && inet6.length === 0) continue
+  const f = parseShowFilter(ctx, argv, opts.family)
+  const family = opts.family === 'any' && f.to ? 'inet' : opts.family
+  const v4 = family === 'any' || family === 'inet'
+  const v6 = family === 'any' || family === 'inet6'
+  const inet6Dump = family === 'inet6' && f.dev === undefined
+  const noLink = opts.oneline && !opts.brief
+  const links = dumpDevices(ctx, f, inet6Dump).filter((d) => {
+    const as = addrRecs(ctx, d, v4, v6)
+    return as.length === 0 ? family === 'any' : as.some((a) => addrPasses(a, f))
+  })
+  const json: Record<string, unknown>[] = []
+  for (const d of links) {
+    const addrs = addrRecs(ctx, d, v4, v6)
+    // print_linkinfo: -1 (nothing more of this link), or 0 (printed, or nothing for `label`).
+    const shown = noLink || linkShown(d, f, inet6Dump)
+    const header = shown && !noLink && f.label === undefined
+    if (opts.json) {
+      let j: Record<string, unknown> = {}
+      if (header) j = opts.brief ? briefLinkJson(d, false, inet6Dump ? inet6LinkKey(d) : undefined) : inet6Dump ? inet6LinkJson(d) : addrLinkJson(d, family)
+      if (shown) {
+        j.addr_info = addrs.filter(() => !f.up || d.adminUp).map((a) => {
+          if (!addrPasses(a, f)) return {}
+          if (!opts.brief) return addrJsonOf(ctx, d, a, noLink)
+          return { local: a.local, prefixlen: a.prefixLen }
+        })
+      }
+      json.push(j)
+      continue
+    }
+    if (!shown) continue
+    const pass = addrs.filter((a) => (!f.up || d.adminUp) && addrPasses(a, f))
     if (opts.brief) {
-      const st = d.operState
-      let s = briefHead(inet6Dump ? inet6LinkName(d) : linkName(d), st, opts.color)
-      for (const i of inet) s += `${paint(opts.color, 'inet', formatIpv4(i.local))}/${i.prefixLen} `
-      if (v6) for (const [a, len] of inet6Addrs(ctx, d)) s += `${paint(opts.color, 'inet6', a)}/${len} `
+      let s = header ? briefHead(inet6Dump ? inet6LinkName(d) : linkName(d), d.operState, opts.color) : ''
+      for (const a of pass) s += `${paint(opts.color, a.family, a.local)}/${a.prefixLen} `
       ctx.println(s)
       continue
     }
-    if (opts.oneline) {
-      const head = `${d.ifindex}: ${d.name}`
-      for (const i of inet) ctx.println(`${head}    ${inetLine(i).trimStart()}\\${LFT}`)
-      for (const l of inet6) ctx.println(`${head}    ${l.trimStart()}\\${LFT}`)
-      continue
-    }
-    if (inet6Dump) {
-      ctx.println(`${d.ifindex}: ${inet6LinkName(d)}: <${linkFlags(d)}> mtu ${d.mtu} state ${d.operState} qlen ${d.txQueueLen}`)
-    } else {
-      // Without the link/ether line (a family filter), link-netns ends the header line.
-      if (opts.family === 'any') {
+    if (header) {
+      if (inet6Dump) ctx.println(`${d.ifindex}: ${inet6LinkName(d)}: <${inet6LinkFlags(d)}> mtu ${d.mtu} state ${d.operState} qlen ${d.txQueueLen}`)
+      else if (family === 'any') {
+        // Without the link/ether line (a family filter), link-netns ends the header line.
         ctx.println(linkHeader(d, false, opts.color))
         ctx.println(linkLayerLine(d, opts.color))
       } else ctx.println(linkHeader(d, false, opts.color) + linkNetnsSuffix(d))
     }
-    for (const i of inet) {
-      ctx.println(inetLine(i, opts.color))
-      ctx.println(LFT)
-    }
-    for (const l of inet6) {
-      ctx.println(l)
-      ctx.println(LFT)
+    for (const a of pass) {
+      const l = addrLine(ctx, a, opts.color)
+      if (noLink) ctx.println(`${d.ifindex}: ${d.name}${l}\\${LFT}`)
+      else {
+        ctx.println(l)
+        ctx.println(LFT)
+      }
     }
   }
+  if (opts.json) printJson(ctx, json, opts.pretty)
   return 0
 }
 
-function addrJson(ctx: Ctx, d: NetDevice, v4: boolean, v6: boolean): Record<string, unknown> {
+/** The link part of `ip -j addr`: print_linkinfo's keys without `linkmode`; a family filter drops link_type/address/broadcast. */
+function addrLinkJson(d: NetDevice, family: IpOpts['family']): Record<string, unknown> {
   const j = linkJson(d)
   delete j.linkmode
   j.qdisc = qdiscName(d)
-  const info: Record<string, unknown>[] = []
-  if (v4) for (const i of d.inet) info.push({ family: 'inet', local: formatIpv4(i.local), prefixlen: i.prefixLen, ...(i.broadcast ? { broadcast: formatIpv4(i.broadcast) } : {}), scope: scopeName(i.scope), ...(i.secondary ? { secondary: true } : {}), label: i.label, valid_life_time: 4294967295, preferred_life_time: 4294967295 })
-  if (v6) for (const l of inet6Lines(ctx, d)) {
-    const [, addr, , scope] = l.trim().split(' ')
-    const [local, len] = addr.split('/')
-    info.push({ family: 'inet6', local, prefixlen: Number(len), scope, valid_life_time: 4294967295, preferred_life_time: 4294967295 })
+  if (family !== 'any') {
+    delete j.link_type
+    delete j.address
+    delete j.broadcast
   }
-  j.addr_info = info
   return j
+}
+
+/** An IPv6 link message (inet6_fill_ifinfo) in JSON: no qdisc, master, group or link layer. */
+function inet6LinkJson(d: NetDevice): Record<string, unknown> {
+  return {
+    ifindex: d.ifindex,
+    ...inet6LinkKey(d),
+    ifname: d.name,
+    flags: inet6LinkFlags(d).split(',').filter((x) => x !== ''),
+    mtu: d.mtu,
+    operstate: d.operState,
+    txqlen: d.txQueueLen,
+  }
+}
+
+/** The `link` key of an IPv6 link message: its IFLA_LINK resolved in the device's own namespace. */
+function inet6LinkKey(d: NetDevice): { link?: string } {
+  const iflink = d.link ? d.link.ifindex : d.ifindex
+  if (iflink === d.ifindex) return {}
+  return { link: d.netns.devices.get(iflink)?.name ?? `if${iflink}` }
+}
+
+/**
+ * The flags of an IPv6 link message: M-DOWN comes from the device its IFLA_LINK names in this
+ * namespace, when there is one that is down.
+ */
+function inet6LinkFlags(d: NetDevice): string {
+  const flags = linkFlags(d).split(',').filter((x) => x !== '' && x !== 'M-DOWN')
+  const iflink = d.link ? d.link.ifindex : d.ifindex
+  if (iflink !== d.ifindex) {
+    const peer = d.netns.devices.get(iflink)
+    if (peer && !peer.adminUp) flags.push('M-DOWN')
+  }
+  return flags.join(',')
 }
 
 /**

@@ -9,6 +9,7 @@ import { addVxlan, parseVxlanArgs } from './ip-link-vxlan.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { Args, duparg, duparg2, incomplete, invarg, llAddrA2n, macOfBytes, matches, rtnl, rtnlError } from './iproute-util.ts'
+import { parsePrefix, type Ipv4 } from '../addr/ipv4.ts'
 import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsLines } from './link-format.ts'
 import { formatMac } from '../addr/mac.ts'
 import { linkDetails } from './link-details.ts'
@@ -258,20 +259,96 @@ function linkDel(ctx: Ctx, argv: string[]): number {
   return 0
 }
 
-interface ShowFilter {
+export interface ShowFilter {
   dev?: string
   master?: NetDevice
   type?: string
   up: boolean
+  /** `group G`: every device is in the default group (0). */
+  group?: number
+  /** `scope S` (iproute2's filter.scope / scopemask; `scope all` masks nothing). */
+  scope: number
+  scopeMask: number
+  /** Address flag filters (`permanent`, `dynamic`, `secondary`, `-tentative` ...): IFA_F_* bits. */
+  flags: number
+  flagMask: number
+  /** `label PATTERN` (fnmatch). */
+  label?: string
+  /** `to PREFIX`. */
+  to?: { addr: Ipv4; len: number }
 }
 
-export function parseShowFilter(ctx: Ctx, argv: string[], what: 'link' | 'addr'): ShowFilter {
-  const f: ShowFilter = { up: false }
+/** IFA_F_* bits. */
+export const IFA_F = { SECONDARY: 0x01, TENTATIVE: 0x40, PERMANENT: 0x80, NOPREFIXROUTE: 0x200 } as const
+
+/** iproute2's ifa_flag_data: the names a show filter takes, and their bits. */
+const IFA_FLAG_NAMES: Record<string, number> = {
+  secondary: 0x01, temporary: 0x01, nodad: 0x02, optimistic: 0x04, dadfailed: 0x08, home: 0x10, deprecated: 0x20,
+  tentative: 0x40, permanent: 0x80, mngtmpaddr: 0x100, noprefixroute: 0x200, autojoin: 0x400, 'stable-privacy': 0x800,
+}
+
+/** iproute2's get_filter: `[-]NAME`, with `dynamic` = -permanent and `primary` = -secondary. */
+function flagFilter(f: ShowFilter, arg: string): boolean {
+  let inv = arg.startsWith('-')
+  let name = inv ? arg.slice(1) : arg
+  if (name === 'dynamic') {
+    inv = !inv
+    name = 'permanent'
+  } else if (name === 'primary') {
+    inv = !inv
+    name = 'secondary'
+  }
+  const bit = Object.hasOwn(IFA_FLAG_NAMES, name) ? IFA_FLAG_NAMES[name] : undefined
+  if (bit === undefined) return false
+  f.flags = inv ? f.flags & ~bit : f.flags | bit
+  f.flagMask |= bit
+  return true
+}
+
+/** rtnl_rtscope_a2n: the names of /etc/iproute2/rt_scopes, or a number up to 255. */
+function scopeA2n(s: string): number | null {
+  const names: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 }
+  if (Object.hasOwn(names, s)) return names[s]
+  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^[1-9]\d*$|^0[0-7]*$/.test(s) ? parseInt(s, s.length > 1 && s.startsWith('0') ? 8 : 10) : NaN
+  return Number.isInteger(n) && n <= 255 ? n : null
+}
+
+/** The arguments of `ip link show` / `ip addr show` (iproute2's ipaddr_list_flush_or_save, in its order). */
+export function parseShowFilter(ctx: Ctx, argv: string[], family: IpOpts['family'] = 'any'): ShowFilter {
+  const f: ShowFilter = { up: false, scope: 0, scopeMask: 0, flags: 0, flagMask: 0 }
   const a = new Args(argv)
   while (!a.done) {
     const w = a.next()
-    if (w === 'up') f.up = true
-    else if (w === 'master') {
+    if (w === 'to') {
+      if (a.done) incomplete()
+      const v = a.next()
+      // get_prefix exits with its own message (IPv6 prefixes are not simulated).
+      const p = family === 'inet6' ? null : parsePrefix(v, true)
+      if (!p) fail(1, `Error: ${family === 'inet6' ? 'inet6' : family === 'inet' ? 'inet' : 'any valid'} prefix is expected rather than "${v}".`)
+      f.to = p
+    } else if (w === 'scope') {
+      if (a.done) incomplete()
+      const v = a.next()
+      const sc = scopeA2n(v)
+      f.scopeMask = 0xff
+      if (sc === null) {
+        if (v !== 'all') invarg('invalid "scope"\n', v)
+        f.scope = 255
+        f.scopeMask = 0
+      } else f.scope = sc
+    } else if (w === 'up') f.up = true
+    else if (flagFilter(f, w)) {
+      // an address flag
+    } else if (w === 'label') {
+      if (a.done) incomplete()
+      f.label = a.next()
+    } else if (w === 'group') {
+      if (a.done) incomplete()
+      const v = a.next()
+      const g = v === 'default' ? 0 : /^\d+$/.test(v) ? Number(v) : NaN
+      if (!Number.isInteger(g) || g > 0xffffffff) invarg('Invalid "group" value\n', v)
+      f.group = g
+    } else if (w === 'master') {
       if (a.done) incomplete()
       const m = a.next()
       const d = ctx.netns.dev(m)
@@ -280,24 +357,48 @@ export function parseShowFilter(ctx: Ctx, argv: string[], what: 'link' | 'addr')
     } else if (w === 'type') {
       if (a.done) incomplete()
       f.type = a.next()
-    } else if (w === 'dev' || !f.dev) {
+    } else {
       const v = w === 'dev' ? (a.done ? incomplete() : a.next()) : w
-      if (f.dev) duparg2('dev', v)
+      if (f.dev !== undefined) duparg2('dev', v)
       f.dev = v
-    } else if (what === 'addr' && (w === 'scope' || w === 'to' || w === 'label' || w === 'permanent' || w === 'dynamic')) {
-      if (w !== 'permanent' && w !== 'dynamic') a.next()
-    } else duparg2('dev', w)
+    }
   }
   return f
 }
 
-export function filterDevices(ctx: Ctx, f: ShowFilter): NetDevice[] {
+/**
+ * The links a dump returns: one device for `dev X`; otherwise every device, less those the kernel
+ * leaves out for `master` and `type` (rtnl_dump_ifinfo's link_dump_filtered). An IPv6 link dump
+ * (inet6_dump_ifinfo: `ip -6 addr` without `dev`) lists the devices with an inet6_dev and
+ * filters nothing.
+ */
+export function dumpDevices(ctx: Ctx, f: ShowFilter, inet6Dump = false): NetDevice[] {
   if (f.dev !== undefined) {
     const d = ctx.netns.dev(f.dev)
     if (!d) fail(1, `Device "${f.dev}" does not exist.`)
     return [d]
   }
-  return ctx.netns.deviceList().filter((d) => (!f.up || d.adminUp) && (!f.master || d.master === f.master) && (!f.type || kindName(d) === f.type))
+  const all = ctx.netns.deviceList()
+  if (inet6Dump) return all.filter((d) => d.isLoopback || ctx.netns.addrconf.hasInet6Dev(d))
+  return all.filter((d) => (!f.master || d.master === f.master) && (!f.type || kindName(d) === f.type))
+}
+
+/**
+ * Whether print_linkinfo prints a link (its -1 returns): `up`, `group`, `master` and `type` are
+ * checked again on the message, and an IPv6 link message carries no master and no kind.
+ */
+export function linkShown(d: NetDevice, f: ShowFilter, inet6Msg = false): boolean {
+  if (f.up && !d.adminUp) return false
+  if (f.label !== undefined) return true
+  if (f.group !== undefined && f.group !== 0) return false
+  if (f.master && (inet6Msg || d.master !== f.master)) return false
+  if (f.type !== undefined && (inet6Msg || kindName(d) !== f.type)) return false
+  return true
+}
+
+/** The devices `ip link show` lists (text); JSON keeps an empty object for each one filtered out. */
+export function filterDevices(ctx: Ctx, f: ShowFilter): NetDevice[] {
+  return dumpDevices(ctx, f).filter((d) => linkShown(d, f))
 }
 
 function kindName(d: NetDevice): string {
@@ -305,11 +406,14 @@ function kindName(d: NetDevice): string {
 }
 
 function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
-  const devs = filterDevices(ctx, parseShowFilter(ctx, argv, 'link'))
+  const f = parseShowFilter(ctx, argv)
   if (opts.json) {
-    printJson(ctx, devs.map((d) => linkJson(d)), opts.pretty)
+    // One object per link of the dump: print_linkinfo's filters leave it empty.
+    printJson(ctx, dumpDevices(ctx, f).map((d) => (!linkShown(d, f) || f.label !== undefined ? {} : opts.brief ? briefLinkJson(d, true) : linkJson(d))), opts.pretty)
     return 0
   }
+  // `label`: print_linkinfo prints nothing of a link (labels belong to addresses).
+  const devs = f.label !== undefined ? [] : filterDevices(ctx, f)
   for (const d of devs) {
     if (opts.brief) {
       ctx.println(briefLinkLine(d, opts.color))
@@ -325,9 +429,33 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   return 0
 }
 
+/**
+ * print_name_and_link's JSON: `link` names a peer in the same namespace (IFLA_LINK without
+ * IFLA_LINK_NETNSID), `link_index` gives the index of one elsewhere.
+ */
+function jsonLinkKey(j: Record<string, unknown>, d: NetDevice): void {
+  if (!d.link) return
+  if (d.link.netns === d.netns) j.link = d.link.name
+  else j.link_index = d.link.ifindex
+}
+
+/** `-br -j`: print_linkinfo_brief (a link dump adds the address and the flags). */
+export function briefLinkJson(d: NetDevice, link: boolean, name?: { link?: string }): Record<string, unknown> {
+  const j: Record<string, unknown> = {}
+  if (name) Object.assign(j, name)
+  else jsonLinkKey(j, d)
+  j.ifname = d.name
+  j.operstate = d.operState
+  if (link) {
+    j.address = formatMac(d.mac)
+    j.flags = linkFlags(d).split(',').filter((x) => x !== '')
+  }
+  return j
+}
+
 export function linkJson(d: NetDevice): Record<string, unknown> {
   const j: Record<string, unknown> = { ifindex: d.ifindex }
-  if (d.link) j.link_index = d.link.ifindex
+  jsonLinkKey(j, d)
   j.ifname = d.name
   j.flags = linkFlags(d).split(',').filter((x) => x !== '')
   j.mtu = d.mtu

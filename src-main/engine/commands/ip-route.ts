@@ -399,6 +399,8 @@ function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
     g.cache = ['local', 'mc']
     g.flags.push('rt_offload_failed')
   }
+  // __mkroute_output: a route out through the loopback device is RTCF_LOCAL, whatever its type.
+  if (out.dev.isLoopback && !g.cache.includes('local')) g.cache.unshift('local')
   if (out.gateway) g.gateway = formatIpv4(out.gateway)
   g.dev = out.dev.name
   // rt_fill_info puts RTA_PREFSRC only for a source it found (none on an on-link guess through a

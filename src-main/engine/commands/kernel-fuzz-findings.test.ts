@@ -166,4 +166,61 @@ describe('found by the command fuzzer', () => {
     run(w, 'ip -n a link set v0 up')
     expect(answer(w, 'ip -n a route get 10.9.0.1 oif v0')).toEqual([0, '10.9.0.1 dev v0 uid 0 \n    cache \n', ''])
   })
+
+  /** v0/v1 (v1 a port of br0), addresses on v0 and br0, d0/d1 down (d1 a port, no address). */
+  function filterLab(): World {
+    const w = lab()
+    for (const l of [
+      'ip -n a link add d0 address 02:00:00:0e:00:06 type veth peer name d1 address 02:00:00:0e:00:07',
+      'ip -n a link set v1 master br0', 'ip -n a link set d1 master br0',
+      'ip -n a addr add 10.1.0.1/24 dev v0', 'ip -n a addr add 10.1.0.9/24 dev v0', 'ip -n a addr add 10.4.0.1/24 noprefixroute dev v0',
+      'ip -n a addr add 10.3.0.1/24 dev br0', 'ip -n a addr add 10.5.0.1/24 dev d0',
+      'ip -n a link set lo up', 'ip -n a link set v0 up', 'ip -n a link set v1 up', 'ip -n a link set br0 up',
+    ]) run(w, l)
+    w.advance(3e9)
+    return w
+  }
+
+  it('ip addr show scope / flag / to filters: links whose addresses all fail are left out, links without any kept', () => {
+    const w = filterLab()
+    const names = (line: string): string[] => answer(w, line)[1].split('\n').filter((l) => /^\d+: /.test(l)).map((l) => l.split(':')[1].trim())
+    expect(names('ip -n a addr show scope link')).toEqual(['v1@v0', 'v0@v1', 'br0@NONE'.replace('@NONE', ''), 'd1@d0'])
+    expect(names('ip -n a addr show scope host')).toEqual(['lo', 'd1@d0'])
+    expect(names('ip -n a addr show secondary')).toEqual(['v0@v1', 'd1@d0'])
+    expect(names('ip -n a addr show dynamic')).toEqual(['d1@d0'])
+    expect(names('ip -n a addr show to 10.1.0.0/16')).toEqual(['v0@v1'])
+    expect(answer(w, 'ip -n a addr show noprefixroute')[1]).toContain('    inet 10.4.0.1/24 scope global noprefixroute v0\n')
+    expect(answer(w, 'ip -n a addr show scope bogus')).toEqual([255, '', 'Error: argument "bogus" is wrong: invalid "scope"\n\n'])
+    expect(answer(w, 'ip -n a addr show to 10.1.0.300/16')).toEqual([1, '', 'Error: any valid prefix is expected rather than "10.1.0.300/16".\n'])
+    // label: the addresses alone, no link header.
+    expect(answer(w, 'ip -n a -4 addr show label br*')[1]).toBe('    inet 10.3.0.1/24 scope global br0\n       valid_lft forever preferred_lft forever\n')
+  })
+
+  it('-j: a link the filters drop is {}, a filtered address {}, and a peer in the same namespace is "link"', () => {
+    const w = filterLab()
+    const j = JSON.parse(answer(w, 'ip -n a -j addr show up')[1]) as Record<string, unknown>[]
+    expect(j.slice(-2)).toEqual([{}, {}])
+    expect(j[1]).toMatchObject({ ifindex: 2, link: 'v0', ifname: 'v1' })
+    const br = JSON.parse(answer(w, 'ip -n a -br -j -4 addr show dev v0')[1]) as unknown
+    expect(br).toEqual([{ link: 'v1', ifname: 'v0', operstate: 'UP', addr_info: [{ local: '10.1.0.1', prefixlen: 24 }, { local: '10.4.0.1', prefixlen: 24 }, { local: '10.1.0.9', prefixlen: 24 }] }])
+    const o = JSON.parse(answer(w, 'ip -n a -o -j -4 addr show dev d0')[1]) as unknown
+    expect(o).toEqual([{ addr_info: [{ index: 6, dev: 'd0', family: 'inet', local: '10.5.0.1', prefixlen: 24, scope: 'global', label: 'd0', valid_life_time: 4294967295, preferred_life_time: 4294967295 }] }])
+    const scoped = JSON.parse(answer(w, 'ip -n a -j addr show dev v0 scope link')[1]) as { addr_info: unknown[] }[]
+    expect(scoped[0].addr_info.slice(0, 3)).toEqual([{}, {}, {}])
+    // An IPv6 link message has no master: `-6 … master` lists nothing, `-6 -o … master` every address.
+    expect(answer(w, 'ip -n a -6 addr show master br0')[1]).toBe('')
+    expect(answer(w, 'ip -n a -6 -o addr show master br0')[1].split('\n').filter(Boolean).length).toBe(4)
+  })
+
+  it('lo takes a new address; a route out through lo is cache <local>; a bridge\'s own fdb entries are permanent', () => {
+    const w = filterLab()
+    expect(answer(w, 'ip -n a link set lo address 02:00:00:0f:00:09')).toEqual([0, '', ''])
+    expect(answer(w, 'ip -n a -br link show lo')[1]).toBe('lo               UNKNOWN        02:00:00:0f:00:09 <LOOPBACK,UP,LOWER_UP> \n')
+    expect(answer(w, 'ip -n a route get 10.1.0.5 oif lo')).toEqual([0, '10.1.0.5 dev lo src 10.1.0.1 uid 0 \n    cache <local> \n', ''])
+    for (const st of ['dynamic', 'static', 'self dynamic']) {
+      expect(answer(w, `bridge -n a fdb add 02:00:00:0f:00:aa dev br0 ${st}`)).toEqual([255, '', 'RTNETLINK answers: Invalid argument\n'])
+    }
+    expect(answer(w, 'bridge -n a fdb add 02:00:00:0f:00:ae dev br0')[0]).toBe(0)
+    expect(answer(w, 'bridge -n a fdb show br br0')[1]).toContain('02:00:00:0f:00:ae dev br0 master br0 permanent\n')
+  })
 })

@@ -30,6 +30,11 @@ export class Addrconf {
 
   constructor(private readonly ns: Netns) {}
 
+  /** Whether the device has an inet6_dev (none while its MTU is below 1280). */
+  hasInet6Dev(dev: NetDevice): boolean {
+    return !this.noIpv6.has(dev)
+  }
+
   tentative(dev: NetDevice): boolean {
     return this.ll.get(dev)?.tentative ?? false
   }

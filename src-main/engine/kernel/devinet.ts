@@ -35,6 +35,11 @@ export class Devinet {
     return ++this.serial
   }
 
+  /** The metric and noprefixroute flag an address was added with. */
+  ifaExtras(ifa: Ifa): { metric: number; noprefixroute: boolean } {
+    return this.metrics.get(ifa) ?? { metric: 0, noprefixroute: false }
+  }
+
   addAddress(dev: NetDevice, a: NewIfa): Ifa {
     if (a.prefixLen < 0 || a.prefixLen > 32) throw new KernelError('EINVAL')
     const mask = prefixMask(a.prefixLen)

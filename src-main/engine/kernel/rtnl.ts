@@ -78,7 +78,7 @@ export function addBridge(ns: Netns, name: string | null, opts: NewLinkOpts = {}
 
 export function setMac(dev: NetDevice, mac: Mac): void {
   checkMac(mac)
-  if (dev.isLoopback) throw new KernelError('EOPNOTSUPP')
+  // loopback_setup gives lo IFF_LIVE_ADDR_CHANGE and eth_mac_addr: its address can be set.
   if (mac === dev.mac) {
     dev.macSet = true
     return
