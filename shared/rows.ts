@@ -24,6 +24,8 @@ export interface RouteRow {
   /** `onlink`, `linkdown`. */
   flags: string[]
   metrics?: { mtu: number }[]
+  /** IPv6 routes: the router preference (`pref medium`), printed last and without a trailing space. */
+  pref?: string
 }
 
 /** The text keyword of each RouteRow key. */
@@ -48,6 +50,7 @@ export function coloredRouteText(r: RouteRow, color: boolean): string {
     else if (k === 'metrics') for (const m of v as Record<string, number>[]) for (const [name, n] of Object.entries(m)) s += `${name} ${n} `
     else if (k === 'gateway' || k === 'prefsrc') s += `${ROUTE_WORDS[k]} ${paint(color, addressColor(String(v)), `${v} `)}`
     else if (k === 'dev') s += `dev ${paint(color, 'ifname', `${v} `)}`
+    else if (k === 'pref') s += `pref ${v}`
     else s += `${ROUTE_WORDS[k]} ${v} `
   }
   return s

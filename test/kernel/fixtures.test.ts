@@ -126,6 +126,12 @@ const FIXTURES = [
     timeoutMs: 60_000,
   },
   {
+    // ip route show table all: the IPv6 link-local routes the kernel lists with the IPv4 ones.
+    title: 'route dump of every table, IPv6 included',
+    file: 'table-all.sh',
+    timeoutMs: 60_000,
+  },
+  {
     // What the command fuzzer found: link-layer addresses, bridge fdb master/self, missing tables.
     title: 'command fuzzer findings',
     file: 'fuzz-findings.sh',

@@ -2,6 +2,7 @@ import { printJson } from './json-out.ts'
 import { coloredRouteGetText, coloredRouteText, type RouteGetRow, type RouteRow } from '../../../shared/rows.ts'
 import type { Netns } from '../kernel/netns.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
+import { formatIpv6 } from '../addr/ipv6.ts'
 import { Scope, type NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
 import { RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from '../kernel/fib.ts'
@@ -276,6 +277,8 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   if (f.cache) return showCache(ctx, f)
   missingTable(ctx, f, 'Dump')
   const rows = routeRowsOf(ctx.netns, f)
+  // `table all` without a family: iproute2 dumps AF_UNSPEC, and IPv6 answers too.
+  if (f.table === 0 && opts.family === 'any') rows.push(...ipv6Rows(ctx.netns, f))
   if (opts.json) printJson(ctx, rows, opts.pretty)
   else for (const r of rows) ctx.println(coloredRouteText(r, opts.color))
   return 0
@@ -302,6 +305,49 @@ function routeRow(r: Route, f: ShowFilter, showTable: boolean): RouteRow {
   j.flags = flags
   if (r.mtu) j.metrics = [{ mtu: r.mtu }]
   return j as RouteRow
+}
+
+/**
+ * The IPv6 routes the kernel makes for the link-local side the lab has (the engine routes no
+ * IPv6): per device configured by addrconf, `fe80::/64` in main and `multicast ff00::/8` in local
+ * (in the order the devices were configured, linkdown without carrier), and once DAD is done the
+ * `local` route of its address (local table, in address order, as the fib6 tree is walked);
+ * `local ::1` for lo while it is up. Main is dumped before local. Filters on a gateway, a
+ * source, a prefix or a scope other than global leave them out (the family or rtm_scope differ).
+ */
+function ipv6Rows(ns: Netns, f: ShowFilter): RouteRow[] {
+  if (f.via !== undefined || f.src !== undefined || f.prefix || (f.scope !== undefined && f.scope !== Scope.Universe)) return []
+  const devs = ns.deviceList()
+  const conf = ns.addrconf
+  const configured = devs.filter((d) => !d.isLoopback && d.ipv6LinkLocal && conf.configOrder(d) !== undefined)
+    .sort((a, b) => conf.configOrder(a)! - conf.configOrder(b)!)
+  const row = (type: string | undefined, dst: string, d: NetDevice, table: string | undefined, metric: number, linkdown: boolean): RouteRow => {
+    const j: Partial<RouteRow> = {}
+    if (type) j.type = type
+    j.dst = dst
+    if (!f.dev) j.dev = d.name
+    if (table) j.table = table
+    if (f.proto === undefined) j.protocol = 'kernel'
+    j.metric = metric
+    j.flags = linkdown ? ['linkdown'] : []
+    j.pref = 'medium'
+    return j as RouteRow
+  }
+  const down = (d: NetDevice): boolean => d.adminUp && !d.running
+  const all: { type: RouteType; r: RouteRow; d: NetDevice }[] = []
+  for (const d of configured) all.push({ type: RouteType.Unicast, d, r: row(undefined, 'fe80::/64', d, undefined, 256, down(d)) })
+  const locals: { key: string; d: NetDevice; addr: string }[] = []
+  const lo = devs.find((d) => d.isLoopback)
+  if (lo?.adminUp) locals.push({ key: ''.padStart(31, '0') + '1', d: lo, addr: '::1' })
+  for (const d of configured) {
+    if (conf.tentative(d)) continue
+    const ll = d.ipv6LinkLocal!
+    locals.push({ key: Array.from(ll, (b) => b.toString(16).padStart(2, '0')).join(''), d, addr: formatIpv6(ll) })
+  }
+  locals.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : conf.configOrder(a.d)! - conf.configOrder(b.d)!))
+  for (const l of locals) all.push({ type: RouteType.Local, d: l.d, r: row('local', l.addr, l.d, 'local', 0, false) })
+  for (const d of configured) all.push({ type: RouteType.Multicast, d, r: row('multicast', 'ff00::/8', d, 'local', 256, down(d)) })
+  return all.filter((x) => (f.type === undefined || x.type === f.type) && (!f.dev || x.d === f.dev) && (f.proto === undefined || f.proto === 2)).map((x) => x.r)
 }
 
 function expiresSec(ctx: Ctx, expiresNs: number): number {

@@ -223,4 +223,28 @@ describe('found by the command fuzzer', () => {
     expect(answer(w, 'bridge -n a fdb add 02:00:00:0f:00:ae dev br0')[0]).toBe(0)
     expect(answer(w, 'bridge -n a fdb show br br0')[1]).toContain('02:00:00:0f:00:ae dev br0 master br0 permanent\n')
   })
+
+  it('ip route show table all lists the IPv6 link-local routes too, in the order the links became ready', () => {
+    const w = lab()
+    for (const l of ['ip -n a link set lo up', 'ip -n a link set v1 up', 'ip -n a link set v0 up']) run(w, l)
+    // veth_open turns the opened device's carrier on first: v0, then v1.
+    const before = answer(w, 'ip -n a route show table all')[1].split('\n').filter((l) => l.includes(':'))
+    expect(before).toEqual([
+      'fe80::/64 dev v0 proto kernel metric 256 pref medium',
+      'fe80::/64 dev v1 proto kernel metric 256 pref medium',
+      'local ::1 dev lo table local proto kernel metric 0 pref medium',
+      'multicast ff00::/8 dev v0 table local proto kernel metric 256 pref medium',
+      'multicast ff00::/8 dev v1 table local proto kernel metric 256 pref medium',
+    ])
+    w.advance(3e9)
+    // Once DAD is over, each address's local route, in address order.
+    expect(answer(w, 'ip -n a route show table all type local')[1].split('\n').filter((l) => l.includes(':'))).toEqual([
+      'local ::1 dev lo table local proto kernel metric 0 pref medium',
+      'local fe80::ff:fe0e:1 dev v0 table local proto kernel metric 0 pref medium',
+      'local fe80::ff:fe0e:2 dev v1 table local proto kernel metric 0 pref medium',
+    ])
+    run(w, 'ip -n a link set v0 down')
+    expect(answer(w, 'ip -n a route show table all dev v1')[1]).toBe('fe80::/64 proto kernel metric 256 linkdown pref medium\nlocal fe80::ff:fe0e:2 table local proto kernel metric 0 pref medium\nmulticast ff00::/8 table local proto kernel metric 256 linkdown pref medium\n')
+    expect(answer(w, 'ip -n a -4 route show table all')[1]).not.toContain('fe80')
+  })
 })

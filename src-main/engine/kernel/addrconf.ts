@@ -16,6 +16,8 @@ interface LinkLocalState {
   readonly conf: Addrconf
   /** The next router solicitation's interval. */
   nextRsNs: number
+  /** When addrconf_dev_config ran for it (its IPv6 routes were added), in this namespace's order. */
+  readonly seq: number
 }
 
 /**
@@ -27,12 +29,24 @@ export class Addrconf {
   private readonly ll = new WeakMap<NetDevice, LinkLocalState>()
   /** Devices without an inet6_dev because their MTU is below IPV6_MIN_MTU. */
   private readonly noIpv6 = new WeakSet<NetDevice>()
+  private configured = 0
+  /** Places in that order kept for a veth being opened whose peer was configured first. */
+  private readonly reserved = new WeakMap<NetDevice, number>()
 
   constructor(private readonly ns: Netns) {}
 
   /** Whether the device has an inet6_dev (none while its MTU is below 1280). */
   hasInet6Dev(dev: NetDevice): boolean {
     return !this.noIpv6.has(dev)
+  }
+
+  /**
+   * The order in which devices were configured for IPv6 (addrconf_dev_config added their
+   * `fe80::/64` and `ff00::/8` routes, appended behind those of the same metric), or undefined
+   * for a device without a link-local address.
+   */
+  configOrder(dev: NetDevice): number | undefined {
+    return this.ll.get(dev)?.seq
   }
 
   tentative(dev: NetDevice): boolean {
@@ -98,7 +112,7 @@ export class Addrconf {
     const addr = eui64LinkLocal(dev.mac)
     dev.ipv6LinkLocal = addr
     dev.mcAdd(solicitedNodeMulticastMac(addr))
-    const st: LinkLocalState = { tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0 }
+    const st: LinkLocalState = { tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
     this.ll.set(dev, st)
     this.report(dev, st)
     this.startDad(dev)
@@ -113,6 +127,25 @@ export class Addrconf {
   private report(dev: NetDevice, st: LinkLocalState): void {
     const ll = dev.ipv6LinkLocal
     if (ll) this.send(dev, mldReport(dev.mac, st.tentative ? null : ll, ll))
+  }
+
+  /**
+   * The device's place in the order of configuration. Opening a veth whose peer in this namespace
+   * is up gives both carrier here in one step, the peer first (its NETDEV_CHANGE, then the opened
+   * device's NETDEV_UP); the kernel's veth_open turns the opened device's carrier on first, and
+   * linkwatch configures both in that order. The opened device keeps the earlier place.
+   */
+  private configSeq(dev: NetDevice): number {
+    const kept = this.reserved.get(dev)
+    if (kept !== undefined) {
+      this.reserved.delete(dev)
+      return kept
+    }
+    const opening = dev.link
+    if (opening && opening.netns === this.ns && opening.adminUp && !opening.ipv6LinkLocal && !this.noIpv6.has(opening) && this.linkReady(opening)) {
+      this.reserved.set(opening, ++this.configured)
+    }
+    return ++this.configured
   }
 
   /** Puts one of the IPv6 housekeeping frames on the device (if it can still send). */
