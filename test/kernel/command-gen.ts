@@ -308,7 +308,9 @@ function pingCommand(r: R, ns: NsModel, m: LabModel): FuzzCommand {
   const parts = [`ip netns exec ${ns.name} ping`]
   parts.push(chance(r, 0.2) ? `-w ${pick(r, ['1', '2'])}` : `-c ${pick(r, ['1', '1', '2', '0'])}`)
   if (chance(r, 0.7)) parts.push(`-W ${pick(r, ['1', '1', '0.5'])}`)
-  if (chance(r, 0.15)) parts.push(`-s ${pick(r, ['56', '1472', '1500', '65507', '65508', '-1'])}`)
+  // Not above 65507: the engine refuses it as iputils 20240905 does, the version compared here
+  // accepts it (docs/conformance.md, "What the engine does not simulate").
+  if (chance(r, 0.15)) parts.push(`-s ${pick(r, ['56', '1472', '1500', '65507', '65507', '-1'])}`)
   if (chance(r, 0.15)) parts.push('-M do')
   if (chance(r, 0.1)) parts.push(`-I ${chance(r, 0.5) ? devName(r, ns) : addrNear(r, m)}`)
   if (chance(r, 0.05)) parts.push('-q')
