@@ -26,8 +26,21 @@ export function tunnelId(a: { netns: string; device: string }, b: { netns: strin
   return x < y ? `vxlan:${x}|${y}` : `vxlan:${y}|${x}`
 }
 
-/** The tunnels packed, or null when one has an id packing would not give back (then they go as they are). */
+/** Lists made from a packed form (a view's tunnels): packing them again gives that form back. */
+const packedOf = new WeakMap<readonly LinkView[], PackedTunnels>()
+
+/** Notes that `list` is `p` unpacked (and will not be changed), so packTunnels need not work it out again. */
+export function rememberPacked(list: readonly LinkView[], p: PackedTunnels): void {
+  packedOf.set(list, p)
+}
+
+/**
+ * The tunnels packed, or null when one has an id packing would not give back (then they go as they
+ * are). A list made by unpacking gives its packed form back (a copy: the buffers are transferred).
+ */
 export function packTunnels(list: readonly LinkView[]): PackedTunnels | null {
+  const known = packedOf.get(list)
+  if (known) return { netns: known.netns, device: known.device, a: known.a.slice(), b: known.b.slice() }
   const index = new Map<string, number>()
   const p: PackedTunnels = { netns: [], device: [], a: new Uint32Array(list.length), b: new Uint32Array(list.length) }
   const end = (e: { netns: string; device: string }): number => {

@@ -12,6 +12,7 @@ import { VxlanDevice } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { secondsToNs } from './format.ts'
+import { rememberPacked, unpackTunnels, type PackedTunnels } from '../../shared/tunnels.ts'
 import type { LabSession } from './session.ts'
 
 /**
@@ -102,33 +103,73 @@ function orderOf(spaces: readonly Netns[]): Map<string, number> {
 
 /**
  * VXLAN tunnels as configured (not as used): a VXLAN device's FDB remote that is an address of
- * another namespace holding a VXLAN device with the same VNI. Each pair once.
+ * another namespace holding a VXLAN device with the same VNI (its first, in ifindex order). Each
+ * pair once, in the order first met; the ends are shared objects, one per device. A 1,000-node
+ * flannel mesh has half a million of them: each remote costs a few lookups and a bit, each tunnel
+ * one string, and the list comes with its packed form (shared/tunnels.ts), so a host sends it
+ * without working the ids out again.
  */
 function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
   const byAddr = new Map<number, Netns>()
   for (const ns of spaces) for (const d of ns.devices.values()) if (!d.isLoopback) for (const a of d.inet) byAddr.set(a.local, ns)
-  const seen = new Set<string>()
-  const out: LinkView[] = []
+  // Every VXLAN device gets a number, in the order they are visited; each namespace's first of each VNI.
+  const devs: VxlanDevice[] = []
+  const devNs: Netns[] = []
+  const index = new Map<VxlanDevice, number>()
+  const byVni = new Map<Netns, Map<number, VxlanDevice>>()
   for (const ns of spaces) {
+    const first = new Map<number, VxlanDevice>()
     for (const d of ns.deviceList()) {
       if (!(d instanceof VxlanDevice)) continue
-      for (const e of d.fdb.values()) {
-        for (const r of e.remotes) {
-          const other = byAddr.get(r.ip)
-          if (!other || other === ns) continue
-          const vni = r.vni < 0 ? d.cfg.vni : r.vni
-          const peer = other.deviceList().find((x): x is VxlanDevice => x instanceof VxlanDevice && x.cfg.vni === vni)
-          if (!peer) continue
-          const a = `${ns.name}/${d.name}`
-          const b = `${other.name}/${peer.name}`
-          const id = a < b ? `vxlan:${a}|${b}` : `vxlan:${b}|${a}`
-          if (seen.has(id)) continue
-          seen.add(id)
-          out.push({ id, a: { netns: ns.name, device: d.name }, b: { netns: other.name, device: peer.name } })
+      index.set(d, devs.length)
+      devs.push(d)
+      devNs.push(ns)
+      if (!first.has(d.cfg.vni)) first.set(d.cfg.vni, d)
+    }
+    if (first.size) byVni.set(ns, first)
+  }
+  const n = devs.length
+  // Pairs met so far: a bit per pair while that stays small, else a set.
+  const bits = n <= 8192 ? new Uint8Array(Math.ceil((n * n) / 8)) : null
+  const seenSet = bits ? null : new Set<number>()
+  const pairs: number[] = []
+  for (let i = 0; i < n; i++) {
+    const d = devs[i]
+    const ns = devNs[i]
+    for (const e of d.fdb.values()) {
+      for (const r of e.remotes) {
+        const other = byAddr.get(r.ip)
+        if (!other || other === ns) continue
+        const peer = byVni.get(other)?.get(r.vni < 0 ? d.cfg.vni : r.vni)
+        if (!peer) continue
+        const j = index.get(peer)!
+        const key = i < j ? i * n + j : j * n + i
+        if (bits) {
+          if (bits[key >>> 3] & (1 << (key & 7))) continue
+          bits[key >>> 3] |= 1 << (key & 7)
+        } else {
+          if (seenSet!.has(key)) continue
+          seenSet!.add(key)
         }
+        pairs.push(i, j)
       }
     }
   }
+  // The ends that take part, numbered in the order met, and each one's place in name order (ids put the smaller first).
+  const endOf = new Int32Array(n).fill(-1)
+  const packed: PackedTunnels = { netns: [], device: [], a: new Uint32Array(pairs.length / 2), b: new Uint32Array(pairs.length / 2) }
+  for (let k = 0; k < pairs.length; k += 2) {
+    for (const i of [pairs[k], pairs[k + 1]]) {
+      if (endOf[i] >= 0) continue
+      endOf[i] = packed.netns.length
+      packed.netns.push(devNs[i].name)
+      packed.device.push(devs[i].name)
+    }
+    packed.a[k / 2] = endOf[pairs[k]]
+    packed.b[k / 2] = endOf[pairs[k + 1]]
+  }
+  const out = unpackTunnels(packed)
+  rememberPacked(out, packed)
   return out
 }
 
@@ -224,7 +265,8 @@ export class ViewTracker {
   private linksOf = new Map<string, string[]>()
   /** How many visible namespaces list each pair (1 when one end is hidden, else 2). */
   private linkEnds = new Map<string, number>()
-  private tunnels = new Map<string, LinkView>()
+  /** The tunnels last sent (their ids are looked up only when the tunnels' fingerprint moves). */
+  private tunnels: readonly LinkView[] = []
   private tunnelPrint = ''
   private history: HistoryEntry[] = []
   private eventCount = 0
@@ -255,7 +297,7 @@ export class ViewTracker {
       }
     }
     const tunnels = vxlanTunnels(spaces)
-    this.tunnels = new Map(tunnels.map((t) => [t.id, t]))
+    this.tunnels = tunnels
     this.tunnelPrint = tunnelFingerprint(spaces)
     this.history = historyView(session)
     const cluster = session.cluster
@@ -415,11 +457,13 @@ export class ViewTracker {
     const print = tunnelFingerprint(spaces)
     if (print === this.tunnelPrint) return { remove: [], set: [] }
     this.tunnelPrint = print
-    const next = new Map(vxlanTunnels(spaces).map((t) => [t.id, t]))
+    const next = vxlanTunnels(spaces)
+    const had = new Set(this.tunnels.map((t) => t.id))
+    const has = new Set(next.map((t) => t.id))
     const remove: string[] = []
     const set: LinkView[] = []
-    for (const id of this.tunnels.keys()) if (!next.has(id)) remove.push(id)
-    for (const [id, t] of next) if (!this.tunnels.has(id)) set.push(t)
+    for (const t of this.tunnels) if (!has.has(t.id)) remove.push(t.id)
+    for (const t of next) if (!had.has(t.id)) set.push(t)
     this.tunnels = next
     return { remove, set }
   }
