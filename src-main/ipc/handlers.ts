@@ -27,6 +27,7 @@ import { API_VERSION, KIND, type LabDoc } from '../lab/format.ts'
 import { completeInLab } from '../lab/complete.ts'
 import { LiveShell } from '../lab/live.ts'
 import { LiveHost, NO_IO, SPEED_RANGE, type HostIo } from './live-host.ts'
+import { SpareHost } from './spare-host.ts'
 import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { instantiate } from '../lab/lab.ts'
 import { captureFile, captureOfSteps, captureOfTrace } from '../lab/capture.ts'
@@ -362,6 +363,23 @@ function execResult(service: LabService, r: CommandResult): ExecResult {
  */
 export function createHandlers(service: LabService = new LabService(), io: HostIo = NO_IO): Handlers {
   const host = new LiveHost(service, io)
+  const spare = new SpareHost(service, io)
+  const table = handlerTable(service, io, host)
+  // After every request, the host goes on with the spare replay for the next trace when idle.
+  const out = {} as Record<ApiMethod, (payload?: unknown) => Promise<unknown>>
+  for (const [method, handle] of Object.entries(table) as [ApiMethod, (payload?: unknown) => Promise<unknown>][]) {
+    out[method] = async (payload) => {
+      try {
+        return await handle(payload)
+      } finally {
+        spare.kick()
+      }
+    }
+  }
+  return out as Handlers
+}
+
+function handlerTable(service: LabService, io: HostIo, host: LiveHost): Handlers {
   return {
     async listScenarios(payload) {
       check(none, payload)

@@ -14,6 +14,11 @@ export interface HostIo {
   /** Calls fn after `ms` of wall time; returns what cancels it. */
   setTimer(fn: () => void, ms: number): () => void
   emit(e: TerminalEvent): void
+  /**
+   * Calls fn once the host has nothing else to do (after the messages waiting); returns what
+   * cancels it. Hosts that offer it make a spare replay of the lab for traces (spare-host.ts).
+   */
+  idle?(fn: () => void): () => void
   /** Long work (a new lab built, a lab opened): its cancel signal and where its progress goes. */
   work?: WorkOptions
 }
@@ -24,6 +29,10 @@ export function realTimeIo(emit: (e: TerminalEvent) => void): HostIo {
     now: () => performance.now(),
     setTimer: (fn, ms) => {
       const t = setTimeout(fn, ms)
+      return () => clearTimeout(t)
+    },
+    idle: (fn) => {
+      const t = setTimeout(fn, 0)
       return () => clearTimeout(t)
     },
     emit,

@@ -106,6 +106,15 @@ export class Cluster {
   /** Builds everything in the spec, then lets a few seconds pass so the network settles. */
   /** `work`: its progress (a step per node made, per node programmed, and the settling) and its cancel. */
   build(work: WorkOptions = {}): void {
+    for (const _ of this.buildSteps(work));
+  }
+
+  /**
+   * build() one step at a time: the generator stops after each node made, each node programmed
+   * and each 100 ms of the settling time, so a host can build a lab in slices between other work
+   * (a spare replay for traces). Taking every step is build().
+   */
+  *buildSteps(work: WorkOptions = {}): Generator<void, void> {
     if (this.spec.underlay.kind !== 'none' && overlaps(this.clusterNet, this.underlayNet)) throw new SpecError('underlay.cidr', says('build.underlay_overlaps_cluster', { underlay: String(this.spec.underlay.cidr), cluster: this.spec.clusterCidr }))
     const seen = new Set<string>()
     this.spec.nodes.forEach((n, i) => {
@@ -126,22 +135,35 @@ export class Cluster {
       throwIfCancelled(signal)
     }
     this.buildUnderlay()
-    this.spec.nodes.forEach((n, i) => {
+    for (const [i, n] of this.spec.nodes.entries()) {
       this.createNode(n, `nodes[${i}]`)
       step()
-    })
+      yield
+    }
     const plan = this.currentMode === 'flannel-vxlan' ? new LeasePlan([...this.nodes.values()].flatMap((n) => (n.ip ? [nodeLease(n.name, n.podCidr, n.podLen, n.ip)] : []))) : undefined
     for (const n of this.nodes.values()) {
       this.programNode(n, plan)
       step()
+      yield
     }
     const sched = this.world.sched
     const outer = sched.signal
     sched.signal = signal ?? outer
-    try {
-      this.world.advance(3 * NS_PER_SEC)
-    } finally {
-      sched.signal = outer
+    // Run in slices of simulated time (running to a time in two runs is running to it in one).
+    const settled = sched.now + 3 * NS_PER_SEC
+    while (sched.now < settled) {
+      const from = sched.now
+      try {
+        sched.run(Math.min(settled, from + NS_PER_SEC / 10))
+      } finally {
+        sched.signal = outer
+      }
+      // A bound of the run stopped the clock (budget.ts): so would the run in one go.
+      if (sched.now === from) break
+      if (sched.now < settled) {
+        yield
+        sched.signal = signal ?? outer
+      }
     }
     progress?.({ phase: 'build', done: total, total })
   }

@@ -65,12 +65,26 @@ export interface InstantiateOptions extends WorkOptions {
  * they are not part of a lab, so learned state (ARP entries a ping left) is not either.
  */
 export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRuntime {
+  const steps = instantiateSteps(doc, opts)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+/**
+ * instantiate() one step at a time: the generator stops after each step of the cluster's build
+ * (Cluster.buildSteps) and each command of the history, and returns the lab. A host builds a
+ * spare replay this way in slices while it has nothing else to do (spare.ts). Between steps the
+ * World keeps the lab's bound (budget.ts) it is built under.
+ */
+export function* instantiateSteps(doc: LabDoc, opts: InstantiateOptions = {}): Generator<void, LabRuntime> {
   const world = new World({ seed: doc.spec.seed })
   let cluster: Cluster | null = null
   if (doc.spec.cluster) {
     try {
       cluster = new Cluster(world, doc.spec.cluster)
-      cluster.build(opts)
+      yield* cluster.buildSteps(opts)
     } catch (e) {
       if (e instanceof SpecError) throw new LabBuildError(clusterPathToLabPath(e.path), e.reason)
       throw e
@@ -81,36 +95,45 @@ export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRunt
   // Between commands, and every so many events within one, the host may stop the replay.
   world.sched.signal = signal ?? null
   const total = doc.spec.commands.length
+  // The bound of a whole lab (withinLoadBound, kept across the steps).
+  const s = world.sched
+  const outer = s.limit
+  s.limit = loadBound()
   try {
-    return withinLoadBound(world, () => {
-      // The setup is the lab's starting point: bare lines, replayed before the history.
-      const setupResults = (doc.spec.setup ?? []).map((line, i) => {
-        const r = execLine(world, cluster, line, { replay: true, overhead: true })
-        if (world.sched.hit === 'load') throw tooHeavy(`spec.setup[${i}]`)
-        return r
-      })
-      const results: LineResult[] = []
-      const history: TimedCommand[] = []
-      doc.spec.commands.forEach((c, i) => {
-        throwIfCancelled(signal)
-        if (progress && total) progress({ phase: 'replay', done: i, total })
-        const line = commandLine(c)
-        const at = commandTimeNs(c)
-        if (at !== undefined && at > world.sched.now) world.sched.run(at)
-        const r = execLine(world, cluster, line, { replay: true, overhead: at === undefined })
-        if (world.sched.hit === 'load') throw tooHeavy(`spec.commands[${i}]`)
-        results.push(r)
-        if (at !== undefined) history.push({ at: nsToSeconds(at), run: line })
-        else for (const ch of r.changes) history.push({ at: nsToSeconds(ch.atNs), run: quoteArgv(ch.argv) })
-      })
-      const until = Math.max(opts.untilNs ?? 0, doc.spec.clock === undefined ? 0 : secondsToNs(doc.spec.clock))
-      if (until > world.sched.now) world.sched.run(until)
-      if (progress && total) progress({ phase: 'replay', done: total, total })
-      return { world, cluster, results, setupResults, history }
+    // The setup is the lab's starting point: bare lines, replayed before the history.
+    const setupResults = (doc.spec.setup ?? []).map((line, i) => {
+      const r = execLine(world, cluster, line, { replay: true, overhead: true })
+      if (world.sched.hit === 'load') throw tooHeavy(`spec.setup[${i}]`)
+      return r
     })
+    const results: LineResult[] = []
+    const history: TimedCommand[] = []
+    for (const [i, c] of doc.spec.commands.entries()) {
+      throwIfCancelled(signal)
+      if (progress && total) progress({ phase: 'replay', done: i, total })
+      const line = commandLine(c)
+      const at = commandTimeNs(c)
+      if (at !== undefined && at > world.sched.now) world.sched.run(at)
+      const r = execLine(world, cluster, line, { replay: true, overhead: at === undefined })
+      if (world.sched.hit === 'load') throw tooHeavy(`spec.commands[${i}]`)
+      results.push(r)
+      if (at !== undefined) history.push({ at: nsToSeconds(at), run: line })
+      else for (const ch of r.changes) history.push({ at: nsToSeconds(ch.atNs), run: quoteArgv(ch.argv) })
+      yield
+    }
+    const until = Math.max(opts.untilNs ?? 0, doc.spec.clock === undefined ? 0 : secondsToNs(doc.spec.clock))
+    if (until > world.sched.now) world.sched.run(until)
+    if (progress && total) progress({ phase: 'replay', done: total, total })
+    return { world, cluster, results, setupResults, history }
   } finally {
+    s.limit = outer
     world.sched.signal = null
   }
+}
+
+/** The bound of a whole lab (budget.ts): all the events since the World was made, and the latest its clock may reach. */
+function loadBound(maxEvents = MAX_LOAD_EVENTS): NonNullable<World['sched']['limit']> {
+  return { events: maxEvents, eventsHit: 'load', untilNs: MAX_CLOCK_NS, untilHit: 'clock' }
 }
 
 /**
@@ -121,7 +144,7 @@ export function instantiate(doc: LabDoc, opts: InstantiateOptions = {}): LabRunt
 export function withinLoadBound<T>(world: World, f: () => T, maxEvents = MAX_LOAD_EVENTS): T {
   const s = world.sched
   const outer = s.limit
-  s.limit = { events: maxEvents, eventsHit: 'load', untilNs: MAX_CLOCK_NS, untilHit: 'clock' }
+  s.limit = loadBound(maxEvents)
   try {
     return f()
   } finally {

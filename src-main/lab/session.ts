@@ -5,10 +5,10 @@ import { formatMessage } from '../../shared/messages/index.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { scenarioSpec } from '../k8s/scenarios.ts'
-import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
+import { API_VERSION, commandLineProblem, KIND, nsToSeconds, parseLab, secondsToNs, serializeLab, type LabDoc, type TimedCommand } from './format.ts'
 import type { WorkOptions } from '../engine/kernel/work.ts'
 import { applyLayoutChange, layoutToSave, type LabLayout, type LayoutChange, type Point } from './layout.ts'
-import { execLine, instantiate, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
+import { execLine, instantiate, instantiateSteps, LabBuildError, withinLoadBound, type InstantiateOptions, type LabRuntime } from './lab.ts'
 
 /** Creates a lab document for a built-in scenario. */
 export function scenarioLab(name: string, nodes?: number, podsPerNode?: number): LabDoc {
@@ -49,6 +49,8 @@ export class LabSession {
   layoutRev = 0
   /** Whether the document changed since it was last saved. */
   dirty = false
+  /** A replay of the lab made ahead for the next fork (spareStep), with the document it replays. */
+  private spare: Spare | null = null
 
   /** `runtime`: the doc already built (by instantiate), so it is not built twice. */
   constructor(doc: LabDoc, runtime?: LabRuntime) {
@@ -195,11 +197,84 @@ export class LabSession {
    * A fresh copy of the lab's network, replayed from the document up to the session's clock: what
    * a trace runs in, so a trace leaves the open lab as it was and gives the same steps as
    * `podnet trace` on the saved file. It has the open lab's configuration and clock, but none of
-   * the state observations left (ARP entries a ping filled).
+   * the state observations left (ARP entries a ping filled). The spare replay (spareStep) is
+   * taken when it replays the same history: finished if need be and run on to the clock, which
+   * is the same replay (the clock run to a time in two runs is run to it in one).
    */
   fork(work: WorkOptions = {}): { world: World; cluster: Cluster | null } {
+    // Long work the host follows (progress, cancel) takes a spare only when it is ready.
+    const spare = this.takeSpare(work.signal === undefined && work.progress === undefined)
+    if (spare) return spare
     const rt = instantiate(this.doc, { ...work, untilNs: this.world.sched.now })
     return { world: rt.world, cluster: rt.cluster }
+  }
+
+  /**
+   * One step towards a spare replay for the next fork (a big lab's replay takes seconds, which a
+   * trace would otherwise wait for): the host calls it while it has nothing else to do. A spare
+   * of another history (the lab changed since) is dropped and a new one started. False once the
+   * spare is ready.
+   */
+  spareStep(): boolean {
+    let spare = this.spare
+    if (spare && !this.spareFits(spare)) spare = this.spare = null
+    if (spare?.ready) return false
+    if (!spare) {
+      const doc: LabDoc = { ...this.doc, spec: { ...this.doc.spec, commands: [...this.doc.spec.commands] } }
+      spare = this.spare = { doc, steps: instantiateSteps(doc, { untilNs: this.world.sched.now }), ready: null }
+    }
+    try {
+      const r = spare.steps.next()
+      if (r.done) spare.ready = { world: r.value.world, cluster: r.value.cluster }
+    } catch {
+      // A lab that cannot be replayed has no spare; fork() reports why, when asked.
+      this.spare = { ...spare, ready: 'failed' }
+      return false
+    }
+    return spare.ready === null
+  }
+
+  /** Whether a spare is being made or ready (for tests and hosts). */
+  get spareState(): 'none' | 'building' | 'ready' {
+    const spare = this.spare
+    if (!spare || !this.spareFits(spare) || spare.ready === 'failed') return 'none'
+    return spare.ready ? 'ready' : 'building'
+  }
+
+  /** The spare replay, finished and run on to the session's clock, if it replays this history; it is used up. */
+  private takeSpare(finish: boolean): { world: World; cluster: Cluster | null } | null {
+    const spare = this.spare
+    if (!spare || !this.spareFits(spare) || spare.ready === 'failed' || (!spare.ready && !finish)) return null
+    this.spare = null
+    let ready = spare.ready
+    if (!ready) {
+      for (;;) {
+        const r = spare.steps.next()
+        if (r.done) {
+          ready = { world: r.value.world, cluster: r.value.cluster }
+          break
+        }
+      }
+    }
+    const { world } = ready
+    const until = Math.max(this.world.sched.now, this.doc.spec.clock === undefined ? 0 : secondsToNs(this.doc.spec.clock))
+    if (until > world.sched.now) withinLoadBound(world, () => world.sched.run(until))
+    return ready
+  }
+
+  /** A spare replays the lab as it is: the same start, the same history, and a clock not past the session's. */
+  private spareFits(spare: Spare): boolean {
+    const a = spare.doc.spec
+    const b = this.doc.spec
+    if (a.seed !== b.seed || a.cluster !== b.cluster || a.setup !== b.setup || a.commands.length !== b.commands.length) return false
+    if (spare.ready && spare.ready !== 'failed' && spare.ready.world.sched.now > this.world.sched.now) return false
+    for (let i = 0; i < a.commands.length; i++) {
+      const x = a.commands[i]
+      const y = b.commands[i]
+      if (x === y) continue
+      if (typeof x === 'string' || typeof y === 'string' || x.at !== y.at || x.run !== y.run) return false
+    }
+    return true
   }
 
   /**
@@ -257,6 +332,13 @@ export class LabSession {
   private trimLayoutSteps(): void {
     if (this.layoutSteps.length > MAX_LAYOUT_STEPS) this.layoutSteps.splice(0, this.layoutSteps.length - MAX_LAYOUT_STEPS)
   }
+}
+
+/** A replay made ahead: the document as it was (its history copied), its steps, and the lab once built. */
+interface Spare {
+  doc: LabDoc
+  steps: Generator<void, LabRuntime>
+  ready: { world: World; cluster: Cluster | null } | 'failed' | null
 }
 
 /** How many moves on the canvas undo can take back. */
