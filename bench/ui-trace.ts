@@ -4,7 +4,9 @@
  * what it was (input, timer, animation frame, style, layout, paint) and the JavaScript functions
  * sampled in it, by self time. Not a test: a tool to find where a frame's time goes.
  *
- *   npx tsx bench/ui-trace.ts /tmp/ui-traces/ui-100x20-....json [--over 30] [--top 12]
+ *   npx tsx bench/ui-trace.ts /tmp/ui-traces/ui-100x20-....json [--over 30] [--top 12] [--worker]
+ *
+ * `--worker` reads the lab Worker's thread instead (the engine building the lab, the reply).
  */
 import { readFileSync } from 'node:fs'
 
@@ -29,7 +31,7 @@ interface ProfileNode {
 function main(): void {
   const argv = process.argv.slice(2)
   const file = argv.find((a) => !a.startsWith('--'))
-  if (!file) throw new Error('usage: npx tsx bench/ui-trace.ts TRACE.json [--over MS] [--top N]')
+  if (!file) throw new Error('usage: npx tsx bench/ui-trace.ts TRACE.json [--over MS] [--top N] [--worker]')
   const opt = (name: string, d: number): number => {
     const i = argv.indexOf(name)
     return i >= 0 ? Number(argv[i + 1]) : d
@@ -39,12 +41,13 @@ function main(): void {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[]
   const events = Array.isArray(raw) ? raw : raw.traceEvents
 
-  // The page's main thread: the one named CrRendererMain that ran the most.
-  const names = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  // The page's main thread: the one named CrRendererMain that ran the most (or the busiest Worker's).
+  const worker = argv.includes('--worker')
+  const names = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && (worker ? String(e.args?.name ?? '').startsWith('DedicatedWorker') : e.args?.name === 'CrRendererMain'))
   const busiest = names
     .map((n) => ({ pid: n.pid, tid: n.tid, work: events.filter((e) => e.pid === n.pid && e.tid === n.tid && e.name === 'RunTask').reduce((s, e) => s + (e.dur ?? 0), 0) }))
     .sort((a, b) => b.work - a.work)[0]
-  if (!busiest) throw new Error('no renderer main thread in this trace')
+  if (!busiest) throw new Error(worker ? 'no Worker thread in this trace' : 'no renderer main thread in this trace')
   const onMain = events.filter((e) => e.pid === busiest.pid && e.tid === busiest.tid && e.ph === 'X')
   const tasks = onMain.filter((e) => e.name === 'RunTask').sort((a, b) => a.ts - b.ts)
 
@@ -73,7 +76,7 @@ function main(): void {
   }
 
   const long = tasks.filter((t) => (t.dur ?? 0) / 1000 >= over)
-  console.log(`${file}\nmain thread ${busiest.pid}:${busiest.tid}: ${tasks.length} tasks, ${long.length} of ${over} ms or more`)
+  console.log(`${file}\n${worker ? 'Worker thread' : 'main thread'} ${busiest.pid}:${busiest.tid}: ${tasks.length} tasks, ${long.length} of ${over} ms or more`)
   const kinds = ['EventDispatch', 'TimerFire', 'FireAnimationFrame', 'FunctionCall', 'UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'Commit', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'ParseHTML']
   for (const t of long) {
     const end = t.ts + (t.dur ?? 0)
