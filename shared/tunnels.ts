@@ -1,4 +1,5 @@
 import type { ApiReply, LabState, LinkView } from './api.ts'
+import { namespaceBuffers, packNamespaces, PACK_NAMESPACES_ABOVE, unpackNamespaces, type PackedNamespaces } from './netns-pack.ts'
 
 /**
  * VXLAN tunnels packed to cross a thread or process boundary. A flannel cluster of n nodes has
@@ -90,7 +91,7 @@ export const PACK_TUNNELS_ABOVE = 1000
  * A lab state as it crosses to the page, from either host (the browser build's Worker, the
  * desktop app's lab thread through the main process): its many tunnels as `packedTunnels`.
  */
-type Crossing = LabState & { topology: { packedTunnels?: PackedTunnels } }
+type Crossing = LabState & { topology: { packedTunnels?: PackedTunnels; packedNamespaces?: PackedNamespaces } }
 
 /** The lab state a reply value carries: the value itself, or its `state` (an exercise opened). */
 function stateIn(value: unknown): Crossing | undefined {
@@ -109,16 +110,29 @@ export function packReply(reply: ApiReply): { reply: ApiReply; transfer: ArrayBu
   const state = reply.ok ? stateIn(reply.value) : undefined
   const list = state?.topology.tunnels
   const packed = list && list.length > PACK_TUNNELS_ABOVE ? packTunnels(list) : null
-  if (!reply.ok || !state || !packed) return { reply, transfer: [] }
-  const { tunnels: _sent, ...rest } = state.topology
-  const crossing = { ...state, topology: { ...rest, packedTunnels: packed } }
+  const spaces = state?.topology.namespaces
+  const packedNs = spaces && spaces.length > PACK_NAMESPACES_ABOVE ? packNamespaces(spaces) : null
+  if (!reply.ok || !state || (!packed && !packedNs)) return { reply, transfer: [] }
+  const { tunnels: sentTunnels, namespaces: sentSpaces, ...rest } = state.topology
+  const topology: Crossing['topology'] = { ...rest, namespaces: packedNs ? [] : sentSpaces }
+  const transfer: ArrayBuffer[] = []
+  if (packed) {
+    topology.packedTunnels = packed
+    transfer.push(packed.a.buffer as ArrayBuffer, packed.b.buffer as ArrayBuffer)
+  } else if (sentTunnels !== undefined) topology.tunnels = sentTunnels
+  if (packedNs) {
+    topology.packedNamespaces = packedNs
+    transfer.push(...namespaceBuffers(packedNs))
+  }
+  const crossing = { ...state, topology }
   const value = reply.value === state ? crossing : { ...(reply.value as object), state: crossing }
-  return { reply: { ok: true, value }, transfer: [packed.a.buffer as ArrayBuffer, packed.b.buffer as ArrayBuffer] }
+  return { reply: { ok: true, value }, transfer }
 }
 
-/** Whether a value from the host carries a lab state with its tunnels packed. */
+/** Whether a value from the host carries a lab state with its tunnels or namespaces packed. */
 export function isPacked(value: unknown): boolean {
-  return stateIn(value)?.topology.packedTunnels !== undefined
+  const t = stateIn(value)?.topology
+  return t !== undefined && (t.packedTunnels !== undefined || t.packedNamespaces !== undefined)
 }
 
 /** A value as it arrived from the host with its lab state's tunnels unpacked again (in place). */
@@ -128,6 +142,11 @@ export function unpackValue<T>(value: T): T {
   if (state && packed) {
     state.topology.tunnels = unpackTunnels(packed)
     delete state.topology.packedTunnels
+  }
+  const packedNs = state?.topology.packedNamespaces
+  if (state && packedNs) {
+    state.topology.namespaces = unpackNamespaces(packedNs)
+    delete state.topology.packedNamespaces
   }
   return value
 }

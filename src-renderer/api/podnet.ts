@@ -15,7 +15,8 @@ function podnet(): PodnetApi {
 /**
  * Both hosts send a big lab state's VXLAN tunnels packed (shared/tunnels.ts: two typed arrays
  * instead of half a million objects through the Worker's or Electron's copy, and through the
- * preload's bridge); they are unpacked here, once, for the whole renderer.
+ * preload's bridge), and its namespaces (shared/netns-pack.ts: typed rows); they are unpacked
+ * here, once, for the whole renderer (the span page:tunnels).
  */
 const unpacked = <T>(value: T): T => (isPacked(value) ? timed('page:tunnels', () => unpackValue(value)) : value)
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, type LabState, type LinkView } from '../../shared/api.ts'
 import { isPacked, PACK_TUNNELS_ABOVE, packTunnels, tunnelId, unpackTunnels, unpackValue, type PackedTunnels } from '../../shared/tunnels.ts'
+import { PACK_NAMESPACES_ABOVE, packNamespaces, unpackNamespaces, type PackedNamespaces } from '../../shared/netns-pack.ts'
 import { createHandlers, dispatch, LabService } from '../../src-main/ipc/handlers.ts'
 import { createWorkerApi, replyMessage, type WorkerMessage, type WorkerRequest } from './client.ts'
 
@@ -67,5 +68,37 @@ describe('VXLAN tunnels crossing to the page', () => {
     const state = await createWorkerApi(worker).newLab({ scenario: 'flannel-vxlan', nodes: 3, podsPerNode: 1 })
     expect('packedTunnels' in (sent[0] as { reply: { value: LabState } }).reply.value.topology).toBe(false)
     expect(state.topology.tunnels).toHaveLength(3)
+  })
+})
+
+describe('namespaces crossing to the page', () => {
+  it('pack and unpack to the same objects, field for field (pods, nodes, the underlay, a device with a master and a peer)', async () => {
+    const s = await createHandlers(new LabService(null), {} as never).newLab({ scenario: 'flannel-vxlan', nodes: 3, podsPerNode: 2 })
+    const spaces = s.topology.namespaces
+    expect(spaces.some((n) => n.devices.some((d) => d.master && d.peer))).toBe(true)
+    const packed = packNamespaces(spaces)!
+    expect(packed.dev.ifindex).toBeInstanceOf(Int32Array)
+    const back = unpackNamespaces(structuredClone(packed))
+    expect(back).toEqual(spaces)
+    // The same keys too: no field comes back as an explicit undefined.
+    expect(back.map((n) => [Object.keys(n), n.devices.map((d) => Object.keys(d))])).toEqual(spaces.map((n) => [Object.keys(n), n.devices.map((d) => Object.keys(d))]))
+    // A field packing does not know goes as it is.
+    expect(packNamespaces([...spaces, { ...spaces[0], extra: 1 } as never])).toBeNull()
+  })
+
+  it('a lab of more than PACK_NAMESPACES_ABOVE namespaces sends them packed, and the page gets them whole', async () => {
+    const { worker, sent } = workerPort()
+    const api = createWorkerApi(worker)
+    const [nodes, pods] = [30, 17]
+    expect(nodes * (pods + 1)).toBeGreaterThan(PACK_NAMESPACES_ABOVE)
+    const crossed = await api.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode: pods })
+    const topo = (sent[0] as { reply: { value: LabState & { topology: { packedNamespaces?: PackedNamespaces } } } }).reply.value.topology
+    expect(topo.namespaces).toEqual([])
+    expect(topo.packedNamespaces?.ns.name).toHaveLength(nodes * (pods + 1) + 1)
+    expect(isPacked(crossed)).toBe(true)
+    const state = unpackValue(crossed)
+    expect('packedNamespaces' in state.topology).toBe(false)
+    const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: pods })
+    expect(state.topology).toEqual((direct as { value: LabState }).value.topology)
   })
 })
