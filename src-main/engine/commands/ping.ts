@@ -3,9 +3,9 @@ import { KernelError, STRERROR } from '../kernel/errors.ts'
 import { RouteType } from '../kernel/fib.ts'
 import { pathMtu, routeOutput } from '../kernel/route.ts'
 import { NS_PER_MS } from '../kernel/scheduler.ts'
-import { newIpv4Packet, Skb } from '../kernel/skb.ts'
+import { newIcmpPacket, Skb } from '../kernel/skb.ts'
 import type { RawIcmpSocket, SockError } from '../kernel/sockets.ts'
-import { emitIcmp, type IcmpEchoRepr, type IcmpRedirectRepr, type IcmpRepr } from '../wire/icmp.ts'
+import { type IcmpEchoRepr, type IcmpRedirectRepr, type IcmpRepr } from '../wire/icmp.ts'
 import { IPPROTO_ICMP, type Ipv4Repr } from '../wire/ipv4.ts'
 import { Ctx, fail, UsageExit, type Command } from './context.ts'
 import type { Netns } from '../kernel/netns.ts'
@@ -528,8 +528,7 @@ function startPing(ctx: Ctx, argv: string[]): Job {
       return
     }
     const df = o.pmtudisc === 'do' || (o.pmtudisc === 'want' && size <= mtu)
-    const icmp = emitIcmp({ kind: 'echoRequest', ident, seq, data })
-    const pkt = newIpv4Packet({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl, tos: 0, id: df ? 0 : ns.stack.nextId(), df, mf: false, fragOffset: 0 }, icmp)
+    const pkt = newIcmpPacket({ src: route.src, dst, protocol: IPPROTO_ICMP, ttl, tos: 0, id: df ? 0 : ns.stack.nextId(), df, mf: false, fragOffset: 0 }, { kind: 'echoRequest', ident, seq, data })
     const skb = new Skb(pkt, world.nextPacketId(), undefined, true)
     const trace = world.trace
     if (trace.enabled) trace.packet('send', ns, null, skb, 'ipv4', 'send.echo_request', { src: formatIpv4(route.src), dst: formatIpv4(dst), seq, ns: ns.name })

@@ -5,7 +5,7 @@ import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, write
 import { Scope, type NetDevice } from './device.ts'
 import { Nud, type Neighbour } from './neigh.ts'
 import type { Netns } from './netns.ts'
-import { HEADROOM, PktType, Skb } from './skb.ts'
+import { HEADROOM, packetBytes, PktType, Skb } from './skb.ts'
 
 /**
  * ARP for one namespace (net/ipv4/arp.c): requests for unresolved neighbours, replies for our
@@ -26,7 +26,10 @@ export class Arp {
       dev.xmit(skb.with(frame))
       return
     }
-    dev.xmit(skb.with(emitEthernet({ dst: mac, src: dev.mac, ethertype: ETHERTYPE_IPV4 }, d)))
+    const frame = packetBytes(ETHERNET_HEADER_LEN + d.length)
+    writeEthernetHeader(frame, 0, { dst: mac, src: dev.mac, ethertype: ETHERTYPE_IPV4 })
+    frame.set(d, ETHERNET_HEADER_LEN)
+    dev.xmit(skb.with(frame))
   }
 
   /** arp_solicit. */

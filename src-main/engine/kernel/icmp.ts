@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../../shared/messages/index.ts'
 import { formatIpv4, isLimitedBroadcast, isMulticastIpv4, isZeroIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import {
-  emitIcmp, icmpErrorQuote, isIcmpErrorType, parseIcmp, ICMP_DEST_UNREACH, ICMP_REDIRECT, ICMP_TIME_EXCEEDED,
+  icmpErrorQuote, isIcmpErrorType, parseIcmp, ICMP_DEST_UNREACH, ICMP_REDIRECT, ICMP_TIME_EXCEEDED,
   ICMP_FRAG_NEEDED as UNREACH_FRAG_NEEDED, ICMP_HOST_UNREACH as UNREACH_HOST, ICMP_NET_UNREACH as UNREACH_NET,
   ICMP_PORT_UNREACH as UNREACH_PORT, ICMP_PROT_UNREACH as UNREACH_PROTOCOL, ICMP_PKT_FILTERED as UNREACH_ADMIN_PROHIBITED,
   type IcmpEchoRepr, type IcmpRepr,
@@ -14,7 +14,7 @@ import { fibLookup, liveException, routeOutput } from './route.ts'
 import { NUD_VALID } from './neigh.ts'
 import { HZ, jiffiesAt, msecsToJiffies } from './jiffies.ts'
 import { NS_PER_SEC } from './scheduler.ts'
-import { newIpv4Packet, Skb } from './skb.ts'
+import { newIcmpPacket, Skb } from './skb.ts'
 
 /**
  * Per-peer state (inet_peer), in jiffies: one token bucket that both ip_error and the ICMP rate
@@ -172,7 +172,7 @@ export class Icmp {
     const src = route.src || 0xc0000008
     const tos = (ip.tos & 0x1e) | IPTOS_PREC_INTERNETCONTROL
     const ttl = this.ns.sysctl.num('net.ipv4.ip_default_ttl')
-    const pkt = newIpv4Packet({ src, dst: ip.src, protocol: IPPROTO_ICMP, ttl, tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, emitIcmp(repr))
+    const pkt = newIcmpPacket({ src, dst: ip.src, protocol: IPPROTO_ICMP, ttl, tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, repr)
     const skb = new Skb(pkt, this.ns.world.nextPacketId(), offending.id, true)
     if (trace.enabled) trace.packet('icmp', this.ns, null, skb, 'ipv4', icmpMsgKey(type, code), { from: formatIpv4(src), to: formatIpv4(ip.src), mtu: info, gateway: opts.gateway ? formatIpv4(opts.gateway) : '' })
     this.ns.stack.output(route, skb)
@@ -298,8 +298,7 @@ export class Icmp {
       return
     }
     if (trace.enabled) trace.packet('deliver', this.ns, dev, skb, 'ipv4', 'deliver.echo_request', { from: formatIpv4(ip.src), to: formatIpv4(ip.dst), seq: msg.seq })
-    const reply = emitIcmp({ kind: 'echoReply', ident: msg.ident, seq: msg.seq, data: msg.data })
-    const pkt = newIpv4Packet({ src: route.src, dst: ip.src, protocol: IPPROTO_ICMP, ttl: this.ns.sysctl.num('net.ipv4.ip_default_ttl'), tos: ip.tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, reply)
+    const pkt = newIcmpPacket({ src: route.src, dst: ip.src, protocol: IPPROTO_ICMP, ttl: this.ns.sysctl.num('net.ipv4.ip_default_ttl'), tos: ip.tos, id: this.ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, { kind: 'echoReply', ident: msg.ident, seq: msg.seq, data: msg.data })
     const out = new Skb(pkt, this.ns.world.nextPacketId(), skb.id, true)
     if (trace.enabled) trace.packet('icmp', this.ns, null, out, 'ipv4', 'icmp.echo_reply', { from: formatIpv4(route.src), to: formatIpv4(ip.src), seq: msg.seq })
     this.ns.stack.output(route, out)

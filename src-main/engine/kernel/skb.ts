@@ -1,5 +1,6 @@
 import { writeIpv4Header, IPV4_HEADER_LEN, type Ipv4EmitRepr } from '../wire/ipv4.ts'
 import { checksumUpdate16 } from '../wire/checksum.ts'
+import { icmpLength, writeIcmp, type IcmpRepr } from '../wire/icmp.ts'
 
 /** Room kept in front of a new IP packet so the Ethernet header can be added without a copy. */
 export const HEADROOM = 14
@@ -37,18 +38,56 @@ export class Skb {
   }
 }
 
+/**
+ * Packet bytes are carved out of shared slabs: V8 gives a typed array of more than 64 bytes its
+ * own off-heap store (an allocation and a finaliser each, ten times the cost of a view on an
+ * existing ArrayBuffer), and a round trip across the overlay makes a dozen packets. A region is
+ * handed out once and never reused (a packet's bytes never change once sent: traces and
+ * captures keep them), so the slab's memory goes when the last packet on it does. Large packets
+ * get a store of their own, so that one long-lived small packet never pins a big one.
+ */
+const SLAB_BYTES = 64 * 1024
+const SLAB_MAX_PACKET = 4 * 1024
+let slab = new ArrayBuffer(SLAB_BYTES)
+let slabUsed = 0
+
+/**
+ * `len` zeroed bytes with HEADROOM unused bytes before them that belong to the same packet (see
+ * Skb.headroom): the view starts at the packet.
+ */
+export function packetBytes(len: number): Uint8Array {
+  const need = HEADROOM + len
+  if (need > SLAB_MAX_PACKET) return new Uint8Array(need).subarray(HEADROOM)
+  if (slabUsed + need > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const out = new Uint8Array(slab, slabUsed + HEADROOM, len)
+  // Every packet starts on an 8-byte boundary (its headroom first).
+  slabUsed += (need + 7) & ~7
+  return out
+}
+
 /** A new IPv4 packet with its header and payload, allocated with headroom. */
 export function newIpv4Packet(repr: Ipv4EmitRepr, payload: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(HEADROOM + IPV4_HEADER_LEN + payload.length)
-  writeIpv4Header(buf, HEADROOM, repr, payload.length)
-  buf.set(payload, HEADROOM + IPV4_HEADER_LEN)
-  return buf.subarray(HEADROOM)
+  const buf = packetBytes(IPV4_HEADER_LEN + payload.length)
+  writeIpv4Header(buf, 0, repr, payload.length)
+  buf.set(payload, IPV4_HEADER_LEN)
+  return buf
+}
+
+/** A new IPv4 packet carrying the ICMP message `icmp` (written in place), allocated with headroom. */
+export function newIcmpPacket(repr: Ipv4EmitRepr, icmp: IcmpRepr): Uint8Array {
+  const len = icmpLength(icmp)
+  const buf = packetBytes(IPV4_HEADER_LEN + len)
+  writeIcmp(buf, IPV4_HEADER_LEN, icmp)
+  writeIpv4Header(buf, 0, repr, len)
+  return buf
 }
 
 /** ip_decrease_ttl on a copy (with headroom): the forwarded packet, checksum updated incrementally. */
 export function forwardedCopy(packet: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(HEADROOM + packet.length)
-  const out = buf.subarray(HEADROOM)
+  const out = packetBytes(packet.length)
   out.set(packet)
   const ttl = packet[8] - 1
   const ck = checksumUpdate16((packet[10] << 8) | packet[11], (packet[8] << 8) | packet[9], ((ttl & 0xff) << 8) | packet[9])

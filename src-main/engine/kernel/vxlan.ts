@@ -1,16 +1,16 @@
 import { formatIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
 import { frameDst, frameSrc } from '../wire/ethernet.ts'
-import { IPPROTO_UDP, type Ipv4Repr } from '../wire/ipv4.ts'
-import { emitUdp } from '../wire/udp.ts'
-import { emitVxlan, flowHash, parseVxlan, vxlanSourcePort, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
+import { IPPROTO_UDP, IPV4_HEADER_LEN, writeIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
+import { UDP_HEADER_LEN, writeUdpHeader } from '../wire/udp.ts'
+import { flowHash, parseVxlan, vxlanSourcePort, writeVxlanHeader, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
 import { NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { routeOutput } from './route.ts'
 import { taggedShapes } from './fib.ts'
 import { routeLine } from './format.ts'
 import { NS_PER_SEC } from './scheduler.ts'
-import { newIpv4Packet, Skb } from './skb.ts'
+import { packetBytes, Skb } from './skb.ts'
 import type { Netns } from './netns.ts'
 
 /** One remote of a VXLAN FDB entry (vxlan_rdst). */
@@ -210,9 +210,16 @@ export class VxlanDevice extends NetDevice {
     const [lo, hi] = this.cfg.srcPortMin ? [this.cfg.srcPortMin, this.cfg.srcPortMax] : ns.sysctl.get('net.ipv4.ip_local_port_range')!.split('\t').map(Number)
     const sport = vxlanSourcePort(flowHash(inner.data), lo, hi)
     const src = this.cfg.local || route.src
-    const udp = emitUdp(sport, dport, emitVxlan(vni, inner.data), src, r.ip)
+    // The outer packet written around a copy of the inner frame in one allocation (with room
+    // for the outer Ethernet header): VXLAN header and frame, UDP header and checksum, IP header.
+    const innerLen = inner.data.length
+    const pkt = packetBytes(IPV4_HEADER_LEN + UDP_HEADER_LEN + VXLAN_HEADER_LEN + innerLen)
+    const udpOff = IPV4_HEADER_LEN
+    writeVxlanHeader(pkt, udpOff + UDP_HEADER_LEN, vni)
+    pkt.set(inner.data, udpOff + UDP_HEADER_LEN + VXLAN_HEADER_LEN)
+    writeUdpHeader(pkt, udpOff, sport, dport, VXLAN_HEADER_LEN + innerLen, src, r.ip)
     const ttl = this.cfg.ttl || (isMulticastIpv4(r.ip) ? 1 : ns.sysctl.num('net.ipv4.ip_default_ttl'))
-    const pkt = newIpv4Packet({ src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, udp)
+    writeIpv4Header(pkt, 0, { src, dst: r.ip, protocol: IPPROTO_UDP, ttl, tos: 0, id: ns.stack.nextId(), df: false, mf: false, fragOffset: 0 }, UDP_HEADER_LEN + VXLAN_HEADER_LEN + innerLen)
     const outer = new Skb(pkt, ns.world.nextPacketId(), inner.id, true)
     if (trace.enabled && route.route) {
       trace.packet('route', ns, route.dev, outer, 'ipv4', 'route.output', { dst: formatIpv4(r.ip), via: route.gateway ? formatIpv4(route.gateway) : '', out: route.dev.name, src: formatIpv4(src) }, routeLine(route.route))
