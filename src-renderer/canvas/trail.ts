@@ -59,6 +59,21 @@ const crossingTo = (s: TraceStepView): string => String(s.params.peerNetns ?? ''
 export function floodBranches(steps: readonly TraceStepView[]): { branches: Set<number>; copies: Set<number> } {
   const branches = new Set<number>()
   const copies = new Set<number>()
+  // The steps of each packet in each namespace, in order (a flood over a 1,000-port underlay has
+  // a thousand copies to follow: looking each one's steps up, not scanning the whole trace).
+  let at: Map<string, number[]> | null = null
+  const stepsOf = (packet: TraceStepView['packet'], netns: string): number[] => {
+    if (!at) {
+      at = new Map()
+      steps.forEach((x, k) => {
+        const key = `${x.packet}\u0000${x.netns}`
+        const list = at!.get(key)
+        if (list) list.push(k)
+        else at!.set(key, [k])
+      })
+    }
+    return at.get(`${packet}\u0000${netns}`) ?? []
+  }
   steps.forEach((s, i) => {
     if (!s.msg.startsWith('bridge.flood')) return
     const ports = new Set(String(s.params.ports ?? '').split(/,\s*/))
@@ -67,9 +82,7 @@ export function floodBranches(steps: readonly TraceStepView[]): { branches: Set<
       if (x.msg !== 'step.veth' || x.packet !== s.packet || x.netns !== s.netns || !ports.has(x.device ?? '') || branches.has(j)) continue
       ports.delete(x.device ?? '')
       branches.add(j)
-      const far = crossingTo(x)
-      const after: number[] = []
-      for (let k = j + 1; k < steps.length; k++) if (steps[k].packet === s.packet && steps[k].netns === far) after.push(k)
+      const after = stepsOf(s.packet, crossingTo(x)).filter((k) => k > j)
       const taken = after.some((k) => steps[k].kind !== 'drop' && !DEAD_ENDS.has(steps[k].msg))
       if (!taken) for (const k of [j, ...after]) copies.add(k)
     }
