@@ -16,7 +16,7 @@ function grid(n: number, down: ReadonlySet<number> = new Set()): Topology {
 const words = { switch: 'L2 switch', router: 'router', host: 'host', pods: (n: number) => `${n} pods`, ports: (n: number) => `${n} ports`, down: (n: number) => `${n} down`, noForward: 'no forwarding', problems: (n: number) => `${n} with a problem` }
 
 describe('far out, a big grid captions its rows with the nodes they hold', () => {
-  it('names every node once, in bands of whole rows, left of the grid, with how many have a problem', () => {
+  it('names every node once, in bands of whole rows, right of the grid, with how many have a problem', () => {
     const model = buildModel(grid(CAPTION_ABOVE + 100, new Set([7, 150])), words)
     const caps = model.captions
     expect(caps.length).toBeGreaterThan(1)
@@ -29,11 +29,11 @@ describe('far out, a big grid captions its rows with the nodes they hold', () =>
       next = Number(m[2]) + 1
     }
     expect(next).toBe(CAPTION_ABOVE + 101)
-    // Left of every node box, and inside the extent (the fit shows them).
-    const left = Math.min(...model.boxes.map((b) => b.bounds.x1))
+    // Right of every node box (the canvas's left edge is under the palette), and inside the extent (the fit shows them).
+    const right = Math.max(...model.boxes.map((b) => b.bounds.x2))
     for (const c of caps) {
-      expect(c.position!.x + c.size!.w / 2).toBeLessThan(left)
-      expect(c.position!.x - c.size!.w / 2).toBeGreaterThanOrEqual(model.extent.x1)
+      expect(c.position!.x - c.size!.w / 2).toBeGreaterThan(right)
+      expect(c.position!.x + c.size!.w / 2).toBeLessThanOrEqual(model.extent.x2)
     }
     // The bands holding node7 and node150 say one node has a problem; the others say nothing of it.
     const warned = caps.filter((c) => c.classes.includes('warn'))
@@ -53,6 +53,10 @@ describe('far out, a big grid captions its rows with the nodes they hold', () =>
     expect(near.graph.nodes.some((n) => n.classes.startsWith('caption'))).toBe(false)
     expect(trailScene(model, new Set(['node1']), ['node1']).nodes.some((n) => n.classes.startsWith('caption'))).toBe(false)
     expect(buildModel(grid(CAPTION_ABOVE), words).captions).toEqual([])
+    // A wide (Japanese) line is measured wider than as many narrow characters.
+    const ja = buildModel(grid(CAPTION_ABOVE + 1, new Set([1])), { ...words, problems: (n: number) => `問題のあるノード ${n} 台` }).captions[0]
+    const en = buildModel(grid(CAPTION_ABOVE + 1, new Set([1])), { ...words, problems: (n: number) => `abcdefgh ${n} ij` }).captions[0]
+    expect(ja.size!.w).toBeGreaterThan(en.size!.w)
     // Placed by hand, the grid no longer says which rows hold which nodes.
     expect(buildModel(grid(CAPTION_ABOVE + 1), words, { positions: { node3: { x: 0, y: 9000 } } }).captions).toEqual([])
   })

@@ -440,6 +440,13 @@ export const CAPTION_ABOVE = 200
 /** At most this many captions down a grid: beyond it, one for a band of several rows. */
 const CAPTIONS_MAX = 12
 
+/** About how wide a line of text is, in ems: a wide (CJK) character is one, another about 0.62. */
+const textWidth = (line: string): number => {
+  let w = 0
+  for (const ch of line) w += ch.codePointAt(0)! >= 0x2e80 ? 1 : 0.62
+  return w
+}
+
 /** "node101–node120" as "node101–120": a shared name before the numbers is said once. */
 function nameRange(first: string, last: string): string {
   if (first === last) return first
@@ -449,7 +456,8 @@ function nameRange(first: string, last: string): string {
 }
 
 /**
- * Captions for the rows of a big grid of node boxes, seen from far out: left of the grid, one for
+ * Captions for the rows of a big grid of node boxes, seen from far out: right of the grid (the
+ * left edge of the canvas is under the palette), one for
  * each band of rows (the rows' first and last node, so a node is found by its name), and under
  * it how many of the band's nodes have a problem (their boxes keep the warning colour). The type
  * is a share of the band's height, so it reads at the zoom that fits the grid.
@@ -457,7 +465,7 @@ function nameRange(first: string, last: string): string {
 function gridCaptions(boxes: readonly BoxModel[], cellOf: ReadonlyMap<string, { row: number; col: number }>, rows: number, pitch: number, words: GraphLabels): GraphNode[] {
   const per = Math.ceil(rows / CAPTIONS_MAX)
   const bands: { names: string[]; problems: number; y1: number; y2: number }[] = []
-  let left = Infinity
+  let right = -Infinity
   for (const b of boxes) {
     const cell = b.role === 'node' ? cellOf.get(b.ns) : undefined
     if (!cell) continue
@@ -466,15 +474,15 @@ function gridCaptions(boxes: readonly BoxModel[], cellOf: ReadonlyMap<string, { 
     if (/\bwarn\b/.test(b.summary.classes)) band.problems++
     band.y1 = Math.min(band.y1, b.bounds.y1 - BOX_PADDING)
     band.y2 = Math.max(band.y2, b.bounds.y2 + BOX_PADDING)
-    left = Math.min(left, b.bounds.x1 - BOX_PADDING)
+    right = Math.max(right, b.bounds.x2 + BOX_PADDING)
   }
   const font = Math.round(Math.max(12, per * pitch * 0.3))
   return bands.flatMap((band, i) => {
     if (!band) return []
     const lines = [nameRange(band.names[0], band.names[band.names.length - 1]), ...(band.problems ? [`⚠ ${words.problems(band.problems)}`] : [])]
-    const w = Math.max(...lines.map((l) => l.length)) * font * 0.62 + font
+    const w = Math.max(...lines.map(textWidth)) * font + font
     const h = lines.length * font * 1.3
-    const position = { x: left - font - w / 2, y: (band.y1 + Math.min(band.y2, band.y1 + per * pitch)) / 2 }
+    const position = { x: right + font + w / 2, y: (band.y1 + Math.min(band.y2, band.y1 + per * pitch)) / 2 }
     return [{ id: `caption:${i}`, label: lines.join('\n'), classes: `caption${band.problems ? ' warn' : ''}`, ns: '', position, size: { w, h, font } }]
   })
 }
@@ -954,10 +962,10 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
     extent.x2 = Math.max(extent.x2, b.banner.position.x + b.banner.size.w / 2)
   }
   for (const n of loose) grow(extent, n)
-  // A big grid's captions, left of it (placed by the grid: none once a node is placed by hand).
+  // A big grid's captions, right of it (placed by the grid: none once a node is placed by hand).
   const captions = drafts.length > CAPTION_ABOVE && !drafts.some((d) => saved[d.ns.name]) ? gridCaptions(boxes, cellOf, plan.rows, plan.pitch, words) : []
   for (const c of captions) {
-    extent.x1 = Math.min(extent.x1, c.position!.x - c.size!.w / 2)
+    extent.x2 = Math.max(extent.x2, c.position!.x + c.size!.w / 2)
     extent.y1 = Math.min(extent.y1, c.position!.y - c.size!.h / 2)
     extent.y2 = Math.max(extent.y2, c.position!.y + c.size!.h / 2)
   }

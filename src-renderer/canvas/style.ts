@@ -112,7 +112,7 @@ function rules(t: CanvasTheme): Rule[] {
     // Far out, a big grid's captions beside its rows: text only, which a press goes through.
     {
       selector: 'node.caption',
-      style: { shape: 'rectangle', 'background-opacity': 0, 'border-width': 0, width: 'data(w)', height: 'data(h)', 'font-size': 'data(fs)', 'font-weight': 'bold', 'text-valign': 'center', 'text-halign': 'center', 'text-justification': 'right', 'text-max-width': 'data(w)', 'line-height': 1.3, color: t.muted, 'min-zoomed-font-size': 6, events: 'no' },
+      style: { shape: 'rectangle', 'background-opacity': 0, 'border-width': 0, width: 'data(w)', height: 'data(h)', 'font-size': 'data(fs)', 'font-weight': 'bold', 'text-valign': 'center', 'text-halign': 'center', 'text-justification': 'left', 'text-max-width': 'data(w)', 'line-height': 1.3, color: t.muted, 'min-zoomed-font-size': 6, events: 'no' },
     },
     { selector: 'node.caption.warn', style: { color: t.warn[2] } },
     // Invisible corners that keep an underlay box at its full size while only some ports are drawn.
