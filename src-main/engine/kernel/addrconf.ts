@@ -8,7 +8,7 @@ import { dadProbe, mldReport, routerSolicitation } from './ipv6-chatter.ts'
 const ALL_NODES_MAC = 0x333300000001
 const IPV6_MIN_MTU = 1280
 
-interface LinkLocalState {
+export interface LinkLocalState {
   tentative: boolean
   /** Bumped to cancel a pending DAD completion. */
   dadGen: number
@@ -26,18 +26,21 @@ interface LinkLocalState {
  * joins, which `bridge fdb show` lists as `self permanent` entries.
  */
 export class Addrconf {
-  private readonly ll = new WeakMap<NetDevice, LinkLocalState>()
-  /** Devices without an inet6_dev because their MTU is below IPV6_MIN_MTU. */
-  private readonly noIpv6 = new WeakSet<NetDevice>()
+  /**
+   * Devices without an inet6_dev because their MTU is below IPV6_MIN_MTU (made on first use:
+   * few have one). A device's link-local state is its own `linkLocal`, set by this namespace's
+   * addrconf while it has the address.
+   */
+  private noIpv6: WeakSet<NetDevice> | null = null
   private configured = 0
-  /** Places in that order kept for a veth being opened whose peer was configured first. */
-  private readonly reserved = new WeakMap<NetDevice, number>()
+  /** Places in that order kept for a veth being opened whose peer was configured first (made on first use). */
+  private reserved: WeakMap<NetDevice, number> | null = null
 
   constructor(private readonly ns: Netns) {}
 
   /** Whether the device has an inet6_dev (none while its MTU is below 1280). */
   hasInet6Dev(dev: NetDevice): boolean {
-    return !this.noIpv6.has(dev)
+    return !this.noIpv6?.has(dev)
   }
 
   /**
@@ -46,11 +49,13 @@ export class Addrconf {
    * for a device without a link-local address.
    */
   configOrder(dev: NetDevice): number | undefined {
-    return this.ll.get(dev)?.seq
+    const st = dev.linkLocal
+    return st !== null && st.conf === this ? st.seq : undefined
   }
 
   tentative(dev: NetDevice): boolean {
-    return this.ll.get(dev)?.tentative ?? false
+    const st = dev.linkLocal
+    return st !== null && st.conf === this && st.tentative
   }
 
   /** addrconf_link_ready: up, with an operational (or unknown) state. */
@@ -64,31 +69,31 @@ export class Addrconf {
     switch (ev) {
       case 'register':
         // ipv6_add_dev only for an MTU IPv6 can use (IPV6_MIN_MTU).
-        if (dev.mtu < IPV6_MIN_MTU) this.noIpv6.add(dev)
+        if (dev.mtu < IPV6_MIN_MTU) (this.noIpv6 ??= new WeakSet()).add(dev)
         else dev.mcAdd(ALL_NODES_MAC)
         break
       case 'changemtu':
         if (dev.mtu < IPV6_MIN_MTU) {
           // addrconf_ifdown(dev, unregister): IPv6 stops on this device, its groups with it.
-          if (this.noIpv6.has(dev)) break
-          this.noIpv6.add(dev)
+          if (this.noIpv6?.has(dev)) break
+          ;(this.noIpv6 ??= new WeakSet()).add(dev)
           this.removeLinkLocal(dev)
           // Every IPv6 group goes with the inet6_dev (33:33:...), the bridge's ff02::6a included.
           for (const mac of dev.mcAddrs()) if (Math.floor(mac / 0x1_0000_0000) === 0x3333) while (dev.hasMc(mac)) dev.mcDel(mac)
-        } else if (this.noIpv6.has(dev)) {
+        } else if (this.noIpv6?.has(dev)) {
           // A usable MTU again: a new inet6_dev, configured at once when the link is ready.
-          this.noIpv6.delete(dev)
+          this.noIpv6!.delete(dev)
           dev.mcAdd(ALL_NODES_MAC)
           if (this.linkReady(dev)) this.configure(dev)
         }
         break
       case 'up':
-        if (this.noIpv6.has(dev)) break
+        if (this.noIpv6?.has(dev)) break
         if (!dev.hasMc(ALL_NODES_MAC)) dev.mcAdd(ALL_NODES_MAC)
         if (this.linkReady(dev)) this.configure(dev)
         break
       case 'change':
-        if (this.noIpv6.has(dev)) break
+        if (this.noIpv6?.has(dev)) break
         if (this.linkReady(dev)) {
           if (!dev.ipv6LinkLocal) this.configure(dev)
           else this.startDad(dev)
@@ -113,7 +118,7 @@ export class Addrconf {
     dev.ipv6LinkLocal = addr
     dev.mcAdd(solicitedNodeMulticastMac(addr))
     const st: LinkLocalState = { tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
-    this.ll.set(dev, st)
+    dev.linkLocal = st
     this.report(dev, st)
     this.startDad(dev)
   }
@@ -136,14 +141,14 @@ export class Addrconf {
    * linkwatch configures both in that order. The opened device keeps the earlier place.
    */
   private configSeq(dev: NetDevice): number {
-    const kept = this.reserved.get(dev)
+    const kept = this.reserved?.get(dev)
     if (kept !== undefined) {
-      this.reserved.delete(dev)
+      this.reserved!.delete(dev)
       return kept
     }
     const opening = dev.link
-    if (opening && opening.netns === this.ns && opening.adminUp && !opening.ipv6LinkLocal && !this.noIpv6.has(opening) && this.linkReady(opening)) {
-      this.reserved.set(opening, ++this.configured)
+    if (opening && opening.netns === this.ns && opening.adminUp && !opening.ipv6LinkLocal && !this.noIpv6?.has(opening) && this.linkReady(opening)) {
+      (this.reserved ??= new WeakMap()).set(opening, ++this.configured)
     }
     return ++this.configured
   }
@@ -159,8 +164,8 @@ export class Addrconf {
    * when it completes, a new MLD report and router solicitations with backoff (4 s, 8 s, ...).
    */
   private startDad(dev: NetDevice): void {
-    const st = this.ll.get(dev)
-    if (!st || !st.tentative) return
+    const st = dev.linkLocal
+    if (!st || st.conf !== this || !st.tentative) return
     const gen = ++st.dadGen
     const jitter = this.ns.world.rng.below(NS_PER_SEC)
     // The timers are functions of (state, generation), not closures: every device of a lab
@@ -210,9 +215,11 @@ export class Addrconf {
     if (!addr) return
     dev.mcDel(solicitedNodeMulticastMac(addr))
     dev.ipv6LinkLocal = null
-    const st = this.ll.get(dev)
-    if (st) st.dadGen++
-    this.ll.delete(dev)
+    const st = dev.linkLocal
+    if (st && st.conf === this) {
+      st.dadGen++
+      dev.linkLocal = null
+    }
   }
 }
 

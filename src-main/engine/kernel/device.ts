@@ -3,6 +3,7 @@ import type { Ipv4 } from '../addr/ipv4.ts'
 import type { Netns } from './netns.ts'
 import type { Skb } from './skb.ts'
 import type { BridgeDevice } from './bridge.ts'
+import type { LinkLocalState } from './addrconf.ts'
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy'
 
@@ -65,6 +66,8 @@ export abstract class NetDevice {
   readonly inet: Ifa[] = []
   /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
   ipv6LinkLocal: Uint8Array | null = null
+  /** Its duplicate address detection and router solicitation state (addrconf.ts), while it has one. */
+  linkLocal: LinkLocalState | null = null
   /**
    * Hardware multicast addresses the device listens to, in the order joined, each with how many
    * protocols hold it: [mac, refs, mac, refs, ...] (flat numbers: thousands of devices have a few each).

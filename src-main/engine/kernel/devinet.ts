@@ -27,7 +27,8 @@ export interface NewIfa {
  */
 export class Devinet {
   private serial = 0
-  private readonly metrics = new WeakMap<Ifa, { metric: number; noprefixroute: boolean }>()
+  /** An address's metric and noprefixroute when either was given (made on first use: most have neither). */
+  private metrics: WeakMap<Ifa, { metric: number; noprefixroute: boolean }> | null = null
 
   constructor(private readonly ns: Netns) {}
 
@@ -37,7 +38,7 @@ export class Devinet {
 
   /** The metric and noprefixroute flag an address was added with. */
   ifaExtras(ifa: Ifa): { metric: number; noprefixroute: boolean } {
-    return this.metrics.get(ifa) ?? { metric: 0, noprefixroute: false }
+    return this.metrics?.get(ifa) ?? { metric: 0, noprefixroute: false }
   }
 
   addAddress(dev: NetDevice, a: NewIfa): Ifa {
@@ -64,7 +65,7 @@ export class Devinet {
     }
     if (ifa.secondary) dev.inet.push(ifa)
     else dev.inet.splice(lastPrimary, 0, ifa)
-    this.metrics.set(ifa, { metric: a.metric ?? 0, noprefixroute: a.noprefixroute ?? false })
+    if (a.metric || a.noprefixroute) (this.metrics ??= new WeakMap()).set(ifa, { metric: a.metric ?? 0, noprefixroute: a.noprefixroute ?? false })
     this.addIfaRoutes(dev, ifa)
     return ifa
   }
@@ -147,7 +148,7 @@ export class Devinet {
     this.magicAdd(local)
     if (!dev.adminUp) return
     if (ifa.broadcast && ifa.broadcast !== 0xffffffff) this.magicAdd(this.kernelRoute(RouteType.Broadcast, ifa.broadcast, 32, dev, ifa))
-    const m = this.metrics.get(ifa)
+    const m = this.metrics?.get(ifa)
     if (prefix !== 0 && !ifa.secondary && (prefix !== ifa.local || ifa.prefixLen < 32)) {
       if (!m?.noprefixroute) {
         const r = this.kernelRoute(dev.isLoopback ? RouteType.Local : RouteType.Unicast, prefix, ifa.prefixLen, dev, ifa, m?.metric ?? 0)
@@ -163,7 +164,7 @@ export class Devinet {
     const mask = prefixMask(ifa.prefixLen)
     const prefix = (ifa.local & mask) >>> 0
     const brd = (prefix | ~mask) >>> 0
-    const m = this.metrics.get(ifa)
+    const m = this.metrics?.get(ifa)
     let subnet = false
     if (!ifa.secondary && prefix !== 0 && (prefix !== ifa.local || ifa.prefixLen < 32)) {
       if (!m?.noprefixroute) this.magicDel(dev.isLoopback ? RouteType.Local : RouteType.Unicast, dev.isLoopback ? RT_TABLE_LOCAL : RT_TABLE_MAIN, prefix, ifa.prefixLen, dev, ifa.local, m?.metric ?? 0)

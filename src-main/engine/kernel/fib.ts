@@ -92,13 +92,16 @@ export function routeUsable(r: Route): boolean {
  */
 export class FibTable {
   /**
-   * Per prefix length, created on first use (a lab has thousands of mostly tiny tables): the
-   * route of a prefix, or its routes in kernel order when it has several. Nearly every prefix
-   * holds one route, and a 1,000-node cluster has a million: no array for those. A number is a
-   * compact route (see `compact`): the table's template at that prefix, with that serial.
+   * The prefix lengths in use, longest first, and per length its routes: one Map by network
+   * address when the length holds several prefixes (or a compact route), else the one prefix's
+   * route itself, or its routes in kernel order when it has several. A lab has thousands of
+   * tiny tables (a pod's holds a default route and its subnet) and a 1,000-node cluster a
+   * million prefixes of one route each: neither gets more than it needs. A number in a Map is a
+   * compact route (see `compact`): the table's template at that prefix, with that serial. Both
+   * arrays are replaced, never changed in place, when a length comes or goes.
    */
-  private readonly byLen: (Map<Ipv4, Route | Route[] | number> | undefined)[] = new Array(33)
-  private lensInUse: number[] = []
+  private lens: readonly number[] = NO_LENS
+  private slots: Slot[] = NO_SLOTS
   private count = 0
   /**
    * What every compact route of this table has besides its prefix and serial (its gateway is
@@ -125,52 +128,90 @@ export class FibTable {
    * are what its garbage collection copies and marks. The caller must not keep `r`.
    */
   add(r: Route, append = false, compact = false): void {
-    let m = this.byLen[r.len]
-    if (!m) m = this.byLen[r.len] = new Map()
-    let held = m.get(r.dst)
+    const i = this.slotOf(r.len)
     this.count++
     this.used = true
-    if (held === undefined) {
-      m.set(r.dst, compact && this.compactable(r) ? r.serial : r)
-      if (m.size === 1) this.refreshLens()
+    if (i < 0) {
+      if (compact && this.compactable(r)) {
+        const m: PrefixMap = new Map()
+        m.set(r.dst, r.serial)
+        this.addSlot(r.len, m)
+      } else this.addSlot(r.len, r)
       return
     }
-    if (typeof held === 'number') held = this.promote(m, r.dst, r.len, held)
-    const list = Array.isArray(held) ? held : [held]
-    if (list !== held) m.set(r.dst, list)
+    const s = this.slots[i]
+    let list: Route[]
+    if (s instanceof Map) {
+      let held = s.get(r.dst)
+      if (held === undefined) {
+        s.set(r.dst, compact && this.compactable(r) ? r.serial : r)
+        return
+      }
+      if (typeof held === 'number') held = this.promote(s, r.dst, r.len, held)
+      list = Array.isArray(held) ? held : [held]
+      if (list !== held) s.set(r.dst, list)
+    } else {
+      const first = Array.isArray(s) ? s[0] : s
+      if (first.dst !== r.dst) {
+        // A second prefix of this length: the length gets its Map.
+        const m: PrefixMap = new Map()
+        m.set(first.dst, s)
+        m.set(r.dst, compact && this.compactable(r) ? r.serial : r)
+        this.slots[i] = m
+        return
+      }
+      list = Array.isArray(s) ? s : [s]
+      if (list !== s) this.slots[i] = list
+    }
     // Kernel order within one prefix: tos descending, then metric ascending; a new route goes
     // before older equal ones unless appended.
-    let i = 0
-    while (i < list.length && (list[i].tos > r.tos || (list[i].tos === r.tos && (list[i].priority < r.priority || (append && list[i].priority === r.priority))))) i++
-    list.splice(i, 0, r)
+    let j = 0
+    while (j < list.length && (list[j].tos > r.tos || (list[j].tos === r.tos && (list[j].priority < r.priority || (append && list[j].priority === r.priority))))) j++
+    list.splice(j, 0, r)
   }
 
   remove(r: Route): boolean {
-    const m = this.byLen[r.len]
-    const held = m?.get(r.dst)
-    // A compact route was never handed out: r is not it.
-    if (held === undefined || typeof held === 'number') return false
-    if (Array.isArray(held)) {
-      const i = held.indexOf(r)
-      if (i < 0) return false
-      held.splice(i, 1)
-      // Back to one route: held on its own again (readers of exact() keep the array they got).
-      if (held.length === 1) m!.set(r.dst, held[0])
-    } else if (held === r) {
-      m!.delete(r.dst)
-      if (m!.size === 0) this.refreshLens()
-    } else return false
+    const i = this.slotOf(r.len)
+    if (i < 0) return false
+    const s = this.slots[i]
+    if (s instanceof Map) {
+      const held = s.get(r.dst)
+      // A compact route was never handed out: r is not it.
+      if (held === undefined || typeof held === 'number') return false
+      if (Array.isArray(held)) {
+        const k = held.indexOf(r)
+        if (k < 0) return false
+        held.splice(k, 1)
+        // Back to one route: held on its own again (readers of exact() keep the array they got).
+        if (held.length === 1) s.set(r.dst, held[0])
+      } else if (held === r) {
+        s.delete(r.dst)
+        if (s.size === 0) this.removeSlot(i)
+      } else return false
+    } else if (Array.isArray(s)) {
+      const k = s.indexOf(r)
+      if (k < 0) return false
+      s.splice(k, 1)
+      if (s.length === 1) this.slots[i] = s[0]
+    } else if (s === r) this.removeSlot(i)
+    else return false
     this.count--
     return true
   }
 
   /** Routes with exactly this prefix (in kernel order; a copy when it holds one). */
   exact(dst: Ipv4, len: number): readonly Route[] {
-    const m = this.byLen[len]
-    let held = m?.get(dst)
-    if (held === undefined) return NO_ROUTES
-    if (typeof held === 'number') held = this.promote(m!, dst, len, held)
-    return Array.isArray(held) ? held : [held]
+    const i = this.slotOf(len)
+    if (i < 0) return NO_ROUTES
+    const s = this.slots[i]
+    if (s instanceof Map) {
+      let held = s.get(dst)
+      if (held === undefined) return NO_ROUTES
+      if (typeof held === 'number') held = this.promote(s, dst, len, held)
+      return Array.isArray(held) ? held : [held]
+    }
+    if (Array.isArray(s)) return s[0].dst === dst ? s : NO_ROUTES
+    return s.dst === dst ? [s] : NO_ROUTES
   }
 
   /**
@@ -178,12 +219,21 @@ export class FibTable {
    * shorter prefix (the kernel backtracks the same way when all aliases are unusable).
    */
   lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
-    for (const len of this.lensInUse) {
-      const m = this.byLen[len]!
+    const lens = this.lens
+    const slots = this.slots
+    for (let i = 0; i < lens.length; i++) {
+      const len = lens[i]
       const dst = (ip & prefixMask(len)) >>> 0
-      let held = m.get(dst)
-      if (held === undefined) continue
-      if (typeof held === 'number') held = this.promote(m, dst, len, held)
+      const s = slots[i]
+      let held: Route | Route[] | number | undefined
+      if (s instanceof Map) {
+        held = s.get(dst)
+        if (held === undefined) continue
+        if (typeof held === 'number') held = this.promote(s, dst, len, held)
+      } else {
+        if ((Array.isArray(s) ? s[0] : s).dst !== dst) continue
+        held = s
+      }
       if (!Array.isArray(held)) {
         if (accept(held)) return held
         continue
@@ -195,30 +245,40 @@ export class FibTable {
 
   /** lookup() with fib_table_lookup's checks inline (the packet path avoids closures). */
   lookupUsable(ip: Ipv4, scope: number, oif: NetDevice | null, checkUp = true): Route | null {
-    for (const len of this.lensInUse) {
-      const m = this.byLen[len]!
+    const lens = this.lens
+    const slots = this.slots
+    for (let i = 0; i < lens.length; i++) {
+      const len = lens[i]
       const dst = (ip & prefixMask(len)) >>> 0
-      const held = m.get(dst)
-      if (held === undefined) continue
-      if (typeof held === 'number') {
-        // The checks read only fields the template holds.
-        if (usable(this.template!, scope, oif, checkUp)) return this.promote(m, dst, len, held)
-        continue
+      const s = slots[i]
+      let held: Route | Route[] | number | undefined
+      if (s instanceof Map) {
+        held = s.get(dst)
+        if (held === undefined) continue
+        if (typeof held === 'number') {
+          // The checks read only fields the template holds.
+          if (usable(this.template!, scope, oif, checkUp)) return this.promote(s, dst, len, held)
+          continue
+        }
+      } else {
+        if ((Array.isArray(s) ? s[0] : s).dst !== dst) continue
+        held = s
       }
       if (!Array.isArray(held)) {
         if (usable(held, scope, oif, checkUp)) return held
         continue
       }
-      for (let i = 0; i < held.length; i++) if (usable(held[i], scope, oif, checkUp)) return held[i]
+      for (let k = 0; k < held.length; k++) if (usable(held[k], scope, oif, checkUp)) return held[k]
     }
     return null
   }
 
   routes(): Route[] {
     const groups: (Route | Route[])[] = []
-    for (let len = 0; len <= 32; len++) {
-      const m = this.byLen[len]
-      if (m) for (const [dst, held] of m) groups.push(typeof held === 'number' ? this.promote(m, dst, len, held) : held)
+    for (let i = 0; i < this.lens.length; i++) {
+      const s = this.slots[i]
+      if (!(s instanceof Map)) groups.push(s)
+      else for (const [dst, held] of s) groups.push(typeof held === 'number' ? this.promote(s, dst, this.lens[i], held) : held)
     }
     const first = (g: Route | Route[]): Route => (Array.isArray(g) ? g[0] : g)
     groups.sort((a, b) => first(a).dst - first(b).dst || first(b).len - first(a).len)
@@ -228,32 +288,48 @@ export class FibTable {
   /** Removes every route for which pred holds; returns how many. */
   removeWhere(pred: (r: Route) => boolean): number {
     let n = 0
-    for (let len = 0; len <= 32; len++) {
-      const m = this.byLen[len]
-      if (!m) continue
-      for (const [k, h] of m) {
-        const held = typeof h === 'number' ? this.promote(m, k, len, h) : h
-        if (!Array.isArray(held)) {
-          if (pred(held)) {
-            m.delete(k)
-            n++
+    let emptied = false
+    for (let i = 0; i < this.lens.length; i++) {
+      const s = this.slots[i]
+      if (s instanceof Map) {
+        const len = this.lens[i]
+        for (const [k, h] of s) {
+          const held = typeof h === 'number' ? this.promote(s, k, len, h) : h
+          if (!Array.isArray(held)) {
+            if (pred(held)) {
+              s.delete(k)
+              n++
+            }
+            continue
           }
-          continue
+          n += removeFromList(held, pred)
+          if (held.length === 0) s.delete(k)
+          else if (held.length === 1) s.set(k, held[0])
         }
-        for (let i = held.length - 1; i >= 0; i--) {
-          if (pred(held[i])) {
-            held.splice(i, 1)
-            n++
-          }
-        }
-        if (held.length === 0) m.delete(k)
-        else if (held.length === 1) m.set(k, held[0])
+        if (s.size === 0) emptied = true
+      } else if (Array.isArray(s)) {
+        n += removeFromList(s, pred)
+        if (s.length === 0) emptied = true
+        else if (s.length === 1) this.slots[i] = s[0]
+      } else if (pred(s)) {
+        n++
+        this.slots[i] = EMPTY_SLOT
+        emptied = true
       }
     }
-    if (n) {
-      this.count -= n
-      this.refreshLens()
+    if (emptied) {
+      const lens: number[] = []
+      const slots: Slot[] = []
+      for (let i = 0; i < this.lens.length; i++) {
+        const s = this.slots[i]
+        if (s === EMPTY_SLOT || (s instanceof Map ? s.size === 0 : Array.isArray(s) && s.length === 0)) continue
+        lens.push(this.lens[i])
+        slots.push(s)
+      }
+      this.lens = lens
+      this.slots = slots
     }
+    this.count -= n
     return n
   }
 
@@ -272,7 +348,7 @@ export class FibTable {
   }
 
   /** A compact route made an object, which the table holds from then on. */
-  private promote(m: Map<Ipv4, Route | Route[] | number>, dst: Ipv4, len: number, serial: number): Route {
+  private promote(m: PrefixMap, dst: Ipv4, len: number, serial: number): Route {
     const t = this.template!
     // The field order of routeAdd's routes (one shape for all).
     const r: Route = {
@@ -283,11 +359,57 @@ export class FibTable {
     return r
   }
 
-  private refreshLens(): void {
-    const lens: number[] = []
-    for (let l = 32; l >= 0; l--) if (this.byLen[l]?.size) lens.push(l)
-    this.lensInUse = lens
+  /** Where this prefix length's routes are in `slots`, -1 when it has none. */
+  private slotOf(len: number): number {
+    const lens = this.lens
+    for (let i = 0; i < lens.length; i++) if (lens[i] === len) return i
+    return -1
   }
+
+  private addSlot(len: number, s: Slot): void {
+    const n = this.lens.length
+    let at = 0
+    while (at < n && this.lens[at] > len) at++
+    const lens = new Array<number>(n + 1)
+    const slots = new Array<Slot>(n + 1)
+    for (let i = 0, j = 0; i <= n; i++) {
+      if (i === at) {
+        lens[i] = len
+        slots[i] = s
+      } else {
+        lens[i] = this.lens[j]
+        slots[i] = this.slots[j++]
+      }
+    }
+    this.lens = lens
+    this.slots = slots
+  }
+
+  private removeSlot(at: number): void {
+    this.lens = this.lens.filter((_, i) => i !== at)
+    this.slots = this.slots.filter((_, i) => i !== at)
+  }
+}
+
+/** One prefix length's routes: by network address, or the single prefix's route(s) themselves. */
+type PrefixMap = Map<Ipv4, Route | Route[] | number>
+type Slot = PrefixMap | Route | Route[]
+
+const NO_LENS: readonly number[] = Object.freeze([])
+const NO_SLOTS: Slot[] = []
+/** A slot emptied in removeWhere, dropped at its end. */
+const EMPTY_SLOT: Route[] = []
+
+/** Removes the routes pred holds for from a prefix's list (in place); returns how many. */
+function removeFromList(list: Route[], pred: (r: Route) => boolean): number {
+  let n = 0
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (pred(list[i])) {
+      list.splice(i, 1)
+      n++
+    }
+  }
+  return n
 }
 
 const NO_ROUTES: readonly Route[] = Object.freeze([])

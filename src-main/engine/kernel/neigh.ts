@@ -86,6 +86,10 @@ taggedShapes.push({
   probes: undefined, isRouter: false, queue: NO_QUEUE, queueBytes: undefined, timerGen: undefined, dead: false,
 })
 
+/** The shared empty maps a table starts with (never written to). */
+const NO_DEVICES = new Map<NetDevice, Map<Ipv4, Neighbour | Mac>>()
+const NO_TIMES = new Map<NetDevice, number>()
+
 /**
  * The ARP neighbour table of one namespace (net/core/neighbour.c with arp_tbl's parameters):
  * the NUD state machine with its timers, the queue of packets waiting for resolution, and the
@@ -93,10 +97,14 @@ taggedShapes.push({
  */
 export class NeighTable {
   /** Per device, by address: the entry, or the MAC of a compact one (see compactPermanent). */
-  private readonly byDev = new Map<NetDevice, Map<Ipv4, Neighbour | Mac>>()
+  private byDev: Map<NetDevice, Map<Ipv4, Neighbour | Mac>> = NO_DEVICES
   /** Per device, the instant its compact entries were made (all of them at one instant); made on first use. */
   private compactAt: Map<NetDevice, number> | null = null
-  private readonly reachable = new Map<NetDevice, number>()
+  /**
+   * Each device's reachable time, drawn when first needed. Both maps start as the shared empty
+   * one, which nothing writes to: most namespaces of a big cluster never resolve a neighbour.
+   */
+  private reachable: Map<NetDevice, number> = NO_TIMES
   private lastRandNs = 0
 
   constructor(private readonly ns: Netns) {}
@@ -114,6 +122,7 @@ export class NeighTable {
     let t = this.reachable.get(dev)
     if (t === undefined) {
       t = this.randReach()
+      if (this.reachable === NO_TIMES) this.reachable = new Map()
       this.reachable.set(dev, t)
     }
     return t
@@ -175,6 +184,7 @@ export class NeighTable {
     let m = this.byDev.get(dev)
     if (!m) {
       m = new Map()
+      if (this.byDev === NO_DEVICES) this.byDev = new Map()
       this.byDev.set(dev, m)
     }
     const n: Neighbour = {
