@@ -1,5 +1,5 @@
 import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
-import type { ClusterEvents } from './events.ts'
+import { EventGroup, type ClusterEvents } from './events.ts'
 import { hostVethName, macFor } from './ids.ts'
 import type { Ops } from './ops.ts'
 import { says } from '../../shared/messages/problem.ts'
@@ -63,11 +63,11 @@ export class HostLocalIpam {
 }
 
 export interface CniPod {
-  name: string
-  node: string
-  ip: Ipv4
-  veth: string
-  mtu: number
+  readonly name: string
+  readonly node: string
+  readonly ip: Ipv4
+  readonly veth: string
+  readonly mtu: number
 }
 
 /**
@@ -78,20 +78,19 @@ export interface CniPod {
 export function cniAdd(ops: Ops, events: ClusterEvents, pod: string, node: string, ipam: HostLocalIpam, ip: Ipv4 | null, mtu: number): CniPod {
   const addr = ip === null ? ipam.allocate() : (ipam.reserve(ip), ip)
   const veth = hostVethName(pod)
-  ops.netnsAdd(pod)
-  ops.up(pod, 'lo')
   // SetupVeth: the pair is made in the pod's namespace with the host end in the node's; the pod
   // end comes up, then the host end, which then joins the bridge; IPAM configures eth0 last.
-  ops.veth(pod, 'eth0', macFor(`${pod}/eth0`), node, veth, macFor(`${node}/${veth}`), mtu === 1500 ? undefined : mtu)
-  ops.up(pod, 'eth0')
-  ops.up(node, veth)
-  ops.master(node, veth, 'cbr0')
-  ops.addr(pod, 'eth0', addr, ipam.len)
-  ops.route(pod, { dst: 0, len: 0, via: ipam.gateway, dev: 'eth0' })
-  events.add('cni', 'control.ipam_assign', { pod, ip: formatIpv4(addr), node })
-  events.add('cni', 'control.cni_add', { pod, node, veth })
-  return { name: pod, node, ip: addr, veth, mtu }
+  ops.podSetup({ pod, node, veth, mac: macFor(`${pod}/eth0`), peerMac: macFor(`${node}/${veth}`), mtu: mtu === 1500 ? undefined : mtu, addr, len: ipam.len, gateway: ipam.gateway })
+  const made: CniPod = { name: pod, node, ip: addr, veth, mtu }
+  // Worded from the pod when read; consecutive pods of one instant are one record.
+  events.addGroup('cni', cniAddEvents, made, null)
+  return made
 }
+
+const cniAddEvents = new EventGroup<CniPod, null>([
+  ['control.ipam_assign', (p) => ({ pod: p.name, ip: formatIpv4(p.ip), node: p.node })],
+  ['control.cni_add', (p) => ({ pod: p.name, node: p.node, veth: p.veth })],
+])
 
 /** CNI DEL: the pod's namespace goes, taking its veth pair (and so the bridge port) with it. */
 export function cniDel(ops: Ops, pod: CniPod, ipam: HostLocalIpam): void {

@@ -184,7 +184,8 @@ export abstract class NetDevice {
   mcAdd(mac: Mac): void {
     const i = this.mcIndex(mac)
     if (i >= 0) this.mc[i + 1]++
-    else this.mc.push(mac, 1)
+    // A new list of exactly its size (push would leave room for 16 more numbers on every device).
+    else this.mc = this.mc.concat(mac, 1)
   }
 
   mcDel(mac: Mac): void {
