@@ -251,7 +251,7 @@ function routeRowsOf(ns: Netns, f: ShowFilter): RouteRow[] {
   const tables = f.table === 0 ? dumpOrder([...ns.tables.keys()]) : [f.table]
   const rows: RouteRow[] = []
   for (const id of tables) {
-    const t = ns.tables.get(id)
+    const t = ns.tableIfAny(id)
     if (!t) continue
     for (const r of t.routes()) {
       if (f.type !== undefined && r.type !== f.type) continue
@@ -496,7 +496,7 @@ function routeFlush(ctx: Ctx, argv: string[]): number {
   }
   if (argv.length === 0) fail(255, '"ip route flush" requires arguments.')
   missingTable(ctx, f, 'Flush')
-  const t = ctx.netns.tables.get(f.table === 0 ? RT_TABLE_MAIN : f.table)
+  const t = ctx.netns.tableIfAny(f.table === 0 ? RT_TABLE_MAIN : f.table)
   if (!t) return 0
   if (t.removeWhere((r) => (f.dev === undefined || r.dev === f.dev) && (f.proto === undefined || r.protocol === f.proto) && (f.scope === undefined || r.scope === f.scope) && (f.type === undefined || r.type === f.type) && (f.via === undefined || r.gateway === f.via) && (!f.prefix || prefixMatches(r, f.prefix)))) ctx.change()
   return 0
@@ -520,7 +520,7 @@ function missingTable(ctx: Ctx, f: ShowFilter, what: 'Dump' | 'Flush'): void {
  */
 function tableExists(ns: Netns, id: number): boolean {
   if (id === RT_TABLE_MAIN && ns.local.used) return true
-  return ns.tables.get(id)?.used ?? false
+  return ns.tableIfAny(id)?.used ?? false
 }
 
 /**

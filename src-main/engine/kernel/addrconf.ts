@@ -9,6 +9,8 @@ const ALL_NODES_MAC = 0x333300000001
 const IPV6_MIN_MTU = 1280
 
 export interface LinkLocalState {
+  /** The MAC the address was made from (EUI-64): it stays when the MAC changes. */
+  readonly mac: number
   tentative: boolean
   /** Bumped to cancel a pending DAD completion. */
   dadGen: number
@@ -95,7 +97,7 @@ export class Addrconf {
       case 'change':
         if (this.noIpv6?.has(dev)) break
         if (this.linkReady(dev)) {
-          if (!dev.ipv6LinkLocal) this.configure(dev)
+          if (dev.linkLocal === null) this.configure(dev)
           else this.startDad(dev)
         }
         break
@@ -113,11 +115,9 @@ export class Addrconf {
 
   /** addrconf_dev_config: the link-local address from the current MAC, tentative, DAD started. */
   private configure(dev: NetDevice): void {
-    if (dev.ipv6LinkLocal) return
-    const addr = eui64LinkLocal(dev.mac)
-    dev.ipv6LinkLocal = addr
-    dev.mcAdd(solicitedNodeMulticastMac(addr))
-    const st: LinkLocalState = { tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
+    if (dev.linkLocal !== null) return
+    dev.mcAdd(solicitedNodeMulticastMac(eui64LinkLocal(dev.mac)))
+    const st: LinkLocalState = { mac: dev.mac, tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
     dev.linkLocal = st
     this.report(dev, st)
     this.startDad(dev)
@@ -130,8 +130,9 @@ export class Addrconf {
    * many reports through every bridge).
    */
   private report(dev: NetDevice, st: LinkLocalState): void {
-    const ll = dev.ipv6LinkLocal
-    if (ll) this.send(dev, mldReport(dev.mac, st.tentative ? null : ll, ll))
+    if (dev.linkLocal === null) return
+    const ll = eui64LinkLocal(dev.linkLocal.mac)
+    this.send(dev, mldReport(dev.mac, st.tentative ? null : ll, ll))
   }
 
   /**
@@ -147,7 +148,7 @@ export class Addrconf {
       return kept
     }
     const opening = dev.link
-    if (opening && opening.netns === this.ns && opening.adminUp && !opening.ipv6LinkLocal && !this.noIpv6?.has(opening) && this.linkReady(opening)) {
+    if (opening && opening.netns === this.ns && opening.adminUp && opening.linkLocal === null && !this.noIpv6?.has(opening) && this.linkReady(opening)) {
       (this.reserved ??= new WeakMap()).set(opening, ++this.configured)
     }
     return ++this.configured
@@ -177,10 +178,10 @@ export class Addrconf {
   /** The DAD probe, after the random delay. */
   probe(st: LinkLocalState, gen: number): void {
     const dev = st.dev
-    if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+    if (st.dadGen !== gen || this.ns.dead || dev.linkLocal === null) return
     const nonce = new Uint8Array(6)
     for (let i = 0; i < 6; i++) nonce[i] = this.ns.world.rng.below(256)
-    this.send(dev, dadProbe(dev.mac, dev.ipv6LinkLocal, nonce))
+    this.send(dev, dadProbe(dev.mac, eui64LinkLocal(dev.linkLocal.mac), nonce))
     this.ns.world.sched.afterCall(NS_PER_SEC, dadDoneTimer, st, gen)
   }
 
@@ -189,7 +190,7 @@ export class Addrconf {
     const dev = st.dev
     // Only what clears IF_READY (down, unregister, an MTU below 1280) stops DAD, and each of
     // those cancels it; a carrier lost meanwhile does not (addrconf_dad_work).
-    if (st.dadGen !== gen || this.ns.dead || !dev.ipv6LinkLocal) return
+    if (st.dadGen !== gen || this.ns.dead || dev.linkLocal === null) return
     st.tentative = false
     this.report(dev, st)
     st.nextRsNs = 4 * NS_PER_SEC
@@ -199,27 +200,23 @@ export class Addrconf {
   /** A router solicitation, then the next one after nextRsNs (doubling, up to an hour). */
   solicitRouters(st: LinkLocalState, gen: number): void {
     const dev = st.dev
-    if (!dev.ipv6LinkLocal) return
-    this.send(dev, routerSolicitation(dev.mac, dev.ipv6LinkLocal))
+    if (dev.linkLocal === null) return
+    this.send(dev, routerSolicitation(dev.mac, eui64LinkLocal(dev.linkLocal.mac)))
     this.ns.world.sched.afterCall(st.nextRsNs, rsTimer, st, gen)
   }
 
   rsTimer(st: LinkLocalState, gen: number): void {
-    if (st.dadGen !== gen || this.ns.dead || !st.dev.ipv6LinkLocal) return
+    if (st.dadGen !== gen || this.ns.dead || st.dev.linkLocal === null) return
     st.nextRsNs = Math.min(st.nextRsNs * 2, 3600 * NS_PER_SEC)
     this.solicitRouters(st, gen)
   }
 
   private removeLinkLocal(dev: NetDevice): void {
-    const addr = dev.ipv6LinkLocal
-    if (!addr) return
-    dev.mcDel(solicitedNodeMulticastMac(addr))
-    dev.ipv6LinkLocal = null
     const st = dev.linkLocal
-    if (st && st.conf === this) {
-      st.dadGen++
-      dev.linkLocal = null
-    }
+    if (st === null) return
+    dev.mcDel(solicitedNodeMulticastMac(eui64LinkLocal(st.mac)))
+    st.dadGen++
+    dev.linkLocal = null
   }
 }
 

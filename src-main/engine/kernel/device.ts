@@ -4,6 +4,7 @@ import type { Netns } from './netns.ts'
 import type { Skb } from './skb.ts'
 import type { BridgeDevice } from './bridge.ts'
 import type { LinkLocalState } from './addrconf.ts'
+import { eui64LinkLocal } from '../addr/ipv6.ts'
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy'
 
@@ -64,10 +65,17 @@ export abstract class NetDevice {
   alias: string | null = null
   /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
   readonly inet: Ifa[] = []
-  /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds. */
-  ipv6LinkLocal: Uint8Array | null = null
-  /** Its duplicate address detection and router solicitation state (addrconf.ts), while it has one. */
+  /**
+   * The IPv6 link-local address's state (addrconf.ts) while the device has one: the MAC it was
+   * made from, duplicate address detection and router solicitation.
+   */
   linkLocal: LinkLocalState | null = null
+
+  /** IPv6 link-local address (EUI-64) while the device is up, as the kernel's addrconf adds (made when read). */
+  get ipv6LinkLocal(): Uint8Array | null {
+    const st = this.linkLocal
+    return st === null ? null : eui64LinkLocal(st.mac)
+  }
   /**
    * Hardware multicast addresses the device listens to, in the order joined, each with how many
    * protocols hold it: [mac, refs, mac, refs, ...] (flat numbers: thousands of devices have a few each).

@@ -36,7 +36,10 @@ export class Netns {
   readonly nsids = new Map<Netns, number>()
   /** Whether no id was freed since the first: the ids in use are then 0..size-1. */
   private nsidsDense = true
-  readonly tables = new Map<number, FibTable>()
+  /** The main and local tables, which every namespace has; the others are made on first use. */
+  readonly main = new FibTable(RT_TABLE_MAIN)
+  readonly local = new FibTable(RT_TABLE_LOCAL)
+  private others: Map<number, FibTable> | null = null
   readonly lo: LoopbackDevice
   readonly sysctl = new Sysctl()
   readonly devinet: Devinet
@@ -54,8 +57,6 @@ export class Netns {
     readonly world: World,
     readonly name: string,
   ) {
-    this.tables.set(RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN))
-    this.tables.set(RT_TABLE_LOCAL, new FibTable(RT_TABLE_LOCAL))
     this.devinet = new Devinet(this)
     this.addrconf = new Addrconf(this)
     this.neigh = new NeighTable(this)
@@ -73,20 +74,30 @@ export class Netns {
     return (this.socketsState ??= new Sockets(this))
   }
 
+  /** The table with this id, made when it does not exist yet. */
   table(id: number): FibTable {
-    let t = this.tables.get(id)
+    let t = this.tableIfAny(id)
     if (!t) {
       t = new FibTable(id)
-      this.tables.set(id, t)
+      ;(this.others ??= new Map()).set(id, t)
     }
     return t
   }
 
-  get main(): FibTable {
-    return this.tables.get(RT_TABLE_MAIN)!
+  /** The table with this id if it exists. */
+  tableIfAny(id: number): FibTable | undefined {
+    if (id === RT_TABLE_MAIN) return this.main
+    if (id === RT_TABLE_LOCAL) return this.local
+    return this.others?.get(id)
   }
-  get local(): FibTable {
-    return this.tables.get(RT_TABLE_LOCAL)!
+
+  /** Every table by id: main and local first, then the others in the order they were made. */
+  get tables(): ReadonlyMap<number, FibTable> {
+    const all = new Map<number, FibTable>()
+    all.set(RT_TABLE_MAIN, this.main)
+    all.set(RT_TABLE_LOCAL, this.local)
+    if (this.others) for (const [id, t] of this.others) all.set(id, t)
+    return all
   }
 
   dev(name: string): NetDevice | undefined {

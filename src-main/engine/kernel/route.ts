@@ -56,7 +56,7 @@ export function fibLookup(ns: Netns, fl: FlowKey): FibResult {
   const scope = fl.scope ?? Scope.Universe
   const oif = fl.oif ?? null
   for (const id of RULE_TABLES) {
-    const t = ns.tables.get(id)
+    const t = ns.tableIfAny(id)
     if (!t || t.size === 0) continue
     const r = t.lookupUsable(fl.daddr, scope, oif)
     if (!r) continue
