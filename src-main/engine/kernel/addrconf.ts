@@ -1,9 +1,8 @@
-import { eui64LinkLocal, solicitedNodeMulticastMac } from '../addr/ipv6.ts'
 import type { NetDevice } from './device.ts'
 import type { DeviceEvent, Netns } from './netns.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import { Skb } from './skb.ts'
-import { dadProbe, mldReport, routerSolicitation } from './ipv6-chatter.ts'
+import { dadProbe, mldReport, routerSolicitation, solicitedNodeMacOf } from './ipv6-chatter.ts'
 
 const ALL_NODES_MAC = 0x333300000001
 const IPV6_MIN_MTU = 1280
@@ -116,7 +115,7 @@ export class Addrconf {
   /** addrconf_dev_config: the link-local address from the current MAC, tentative, DAD started. */
   private configure(dev: NetDevice): void {
     if (dev.linkLocal !== null) return
-    dev.mcAdd(solicitedNodeMulticastMac(eui64LinkLocal(dev.mac)))
+    dev.mcAdd(solicitedNodeMacOf(dev.mac))
     const st: LinkLocalState = { mac: dev.mac, tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
     dev.linkLocal = st
     this.report(dev, st)
@@ -130,9 +129,7 @@ export class Addrconf {
    * many reports through every bridge).
    */
   private report(dev: NetDevice, st: LinkLocalState): void {
-    if (dev.linkLocal === null) return
-    const ll = eui64LinkLocal(dev.linkLocal.mac)
-    this.send(dev, mldReport(dev.mac, st.tentative ? null : ll, ll))
+    if (dev.linkLocal !== null) this.send(dev, mldReport(dev.mac, dev.linkLocal.mac, st.tentative))
   }
 
   /**
@@ -179,9 +176,9 @@ export class Addrconf {
   probe(st: LinkLocalState, gen: number): void {
     const dev = st.dev
     if (st.dadGen !== gen || this.ns.dead || dev.linkLocal === null) return
-    const nonce = new Uint8Array(6)
-    for (let i = 0; i < 6; i++) nonce[i] = this.ns.world.rng.below(256)
-    this.send(dev, dadProbe(dev.mac, eui64LinkLocal(dev.linkLocal.mac), nonce))
+    let nonce = 0
+    for (let i = 0; i < 6; i++) nonce = nonce * 256 + this.ns.world.rng.below(256)
+    this.send(dev, dadProbe(dev.mac, dev.linkLocal.mac, nonce))
     this.ns.world.sched.afterCall(NS_PER_SEC, dadDoneTimer, st, gen)
   }
 
@@ -201,7 +198,7 @@ export class Addrconf {
   solicitRouters(st: LinkLocalState, gen: number): void {
     const dev = st.dev
     if (dev.linkLocal === null) return
-    this.send(dev, routerSolicitation(dev.mac, eui64LinkLocal(dev.linkLocal.mac)))
+    this.send(dev, routerSolicitation(dev.mac, dev.linkLocal.mac))
     this.ns.world.sched.afterCall(st.nextRsNs, rsTimer, st, gen)
   }
 
@@ -214,7 +211,7 @@ export class Addrconf {
   private removeLinkLocal(dev: NetDevice): void {
     const st = dev.linkLocal
     if (st === null) return
-    dev.mcDel(solicitedNodeMulticastMac(eui64LinkLocal(st.mac)))
+    dev.mcDel(solicitedNodeMacOf(st.mac))
     st.dadGen++
     dev.linkLocal = null
   }

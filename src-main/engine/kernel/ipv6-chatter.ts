@@ -20,17 +20,37 @@ const IP = 14
 const IP_SRC = IP + 8
 const IP_DST = IP + 24
 
-/** Writes the solicited-node group of `addr` (ff02::1:ffXX:XXXX) at `at`. */
-function writeSolicitedNode(f: Uint8Array, at: number, addr: Uint8Array): void {
-  f.set(SOLICITED_NODE_PREFIX, at)
-  f[at + 13] = addr[13]
-  f[at + 14] = addr[14]
-  f[at + 15] = addr[15]
+/**
+ * Writes the EUI-64 link-local address made from `llMac` (fe80::/64 with the MAC's bytes around
+ * ff:fe, the universal/local bit flipped) at `at`: the frames are written from the MAC, without
+ * the address as an array of its own.
+ */
+function writeLinkLocal(f: Uint8Array, at: number, llMac: Mac): void {
+  const hi = Math.floor(llMac / 0x1_0000_0000)
+  const lo = llMac >>> 0
+  f[at] = 0xfe
+  f[at + 1] = 0x80
+  f[at + 8] = (hi >>> 8) ^ 0x02
+  f[at + 9] = hi & 0xff
+  f[at + 10] = lo >>> 24
+  f[at + 11] = 0xff
+  f[at + 12] = 0xfe
+  f[at + 13] = (lo >>> 16) & 0xff
+  f[at + 14] = (lo >>> 8) & 0xff
+  f[at + 15] = lo & 0xff
 }
 
-/** The Ethernet address of a solicited-node group (33:33:ff:XX:XX:XX). */
-function solicitedNodeMac(addr: Uint8Array): Mac {
-  return 0x3333_0000_0000 + (((0xff << 24) | (addr[13] << 16) | (addr[14] << 8) | addr[15]) >>> 0)
+/** Writes the solicited-node group of the link-local address of `llMac` (ff02::1:ffXX:XXXX) at `at`. */
+function writeSolicitedNode(f: Uint8Array, at: number, llMac: Mac): void {
+  f.set(SOLICITED_NODE_PREFIX, at)
+  f[at + 13] = (llMac >>> 16) & 0xff
+  f[at + 14] = (llMac >>> 8) & 0xff
+  f[at + 15] = llMac & 0xff
+}
+
+/** The Ethernet address of the solicited-node group of that address (33:33:ff:XX:XX:XX). */
+export function solicitedNodeMacOf(llMac: Mac): Mac {
+  return 0x3333_ff00_0000 + ((llMac >>> 0) & 0xffffff)
 }
 
 function multicastMac(group: Uint8Array): Mac {
@@ -41,10 +61,10 @@ function multicastMac(group: Uint8Array): Mac {
  * A frame of Ethernet + IPv6 header (+ optional hop-by-hop Router Alert) for an ICMPv6 body of
  * `icmpLen` bytes, which the caller writes at icmpOffset(hopByHopRA) before `finish`. Written in
  * place: every device of a lab sends these when it comes up, tens of thousands in a big build.
- * The source address is left unspecified (zeros) when null; the destination is written by the
+ * The source address (the link-local address of the MAC given) is left unspecified (zeros) when null; the destination is written by the
  * caller when null.
  */
-function header(srcMac: Mac, dstMac: Mac, src: Uint8Array | null, dst: Uint8Array | null, hopByHopRA: boolean, icmpLen: number): Uint8Array {
+function header(srcMac: Mac, dstMac: Mac, srcLlMac: Mac | null, dst: Uint8Array | null, hopByHopRA: boolean, icmpLen: number): Uint8Array {
   const payloadLen = (hopByHopRA ? 8 : 0) + icmpLen
   const f = new Uint8Array(14 + 40 + payloadLen)
   writeMac(f, 0, dstMac)
@@ -56,7 +76,7 @@ function header(srcMac: Mac, dstMac: Mac, src: Uint8Array | null, dst: Uint8Arra
   f[IP + 5] = payloadLen & 0xff
   f[IP + 6] = hopByHopRA ? 0 : 58
   f[IP + 7] = hopByHopRA ? 1 : 255
-  if (src !== null) f.set(src, IP_SRC)
+  if (srcLlMac !== null) writeLinkLocal(f, IP_SRC, srcLlMac)
   if (dst !== null) f.set(dst, IP_DST)
   if (hopByHopRA) f.set(HBH_ROUTER_ALERT, IP + 40)
   return f
@@ -79,36 +99,47 @@ function finish(f: Uint8Array, off: number): Uint8Array {
   return f
 }
 
-/** MLDv2 report: CHANGE_TO_EXCLUDE for the solicited-node group of the link-local address. */
-export function mldReport(mac: Mac, src: Uint8Array | null, linkLocal: Uint8Array): Uint8Array {
-  const f = header(mac, multicastMac(MLDV2_ROUTERS), src, MLDV2_ROUTERS, true, 8 + 20)
+/**
+ * MLDv2 report: CHANGE_TO_EXCLUDE for the solicited-node group of the link-local address made
+ * from `llMac`, sent from :: while that address is tentative.
+ */
+export function mldReport(mac: Mac, llMac: Mac, tentative: boolean): Uint8Array {
+  const f = header(mac, multicastMac(MLDV2_ROUTERS), tentative ? null : llMac, MLDV2_ROUTERS, true, 8 + 20)
   const off = icmpOffset(true)
   f[off] = 143
   f[off + 7] = 1
   f[off + 8] = 4
-  writeSolicitedNode(f, off + 12, linkLocal)
+  writeSolicitedNode(f, off + 12, llMac)
   return finish(f, off)
 }
 
 /**
- * Neighbour solicitation for duplicate address detection (from ::), with the nonce option of
- * enhanced DAD (RFC 7527, on by default): 6 bytes the caller draws.
+ * Neighbour solicitation for duplicate address detection (from ::) of the link-local address
+ * made from `llMac`, with the nonce option of enhanced DAD (RFC 7527, on by default): 6 bytes
+ * the caller draws, first byte first (`nonce` = b0 * 2^40 + ... + b5).
  */
-export function dadProbe(mac: Mac, linkLocal: Uint8Array, nonce: Uint8Array): Uint8Array {
-  const f = header(mac, solicitedNodeMac(linkLocal), null, null, false, 24 + 8)
-  writeSolicitedNode(f, IP_DST, linkLocal)
+export function dadProbe(mac: Mac, llMac: Mac, nonce: number): Uint8Array {
+  const f = header(mac, solicitedNodeMacOf(llMac), null, null, false, 24 + 8)
+  writeSolicitedNode(f, IP_DST, llMac)
   const off = icmpOffset(false)
   f[off] = 135
-  f.set(linkLocal, off + 8)
+  writeLinkLocal(f, off + 8, llMac)
   f[off + 24] = 14
   f[off + 25] = 1
-  for (let i = 0; i < 6; i++) f[off + 26 + i] = nonce[i]
+  const hi = Math.floor(nonce / 0x1_0000_0000)
+  const lo = nonce >>> 0
+  f[off + 26] = hi >>> 8
+  f[off + 27] = hi & 0xff
+  f[off + 28] = lo >>> 24
+  f[off + 29] = (lo >>> 16) & 0xff
+  f[off + 30] = (lo >>> 8) & 0xff
+  f[off + 31] = lo & 0xff
   return finish(f, off)
 }
 
-/** Router solicitation with the source link-layer address option. */
-export function routerSolicitation(mac: Mac, linkLocal: Uint8Array): Uint8Array {
-  const f = header(mac, multicastMac(ALL_ROUTERS), linkLocal, ALL_ROUTERS, false, 16)
+/** Router solicitation from the link-local address made from `llMac`, with the source link-layer address option. */
+export function routerSolicitation(mac: Mac, llMac: Mac): Uint8Array {
+  const f = header(mac, multicastMac(ALL_ROUTERS), llMac, ALL_ROUTERS, false, 16)
   const off = icmpOffset(false)
   f[off] = 133
   f[off + 8] = 1
