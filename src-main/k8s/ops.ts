@@ -1,7 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { Scope, type NetDevice } from '../engine/kernel/device.ts'
-import { routeAdd, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
+import { routeAdd, routeAddOnlinkCompact, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
 import { routeDstString } from '../engine/kernel/fib.ts'
 import { Nud } from '../engine/kernel/neigh.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
@@ -211,7 +211,8 @@ export class Ops {
       errors = peerError(errors, 'fdb', e)
     }
     try {
-      routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope: subnet ? Scope.Universe : Scope.Link }, 'replace', true)
+      const scope = subnet ? Scope.Universe : Scope.Link
+      if (!routeAddOnlinkCompact(netns, subnet, len, d, scope)) routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope }, 'replace', true)
     } catch (e) {
       errors = peerError(errors, 'route', e)
     }

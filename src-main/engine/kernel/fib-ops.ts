@@ -129,6 +129,22 @@ export function routeAdd(ns: Netns, s: RouteSpec, mode: RouteAddMode = 'add', co
   return r
 }
 
+/**
+ * routeAdd(ns, { dst, len, gateway: dst, dev, onlink: true, scope }, 'replace', true) the short
+ * way, for flanneld's route to a peer's subnet: when the main table holds nothing at the prefix
+ * and holds its compact routes with these fields, the same checks pass and the route goes in as
+ * its serial, without a spec or a route object. Returns false, having done nothing, when that is
+ * not so (the caller then calls routeAdd, which also gives any refusal).
+ */
+export function routeAddOnlinkCompact(ns: Netns, dst: Ipv4, len: number, dev: NetDevice, scope: Scope): boolean {
+  if (dst === 0 || ((dst & ~prefixMask(len)) >>> 0) !== 0 || scope === Scope.Host || !dev.adminUp) return false
+  if (ns.devinet.isLocal(dst) || isBadGateway(dst)) return false
+  const table = ns.main
+  if (!table.compactsOnlink(dev, scope) || table.hasPrefix(dst, len)) return false
+  table.addCompact(dst, len, ns.devinet.nextSerial())
+  return true
+}
+
 function isBadGateway(gw: Ipv4): boolean {
   return gw === 0 || gw === 0xffffffff || (gw & 0xf0000000) >>> 0 === 0xe0000000
 }

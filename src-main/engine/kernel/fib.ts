@@ -333,6 +333,51 @@ export class FibTable {
     return n
   }
 
+  /** Whether a route of this prefix is here (a compact one is not made an object to tell). */
+  hasPrefix(dst: Ipv4, len: number): boolean {
+    const i = this.slotOf(len)
+    if (i < 0) return false
+    const s = this.slots[i]
+    if (s instanceof Map) return s.has(dst)
+    return (Array.isArray(s) ? s[0] : s).dst === dst
+  }
+
+  /**
+   * Whether an onlink unicast route through `dev` with the given scope and every other field
+   * at its default (flanneld's route to a peer) is what this table's compact routes are.
+   */
+  compactsOnlink(dev: NetDevice, scope: Scope): boolean {
+    const t = this.template
+    return (
+      t !== null && t.table === this.id && t.type === RouteType.Unicast && t.tos === 0 && t.priority === 0 && t.protocol === RTPROT_BOOT &&
+      t.scope === scope && t.prefsrc === 0 && t.dev === dev && t.onlink && t.mtu === 0
+    )
+  }
+
+  /**
+   * add() of such a route, compact, for a prefix that holds none (hasPrefix, compactsOnlink):
+   * what add(r, false, true) does with it, without the route object.
+   */
+  addCompact(dst: Ipv4, len: number, serial: number): void {
+    const i = this.slotOf(len)
+    this.count++
+    this.used = true
+    if (i < 0) {
+      const m: PrefixMap = new Map()
+      m.set(dst, serial)
+      this.addSlot(len, m)
+      return
+    }
+    const s = this.slots[i]
+    if (s instanceof Map) s.set(dst, serial)
+    else {
+      const m: PrefixMap = new Map()
+      m.set((Array.isArray(s) ? s[0] : s).dst, s)
+      m.set(dst, serial)
+      this.slots[i] = m
+    }
+  }
+
   /** Whether r can be held compact: its gateway its network address, the rest the template's. */
   private compactable(r: Route): boolean {
     if (r.gateway !== r.dst || r.exceptions !== undefined) return false
