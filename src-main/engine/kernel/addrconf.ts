@@ -129,7 +129,7 @@ export class Addrconf {
    * many reports through every bridge).
    */
   private report(dev: NetDevice, st: LinkLocalState): void {
-    if (dev.linkLocal !== null) this.send(dev, mldReport(dev.mac, dev.linkLocal.mac, st.tentative))
+    if (dev.linkLocal !== null) this.send(dev, mldReport(dev.mac, dev.linkLocal.mac, st.tentative, this.ns.world))
   }
 
   /**
@@ -178,7 +178,7 @@ export class Addrconf {
     if (st.dadGen !== gen || this.ns.dead || dev.linkLocal === null) return
     let nonce = 0
     for (let i = 0; i < 6; i++) nonce = nonce * 256 + this.ns.world.rng.below(256)
-    this.send(dev, dadProbe(dev.mac, dev.linkLocal.mac, nonce))
+    this.send(dev, dadProbe(dev.mac, dev.linkLocal.mac, nonce, this.ns.world))
     this.ns.world.sched.afterCall(NS_PER_SEC, dadDoneTimer, st, gen)
   }
 
@@ -198,7 +198,7 @@ export class Addrconf {
   solicitRouters(st: LinkLocalState, gen: number): void {
     const dev = st.dev
     if (dev.linkLocal === null) return
-    this.send(dev, routerSolicitation(dev.mac, dev.linkLocal.mac))
+    this.send(dev, routerSolicitation(dev.mac, dev.linkLocal.mac, this.ns.world))
     this.ns.world.sched.afterCall(st.nextRsNs, rsTimer, st, gen)
   }
 

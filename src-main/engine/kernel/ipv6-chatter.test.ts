@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dadProbe, mldReport, routerSolicitation } from './ipv6-chatter.ts'
+import { World } from './world.ts'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
@@ -38,4 +39,25 @@ describe('IPv6 housekeeping frames', () => {
       expect(hex(routerSolicitation(mac, mac))).toBe(want.rs)
     })
   }
+})
+
+describe('frames cut from the World', () => {
+  it('are the same bytes, in one shared buffer without overlapping, and each its own while a trace records', () => {
+    const w = new World()
+    const [mac, want] = FIXTURES[0]
+    const a = mldReport(mac, mac, true, w)
+    const b = routerSolicitation(mac, mac, w)
+    const c = dadProbe(mac, mac, 0x01_02_03_fa_fb_fc, w)
+    expect([hex(a), hex(b), hex(c)]).toEqual([want.mldTentative, want.rs, want.dad])
+    expect(a.buffer).toBe(b.buffer)
+    expect(b.byteOffset).toBe(a.byteOffset + a.length)
+    expect(c.byteOffset).toBe(b.byteOffset + b.length)
+    // Enough frames for a new buffer: still the right bytes, zeroed where not written.
+    for (let i = 0; i < 2000; i++) expect(hex(routerSolicitation(mac, mac, w))).toBe(want.rs)
+    w.trace.start()
+    const d = mldReport(mac, mac, false, w)
+    expect(hex(d)).toBe(want.mld)
+    expect(d.byteOffset).toBe(0)
+    expect(d.buffer.byteLength).toBe(d.length)
+  })
 })

@@ -57,6 +57,13 @@ function multicastMac(group: Uint8Array): Mac {
   return 0x3333_0000_0000 + (((group[12] << 24) | (group[13] << 16) | (group[14] << 8) | group[15]) >>> 0)
 }
 
+/** Where a frame's zeroed bytes come from (the World, in the kernel). */
+export interface FrameAlloc {
+  frameBytes(n: number): Uint8Array
+}
+
+const ownBytes: FrameAlloc = { frameBytes: (n) => new Uint8Array(n) }
+
 /**
  * A frame of Ethernet + IPv6 header (+ optional hop-by-hop Router Alert) for an ICMPv6 body of
  * `icmpLen` bytes, which the caller writes at icmpOffset(hopByHopRA) before `finish`. Written in
@@ -64,9 +71,9 @@ function multicastMac(group: Uint8Array): Mac {
  * The source address (the link-local address of the MAC given) is left unspecified (zeros) when null; the destination is written by the
  * caller when null.
  */
-function header(srcMac: Mac, dstMac: Mac, srcLlMac: Mac | null, dst: Uint8Array | null, hopByHopRA: boolean, icmpLen: number): Uint8Array {
+function header(alloc: FrameAlloc, srcMac: Mac, dstMac: Mac, srcLlMac: Mac | null, dst: Uint8Array | null, hopByHopRA: boolean, icmpLen: number): Uint8Array {
   const payloadLen = (hopByHopRA ? 8 : 0) + icmpLen
-  const f = new Uint8Array(14 + 40 + payloadLen)
+  const f = alloc.frameBytes(14 + 40 + payloadLen)
   writeMac(f, 0, dstMac)
   writeMac(f, 6, srcMac)
   f[12] = ETHERTYPE_IPV6 >> 8
@@ -103,8 +110,8 @@ function finish(f: Uint8Array, off: number): Uint8Array {
  * MLDv2 report: CHANGE_TO_EXCLUDE for the solicited-node group of the link-local address made
  * from `llMac`, sent from :: while that address is tentative.
  */
-export function mldReport(mac: Mac, llMac: Mac, tentative: boolean): Uint8Array {
-  const f = header(mac, multicastMac(MLDV2_ROUTERS), tentative ? null : llMac, MLDV2_ROUTERS, true, 8 + 20)
+export function mldReport(mac: Mac, llMac: Mac, tentative: boolean, alloc = ownBytes): Uint8Array {
+  const f = header(alloc, mac, multicastMac(MLDV2_ROUTERS), tentative ? null : llMac, MLDV2_ROUTERS, true, 8 + 20)
   const off = icmpOffset(true)
   f[off] = 143
   f[off + 7] = 1
@@ -118,8 +125,8 @@ export function mldReport(mac: Mac, llMac: Mac, tentative: boolean): Uint8Array 
  * made from `llMac`, with the nonce option of enhanced DAD (RFC 7527, on by default): 6 bytes
  * the caller draws, first byte first (`nonce` = b0 * 2^40 + ... + b5).
  */
-export function dadProbe(mac: Mac, llMac: Mac, nonce: number): Uint8Array {
-  const f = header(mac, solicitedNodeMacOf(llMac), null, null, false, 24 + 8)
+export function dadProbe(mac: Mac, llMac: Mac, nonce: number, alloc = ownBytes): Uint8Array {
+  const f = header(alloc, mac, solicitedNodeMacOf(llMac), null, null, false, 24 + 8)
   writeSolicitedNode(f, IP_DST, llMac)
   const off = icmpOffset(false)
   f[off] = 135
@@ -138,8 +145,8 @@ export function dadProbe(mac: Mac, llMac: Mac, nonce: number): Uint8Array {
 }
 
 /** Router solicitation from the link-local address made from `llMac`, with the source link-layer address option. */
-export function routerSolicitation(mac: Mac, llMac: Mac): Uint8Array {
-  const f = header(mac, multicastMac(ALL_ROUTERS), llMac, ALL_ROUTERS, false, 16)
+export function routerSolicitation(mac: Mac, llMac: Mac, alloc = ownBytes): Uint8Array {
+  const f = header(alloc, mac, multicastMac(ALL_ROUTERS), llMac, ALL_ROUTERS, false, 16)
   const off = icmpOffset(false)
   f[off] = 133
   f[off + 8] = 1

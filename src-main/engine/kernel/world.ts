@@ -59,12 +59,34 @@ export class World {
   /** Frames dropped in storms, in all. */
   stormDrops = 0
 
+  /** What frameBytes cuts frames from, and how much of it is used. */
+  private slab = new ArrayBuffer(0)
+  private slabUsed = 0
+
   constructor(opts: WorldOptions = {}) {
     this.rng = new SeededRandom(opts.seed ?? 1)
     this.floodPortByPort = opts.floodPortByPort ?? false
     this.macRng = new SeededRandom(hashString('mac', opts.seed ?? 1))
     this.trace = new TraceRecorder(this.sched)
     this.root = new Netns(this, '')
+  }
+
+  /**
+   * n zero bytes for a frame the kernel writes once and never resizes (the IPv6 housekeeping
+   * frames every device sends when it comes up: tens of thousands in a big build). Unobserved,
+   * they are cut from a shared buffer, never handed out twice, instead of each being a buffer of
+   * its own; while a trace records or a capture runs, each is its own (a trace keeps and passes
+   * on the frames it shows).
+   */
+  frameBytes(n: number): Uint8Array {
+    if (this.trace.observing) return new Uint8Array(n)
+    if (this.slabUsed + n > this.slab.byteLength) {
+      this.slab = new ArrayBuffer(Math.max(FRAME_SLAB_BYTES, n))
+      this.slabUsed = 0
+    }
+    const f = new Uint8Array(this.slab, this.slabUsed, n)
+    this.slabUsed += n
+    return f
   }
 
   nextPacketId(): number {
@@ -134,3 +156,5 @@ export class World {
     this.sched.run(this.sched.now + ns)
   }
 }
+
+const FRAME_SLAB_BYTES = 64 * 1024
