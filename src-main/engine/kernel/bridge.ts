@@ -280,13 +280,12 @@ export class BridgeDevice extends NetDevice {
    * says so, which keeps the work and the memory of a storm bounded.
    */
   private looped(skb: Skb, port: NetDevice): boolean {
-    const seen = skb.bridgesSeen
-    if (seen === null) {
-      skb.bridgesSeen = [this]
+    if (skb.firstBridge === null) {
+      skb.firstBridge = this
       return false
     }
-    if (!seen.includes(this)) {
-      seen.push(this)
+    if (skb.firstBridge !== this && !skb.moreBridges?.includes(this)) {
+      ;(skb.moreBridges ??= []).push(this)
       return false
     }
     if (++skb.loopPasses <= STORM_PASSES) return false
@@ -299,8 +298,8 @@ export class BridgeDevice extends NetDevice {
   /** br_dev_xmit: our own stack sends through the bridge. */
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
-    if (skb.bridgesSeen === null) skb.bridgesSeen = [this]
-    else if (!skb.bridgesSeen.includes(this)) skb.bridgesSeen.push(this)
+    if (skb.firstBridge === null) skb.firstBridge = this
+    else if (skb.firstBridge !== this && !skb.moreBridges?.includes(this)) (skb.moreBridges ??= []).push(this)
     // Without carrier (no port forwarding) linkwatch has put the noop qdisc on the bridge
     // (dev_deactivate, up to a second after the carrier went): nothing reaches a capture.
     if (!this.carrierOn && !this.linkwatchPending) {

@@ -5,6 +5,7 @@ import type { Skb } from './skb.ts'
 import type { BridgeDevice } from './bridge.ts'
 import type { LinkLocalState } from './addrconf.ts'
 import { eui64LinkLocal } from '../addr/ipv6.ts'
+import type { InputRouteCache } from './route.ts'
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy'
 
@@ -63,6 +64,8 @@ export abstract class NetDevice {
   userPromisc = false
   /** `ip link set DEV alias TEXT` (IFLA_IFALIAS), null when unset. */
   alias: string | null = null
+  /** The last input route decision for a packet received here (route.ts), made by the first. */
+  inputRoute: InputRouteCache | null = null
   /** IPv4 addresses, primaries before secondaries, in insertion order (in_device ifa_list). */
   readonly inet: Ifa[] = []
   /**

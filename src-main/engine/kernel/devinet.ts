@@ -2,7 +2,7 @@ import { prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { ipv4MulticastMac } from '../addr/mac.ts'
 import { Scope, type Ifa, type NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
-import { RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_KERNEL, type Route } from './fib.ts'
+import { routingGen, RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_KERNEL, type Route } from './fib.ts'
 import type { DeviceEvent, Netns } from './netns.ts'
 
 const ALL_HOSTS_MAC = ipv4MulticastMac(0xe0000001)
@@ -65,6 +65,7 @@ export class Devinet {
     }
     if (ifa.secondary) dev.inet.push(ifa)
     else dev.inet.splice(lastPrimary, 0, ifa)
+    routingGen.value++
     if (a.metric || a.noprefixroute) (this.metrics ??= new WeakMap()).set(ifa, { metric: a.metric ?? 0, noprefixroute: a.noprefixroute ?? false })
     this.addIfaRoutes(dev, ifa)
     return ifa
@@ -79,6 +80,7 @@ export class Devinet {
     const idx = dev.inet.indexOf(ifa)
     if (idx < 0) throw new KernelError('EADDRNOTAVAIL')
     dev.inet.splice(idx, 1)
+    routingGen.value++
     // promote_secondaries=0: deleting a primary deletes its secondaries too.
     const doomed: Ifa[] = []
     if (!ifa.secondary) {
@@ -227,6 +229,7 @@ export class Devinet {
       case 'unregister':
         this.disableIp(dev, true)
         dev.inet.length = 0
+        routingGen.value++
         this.ns.sysctl.removeDevice(dev.name)
         break
       case 'changeaddr':

@@ -75,6 +75,14 @@ taggedShapes.push({
   scope: undefined, prefsrc: undefined, gateway: undefined, dev: null, onlink: false, mtu: undefined, serial: undefined,
 })
 
+/**
+ * Counts every change, in any namespace of any World, to what a route lookup reads: routes added
+ * or removed, addresses, devices (up, down, registered, renamed, moved) and sysctl writes. The
+ * packet path caches its route decisions (route.ts) and trusts one only while this is unchanged;
+ * PMTU and redirect exceptions, which also expire with time, are read anew on every use.
+ */
+export const routingGen = { value: 0 }
+
 export function routeKeyEqual(a: Route, b: Pick<Route, 'table' | 'dst' | 'len' | 'tos' | 'priority'>): boolean {
   return a.table === b.table && a.dst === b.dst && a.len === b.len && a.tos === b.tos && a.priority === b.priority
 }
@@ -131,6 +139,7 @@ export class FibTable {
     const i = this.slotOf(r.len)
     this.count++
     this.used = true
+    routingGen.value++
     if (i < 0) {
       if (compact && this.compactable(r)) {
         const m: PrefixMap = new Map()
@@ -196,6 +205,7 @@ export class FibTable {
     } else if (s === r) this.removeSlot(i)
     else return false
     this.count--
+    routingGen.value++
     return true
   }
 
@@ -329,7 +339,10 @@ export class FibTable {
       this.lens = lens
       this.slots = slots
     }
-    this.count -= n
+    if (n) {
+      this.count -= n
+      routingGen.value++
+    }
     return n
   }
 
@@ -362,6 +375,7 @@ export class FibTable {
     const i = this.slotOf(len)
     this.count++
     this.used = true
+    routingGen.value++
     if (i < 0) {
       const m: PrefixMap = new Map()
       m.set(dst, serial)

@@ -1,7 +1,7 @@
 import { formatIpv4, isMulticastIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { formatMac, ipv4MulticastMac, isBroadcastMac, isMulticastMac, MAC_BROADCAST, MAC_ZERO } from '../addr/mac.ts'
 import { emitEthernet, ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, frameDst, frameEthertype } from '../wire/ethernet.ts'
-import { IPPROTO_ICMP, IPPROTO_UDP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
+import { ipv4Dst, IPPROTO_ICMP, IPPROTO_UDP, parseIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import type { NetDevice } from './device.ts'
 import { BridgeDevice } from './bridge.ts'
 import { RouteType, type Route } from './fib.ts'
@@ -142,9 +142,10 @@ export class Ipv4Stack {
       this.ns.lo.xmit(skb.with(frame))
       return
     }
-    const hdr = parseIpv4Header(skb.data, 0)
-    const mtu = pathMtu(this.ns, route.route, route.dev, hdr.dst)
-    this.finishOutput(route.dev, skb, route.nexthop, route.type, mtu, hdr.df)
+    // The packet was built here (its header is valid): its destination and DF bit are read as they are.
+    const d = skb.data
+    const mtu = pathMtu(this.ns, route.route, route.dev, ipv4Dst(d, 0))
+    this.finishOutput(route.dev, skb, route.nexthop, route.type, mtu, (d[6] & 0x40) !== 0)
   }
 
   /** ip_finish_output: fragment if needed (DF clear), then hand each piece to the neighbour layer. */

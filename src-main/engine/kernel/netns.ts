@@ -1,7 +1,7 @@
 import type { World } from './world.ts'
 import type { NetDevice } from './device.ts'
 import { LoopbackDevice } from './loopback.ts'
-import { FibTable, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './fib.ts'
+import { FibTable, routingGen, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './fib.ts'
 import { NeighTable } from './neigh.ts'
 import { Ipv4Stack } from './ipv4.ts'
 import { Icmp } from './icmp.ts'
@@ -11,6 +11,7 @@ import { Sysctl } from './sysctl.ts'
 import { Devinet } from './devinet.ts'
 import { Addrconf } from './addrconf.ts'
 import { BridgeDevice } from './bridge.ts'
+import type { OutputRouteCache } from './route.ts'
 import { KernelError } from './errors.ts'
 
 export type DeviceEvent = 'register' | 'up' | 'down' | 'change' | 'changeaddr' | 'changemtu' | 'unregister'
@@ -52,6 +53,8 @@ export class Netns {
   readonly arp: Arp
   /** Set when deleted; devices and timers check it. */
   dead = false
+  /** The output route cache (route.ts), made by the first lookup. */
+  outputRoutes: OutputRouteCache | null = null
 
   constructor(
     readonly world: World,
@@ -147,6 +150,7 @@ export class Netns {
     if (name === dev.name) return
     if (this.byName.has(name)) throw new KernelError('EEXIST')
     this.byName.delete(dev.name)
+    routingGen.value++
     dev.name = name
     this.byName.set(name, dev)
     for (const ifa of dev.inet) if (!ifa.label.includes(':')) ifa.label = name
@@ -191,6 +195,7 @@ export class Netns {
 
   setUp(dev: NetDevice, up: boolean): void {
     if (dev.adminUp === up) return
+    routingGen.value++
     if (up) {
       dev.adminUp = true
       try {
@@ -213,6 +218,7 @@ export class Netns {
   /** The netdev notifier chain: IPv4 (devinet, fib, arp) first, then IPv6 addrconf. */
   deviceEvent(dev: NetDevice, ev: DeviceEvent): void {
     this.world.deviceGen++
+    routingGen.value++
     this.devinet.onDeviceEvent(dev, ev)
     this.neigh.onDeviceEvent(dev, ev)
     this.addrconf.onDeviceEvent(dev, ev)

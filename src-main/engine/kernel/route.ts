@@ -1,7 +1,7 @@
 import { isLimitedBroadcast, isLoopbackIpv4, isMulticastIpv4, isZeroIpv4, type Ipv4 } from '../addr/ipv4.ts'
 import { Scope, type NetDevice } from './device.ts'
 import { KernelError, type Errno } from './errors.ts'
-import { RouteType, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type PmtuException, type Route } from './fib.ts'
+import { routingGen, RouteType, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, type PmtuException, type Route } from './fib.ts'
 import type { Netns } from './netns.ts'
 
 /** The result of an output route lookup (a dst_entry/rtable for a locally generated packet). */
@@ -74,8 +74,73 @@ export function resultPrefsrc(ns: Netns, r: Route): Ipv4 {
   return ns.devinet.selectAddr(r.dev, r.gateway, r.gateway ? Scope.Link : r.scope === Scope.Host ? Scope.Host : r.scope)
 }
 
+/**
+ * The route cache (the kernel's dst cache): a namespace remembers its last output routes and a
+ * device the last input decision for packets it received, by flow, and uses one while nothing a
+ * route lookup reads has changed anywhere since (routingGen). The gateway of a redirect exception
+ * and the nexthop it gives are read anew, as exceptions expire with time.
+ */
+export class OutputRouteCache {
+  private readonly slots: (OutputCacheSlot | undefined)[] = new Array(OUTPUT_CACHE_SLOTS)
+
+  get(daddr: Ipv4, saddr: Ipv4, oif: NetDevice | null): OutputRoute | null {
+    const e = this.slots[daddr & (OUTPUT_CACHE_SLOTS - 1)]
+    if (e === undefined || e.gen !== routingGen.value || e.daddr !== daddr || e.saddr !== saddr || e.oif !== oif) return null
+    return e.route
+  }
+
+  set(daddr: Ipv4, saddr: Ipv4, oif: NetDevice | null, route: OutputRoute): void {
+    const i = daddr & (OUTPUT_CACHE_SLOTS - 1)
+    const e = this.slots[i]
+    if (e === undefined) {
+      this.slots[i] = { gen: routingGen.value, daddr, saddr, oif, route }
+      return
+    }
+    e.gen = routingGen.value
+    e.daddr = daddr
+    e.saddr = saddr
+    e.oif = oif
+    e.route = route
+  }
+}
+
+const OUTPUT_CACHE_SLOTS = 8
+
+interface OutputCacheSlot {
+  gen: number
+  daddr: Ipv4
+  saddr: Ipv4
+  oif: NetDevice | null
+  route: OutputRoute
+}
+
+/** A device's last input route decision (see OutputRouteCache). */
+export interface InputRouteCache {
+  gen: number
+  ns: Netns
+  saddr: Ipv4
+  daddr: Ipv4
+  decision: InputDecision
+}
+
 /** ip_route_output_key_hash_rcu for a locally generated packet. */
 export function routeOutput(ns: Netns, fl: FlowKey): OutputRoute {
+  const daddr = fl.daddr
+  const cache = (ns.outputRoutes ??= new OutputRouteCache())
+  const hit = cache.get(daddr, fl.saddr ?? 0, fl.oif ?? null)
+  if (hit !== null) {
+    const r = hit.route!
+    if (r.exceptions === undefined) return hit
+    const gw = redirectedGateway(ns, r, daddr) || r.gateway
+    return gw === hit.gateway ? hit : { ...hit, nexthop: gw || daddr, gateway: gw }
+  }
+  const route = routeOutputSlow(ns, fl)
+  // Only what the tables decided is kept: the special cases above the lookup are cheap.
+  if (route.route !== null && route.type !== RouteType.Local) cache.set(daddr, fl.saddr ?? 0, fl.oif ?? null, route)
+  return route
+}
+
+function routeOutputSlow(ns: Netns, fl: FlowKey): OutputRoute {
   let saddr = fl.saddr ?? 0
   const daddr = fl.daddr
   if (saddr) {
@@ -128,8 +193,28 @@ export type InputDecision =
   | { kind: 'error'; errno: Errno; route: Route | null }
   | { kind: 'martian'; reason: 'source' | 'destination' }
 
-/** ip_route_input_slow for a packet that arrived on dev. */
+/** ip_route_input for a packet that arrived on dev: the device's cached decision, or the slow path. */
 export function routeInput(ns: Netns, dev: NetDevice, saddr: Ipv4, daddr: Ipv4): InputDecision {
+  const c = dev.inputRoute
+  if (c !== null && c.gen === routingGen.value && c.saddr === saddr && c.daddr === daddr && c.ns === ns) {
+    const d = c.decision
+    if (d.kind !== 'forward' || d.route.exceptions === undefined) return d
+    return { kind: 'forward', route: d.route, dev: d.dev, nexthop: redirectedGateway(ns, d.route, daddr) || d.route.gateway || daddr, redirect: d.redirect }
+  }
+  const d = routeInputSlow(ns, dev, saddr, daddr)
+  if (c === null) dev.inputRoute = { gen: routingGen.value, ns, saddr, daddr, decision: d }
+  else {
+    c.gen = routingGen.value
+    c.ns = ns
+    c.saddr = saddr
+    c.daddr = daddr
+    c.decision = d
+  }
+  return d
+}
+
+/** ip_route_input_slow for a packet that arrived on dev. */
+function routeInputSlow(ns: Netns, dev: NetDevice, saddr: Ipv4, daddr: Ipv4): InputDecision {
   if (isMulticastIpv4(saddr) || isLimitedBroadcast(saddr)) return { kind: 'martian', reason: 'source' }
   if (isLimitedBroadcast(daddr) || (saddr === 0 && daddr === 0xffffffff)) return { kind: 'local', route: null, broadcast: true }
   if (isMulticastIpv4(daddr)) return { kind: 'local', route: null, broadcast: true }

@@ -42,13 +42,17 @@ export class Scheduler {
   signal: CancelSignal | null = null
   private seq = 0
   private readonly heap: Timed[] = []
-  private fifo: EventFn[] = []
+  // The FIFO and the lane are arrays used from head to tail and reused from the start once empty
+  // (consumed slots are cleared): truncating them after every hop was a runtime call per packet.
+  private fifo: (EventFn | undefined)[] = []
   private fifoHead = 0
+  private fifoTail = 0
   /** Spent heap entries for reuse: a flood of frames would otherwise allocate one per hop. */
   private spare: Timed[] = []
   /** Events of delay `laneDelay`, sorted by construction; the delay is re-chosen when it empties. */
-  private lane: Timed[] = []
+  private lane: (Timed | undefined)[] = []
   private laneHead = 0
+  private laneTail = 0
   private laneDelay = -1
   /** Packet hops scheduled and not yet run: while any is, the "softirq" is still busy. */
   private hopsPending = 0
@@ -62,7 +66,7 @@ export class Scheduler {
   /** Runs fn after delayNs of simulated time (0 = after the events already due now). */
   after(delayNs: number, fn: EventFn): void {
     if (delayNs <= 0) {
-      this.fifo.push(fn)
+      this.fifo[this.fifoTail++] = fn
       return
     }
     this.schedule(delayNs, this.entry(this.nowNs + delayNs, fn, undefined, undefined))
@@ -110,15 +114,12 @@ export class Scheduler {
   }
 
   private schedule(delayNs: number, e: Timed): void {
-    if (this.laneHead >= this.lane.length) {
-      if (this.laneHead > 0) {
-        this.lane.length = 0
-        this.laneHead = 0
-      }
+    if (this.laneHead >= this.laneTail) {
+      this.laneHead = this.laneTail = 0
       // Short hops only: a long timer would hold the lane while hops pile into the heap.
       this.laneDelay = delayNs <= LANE_MAX_DELAY_NS ? delayNs : -1
     }
-    if (delayNs === this.laneDelay) this.lane.push(e)
+    if (delayNs === this.laneDelay) this.lane[this.laneTail++] = e
     else this.push(e)
   }
 
@@ -140,13 +141,13 @@ export class Scheduler {
 
   /** True when nothing is scheduled at all. */
   get idle(): boolean {
-    return this.fifoHead >= this.fifo.length && this.heap.length === 0 && this.laneHead >= this.lane.length && this.quiet.length === 0
+    return this.fifoHead >= this.fifoTail && this.heap.length === 0 && this.laneHead >= this.laneTail && this.quiet.length === 0
   }
 
   /** Time of the next event, or Infinity. */
   nextTime(): number {
-    if (this.fifoHead < this.fifo.length || (this.quiet.length !== 0 && this.hopsPending === 0)) return this.nowNs
-    const l = this.laneHead < this.lane.length ? this.lane[this.laneHead].t : Infinity
+    if (this.fifoHead < this.fifoTail || (this.quiet.length !== 0 && this.hopsPending === 0)) return this.nowNs
+    const l = this.laneHead < this.laneTail ? this.lane[this.laneHead]!.t : Infinity
     return this.heap.length ? Math.min(this.heap[0].t, l) : l
   }
 
@@ -164,10 +165,12 @@ export class Scheduler {
         this.hit = lim.eventsHit
         return
       }
-      if (this.fifoHead < this.fifo.length) {
-        const fn = this.fifo[this.fifoHead++]
-        if (this.fifoHead > 4096 && this.fifoHead * 2 > this.fifo.length) {
-          this.fifo = this.fifo.slice(this.fifoHead)
+      if (this.fifoHead < this.fifoTail) {
+        const fn = this.fifo[this.fifoHead]!
+        this.fifo[this.fifoHead++] = undefined
+        if (this.fifoHead > 4096 && this.fifoHead * 2 > this.fifoTail) {
+          this.fifo = this.fifo.slice(this.fifoHead, this.fifoTail)
+          this.fifoTail -= this.fifoHead
           this.fifoHead = 0
         }
         this.eventCount++
@@ -175,18 +178,15 @@ export class Scheduler {
         if (stop && stop()) return
         continue
       }
-      if (this.fifoHead > 0) {
-        this.fifo.length = 0
-        this.fifoHead = 0
-      }
+      this.fifoHead = this.fifoTail = 0
       // The packet processing of this instant is over: the processes it woke run now.
       if (this.quiet.length !== 0 && this.hopsPending === 0) {
         const woken = this.quiet
         this.quiet = []
-        for (const fn of woken) this.fifo.push(fn)
+        for (const fn of woken) this.fifo[this.fifoTail++] = fn
         continue
       }
-      const laneNext = this.laneHead < this.lane.length ? this.lane[this.laneHead] : undefined
+      const laneNext = this.laneHead < this.laneTail ? this.lane[this.laneHead] : undefined
       const fromLane = laneNext !== undefined && (this.heap.length === 0 || less(laneNext, this.heap[0]))
       const next = fromLane ? laneNext : this.heap[0]
       if (next === undefined || next.t > until) {
@@ -198,9 +198,10 @@ export class Scheduler {
       let ev: Timed
       if (fromLane) {
         ev = laneNext
-        this.lane[this.laneHead++] = undefined as unknown as Timed
-        if (this.laneHead > 4096 && this.laneHead * 2 > this.lane.length) {
-          this.lane = this.lane.slice(this.laneHead)
+        this.lane[this.laneHead++] = undefined
+        if (this.laneHead > 4096 && this.laneHead * 2 > this.laneTail) {
+          this.lane = this.lane.slice(this.laneHead, this.laneTail)
+          this.laneTail -= this.laneHead
           this.laneHead = 0
         }
       } else ev = this.pop()

@@ -13,9 +13,11 @@ export const HEADROOM = 14
 export class Skb {
   /**
    * The bridges this very frame has been through (every flooded copy shares the object): a frame
-   * that comes back to one of them has gone round a loop. Null until the first bridge.
+   * that comes back to one of them has gone round a loop. The first is held on its own (most
+   * frames cross one bridge), the others in a list; null until the first bridge.
    */
-  bridgesSeen: object[] | null = null
+  firstBridge: object | null = null
+  moreBridges: object[] | null = null
   /** How many times copies of this frame came back to a bridge they had been through. */
   loopPasses = 0
 

@@ -39,15 +39,21 @@ export interface UdpSocket {
 /** The sockets of one namespace that the simulator's processes (ping, the UDP sender) open. */
 export class Sockets {
   private readonly raw = new Set<RawIcmpSocket>()
+  /** The raw sockets as a list, replaced (never changed) when one opens or closes: a delivery walks the list of its moment. */
+  private rawList: readonly RawIcmpSocket[] = []
   private readonly udp = new Map<number, UdpSocket>()
-  /** VXLAN devices sharing an encapsulation socket per UDP port (vxlan_sock). */
-  private readonly vxlan = new Map<number, Set<VxlanDevice>>()
+  /** VXLAN devices sharing an encapsulation socket per UDP port (vxlan_sock), in the order bound; a list is replaced, never changed. */
+  private readonly vxlan = new Map<number, readonly VxlanDevice[]>()
 
   constructor(private readonly ns: Netns) {}
 
   openRawIcmp(s: RawIcmpSocket): () => void {
     this.raw.add(s)
-    return () => this.raw.delete(s)
+    this.rawList = [...this.raw]
+    return () => {
+      this.raw.delete(s)
+      this.rawList = [...this.raw]
+    }
   }
 
   /** Whether any raw ICMP socket is open (raw_icmp_error would find one). */
@@ -71,24 +77,23 @@ export class Sockets {
   bindVxlan(dev: VxlanDevice): void {
     const port = dev.cfg.dstport
     if (this.udp.has(port)) throw new KernelError('EADDRINUSE')
-    let set = this.vxlan.get(port)
-    if (!set) {
-      set = new Set()
-      this.vxlan.set(port, set)
-    }
-    set.add(dev)
+    const list = this.vxlan.get(port) ?? []
+    if (!list.includes(dev)) this.vxlan.set(port, [...list, dev])
   }
 
   unbindVxlan(dev: VxlanDevice): void {
-    const set = this.vxlan.get(dev.cfg.dstport)
-    if (!set) return
-    set.delete(dev)
-    if (set.size === 0) this.vxlan.delete(dev.cfg.dstport)
+    const list = this.vxlan.get(dev.cfg.dstport)
+    if (!list) return
+    const rest = list.filter((d) => d !== dev)
+    if (rest.length === 0) this.vxlan.delete(dev.cfg.dstport)
+    else this.vxlan.set(dev.cfg.dstport, rest)
   }
 
   /** raw_local_deliver: every raw ICMP socket sees every ICMP packet delivered here. */
   rawIcmpDeliver(skb: Skb, ip: Ipv4Repr, msg: IcmpRepr): void {
-    for (const s of [...this.raw]) s.onPacket(ip, msg, skb)
+    // Every socket open now, even if one closes or opens another meanwhile.
+    const list = this.rawList
+    for (let i = 0; i < list.length; i++) list[i].onPacket(ip, msg, skb)
   }
 
   /** icmp_socket_deliver: the error goes to sockets of the quoted packet's protocol. */
@@ -101,7 +106,7 @@ export class Sockets {
     if (inner.protocol === IPPROTO_ICMP) {
       // Redirects reach ping through its raw socket's packet path, not the error queue.
       if (msg.kind === 'redirect') return
-      for (const s of [...this.raw]) s.onError(err)
+      for (const s of this.rawList) s.onError(err)
     } else if (inner.protocol === IPPROTO_UDP && payload.length >= 2) {
       const sport = (payload[0] << 8) | payload[1]
       this.udp.get(sport)?.onError?.(err)
@@ -119,8 +124,12 @@ export class Sockets {
     }
     const tunnels = this.vxlan.get(u.dstPort)
     if (tunnels) {
-      const payload = skb.data.subarray(ip.headerLen + 8, ip.headerLen + u.length)
-      for (const dev of tunnels) if (dev.adminUp && dev.receiveEncapsulated(skb, ip, payload)) return
+      const start = ip.headerLen + 8
+      const end = ip.headerLen + u.length
+      for (let i = 0; i < tunnels.length; i++) {
+        const dev = tunnels[i]
+        if (dev.adminUp && dev.receiveEncapsulated(skb, ip, start, end)) return
+      }
       this.ns.world.trace.drop(this.ns, dev, skb, 'ipv4', 'drop.vxlan_unknown_vni', { port: u.dstPort })
       return
     }

@@ -1,4 +1,5 @@
 import { KernelError } from './errors.ts'
+import { routingGen } from './fib.ts'
 
 /** Per-device IPv4 settings (net.ipv4.conf.<dev>.*) with the kernel's defaults in a new namespace. */
 const DEVCONF_DEFAULTS: Record<string, string> = {
@@ -125,6 +126,7 @@ export class Sysctl {
 
   /** A device appears with net.ipv4.conf.<dev>.* copied from `default` (devinet_sysctl_register). */
   addDevice(dev: string): void {
+    routingGen.value++
     let own: Map<string, string> | null = null
     for (const k of DEVCONF_KEYS) {
       const v = this.defaultConf[k]
@@ -134,10 +136,12 @@ export class Sysctl {
   }
 
   removeDevice(dev: string): void {
+    routingGen.value++
     this.devices.delete(dev)
   }
 
   renameDevice(from: string, to: string): void {
+    routingGen.value++
     const own = this.devices.get(from) ?? null
     this.devices.delete(from)
     this.devices.set(to, own)
@@ -198,6 +202,7 @@ export class Sysctl {
 
   /** Writes a value; throws ENOENT for an unknown key and EINVAL for a value the key refuses. */
   set(key: string, raw: string): string {
+    routingGen.value++
     if (!this.has(key)) throw new KernelError('ENOENT')
     const value = raw.trim()
     const isBool = key.endsWith('.forwarding') || key === 'net.ipv4.ip_forward' || key.startsWith('net.ipv4.icmp_echo_ignore')

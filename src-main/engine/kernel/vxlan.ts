@@ -3,7 +3,7 @@ import { formatMac, MAC_ZERO, type Mac } from '../addr/mac.ts'
 import { frameDst, frameSrc } from '../wire/ethernet.ts'
 import { IPPROTO_UDP, IPV4_HEADER_LEN, writeIpv4Header, type Ipv4Repr } from '../wire/ipv4.ts'
 import { UDP_HEADER_LEN, writeUdpHeader } from '../wire/udp.ts'
-import { flowHash, parseVxlan, vxlanSourcePort, writeVxlanHeader, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
+import { flowHash, vxlanSourcePort, vxlanVni, writeVxlanHeader, VXLAN_FLAG_I, VXLAN_HEADER_LEN } from '../wire/vxlan.ts'
 import { NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { routeOutput } from './route.ts'
@@ -207,7 +207,13 @@ export class VxlanDevice extends NetDevice {
     const vni = r.vni >= 0 ? r.vni : this.cfg.vni
     const dport = r.port || this.cfg.dstport
     // udp_flow_src_port: without a configured range, the namespace's ip_local_port_range.
-    const [lo, hi] = this.cfg.srcPortMin ? [this.cfg.srcPortMin, this.cfg.srcPortMax] : ns.sysctl.get('net.ipv4.ip_local_port_range')!.split('\t').map(Number)
+    let lo = this.cfg.srcPortMin
+    let hi = this.cfg.srcPortMax
+    if (!lo) {
+      const range = localPortRange(ns.sysctl.get('net.ipv4.ip_local_port_range')!)
+      lo = range[0]
+      hi = range[1]
+    }
     const sport = vxlanSourcePort(flowHash(inner.data), lo, hi)
     const src = this.cfg.local || route.src
     // The outer packet written around a copy of the inner frame in one allocation (with room
@@ -232,19 +238,21 @@ export class VxlanDevice extends NetDevice {
     ns.stack.output(route, outer)
   }
 
-  /** vxlan_rcv for a datagram on our port: checks, optional learning, then the inner frame enters. */
-  receiveEncapsulated(outer: Skb, ip: Ipv4Repr, udpPayload: Uint8Array): boolean {
+  /**
+   * vxlan_rcv for a datagram on our port (its UDP payload is outer.data[payloadStart, payloadEnd)):
+   * checks, optional learning, then the inner frame enters.
+   */
+  receiveEncapsulated(outer: Skb, ip: Ipv4Repr, payloadStart: number, payloadEnd: number): boolean {
     const ns = this.netns
     const trace = ns.world.trace
-    let vx
-    try {
-      vx = parseVxlan(udpPayload, 0)
-    } catch {
+    const bytes = outer.data
+    if (payloadEnd - payloadStart < VXLAN_HEADER_LEN || (bytes[payloadStart] & VXLAN_FLAG_I) === 0) {
       trace.drop(ns, this, outer, 'ipv4', 'drop.vxlan_bad_header', { dev: this.name })
       return true
     }
-    if (vx.vni !== this.cfg.vni) return false
-    const innerBytes = udpPayload.subarray(VXLAN_HEADER_LEN)
+    const vni = vxlanVni(bytes, payloadStart)
+    if (vni !== this.cfg.vni) return false
+    const innerBytes = bytes.subarray(payloadStart + VXLAN_HEADER_LEN, payloadEnd)
     if (innerBytes.length < 14) {
       trace.drop(ns, this, outer, 'ipv4', 'drop.vxlan_bad_header', { dev: this.name })
       return true
@@ -265,10 +273,23 @@ export class VxlanDevice extends NetDevice {
         this.fdb.set(src, fdbEntry(src, [{ ip: ip.src, port: 0, vni: -1 }], 'reachable', ns.world.sched.now))
       }
     }
-    if (trace.enabled) trace.packet('decap', ns, this, inner, 'ethernet', 'decap.vxlan', { dev: this.name, vni: vx.vni, from: formatIpv4(ip.src) })
+    if (trace.enabled) trace.packet('decap', ns, this, inner, 'ethernet', 'decap.vxlan', { dev: this.name, vni, from: formatIpv4(ip.src) })
     this.receive(inner)
     return true
   }
+}
+
+let rangeText = ''
+let range: readonly [number, number] = [0, 0]
+
+/** ip_local_port_range's two numbers (the last value read is kept parsed: it rarely changes). */
+function localPortRange(text: string): readonly [number, number] {
+  if (text !== rangeText) {
+    const [lo, hi] = text.split('\t').map(Number)
+    range = [lo, hi]
+    rangeText = text
+  }
+  return range
 }
 
 function sameRemote(a: VxlanRemote, b: VxlanRemote): boolean {

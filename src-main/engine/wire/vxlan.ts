@@ -32,7 +32,12 @@ export function parseVxlan(buf: Uint8Array, off: number): VxlanRepr {
   if ((flags & VXLAN_FLAG_I) === 0) {
     throw new WireError(LAYER, 'flags', off, `I flag (0x08) not set in flags 0x${flags.toString(16).padStart(2, '0')}`)
   }
-  return { vni: (buf[off + 4] << 16) | (buf[off + 5] << 8) | buf[off + 6], flags }
+  return { vni: vxlanVni(buf, off), flags }
+}
+
+/** The VNI of the header at `off` (parseVxlan without the object, for the receive path). */
+export function vxlanVni(buf: Uint8Array, off: number): number {
+  return (buf[off + 4] << 16) | (buf[off + 5] << 8) | buf[off + 6]
 }
 
 /**
