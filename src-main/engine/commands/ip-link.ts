@@ -12,7 +12,7 @@ import { Args, duparg, duparg2, incomplete, invarg, llAddrA2n, macOfBytes, match
 import { parsePrefix, type Ipv4 } from '../addr/ipv4.ts'
 import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsLines } from './link-format.ts'
 import { formatMac } from '../addr/mac.ts'
-import { linkDetails } from './link-details.ts'
+import { detailJson, linkDetails, linkInfoJson } from './link-details.ts'
 
 /** `ip link` { add | delete | set | show | list }. */
 export function ipLink(ctx: Ctx, argv: string[], opts: IpOpts): number {
@@ -409,7 +409,7 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseShowFilter(ctx, argv)
   if (opts.json) {
     // One object per link of the dump: print_linkinfo's filters leave it empty.
-    printJson(ctx, dumpDevices(ctx, f).map((d) => (!linkShown(d, f) || f.label !== undefined ? {} : opts.brief ? briefLinkJson(d, true) : linkJson(d))), opts.pretty)
+    printJson(ctx, dumpDevices(ctx, f).map((d) => (!linkShown(d, f) || f.label !== undefined ? {} : opts.brief ? briefLinkJson(d, true) : linkJson(d, opts.details > 0))), opts.pretty)
     return 0
   }
   // `label`: print_linkinfo prints nothing of a link (labels belong to addresses).
@@ -453,7 +453,8 @@ export function briefLinkJson(d: NetDevice, link: boolean, name?: { link?: strin
   return j
 }
 
-export function linkJson(d: NetDevice): Record<string, unknown> {
+/** print_linkinfo's JSON; `details` (-d) adds the numbers and linkinfo after link_netnsid. */
+export function linkJson(d: NetDevice, details = false): Record<string, unknown> {
   const j: Record<string, unknown> = { ifindex: d.ifindex }
   jsonLinkKey(j, d)
   j.ifname = d.name
@@ -469,6 +470,13 @@ export function linkJson(d: NetDevice): Record<string, unknown> {
   j.address = formatMac(d.mac)
   j.broadcast = d.isLoopback ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff'
   if (d.link && d.link.netns !== d.netns) j.link_netnsid = d.netns.ensureNsid(d.link.netns)
+  if (details) {
+    const { head, tail } = detailJson(d)
+    Object.assign(j, head)
+    const info = linkInfoJson(d)
+    if (info) j.linkinfo = info
+    Object.assign(j, tail)
+  }
   return j
 }
 
