@@ -86,9 +86,7 @@ describe.skipIf(!avail.ok)('command fuzzer: engine vs kernel', () => {
       const lines = [...seq.build, 'sleep 2', ...supported]
       const kernel = await withKernelLab(seq.prefix, () => runOnKernel(lines, { timeoutMs: 240_000, perLineTimeoutMs: 15_000 }))
       const engine = runEngine(seq, kernel, lines)
-      // `ip -d link` of a bridge or a bridge port: iproute2 goes on with STP timers, multicast
-      // snooping and netfilter settings the engine does not model (docs/conformance.md).
-      const ms: Mismatch[] = compareRuns(kernel, engine).filter((m) => !(m.field === 'stdout' && /^ip .*-d\b/.test(m.command) && /bridge_slave |\n {4}bridge /.test(m.kernel)))
+      const ms: Mismatch[] = compareRuns(kernel, engine)
       compared += lines.length
       mismatches += ms.length
       // Unsupported commands: the engine alone, after the lab was built.

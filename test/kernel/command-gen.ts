@@ -351,7 +351,8 @@ function showCommand(r: R, ns: NsModel): FuzzCommand {
   // engine does not simulate (docs/conformance.md).
   if (roll < 0.82) return { line: `ip${opts(['-4', '-s'])} -n ${ns.name} neigh show${pick(r, ['', ` dev ${dev}`, ' nud permanent', ' nud failed', ' nud reachable', ' nud stale', ' proxy'])}` }
   if (roll < 0.92) return { line: `bridge -n ${ns.name} fdb show${pick(r, ['', ` br ${br}`, ` dev ${dev}`, ` brport ${dev}`, ' dynamic'])}` }
-  if (roll < 0.96) return { line: `ip -d -n ${ns.name} link show dev ${devName(r, ns, ['veth', 'vxlan'])}` }
+  // -d of every kind (a bridge's and a port's settings included), in JSON too (the same draws).
+  if (roll < 0.96) return { line: `ip -d${roll >= 0.94 ? ' -j' : ''} -n ${ns.name} link show dev ${devName(r, ns, ['veth', 'vxlan', 'bridge', 'loopback'])}` }
   // Not `ifconfig`: its packet counters include the IPv6 housekeeping the engine sends once where
   // the kernel repeats it (docs/conformance.md, "What the engine does not simulate").
   return { line: `ip netns exec ${ns.name} ${pick(r, ['route -n', 'arp -n', 'brctl show', 'sysctl net.ipv4.ip_forward'])}` }

@@ -42,6 +42,8 @@ export function normalize(command: string, text: string): string {
   t = t.replace(/ scope link tentative /g, ' scope link ')
   // Nexthop exceptions count down in whole seconds of real time.
   t = t.replace(/ expires \d+sec/g, ' expires <t>sec')
+  // A bridge's and a bridge port's timers (`ip -d link`) count down in real time.
+  t = t.replace(/(_timer)(?: +\d+\.\d\d\b)/g, '$1 <t>').replace(/(_timer": ?)\d+\.\d\d\b/g, '$1<t>')
   return t
 }
 

@@ -380,7 +380,12 @@ export function dumpDevices(ctx: Ctx, f: ShowFilter, inet6Dump = false): NetDevi
   }
   const all = ctx.netns.deviceList()
   if (inet6Dump) return all.filter((d) => d.isLoopback || ctx.netns.addrconf.hasInet6Dev(d))
-  return all.filter((d) => (!f.master || d.master === f.master) && (!f.type || kindName(d) === f.type))
+  return all.filter((d) => (!f.master || d.master === f.master) && (!f.type || slaveKind(f.type) !== undefined || kindName(d) === f.type))
+}
+
+/** `type KIND_slave` asks for ports of that kind of master: iproute2 filters them itself, the dump does not. */
+function slaveKind(type: string): string | undefined {
+  return type.length > 6 && type.endsWith('_slave') ? type.slice(0, -6) : undefined
 }
 
 /**
@@ -392,7 +397,11 @@ export function linkShown(d: NetDevice, f: ShowFilter, inet6Msg = false): boolea
   if (f.label !== undefined) return true
   if (f.group !== undefined && f.group !== 0) return false
   if (f.master && (inet6Msg || d.master !== f.master)) return false
-  if (f.type !== undefined && (inet6Msg || kindName(d) !== f.type)) return false
+  if (f.type !== undefined) {
+    if (inet6Msg) return false
+    const sk = slaveKind(f.type)
+    if (sk !== undefined ? !d.master || sk !== 'bridge' : kindName(d) !== f.type) return false
+  }
   return true
 }
 

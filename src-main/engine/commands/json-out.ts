@@ -6,7 +6,24 @@ import type { Ctx } from './context.ts'
  * `},{` between objects), which JSON.stringify's indentation does not reproduce.
  */
 export function printJson(ctx: Ctx, value: unknown, pretty: boolean): void {
-  ctx.println(pretty ? prettyJson(value) : JSON.stringify(value))
+  ctx.println(pretty ? prettyJson(value) : compactJson(value))
+}
+
+/** A value json_writer prints with its own format (jsonw_printf), e.g. a bridge timer's `0.00`. */
+export class JsonRaw {
+  constructor(readonly text: string) {}
+}
+
+/** JSON.stringify, except that a JsonRaw is written as its text. */
+export function compactJson(value: unknown): string {
+  if (value instanceof JsonRaw) return value.text
+  if (Array.isArray(value)) return `[${value.map(compactJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const parts: string[] = []
+    for (const [k, x] of Object.entries(value)) if (x !== undefined) parts.push(`${JSON.stringify(k)}:${compactJson(x)}`)
+    return `{${parts.join(',')}}`
+  }
+  return JSON.stringify(value)
 }
 
 export function prettyJson(value: unknown): string {
@@ -33,7 +50,10 @@ export function prettyJson(value: unknown): string {
     sep = ','
   }
   const write = (v: unknown): void => {
-    if (Array.isArray(v)) {
+    if (v instanceof JsonRaw) {
+      eor()
+      out += v.text
+    } else if (Array.isArray(v)) {
       begin('[')
       out += ' '
       for (const x of v) write(x)

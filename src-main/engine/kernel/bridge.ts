@@ -4,6 +4,10 @@ import { CountedFlood } from './counted-flood.ts'
 import { NetDevice } from './device.ts'
 import type { Skb } from './skb.ts'
 import { NS_PER_SEC } from './scheduler.ts'
+import { HZ, jiffiesAt } from './jiffies.ts'
+
+/** The bridge's forward_delay (15 s) in jiffies: the timer a port arms when it starts forwarding. */
+const FORWARD_DELAY_J = 15 * HZ
 
 /** One bridge forwarding database entry (net_bridge_fdb_entry, no VLANs). */
 export interface FdbEntry {
@@ -33,6 +37,12 @@ export class BridgeDevice extends NetDevice {
   private carrierOn = true
   private carrierEverChanged = false
   mtuSetByUser = false
+  /** port_no of each port (find_portno: the lowest number free, from 1). */
+  private readonly portNos = new Map<NetDevice, number>()
+  /** Ports forwarding now, and the jiffy each started (its forward_delay_timer was armed then). */
+  private readonly fwdSince = new Map<NetDevice, number>()
+  /** The jiffy the bridge was opened (its gc_work queued), null while it is down. */
+  private openedJ: number | null = null
   /** How floods are counted while the world's devices stay as they were at deviceGen countedGen. */
   private counted: CountedFlood | null = null
   private countedGen = -1
@@ -55,8 +65,57 @@ export class BridgeDevice extends NetDevice {
     return this.adminUp && port.running
   }
 
+  private jiffies(): number {
+    return jiffiesAt(this.netns.world.sched.now, this.netns.world.jiffiesOffsetNs)
+  }
+
+  /** A port's number (IFLA_BRPORT_NO), 0 for a device that is no port of ours. */
+  portNo(port: NetDevice): number {
+    return this.portNos.get(port) ?? 0
+  }
+
+  /**
+   * Jiffies left on a port's forward_delay_timer: with STP off, br_make_forwarding sets the port
+   * forwarding at once and still arms the timer for forward_delay; it is deleted when the port
+   * is disabled and does nothing when it expires.
+   */
+  forwardDelayTimer(port: NetDevice): number {
+    const since = this.fwdSince.get(port)
+    return since === undefined ? 0 : Math.max(0, since + FORWARD_DELAY_J - this.jiffies())
+  }
+
+  /**
+   * Jiffies left on gc_work (br_fdb_cleanup): queued 1/10 s after the bridge opens
+   * (br_stp_enable_bridge), then again after the ageing time, or sooner when a learned entry
+   * expires sooner, at least 10 ms apart. Later runs are worked out from the entries as they are
+   * now (an entry refreshed since a run counts from its last refresh).
+   */
+  gcTimer(): number {
+    if (this.openedJ === null) return 0
+    const now = this.jiffies()
+    const hold = Math.round((this.ageingNs / NS_PER_SEC) * HZ)
+    let t = this.openedJ + HZ / 10
+    for (let i = 0; t <= now && i < 100_000; i++) {
+      let delay = hold
+      for (const e of this.fdb.values()) {
+        if (e.local || e.isStatic) continue
+        const expires = jiffiesAt(e.updatedNs, this.netns.world.jiffiesOffsetNs) + hold
+        if (expires > t) delay = Math.min(delay, expires - t)
+      }
+      t += Math.max(delay, 3)
+    }
+    return t - now
+  }
+
+  /** br_stp_enable_port / br_stp_disable_port: ports that start forwarding arm their timer. */
+  private syncPortStates(): void {
+    for (const p of this.fwdSince.keys()) if (!this.ports.includes(p) || !this.portForwarding(p)) this.fwdSince.delete(p)
+    for (const p of this.ports) if (this.portForwarding(p) && !this.fwdSince.has(p)) this.fwdSince.set(p, this.jiffies())
+  }
+
   /** br_port_carrier_check / br_port_state_selection: carrier = some port forwarding. */
   recomputeCarrier(): void {
+    this.syncPortStates()
     const on = this.ports.some((p) => this.portForwarding(p))
     if (on !== this.carrierOn) {
       this.carrierOn = on
@@ -74,6 +133,7 @@ export class BridgeDevice extends NetDevice {
     // Multicast snooping joins the router-discovery groups (224.0.0.106, ff02::6a) on open.
     this.mcAdd(0x01005e00006a)
     this.mcAdd(0x33330000006a)
+    this.openedJ = this.jiffies()
     this.recomputeCarrierAfterOpen()
   }
 
@@ -89,12 +149,17 @@ export class BridgeDevice extends NetDevice {
   override stop(): void {
     this.mcDel(0x01005e00006a)
     this.mcDel(0x33330000006a)
+    this.openedJ = null
     for (const p of this.ports) this.flushPort(p, false)
   }
 
   addPort(dev: NetDevice): void {
     this.netns.world.deviceGen++
     dev.master = this
+    let no = 1
+    const used = new Set(this.portNos.values())
+    while (used.has(no)) no++
+    this.portNos.set(dev, no)
     this.ports.unshift(dev)
     this.insertLocal(dev.mac, dev)
     if (!this.mtuSetByUser) this.autoMtu()
@@ -107,6 +172,7 @@ export class BridgeDevice extends NetDevice {
     if (i < 0) return
     this.netns.world.deviceGen++
     this.ports.splice(i, 1)
+    this.portNos.delete(dev)
     dev.master = null
     this.flushPort(dev, true)
     if (!this.mtuSetByUser) this.autoMtu()
