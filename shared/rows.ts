@@ -63,6 +63,8 @@ export interface RouteGetRow {
   from?: string
   gateway?: string
   dev: string
+  /** With -d: the table the answer came from (`main`). */
+  table?: string
   prefsrc?: string
   flags: string[]
   uid?: number
@@ -83,6 +85,7 @@ export function coloredRouteGetText(g: RouteGetRow, color: boolean): string {
   if (g.from !== undefined) line += `from ${paint(color, addressColor(g.from), `${g.from} `)}`
   if (g.gateway !== undefined) line += `via ${paint(color, addressColor(g.gateway), `${g.gateway} `)}`
   line += `dev ${paint(color, 'ifname', `${g.dev} `)}`
+  if (g.table !== undefined) line += `table ${g.table} `
   if (g.prefsrc !== undefined) line += `src ${paint(color, addressColor(g.prefsrc), `${g.prefsrc} `)}`
   for (const f of g.flags) line += `${f} `
   if (g.uid !== undefined) line += `uid ${g.uid} `

@@ -70,6 +70,13 @@ const FIXTURES = [
     timeoutMs: 60_000,
   },
   {
+    // What a learner types in walkthrough 3's lab in detail and JSON forms: ip -d link|addr|route,
+    // ip -d route get, bridge [-d] [-j] link, ip -s -s link of a pair without traffic.
+    title: 'walkthrough views in detail and JSON',
+    file: 'walkthrough-views.sh',
+    timeoutMs: 90_000,
+  },
+  {
     // ip link set promisc / alias and the interface flags left at their defaults.
     title: 'link flags and alias',
     file: 'link-flags.sh',

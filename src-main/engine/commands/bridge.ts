@@ -10,7 +10,7 @@ import { KernelError, STRERROR } from '../kernel/errors.ts'
 import { VxlanDevice } from '../kernel/vxlan.ts'
 import { fail, type Command, type Ctx } from './context.ts'
 import { matches } from './iproute-util.ts'
-import { linkFlags, linkName } from './link-format.ts'
+import { linkFlags } from './link-format.ts'
 
 interface BridgeOpts {
   stats: boolean
@@ -50,11 +50,11 @@ export const bridge: Command = (ctx, argv) => {
   const rest = argv.slice(i + 1)
   if (obj === undefined) fail(255, 'Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n                    -o[neline] | -t[imestamp] | -n[etns] name |\n                    -com[pressvlans] -c[olor] -p[retty] -j[son] }')
   if (matches(obj, 'fdb')) return fdb(c, rest, o)
-  if (matches(obj, 'link')) return link(c, rest)
+  if (matches(obj, 'link')) return link(c, rest, o)
   fail(255, `Object "${obj}" is unknown, try "bridge help".`)
 }
 
-function link(ctx: Ctx, argv: string[]): number {
+function link(ctx: Ctx, argv: string[], o: BridgeOpts): number {
   const cmd = argv[0] ?? 'show'
   if (!(matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst'))) fail(255, `Command "${cmd}" is unknown, try "bridge link help".`)
   let only: NetDevice | undefined
@@ -65,12 +65,33 @@ function link(ctx: Ctx, argv: string[]): number {
       only = d
     }
   }
+  const rows: Record<string, unknown>[] = []
   for (const d of ctx.netns.deviceList()) {
     if (!d.master || (only && d !== only)) continue
     const state = d.master.portForwarding(d) ? 'forwarding' : 'disabled'
-    ctx.println(`${d.ifindex}: ${linkName(d)}: <${linkFlags(d)}> mtu ${d.mtu} master ${d.master.name} state ${state} priority 32 cost 2 `)
+    // br_fill_ifinfo sends IFLA_LINK without a netns id, so bridge names the peer's ifindex as
+    // it is in this namespace: whatever device has that number here, or ifN.
+    const peer = d.link ? (ctx.netns.devices.get(d.link.ifindex)?.name ?? `if${d.link.ifindex}`) : undefined
+    const cost = d.kind === 'veth' ? 2 : 100
+    if (o.json) {
+      const j: Record<string, unknown> = { ifindex: d.ifindex }
+      if (peer !== undefined) j.link = peer
+      Object.assign(j, { ifname: d.name, flags: linkFlags(d).split(',').filter((f) => f !== ''), mtu: d.mtu, master: d.master.name, state, priority: 32, cost })
+      if (o.details) Object.assign(j, PORT_FLAGS)
+      rows.push(j)
+      continue
+    }
+    ctx.println(`${d.ifindex}: ${peer === undefined ? d.name : `${d.name}@${peer}`}: <${linkFlags(d)}> mtu ${d.mtu} master ${d.master.name} state ${state} priority 32 cost ${cost} `)
+    if (o.details) ctx.println('    ' + Object.entries(PORT_FLAGS).map(([k, v]) => `${k} ${typeof v === 'boolean' ? (v ? 'on' : 'off') : v} `).join(''))
   }
+  if (o.json) printJson(ctx, rows, o.pretty)
   return 0
+}
+
+/** A port's flags as `bridge -d link` prints them (print_protinfo), all at the kernel's defaults. */
+const PORT_FLAGS: Record<string, boolean | number> = {
+  hairpin: false, guard: false, root_block: false, fastleave: false, learning: true, flood: true, mcast_flood: true, bcast_flood: true,
+  mcast_router: 1, mcast_to_unicast: false, neigh_suppress: false, vlan_tunnel: false, isolated: false, locked: false,
 }
 
 type FdbState = 'permanent' | 'static' | 'dynamic'

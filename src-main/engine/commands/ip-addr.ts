@@ -9,6 +9,7 @@ import type { IpOpts } from './ip.ts'
 import { paint } from '../../../shared/color.ts'
 import { Args, duparg, incomplete, invarg, matches, parsePrefixArg, parseAddrArg, rtnl, rtnlError } from './iproute-util.ts'
 import { briefLinkJson, dumpDevices, IFA_F, linkJson, linkShown, parseShowFilter, type ShowFilter } from './ip-link.ts'
+import { linkDetails } from './link-details.ts'
 import { briefHead, linkFlags, linkHeader, linkLayerLine, linkName, linkNetnsSuffix, qdiscName } from './link-format.ts'
 
 /** `ip address` { add | del | show | flush }. */
@@ -297,7 +298,7 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
     const header = shown && !noLink && f.label === undefined
     if (opts.json) {
       let j: Record<string, unknown> = {}
-      if (header) j = opts.brief ? briefLinkJson(d, false, inet6Dump ? inet6LinkKey(d) : undefined) : inet6Dump ? inet6LinkJson(d) : addrLinkJson(d, family)
+      if (header) j = opts.brief ? briefLinkJson(d, false, inet6Dump ? inet6LinkKey(d) : undefined) : inet6Dump ? inet6LinkJson(d) : addrLinkJson(d, family, opts.details > 0)
       if (shown) {
         j.addr_info = addrs.filter(() => !f.up || d.adminUp).map((a) => {
           if (!addrPasses(a, f)) return {}
@@ -321,7 +322,11 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
       else if (family === 'any') {
         // Without the link/ether line (a family filter), link-netns ends the header line.
         ctx.println(linkHeader(d, false, opts.color))
-        ctx.println(linkLayerLine(d, opts.color))
+        if (opts.details) {
+          const { first, more } = linkDetails(d, false)
+          ctx.println(linkLayerLine(d, opts.color) + first)
+          for (const l of more) ctx.println(l)
+        } else ctx.println(linkLayerLine(d, opts.color))
       } else ctx.println(linkHeader(d, false, opts.color) + linkNetnsSuffix(d))
     }
     for (const a of pass) {
@@ -338,9 +343,10 @@ function addrShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
 }
 
 /** The link part of `ip -j addr`: print_linkinfo's keys without `linkmode`; a family filter drops link_type/address/broadcast. */
-function addrLinkJson(d: NetDevice, family: IpOpts['family']): Record<string, unknown> {
-  const j = linkJson(d)
+function addrLinkJson(d: NetDevice, family: IpOpts['family'], details: boolean): Record<string, unknown> {
+  const j = linkJson(d, details)
   delete j.linkmode
+  delete j.inet6_addr_gen_mode
   j.qdisc = qdiscName(d)
   if (family !== 'any') {
     delete j.link_type

@@ -10,7 +10,7 @@ import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
 import { Args, duparg, duparg2, incomplete, invarg, llAddrA2n, macOfBytes, matches, rtnl, rtnlError } from './iproute-util.ts'
 import { parsePrefix, type Ipv4 } from '../addr/ipv4.ts'
-import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsLines } from './link-format.ts'
+import { briefLinkLine, linkHeader, linkLayerLine, linkFlags, statsJson, statsLines } from './link-format.ts'
 import { formatMac } from '../addr/mac.ts'
 import { detailJson, linkDetails, linkInfoJson } from './link-details.ts'
 
@@ -418,7 +418,7 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseShowFilter(ctx, argv)
   if (opts.json) {
     // One object per link of the dump: print_linkinfo's filters leave it empty.
-    printJson(ctx, dumpDevices(ctx, f).map((d) => (!linkShown(d, f) || f.label !== undefined ? {} : opts.brief ? briefLinkJson(d, true) : linkJson(d, opts.details > 0))), opts.pretty)
+    printJson(ctx, dumpDevices(ctx, f).map((d) => (!linkShown(d, f) || f.label !== undefined ? {} : opts.brief ? briefLinkJson(d, true) : linkJsonWithStats(d, opts))), opts.pretty)
     return 0
   }
   // `label`: print_linkinfo prints nothing of a link (labels belong to addresses).
@@ -431,7 +431,7 @@ function linkShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
     const lines = [linkHeader(d, true, opts.color), linkLayerLine(d, opts.color) + (opts.details ? linkDetails(d).first : '')]
     if (opts.details) lines.push(...linkDetails(d).more)
     if (d.alias !== null) lines.push(`    alias ${d.alias}`)
-    if (opts.stats) lines.push(...statsLines(d))
+    if (opts.stats) lines.push(...statsLines(d, opts.stats))
     if (opts.oneline) ctx.println(lines.join('\\'))
     else for (const l of lines) ctx.println(l)
   }
@@ -459,6 +459,13 @@ export function briefLinkJson(d: NetDevice, link: boolean, name?: { link?: strin
     j.address = formatMac(d.mac)
     j.flags = linkFlags(d).split(',').filter((x) => x !== '')
   }
+  return j
+}
+
+/** `ip -j link` of one device: -s adds stats64 after the details. */
+function linkJsonWithStats(d: NetDevice, opts: IpOpts): Record<string, unknown> {
+  const j = linkJson(d, opts.details > 0)
+  if (opts.stats) j.stats64 = statsJson(d, opts.stats)
   return j
 }
 

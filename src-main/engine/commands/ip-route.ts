@@ -7,7 +7,7 @@ import { Scope, type NetDevice } from '../kernel/device.ts'
 import { KernelError } from '../kernel/errors.ts'
 import { RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from '../kernel/fib.ts'
 import { routeAdd, routeDel, type RouteAddMode, type RouteSpec } from '../kernel/fib-ops.ts'
-import { protoName, routeLine, routeTypeName, scopeName } from '../kernel/format.ts'
+import { protoName, routeLine, routeTypeName, scopeName, tableName } from '../kernel/format.ts'
 import { liveException, pathMtu, routeInput, routeOutput } from '../kernel/route.ts'
 import { fail, type Ctx } from './context.ts'
 import type { IpOpts } from './ip.ts'
@@ -247,7 +247,7 @@ function prefixMatches(r: Route, p: NonNullable<ShowFilter['prefix']>): boolean 
 }
 
 /** The rows `ip route show` lists for a filter (of one table, or every table for `table all`). */
-function routeRowsOf(ns: Netns, f: ShowFilter): RouteRow[] {
+function routeRowsOf(ns: Netns, f: ShowFilter, details = false): RouteRow[] {
   const tables = f.table === 0 ? dumpOrder([...ns.tables.keys()]) : [f.table]
   const rows: RouteRow[] = []
   for (const id of tables) {
@@ -261,7 +261,7 @@ function routeRowsOf(ns: Netns, f: ShowFilter): RouteRow[] {
       if (f.via !== undefined && r.gateway !== f.via) continue
       if (f.src !== undefined && r.prefsrc !== f.src) continue
       if (f.prefix && !prefixMatches(r, f.prefix)) continue
-      rows.push(routeRow(r, f, f.table === 0))
+      rows.push(routeRow(r, f, f.table === 0, details))
     }
   }
   return rows
@@ -276,7 +276,7 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
   const f = parseShow(ctx, argv)
   if (f.cache) return showCache(ctx, f)
   missingTable(ctx, f, 'Dump')
-  const rows = routeRowsOf(ctx.netns, f)
+  const rows = routeRowsOf(ctx.netns, f, opts.details > 0)
   // `table all` without a family: iproute2 dumps AF_UNSPEC, and IPv6 answers too.
   if (f.table === 0 && opts.family === 'any') rows.push(...ipv6Rows(ctx.netns, f))
   if (opts.json) printJson(ctx, rows, opts.pretty)
@@ -288,15 +288,17 @@ function routeShow(ctx: Ctx, argv: string[], opts: IpOpts): number {
  * A route as print_route sees it: iproute2's JSON keys in its order, each present under the
  * same condition as its words in the text form; the fields a filter fixed are left out.
  */
-function routeRow(r: Route, f: ShowFilter, showTable: boolean): RouteRow {
+function routeRow(r: Route, f: ShowFilter, showTable: boolean, details = false): RouteRow {
   const j: Partial<RouteRow> = {}
-  if (r.type !== RouteType.Unicast) j.type = routeTypeName(r.type)
+  // -d: print_route shows the type, the table (of a dump of every table), protocol and scope
+  // even where they are the defaults (unicast, main, boot, global).
+  if (r.type !== RouteType.Unicast || details) j.type = routeTypeName(r.type)
   j.dst = r.len === 0 && r.dst === 0 ? 'default' : r.len === 32 ? formatIpv4(r.dst) : `${formatIpv4(r.dst)}/${r.len}`
   if (r.gateway && f.via === undefined) j.gateway = formatIpv4(r.gateway)
   if (r.dev && !f.dev) j.dev = r.dev.name
-  if (showTable && r.table !== RT_TABLE_MAIN) j.table = r.table === RT_TABLE_LOCAL ? 'local' : String(r.table)
-  if (r.protocol !== RTPROT_BOOT && f.proto === undefined) j.protocol = protoName(r.protocol)
-  if (r.scope !== Scope.Universe && f.scope === undefined) j.scope = scopeName(r.scope)
+  if (showTable && (r.table !== RT_TABLE_MAIN || details)) j.table = tableName(r.table)
+  if ((r.protocol !== RTPROT_BOOT || details) && f.proto === undefined) j.protocol = protoName(r.protocol)
+  if ((r.scope !== Scope.Universe || details) && f.scope === undefined) j.scope = scopeName(r.scope)
   if (r.prefsrc && f.src === undefined) j.prefsrc = formatIpv4(r.prefsrc)
   if (r.priority) j.metric = r.priority
   const flags: string[] = []
@@ -466,9 +468,12 @@ function routeGet(ctx: Ctx, argv: string[], opts: IpOpts): number {
 }
 
 function printGet(ctx: Ctx, g: RouteGetRow, opts: IpOpts): number {
+  // -d: print_route shows the type (unicast too) and the table (the lookup's, main: without
+  // rules of its own the local table is merged into it).
+  if (opts.details) g = { ...g, type: g.type ?? 'unicast', table: 'main' }
   if (opts.json) {
     // print_route's order; absent keys are left out.
-    const j = { type: g.type, dst: g.dst, from: g.from, gateway: g.gateway, dev: g.dev, prefsrc: g.prefsrc, flags: g.flags, uid: g.uid, cache: g.cache, expires: g.expires, metrics: g.metrics?.[0]?.mtu ? g.metrics : undefined, iif: g.iif }
+    const j = { type: g.type, dst: g.dst, from: g.from, gateway: g.gateway, dev: g.dev, table: g.table, prefsrc: g.prefsrc, flags: g.flags, uid: g.uid, cache: g.cache, expires: g.expires, metrics: g.metrics?.[0]?.mtu ? g.metrics : undefined, iif: g.iif }
     printJson(ctx, [Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))], opts.pretty)
     return 0
   }

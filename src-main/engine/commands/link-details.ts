@@ -127,12 +127,15 @@ export function linkInfoJson(d: NetDevice): Record<string, unknown> | undefined 
   return info
 }
 
-/** The `-d` additions: the tail of the link/ether line and the per-kind lines, the numbers last. */
-export function linkDetails(d: NetDevice): { first: string; more: string[] } {
+/**
+ * The `-d` additions: the tail of the link/ether line and the per-kind lines, the numbers last.
+ * `ip -d addr` has no addrgenmode (its link messages carry no IFLA_AF_SPEC).
+ */
+export function linkDetails(d: NetDevice, addrgenmode = true): { first: string; more: string[] } {
   const promisc = (d.master ? 1 : 0) + (d.userPromisc ? 1 : 0)
   const allmulti = d.master ? 1 : 0
   const first = ` promiscuity ${promisc}  allmulti ${allmulti} minmtu ${d.minMtu} maxmtu ${reportedMaxMtu(d)} `
-  const tail = `addrgenmode eui64 numtxqueues ${d.kind === 'veth' ? 2 : 1} numrxqueues ${d.kind === 'veth' ? 2 : 1} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tsoMaxSize(d)} tso_max_segs 65535 gro_max_size 65536 `
+  const tail = `${addrgenmode ? 'addrgenmode eui64 ' : ''}numtxqueues ${d.kind === 'veth' ? 2 : 1} numrxqueues ${d.kind === 'veth' ? 2 : 1} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tsoMaxSize(d)} tso_max_segs 65535 gro_max_size 65536 `
   if (d.kind === 'loopback') return { first: first + tail, more: [] }
   const more: string[] = []
   if (d.kind === 'veth') more.push('    veth ')

@@ -66,14 +66,30 @@ export function briefHead(name: string, state: string, color = false): string {
 }
 
 /** The `-s` counters block. */
-export function statsLines(dev: NetDevice): string[] {
+export function statsLines(dev: NetDevice, level = 1): string[] {
   const s = dev.stats
   const widths = [10, 7, 6, 7, 7, 7]
   const row = (vals: number[]): string => '    ' + vals.map((v, i) => String(v).padStart(widths[i])).join(' ') + ' '
-  return [
-    '    RX:  bytes packets errors dropped  missed   mcast           ',
-    row([s.rxBytes, s.rxPackets, 0, s.rxDropped, 0, 0]),
-    '    TX:  bytes packets errors dropped carrier collsns           ',
-    row([s.txBytes, s.txPackets, 0, s.txDropped, 0, 0]),
-  ]
+  // -s -s: the error breakdowns, under the columns from the second on (print_stats64).
+  const errors = (vals: number[]): string => ' '.repeat(15) + vals.map((v, i) => String(v).padStart(widths[i + 1])).join(' ') + ' '
+  const rx = ['    RX:  bytes packets errors dropped  missed   mcast           ', row([s.rxBytes, s.rxPackets, 0, s.rxDropped, 0, 0])]
+  const tx = ['    TX:  bytes packets errors dropped carrier collsns           ', row([s.txBytes, s.txPackets, 0, s.txDropped, 0, 0])]
+  if (level > 1) {
+    rx.push('    RX errors:  length    crc   frame    fifo overrun', errors([0, 0, 0, 0, 0]))
+    tx.push('    TX errors: aborted   fifo  window heartbt transns', errors([0, 0, 0, 0, dev.carrierChanges]))
+  }
+  return [...rx, ...tx]
+}
+
+/** print_stats64's JSON: `stats64` with rx and tx, and with -s -s the error counters. */
+export function statsJson(dev: NetDevice, level = 1): Record<string, unknown> {
+  const s = dev.stats
+  const rx: Record<string, number> = { bytes: s.rxBytes, packets: s.rxPackets, errors: 0, dropped: s.rxDropped, over_errors: 0, multicast: 0 }
+  const tx: Record<string, number> = { bytes: s.txBytes, packets: s.txPackets, errors: 0, dropped: s.txDropped, carrier_errors: 0, collisions: 0 }
+  if (level > 1) {
+    Object.assign(rx, { length_errors: 0, crc_errors: 0, frame_errors: 0, fifo_errors: 0, missed_errors: 0 })
+    Object.assign(tx, { aborted_errors: 0, fifo_errors: 0, window_errors: 0, heartbeat_errors: 0 })
+    if (dev.carrierChanges) tx.carrier_changes = dev.carrierChanges
+  }
+  return { rx, tx }
 }

@@ -119,6 +119,7 @@ export class BridgeDevice extends NetDevice {
     const on = this.ports.some((p) => this.portForwarding(p))
     if (on !== this.carrierOn) {
       this.carrierOn = on
+      this.carrierChanges++
       this.carrierEverChanged = true
       if (!this.adminUp) return
       // linkwatch_urgent_event: carrier coming back (the qdisc changes) is applied at once; its
@@ -142,6 +143,7 @@ export class BridgeDevice extends NetDevice {
     const on = this.ports.some((p) => p.running)
     if (on !== this.carrierOn) {
       this.carrierOn = on
+      this.carrierChanges++
       this.carrierEverChanged = true
     }
   }
@@ -210,6 +212,7 @@ export class BridgeDevice extends NetDevice {
 
   /** A bridge created with an explicit address starts without carrier (state selection ran). */
   startWithoutCarrier(): void {
+    if (this.carrierOn) this.carrierChanges++
     this.carrierOn = false
     this.carrierEverChanged = true
   }

@@ -91,6 +91,8 @@ export abstract class NetDevice {
    * count them are counted lazily (counted-flood.ts): read them through `stats`, which settles
    * those first.
    */
+  /** carrier_up_count + carrier_down_count: the times netif_carrier_on/off changed the carrier. */
+  carrierChanges = 0
   readonly counters: DeviceStats = { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 }
 
   /** The device's counters (`ip -s link`, /proc/net/dev), with every flood counted. */
@@ -172,7 +174,7 @@ export abstract class NetDevice {
       return
     }
     this.counters.rxPackets++
-    this.counters.rxBytes += skb.data.length
+    this.counters.rxBytes += this.statBytes(skb)
     if (this.netns.world.trace.observing) this.netns.world.trace.frame('recv', this.netns, this, skb, 'recv.frame', { dev: this.name })
     if (this.master) this.master.handleFrame(this, skb)
     else this.netns.stack.receive(this, skb)
@@ -183,13 +185,18 @@ export abstract class NetDevice {
     if (!this.adminUp) this.counters.rxDropped++
     else {
       this.counters.rxPackets++
-      this.counters.rxBytes += skb.data.length
+      this.counters.rxBytes += this.statBytes(skb)
     }
   }
 
   countTx(skb: Skb): void {
     this.counters.txPackets++
-    this.counters.txBytes += skb.data.length
+    this.counters.txBytes += this.statBytes(skb)
+  }
+
+  /** The bytes a frame adds to the device's counters: all of it (the Ethernet header included). */
+  protected statBytes(skb: Skb): number {
+    return skb.data.length
   }
 
   mcAdd(mac: Mac): void {

@@ -12,6 +12,9 @@ export const VETH_DELAY_NS = 5_000
 export class VethDevice extends NetDevice {
   readonly kind = 'veth' as const
   peer: VethDevice | null = null
+  /** The netif carrier bit, for carrier_changes: veth_newlink turns it off (one change). */
+  private carrierBit = false
+  override carrierChanges = 1
 
   get minMtu(): number {
     return 68
@@ -27,10 +30,24 @@ export class VethDevice extends NetDevice {
   }
 
   override open(): void {
-    if (this.peer?.adminUp) this.peer.carrierChangedFromPeer()
+    // veth_open: both ends get carrier when the peer is up.
+    if (this.peer?.adminUp) {
+      this.setCarrierBit(true)
+      this.peer.setCarrierBit(true)
+      this.peer.carrierChangedFromPeer()
+    }
   }
   override stop(): void {
+    // veth_close: both ends lose it.
+    this.setCarrierBit(false)
+    this.peer?.setCarrierBit(false)
     if (this.peer?.adminUp) this.peer.carrierChangedFromPeer()
+  }
+
+  private setCarrierBit(on: boolean): void {
+    if (this.carrierBit === on) return
+    this.carrierBit = on
+    this.carrierChanges++
   }
 
   carrierChangedFromPeer(): void {

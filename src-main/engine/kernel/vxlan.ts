@@ -168,6 +168,14 @@ export class VxlanDevice extends NetDevice {
     this.fdbVersion++
   }
 
+  /**
+   * A VXLAN device counts the inner packet without its Ethernet header: iptunnel_xmit_stats gets
+   * the length from the inner network header, vxlan_rcv counts after eth_type_trans.
+   */
+  protected override statBytes(skb: Skb): number {
+    return skb.data.length - 14
+  }
+
   /** vxlan_xmit: FDB lookup (then the all-zeros default), one encapsulated copy per remote. */
   xmit(skb: Skb): void {
     const trace = this.netns.world.trace
