@@ -31,13 +31,26 @@ export function normalizeNeigh(s: string): string {
   return lines.join('\n')
 }
 
+/** `ip -j neigh`: the same, for the entries of the JSON array (compact or -pretty). */
+export function normalizeNeighJson(s: string): string {
+  let rows: unknown
+  try {
+    rows = JSON.parse(s)
+  } catch {
+    return s
+  }
+  if (!Array.isArray(rows)) return s
+  const dyn = (e: unknown): string => JSON.stringify(e).replace(/"(REACHABLE|STALE|DELAY|PROBE)"/g, '"<dynamic>"')
+  return rows.map(dyn).sort().join('\n') + '\n'
+}
+
 export function normalize(command: string, text: string): string {
   let t = normalizePing(text)
   // arping's reply times.
   if (/\barping\b/.test(command)) t = t.replace(/\] {2}\d+\.\d{3}ms$/gm, ']  <t>ms')
   // traceroute's probe times.
   if (/\btraceroute\b/.test(command)) t = t.replace(/ {2}\d+\.\d+ ms/g, '  <t> ms')
-  if (/\bneigh(bour|bor)?\b|\bip( -\S+)* n\b|\barp\b/.test(command)) t = normalizeNeigh(t)
+  if (/\bneigh(bour|bor)?\b|\bip( -n \S+| -\S+)* n\b|\barp\b/.test(command)) t = /^\s*\[/.test(t) ? normalizeNeighJson(t) : normalizeNeigh(t)
   // IPv6 duplicate address detection finishes within 1-2 s; whether it has is timing.
   t = t.replace(/ scope link tentative /g, ' scope link ')
   // Nexthop exceptions count down in whole seconds of real time.
