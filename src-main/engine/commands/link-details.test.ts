@@ -97,6 +97,19 @@ describe('ip -d link: a bridge, its ports and lo', () => {
     expect(json(w, 'ip -n a -j link show type bridge_slave').map((l) => l.ifname ?? null)).toEqual([null, null, null, 'p1', null, 'p2'])
   })
 
+  it("a bridge's tso_max_size is 65536 until a port is added, then its ports' smallest, kept when the port goes", () => {
+    const w = new World({ seed: 3 })
+    for (const l of ['ip netns add a', 'ip -n a link add b0 type bridge', 'ip -n a link add v0 type veth peer name v1', 'ip -n a link add vx type vxlan id 5 dstport 4789']) run(w, l)
+    const tso = (): unknown => json(w, 'ip -n a -d -j link show b0')[0].tso_max_size
+    expect(tso()).toBe(65536)
+    run(w, 'ip -n a link set v0 master b0')
+    expect(tso()).toBe(524280)
+    run(w, 'ip -n a link set v0 nomaster')
+    expect(tso()).toBe(524280)
+    run(w, 'ip -n a link set vx master b0')
+    expect(tso()).toBe(65536)
+  })
+
   it('lo has no max_mtu (0)', () => {
     const w = lab()
     expect(run(w, 'ip -n a -d link show lo').stdout).toContain(' minmtu 0 maxmtu 0 addrgenmode eui64 ')

@@ -7,11 +7,12 @@ import { HZ } from '../kernel/jiffies.ts'
 import { JsonRaw } from './json-out.ts'
 
 /**
- * tso_max_size: veth, lo and bridges set GSO_MAX_SIZE; a VXLAN device inherits its lower
- * device's (netif_inherit_tso_max) and keeps the legacy 65536 without one.
+ * tso_max_size: veth and lo set GSO_MAX_SIZE; a VXLAN device inherits its lower device's
+ * (netif_inherit_tso_max) and keeps the legacy 65536 without one; a bridge takes its ports'.
  */
 function tsoMaxSize(d: NetDevice): number {
   if (d instanceof VxlanDevice) return d.cfg.lower ? tsoMaxSize(d.cfg.lower) : 65536
+  if (d instanceof BridgeDevice) return d.tsoMaxSize
   return 524280
 }
 

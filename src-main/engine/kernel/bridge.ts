@@ -6,6 +6,13 @@ import type { Skb } from './skb.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import { HZ, jiffiesAt } from './jiffies.ts'
 
+/** A port's tso_max_size: a VXLAN device without a lower device keeps the legacy 65536. */
+function tsoMaxSizeOf(d: NetDevice): number {
+  const v = d as NetDevice & { cfg?: { lower: NetDevice | null } }
+  if (d.kind === 'vxlan') return v.cfg?.lower ? tsoMaxSizeOf(v.cfg.lower) : 65536
+  return d instanceof BridgeDevice ? d.tsoMaxSize : 524280
+}
+
 /** The bridge's forward_delay (15 s) in jiffies: the timer a port arms when it starts forwarding. */
 const FORWARD_DELAY_J = 15 * HZ
 
@@ -41,6 +48,11 @@ export class BridgeDevice extends NetDevice {
   private readonly portNos = new Map<NetDevice, number>()
   /** Ports forwarding now, and the jiffy each started (its forward_delay_timer was armed then). */
   private readonly fwdSince = new Map<NetDevice, number>()
+  /**
+   * tso_max_size: the legacy 65536 of a new device until a port is added; br_add_if's
+   * br_set_gso_limits then sets the smallest of the ports', and removing a port leaves it.
+   */
+  tsoMaxSize = 65536
   /** The jiffy the bridge was opened (its gc_work queued), null while it is down. */
   private openedJ: number | null = null
   /** How floods are counted while the world's devices stay as they were at deviceGen countedGen. */
@@ -163,6 +175,7 @@ export class BridgeDevice extends NetDevice {
     while (used.has(no)) no++
     this.portNos.set(dev, no)
     this.ports.unshift(dev)
+    this.tsoMaxSize = Math.min(...this.ports.map(tsoMaxSizeOf))
     this.insertLocal(dev.mac, dev)
     if (!this.mtuSetByUser) this.autoMtu()
     this.recalcAddress()
