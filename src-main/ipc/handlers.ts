@@ -456,7 +456,7 @@ function handlerTable(service: LabService, io: HostIo, host: LiveHost): Handlers
 
     async termInterrupt(payload) {
       const req = check(termReq, payload)
-      const interrupted = service.live.interrupt(req.term, host.sink)
+      const interrupted = service.live.interrupt(req.term, host.sink, '^C')
       host.kick()
       return { interrupted }
     },

@@ -51,7 +51,9 @@ describe('the lab host runs terminal lines in wall time', () => {
     expect(await h.termInterrupt({ term: 7 })).toEqual({ interrupted: true })
     const done = host.events.find((e) => e.type === 'done')
     expect(done).toMatchObject({ type: 'done', term: 7, exitCode: 0 })
-    expect(host.output(7)).toContain('--- 10.244.2.3 ping statistics ---\n5 packets transmitted, 5 received, 0% packet loss')
+    // The ^C echo comes in the line's stream: after the replies printed before it, before the statistics.
+    expect(host.output(7)).toMatch(/icmp_seq=5 ttl=62 time=[\d.]+ ms\n\^C\n--- 10\.244\.2\.3 ping statistics ---\n5 packets transmitted, 5 received, 0% packet loss/)
+    expect(host.output(7).match(/\^C/g)).toHaveLength(1)
     expect(host.events.at(-1)).toMatchObject({ type: 'clock', running: false, speed: 2 })
     expect(host.pending()).toBe(0)
     // Observations are not changes: nothing to undo.
@@ -69,6 +71,8 @@ describe('the lab host runs terminal lines in wall time', () => {
     await expect(h.termSpeed({ speed: 0 })).rejects.toMatchObject({ path: 'speed' })
     await expect(h.termSpeed({ speed: '2' })).rejects.toMatchObject({ path: 'speed' })
     expect(await h.termInterrupt({ term: 2 })).toEqual({ interrupted: false })
+    // Nothing runs there: nothing is echoed into it.
+    expect(host.output(2)).toBe('')
     // A line that takes no time ends in the reply.
     expect(await h.termRun({ term: 2, line: 'ip -br link show lo', netns: 'node1' })).toMatchObject({ running: false, exitCode: 0, output: expect.stringMatching(/^lo +UNKNOWN/) })
     host.wait(5_100)
@@ -89,6 +93,6 @@ describe('the lab host runs terminal lines in wall time', () => {
     host.wait(200)
     expect(host.output(1)).toMatch(/IP 10\.244\.1\.2 > 10\.244\.2\.3: ICMP echo request, id \d+, seq 1, length 208\n/)
     await h.termInterrupt({ term: 1 })
-    expect(host.output(1)).toMatch(/\n\n4 packets captured\n/)
+    expect(host.output(1)).toMatch(/length 208\n\^C\n4 packets captured\n/)
   })
 })

@@ -165,10 +165,16 @@ export class LiveShell {
     }
   }
 
-  /** Ctrl+C in a terminal: SIGINT to the command its line waits for. */
-  interrupt(term: number, sink: LiveSink): boolean {
+  /**
+   * Ctrl+C in a terminal: SIGINT to the command its line waits for. `echo` is what the terminal
+   * shows for the key (`^C`): it goes out after what the line printed before the signal and
+   * before what the command prints on it, in one stream, as a tty echoes into the output.
+   */
+  interrupt(term: number, sink: LiveSink, echo = ''): boolean {
     const l = this.lines.get(term)
     if (!l) return false
+    this.flush(term, l, sink)
+    if (echo) sink.output(term, echo)
     l.run.interrupt()
     this.flush(term, l, sink)
     this.step(term, l, sink)

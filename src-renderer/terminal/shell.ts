@@ -146,9 +146,10 @@ export class TerminalShell {
     const keys = splitKeys(data)
     for (const k of keys) {
       if (this.busy === 'run' && k === '\x03') {
-        // SIGINT: the line discipline echoes ^C and throws away what was typed ahead.
+        // SIGINT: throws away what was typed ahead. The lab echoes ^C into the line's output
+        // stream, after what the command printed before the signal (a reply already on its way
+        // here would otherwise land after the ^C and before the statistics).
         this.queue = []
-        this.term.write('^C')
         this.opts.host.interrupt()
         continue
       }
