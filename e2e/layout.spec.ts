@@ -57,6 +57,8 @@ async function drag(page: Page, from: { x: number; y: number }, by: { x: number;
 const layoutOf = (page: Page): Promise<Record<string, { x: number; y: number }> | null> => page.evaluate('window.podnet.getState().then((s) => s.layout ? s.layout.positions : null)')
 
 test('a node moved with the mouse takes its pods along; a pod moves inside it; both are kept in the file and come back on open', async ({ page }) => {
+  // Two labs, two drags, two saves and an open: a minute on a busy 2-core machine.
+  test.setTimeout(90_000)
   await scenario(page, 'routed')
   const ids = ['ns:pod1', 'if:pod1/eth0', 'if:node1/eth0', 'ns:pod3', 'ns:underlay']
   const before = await positions(page, ids)

@@ -3,7 +3,7 @@ import type { Point, Topology } from '../../shared/api.ts'
 // Real engine output (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { buildModel, ifId, nsId, type CanvasModel } from './graph.ts'
-import { droppedPositions, movedPositions } from './moves.ts'
+import { droppedPositions, movedPositions, placement } from './moves.ts'
 
 async function topology(scenario: string): Promise<Topology> {
   const h = createHandlers(new LabService(null))
@@ -114,5 +114,20 @@ describe('positions the user chose', () => {
     // A pod takes its node's next place in the pod row; a bridge goes inside its namespace.
     expect(droppedPositions(model, { type: 'addPod', name: 'pod9', node: 'node1' }, { x: 0, y: 0 }, {})).toBeNull()
     expect(droppedPositions(model, { type: 'addBridge', netns: 'node1', name: 'br0' }, { x: 0, y: 0 }, {})).toBeNull()
+  })
+
+  it('a drag is a drag even when other namespaces changed beside it; a new namespace is an addition', async () => {
+    const before = (await topology('routed')).namespaces
+    // A new list of the same names, pod1's view changed beside the drag.
+    const changed = (await built('routed', 'ip netns exec pod1 ip link set lo down')).namespaces
+    expect(changed).not.toBe(before)
+    expect(changed.find((n) => n.name === 'pod1')).not.toEqual(before.find((n) => n.name === 'pod1'))
+    expect(changed.map((n) => n.name)).toEqual(before.map((n) => n.name))
+    expect(placement(true, changed, before)).toBe('moved')
+    expect(placement(true, before, before)).toBe('moved')
+    expect(placement(false, changed, before)).toBeNull()
+    const added = (await built('routed', 'podnet router add r1')).namespaces
+    expect(placement(true, added, before)).toBe('added')
+    expect(placement(true, before, undefined)).toBe('added')
   })
 })

@@ -109,3 +109,17 @@ function boundsOfLoose(model: CanvasModel, ns: string): { y2: number } | null {
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10
+
+/**
+ * What a change of positions was, for the view (use-cytoscape `show`): 'moved' (a drag or its
+ * undo: the view stays), 'added' (with a namespace not drawn before: something dropped from the
+ * palette), or null (positions unchanged). The namespaces' list may be a new one beside a drag (a
+ * device's view changed, the whole state fetched again): that is still a drag.
+ */
+export function placement(positionsChanged: boolean, now: readonly { name: string }[] | undefined, before: readonly { name: string }[] | undefined): 'moved' | 'added' | null {
+  if (!positionsChanged) return null
+  if (now === before || !now) return 'moved'
+  if (!before) return 'added'
+  const had = new Set(before.map((n) => n.name))
+  return now.some((n) => !had.has(n.name)) ? 'added' : 'moved'
+}
