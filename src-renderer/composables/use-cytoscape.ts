@@ -5,6 +5,7 @@ import { followPan } from '../canvas/follow.ts'
 import { DETAIL_ZOOM, detailAt, sceneFor, type View } from '../canvas/scene.ts'
 import { stylesheet } from '../canvas/style.ts'
 import { styleTriggersOnce } from '../canvas/style-triggers.ts'
+import { warmNextFrame, warmTextures } from '../canvas/texture-warm.ts'
 import type { ThemeName } from '../canvas/theme.ts'
 import { applyGraph, applyHighlight, applySelection, restorePosition, setMovable, viewportFor } from '../canvas/sync.ts'
 import { now, span, timed } from '../lib/timing.ts'
@@ -156,6 +157,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     })
     // Styling a box clears its relatives' style caches once, not once per property (canvas/style-triggers.ts).
     styleTriggersOnce(cy)
+    warmTextures(cy)
     cy.on('viewport', () => {
       if (!fitting) fitted = false
       clearTimeout(settle)
@@ -302,7 +304,7 @@ export function useCytoscape(container: Ref<HTMLElement | null>, handlers: Canva
     shownKey = key
     const c = cy
     timed('page:cytoscape', () => {
-      applyGraph(c, graph)
+      if (applyGraph(c, graph).added > 0) warmNextFrame(c)
       applySelection(c, selected)
       applyHighlight(c, highlighted.id, highlighted.drop)
     })
