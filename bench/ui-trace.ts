@@ -7,6 +7,8 @@
  *   npx tsx bench/ui-trace.ts /tmp/ui-traces/ui-100x20-....json [--over 30] [--top 12] [--worker]
  *
  * `--worker` reads the lab Worker's thread instead (the engine building the lab, the reply).
+ * `--callers NAME` lists, for each long task, where the self time of the functions named NAME
+ * (e.g. a canvas call, `drawImage`) was spent, by the chain of their callers.
  */
 import { readFileSync } from 'node:fs'
 
@@ -16,6 +18,8 @@ interface TraceEvent {
   ph: string
   ts: number
   dur?: number
+  /** Thread (CPU) time of the event, microseconds. */
+  tdur?: number
   pid: number
   tid: number
   id?: string
@@ -38,6 +42,7 @@ function main(): void {
   }
   const over = opt('--over', 30)
   const top = opt('--top', 12)
+  const callersOf = argv.includes('--callers') ? argv[argv.indexOf('--callers') + 1] : null
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[]
   const events = Array.isArray(raw) ? raw : raw.traceEvents
 
@@ -94,7 +99,7 @@ function main(): void {
       const w = where(inTask[i].node)
       self.set(w, (self.get(w) ?? 0) + (next - inTask[i].ts) / 1000)
     }
-    console.log(`\ntask at ${((t.ts - tasks[0].ts) / 1000).toFixed(0)} ms: ${((t.dur ?? 0) / 1000).toFixed(1)} ms`)
+    console.log(`\ntask at ${((t.ts - tasks[0].ts) / 1000).toFixed(0)} ms: ${((t.dur ?? 0) / 1000).toFixed(1)} ms (CPU ${((t.tdur ?? 0) / 1000).toFixed(1)} ms)`)
     console.log(`  ${[...parts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
     for (const [fn, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${ms.toFixed(1).padStart(6)} ms  ${fn}`)
     // Inclusive time (a function and what it called), to see which caller the work came from.
@@ -108,6 +113,20 @@ function main(): void {
         seen.add(w)
         total.set(w, (total.get(w) ?? 0) + ms)
       }
+    }
+    if (callersOf) {
+      // Self time of NAME, by its three nearest callers.
+      const by = new Map<string, number>()
+      for (let i = 0; i < inTask.length; i++) {
+        let id: number | undefined = inTask[i].node
+        if (nodes.get(id)?.callFrame.functionName !== callersOf) continue
+        const chain: string[] = []
+        for (id = nodes.get(id)?.parent; id !== undefined && chain.length < 3; id = nodes.get(id)?.parent) chain.push(where(id))
+        const k = chain.join(' < ')
+        by.set(k, (by.get(k) ?? 0) + ((inTask[i + 1]?.ts ?? end) - inTask[i].ts) / 1000)
+      }
+      console.log(`  ${callersOf} called from:`)
+      for (const [k, ms] of [...by].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`    ${ms.toFixed(1).padStart(6)} ms  ${k}`)
     }
     console.log('  inclusive:')
     for (const [fn, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, top * 2)) console.log(`    ${ms.toFixed(1).padStart(6)} ms  ${fn}`)
