@@ -128,9 +128,12 @@ export class Sysctl {
   addDevice(dev: string): void {
     routingGen.value++
     let own: Map<string, string> | null = null
-    for (const k of DEVCONF_KEYS) {
-      const v = this.defaultConf[k]
-      if (v !== DEVCONF_DEFAULTS[k]) (own ??= new Map()).set(k, v)
+    // A namespace whose `default` was never written (nearly all) copies nothing.
+    if (this.defaultConf !== DEVCONF_DEFAULTS) {
+      for (const k of DEVCONF_KEYS) {
+        const v = this.defaultConf[k]
+        if (v !== DEVCONF_DEFAULTS[k]) (own ??= new Map()).set(k, v)
+      }
     }
     this.devices.set(dev, own)
   }
