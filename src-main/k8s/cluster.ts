@@ -239,6 +239,8 @@ export class Cluster {
       c = { addr: (this.clusterNet.addr + index * 2 ** (32 - len)) >>> 0, len }
     }
     for (const o of this.nodes.values()) {
+      const len = Math.min(c.len, o.podLen)
+      if (((c.addr & prefixMask(len)) >>> 0) !== ((o.podCidr & prefixMask(len)) >>> 0)) continue
       const other = { addr: o.podCidr, len: o.podLen }
       if (overlaps(c, other)) throw new SpecError(spec.podCidr ? `${path}.podCidr` : path, says('build.pod_cidr_overlaps', { cidr: cidrText(c), node: o.name, other: cidrText(other) }))
     }

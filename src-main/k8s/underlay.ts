@@ -107,13 +107,21 @@ export class Underlay {
     const size = 2 ** (32 - seg.net.len)
     if (!inNet(ip, seg.net)) throw new SpecError(path, says('build.ip_outside_segment', { ip: formatIpv4(ip), segment: seg.name, cidr: netText(seg.net) }))
     if (ip === seg.net.addr || ip === ((seg.net.addr + size - 1) >>> 0)) throw new SpecError(path, says(ip === seg.net.addr ? 'build.ip_segment_net_network' : 'build.ip_segment_net_broadcast', { ip: formatIpv4(ip), cidr: netText(seg.net) }))
-    for (const [ns, h] of seg.hosts) if (h.ip === ip) throw new SpecError(path, says('build.ip_on_segment_taken', { ip: formatIpv4(ip), ns, segment: seg.name }))
+    for (const h of seg.hosts.values()) {
+      if (h.ip !== ip) continue
+      const ns = [...seg.hosts].find(([, x]) => x === h)![0]
+      throw new SpecError(path, says('build.ip_on_segment_taken', { ip: formatIpv4(ip), ns, segment: seg.name }))
+    }
   }
 
   /** The router address hosts of a segment send everything else to: its first router's, or 0. */
   gatewayOf(seg: Segment): Ipv4 {
+    // The lowest address of a router on it (routers are few; a switch may have 1,000 hosts).
     let best = 0
-    for (const [ns, h] of seg.hosts) if (this.routers.has(ns) && (best === 0 || h.ip < best)) best = h.ip
+    for (const ns of this.routers.keys()) {
+      const h = seg.hosts.get(ns)
+      if (h && (best === 0 || h.ip < best)) best = h.ip
+    }
     return best
   }
 

@@ -110,23 +110,26 @@ function orderOf(spaces: readonly Netns[]): Map<string, number> {
  * without working the ids out again.
  */
 function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
-  const byAddr = new Map<number, Netns>()
-  for (const ns of spaces) for (const d of ns.devices.values()) if (!d.isLoopback) for (const a of d.inet) byAddr.set(a.local, ns)
   // Every VXLAN device gets a number, in the order they are visited; each namespace's first of each VNI.
   const devs: VxlanDevice[] = []
   const devNs: Netns[] = []
-  const index = new Map<VxlanDevice, number>()
-  const byVni = new Map<Netns, Map<number, VxlanDevice>>()
+  const firstOf = new Map<Netns, Map<number, number>>()
   for (const ns of spaces) {
-    const first = new Map<number, VxlanDevice>()
+    let first: Map<number, number> | undefined
     for (const d of ns.deviceList()) {
       if (!(d instanceof VxlanDevice)) continue
-      index.set(d, devs.length)
+      first ??= new Map()
+      if (!first.has(d.cfg.vni)) first.set(d.cfg.vni, devs.length)
       devs.push(d)
       devNs.push(ns)
-      if (!first.has(d.cfg.vni)) first.set(d.cfg.vni, d)
     }
-    if (first.size) byVni.set(ns, first)
+    if (first) firstOf.set(ns, first)
+  }
+  // Each address's namespace, with that namespace's first VXLAN device of each VNI (one lookup per remote).
+  const byAddr = new Map<number, { ns: Netns; first: Map<number, number> | undefined }>()
+  for (const ns of spaces) {
+    const at = { ns, first: firstOf.get(ns) }
+    for (const d of ns.devices.values()) if (!d.isLoopback) for (const a of d.inet) byAddr.set(a.local, at)
   }
   const n = devs.length
   // Pairs met so far: a bit per pair while that stays small, else a set.
@@ -136,13 +139,13 @@ function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
   for (let i = 0; i < n; i++) {
     const d = devs[i]
     const ns = devNs[i]
+    const vni = d.cfg.vni
     for (const e of d.fdb.values()) {
       for (const r of e.remotes) {
         const other = byAddr.get(r.ip)
-        if (!other || other === ns) continue
-        const peer = byVni.get(other)?.get(r.vni < 0 ? d.cfg.vni : r.vni)
-        if (!peer) continue
-        const j = index.get(peer)!
+        if (other === undefined || other.ns === ns || other.first === undefined) continue
+        const j = other.first.get(r.vni < 0 ? vni : r.vni)
+        if (j === undefined) continue
         const key = i < j ? i * n + j : j * n + i
         if (bits) {
           if (bits[key >>> 3] & (1 << (key & 7))) continue

@@ -41,7 +41,15 @@ export class Scheduler {
   /** Long work the host may stop (a build, a replay): read every CANCEL_CHECK_EVENTS events. */
   signal: CancelSignal | null = null
   private seq = 0
-  private readonly heap: Timed[] = []
+  /**
+   * The binary heap: its entries, and their keys (time, seq) in typed arrays alongside, so that
+   * sifting compares numbers next to each other in memory instead of reading two objects per
+   * step (a 1,000-node build holds 60,000 timers here while it settles).
+   */
+  private heap: (Timed | undefined)[] = []
+  private heapT = new Float64Array(64)
+  private heapS = new Float64Array(64)
+  private heapN = 0
   // The FIFO and the lane are arrays used from head to tail and reused from the start once empty
   // (consumed slots are cleared): truncating them after every hop was a runtime call per packet.
   private fifo: (EventFn | undefined)[] = []
@@ -141,14 +149,14 @@ export class Scheduler {
 
   /** True when nothing is scheduled at all. */
   get idle(): boolean {
-    return this.fifoHead >= this.fifoTail && this.heap.length === 0 && this.laneHead >= this.laneTail && this.quiet.length === 0
+    return this.fifoHead >= this.fifoTail && this.heapN === 0 && this.laneHead >= this.laneTail && this.quiet.length === 0
   }
 
   /** Time of the next event, or Infinity. */
   nextTime(): number {
     if (this.fifoHead < this.fifoTail || (this.quiet.length !== 0 && this.hopsPending === 0)) return this.nowNs
     const l = this.laneHead < this.laneTail ? this.lane[this.laneHead]!.t : Infinity
-    return this.heap.length ? Math.min(this.heap[0].t, l) : l
+    return this.heapN !== 0 ? Math.min(this.heapT[0], l) : l
   }
 
   /**
@@ -187,7 +195,7 @@ export class Scheduler {
         continue
       }
       const laneNext = this.laneHead < this.laneTail ? this.lane[this.laneHead] : undefined
-      const fromLane = laneNext !== undefined && (this.heap.length === 0 || less(laneNext, this.heap[0]))
+      const fromLane = laneNext !== undefined && (this.heapN === 0 || laneNext.t < this.heapT[0] || (laneNext.t === this.heapT[0] && laneNext.seq < this.heapS[0]))
       const next = fromLane ? laneNext : this.heap[0]
       if (next === undefined || next.t > until) {
         // Cut short by the limit: the clock stops there, and the run says why.
@@ -228,35 +236,60 @@ export class Scheduler {
   }
 
   private push(ev: Timed): void {
-    const h = this.heap
-    h.push(ev)
-    let i = h.length - 1
+    let i = this.heapN++
+    if (i === this.heapT.length) {
+      const t = new Float64Array(i * 2)
+      t.set(this.heapT)
+      this.heapT = t
+      const q = new Float64Array(i * 2)
+      q.set(this.heapS)
+      this.heapS = q
+    }
+    const T = this.heapT
+    const S = this.heapS
+    const H = this.heap
+    const t = ev.t
+    const seq = ev.seq
     while (i > 0) {
       const p = (i - 1) >> 1
-      if (less(h[p], ev)) break
-      h[i] = h[p]
+      const pt = T[p]
+      if (pt < t || (pt === t && S[p] < seq)) break
+      T[i] = pt
+      S[i] = S[p]
+      H[i] = H[p]
       i = p
     }
-    h[i] = ev
+    T[i] = t
+    S[i] = seq
+    H[i] = ev
   }
 
   private pop(): Timed {
-    const h = this.heap
-    const top = h[0]
-    const last = h.pop()!
-    if (h.length > 0) {
+    const H = this.heap
+    const T = this.heapT
+    const S = this.heapS
+    const top = H[0]!
+    const n = --this.heapN
+    const last = H[n]!
+    const lt = T[n]
+    const ls = S[n]
+    H[n] = undefined
+    if (n > 0) {
       let i = 0
-      const n = h.length
       for (;;) {
-        const l = 2 * i + 1
-        if (l >= n) break
-        const r = l + 1
-        const c = r < n && less(h[r], h[l]) ? r : l
-        if (less(last, h[c])) break
-        h[i] = h[c]
+        let c = 2 * i + 1
+        if (c >= n) break
+        const r = c + 1
+        if (r < n && (T[r] < T[c] || (T[r] === T[c] && S[r] < S[c]))) c = r
+        if (lt < T[c] || (lt === T[c] && ls < S[c])) break
+        T[i] = T[c]
+        S[i] = S[c]
+        H[i] = H[c]
         i = c
       }
-      h[i] = last
+      T[i] = lt
+      S[i] = ls
+      H[i] = last
     }
     return top
   }
@@ -266,9 +299,6 @@ const LANE_MAX_DELAY_NS = 1_000_000
 
 function noop(): void {}
 
-function less(a: Timed, b: Timed): boolean {
-  return a.t < b.t || (a.t === b.t && a.seq < b.seq)
-}
 
 export const NS_PER_MS = 1_000_000
 export const NS_PER_SEC = 1_000_000_000
