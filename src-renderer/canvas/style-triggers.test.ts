@@ -65,4 +65,28 @@ describe('style triggers once per styling', () => {
     styleTriggersOnce(a)
     expect(pa.checkTriggers).toBe(before)
   })
+
+  it("marks an element's bounds and its boxes' dirty once per styling, and they follow the new style", () => {
+    const cy = box()
+    const proto = Object.getPrototypeOf(cy.collection()) as { dirtyBoundingBoxCache(): unknown; dirtyCompoundBoundsCache(): unknown }
+    const count = (spy: { mock: { contexts: unknown[] } }, id: string): number => spy.mock.contexts.filter((c) => Array.from(c as ArrayLike<{ id(): string }>).some((e) => e.id() === id)).length
+    // A new interface in pod1, styled once for the first time: some 20 of its properties change its bounds.
+    const bounds = vi.spyOn(proto, 'dirtyBoundingBoxCache')
+    const boxes = vi.spyOn(proto, 'dirtyCompoundBoundsCache')
+    const nic = cy.add({ group: 'nodes', data: { id: 'if:pod1/eth1', parent: 'ns:pod1', label: 'eth1' }, classes: 'iface dev-nic', position: { x: 40, y: 0 } }) as unknown as NodeSingular
+    const added = { bounds: count(bounds, 'if:pod1/eth1'), boxes: count(boxes, 'if:pod1/eth1') }
+    nic.numericStyle('width')
+    const styled = { bounds: count(bounds, 'if:pod1/eth1') - added.bounds, boxes: count(boxes, 'if:pod1/eth1') - added.boxes }
+    bounds.mockRestore()
+    boxes.mockRestore()
+    expect(styled).toEqual({ bounds: 1, boxes: 1 })
+    // Its size is the nic's, and the pod around it grew to hold it.
+    expect(nic.boundingBox({ includeLabels: false }).w).toBeCloseTo(25.5, 5)
+    const pod = cy.getElementById('ns:pod1') as NodeSingular
+    expect(pod.boundingBox({ includeLabels: false }).x2).toBeGreaterThan(40 + 11)
+    // A wider border later: the interface's bounds follow.
+    const before = nic.boundingBox({ includeLabels: false }).w
+    nic.addClass('down')
+    expect(nic.boundingBox({ includeLabels: false }).w - before).toBeCloseTo(1, 5)
+  })
 })
