@@ -83,12 +83,35 @@ export interface ControlEventView {
   params?: Record<string, string | number>
 }
 
+/**
+ * VXLAN tunnels packed: each tunnel is two indexes into the list of tunnel ends, in two typed
+ * arrays (which cross a thread or process boundary without a copy). The ids are not carried: each
+ * is the canonical `vxlan:END|END` (ends as `netns/device`, the smaller first; tunnelId).
+ */
+export interface PackedTunnels {
+  /** Each tunnel end: its namespace and device. */
+  netns: string[]
+  device: string[]
+  /** The ends of tunnel i: ends a[i] and b[i] (LinkView's `a` and `b`). */
+  a: Uint32Array
+  b: Uint32Array
+}
+
 export interface Topology {
   mode: string | null
   namespaces: NetnsView[]
   links: LinkView[]
-  /** VXLAN tunnels as configured (a VXLAN FDB remote that is another namespace's address), each once. */
+  /**
+   * VXLAN tunnels as configured (a VXLAN FDB remote that is another namespace's address), each
+   * once, as objects: a small lab's (at most PACK_TUNNELS_ABOVE, shared/tunnels.ts).
+   */
   tunnels?: LinkView[]
+  /**
+   * The same tunnels packed: a big lab's (a 1,000-node mesh has half a million). A topology has
+   * one form or the other; read them with shared/tunnels.ts (tunnelCount, tunnelsOf, tunnelList),
+   * which make objects and ids only for the tunnels asked for.
+   */
+  packedTunnels?: PackedTunnels
   /** The latest control-plane events (at most EVENT_VIEW_LIMIT), oldest first. */
   events: ControlEventView[]
   /** How many events the lab has logged in all (a 100-node cluster logs tens of thousands). */

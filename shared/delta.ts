@@ -1,4 +1,5 @@
 import { EVENT_VIEW_LIMIT, type LabDelta, type LabState, type LinkView, type NetnsView } from './api.ts'
+import { tunnelForm, tunnelList } from './tunnels.ts'
 
 /**
  * Applies a delta to the state it was computed against (delta.base === state.seq) and returns the
@@ -25,7 +26,13 @@ export function applyDelta(state: LabState, d: LabDelta): LabState | null {
       eventCount: d.events.count,
     },
   }
-  if (t.tunnels !== undefined || d.tunnels.set.length) next.topology.tunnels = applyNamed(t.tunnels ?? [], d.tunnels.remove, d.tunnels.set, (l: LinkView) => l.id)
+  // Packed tunnels (a big lab's) stay as they are unless the delta changes them; then the list
+  // changed takes the form a state of its length has (tunnelForm).
+  if (d.tunnels.remove.length === 0 && d.tunnels.set.length === 0) {
+    if (t.packedTunnels) next.topology.packedTunnels = t.packedTunnels
+    else if (t.tunnels !== undefined) next.topology.tunnels = t.tunnels
+  } else if (t.packedTunnels) Object.assign(next.topology, tunnelForm(applyNamed(tunnelList(t), d.tunnels.remove, d.tunnels.set, (l: LinkView) => l.id)))
+  else next.topology.tunnels = applyNamed(t.tunnels ?? [], d.tunnels.remove, d.tunnels.set, (l: LinkView) => l.id)
   if (d.description !== undefined) next.description = d.description
   if (d.path !== undefined) next.path = d.path
   if (d.exercise !== undefined) next.exercise = d.exercise

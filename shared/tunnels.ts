@@ -1,22 +1,16 @@
-import type { ApiReply, LabState, LinkView } from './api.ts'
+import type { ApiReply, LabState, LinkView, PackedTunnels, Topology } from './api.ts'
 import { namespaceBuffers, packNamespaces, PACK_NAMESPACES_ABOVE, unpackNamespaces, type PackedNamespaces } from './netns-pack.ts'
 
-/**
- * VXLAN tunnels packed to cross a thread or process boundary. A flannel cluster of n nodes has
- * n(n-1)/2 of them (half a million for 1,000 nodes): as objects they were three quarters of the
- * whole state's copy (63 of 84 MiB, seconds to copy and read back). Packed, each tunnel is two
- * indexes into the list of tunnel ends, in two typed arrays that cross without a copy (transfer).
- * The ids are not carried: each is the canonical `vxlan:END|END` (ends as `netns/device`, the
- * smaller first), which packTunnels checks.
+export type { PackedTunnels } from './api.ts'
+
+/*
+ * VXLAN tunnels, packed or not. A flannel cluster of n nodes has n(n-1)/2 of them (half a million
+ * for 1,000 nodes): as objects with their string ids they were three quarters of the whole state's
+ * copy, and unpacking them took longer than drawing the far-out canvas, which shows none of them.
+ * A big lab's view keeps them packed from where they are found (src-main/lab/view.ts) to the
+ * canvas (`Topology.packedTunnels`): objects and ids are made only for the tunnels asked for
+ * (a selected node's, which the canvas draws), by the functions below.
  */
-export interface PackedTunnels {
-  /** Each tunnel end: its namespace and device. */
-  netns: string[]
-  device: string[]
-  /** The ends of tunnel i: ends a[i] and b[i], in the order of the list's `a` and `b`. */
-  a: Uint32Array
-  b: Uint32Array
-}
 
 const endName = (netns: string, device: string): string => `${netns}/${device}`
 
@@ -27,21 +21,8 @@ export function tunnelId(a: { netns: string; device: string }, b: { netns: strin
   return x < y ? `vxlan:${x}|${y}` : `vxlan:${y}|${x}`
 }
 
-/** Lists made from a packed form (a view's tunnels): packing them again gives that form back. */
-const packedOf = new WeakMap<readonly LinkView[], PackedTunnels>()
-
-/** Notes that `list` is `p` unpacked (and will not be changed), so packTunnels need not work it out again. */
-export function rememberPacked(list: readonly LinkView[], p: PackedTunnels): void {
-  packedOf.set(list, p)
-}
-
-/**
- * The tunnels packed, or null when one has an id packing would not give back (then they go as they
- * are). A list made by unpacking gives its packed form back (a copy: the buffers are transferred).
- */
+/** The tunnels packed, or null when one has an id packing would not give back (then they go as they are). */
 export function packTunnels(list: readonly LinkView[]): PackedTunnels | null {
-  const known = packedOf.get(list)
-  if (known) return { netns: known.netns, device: known.device, a: known.a.slice(), b: known.b.slice() }
   const index = new Map<string, number>()
   const p: PackedTunnels = { netns: [], device: [], a: new Uint32Array(list.length), b: new Uint32Array(list.length) }
   const end = (e: { netns: string; device: string }): number => {
@@ -64,34 +45,103 @@ export function packTunnels(list: readonly LinkView[]): PackedTunnels | null {
   return p
 }
 
-/** The tunnels again, in their order; the ends are shared objects (nothing changes them). */
-export function unpackTunnels(p: PackedTunnels): LinkView[] {
-  const ends = p.netns.map((netns, i) => ({ netns, device: p.device[i] }))
-  const names = ends.map((e) => endName(e.netns, e.device))
-  // Each end's place in name order, so choosing which end comes first compares two numbers.
+/** A packed list's ends as shared objects (nothing changes them), and each one's id prefix and name. */
+interface Ends {
+  ends: { netns: string; device: string }[]
+  names: string[]
+  prefixed: string[]
+  /** Each end's place in name order, so choosing which end comes first compares two numbers. */
+  rank: Uint32Array
+}
+
+const endsOf = new WeakMap<PackedTunnels, Ends>()
+
+function ends(p: PackedTunnels): Ends {
+  let e = endsOf.get(p)
+  if (e) return e
+  const list = p.netns.map((netns, i) => ({ netns, device: p.device[i] }))
+  const names = list.map((x) => endName(x.netns, x.device))
   const rank = new Uint32Array(names.length)
   names
     .map((n, i) => [n, i] as const)
     .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
     .forEach(([, i], r) => (rank[i] = r))
-  const prefixed = names.map((n) => `vxlan:${n}|`)
+  e = { ends: list, names, prefixed: names.map((n) => `vxlan:${n}|`), rank }
+  endsOf.set(p, e)
+  return e
+}
+
+/** Tunnel i of a packed list as an object (its ends shared with the list's other tunnels). */
+function tunnelAt(p: PackedTunnels, e: Ends, i: number): LinkView {
+  const a = p.a[i]
+  const b = p.b[i]
+  return { id: e.rank[a] < e.rank[b] ? e.prefixed[a] + e.names[b] : e.prefixed[b] + e.names[a], a: e.ends[a], b: e.ends[b] }
+}
+
+/** The tunnels again, in their order; the ends are shared objects (nothing changes them). */
+export function unpackTunnels(p: PackedTunnels): LinkView[] {
+  const e = ends(p)
   const out: LinkView[] = new Array(p.a.length)
-  for (let i = 0; i < p.a.length; i++) {
-    const a = p.a[i]
-    const b = p.b[i]
-    out[i] = { id: rank[a] < rank[b] ? prefixed[a] + names[b] : prefixed[b] + names[a], a: ends[a], b: ends[b] }
-  }
+  for (let i = 0; i < p.a.length; i++) out[i] = tunnelAt(p, e, i)
   return out
 }
 
-/** Above this many tunnels a lab state's tunnels cross packed (a 100-node mesh has 4,950). */
+/** How many VXLAN tunnels a topology has, in either form. */
+export function tunnelCount(topo: Pick<Topology, 'tunnels' | 'packedTunnels'>): number {
+  return topo.packedTunnels ? topo.packedTunnels.a.length : (topo.tunnels?.length ?? 0)
+}
+
+const listOf = new WeakMap<PackedTunnels, LinkView[]>()
+
+/** All of a topology's VXLAN tunnels as objects, in their order (made once for a packed list). */
+export function tunnelList(topo: Pick<Topology, 'tunnels' | 'packedTunnels'>): readonly LinkView[] {
+  const p = topo.packedTunnels
+  if (!p) return topo.tunnels ?? []
+  let list = listOf.get(p)
+  if (!list) listOf.set(p, (list = unpackTunnels(p)))
+  return list
+}
+
+/** The VXLAN tunnels with an end in namespace `netns`, in their order: objects made for those only. */
+export function tunnelsOf(topo: Pick<Topology, 'tunnels' | 'packedTunnels'>, netns: string): LinkView[] {
+  const p = topo.packedTunnels
+  if (!p) return (topo.tunnels ?? []).filter((t) => t.a.netns === netns || t.b.netns === netns)
+  const mine = new Uint8Array(p.netns.length)
+  let any = false
+  for (let i = 0; i < p.netns.length; i++) {
+    if (p.netns[i] !== netns) continue
+    mine[i] = 1
+    any = true
+  }
+  const out: LinkView[] = []
+  if (!any) return out
+  const e = ends(p)
+  const { a, b } = p
+  for (let i = 0; i < a.length; i++) if (mine[a[i]] || mine[b[i]]) out.push(tunnelAt(p, e, i))
+  return out
+}
+
+/** Above this many tunnels a lab state carries them packed (a 100-node mesh has 4,950). */
 export const PACK_TUNNELS_ABOVE = 1000
 
 /**
- * A lab state as it crosses to the page, from either host (the browser build's Worker, the
- * desktop app's lab thread through the main process): its many tunnels as `packedTunnels`.
+ * Tunnels in the form a state carries them: packed above PACK_TUNNELS_ABOVE, else as objects.
+ * `packed` is given for a list that has a packed form already (the view's).
  */
-type Crossing = LabState & { topology: { packedTunnels?: PackedTunnels; packedNamespaces?: PackedNamespaces } }
+export function tunnelForm(list: readonly LinkView[] | null, packed?: PackedTunnels): Pick<Topology, 'tunnels' | 'packedTunnels'> {
+  const n = packed ? packed.a.length : (list?.length ?? 0)
+  if (n > PACK_TUNNELS_ABOVE) {
+    const p = packed ?? (list ? packTunnels(list) : null)
+    if (p) return { packedTunnels: p }
+  }
+  return { tunnels: list ? [...list] : packed ? unpackTunnels(packed) : [] }
+}
+
+/**
+ * A lab state as it crosses to the page, from either host (the browser build's Worker, the
+ * desktop app's lab thread through the main process): its many namespaces as `packedNamespaces`.
+ */
+type Crossing = LabState & { topology: { packedNamespaces?: PackedNamespaces } }
 
 /** The lab state a reply value carries: the value itself, or its `state` (an exercise opened). */
 function stateIn(value: unknown): Crossing | undefined {
@@ -102,18 +152,21 @@ function stateIn(value: unknown): Crossing | undefined {
 }
 
 /**
- * A reply ready to cross a thread or process boundary: a lab state with many VXLAN tunnels has
- * them packed (`topology.packedTunnels`), with the buffers to transfer without a copy. The reply
- * given is not changed (the host keeps its own state). unpackValue undoes it on the page.
+ * A reply ready to cross a thread or process boundary: a lab state's packed tunnels go with
+ * their buffers transferred (copies: the host keeps its own), many tunnels as objects are packed
+ * (`topology.packedTunnels`, which the page keeps as they are), and many namespaces too
+ * (`topology.packedNamespaces`). The reply given is not changed. unpackValue undoes the
+ * namespaces' packing on the page.
  */
 export function packReply(reply: ApiReply): { reply: ApiReply; transfer: ArrayBuffer[] } {
   const state = reply.ok ? stateIn(reply.value) : undefined
+  const known = state?.topology.packedTunnels
   const list = state?.topology.tunnels
-  const packed = list && list.length > PACK_TUNNELS_ABOVE ? packTunnels(list) : null
+  const packed = known ? { netns: known.netns, device: known.device, a: known.a.slice(), b: known.b.slice() } : list && list.length > PACK_TUNNELS_ABOVE ? packTunnels(list) : null
   const spaces = state?.topology.namespaces
   const packedNs = spaces && spaces.length > PACK_NAMESPACES_ABOVE ? packNamespaces(spaces) : null
   if (!reply.ok || !state || (!packed && !packedNs)) return { reply, transfer: [] }
-  const { tunnels: sentTunnels, namespaces: sentSpaces, ...rest } = state.topology
+  const { tunnels: sentTunnels, packedTunnels: _known, namespaces: sentSpaces, ...rest } = state.topology
   const topology: Crossing['topology'] = { ...rest, namespaces: packedNs ? [] : sentSpaces }
   const transfer: ArrayBuffer[] = []
   if (packed) {
@@ -129,20 +182,14 @@ export function packReply(reply: ApiReply): { reply: ApiReply; transfer: ArrayBu
   return { reply: { ok: true, value }, transfer }
 }
 
-/** Whether a value from the host carries a lab state with its tunnels or namespaces packed. */
+/** Whether a value from the host carries a lab state with its namespaces packed (to unpack on the page). */
 export function isPacked(value: unknown): boolean {
-  const t = stateIn(value)?.topology
-  return t !== undefined && (t.packedTunnels !== undefined || t.packedNamespaces !== undefined)
+  return stateIn(value)?.topology.packedNamespaces !== undefined
 }
 
-/** A value as it arrived from the host with its lab state's tunnels unpacked again (in place). */
+/** A value as it arrived from the host with its lab state's namespaces unpacked again (in place); packed tunnels stay packed. */
 export function unpackValue<T>(value: T): T {
   const state = stateIn(value)
-  const packed = state?.topology.packedTunnels
-  if (state && packed) {
-    state.topology.tunnels = unpackTunnels(packed)
-    delete state.topology.packedTunnels
-  }
   const packedNs = state?.topology.packedNamespaces
   if (state && packedNs) {
     state.topology.namespaces = unpackNamespaces(packedNs)

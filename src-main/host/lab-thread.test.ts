@@ -1,7 +1,7 @@
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNELS, type ApiError, type LabState, type WorkProgress } from '../../shared/api.ts'
-import { unpackTunnels, type PackedTunnels } from '../../shared/tunnels.ts'
+import { tunnelList } from '../../shared/tunnels.ts'
 import { createHandlers, dispatch, LabService } from '../ipc/handlers.ts'
 import { LabThread } from './lab-thread-client.ts'
 
@@ -80,11 +80,12 @@ describe('the lab thread', () => {
     const nodes = 48 // 1,128 tunnels: above PACK_TUNNELS_ABOVE
     const made = await thread.call(CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
     expect(made.reply.ok).toBe(true)
-    const topo = (made.reply as { value: LabState & { topology: { packedTunnels?: PackedTunnels } } }).value.topology
+    const topo = (made.reply as { value: LabState }).value.topology
     expect(topo.tunnels).toBeUndefined()
     expect(topo.packedTunnels?.a).toBeInstanceOf(Uint32Array)
     const direct = await dispatch(createHandlers(new LabService('same-node'), {} as never), CHANNELS.newLab, { scenario: 'flannel-vxlan', nodes, podsPerNode: 1 })
-    expect(unpackTunnels(topo.packedTunnels!)).toEqual((direct as { value: LabState }).value.topology.tunnels)
+    expect(tunnelList(topo)).toHaveLength((nodes * (nodes - 1)) / 2)
+    expect(tunnelList(topo)).toEqual(tunnelList((direct as { value: LabState }).value.topology))
     expect(topo.namespaces).toEqual((direct as { value: LabState }).value.topology.namespaces)
   }, 60_000)
 })

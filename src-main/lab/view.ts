@@ -12,7 +12,7 @@ import { VxlanDevice } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { secondsToNs } from './format.ts'
-import { rememberPacked, unpackTunnels, type PackedTunnels } from '../../shared/tunnels.ts'
+import { tunnelForm, tunnelId, type PackedTunnels } from '../../shared/tunnels.ts'
 import type { LabSession } from './session.ts'
 
 /**
@@ -104,12 +104,12 @@ function orderOf(spaces: readonly Netns[]): Map<string, number> {
 /**
  * VXLAN tunnels as configured (not as used): a VXLAN device's FDB remote that is an address of
  * another namespace holding a VXLAN device with the same VNI (its first, in ifindex order). Each
- * pair once, in the order first met; the ends are shared objects, one per device. A 1,000-node
- * flannel mesh has half a million of them: each remote costs a few lookups and a bit, each tunnel
- * one string, and the list comes with its packed form (shared/tunnels.ts), so a host sends it
- * without working the ids out again.
+ * pair once, in the order first met, packed (shared/tunnels.ts: two indexes into the list of ends
+ * per tunnel). A 1,000-node flannel mesh has half a million of them: each remote costs a few
+ * lookups and a bit, and no tunnel gets an object or an id here (a big lab's state carries them
+ * packed; a small lab's as objects, tunnelForm).
  */
-function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
+function vxlanTunnels(spaces: readonly Netns[]): PackedTunnels {
   // Every VXLAN device gets a number, in the order they are visited; each namespace's first of each VNI.
   const devs: VxlanDevice[] = []
   const devNs: Netns[] = []
@@ -171,9 +171,7 @@ function vxlanTunnels(spaces: readonly Netns[]): LinkView[] {
     packed.a[k / 2] = endOf[pairs[k]]
     packed.b[k / 2] = endOf[pairs[k + 1]]
   }
-  const out = unpackTunnels(packed)
-  rememberPacked(out, packed)
-  return out
+  return packed
 }
 
 function eventViews(cluster: Cluster | null, lang: Lang, from = 0): ControlEventView[] {
@@ -193,7 +191,7 @@ export function topologyView(world: World, cluster: Cluster | null, lang: Lang =
     mode: cluster ? cluster.mode : null,
     namespaces: spaces.map((ns) => netnsView(idx, ns)),
     links: [...links.values()],
-    tunnels: vxlanTunnels(spaces),
+    ...tunnelForm(null, vxlanTunnels(spaces)),
     events: eventViews(cluster, lang),
     eventCount: cluster?.events.length ?? 0,
   }
@@ -268,8 +266,8 @@ export class ViewTracker {
   private linksOf = new Map<string, string[]>()
   /** How many visible namespaces list each pair (1 when one end is hidden, else 2). */
   private linkEnds = new Map<string, number>()
-  /** The tunnels last sent (their ids are looked up only when the tunnels' fingerprint moves). */
-  private tunnels: readonly LinkView[] = []
+  /** The tunnels last sent (compared only when the tunnels' fingerprint moves). */
+  private tunnels: PackedTunnels = { netns: [], device: [], a: new Uint32Array(0), b: new Uint32Array(0) }
   private tunnelPrint = ''
   private history: HistoryEntry[] = []
   private eventCount = 0
@@ -318,7 +316,7 @@ export class ViewTracker {
         mode: cluster ? cluster.mode : null,
         namespaces: spaces.map((ns) => netnsView(idx, ns)),
         links: [...this.links.values()],
-        tunnels,
+        ...tunnelForm(null, tunnels),
         events: eventViews(cluster, this.lang),
         eventCount: this.eventCount,
       },
@@ -461,12 +459,50 @@ export class ViewTracker {
     if (print === this.tunnelPrint) return { remove: [], set: [] }
     this.tunnelPrint = print
     const next = vxlanTunnels(spaces)
-    const had = new Set(this.tunnels.map((t) => t.id))
-    const has = new Set(next.map((t) => t.id))
+    const was = this.tunnels
+    // Each end name gets one number across both lists, and each tunnel a number for its pair of
+    // ends (either way round, as its id): only the tunnels that went or came get an id or an object.
+    const endNo = new Map<string, number>()
+    const numbers = (p: PackedTunnels): Uint32Array => {
+      const out = new Uint32Array(p.netns.length)
+      for (let i = 0; i < out.length; i++) {
+        const k = `${p.netns[i]}/${p.device[i]}`
+        let n = endNo.get(k)
+        if (n === undefined) endNo.set(k, (n = endNo.size))
+        out[i] = n
+      }
+      return out
+    }
+    const wasNo = numbers(was)
+    const nextNo = numbers(next)
+    const m = endNo.size
+    const pairs = (p: PackedTunnels, no: Uint32Array): Set<number> => {
+      const out = new Set<number>()
+      for (let i = 0; i < p.a.length; i++) {
+        const x = no[p.a[i]]
+        const y = no[p.b[i]]
+        out.add(x < y ? x * m + y : y * m + x)
+      }
+      return out
+    }
+    const had = pairs(was, wasNo)
+    const has = pairs(next, nextNo)
+    const end = (p: PackedTunnels, i: number) => ({ netns: p.netns[i], device: p.device[i] })
     const remove: string[] = []
     const set: LinkView[] = []
-    for (const t of this.tunnels) if (!has.has(t.id)) remove.push(t.id)
-    for (const t of next) if (!had.has(t.id)) set.push(t)
+    for (let i = 0; i < was.a.length; i++) {
+      const x = wasNo[was.a[i]]
+      const y = wasNo[was.b[i]]
+      if (!has.has(x < y ? x * m + y : y * m + x)) remove.push(tunnelId(end(was, was.a[i]), end(was, was.b[i])))
+    }
+    for (let i = 0; i < next.a.length; i++) {
+      const x = nextNo[next.a[i]]
+      const y = nextNo[next.b[i]]
+      if (had.has(x < y ? x * m + y : y * m + x)) continue
+      const a = end(next, next.a[i])
+      const b = end(next, next.b[i])
+      set.push({ id: tunnelId(a, b), a, b })
+    }
     this.tunnels = next
     return { remove, set }
   }

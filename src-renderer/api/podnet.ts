@@ -15,10 +15,11 @@ function podnet(): PodnetApi {
 /**
  * Both hosts send a big lab state's VXLAN tunnels packed (shared/tunnels.ts: two typed arrays
  * instead of half a million objects through the Worker's or Electron's copy, and through the
- * preload's bridge), and its namespaces (shared/netns-pack.ts: typed rows); they are unpacked
- * here, once, for the whole renderer (the span page:tunnels).
+ * preload's bridge), which stay packed (the canvas makes objects for the tunnels it draws), and
+ * its namespaces (shared/netns-pack.ts: typed rows), which are unpacked here, once, for the whole
+ * renderer (the span page:unpack).
  */
-const unpacked = <T>(value: T): T => (isPacked(value) ? timed('page:tunnels', () => unpackValue(value)) : value)
+const unpacked = <T>(value: T): T => (isPacked(value) ? timed('page:unpack', () => unpackValue(value)) : value)
 
 export const api: Pick<PodnetApi, ApiMethod> = requestMethods(
   (method) => async (payload) => unpacked(await (podnet()[method] as (payload?: unknown) => Promise<unknown>)(payload)),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Topology } from '../../shared/api.ts'
+import { packTunnels } from '../../shared/tunnels.ts'
 // Real engine output for every scenario (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
 import { buildGraph, ifId, MAX_TUNNELS_DRAWN, nsId, podColumns, type Graph, type GraphNode } from './graph.ts'
@@ -226,6 +227,14 @@ describe('grid layout of node boxes', () => {
     // The same elements either way: selecting a node adds edges, it moves no box.
     expect(focused.nodes).toEqual(big.nodes)
     expect(MAX_TUNNELS_DRAWN).toBeGreaterThanOrEqual(3)
+  })
+
+  it('draws the same from tunnels packed as from their objects (a big lab\'s state keeps them packed)', async () => {
+    const topo = await topology('flannel-vxlan', 8, 4)
+    const packed: Topology = { ...topo, tunnels: undefined, packedTunnels: packTunnels(topo.tunnels!)! }
+    for (const focus of [null, 'pod5', 'node7']) expect(buildGraph(packed, undefined, { focus })).toEqual(buildGraph(topo, undefined, { focus }))
+    const small = await topology('flannel-vxlan', 3, 2)
+    expect(buildGraph({ ...small, tunnels: undefined, packedTunnels: packTunnels(small.tunnels!)! })).toEqual(buildGraph(small))
   })
 })
 

@@ -1,4 +1,5 @@
 import type { DeviceView, LinkView, NetnsView, Point, Topology } from '../../shared/api.ts'
+import { tunnelCount, tunnelList, tunnelsOf } from '../../shared/tunnels.ts'
 import { boxLabel, DEFAULT_LABELS, deviceKind, displayName, ifaceClasses, ifaceLabel, isInfra, podClasses, podLabel, shown, summaryLines, type GraphLabels } from './labels.ts'
 import { BOX_GAP, laneX, planGrid } from './layout.ts'
 import { halfSize, BOX_PADDING, EMPTY_BOX, SIZES } from './style.ts'
@@ -971,13 +972,14 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
 
-  const base = { boxes, boxOf, loose, rows: plan.rows, extent, captions, byName, tunnels: topo.tunnels ?? [], tunnelEdge, multiRow, places }
+  const base = { boxes, boxOf, loose, rows: plan.rows, extent, captions, byName, tunnels: { tunnels: topo.tunnels, packedTunnels: topo.packedTunnels }, tunnelEdge, multiRow, places }
   return withFocus(base, cross, opts.focus ?? null)
 }
 
 type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places' | 'captions'> & {
   byName: Map<string, NetnsView>
-  tunnels: readonly LinkView[]
+  /** The topology's tunnels, in either form (shared/tunnels.ts): objects are made only for those drawn. */
+  tunnels: Pick<Topology, 'tunnels' | 'packedTunnels'>
   tunnelEdge: (t: LinkView) => GraphEdge
   multiRow: boolean
 }
@@ -987,9 +989,10 @@ type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'exten
  * with the square of the nodes, and whose arcs would cross other boxes) only the selected node's.
  */
 function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null): CanvasModel {
-  const all = base.tunnels.length <= MAX_TUNNELS_DRAWN && !base.multiRow
+  const total = tunnelCount(base.tunnels)
+  const all = total <= MAX_TUNNELS_DRAWN && !base.multiRow
   const focus = all ? null : focusNode(base.byName, focusNs)
-  const drawn = (all ? base.tunnels : focus ? base.tunnels.filter((t) => t.a.netns === focus || t.b.netns === focus) : []).map(base.tunnelEdge)
+  const drawn = (all ? tunnelList(base.tunnels) : focus ? tunnelsOf(base.tunnels, focus) : []).map(base.tunnelEdge)
   let full: Graph | null = null
   const model: CanvasModel = {
     boxes: base.boxes,
@@ -1001,7 +1004,7 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     places: base.places,
     // Named when a few are drawn; a fan of a hundred names would hide the drawing (and cost a lot to draw).
     cross: drawn.length ? [...cross, ...drawn.map((e) => (drawn.length <= LABELLED_TUNNELS ? e : { ...e, label: '' }))] : cross,
-    tunnels: { total: base.tunnels.length, drawn: drawn.length, node: focus },
+    tunnels: { total, drawn: drawn.length, node: focus },
     full: () => (full ??= { ...sceneFor(model, null, new Set()).graph, rows: base.rows, tunnels: model.tunnels }),
     refocus: (ns) => withFocus(base, cross, ns),
   }
