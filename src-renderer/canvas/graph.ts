@@ -668,7 +668,9 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   const ordered = grouped ? [...nodeNs].sort((a, b) => groups.get(a.name)! - groups.get(b.name)!) : nodeNs
   // Kubernetes nodes in a grid, each centred in its column.
   // A node with pods the user moved is drafted in full at once (its pods' places need the elements).
-  const movedPods = (n: NetnsView): boolean => (podsOf.get(n.name) ?? []).some((p) => saved[p.name])
+  // (Looked up only when something was placed by hand: looking up 30,000 pod names in an empty object is not free.)
+  const anySaved = Object.keys(saved).length > 0
+  const movedPods = (n: NetnsView): boolean => anySaved && (podsOf.get(n.name) ?? []).some((p) => saved[p.name])
   const drafts = ordered.map((n) => draftNode(n, podsOf.get(n.name) ?? [], words, byName, movedPods(n)))
   const gapBefore = drafts.map((d, i) => (grouped && i > 0 && groups.get(d.ns.name) !== groups.get(drafts[i - 1].ns.name) ? GROUP_GAP : 0))
   const taller = Math.max(0, ...drafts.map((d) => podRows(d.pods.length) - 1)) * POD_ROW_PITCH
