@@ -10,6 +10,8 @@
  * Each section starts with a line `== lab / step`; a difference points at its section.
  */
 import { createHandlers, LabService } from '../src-main/ipc/handlers.ts'
+import { unpackNamespaces } from '../shared/netns-pack.ts'
+import type { LabState } from '../shared/api.ts'
 
 const READS = [
   'ip -s -d link',
@@ -49,6 +51,16 @@ function json(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x))
 }
 
+/** A whole state as the page holds it: a big lab's namespaces, which the view packs, unpacked in their place. */
+function shown(state: LabState): LabState {
+  const t = state.topology
+  if (t.packedNamespaces) {
+    t.namespaces = unpackNamespaces(t.packedNamespaces)
+    delete t.packedNamespaces
+  }
+  return state
+}
+
 const out: string[] = []
 const say = (s: string): void => {
   out.push(s)
@@ -64,7 +76,7 @@ for (const [scenario, nodes, pods] of LABS) {
   const h = createHandlers(service)
   const lab = `${scenario} ${nodes}x${pods}`
   say(`== ${lab} / newLab`)
-  say(json(await h.newLab({ scenario, nodes, podsPerNode: pods })))
+  say(json(shown(await h.newLab({ scenario, nodes, podsPerNode: pods }))))
   const all = [...service.session.world.namespaces.keys()]
   // Every namespace of a small lab; the first, second and last of each kind in a big one.
   const sample = all.length <= 60 ? all : [...new Set([...all.slice(0, 4), ...all.filter((n) => n.startsWith('node')).slice(0, 2), ...all.filter((n) => n.startsWith('pod')).slice(0, 2), ...all.slice(-3)])]
@@ -135,7 +147,7 @@ for (const [scenario, nodes, pods] of LABS) {
   await reads('after edits')
   await traces('after edits')
   say(`== ${lab} / state`)
-  say(json(await h.getState()))
+  say(json(shown(await h.getState())))
   say(`== ${lab} / saved`)
   say(json(await h.saveLab({})))
 }

@@ -5,6 +5,7 @@
  */
 import type { TraceEventJson } from './trace.ts'
 import type { FdbRow, NeighRow, RouteRow } from './rows.ts'
+import type { PackedNamespaces } from './netns-pack.ts'
 
 export type { FdbRow, NeighRow, RouteGetRow, RouteRow } from './rows.ts'
 
@@ -99,7 +100,14 @@ export interface PackedTunnels {
 
 export interface Topology {
   mode: string | null
+  /** The namespaces as objects: all of a small lab's; empty when they come packed. */
   namespaces: NetnsView[]
+  /**
+   * A big lab's namespaces (more than PACK_NAMESPACES_ABOVE) as the host's view writes them:
+   * packed rows (shared/netns-pack.ts), which the page unpacks into `namespaces` as it receives
+   * them (unpackValue); the page never sees this field.
+   */
+  packedNamespaces?: PackedNamespaces
   links: LinkView[]
   /**
    * VXLAN tunnels as configured (a VXLAN FDB remote that is another namespace's address), each

@@ -36,63 +36,103 @@ export const PACK_NAMESPACES_ABOVE = 500
 
 const INT32_MAX = 0x7fffffff
 
-/** The namespaces packed, or null when one has a field packing could not give back (then they go as they are). */
-export function packNamespaces(list: readonly NetnsView[]): PackedNamespaces | null {
-  const index = new Map<string, number>()
-  const strings: string[] = []
-  const str = (s: string): number => {
-    let i = index.get(s)
+/**
+ * Writes the packed form row by row: a namespace, then its devices, each followed by its
+ * addresses. packNamespaces writes a list of views with it, and a host's view of a big lab writes
+ * straight from its namespaces (src-main/lab/view.ts), with no view objects in between; strings
+ * are numbered in the order first written, so the same rows give the same form either way.
+ */
+export class NamespacePacker {
+  private readonly index = new Map<string, number>()
+  private readonly p: PackedNamespaces
+  private ni = 0
+  private di = 0
+
+  /** `namespaces` and `devices`: how many rows of each will be written (exactly). */
+  constructor(namespaces: number, devices: number) {
+    const int = (k: number): Int32Array => new Int32Array(k)
+    this.p = {
+      strings: [],
+      macs: [],
+      addresses: [],
+      ns: { name: int(namespaces), role: int(namespaces), node: int(namespaces), forward: int(namespaces), devices: int(namespaces + 1) },
+      dev: { name: int(devices), ifindex: int(devices), kind: int(devices), mtu: int(devices), flags: int(devices), operState: int(devices), master: int(devices), peerNetns: int(devices), peerDevice: int(devices), addresses: int(devices + 1) },
+    }
+  }
+
+  private str(s: string): number {
+    let i = this.index.get(s)
     if (i === undefined) {
-      i = strings.length
-      index.set(s, i)
-      strings.push(s)
+      i = this.p.strings.length
+      this.index.set(s, i)
+      this.p.strings.push(s)
     }
     return i
   }
+
+  namespace(name: string, role: NsRole, node: string | undefined, ipForward: boolean): void {
+    const { ns } = this.p
+    const i = this.ni++
+    ns.name[i] = this.str(name)
+    ns.role[i] = this.str(role)
+    ns.node[i] = node === undefined ? -1 : this.str(node)
+    ns.forward[i] = ipForward ? 1 : 0
+    ns.devices[i] = this.di
+  }
+
+  /** A device of the namespace written last; `flags`: up 1, carrier 2. Its addresses follow (address). */
+  device(name: string, ifindex: number, kind: string, mac: string, mtu: number, flags: number, operState: string, master: string | undefined, peerNetns: string | undefined, peerDevice: string | undefined): void {
+    const { dev } = this.p
+    const d = this.di++
+    dev.name[d] = this.str(name)
+    dev.ifindex[d] = ifindex
+    dev.kind[d] = this.str(kind)
+    this.p.macs.push(mac)
+    dev.mtu[d] = mtu
+    dev.flags[d] = flags
+    dev.operState[d] = this.str(operState)
+    dev.master[d] = master === undefined ? -1 : this.str(master)
+    dev.peerNetns[d] = peerNetns === undefined ? -1 : this.str(peerNetns)
+    dev.peerDevice[d] = peerDevice === undefined ? -1 : this.str(peerDevice)
+    dev.addresses[d] = this.p.addresses.length
+  }
+
+  address(a: string): void {
+    this.p.addresses.push(a)
+  }
+
+  /** The packed form, once every row was written. */
+  finish(): PackedNamespaces {
+    const { ns, dev } = this.p
+    if (this.ni !== ns.name.length || this.di !== dev.name.length) throw new Error(`packed namespaces: ${this.ni} of ${ns.name.length} namespaces and ${this.di} of ${dev.name.length} devices written`)
+    ns.devices[this.ni] = this.di
+    dev.addresses[this.di] = this.p.addresses.length
+    return this.p
+  }
+}
+
+/** Whether a device's ifindex or MTU can be packed (a non-negative 32-bit integer). */
+export const packableInt = (x: number): boolean => Number.isInteger(x) && x >= 0 && x <= INT32_MAX
+
+/** The namespaces packed, or null when one has a field packing could not give back (then they go as they are). */
+export function packNamespaces(list: readonly NetnsView[]): PackedNamespaces | null {
   let devices = 0
   for (const n of list) devices += n.devices.length
-  const int = (k: number): Int32Array => new Int32Array(k)
-  const p: PackedNamespaces = {
-    strings,
-    macs: [],
-    addresses: [],
-    ns: { name: int(list.length), role: int(list.length), node: int(list.length), forward: int(list.length), devices: int(list.length + 1) },
-    dev: { name: int(devices), ifindex: int(devices), kind: int(devices), mtu: int(devices), flags: int(devices), operState: int(devices), master: int(devices), peerNetns: int(devices), peerDevice: int(devices), addresses: int(devices + 1) },
-  }
+  const w = new NamespacePacker(list.length, devices)
   const known = new Set(['name', 'role', 'node', 'devices', 'ipForward'])
   const knownDev = new Set(['name', 'ifindex', 'kind', 'mac', 'mtu', 'up', 'carrier', 'operState', 'addresses', 'master', 'peer'])
-  const isInt = (x: number): boolean => Number.isInteger(x) && x >= 0 && x <= INT32_MAX
-  let di = 0
-  for (let i = 0; i < list.length; i++) {
-    const n = list[i]
+  for (const n of list) {
     for (const k in n) if (!known.has(k)) return null
     if ('node' in n && n.node === undefined) return null
-    p.ns.name[i] = str(n.name)
-    p.ns.role[i] = str(n.role)
-    p.ns.node[i] = n.node === undefined ? -1 : str(n.node)
-    p.ns.forward[i] = n.ipForward ? 1 : 0
-    p.ns.devices[i] = di
+    w.namespace(n.name, n.role, n.node, n.ipForward)
     for (const d of n.devices) {
       for (const k in d) if (!knownDev.has(k)) return null
-      if (('master' in d && d.master === undefined) || ('peer' in d && d.peer === undefined) || !isInt(d.ifindex) || !isInt(d.mtu)) return null
-      p.dev.name[di] = str(d.name)
-      p.dev.ifindex[di] = d.ifindex
-      p.dev.kind[di] = str(d.kind)
-      p.macs.push(d.mac)
-      p.dev.mtu[di] = d.mtu
-      p.dev.flags[di] = (d.up ? 1 : 0) | (d.carrier ? 2 : 0)
-      p.dev.operState[di] = str(d.operState)
-      p.dev.master[di] = d.master === undefined ? -1 : str(d.master)
-      p.dev.peerNetns[di] = d.peer === undefined ? -1 : str(d.peer.netns)
-      p.dev.peerDevice[di] = d.peer === undefined ? -1 : str(d.peer.device)
-      p.dev.addresses[di] = p.addresses.length
-      for (const a of d.addresses) p.addresses.push(a)
-      di++
+      if (('master' in d && d.master === undefined) || ('peer' in d && d.peer === undefined) || !packableInt(d.ifindex) || !packableInt(d.mtu)) return null
+      w.device(d.name, d.ifindex, d.kind, d.mac, d.mtu, (d.up ? 1 : 0) | (d.carrier ? 2 : 0), d.operState, d.master, d.peer?.netns, d.peer?.device)
+      for (const a of d.addresses) w.address(a)
     }
   }
-  p.ns.devices[list.length] = di
-  p.dev.addresses[di] = p.addresses.length
-  return p
+  return w.finish()
 }
 
 /** The namespaces again, in their order, as the host made them. */

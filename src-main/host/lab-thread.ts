@@ -17,6 +17,8 @@ const data = workerData as ThreadData
 const post = (m: ThreadMessage): void => port.postMessage(m)
 const work = new WorkReporter(new Int32Array(data.cancel), (p) => post({ work: p }))
 const service = new LabService(data.initial)
+// What only the next delta needs is worked out right after each reply is posted (settleView).
+service.settleAfterPost = true
 const handlers = createHandlers(service, {
   // A line that ended may have changed the lab: the shell's title and recovery file follow.
   ...realTimeIo((e) => post(e.type === 'done' ? { terminal: e, status: status(true) } : { terminal: e })),
@@ -48,5 +50,6 @@ port.on('message', (msg: ThreadRequest) => {
     // main process passes them on to the window as they are, the page unpacks them.
     const { reply, transfer } = packReply(await work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload)))
     port.postMessage({ id: msg.id, reply, status: status(MUTATING_CHANNELS.has(msg.channel)) } satisfies ThreadMessage, transfer)
+    service.settleView()
   })
 })

@@ -55,6 +55,8 @@ export interface LiveLab {
   readonly live: LiveShell
   /** What changed in the lab's view since the last state or delta sent. */
   delta(): LabDelta
+  /** Works out what the last whole state left for later, before the lab changes (LabService.settleView). */
+  settleView?(): void
 }
 
 /**
@@ -95,6 +97,7 @@ export class LiveHost {
     this.cancel = null
     const { live, session } = this.lab
     if (live.running) {
+      this.lab.settleView?.()
       live.advance(this.clock.target(this.io.now()), this.sink)
       this.clock.reached(this.io.now(), session.world.sched.now)
     }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { LinkView } from '../../shared/api.ts'
+import type { DeviceView, LabState, LinkView, NetnsView } from '../../shared/api.ts'
+import { applyDelta } from '../../shared/delta.ts'
+import { PACK_NAMESPACES_ABOVE, packNamespaces, unpackNamespaces } from '../../shared/netns-pack.ts'
+import { formatIpv4 } from '../engine/addr/ipv4.ts'
+import { formatMac } from '../engine/addr/mac.ts'
+import { VethDevice } from '../engine/kernel/veth.ts'
 import { packTunnels, tunnelId, tunnelList } from '../../shared/tunnels.ts'
 import type { Netns } from '../engine/kernel/netns.ts'
 import { VxlanDevice } from '../engine/kernel/vxlan.ts'
@@ -65,5 +70,118 @@ describe('the view of VXLAN tunnels', () => {
     expect(d.tunnels.remove.every((id) => id.includes('node5/flannel.1'))).toBe(true)
     const after = tracker.full(s).topology
     expect(tunnelList(after)).toEqual(reference([...s.world.namespaces.values()]))
+  })
+})
+
+/**
+ * The namespaces and veth pairs as the view defines them, made the plain way: an object per
+ * namespace and device, each namespace's pairs with their ids, kept in a map where first met.
+ */
+function referenceViews(s: LabSession): { namespaces: NetnsView[]; links: LinkView[] } {
+  const world = s.world
+  const spaces = [...world.namespaces.values()]
+  if (world.root.deviceList().some((d) => !d.isLoopback)) spaces.unshift(world.root)
+  const order = new Map(spaces.map((ns, i) => [ns.name, i]))
+  const podNode = new Map<string, string>()
+  for (const n of s.cluster?.nodes.values() ?? []) for (const p of n.pods.keys()) podNode.set(p, n.name)
+  const links = new Map<string, LinkView>()
+  const namespaces = spaces.map((ns, i): NetnsView => {
+    const role = s.cluster?.roles.get(ns.name) ?? 'other'
+    const devices = ns.deviceList().map((d): DeviceView => {
+      const v: DeviceView = { name: d.name, ifindex: d.ifindex, kind: d.kind, mac: formatMac(d.mac), mtu: d.mtu, up: d.adminUp, carrier: d.running, operState: d.operState, addresses: d.inet.map((a) => `${formatIpv4(a.local)}/${a.prefixLen}`) }
+      if (d.master) v.master = d.master.name
+      if (d instanceof VethDevice && d.peer) {
+        v.peer = { netns: d.peer.netns.name, device: d.peer.name }
+        const here = { netns: ns.name, device: d.name }
+        const there = { netns: d.peer.netns.name, device: d.peer.name }
+        const [x, y] = [`${here.netns}/${here.device}`, `${there.netns}/${there.device}`]
+        const id = x < y ? `${x}|${y}` : `${y}|${x}`
+        const theirs = order.get(there.netns) ?? Infinity
+        const hereFirst = i < theirs || (i === theirs && d.ifindex < d.peer.ifindex)
+        if (!links.has(id)) links.set(id, { id, a: hereFirst ? here : there, b: hereFirst ? there : here })
+      }
+      return v
+    })
+    const v: NetnsView = { name: ns.name, role, devices, ipForward: ns.sysctl.ipForward }
+    if (role === 'pod' && podNode.has(ns.name)) v.node = podNode.get(ns.name)
+    return v
+  })
+  return { namespaces, links: [...links.values()] }
+}
+
+/** A lab with veth pairs of every kind: in one namespace, to the host's namespace, and two made in one namespace and moved apart. */
+function withPairs(nodes: number, pods: number): LabSession {
+  const s = new LabSession(scenarioLab('flannel-vxlan', nodes, pods))
+  for (const line of ['ip -n node2 link add va type veth peer name vb', 'ip link add h0 type veth peer name p0 netns pod1', 'ip netns add zz', 'ip -n node2 link add vc type veth peer name vd', 'ip -n node2 link set vc netns zz', 'ip -n zz link set vc up']) {
+    expect(s.exec(line).exitCode, line).toBe(0)
+  }
+  return s
+}
+
+/** A state as the page holds it: a big lab's namespaces unpacked. */
+function unpacked(state: LabState): LabState {
+  const { packedNamespaces, ...topology } = state.topology
+  return { ...state, topology: { ...topology, namespaces: packedNamespaces ? unpackNamespaces(packedNamespaces) : topology.namespaces } }
+}
+
+describe('the view of namespaces and veth pairs', () => {
+  it('a small lab: the namespaces as objects and the pairs, as made the plain way', () => {
+    const s = withPairs(4, 2)
+    const topo = new ViewTracker().full(s).topology
+    const ref = referenceViews(s)
+    expect(topo.packedNamespaces).toBeUndefined()
+    expect(topo.namespaces).toEqual(ref.namespaces)
+    expect(topo.links).toEqual(ref.links)
+    expect(topo.links.map((l) => l.id)).toEqual(expect.arrayContaining(['node2/va|node2/vb', '/h0|pod1/p0', 'node2/vd|zz/vc']))
+  })
+
+  it('a lab of more than PACK_NAMESPACES_ABOVE namespaces: packed as packNamespaces packs the plain views', () => {
+    const s = withPairs(25, 20)
+    const state = new ViewTracker().full(s)
+    const ref = referenceViews(s)
+    expect(ref.namespaces.length).toBeGreaterThan(PACK_NAMESPACES_ABOVE)
+    expect(state.topology.namespaces).toEqual([])
+    expect(state.topology.packedNamespaces).toEqual(packNamespaces(ref.namespaces))
+    expect(unpacked(state).topology.namespaces).toEqual(ref.namespaces)
+    expect(state.topology.links).toEqual(ref.links)
+  })
+
+  it('a state settled after it was made gives the same deltas as one settled at once', () => {
+    for (const [nodes, pods] of [
+      [3, 2],
+      [25, 20],
+    ]) {
+      const now = withPairs(nodes, pods)
+      const later = withPairs(nodes, pods)
+      const a = new ViewTracker()
+      const b = new ViewTracker()
+      let sa = unpacked(a.full(now))
+      let sb = unpacked(b.full(later, undefined, false))
+      expect(b.unsettled).toBe(true)
+      expect(sb).toEqual(sa)
+      b.settle()
+      expect(b.unsettled).toBe(false)
+      for (const line of ['ip -n node2 link set va up', 'ip -n node1 link set eth0 mtu 1400', 'ip -n zz link del vc', 'podnet pod add pod-x --node node3', 'ip link del h0']) {
+        for (const s of [now, later]) expect(s.exec(line).exitCode, line).toBe(0)
+        const da = a.delta(now)
+        expect(b.delta(later)).toEqual(da)
+        sa = applyDelta(sa, da)!
+        sb = applyDelta(sb, da)!
+        expect(sb).toEqual(sa)
+        // Pairs are a set: a delta appends new ones where a whole state lists them in the lab's order.
+        const norm = (x: LabState): LabState => ({ ...x, seq: 0, topology: { ...x.topology, links: [...x.topology.links].sort((p, q) => (p.id < q.id ? -1 : 1)) } })
+        expect(norm(sa)).toEqual(norm(unpacked(new ViewTracker().full(now))))
+      }
+    }
+  })
+
+  it('a delta settles what is pending first: nothing changed is nothing sent', () => {
+    const s = withPairs(3, 2)
+    const t = new ViewTracker()
+    t.full(s, undefined, false)
+    const d = t.delta(s)
+    expect(t.unsettled).toBe(false)
+    expect(d.namespaces).toEqual({ remove: [], set: [] })
+    expect(d.links).toEqual({ remove: [], set: [] })
   })
 })

@@ -13,6 +13,7 @@ import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { secondsToNs } from './format.ts'
 import { tunnelForm, tunnelId, type PackedTunnels } from '../../shared/tunnels.ts'
+import { NamespacePacker, PACK_NAMESPACES_ABOVE, packableInt, type PackedNamespaces } from '../../shared/netns-pack.ts'
 import type { LabSession } from './session.ts'
 
 /**
@@ -99,6 +100,69 @@ function vethLinksOf(ns: Netns, order: ReadonlyMap<string, number>): LinkView[] 
 
 function orderOf(spaces: readonly Netns[]): Map<string, number> {
   return new Map(spaces.map((ns, i) => [ns.name, i]))
+}
+
+/** A namespace's devices in ifindex order, as deviceList gives them (without sorting when they are in order already, as they mostly are). */
+function devicesInOrder(ns: Netns): NetDevice[] {
+  const out = [...ns.devices.values()]
+  for (let i = 1; i < out.length; i++) if (out[i - 1].ifindex > out[i].ifindex) return out.sort((a, b) => a.ifindex - b.ifindex)
+  return out
+}
+
+/** The namespaces of a view and their veth pairs, as a reply carries them. */
+interface NamespaceViews {
+  namespaces: NetnsView[]
+  /** A big lab's namespaces (more than PACK_NAMESPACES_ABOVE), packed instead of `namespaces`. */
+  packed?: PackedNamespaces
+  links: LinkView[]
+}
+
+/**
+ * The visible namespaces' views and the veth pairs between them, in one pass: the same as
+ * netnsView of each and vethLinksOf of each with each pair kept where first met, made without
+ * the objects in between. A big lab's namespaces are written straight into their packed form
+ * (32,000 namespaces with 96,000 devices in a 1,000-node cluster). A pair is made at the end
+ * listed first (its `a`: the earlier namespace, or the lower ifindex in one namespace), which is
+ * where the lab's order meets it first.
+ */
+function namespaceViews(spaces: readonly Netns[], idx: ClusterIndex): NamespaceViews {
+  const order = orderOf(spaces)
+  const lists = spaces.map(devicesInOrder)
+  const links: LinkView[] = []
+  for (let i = 0; i < spaces.length; i++) {
+    const name = spaces[i].name
+    for (const d of lists[i]) {
+      if (!(d instanceof VethDevice) || !d.peer) continue
+      const peer = d.peer
+      const theirs = order.get(peer.netns.name) ?? Infinity
+      if (theirs < i || (theirs === i && peer.ifindex < d.ifindex)) continue
+      const a = `${name}/${d.name}`
+      const b = `${peer.netns.name}/${peer.name}`
+      links.push({ id: a < b ? `${a}|${b}` : `${b}|${a}`, a: { netns: name, device: d.name }, b: { netns: peer.netns.name, device: peer.name } })
+    }
+  }
+  const packed = spaces.length > PACK_NAMESPACES_ABOVE ? packedViews(spaces, lists, idx) : null
+  if (packed) return { namespaces: [], packed, links }
+  return { namespaces: spaces.map((ns) => netnsView(idx, ns)), links }
+}
+
+/** The namespaces packed as packNamespaces packs their views, or null when a device's ifindex or MTU cannot be. */
+function packedViews(spaces: readonly Netns[], lists: readonly NetDevice[][], idx: ClusterIndex): PackedNamespaces | null {
+  let devices = 0
+  for (const l of lists) devices += l.length
+  const w = new NamespacePacker(spaces.length, devices)
+  for (let i = 0; i < spaces.length; i++) {
+    const ns = spaces[i]
+    const role = idx.role(ns.name)
+    w.namespace(ns.name, role, role === 'pod' ? idx.node(ns.name) : undefined, ns.sysctl.ipForward)
+    for (const d of lists[i]) {
+      if (!packableInt(d.ifindex) || !packableInt(d.mtu)) return null
+      const peer = d instanceof VethDevice ? d.peer : null
+      w.device(d.name, d.ifindex, d.kind, formatMac(d.mac), d.mtu, (d.adminUp ? 1 : 0) | (d.running ? 2 : 0), d.operState, d.master?.name, peer?.netns.name, peer?.name)
+      for (const a of d.inet) w.address(`${formatIpv4(a.local)}/${a.prefixLen}`)
+    }
+  }
+  return w.finish()
 }
 
 /**
@@ -275,14 +339,74 @@ export class ViewTracker {
   private eventLog: unknown = null
   /** The session's layout revision last sent (LabDelta.layout goes only when it moved on). */
   private layoutRev = -1
+  /** The last full state's namespaces, until settle works out what the next delta needs of them. */
+  private pending: { spaces: readonly Netns[]; idx: ClusterIndex } | null = null
 
   constructor(private readonly lang: Lang = 'en') {}
 
-  /** The whole state; the next delta is relative to it. */
-  full(session: LabSession, path?: string): LabState {
+  /**
+   * The whole state; the next delta is relative to it. What only the next delta needs (each
+   * namespace's fingerprint, the veth pairs by namespace) is worked out by settle: at once, or
+   * with `settleNow` false when the host calls settle itself right after it posted the reply and
+   * before anything can change the lab (the Worker and the lab thread: the page reads the reply
+   * meanwhile). delta and the next request settle first in any case.
+   */
+  full(session: LabSession, path?: string, settleNow = true): LabState {
     const world = session.world
     const idx = new ClusterIndex(session.cluster)
     const spaces = visibleNamespaces(world)
+    const views = namespaceViews(spaces, idx)
+    this.pending = { spaces, idx }
+    const tunnels = vxlanTunnels(spaces)
+    this.tunnels = tunnels
+    this.tunnelPrint = tunnelFingerprint(spaces)
+    this.history = historyView(session)
+    const cluster = session.cluster
+    this.eventCount = cluster?.events.length ?? 0
+    this.eventLog = cluster?.events ?? null
+    const topology: Topology = {
+      mode: cluster ? cluster.mode : null,
+      namespaces: views.namespaces,
+      ...(views.packed && { packedNamespaces: views.packed }),
+      links: views.links,
+      ...tunnelForm(null, tunnels),
+      events: eventViews(cluster, this.lang),
+      eventCount: this.eventCount,
+    }
+    const s: LabState = {
+      seq: ++this.seq,
+      name: session.doc.metadata.name,
+      dirty: session.dirty,
+      canUndo: session.canUndo,
+      canRedo: session.canRedo,
+      history: this.history,
+      timeNs: world.sched.now,
+      topology,
+    }
+    if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
+    if (path !== undefined) s.path = path
+    if (session.doc.exercise) s.exercise = session.doc.exercise.id
+    if (session.layout) s.layout = session.layout
+    this.layoutRev = session.layoutRev
+    if (settleNow) this.settle()
+    return s
+  }
+
+  /** Whether the last full state's bookkeeping is still to be worked out (settle). */
+  get unsettled(): boolean {
+    return this.pending !== null
+  }
+
+  /**
+   * Works out what the next delta compares against, for the namespaces of the last full state:
+   * their fingerprints, their order, and which veth pairs each lists. Must run before the lab
+   * changes after that state was made; does nothing when there is nothing pending.
+   */
+  settle(): void {
+    const p = this.pending
+    if (!p) return
+    this.pending = null
+    const { spaces, idx } = p
     this.spaces = new Map(spaces.map((ns) => [ns.name, netnsFingerprint(ns, idx)]))
     this.order = spaces.map((ns) => ns.name).filter((n) => n !== '')
     this.links = new Map()
@@ -297,40 +421,11 @@ export class ViewTracker {
         if (!this.links.has(l.id)) this.links.set(l.id, l)
       }
     }
-    const tunnels = vxlanTunnels(spaces)
-    this.tunnels = tunnels
-    this.tunnelPrint = tunnelFingerprint(spaces)
-    this.history = historyView(session)
-    const cluster = session.cluster
-    this.eventCount = cluster?.events.length ?? 0
-    this.eventLog = cluster?.events ?? null
-    const s: LabState = {
-      seq: ++this.seq,
-      name: session.doc.metadata.name,
-      dirty: session.dirty,
-      canUndo: session.canUndo,
-      canRedo: session.canRedo,
-      history: this.history,
-      timeNs: world.sched.now,
-      topology: {
-        mode: cluster ? cluster.mode : null,
-        namespaces: spaces.map((ns) => netnsView(idx, ns)),
-        links: [...this.links.values()],
-        ...tunnelForm(null, tunnels),
-        events: eventViews(cluster, this.lang),
-        eventCount: this.eventCount,
-      },
-    }
-    if (session.doc.metadata.description !== undefined) s.description = session.doc.metadata.description
-    if (path !== undefined) s.path = path
-    if (session.doc.exercise) s.exercise = session.doc.exercise.id
-    if (session.layout) s.layout = session.layout
-    this.layoutRev = session.layoutRev
-    return s
   }
 
   /** What changed since the last full state or delta. */
   delta(session: LabSession, path?: string): LabDelta {
+    this.settle()
     const world = session.world
     const cluster = session.cluster
     const idx = new ClusterIndex(cluster)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { TraceView, Topology } from '../../shared/api.ts'
 // Real engine output (tests may reach below the renderer's API boundary).
 import { createHandlers, LabService } from '../../src-main/ipc/handlers.ts'
+import { unpackValue } from '../../shared/tunnels.ts'
 import { buildGraph, buildModel, deviceElement, ifId, nsId, type CanvasModel, type Graph } from './graph.ts'
 import { adjacency, buildTrail, floodBranches, stepElement, traceNamespaces, trailHops, trailScene, traceWaypoints, type Trail, type Waypoint } from './trail.ts'
 
@@ -159,7 +160,8 @@ describe('the trail of a trace', () => {
 describe('the trail of a trace in a big cluster', () => {
   async function lab(nodes: number, podsPerNode: number, to: string): Promise<{ topo: Topology; trace: TraceView; model: CanvasModel; made: Set<string> }> {
     const h = createHandlers(new LabService(null))
-    const s = await h.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode })
+    // As the page gets it: a big lab's namespaces come packed.
+    const s = unpackValue(await h.newLab({ scenario: 'flannel-vxlan', nodes, podsPerNode }))
     const trace = await h.trace({ from: 'pod1', to, warm: false })
     const model = buildModel(s.topology)
     // Which boxes have their elements asked for (a big cluster's node boxes make them then).

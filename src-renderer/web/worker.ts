@@ -14,6 +14,9 @@ import { timed, timedAsync } from '../lib/timing.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const service = new LabService('same-node')
+// A whole state goes out before the view works out what the next delta compares against: that
+// is done right after the reply is posted, while the page reads it (settleView below).
+service.settleAfterPost = true
 // Progress of long work goes to the page; the page cancels through a word of memory it shares
 // with this Worker ({ cancelFlag }, see client.ts), where it can share memory.
 const work = new WorkReporter(null, (p) => scope.postMessage({ work: p } satisfies WorkerMessage))
@@ -45,6 +48,7 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
       // What was restored has never been saved; a text that no longer opens is dropped.
       if (reply.ok) service.markDirty()
       scope.postMessage({ recovery: reply.ok ? msg.restore : null })
+      service.settleView()
       return
     }
     const reply = await timedAsync('worker:request', () => work.run(msg.id, () => dispatch(handlers, msg.channel, msg.payload)))
@@ -53,6 +57,7 @@ scope.onmessage = (e: MessageEvent<WorkerRequest>) => {
       const { message, transfer } = replyMessage(msg.id, reply)
       scope.postMessage(message, transfer)
     })
+    timed('worker:settle', () => service.settleView())
     if (MUTATING_CHANNELS.has(msg.channel)) timed('worker:recovery', () => scope.postMessage({ recovery: service.dirty ? service.text() : null }))
     const progress = service.exercises.take(service.session)
     if (progress !== null) scope.postMessage({ progress })
