@@ -2,6 +2,7 @@ import { throwIfCancelled, type WorkOptions } from '../engine/kernel/work.ts'
 import { formatIpv4, prefixMask, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { parseIpv4 } from '../engine/addr/ipv4.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
+import { taggedShapes } from '../engine/kernel/fib.ts'
 import { NS_PER_SEC } from '../engine/kernel/scheduler.ts'
 import { VethDevice } from '../engine/kernel/veth.ts'
 import type { World } from '../engine/kernel/world.ts'
@@ -16,6 +17,15 @@ import { Underlay, type Uplink } from './underlay.ts'
 import { says } from '../../shared/messages/problem.ts'
 
 export const UNDERLAY_NS = 'underlay'
+
+// A node's state and a route given to Ops.route, with their number fields tagged (see
+// taggedShapes in fib.ts): a node's address on the underlay is above 127.255.255.255, and in
+// shapes whose number fields were not tagged, each route of a routed cluster (99 per node) held
+// two heap numbers of its own besides the route's, boxed afresh from the node's address.
+taggedShapes.push(
+  { name: '', index: undefined, ip: undefined, ipLen: undefined, gateway: undefined, podCidr: undefined, podLen: undefined, ipam: null, pods: null, flanneld: null },
+  { dst: undefined, len: undefined, via: undefined, dev: '' },
+)
 export const ROUTER_NS = 'router'
 
 /** A node or pod name: a valid name, and not one of the namespaces the lab itself makes. */
@@ -304,12 +314,14 @@ export class Cluster {
     // A node wired to nothing has no address for the others to route to, nor a way to them.
     if (!n.ip) return
     switch (this.currentMode) {
-      case 'routes':
+      case 'routes': {
+        const actor = `routes@${n.name}`
         for (const o of this.nodes.values()) {
           if (o === n || !o.ip) continue
-          this.tryRoute(n.name, `routes@${n.name}`, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
+          this.tryRoute(n.name, actor, { dst: o.podCidr, len: o.podLen, via: o.ip, dev: 'eth0' })
         }
         break
+      }
       case 'cloud-routes':
         this.cloudRoute(n)
         break

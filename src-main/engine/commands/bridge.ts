@@ -209,9 +209,7 @@ function selfModify(dev: NetDevice, mac: Mac, cmd: string, state: FdbState): voi
       if (!dev.hasMc(mac)) throw new KernelError('ENOENT')
       dev.mcDel(mac)
     } else {
-      const i = dev.uc.indexOf(mac)
-      if (i < 0) throw new KernelError('ENOENT')
-      dev.uc.splice(i, 1)
+      if (!dev.ucDel(mac)) throw new KernelError('ENOENT')
     }
     return
   }
@@ -230,7 +228,7 @@ function selfModify(dev: NetDevice, mac: Mac, cmd: string, state: FdbState): voi
       if (cmd === 'add') throw new KernelError('EEXIST')
       return
     }
-    dev.uc.push(mac)
+    dev.ucAdd(mac)
   }
 }
 

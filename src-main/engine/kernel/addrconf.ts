@@ -15,8 +15,11 @@ export interface LinkLocalState {
   dadGen: number
   readonly dev: NetDevice
   readonly conf: Addrconf
-  /** The next router solicitation's interval. */
-  nextRsNs: number
+  /**
+   * The next router solicitation's interval, in whole seconds (a small integer: V8 keeps it in
+   * the object, where nanoseconds past 2^31 would be a heap number per device).
+   */
+  nextRsSec: number
   /** When addrconf_dev_config ran for it (its IPv6 routes were added), in this namespace's order. */
   readonly seq: number
 }
@@ -116,7 +119,7 @@ export class Addrconf {
   private configure(dev: NetDevice): void {
     if (dev.linkLocal !== null) return
     dev.mcAdd(solicitedNodeMacOf(dev.mac))
-    const st: LinkLocalState = { mac: dev.mac, tentative: true, dadGen: 0, dev, conf: this, nextRsNs: 0, seq: this.configSeq(dev) }
+    const st: LinkLocalState = { mac: dev.mac, tentative: true, dadGen: 0, dev, conf: this, nextRsSec: 0, seq: this.configSeq(dev) }
     dev.linkLocal = st
     this.report(dev, st)
     this.startDad(dev)
@@ -190,21 +193,21 @@ export class Addrconf {
     if (st.dadGen !== gen || this.ns.dead || dev.linkLocal === null) return
     st.tentative = false
     this.report(dev, st)
-    st.nextRsNs = 4 * NS_PER_SEC
+    st.nextRsSec = 4
     this.solicitRouters(st, gen)
   }
 
-  /** A router solicitation, then the next one after nextRsNs (doubling, up to an hour). */
+  /** A router solicitation, then the next one after nextRsSec (doubling, up to an hour). */
   solicitRouters(st: LinkLocalState, gen: number): void {
     const dev = st.dev
     if (dev.linkLocal === null) return
     this.send(dev, routerSolicitation(dev.mac, dev.linkLocal.mac, this.ns.world))
-    this.ns.world.sched.afterCall(st.nextRsNs, rsTimer, st, gen)
+    this.ns.world.sched.afterCall(st.nextRsSec * NS_PER_SEC, rsTimer, st, gen)
   }
 
   rsTimer(st: LinkLocalState, gen: number): void {
     if (st.dadGen !== gen || this.ns.dead || st.dev.linkLocal === null) return
-    st.nextRsNs = Math.min(st.nextRsNs * 2, 3600 * NS_PER_SEC)
+    st.nextRsSec = Math.min(st.nextRsSec * 2, 3600)
     this.solicitRouters(st, gen)
   }
 

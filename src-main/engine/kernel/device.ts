@@ -30,6 +30,9 @@ export interface Ifa {
   secondary: boolean
 }
 
+/** The unicast list of a device that has none (shared). */
+const NO_MACS: readonly Mac[] = Object.freeze([])
+
 export interface DeviceStats {
   rxPackets: number
   rxBytes: number
@@ -84,8 +87,28 @@ export abstract class NetDevice {
    * protocols hold it: [mac, refs, mac, refs, ...] (flat numbers: thousands of devices have a few each).
    */
   private mc: number[] = []
-  /** Unicast addresses added with `bridge fdb add MAC dev DEV self` (dev_uc_add). */
-  readonly uc: Mac[] = []
+  /**
+   * Unicast addresses added with `bridge fdb add MAC dev DEV self` (dev_uc_add), in the order
+   * added; null until the first (few devices ever get one).
+   */
+  private ucList: Mac[] | null = null
+
+  /** The unicast addresses added with `bridge fdb add MAC dev DEV self`, in the order added. */
+  get uc(): readonly Mac[] {
+    return this.ucList ?? NO_MACS
+  }
+
+  ucAdd(mac: Mac): void {
+    ;(this.ucList ??= []).push(mac)
+  }
+
+  /** Removes a unicast address; false when the device does not have it. */
+  ucDel(mac: Mac): boolean {
+    const i = this.ucList === null ? -1 : this.ucList.indexOf(mac)
+    if (i < 0) return false
+    this.ucList!.splice(i, 1)
+    return true
+  }
   /**
    * The counters as the kernel's drivers update them. Frames a bridge floods to ports that only
    * count them are counted lazily (counted-flood.ts): read them through `stats`, which settles

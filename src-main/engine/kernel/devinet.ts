@@ -2,8 +2,12 @@ import { prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import { ipv4MulticastMac } from '../addr/mac.ts'
 import { Scope, type Ifa, type NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
-import { routingGen, RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_KERNEL, type Route } from './fib.ts'
+import { routingGen, RouteType, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTPROT_KERNEL, taggedShapes, type Route } from './fib.ts'
 import type { DeviceEvent, Netns } from './netns.ts'
+
+// The addresses' shape, with its number fields tagged (see taggedShapes in fib.ts): a node's
+// address above 127.255.255.255 would otherwise make every address's `local` a heap number.
+taggedShapes.push({ local: undefined, prefixLen: undefined, broadcast: undefined, scope: undefined, label: '', secondary: false })
 
 const ALL_HOSTS_MAC = ipv4MulticastMac(0xe0000001)
 const LOOPBACK_NET = 0x7f000000

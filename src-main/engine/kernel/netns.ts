@@ -20,7 +20,14 @@ export type DeviceEvent = 'register' | 'up' | 'down' | 'change' | 'changeaddr' |
 export const IFNAMSIZ_MAX = 15
 
 export function validIfName(name: string): boolean {
-  return name.length > 0 && name.length <= IFNAMSIZ_MAX && name !== '.' && name !== '..' && !/[\s/:]/.test(name)
+  if (name.length === 0 || name.length > IFNAMSIZ_MAX || name === '.' || name === '..') return false
+  // dev_valid_name: no '/', ':' or whitespace (isspace; JavaScript's \s besides, as before). A
+  // loop, not a regular expression: every device a build makes is checked.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 0x2f || c === 0x3a || c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(name[i]))) return false
+  }
+  return true
 }
 
 /**
