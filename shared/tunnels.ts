@@ -121,6 +121,52 @@ export function tunnelsOf(topo: Pick<Topology, 'tunnels' | 'packedTunnels'>, net
   return out
 }
 
+/**
+ * What changed from one packed list of tunnels to the next: the ids of those that went and the
+ * tunnels that came (a view's delta). Each end name gets one number across both lists and each
+ * tunnel one for its pair of ends, either way round as its id: only the tunnels that went or came
+ * get an id or an object.
+ */
+export function tunnelChanges(was: PackedTunnels, next: PackedTunnels): { remove: string[]; set: LinkView[] } {
+  const endNo = new Map<string, number>()
+  const numbers = (p: PackedTunnels): Uint32Array => {
+    const out = new Uint32Array(p.netns.length)
+    for (let i = 0; i < out.length; i++) {
+      const k = endName(p.netns[i], p.device[i])
+      let n = endNo.get(k)
+      if (n === undefined) endNo.set(k, (n = endNo.size))
+      out[i] = n
+    }
+    return out
+  }
+  const wasNo = numbers(was)
+  const nextNo = numbers(next)
+  const m = endNo.size
+  const pairOf = (p: PackedTunnels, no: Uint32Array, i: number): number => {
+    const x = no[p.a[i]]
+    const y = no[p.b[i]]
+    return x < y ? x * m + y : y * m + x
+  }
+  const pairs = (p: PackedTunnels, no: Uint32Array): Set<number> => {
+    const out = new Set<number>()
+    for (let i = 0; i < p.a.length; i++) out.add(pairOf(p, no, i))
+    return out
+  }
+  const had = pairs(was, wasNo)
+  const has = pairs(next, nextNo)
+  const end = (p: PackedTunnels, i: number) => ({ netns: p.netns[i], device: p.device[i] })
+  const remove: string[] = []
+  const set: LinkView[] = []
+  for (let i = 0; i < was.a.length; i++) if (!has.has(pairOf(was, wasNo, i))) remove.push(tunnelId(end(was, was.a[i]), end(was, was.b[i])))
+  for (let i = 0; i < next.a.length; i++) {
+    if (had.has(pairOf(next, nextNo, i))) continue
+    const a = end(next, next.a[i])
+    const b = end(next, next.b[i])
+    set.push({ id: tunnelId(a, b), a, b })
+  }
+  return { remove, set }
+}
+
 /** Above this many tunnels a lab state carries them packed (a 100-node mesh has 4,950). */
 export const PACK_TUNNELS_ABOVE = 1000
 

@@ -12,7 +12,7 @@ import { VxlanDevice } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import type { Cluster } from '../k8s/cluster.ts'
 import { secondsToNs } from './format.ts'
-import { tunnelForm, tunnelId, type PackedTunnels } from '../../shared/tunnels.ts'
+import { tunnelChanges, tunnelForm, type PackedTunnels } from '../../shared/tunnels.ts'
 import { NamespacePacker, PACK_NAMESPACES_ABOVE, packableInt, type PackedNamespaces } from '../../shared/netns-pack.ts'
 import type { LabSession } from './session.ts'
 
@@ -78,6 +78,13 @@ function visibleNamespaces(world: World): Netns[] {
   return out
 }
 
+/** A veth pair with `a` its end listed first, named by `NETNS/DEVICE` of its ends in string order. */
+function vethLink(a: { netns: string; device: string }, b: { netns: string; device: string }): LinkView {
+  const x = `${a.netns}/${a.device}`
+  const y = `${b.netns}/${b.device}`
+  return { id: x < y ? `${x}|${y}` : `${y}|${x}`, a, b }
+}
+
 /**
  * A namespace's veth pairs, each named by `NETNS/DEVICE` of its ends in string order; its end `a`
  * is the one listed first (the namespace earlier in the lab's order, or the lower ifindex).
@@ -89,11 +96,9 @@ function vethLinksOf(ns: Netns, order: ReadonlyMap<string, number>): LinkView[] 
     if (!(d instanceof VethDevice) || !d.peer) continue
     const here = { netns: ns.name, device: d.name }
     const there = { netns: d.peer.netns.name, device: d.peer.name }
-    const a = `${here.netns}/${here.device}`
-    const b = `${there.netns}/${there.device}`
     const theirs = order.get(there.netns) ?? Infinity
     const hereFirst = mine < theirs || (mine === theirs && d.ifindex < d.peer.ifindex)
-    out.push({ id: a < b ? `${a}|${b}` : `${b}|${a}`, a: hereFirst ? here : there, b: hereFirst ? there : here })
+    out.push(hereFirst ? vethLink(here, there) : vethLink(there, here))
   }
   return out
 }
@@ -136,9 +141,7 @@ function namespaceViews(spaces: readonly Netns[], idx: ClusterIndex): NamespaceV
       const peer = d.peer
       const theirs = order.get(peer.netns.name) ?? Infinity
       if (theirs < i || (theirs === i && peer.ifindex < d.ifindex)) continue
-      const a = `${name}/${d.name}`
-      const b = `${peer.netns.name}/${peer.name}`
-      links.push({ id: a < b ? `${a}|${b}` : `${b}|${a}`, a: { netns: name, device: d.name }, b: { netns: peer.netns.name, device: peer.name } })
+      links.push(vethLink({ netns: name, device: d.name }, { netns: peer.netns.name, device: peer.name }))
     }
   }
   const packed = spaces.length > PACK_NAMESPACES_ABOVE ? packedViews(spaces, lists, idx) : null
@@ -554,52 +557,9 @@ export class ViewTracker {
     if (print === this.tunnelPrint) return { remove: [], set: [] }
     this.tunnelPrint = print
     const next = vxlanTunnels(spaces)
-    const was = this.tunnels
-    // Each end name gets one number across both lists, and each tunnel a number for its pair of
-    // ends (either way round, as its id): only the tunnels that went or came get an id or an object.
-    const endNo = new Map<string, number>()
-    const numbers = (p: PackedTunnels): Uint32Array => {
-      const out = new Uint32Array(p.netns.length)
-      for (let i = 0; i < out.length; i++) {
-        const k = `${p.netns[i]}/${p.device[i]}`
-        let n = endNo.get(k)
-        if (n === undefined) endNo.set(k, (n = endNo.size))
-        out[i] = n
-      }
-      return out
-    }
-    const wasNo = numbers(was)
-    const nextNo = numbers(next)
-    const m = endNo.size
-    const pairs = (p: PackedTunnels, no: Uint32Array): Set<number> => {
-      const out = new Set<number>()
-      for (let i = 0; i < p.a.length; i++) {
-        const x = no[p.a[i]]
-        const y = no[p.b[i]]
-        out.add(x < y ? x * m + y : y * m + x)
-      }
-      return out
-    }
-    const had = pairs(was, wasNo)
-    const has = pairs(next, nextNo)
-    const end = (p: PackedTunnels, i: number) => ({ netns: p.netns[i], device: p.device[i] })
-    const remove: string[] = []
-    const set: LinkView[] = []
-    for (let i = 0; i < was.a.length; i++) {
-      const x = wasNo[was.a[i]]
-      const y = wasNo[was.b[i]]
-      if (!has.has(x < y ? x * m + y : y * m + x)) remove.push(tunnelId(end(was, was.a[i]), end(was, was.b[i])))
-    }
-    for (let i = 0; i < next.a.length; i++) {
-      const x = nextNo[next.a[i]]
-      const y = nextNo[next.b[i]]
-      if (had.has(x < y ? x * m + y : y * m + x)) continue
-      const a = end(next, next.a[i])
-      const b = end(next, next.b[i])
-      set.push({ id: tunnelId(a, b), a, b })
-    }
+    const changes = tunnelChanges(this.tunnels, next)
     this.tunnels = next
-    return { remove, set }
+    return changes
   }
 }
 
