@@ -152,8 +152,12 @@ export async function scenarioLab(page: Page, name: string): Promise<void> {
   await expect(page.locator('.labname')).toHaveText(name)
 }
 
-/** A new flannel VXLAN lab of this many nodes and pods per node, from the New lab dialog. */
-export async function bigLab(page: Page, nodes: number, pods: number): Promise<void> {
+/**
+ * A new flannel VXLAN lab of this many nodes and pods per node, from the New lab dialog.
+ * `building` runs right after Create is clicked (while the lab builds); `timeout`: how long the
+ * drawing may take.
+ */
+export async function bigLab(page: Page, nodes: number, pods: number, opts: { building?: () => Promise<void>; timeout?: number } = {}): Promise<void> {
   const before = Number(await page.getByTestId('canvas').getAttribute('data-drawn'))
   await page.getByRole('button', { name: 'New lab with options…' }).click()
   const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
@@ -161,7 +165,8 @@ export async function bigLab(page: Page, nodes: number, pods: number): Promise<v
   await dialog.getByLabel('Nodes', { exact: true }).fill(String(nodes))
   await dialog.getByLabel('Pods per node', { exact: true }).fill(String(pods))
   await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: 30_000 })
+  await opts.building?.()
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: opts.timeout ?? 30_000 })
 }
 
 /** Sends a packet from the Trace tab (the source picked from its list, as a learner does) and waits for the verdict. */

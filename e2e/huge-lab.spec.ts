@@ -2,7 +2,7 @@ import { statSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import type { Core } from 'cytoscape'
 import { openAppEachTest } from './canvas-page.ts'
-import { shot } from './build-helpers.ts'
+import { bigLab, shot } from './build-helpers.ts'
 
 // A learner's whole task in a 1,000-node cluster (30,000 pods, flannel VXLAN), with real mouse
 // and keyboard at 1600 x 1000: create it from the New dialog, pan, zoom, find a pod, trace to it,
@@ -69,18 +69,15 @@ test('a 1,000-node cluster: create, pan, zoom, find, trace, Japanese, save and o
   const figures: Record<string, number | string> = {}
   // Create it from the New dialog, typing the counts.
   await phase(page, 'create')
-  const before = await drawnCount(page)
-  await page.getByRole('button', { name: 'New lab with options…' }).click()
-  const dialog = page.getByRole('dialog', { name: 'New lab from a scenario' })
-  await dialog.getByText('Pod to pod across nodes, flannel VXLAN overlay').click()
-  await dialog.getByLabel('Nodes', { exact: true }).fill(String(NODES))
-  await dialog.getByLabel('Pods per node', { exact: true }).fill(String(PODS))
   let t = Date.now()
-  await dialog.getByRole('button', { name: 'Create' }).click()
-  // Long work says so, and can be cancelled.
-  await expect(page.getByTestId('work-progress')).toBeVisible()
-  await expect(page.getByTestId('work-cancel')).toBeEnabled()
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-drawn', String(before + 1), { timeout: 120_000 })
+  await bigLab(page, NODES, PODS, {
+    timeout: 120_000,
+    // Long work says so, and can be cancelled.
+    building: async () => {
+      await expect(page.getByTestId('work-progress')).toBeVisible()
+      await expect(page.getByTestId('work-cancel')).toBeEnabled()
+    },
+  })
   figures.createdAndDrawnMs = Date.now() - t
   await expect(page.getByTestId('work-progress')).toBeHidden()
   await page.screenshot({ path: shot('huge-far-en.png') })
