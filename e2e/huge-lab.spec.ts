@@ -180,6 +180,14 @@ test('a 1,000-node cluster: create, pan, zoom, find, trace, Japanese, save and o
   await expect(page.getByTestId('verdict')).toContainText(LAST)
   await page.screenshot({ path: shot('huge-trace-ja.png') })
   await page.getByRole('button', { name: '全体表示', exact: true }).click()
+  // Far out, what the boxes and the underlay's band say is in Japanese too (the names stay).
+  const farWords = () =>
+    page.getByTestId('canvas').evaluate((el) => {
+      const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+      const labels = cy.nodes('.collapsed').map((n) => String(n.data('label')))
+      return { english: labels.filter((l) => /\b(pods?|ports?|switch)\b/.test(l)).length, band: labels.some((l) => l.includes('L2 スイッチ')) }
+    })
+  await expect.poll(farWords).toEqual({ english: 0, band: true })
   await page.screenshot({ path: shot('huge-far-ja.png') })
   await page.getByRole('button', { name: 'EN', exact: true }).click()
   await expect(page.getByTestId('legend')).toContainText('veth pair')

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
+import type { Core } from 'cytoscape'
 import { watchPageErrors } from './canvas-page.ts'
 import { canvasPoint } from './terminal-helpers.ts'
 import { englishWords, findEnglish, type Finding } from './japanese-words.ts'
@@ -168,6 +169,67 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   for (const f of found) if (!byWord.has(f.word)) byWord.set(f.word, f)
   const report = [...byWord.values()].map((f) => `${f.word}  in "${f.text}"  (${f.where})`)
   expect(report, 'English words in the Japanese UI').toEqual([])
+  expect(errors).toEqual([])
+})
+
+/** What the canvas draws: each element's words and place (Cytoscape's own, as drawn). */
+async function drawnWords(page: Page): Promise<{ id: string; label: string; x: number; y: number }[]> {
+  return page.getByTestId('canvas').evaluate((el) => {
+    const cy = (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy
+    return cy.nodes().map((n) => ({ id: n.id(), label: String(n.data('label') ?? ''), x: Math.round(n.position('x')), y: Math.round(n.position('y')) })).sort((a, b) => a.id.localeCompare(b.id))
+  })
+}
+
+async function zoomOf(page: Page): Promise<number> {
+  return page.getByTestId('canvas').evaluate((el) => (el as unknown as { _cyreg: { cy: Core } })._cyreg.cy.zoom())
+}
+
+test('a change of language rewrites the canvas and the open panels in place: the words change, nothing moves', async ({ page }) => {
+  test.setTimeout(90_000)
+  const errors = watchPageErrors(page)
+  await page.goto('/')
+  await page.locator('#scenario-picker').selectOption('flannel-vxlan')
+  await page.getByRole('button', { name: 'New', exact: true }).click()
+  await expect(page.locator('.labname')).toHaveText('flannel-vxlan')
+  const names = new Set<string>(['flannel-vxlan'])
+  for (const li of await page.getByTestId('topology-outline').locator('li').allTextContents()) names.add(li.split(':')[0].trim())
+  // Far out, each node is one summary box that says how many pods it runs.
+  for (let i = 0; i < 12 && (await zoomOf(page)) >= 0.2; i++) await page.getByRole('button', { name: 'Zoom out' }).click()
+  await expect.poll(async () => (await drawnWords(page)).filter((n) => /\d+ pods?\b/.test(n.label)).length).toBeGreaterThan(1)
+  const en = await drawnWords(page)
+  expect(en.flatMap((n) => englishWords(n.label, names))).toContain('switch')
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect.poll(async () => (await drawnWords(page)).flatMap((n) => englishWords(n.label, names))).toEqual([])
+  const ja = await drawnWords(page)
+  // The same elements in the same places; every word drawn is Japanese (names and addresses stay).
+  expect(ja.map(({ id, x, y }) => ({ id, x, y }))).toEqual(en.map(({ id, x, y }) => ({ id, x, y })))
+  expect(ja.some((n) => n.label.includes('L2 スイッチ'))).toBe(true)
+  await page.getByRole('button', { name: 'EN', exact: true }).click()
+  await expect.poll(() => drawnWords(page)).toEqual(en)
+
+  // With a trace on show and a node selected (its pods and interfaces drawn), the Lab tab's list open.
+  await page.getByRole('tab', { name: 'Trace' }).click()
+  await page.getByTestId('trace-to').fill('pod4')
+  await page.getByTestId('send-form').getByRole('button', { name: /Send packet/ }).click()
+  await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
+  await page.getByRole('tab', { name: 'Lab' }).click()
+  await page.getByTestId('ns-search').fill('node1')
+  await page.getByTestId('ns-list').getByRole('button', { name: /^node node1\b/ }).click()
+  await expect(page.locator('.ns h2')).toHaveText('node1')
+  await expect.poll(async () => (await drawnWords(page)).some((n) => n.id === 'if:node1/eth0')).toBe(true)
+  const near = await drawnWords(page)
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect(page.getByTestId('legend')).toContainText('veth ペア')
+  await expect(page.locator('.ns h2')).toHaveText('node1')
+  await expect.poll(async () => (await drawnWords(page)).flatMap((n) => englishWords(n.label, names))).toEqual([])
+  expect((await drawnWords(page)).map(({ id, x, y }) => ({ id, x, y }))).toEqual(near.map(({ id, x, y }) => ({ id, x, y })))
+  // The panels, the dock and the lists read in Japanese too.
+  expect((await findEnglish(page, 'after the switch', names)).map((f) => `${f.word} in "${f.text}" (${f.where})`)).toEqual([])
+  await page.getByRole('tab', { name: 'トレース' }).click()
+  await expect(page.getByTestId('verdict')).toContainText('pod4 に届く')
+  expect((await findEnglish(page, 'trace after the switch', names)).map((f) => `${f.word} in "${f.text}" (${f.where})`)).toEqual([])
+  await page.getByRole('button', { name: 'EN', exact: true }).click()
+  await expect.poll(() => drawnWords(page)).toEqual(near)
   expect(errors).toEqual([])
 })
 

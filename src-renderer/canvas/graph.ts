@@ -7,7 +7,7 @@ import { makeRoom, type RoomItem } from './room.ts'
 import { placePorts, type PortEnd } from './ports.ts'
 import { sceneFor } from './scene.ts'
 
-export type { GraphLabels } from './labels.ts'
+export { DEFAULT_LABELS, labelsFrom, type GraphLabels } from './labels.ts'
 
 /**
  * The topology as a canvas model: plain data with precomputed labels, classes and positions, so
@@ -116,6 +116,12 @@ export interface CanvasModel {
   full(): Graph
   /** The same model drawing the tunnels of another selection (cheap: nothing is laid out again). */
   refocus(ns: string | null): CanvasModel
+  /**
+   * The same model in other words (a change of language): nothing is laid out again and no
+   * box's elements are made; the leaves that carry words (summaries, banners, captions, the
+   * boxes' names) are made again, in their places.
+   */
+  relabel(words: GraphLabels): CanvasModel
   /**
    * Where each namespace is, in the terms of a lab file's layout (LabLayout): a box at the
    * top-left corner of its contents as laid out, a pod in a node relative to its node's position.
@@ -393,14 +399,18 @@ function grow(b: Bounds, n: GraphNode): void {
  * a grid of hundreds, whose far-out text fills it and whose outline stays visible.
  */
 function summaryOf(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, b: Bounds, grid = false): Summary {
-  const { lines, problems } = summaryLines(n, pods, words)
   const w = Math.max(b.x2 - b.x1, 1) + 2 * BOX_PADDING
   const h = Math.max(b.y2 - b.y1, 1) + 2 * BOX_PADDING
+  return summaryAt(n, pods, words, node, { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }, w, h, grid)
+}
+
+/** The summary leaves of a box `w` x `h` centred at `position`: their words, and the type that fits them. */
+function summaryAt(n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, node: GraphNode, position: Point, w: number, h: number, grid: boolean): Summary {
+  const { lines, problems } = summaryLines(n, pods, words)
   const fit = (text: string[]): number => Math.round(Math.max(12, Math.min(h / (text.length * 1.5 + 0.5), (w / Math.max(...text.map((l) => l.length))) * 1.6)))
   // Far out in a grid, the text fills the box (lines 1.25 apart, a character about 0.6 of the type wide).
   const fitFar = (text: string[]): number => (grid ? Math.round(Math.max(12, Math.min(h / (text.length * 1.3), (w / Math.max(...text.map((l) => l.length))) * 1.6))) : fit(text))
   const classes = `${node.classes.replace(/ (big|mid)-label/, '')} collapsed${problems ? ' warn' : ''}`
-  const position = { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 }
   const name = problems ? `⚠ ${lines[0]}` : lines[0]
   // Far out a node still says how many pods it runs: on the name's line (a wide box), or under it,
   // whichever reads larger; the name alone when either would be less than half its size.
@@ -429,11 +439,19 @@ function bannerOf(n: NetnsView, b: BoxModel, ports: number, words: GraphLabels):
   const w = b.bounds.x2 - b.bounds.x1 + 2 * BOX_PADDING
   const h = Math.max(b.bounds.y2 - b.bounds.y1 + 2 * BOX_PADDING, w * BANNER_SHARE)
   const { problems } = summaryLines(n, [], words)
-  const text = `${problems ? '⚠ ' : ''}${displayName(n, words)}  ·  ${n.role === 'switch' ? words.switch : words.router}  ·  ${words.ports(ports)}`
-  const font = Math.round(Math.max(12, Math.min(h * 0.55, (w / text.length) * 1.6)))
   // Its bottom just above the box's name, so the box and its ports stay as they are.
   const y = b.bounds.y1 - BOX_PADDING - NAME_ROOM - h / 2
-  return { id: `${b.id}#banner`, label: text, classes: `box role-${n.role} collapsed banner${problems ? ' warn' : ''}`, ns: n.name, position: { x: (b.bounds.x1 + b.bounds.x2) / 2, y }, size: { w, h, font } }
+  const at = { id: `${b.id}#banner`, label: '', classes: `box role-${n.role} collapsed banner${problems ? ' warn' : ''}`, ns: n.name, position: { x: (b.bounds.x1 + b.bounds.x2) / 2, y }, size: { w, h, font: 0 } }
+  return bannerWords(n, ports, words, at)
+}
+
+/** A banner's words and the type that fits them in its band (`at`: the band, where and how big). */
+function bannerWords(n: NetnsView, ports: number, words: GraphLabels, at: GraphNode): GraphNode {
+  const { w, h } = at.size!
+  const warn = /\bwarn\b/.test(at.classes)
+  const text = `${warn ? '⚠ ' : ''}${displayName(n, words)}  ·  ${n.role === 'switch' ? words.switch : words.router}  ·  ${words.ports(ports)}`
+  const font = Math.round(Math.max(12, Math.min(h * 0.55, (w / text.length) * 1.6)))
+  return { ...at, label: text, size: { w, h, font } }
 }
 
 /** A grid of more nodes than this is captioned far out (a 1,000-node grid's names read from about twice the zoom that fits it). */
@@ -966,16 +984,62 @@ export function buildModel(topo: Topology, words: GraphLabels = DEFAULT_LABELS, 
   }
   for (const n of loose) grow(extent, n)
   // A big grid's captions, right of it (placed by the grid: none once a node is placed by hand).
-  const captions = drafts.length > CAPTION_ABOVE && !drafts.some((d) => saved[d.ns.name]) ? gridCaptions(boxes, cellOf, plan.rows, plan.pitch, words) : []
+  const captioned = drafts.length > CAPTION_ABOVE && !drafts.some((d) => saved[d.ns.name])
+  const captionsFor = (list: readonly BoxModel[], w: GraphLabels): GraphNode[] => (captioned ? gridCaptions(list, cellOf, plan.rows, plan.pitch, w) : [])
+  const captions = captionsFor(boxes, words)
+
+  // Another language changes words only: every box keeps its place, its size and its elements
+  // (made or still to be made), and only the leaves that carry words are made again.
+  const relabel = (w: GraphLabels): ModelBase => {
+    const fresh = new Map<BoxModel, BoxModel>()
+    const list = boxes.map((b) => {
+      const n = byName.get(b.ns)!
+      const grid = multiRow && b.role === 'node'
+      const again = relabelBox(b, n, grid ? (podsOf.get(n.name) ?? []) : [], w, grid)
+      fresh.set(b, again)
+      return again
+    })
+    const said = captionsFor(list, w)
+    return {
+      ...base,
+      boxes: list,
+      boxOf: { get: (id) => fresh.get(boxOf.get(id)!) },
+      loose: loose.map((l) => (l.classes.startsWith('box') ? { ...l, label: boxLabel(byName.get(l.ns)!, w) } : l)),
+      captions: said,
+      extent: withCaptions(extent, said),
+    }
+  }
+  const base: ModelBase = { boxes, boxOf, loose, rows: plan.rows, extent: withCaptions(extent, captions), captions, byName, tunnels: { tunnels: topo.tunnels, packedTunnels: topo.packedTunnels }, tunnelEdge, multiRow, places, relabel }
+  return withFocus(base, cross, opts.focus ?? null)
+}
+
+/** The extent of the boxes with the captions beside them. */
+function withCaptions(boxes: Bounds, captions: readonly GraphNode[]): Bounds {
+  const extent = { ...boxes }
   for (const c of captions) {
     extent.x2 = Math.max(extent.x2, c.position!.x + c.size!.w / 2)
     extent.y1 = Math.min(extent.y1, c.position!.y - c.size!.h / 2)
     extent.y2 = Math.max(extent.y2, c.position!.y + c.size!.h / 2)
   }
   if (!Number.isFinite(extent.x1)) Object.assign(extent, { x1: 0, y1: 0, x2: 1, y2: 1 })
+  return extent
+}
 
-  const base = { boxes, boxOf, loose, rows: plan.rows, extent, captions, byName, tunnels: { tunnels: topo.tunnels, packedTunnels: topo.packedTunnels }, tunnelEdge, multiRow, places }
-  return withFocus(base, cross, opts.focus ?? null)
+/**
+ * A box in other words: its frame's name, its summaries and its banner made again where they
+ * were, the rest (bounds, elements, made or not yet) shared with `b` (copied as properties, so
+ * a box whose elements are made on first use still makes them once, for both).
+ */
+function relabelBox(b: BoxModel, n: NetnsView, pods: readonly NetnsView[], words: GraphLabels, grid: boolean): BoxModel {
+  const again = Object.defineProperties({}, Object.getOwnPropertyDescriptors(b)) as BoxModel
+  again.node = { ...b.node, label: boxLabel(n, words) }
+  const s = summaryAt(n, pods, words, b.node, b.summary.position!, b.summary.size!.w, b.summary.size!.h, grid)
+  again.summary = s.summary
+  again.far = s.far
+  if (s.name) again.name = s.name
+  else delete again.name
+  if (b.banner) again.banner = bannerWords(n, n.devices.filter((d) => shown(d) && d.kind !== 'bridge').length, words, b.banner)
+  return again
 }
 
 type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'extent' | 'places' | 'captions'> & {
@@ -984,6 +1048,8 @@ type ModelBase = Pick<CanvasModel, 'boxes' | 'boxOf' | 'loose' | 'rows' | 'exten
   tunnels: Pick<Topology, 'tunnels' | 'packedTunnels'>
   tunnelEdge: (t: LinkView) => GraphEdge
   multiRow: boolean
+  /** The same layout in other words (always from the layout as built). */
+  relabel: (words: GraphLabels) => ModelBase
 }
 
 /**
@@ -1009,6 +1075,7 @@ function withFocus(base: ModelBase, cross: GraphEdge[], focusNs: string | null):
     tunnels: { total, drawn: drawn.length, node: focus },
     full: () => (full ??= { ...sceneFor(model, null, new Set()).graph, rows: base.rows, tunnels: model.tunnels }),
     refocus: (ns) => withFocus(base, cross, ns),
+    relabel: (words) => withFocus(base.relabel(words), cross, focusNs),
   }
   return model
 }

@@ -34,6 +34,23 @@ export const DEFAULT_LABELS: GraphLabels = {
   problems: (n) => `${n} ${n === 1 ? 'node' : 'nodes'} with a problem`,
 }
 
+/** The catalogue keys of the canvas's words. */
+export type LabelKey = 'canvas.switch' | 'role.router' | 'canvas.host' | 'canvas.pods' | 'canvas.ports' | 'canvas.linksDown' | 'canvas.noForward' | 'canvas.nodesWithProblems'
+
+/** The canvas's words from a catalogue (the UI's `t`, in its language). */
+export function labelsFrom(t: (key: LabelKey, params?: Record<string, number>) => string): GraphLabels {
+  return {
+    switch: t('canvas.switch'),
+    router: t('role.router'),
+    host: t('canvas.host'),
+    pods: (n) => t('canvas.pods', { n }),
+    ports: (n) => t('canvas.ports', { n }),
+    down: (n) => t('canvas.linksDown', { n }),
+    noForward: t('canvas.noForward'),
+    problems: (n) => t('canvas.nodesWithProblems', { n }),
+  }
+}
+
 export const isInfra = (n: NetnsView | undefined): boolean => n?.role === 'switch' || n?.role === 'router'
 /** Devices drawn on the canvas: all but loopback. */
 export const shown = (d: DeviceView): boolean => d.kind !== 'loopback'
