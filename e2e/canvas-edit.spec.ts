@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { openAppEachTest } from './canvas-page.ts'
 import { findEnglish } from './japanese-words.ts'
 import { bigLab, boxOf, centreOf, dragFromPalette, emptyLab, emptySpot, history, linkBetween, pointOf, scenarioLab } from './build-helpers.ts'
+import { listText } from './trace-steps.ts'
 
 // Editing on the canvas with the real mouse and keyboard at 1600 x 1000: a bridge and a veth pair
 // from the palette, renaming and setting a link down from the context menu (and the trace that
@@ -245,7 +246,7 @@ test('the cluster mode is changed from the canvas after a confirmation, traced t
   await page.getByTestId('trace-to').fill('pod3')
   await page.getByRole('button', { name: /Send packet/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('reaches pod3')
-  await expect(page.locator('.steps')).toContainText('flannel.1')
+  expect(await listText(page)).toContain('flannel.1')
   await page.getByRole('button', { name: /Undo/ }).click()
   await expect(picker).toHaveValue('routes')
   expect(await history(page)).toEqual([])

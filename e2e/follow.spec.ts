@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { failOnPageErrors, newHundredNodeLab, openScenario, SHOTS } from './player-helpers.ts'
+import { findStep, stepRow } from './trace-steps.ts'
 
 // The canvas follows the packet: in a 100-node lab zoomed in, the view pans to each hop (never
 // zooming out); the hop's deciding table entry, or the reason of a drop, is said beside it.
@@ -38,7 +39,7 @@ test('a 100-node lab zoomed in: the view pans to the hop, which says the entry t
   await expect(page.getByTestId('step-tag')).toContainText('default via 10.244.1.1 dev eth0')
   expect(await tagInView(page)).toBe(true)
   // The encapsulation on node1, then the last step at pod200 on node100, far away: the view follows.
-  const encap = Number(await page.getByTestId('trace-steps').locator('[data-kind="encap"]').first().getAttribute('data-step'))
+  const encap = Number(await (await findStep(page, { css: '[data-kind="encap"]' })).getAttribute('data-step'))
   for (let i = 1; i < encap; i++) await page.keyboard.press('ArrowRight')
   await expect(page.getByTestId('step-tag')).toBeVisible()
   // Two hops on: the outer packet on its way, the inner one riding the tunnel.
@@ -47,8 +48,8 @@ test('a 100-node lab zoomed in: the view pans to the hop, which says the entry t
   await page.screenshot({ path: `${SHOTS}/follow-100-tunnel.png` })
   await page.keyboard.press('End')
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-highlighted', /pod1(\/|$)/)
-  const deliver = Number(await page.getByTestId('trace-steps').locator('[data-kind="deliver"]').first().getAttribute('data-step'))
-  await page.getByTestId('trace-steps').locator(`[data-step="${deliver - 1}"]`).click()
+  const deliver = Number(await (await findStep(page, { css: '[data-kind="deliver"]' })).getAttribute('data-step'))
+  await (await stepRow(page, deliver - 1)).click()
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-highlighted', /pod200/)
   await expect(page.getByTestId('step-tag')).toContainText('local 10.244')
   await expect.poll(() => tagInView(page)).toBe(true)
@@ -64,7 +65,7 @@ test('a drop is marked where it happens, with the reason, in both languages', as
   await page.getByRole('button', { name: /Send packet/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
   await page.keyboard.press('Space')
-  await page.getByTestId('trace-steps').locator('[data-kind="bridge"][data-at="underlay"]').last().click()
+  await (await findStep(page, { css: '[data-kind="bridge"][data-at="underlay"]', last: true })).click()
   await expect(page.getByTestId('step-tag')).toContainText('master br0')
   await page.screenshot({ path: `${SHOTS}/tunnel-en.png` })
   await page.getByRole('tab', { name: 'Namespace' }).click()
@@ -76,7 +77,7 @@ test('a drop is marked where it happens, with the reason, in both languages', as
   await page.getByTestId('trace-to').fill('pod4')
   await page.getByRole('button', { name: /Send packet/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('never')
-  await page.getByTestId('trace-steps').locator('[data-kind="drop"]').first().click()
+  await (await findStep(page, { css: '[data-kind="drop"]' })).click()
   const tag = page.getByTestId('step-tag')
   await expect(tag).toHaveClass(/drop/)
   await expect(tag).toContainText('Dropped: the FIB has no route to 10.244.2.3')

@@ -3,6 +3,7 @@ import type { Core } from 'cytoscape'
 import { watchPageErrors } from './canvas-page.ts'
 import { canvasPoint } from './terminal-helpers.ts'
 import { englishWords, findEnglish, type Finding } from './japanese-words.ts'
+import { findStep } from './trace-steps.ts'
 
 // Every view, panel and dialog in Japanese: each is opened as a learner opens it, and what can be
 // read there (text, tooltips, labels, placeholders, options) must hold no English word beyond the
@@ -57,9 +58,9 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await page.getByTestId('send-form').getByRole('button', { name: /パケットを送信/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('pod4 に届く')
   await page.keyboard.press('Space')
-  await page.getByTestId('trace-steps').locator('[data-kind="encap"]').first().click()
+  await (await findStep(page, { css: '[data-kind="encap"]' })).click()
   await look('trace + inspector', 'trace')
-  await page.getByTestId('trace-steps').locator('[data-kind="arp"]').first().click()
+  await (await findStep(page, { css: '[data-kind="arp"]' })).click()
   await look('inspector at ARP')
 
   // The namespace panel of a node; then a change, so the trace is out of date; a drop.
@@ -79,7 +80,7 @@ test('every view in Japanese reads in Japanese', async ({ page }) => {
   await expect(page.getByTestId('stale')).toBeVisible()
   await page.getByTestId('rerun').click()
   await expect(page.getByTestId('verdict')).toContainText('届かない — 10.244.1.1：ICMP ネットワーク到達不能')
-  await page.getByTestId('trace-steps').locator('[data-kind="drop"]').first().click()
+  await (await findStep(page, { css: '[data-kind="drop"]' })).click()
   await look('trace at a drop', 'drop')
 
   // An error banner: a destination that does not exist.

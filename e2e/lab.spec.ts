@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import { findStep } from './trace-steps.ts'
 
 // The browser build, end to end: the renderer, the Worker and the engine behind it. Each test
 // gets a fresh page, so a fresh lab.
@@ -70,7 +71,7 @@ test('a trace from pod1 to pod4 goes through VXLAN, and the inspector shows both
   await newScenario(page, 'flannel-vxlan')
   await traceTo(page, 'pod1', 'pod4')
   await expect(page.getByTestId('verdict')).toContainText('Result: the packet from pod1 reaches pod4')
-  const encap = page.getByTestId('trace-steps').locator('[data-kind="encap"]').first()
+  const encap = await findStep(page, { css: '[data-kind="encap"]' })
   await expect(encap).toContainText('wraps the frame')
   await expect(encap).toContainText('VXLAN header (VNI 1)')
   await expect(encap).toContainText('decided by: ')
@@ -197,7 +198,7 @@ test('switching to Japanese changes the texts', async ({ page }) => {
   await page.getByTestId('trace-to').fill('pod4')
   await page.getByRole('button', { name: /パケットを送信/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('結果：pod1 からのパケットは pod4 に届く')
-  await expect(page.getByTestId('trace-steps').locator('[data-kind="encap"]').first()).toContainText('VXLAN ヘッダ')
+  await expect(await findStep(page, { css: '[data-kind="encap"]' })).toContainText('VXLAN ヘッダ')
   await page.getByRole('tab', { name: 'イベント' }).click()
   await expect(page.getByTestId('event-log')).toContainText('flanneld')
   await page.getByRole('tab', { name: 'トレース' }).click()
@@ -294,8 +295,8 @@ test('the trail of a trace follows links, and flooded copies look different', as
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
   await expect(page.getByTestId('legend-trace')).toContainText('flooded copy')
   // The step where pod2 ignores the flooded ARP request, then the one where the reply reaches pod1.
-  await page.getByTestId('trace-steps').locator('[data-step]', { hasText: 'which is not an address of this namespace' }).first().click()
+  await (await findStep(page, { text: 'which is not an address of this namespace' })).click()
   await page.screenshot({ path: '/tmp/ui-e2e-trail-flood.png' })
-  await page.getByTestId('trace-steps').locator('[data-step]', { hasText: 'completing the round trip' }).click()
+  await (await findStep(page, { text: 'completing the round trip' })).click()
   await page.screenshot({ path: '/tmp/ui-e2e-trail.png' })
 })

@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { failOnPageErrors, newHundredNodeLab, openScenario, SHOTS } from './player-helpers.ts'
+import { findStep, listed, listText, scanSteps, stepRow } from './trace-steps.ts'
 
 // The trace player in the browser build, used as a learner would: the send form, the keys, the
 // buttons, the scrubber and the filters, the canvas marking each step's device, the inspector's
@@ -39,12 +40,17 @@ interface Snapshot {
   kind: string
   highlighted: string
   position: string
+  /** The step's row lies wholly within the list's visible area. */
+  inSight: boolean
 }
 
 /** What the page shows now: the step (list), its place and kind, the canvas's mark and the position text (run in the page). */
 const SNAPSHOT = `(() => {
   const el = document.querySelector('[data-testid="trace-steps"] [aria-current="step"]')
+  const list = document.querySelector('[data-testid="trace-steps"]').getBoundingClientRect()
+  const row = el?.getBoundingClientRect()
   return {
+    inSight: !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1,
     step: el ? Number(el.getAttribute('data-step')) : -1,
     at: el?.getAttribute('data-at') ?? '',
     kind: el?.getAttribute('data-kind') ?? '',
@@ -72,7 +78,7 @@ test('steps through a VXLAN trace with the keyboard; the canvas marks the device
   await page.keyboard.press('Space')
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play')
   await page.keyboard.press('Home')
-  const total = await steps(page).locator('[data-step]').count()
+  const total = await listed(page)
   expect(total).toBeGreaterThan(40)
   await expect(page.getByTestId('position')).toHaveText(`Step 1 of ${total}`)
   expect((await shown(page)).step).toBe(0)
@@ -83,9 +89,11 @@ test('steps through a VXLAN trace with the keyboard; the canvas marks the device
   for (let i = 0; i < total; i++) {
     if (i > 0) await page.keyboard.press('ArrowRight')
     // One look at the page per step (the list, the position and the canvas), until it shows step i.
-    let s: Snapshot = { step: -1, at: '', kind: '', highlighted: '', position: '' }
+    let s: Snapshot = { step: -1, at: '', kind: '', highlighted: '', position: '', inSight: false }
     await expect.poll(async () => (s = await page.evaluate<Snapshot>(SNAPSHOT)).step).toBe(i)
     expect(s.position).toBe(`Step ${i + 1} of ${total}`)
+    // The list keeps the step shown in its sight.
+    expect(s.inSight, `step ${i} in sight`).toBe(true)
     expect(s.highlighted).toMatch(marks(s.at))
     // The request is wrapped on node1 and unwrapped on node2; the reply the other way round.
     if (s.kind === 'encap' || s.kind === 'decap') expect(s.highlighted).toBe(`if:${s.at}/flannel.1`)
@@ -102,7 +110,7 @@ test('steps through a VXLAN trace with the keyboard; the canvas marks the device
 
   // Mid-way, at the encapsulation: the inspector says VXLAN's outer headers were added.
   const encap = seen.findIndex((s) => s.kind === 'encap')
-  await steps(page).locator(`[data-step="${encap}"]`).click()
+  await (await stepRow(page, encap)).click()
   await expect(page.getByTestId('position')).toHaveText(`Step ${encap + 1} of ${total}`)
   const inspector = page.getByTestId('inspector')
   await expect(inspector.getByTestId('changes')).toContainText('added')
@@ -116,7 +124,7 @@ test('steps through a VXLAN trace with the keyboard; the canvas marks the device
 
   // A forward through node1: the TTL went down by one and the MACs were rewritten since the last hop.
   const forward = seen.findIndex((s) => s.kind === 'forward' && s.at === 'node1')
-  await steps(page).locator(`[data-step="${forward}"]`).click()
+  await (await stepRow(page, forward)).click()
   await expect(inspector.getByTestId('changes')).toContainText('Compared with step')
   await expect(inspector.locator('tr.changed', { hasText: 'TTL' })).toContainText('was 64')
 })
@@ -126,7 +134,7 @@ test('buttons, scrubber, speed and filters drive the player; a namespace lists t
   await sendTo(page, 'pod4')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')
   await page.getByRole('button', { name: 'Pause' }).click()
-  const total = await steps(page).locator('[data-step]').count()
+  const total = await listed(page)
   await page.getByRole('button', { name: 'Last step' }).click()
   await expect(page.getByTestId('position')).toHaveText(`Step ${total} of ${total}`)
   await expect(page.getByRole('button', { name: 'Step forward' })).toBeDisabled()
@@ -146,15 +154,18 @@ test('buttons, scrubber, speed and filters drive the player; a namespace lists t
 
   // Filters: ARP and flooded copies hidden, then only decisions; the count of hidden steps shows.
   await page.getByLabel('Hide ARP').check()
-  await expect(steps(page).locator('[data-kind="arp"]')).toHaveCount(0)
+  await expect.poll(async () => (await scanSteps(page)).filter((r) => r.kind === 'arp').length).toBe(0)
   await page.getByLabel('Hide flooded copies').check()
-  const filtered = await steps(page).locator('[data-step]').count()
+  await expect.poll(() => listed(page)).toBeLessThan(total)
+  const filtered = await listed(page)
   expect(filtered).toBeLessThan(total)
   await expect(page.getByTestId('player')).toContainText(`${total - filtered} hidden`)
   await page.getByLabel('Only decisions').check()
-  const decisions = await steps(page).locator('[data-step]').count()
-  expect(decisions).toBeLessThan(filtered)
-  for (const k of ['send', 'xmit', 'recv']) await expect(steps(page).locator(`[data-kind="${k}"]:not(:has(.entry))`)).toHaveCount(0)
+  await expect.poll(() => listed(page)).toBeLessThan(filtered)
+  const decisions = await listed(page)
+  const decided = await scanSteps(page)
+  expect(decided).toHaveLength(decisions)
+  expect(decided.filter((r) => ['send', 'xmit', 'recv'].includes(r.kind) && !r.entry)).toEqual([])
   await page.screenshot({ path: `${SHOTS}/player-filters-en.png` })
 
   // Played at 4× from a few steps before the end it runs to the last visible step, then stops.
@@ -167,7 +178,7 @@ test('buttons, scrubber, speed and filters drive the player; a namespace lists t
   await expect(page.getByTestId('position')).toHaveText(`Step ${decisions} of ${decisions}`, { timeout: 15_000 })
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play')
   for (const f of ['Hide ARP', 'Hide flooded copies', 'Only decisions']) await page.getByLabel(f).uncheck()
-  await expect(steps(page).locator('[data-step]')).toHaveCount(total)
+  await expect.poll(() => listed(page)).toBe(total)
 
   // node2's namespace panel lists the steps there; "only these" filters the trace to them.
   await page.getByRole('tab', { name: 'Namespace' }).click()
@@ -180,12 +191,13 @@ test('buttons, scrubber, speed and filters drive the player; a namespace lists t
   const n = Number((await only.textContent())!.match(/\((\d+)\)/)![1])
   await only.click()
   await expect(page.getByTestId('focus')).toContainText(`Only the steps at node2 (${n})`)
-  await expect(steps(page).locator('[data-step]')).toHaveCount(n)
+  await expect.poll(() => listed(page)).toBe(n)
   // Each happens in node2 (its "where" names it) or arrives there over a veth pair.
-  const places = await steps(page).locator('[data-step]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-at')}|${e.querySelector('.where')?.textContent}`))
+  const places = (await scanSteps(page)).map((r) => `${r.at}|${r.where}`)
+  expect(places).toHaveLength(n)
   for (const p of places) expect(p).toMatch(/^node2\||\|node2( |$)/)
   await page.getByRole('button', { name: /Show all steps/ }).click()
-  await expect(steps(page).locator('[data-step]')).toHaveCount(total)
+  await expect.poll(() => listed(page)).toBe(total)
 })
 
 test('the send form: size, DF, UDP ports and a count of probes', async ({ page }) => {
@@ -208,8 +220,9 @@ test('the send form: size, DF, UDP ports and a count of probes', async ({ page }
   await page.getByTestId('trace-count').press('Tab')
   await page.getByRole('button', { name: /Send packet/ }).click()
   await expect(page.getByTestId('verdict')).toContainText('pod4')
-  await expect(steps(page)).toContainText('— Probe 2 —')
-  await expect(steps(page)).toContainText('5353')
+  const words = await listText(page)
+  expect(words).toContain('— Probe 2 —')
+  expect(words).toContain('5353')
 })
 
 test('after a fix the old result is marked out of date, and one click runs it again', async ({ page }) => {
@@ -225,7 +238,7 @@ test('after a fix the old result is marked out of date, and one click runs it ag
   await expect(page.getByTestId('verdict')).toContainText('never arrives')
   await expect(page.getByTestId('stale')).toHaveCount(0)
   // The inspector at the drop: an IPv4 packet at the IP layer, decoded from IPv4 (no Ethernet header).
-  const drop = steps(page).locator('[data-kind="drop"]').first()
+  const drop = await findStep(page, { css: '[data-kind="drop"]' })
   await drop.click()
   const inspector = page.getByTestId('inspector')
   await expect(inspector.getByTestId('first-layer')).toContainText('IPv4')
@@ -256,10 +269,10 @@ test('in Japanese: the player, the inspector at a drop and the out-of-date mark'
   await expect(page.getByTestId('verdict')).toContainText('pod4 に届く')
   await page.keyboard.press('Space')
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', '再生')
-  const encap = steps(page).locator('[data-kind="encap"]').first()
+  const encap = await findStep(page, { css: '[data-kind="encap"]' })
   await encap.click()
   const n = Number(await encap.getAttribute('data-step'))
-  const total = await steps(page).locator('[data-step]').count()
+  const total = await listed(page)
   await expect(page.getByTestId('position')).toHaveText(`ステップ ${n + 1}／${total}`)
   await page.keyboard.press('ArrowRight')
   await page.keyboard.press('ArrowLeft')
@@ -277,9 +290,72 @@ test('in Japanese: the player, the inspector at a drop and the out-of-date mark'
   await expect(page.getByTestId('stale')).toContainText('古い結果')
   await page.getByTestId('rerun').click()
   await expect(page.getByTestId('verdict')).toContainText('届かない')
-  await steps(page).locator('[data-kind="drop"]').first().click()
+  await (await findStep(page, { css: '[data-kind="drop"]' })).click()
   await expect(page.getByTestId('inspector').getByTestId('first-layer')).toContainText('IPv4')
   await page.screenshot({ path: `${SHOTS}/inspector-drop-ja.png` })
+})
+
+test('a long trace (ten probes): the list holds only the rows in sight, follows the keys and takes clicks after a scroll', async ({ page }) => {
+  await open(page)
+  await page.getByTestId('trace-count').fill('10')
+  await page.getByTestId('trace-count').press('Tab')
+  await sendTo(page, 'pod4')
+  await expect(page.getByTestId('verdict')).toContainText('10 of 10 packets from pod1 reach pod4')
+  await page.keyboard.press('Space')
+  await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play')
+  const total = await listed(page)
+  expect(total).toBeGreaterThan(400)
+  const look = async (): Promise<Snapshot> => page.evaluate<Snapshot>(SNAPSHOT)
+  const mounted = async (): Promise<number> => steps(page).locator('[data-step]').count()
+
+  // The last step, the first, then fifteen steps on with →: each in the list's sight, a few dozen rows mounted.
+  await page.keyboard.press('End')
+  await expect.poll(async () => (await look()).step).toBe(total - 1)
+  expect((await look()).inSight).toBe(true)
+  expect(await mounted()).toBeLessThan(60)
+  await page.keyboard.press('Home')
+  await expect.poll(async () => (await look()).step).toBe(0)
+  expect((await look()).inSight).toBe(true)
+  for (let i = 1; i <= 15; i++) {
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(async () => (await look()).step).toBe(i)
+    expect((await look()).inSight, `step ${i} in sight`).toBe(true)
+  }
+  expect(await mounted()).toBeLessThan(60)
+
+  // The scrubber's middle, then the wheel scrolls the list on: a row that came into sight takes a click.
+  const bar = (await page.getByTestId('scrubber').boundingBox())!
+  await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2)
+  const mid = (await shown(page)).step
+  expect(Math.abs(mid - total / 2)).toBeLessThan(total / 20)
+  expect((await look()).inSight).toBe(true)
+  const list = (await steps(page).boundingBox())!
+  await page.mouse.move(list.x + list.width / 2, list.y + list.height / 2)
+  await page.mouse.wheel(0, 1500)
+  // The last row wholly in the list's sight, once the wheel has carried it well past the middle.
+  const IN_SIGHT = `(() => {
+    const list = document.querySelector('[data-testid="trace-steps"]').getBoundingClientRect()
+    const rows = [...document.querySelectorAll('[data-testid="trace-steps"] [data-step]')].filter((e) => {
+      const r = e.getBoundingClientRect()
+      return r.top >= list.top && r.bottom <= list.bottom
+    })
+    return rows.length ? Number(rows[rows.length - 1].getAttribute('data-step')) : -1
+  })()`
+  await expect.poll(() => page.evaluate<number>(IN_SIGHT)).toBeGreaterThan(mid + 15)
+  const far = await page.evaluate<number>(IN_SIGHT)
+  await steps(page).locator(`[data-step="${far}"]`).click()
+  await expect(page.getByTestId('position')).toHaveText(`Step ${far + 1} of ${total}`)
+  expect((await look()).inSight).toBe(true)
+  // The keys still drive the list after the click.
+  await page.keyboard.press('ArrowRight')
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(async () => (await look()).step).toBe(far + 2)
+  expect((await look()).inSight).toBe(true)
+  await page.screenshot({ path: `${SHOTS}/player-long-en.png` })
+  await page.getByRole('button', { name: '日本語' }).click()
+  await expect(page.getByTestId('position')).toHaveText(`ステップ ${far + 3}／${total}`)
+  expect((await look()).inSight).toBe(true)
+  await page.screenshot({ path: `${SHOTS}/player-long-ja.png` })
 })
 
 test('a 100-node lab: the player steps through a trace across the grid', async ({ page }) => {
@@ -291,7 +367,7 @@ test('a 100-node lab: the player steps through a trace across the grid', async (
   await sendTo(page, 'pod200')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod200')
   await page.keyboard.press('Space')
-  const encap = Number(await steps(page).locator('[data-kind="encap"]').first().getAttribute('data-step'))
+  const encap = Number(await (await findStep(page, { css: '[data-kind="encap"]' })).getAttribute('data-step'))
   await page.keyboard.press('Home')
   for (let i = 0; i < encap; i++) await page.keyboard.press('ArrowRight')
   expect((await shown(page)).kind).toBe('encap')
