@@ -42,6 +42,7 @@ export async function scanSteps(page: Page, until: number | null = null): Promis
     const until = ${JSON.stringify(until)}
     const frame = () => new Promise((done) => requestAnimationFrame(done))
     const seen = new Map()
+    const start = list.scrollTop
     list.scrollTop = 0
     await frame()
     for (;;) {
@@ -59,6 +60,11 @@ export async function scanSteps(page: Page, until: number | null = null): Promis
       list.scrollTop = before + Math.max(20, list.clientHeight - 40)
       await frame()
       if (list.scrollTop === before) break
+    }
+    // Read only: the list goes back to where it was.
+    if (until === null) {
+      list.scrollTop = start
+      await frame()
     }
     return [...seen.values()].sort((a, b) => a.step - b.step)
   })()`)
@@ -115,6 +121,7 @@ export async function listText(page: Page): Promise<string> {
     const list = document.querySelector('[data-testid="trace-steps"]')
     const frame = () => new Promise((done) => requestAnimationFrame(done))
     const rows = new Map()
+    const start = list.scrollTop
     list.scrollTop = 0
     await frame()
     for (;;) {
@@ -124,6 +131,8 @@ export async function listText(page: Page): Promise<string> {
       await frame()
       if (list.scrollTop === before) break
     }
+    list.scrollTop = start
+    await frame()
     return [...rows.entries()].sort((a, b) => a[0] - b[0]).map((r) => r[1]).join('\\n')
   })()`)
 }
