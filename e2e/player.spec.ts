@@ -130,6 +130,8 @@ test('steps through a VXLAN trace with the keyboard; the canvas marks the device
 })
 
 test('buttons, scrubber, speed and filters drive the player; a namespace lists the steps that touched it', async ({ page }) => {
+  // The filters' checks read the whole list, scrolling through it: on a loaded machine this takes longer than the default.
+  test.setTimeout(90_000)
   await open(page)
   await sendTo(page, 'pod4')
   await expect(page.getByTestId('verdict')).toContainText('reaches pod4')

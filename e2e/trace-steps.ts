@@ -14,6 +14,12 @@ export interface StepRow {
   entry: boolean
 }
 
+/**
+ * How far past a screenful a scan scrolls at once (px): the list keeps 8 rows mounted beyond
+ * each edge of its view, and none is shorter than 40 px, so no row is skipped.
+ */
+const STRIDE = 200
+
 /** The step list. */
 export const stepList = (page: Page): Locator => page.getByTestId('trace-steps')
 
@@ -57,7 +63,7 @@ export async function scanSteps(page: Page, until: number | null = null): Promis
         break
       }
       const before = list.scrollTop
-      list.scrollTop = before + Math.max(20, list.clientHeight - 40)
+      list.scrollTop = before + list.clientHeight + ${STRIDE}
       await frame()
       if (list.scrollTop === before) break
     }
@@ -105,7 +111,7 @@ export async function findStep(page: Page, find: { css?: string; text?: string; 
         found = Math.max(found, step)
       }
       const before = list.scrollTop
-      list.scrollTop = before + Math.max(20, list.clientHeight - 40)
+      list.scrollTop = before + list.clientHeight + ${STRIDE}
       await frame()
       if (list.scrollTop === before) return found
     }
@@ -127,7 +133,7 @@ export async function listText(page: Page): Promise<string> {
     for (;;) {
       for (const el of list.querySelectorAll('[aria-posinset]')) rows.set(Number(el.getAttribute('aria-posinset')), el.textContent)
       const before = list.scrollTop
-      list.scrollTop = before + Math.max(20, list.clientHeight - 40)
+      list.scrollTop = before + list.clientHeight + ${STRIDE}
       await frame()
       if (list.scrollTop === before) break
     }
