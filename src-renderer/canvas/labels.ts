@@ -37,17 +37,24 @@ export const DEFAULT_LABELS: GraphLabels = {
 /** The catalogue keys of the canvas's words. */
 export type LabelKey = 'canvas.switch' | 'role.router' | 'canvas.host' | 'canvas.pods' | 'canvas.ports' | 'canvas.linksDown' | 'canvas.noForward' | 'canvas.nodesWithProblems'
 
-/** The canvas's words from a catalogue (the UI's `t`, in its language). */
+/**
+ * The canvas's words from a catalogue (the UI's `t`, in its language). A count's words are
+ * asked once per count: a thousand nodes of 30 pods say "30 pods" a thousand times.
+ */
 export function labelsFrom(t: (key: LabelKey, params?: Record<string, number>) => string): GraphLabels {
+  const counted = (key: LabelKey): ((n: number) => string) => {
+    const said = new Map<number, string>()
+    return (n) => said.get(n) ?? (said.set(n, t(key, { n })), said.get(n)!)
+  }
   return {
     switch: t('canvas.switch'),
     router: t('role.router'),
     host: t('canvas.host'),
-    pods: (n) => t('canvas.pods', { n }),
-    ports: (n) => t('canvas.ports', { n }),
-    down: (n) => t('canvas.linksDown', { n }),
+    pods: counted('canvas.pods'),
+    ports: counted('canvas.ports'),
+    down: counted('canvas.linksDown'),
     noForward: t('canvas.noForward'),
-    problems: (n) => t('canvas.nodesWithProblems', { n }),
+    problems: counted('canvas.nodesWithProblems'),
   }
 }
 
