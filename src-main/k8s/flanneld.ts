@@ -2,6 +2,7 @@ import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
 import { taggedShapes } from '../engine/kernel/fib.ts'
+import { PeerSet } from '../engine/kernel/peer-set.ts'
 import { EventGroup, type ClusterEvents, type ParamsOf } from './events.ts'
 import { macFor } from './ids.ts'
 import type { Ops, VxlanPeerErrors } from './ops.ts'
@@ -32,10 +33,13 @@ export function nodeLease(node: string, subnet: Ipv4, len: number, publicIp: Ipv
  * (lines and events, with the kernel's answers kept) when the peer's lease appears, so the
  * recorded lines and the log read as if it had programmed it then. Sound because nothing else
  * touches a node between its flanneld's start and the build's end, and each node's entries go
- * in in the same order.
+ * in in the same order. A flanneld that starts when the leases before its own are all there is,
+ * in the plan's order, programs all the others at once (every peer but itself, in that order:
+ * its initial list, then those to come), so its tables can share the plan's PeerSet.
  */
 export class LeasePlan {
   private readonly index = new Map<string, number>()
+  private set: PeerSet | null | undefined = undefined
 
   constructor(readonly leases: readonly Lease[]) {
     leases.forEach((l, i) => this.index.set(l.node, i))
@@ -43,6 +47,12 @@ export class LeasePlan {
 
   indexOf(node: string): number | undefined {
     return this.index.get(node)
+  }
+
+  /** The leases as one PeerSet (null when they cannot be one; made on first use). */
+  get peers(): PeerSet | null {
+    if (this.set === undefined) this.set = PeerSet.of(this.leases)
+    return this.set
   }
 }
 
@@ -89,6 +99,8 @@ export class Flanneld {
   /** The build's plan while leases programmed ahead are still to appear, and the next one's index. */
   private ahead: LeasePlan | null = null
   private aheadNext = 0
+  /** The plan index of this node's own lease when it programmed the leases before it ahead too, else -1. */
+  private aheadSelf = -1
   /** The kernel's refusals of peers programmed ahead, by plan index (none in a normal build). */
   private aheadErrors: Map<number, VxlanPeerErrors> | null = null
   /** Who logs its events (made once: a 1,000-node cluster logs millions). */
@@ -118,8 +130,10 @@ export class Flanneld {
       this.ops.up(this.node, FLANNEL_DEV)
     }
     // Existing leases first (the initial list), then the watch.
+    const all = plan && at !== undefined && this.backend === 'vxlan' && this.storeIsPlanUpTo(plan, at)
+    if (all) this.programAll(plan, at)
     for (const l of [...this.store.leases.values()]) this.added(l)
-    if (plan && at !== undefined && this.backend === 'vxlan' && at + 1 < plan.leases.length) this.programAhead(plan, at + 1)
+    if (!all && plan && at !== undefined && this.backend === 'vxlan' && at + 1 < plan.leases.length) this.programAhead(plan, at + 1)
     this.unwatch = this.store.watch((e) => (e.type === 'added' ? this.added(e.lease) : this.removed(e.lease)))
     this.events.add(this.actor, 'control.flannel_lease', { node: this.node, subnet: `${formatIpv4(mine.subnet)}/${mine.len}`, publicIp: formatIpv4(mine.publicIp) })
     this.store.put(mine)
@@ -164,6 +178,23 @@ export class Flanneld {
     }
   }
 
+  /** Whether the store holds the plan's leases before index `at`, in its order, and nothing else. */
+  private storeIsPlanUpTo(plan: LeasePlan, at: number): boolean {
+    if (this.store.leases.size !== at || plan.peers === null) return false
+    let j = 0
+    for (const l of this.store.leases.values()) if (plan.leases[j++] !== l) return false
+    return true
+  }
+
+  /** Programs every lease of the plan but its own, `self` (their kernel work only; see LeasePlan). */
+  private programAll(plan: LeasePlan, self: number): void {
+    if (plan.leases.length < 2) return
+    this.aheadErrors = this.ops.programPeers(this.node, FLANNEL_DEV, plan.peers!, self)
+    this.ahead = plan
+    this.aheadNext = self === 0 ? 1 : 0
+    this.aheadSelf = self
+  }
+
   /** Programs the plan's leases from `from` on (their kernel work only; see LeasePlan). */
   private programAhead(plan: LeasePlan, from: number): void {
     const leases = plan.leases
@@ -173,6 +204,7 @@ export class Flanneld {
     }
     this.ahead = plan
     this.aheadNext = from
+    this.aheadSelf = -1
   }
 
   /** The kernel's answers for a lease programmed ahead, now that it appears (its lines recorded). */
@@ -181,7 +213,8 @@ export class Flanneld {
     if (plan.leases[k] !== l) throw new Error(`flanneld@${this.node}: lease of ${l.node} is not the next one its build planned`)
     this.ops.recordPeer(this.node, FLANNEL_DEV, l)
     const errors = this.aheadErrors?.get(k) ?? null
-    if (++this.aheadNext === plan.leases.length) {
+    if (++this.aheadNext === this.aheadSelf) this.aheadNext++
+    if (this.aheadNext >= plan.leases.length) {
       this.ahead = null
       this.aheadErrors = null
     }

@@ -1,7 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4.ts'
 import { formatMac, type Mac } from '../engine/addr/mac.ts'
 import { Scope, type NetDevice } from '../engine/kernel/device.ts'
-import { routeAdd, routeAddOnlinkCompact, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
+import { routeAdd, routeAddOnlinkCompact, routeAddShared, routeDel, type RouteSpec } from '../engine/kernel/fib-ops.ts'
 import { routeDstString, taggedShapes } from '../engine/kernel/fib.ts'
 import { Nud } from '../engine/kernel/neigh.ts'
 import { KernelError } from '../engine/kernel/errors.ts'
@@ -10,6 +10,9 @@ import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
 import { fdbEntry, VxlanDevice, type VxlanFdbEntry, type VxlanRemote } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
+import { PeerView, type PeerSet, type VxlanPeer } from '../engine/kernel/peer-set.ts'
+
+export type { VxlanPeer }
 
 // Ops.route's route for routeAdd, with its number fields tagged (see taggedShapes in fib.ts), so
 // that the route made of it keeps the gateway the caller gave instead of a heap number of its own.
@@ -33,6 +36,8 @@ export class Ops {
   private grouped = false
   private readonly remotes = new Map<Ipv4, readonly VxlanRemote[]>()
   private readonly peerFdb = new Map<Ipv4, VxlanFdbEntry>()
+  /** The FDB entries of a PeerSet's peers made at one instant (shared by every node's FDB). */
+  private setFdb: { set: PeerSet; atNs: number; entries: readonly VxlanFdbEntry[] } | null = null
 
   constructor(readonly world: World) {}
 
@@ -195,23 +200,74 @@ export class Ops {
     const netns = this.ns(ns)
     const d = netns.dev(dev)
     if (!d) throw new Error(`no device ${dev} in ${ns}`)
-    const { subnet, len, vtepMac, publicIp } = peer
-    let errors: VxlanPeerErrors | null = null
+    let errors = this.peerNeigh(netns, d, peer, null)
+    errors = this.peerFdbStep(d, dev, peer, errors)
+    return this.peerRoute(netns, d, peer, errors)
+  }
+
+  /**
+   * programPeer of every peer of the set but `self`, one after the other in the set's order:
+   * returns the kernel's refusals by index in the set, null when there were none. Where each
+   * step would have gone in the same way for every peer (a node's first programming of a
+   * build's peers), its table shares the node's view of the set instead (see PeerSet).
+   */
+  programPeers(ns: string, dev: string, set: PeerSet, self: number): Map<number, VxlanPeerErrors> | null {
+    const netns = this.ns(ns)
+    const d = netns.dev(dev)
+    if (!d) throw new Error(`no device ${dev} in ${ns}`)
+    const peers = set.peers
+    if (!(d instanceof VxlanDevice)) {
+      let out: Map<number, VxlanPeerErrors> | null = null
+      for (let k = 0; k < peers.length; k++) {
+        if (k === self) continue
+        const errors = this.programPeer(ns, dev, peers[k])
+        if (errors !== null) (out ??= new Map()).set(k, errors)
+      }
+      return out
+    }
+    const view = new PeerView(set, self, this.world.sched.now, 0)
+    const neigh = !netns.neigh.sharePeers(d, view)
+    const fdb = !d.sharePeers(view, this.setEntries(set))
+    const route = routeAddShared(netns, set, self, d, Scope.Universe) === null
+    let out: Map<number, VxlanPeerErrors> | null = null
+    if (neigh || fdb || route) {
+      // What did not go in shared goes in peer by peer, as programPeer's steps.
+      for (let k = 0; k < peers.length; k++) {
+        if (k === self) continue
+        let errors = neigh ? this.peerNeigh(netns, d, peers[k], null) : null
+        if (fdb) errors = this.peerFdbStep(d, dev, peers[k], errors)
+        if (route) errors = this.peerRoute(netns, d, peers[k], errors)
+        if (errors !== null) (out ??= new Map()).set(k, errors)
+      }
+    }
+    return out
+  }
+
+  private peerNeigh(netns: Netns, d: NetDevice, peer: VxlanPeer, errors: VxlanPeerErrors | null): VxlanPeerErrors | null {
     try {
       const t = netns.neigh
-      const n = t.lookup(d, subnet) ?? t.create(d, subnet)
-      t.update(n, vtepMac, Nud.Permanent, PEER_NEIGH_FLAGS)
+      const n = t.lookup(d, peer.subnet) ?? t.create(d, peer.subnet)
+      t.update(n, peer.vtepMac, Nud.Permanent, PEER_NEIGH_FLAGS)
       t.compactPermanent(n)
     } catch (e) {
       errors = peerError(errors, 'neigh', e)
     }
+    return errors
+  }
+
+  private peerFdbStep(d: NetDevice, dev: string, peer: VxlanPeer, errors: VxlanPeerErrors | null): VxlanPeerErrors | null {
     try {
       if (!(d instanceof VxlanDevice)) throw new Error(`${dev} is not a vxlan device`)
-      const made = this.peerEntry(publicIp, vtepMac)
-      d.fdbAdd(vtepMac, made.remotes[0], 'replace', 'permanent', made.remotes, made)
+      const made = this.peerEntry(peer.publicIp, peer.vtepMac)
+      d.fdbAdd(peer.vtepMac, made.remotes[0], 'replace', 'permanent', made.remotes, made)
     } catch (e) {
       errors = peerError(errors, 'fdb', e)
     }
+    return errors
+  }
+
+  private peerRoute(netns: Netns, d: NetDevice, peer: VxlanPeer, errors: VxlanPeerErrors | null): VxlanPeerErrors | null {
+    const { subnet, len } = peer
     try {
       const scope = subnet ? Scope.Universe : Scope.Link
       if (!routeAddOnlinkCompact(netns, subnet, len, d, scope)) routeAdd(netns, { dst: subnet, len, gateway: subnet, dev: d, onlink: true, scope }, 'replace', true)
@@ -219,6 +275,16 @@ export class Ops {
       errors = peerError(errors, 'route', e)
     }
     return errors
+  }
+
+  /** The FDB entry of each of the set's peers as peerEntry makes it now (one list for every node). */
+  private setEntries(set: PeerSet): readonly VxlanFdbEntry[] {
+    const now = this.world.sched.now
+    const c = this.setFdb
+    if (c !== null && c.set === set && c.atNs === now) return c.entries
+    const entries = set.peers.map((p) => this.peerEntry(p.publicIp, p.vtepMac))
+    this.setFdb = { set, atNs: now, entries }
+    return entries
   }
 
   /**
@@ -313,14 +379,6 @@ function peerError(errors: VxlanPeerErrors | null, step: keyof VxlanPeerErrors, 
   const out = errors ?? { neigh: null, fdb: null, route: null }
   out[step] = e.extack ?? e.errno
   return out
-}
-
-/** A remote VTEP as Ops.vxlanPeer programs it: its subnet, its MAC and its node's public IP. */
-export interface VxlanPeer {
-  readonly subnet: Ipv4
-  readonly len: number
-  readonly vtepMac: Mac
-  readonly publicIp: Ipv4
 }
 
 /** Several recorded lines, rendered together when read. */

@@ -207,7 +207,7 @@ function vxlanTunnels(spaces: readonly Netns[]): PackedTunnels {
     const d = devs[i]
     const ns = devNs[i]
     const vni = d.cfg.vni
-    for (const e of d.fdb.values()) {
+    for (const e of d.fdbValues()) {
       for (const r of e.remotes) {
         const other = byAddr.get(r.ip)
         if (other === undefined || other.ns === ns || other.first === undefined) continue

@@ -40,6 +40,13 @@ export class Devinet {
     return ++this.serial
   }
 
+  /** `count` serials at once, as that many nextSerial() calls give them; returns the first. */
+  reserveSerials(count: number): number {
+    const first = this.serial + 1
+    this.serial += count
+    return first
+  }
+
   /** The metric and noprefixroute flag an address was added with. */
   ifaExtras(ifa: Ifa): { metric: number; noprefixroute: boolean } {
     return this.metrics?.get(ifa) ?? { metric: 0, noprefixroute: false }

@@ -3,6 +3,7 @@ import { Scope, type NetDevice } from './device.ts'
 import { KernelError } from './errors.ts'
 import { RouteType, RT_TABLE_MAIN, RTPROT_BOOT, type Route } from './fib.ts'
 import type { Netns } from './netns.ts'
+import { PeerView, type PeerSet } from './peer-set.ts'
 import { fibLookup } from './route.ts'
 
 /** What an RTM_NEWROUTE/RTM_DELROUTE request carries (fib_config). Unset fields are wildcards on delete. */
@@ -143,6 +144,26 @@ export function routeAddOnlinkCompact(ns: Netns, dst: Ipv4, len: number, dev: Ne
   if (!table.compactsOnlink(dev, scope) || table.hasPrefix(dst, len)) return false
   table.addCompact(dst, len, ns.devinet.nextSerial())
   return true
+}
+
+/**
+ * routeAddOnlinkCompact(ns, peer's subnet, set.len, dev, scope) of every peer of the set but
+ * `self`, one after the other in the set's order, the short way: when each would pass its
+ * checks and go in compact (the set's subnets are valid gateways and none is local here, no
+ * route is at their prefixes, and the main table's compact routes are such routes or it has
+ * none yet), the main table shares the node's view of the set (FibTable.addShared). Returns that
+ * view (its serials taken), or null, having done nothing, when that is not so.
+ */
+export function routeAddShared(ns: Netns, set: PeerSet, self: number, dev: NetDevice, scope: Scope): PeerView | null {
+  if (scope === Scope.Host || !dev.adminUp || set.size - (self >= 0 ? 1 : 0) <= 0) return null
+  // isLocal of a peer's subnet: whether a local route covers it (the local table holds a few).
+  for (const r of ns.local.routes()) if (r.type === RouteType.Local && set.overlaps(r.dst, r.len, self)) return null
+  const table = ns.main
+  const probe = new PeerView(set, self, ns.world.sched.now, 0)
+  if (!table.holdsNoneOf(probe) || (table.hasTemplate() && !table.compactsOnlink(dev, scope))) return null
+  const view = new PeerView(set, self, probe.atNs, ns.devinet.reserveSerials(probe.size))
+  table.addShared(view, dev, scope)
+  return view
 }
 
 function isBadGateway(gw: Ipv4): boolean {

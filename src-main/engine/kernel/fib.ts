@@ -1,5 +1,6 @@
 import { formatIpv4, prefixMask, type Ipv4 } from '../addr/ipv4.ts'
 import type { Scope, NetDevice } from './device.ts'
+import type { PeerView } from './peer-set.ts'
 
 /** rtm_type values (rtnetlink.h). */
 export const enum RouteType {
@@ -117,6 +118,12 @@ export class FibTable {
    */
   private template: Route | null = null
   /**
+   * Compact routes to a PeerView's subnets not yet put in the Map of their length (addShared):
+   * read there by hasPrefix and the lookups, put in (unshare) before anything else reads or
+   * changes the table, so that from then on it is the table adding them one by one made.
+   */
+  private shared: PeerView | null = null
+  /**
    * Whether the kernel would have created this table: a table exists from its first route on
    * and is never freed (so /proc/net/route has its header even when the table is empty again).
    */
@@ -128,6 +135,11 @@ export class FibTable {
     return this.count
   }
 
+  /** Whether entries of a PeerView are still shared, not yet put in (for tests). */
+  get sharesPeers(): boolean {
+    return this.shared !== null
+  }
+
   /**
    * Adds a route. With `compact`, a route alone at its prefix whose gateway is its own network
    * address and whose other fields are the table's template is kept as its serial only, and made
@@ -136,6 +148,7 @@ export class FibTable {
    * are what its garbage collection copies and marks. The caller must not keep `r`.
    */
   add(r: Route, append = false, compact = false): void {
+    if (this.shared !== null) this.unshare()
     const i = this.slotOf(r.len)
     this.count++
     this.used = true
@@ -180,6 +193,7 @@ export class FibTable {
   }
 
   remove(r: Route): boolean {
+    if (this.shared !== null) this.unshare()
     const i = this.slotOf(r.len)
     if (i < 0) return false
     const s = this.slots[i]
@@ -211,6 +225,7 @@ export class FibTable {
 
   /** Routes with exactly this prefix (in kernel order; a copy when it holds one). */
   exact(dst: Ipv4, len: number): readonly Route[] {
+    if (this.shared !== null) this.unshare()
     const i = this.slotOf(len)
     if (i < 0) return NO_ROUTES
     const s = this.slots[i]
@@ -229,6 +244,7 @@ export class FibTable {
    * shorter prefix (the kernel backtracks the same way when all aliases are unusable).
    */
   lookup(ip: Ipv4, accept: (r: Route) => boolean): Route | null {
+    if (this.shared !== null && this.sharedHit(ip)) this.unshare()
     const lens = this.lens
     const slots = this.slots
     for (let i = 0; i < lens.length; i++) {
@@ -255,6 +271,7 @@ export class FibTable {
 
   /** lookup() with fib_table_lookup's checks inline (the packet path avoids closures). */
   lookupUsable(ip: Ipv4, scope: number, oif: NetDevice | null, checkUp = true): Route | null {
+    if (this.shared !== null && this.sharedHit(ip)) this.unshare()
     const lens = this.lens
     const slots = this.slots
     for (let i = 0; i < lens.length; i++) {
@@ -284,6 +301,7 @@ export class FibTable {
   }
 
   routes(): Route[] {
+    if (this.shared !== null) this.unshare()
     const groups: (Route | Route[])[] = []
     for (let i = 0; i < this.lens.length; i++) {
       const s = this.slots[i]
@@ -297,6 +315,7 @@ export class FibTable {
 
   /** Removes every route for which pred holds; returns how many. */
   removeWhere(pred: (r: Route) => boolean): number {
+    if (this.shared !== null) this.unshare()
     let n = 0
     let emptied = false
     for (let i = 0; i < this.lens.length; i++) {
@@ -351,8 +370,13 @@ export class FibTable {
     const i = this.slotOf(len)
     if (i < 0) return false
     const s = this.slots[i]
-    if (s instanceof Map) return s.has(dst)
+    if (s instanceof Map) return s.has(dst) || (this.shared !== null && this.shared.set.len === len && this.shared.positionOf(dst) >= 0)
     return (Array.isArray(s) ? s[0] : s).dst === dst
+  }
+
+  /** Whether the table holds compact routes (or did: what they are is kept). */
+  hasTemplate(): boolean {
+    return this.template !== null
   }
 
   /**
@@ -372,6 +396,7 @@ export class FibTable {
    * what add(r, false, true) does with it, without the route object.
    */
   addCompact(dst: Ipv4, len: number, serial: number): void {
+    if (this.shared !== null) this.unshare()
     const i = this.slotOf(len)
     this.count++
     this.used = true
@@ -390,6 +415,69 @@ export class FibTable {
       m.set(dst, serial)
       this.slots[i] = m
     }
+  }
+
+  /**
+   * Whether none of the view's prefixes holds a route here (the table shares no other view's):
+   * what addShared needs.
+   */
+  holdsNoneOf(view: PeerView): boolean {
+    if (this.shared !== null) return false
+    const i = this.slotOf(view.set.len)
+    if (i < 0) return true
+    const s = this.slots[i]
+    if (!(s instanceof Map)) return view.positionOf((Array.isArray(s) ? s[0] : s).dst) < 0
+    for (const dst of s.keys()) if (view.positionOf(dst) >= 0) return false
+    return true
+  }
+
+  /**
+   * addCompact(subnet, len, serial) of each peer of the view in its order, with its serials,
+   * for a table that holds none of their prefixes (holdsNoneOf) and whose compact routes are
+   * onlink through `dev` with this scope (compactsOnlink), or that has none yet. The routes are
+   * put in the table only when it is next read or changed otherwise (a 1,000-node cluster's
+   * nodes each get 999 that nothing reads while it is built).
+   */
+  addShared(view: PeerView, dev: NetDevice, scope: Scope): void {
+    const len = view.set.len
+    if (this.template === null) {
+      const dst = view.set.peers[view.self === 0 ? 1 : 0].subnet
+      // As compactable() makes it of the first such route routeAdd adds.
+      this.template = {
+        table: this.id, type: RouteType.Unicast, dst, len, tos: 0, priority: 0, protocol: RTPROT_BOOT, scope,
+        prefsrc: 0, gateway: dst, dev, onlink: true, mtu: 0, serial: view.serial,
+      }
+    }
+    // The length's Map, as the first addCompact would make it.
+    const i = this.slotOf(len)
+    if (i < 0) this.addSlot(len, new Map())
+    else {
+      const s = this.slots[i]
+      if (!(s instanceof Map)) {
+        const m: PrefixMap = new Map()
+        m.set((Array.isArray(s) ? s[0] : s).dst, s)
+        this.slots[i] = m
+      }
+    }
+    this.shared = view
+    this.count += view.size
+    this.used = true
+    routingGen.value += view.size
+  }
+
+  /** Whether ip falls in a prefix of the shared view. */
+  private sharedHit(ip: Ipv4): boolean {
+    const v = this.shared!
+    return v.positionOf((ip & prefixMask(v.set.len)) >>> 0) >= 0
+  }
+
+  /** Puts the shared view's routes in the Map of their length, compact, in the view's order. */
+  private unshare(): void {
+    const v = this.shared!
+    this.shared = null
+    const m = this.slots[this.slotOf(v.set.len)] as PrefixMap
+    const base = v.serial
+    v.forEach((p, pos) => m.set(p.subnet, base + pos))
   }
 
   /** Whether r can be held compact: its gateway its network address, the rest the template's. */

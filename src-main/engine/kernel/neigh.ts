@@ -6,6 +6,7 @@ import { jiffiesAt, NS_PER_JIFFY, wheelExpiry } from './jiffies.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import type { Skb } from './skb.ts'
 import { taggedShapes } from './fib.ts'
+import type { PeerView } from './peer-set.ts'
 
 /** NUD states (neighbour.h); values are the kernel's bits. */
 export const enum Nud {
@@ -97,7 +98,14 @@ const NO_TIMES = new Map<NetDevice, number>()
  */
 export class NeighTable {
   /** Per device, by address: the entry, or the MAC of a compact one (see compactPermanent). */
-  private byDev: Map<NetDevice, Map<Ipv4, Neighbour | Mac>> = NO_DEVICES
+  private devs: Map<NetDevice, Map<Ipv4, Neighbour | Mac>> = NO_DEVICES
+  /**
+   * Compact entries of a PeerView's peers on `sharedDev`, not yet put in the device's Map
+   * (sharePeers): put in (unshare) before anything reads or changes that device's entries, or
+   * the table as a whole, so that from then on it is the table creating them one by one made.
+   */
+  private shared: PeerView | null = null
+  private sharedDev: NetDevice | null = null
   /** Per device, the instant its compact entries were made (all of them at one instant); made on first use. */
   private compactAt: Map<NetDevice, number> | null = null
   /**
@@ -108,6 +116,56 @@ export class NeighTable {
   private lastRandNs = 0
 
   constructor(private readonly ns: Netns) {}
+
+  /** Whether entries of a PeerView are still shared, not yet put in (for tests). */
+  get sharesPeers(): boolean {
+    return this.shared !== null
+  }
+
+  /** Every device's entries (the shared ones put in first). */
+  private get byDev(): Map<NetDevice, Map<Ipv4, Neighbour | Mac>> {
+    if (this.shared !== null) this.unshare()
+    return this.devs
+  }
+
+  /** One device's entries (the shared ones put in first when they are that device's). */
+  private mapOf(dev: NetDevice): Map<Ipv4, Neighbour | Mac> | undefined {
+    if (this.shared !== null && dev === this.sharedDev) this.unshare()
+    return this.devs.get(dev)
+  }
+
+  /**
+   * What creating each peer's entry on dev, making it permanent with its VTEP's MAC and
+   * compactPermanent would do, one after the other in the view's order, when dev holds no entry
+   * and no compact entry of another instant: done without the entries (see `shared`). Returns
+   * false, having done nothing, when that is not so.
+   */
+  sharePeers(dev: NetDevice, view: PeerView): boolean {
+    if (this.shared !== null || view.size === 0 || view.atNs !== this.now) return false
+    const m = this.devs.get(dev)
+    if (m !== undefined && m.size > 0) return false
+    const at = this.compactAt?.get(dev)
+    if (at !== undefined && at !== this.now) return false
+    ;(this.compactAt ??= new Map()).set(dev, this.now)
+    this.shared = view
+    this.sharedDev = dev
+    return true
+  }
+
+  private unshare(): void {
+    const v = this.shared!
+    const dev = this.sharedDev!
+    this.shared = null
+    this.sharedDev = null
+    let m = this.devs.get(dev)
+    if (!m) {
+      m = new Map()
+      if (this.devs === NO_DEVICES) this.devs = new Map()
+      this.devs.set(dev, m)
+    }
+    const into = m
+    v.forEach((p) => into.set(p.subnet, p.vtepMac))
+  }
 
   private get now(): number {
     return this.ns.world.sched.now
@@ -133,7 +191,7 @@ export class NeighTable {
   }
 
   lookup(dev: NetDevice, ip: Ipv4): Neighbour | undefined {
-    const m = this.byDev.get(dev)
+    const m = this.mapOf(dev)
     if (m === undefined) return undefined
     const n = m.get(ip)
     return typeof n === 'number' ? this.promote(m, dev, ip, n) : n
@@ -143,7 +201,7 @@ export class NeighTable {
   entries(): Neighbour[] {
     const out: Neighbour[] = []
     for (const dev of this.ns.deviceList()) {
-      const m = this.byDev.get(dev)
+      const m = this.mapOf(dev)
       if (m) for (const [ip, n] of m) out.push(typeof n === 'number' ? this.promote(m, dev, ip, n) : n)
     }
     return out
@@ -158,7 +216,7 @@ export class NeighTable {
    * caller must not keep `n`.
    */
   compactPermanent(n: Neighbour): void {
-    const m = this.byDev.get(n.dev)
+    const m = this.mapOf(n.dev)
     const now = this.now
     if (m === undefined || m.get(n.ip) !== n || n.mac === null || n.state !== Nud.Permanent || n.dead) return
     if (n.updatedNs !== now || n.confirmedNs !== now || n.usedNs !== now || n.probes !== 0 || n.isRouter || n.queue !== NO_QUEUE || n.queueBytes !== 0 || n.timerGen !== 1) return
@@ -181,11 +239,11 @@ export class NeighTable {
   }
 
   create(dev: NetDevice, ip: Ipv4): Neighbour {
-    let m = this.byDev.get(dev)
+    let m = this.mapOf(dev)
     if (!m) {
       m = new Map()
-      if (this.byDev === NO_DEVICES) this.byDev = new Map()
-      this.byDev.set(dev, m)
+      if (this.devs === NO_DEVICES) this.devs = new Map()
+      this.devs.set(dev, m)
     }
     const n: Neighbour = {
       ip, dev, mac: null, state: Nud.None, updatedNs: this.now, confirmedNs: this.now - BASE_REACHABLE_NS * 2, usedNs: this.now,
@@ -198,7 +256,7 @@ export class NeighTable {
   remove(n: Neighbour): void {
     n.dead = true
     n.timerGen++
-    this.byDev.get(n.dev)?.delete(n.ip)
+    this.mapOf(n.dev)?.delete(n.ip)
     n.queue = NO_QUEUE
     n.queueBytes = 0
   }
@@ -435,7 +493,7 @@ export class NeighTable {
 
   /** neigh_flush_dev. */
   flushDevice(dev: NetDevice, skipPerm: boolean): void {
-    const m = this.byDev.get(dev)
+    const m = this.mapOf(dev)
     if (!m) return
     for (const [ip, h] of [...m]) {
       // A compact entry is permanent.

@@ -12,6 +12,7 @@ import { routeLine } from './format.ts'
 import { NS_PER_SEC } from './scheduler.ts'
 import { packetBytes, Skb } from './skb.ts'
 import type { Netns } from './netns.ts'
+import type { PeerView } from './peer-set.ts'
 
 /** One remote of a VXLAN FDB entry (vxlan_rdst). */
 export interface VxlanRemote {
@@ -75,8 +76,15 @@ export const VXLAN_HEADROOM = 50
  */
 export class VxlanDevice extends NetDevice {
   readonly kind = 'vxlan' as const
-  /** Insertion order; dumps list the newest entry first. */
-  readonly fdb = new Map<Mac, VxlanFdbEntry>()
+  private readonly table = new Map<Mac, VxlanFdbEntry>()
+  /**
+   * Entries of a PeerView's peers not yet put in the table (sharePeers), the entry of the peer
+   * with index k in its set at [k]: put in (unshare) before anything reads or changes the FDB
+   * but lookup() and fdbValues(), so that from then on it is the FDB adding them one by one
+   * made. The table is empty while they are shared.
+   */
+  private shared: PeerView | null = null
+  private sharedEntries: readonly VxlanFdbEntry[] = []
   /** Counts the FDB's changes (entries or remotes added, replaced, removed), for views that follow it. */
   fdbVersion = 0
 
@@ -88,6 +96,50 @@ export class VxlanDevice extends NetDevice {
     readonly cfg: VxlanConfig,
   ) {
     super(ns, name, mac, mtu)
+  }
+
+  /** Whether entries of a PeerView are still shared, not yet put in (for tests). */
+  get sharesPeers(): boolean {
+    return this.shared !== null
+  }
+
+  /** The FDB, in insertion order; dumps list the newest entry first. */
+  get fdb(): Map<Mac, VxlanFdbEntry> {
+    if (this.shared !== null) this.unshare()
+    return this.table
+  }
+
+  /** The FDB's entries in its order, the shared ones read where they are (for views of every node). */
+  *fdbValues(): IterableIterator<VxlanFdbEntry> {
+    yield* this.table.values()
+    const v = this.shared
+    if (v === null) return
+    const entries = this.sharedEntries
+    const self = v.self
+    for (let k = 0; k < entries.length; k++) if (k !== self) yield entries[k]
+  }
+
+  /**
+   * What fdbAdd(peer's MAC, its remote, 'replace', 'permanent', ..., entries[k]) would do for each
+   * peer of the view in order (entries[k]: the entry of the set's peer k, made now), on an empty
+   * FDB: done without putting them in (see `shared`). Returns false, having done nothing, when
+   * the FDB is not empty.
+   */
+  sharePeers(view: PeerView, entries: readonly VxlanFdbEntry[]): boolean {
+    if (this.shared !== null || this.table.size > 0 || view.size === 0 || view.atNs !== this.netns.world.sched.now) return false
+    this.shared = view
+    this.sharedEntries = entries
+    this.fdbVersion += view.size
+    return true
+  }
+
+  private unshare(): void {
+    const v = this.shared!
+    const entries = this.sharedEntries
+    this.shared = null
+    this.sharedEntries = []
+    const self = v.self
+    for (let k = 0; k < entries.length; k++) if (k !== self) this.table.set(entries[k].mac, entries[k])
   }
 
   get minMtu(): number {
@@ -118,6 +170,13 @@ export class VxlanDevice extends NetDevice {
 
   /** Live entries (learned ones age out after `ageing`). */
   lookup(mac: Mac): VxlanFdbEntry | undefined {
+    const v = this.shared
+    if (v !== null) {
+      // The table is empty while it shares (anything that adds to it puts the shared ones in
+      // first), and the shared entries are permanent.
+      const k = v.set.indexOfMac(mac)
+      return k >= 0 && k !== v.self ? this.sharedEntries[k] : undefined
+    }
     const e = this.fdb.get(mac)
     if (e && e.state === 'reachable' && this.netns.world.sched.now - e.updatedNs >= this.cfg.ageingSec * NS_PER_SEC) {
       this.fdb.delete(mac)
