@@ -1,4 +1,5 @@
 import type { MessageKey, MessageParams } from '../../shared/messages/index.ts'
+import { PrefixList } from './prefix-list.ts'
 
 type Params = Record<string, string | number>
 /** Words an event's parameters (those message K needs) from the two values it was logged with. */
@@ -57,14 +58,24 @@ export class EventGroup<A, B> {
 /**
  * Consecutive logs of one EventGroup at one time that differ only in their second value (one
  * flanneld's initial list of peers), or only in their actor and first value (every flanneld
- * logging one new peer): one record, the varying values listed per log (null: the record's own).
+ * logging one new peer): one record, the varying values listed per log (null: the record's own),
+ * in lists that share their items with the group's run before (each node's initial list is the
+ * one before with one more peer, each new peer's actors those before with one more).
  */
 class GroupRun {
   constructor(
-    readonly actors: string[] | null,
-    readonly as: unknown[] | null,
-    readonly bs: unknown[] | null,
+    readonly actors: PrefixList<string> | null,
+    readonly as: PrefixList<unknown> | null,
+    readonly bs: PrefixList<unknown> | null,
   ) {}
+}
+
+/** A GroupRun's two first values in lists that share the items of `before`'s. */
+function listOf<T>(before: PrefixList<T> | null, x: T, y: T): PrefixList<T> {
+  const l = PrefixList.after(before)
+  l.push(x)
+  l.push(y)
+  return l
 }
 
 /**
@@ -83,6 +94,8 @@ export class ClusterEvents {
   private readonly wordings: (Wording | GroupRun | null)[] = []
   private readonly as: unknown[] = []
   private readonly bs: unknown[] = []
+  /** Each group's last run of each kind, whose lists the next one shares. */
+  private readonly lastRuns = new Map<EventGroup<unknown, unknown>, { actors: GroupRun | null; bs: GroupRun | null }>()
 
   constructor(private readonly clock: { readonly now: number }) {}
 
@@ -128,8 +141,11 @@ export class ClusterEvents {
     if (r >= 0 && this.msgs[r] === group && this.times[r] === this.clock.now) {
       const run = this.wordings[r]
       if (run === null) {
-        if (this.bs[r] === b) this.wordings[r] = new GroupRun([this.actors[r], actor], [this.as[r], a], null)
-        else if (this.actors[r] === actor && this.as[r] === a) this.wordings[r] = new GroupRun(null, null, [this.bs[r], b])
+        const g = group as EventGroup<unknown, unknown>
+        let last = this.lastRuns.get(g)
+        if (last === undefined) this.lastRuns.set(g, (last = { actors: null, bs: null }))
+        if (this.bs[r] === b) this.wordings[r] = last.actors = new GroupRun(listOf(last.actors?.actors ?? null, this.actors[r], actor), listOf(last.actors?.as ?? null, this.as[r], a), null)
+        else if (this.actors[r] === actor && this.as[r] === a) this.wordings[r] = last.bs = new GroupRun(null, null, listOf(last.bs?.bs ?? null, this.bs[r], b))
         if (this.wordings[r] !== null) {
           this.count += group.msgs.length
           return
@@ -184,9 +200,9 @@ export class ClusterEvents {
     if (!(w instanceof GroupRun)) return new LoggedEvent(seq, this.times[r], this.actors[r], m.msgs[k], m.wordings[k], this.as[r], this.bs[r])
     const i = Math.floor(k / m.msgs.length)
     k -= i * m.msgs.length
-    const actor = w.actors === null ? this.actors[r] : w.actors[i]
-    const a = w.as === null ? this.as[r] : w.as[i]
-    const b = w.bs === null ? this.bs[r] : w.bs[i]
+    const actor = w.actors === null ? this.actors[r] : w.actors.at(i)
+    const a = w.as === null ? this.as[r] : w.as.at(i)
+    const b = w.bs === null ? this.bs[r] : w.bs.at(i)
     return new LoggedEvent(seq, this.times[r], actor, m.msgs[k], m.wordings[k], a, b)
   }
 }

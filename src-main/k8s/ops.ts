@@ -10,6 +10,7 @@ import { addBridge, addVeth, setMaster, setMtu } from '../engine/kernel/rtnl.ts'
 import { fdbEntry, VxlanDevice, type VxlanFdbEntry, type VxlanRemote } from '../engine/kernel/vxlan.ts'
 import type { World } from '../engine/kernel/world.ts'
 import { addVxlan } from '../engine/commands/ip-link-vxlan.ts'
+import { PrefixList } from './prefix-list.ts'
 import { PeerView, type PeerSet, type VxlanPeer } from '../engine/kernel/peer-set.ts'
 
 export type { VxlanPeer }
@@ -38,6 +39,9 @@ export class Ops {
   private readonly peerFdb = new Map<Ipv4, VxlanFdbEntry>()
   /** The FDB entries of a PeerSet's peers made at one instant (shared by every node's FDB). */
   private setFdb: { set: PeerSet; atNs: number; entries: readonly VxlanFdbEntry[] } | null = null
+  /** The last run of peers of one namespace and of namespaces of one peer recorded, whose items the next share. */
+  private lastPeers: PrefixList<VxlanPeer> | null = null
+  private lastNamespaces: PrefixList<string> | null = null
 
   constructor(readonly world: World) {}
 
@@ -318,13 +322,27 @@ export class Ops {
     const n = this.recorded.length
     const last = n ? this.recorded[n - 1] : undefined
     if (last instanceof VxlanPeerLines && last.dev === dev) {
-      if (last.ns === ns) last.peers.push(peer)
-      else if (last.peers.length === 1 && last.peers[0] === peer) this.recorded[n - 1] = new VxlanLeaseLines(dev, peer, [last.ns, ns])
-      else this.recorded.push(new VxlanPeerLines(ns, dev, [peer]))
+      if (last.ns === ns) {
+        last.peers.push(peer)
+        this.lastPeers = last.peers
+      } else if (last.peers.length === 1 && last.peers.at(0) === peer) {
+        const names = PrefixList.after(this.lastNamespaces)
+        names.push(last.ns)
+        names.push(ns)
+        this.lastNamespaces = names
+        this.recorded[n - 1] = new VxlanLeaseLines(dev, peer, names)
+      } else this.recorded.push(this.peerLines(ns, dev, peer))
     } else if (last instanceof VxlanLeaseLines && last.dev === dev && last.peer === peer) last.namespaces.push(ns)
-    else this.recorded.push(new VxlanPeerLines(ns, dev, [peer]))
+    else this.recorded.push(this.peerLines(ns, dev, peer))
     this.count += 3
     this.grouped = true
+  }
+
+  /** A run of one peer, sharing the items of the last run of several (a node's initial list is the one before with one more). */
+  private peerLines(ns: string, dev: string, peer: VxlanPeer): VxlanPeerLines {
+    const peers = PrefixList.after(this.lastPeers)
+    peers.push(peer)
+    return new VxlanPeerLines(ns, dev, peers)
   }
 
   /**
@@ -389,37 +407,39 @@ abstract class LineGroup {
 /**
  * Ops.vxlanPeer's lines for a run of peers programmed one after the other on one device (a
  * flanneld's initial list of leases), kept as the peers themselves (flanneld's leases, shared by
- * every node's record of them): three lines each.
+ * every node's record of them, in a list that shares its items with the other nodes'): three
+ * lines each.
  */
 class VxlanPeerLines extends LineGroup {
   constructor(
     readonly ns: string,
     readonly dev: string,
-    readonly peers: VxlanPeer[],
+    readonly peers: PrefixList<VxlanPeer>,
   ) {
     super()
   }
 
   render(): string[] {
-    return this.peers.flatMap((peer) => vxlanPeerLines(this.ns, this.dev, peer))
+    return this.peers.toArray().flatMap((peer) => vxlanPeerLines(this.ns, this.dev, peer))
   }
 }
 
 /**
  * Ops.vxlanPeer's lines for one peer programmed in several namespaces one after the other (every
- * node's flanneld learning of a new lease), kept as the namespaces' names: three lines each.
+ * node's flanneld learning of a new lease), kept as the namespaces' names (in a list that shares
+ * its items with the other leases'): three lines each.
  */
 class VxlanLeaseLines extends LineGroup {
   constructor(
     readonly dev: string,
     readonly peer: VxlanPeer,
-    readonly namespaces: string[],
+    readonly namespaces: PrefixList<string>,
   ) {
     super()
   }
 
   render(): string[] {
-    return this.namespaces.flatMap((ns) => vxlanPeerLines(ns, this.dev, this.peer))
+    return this.namespaces.toArray().flatMap((ns) => vxlanPeerLines(ns, this.dev, this.peer))
   }
 }
 
