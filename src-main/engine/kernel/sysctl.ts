@@ -38,6 +38,13 @@ const GLOBAL_DEFAULTS: Record<string, string> = {
   'net.ipv4.route.min_pmtu': '552',
 }
 
+/**
+ * A device's own settings as copied from `default` when it appeared: one list shared by every
+ * device that appeared while `default` stayed the same (a node's veths and bridge, after
+ * ip_forward=1), copied before it is changed for one of them.
+ */
+class InheritedConf extends Map<string, string> {}
+
 /** Splits `net.ipv4.conf.<dev>.<key>` (device names may contain dots, e.g. flannel.1). */
 function splitConf(key: string): { scope: string; name: string } | null {
   if (!key.startsWith('net.ipv4.conf.')) return null
@@ -60,6 +67,8 @@ export class Sysctl {
   private globals: Readonly<Record<string, string>> = GLOBAL_DEFAULTS
   /** Per device: the values that differ from what the device inherited. */
   private readonly devices = new Map<string, Map<string, string> | null>()
+  /** What a device appearing now copies from `default` (made by the first; undefined: not yet). */
+  private inherited: InheritedConf | null | undefined = undefined
 
   get ipForward(): boolean {
     return this.globals['net.ipv4.ip_forward'] === '1'
@@ -81,6 +90,7 @@ export class Sysctl {
     } else {
       if (this.defaultConf === DEVCONF_DEFAULTS) this.defaultConf = { ...DEVCONF_DEFAULTS }
       ;(this.defaultConf as Record<string, string>)[name] = v
+      this.inherited = undefined
     }
   }
 
@@ -127,13 +137,19 @@ export class Sysctl {
   /** A device appears with net.ipv4.conf.<dev>.* copied from `default` (devinet_sysctl_register). */
   addDevice(dev: string): void {
     routingGen.value++
-    let own: Map<string, string> | null = null
     // A namespace whose `default` was never written (nearly all) copies nothing.
-    if (this.defaultConf !== DEVCONF_DEFAULTS) {
+    if (this.defaultConf === DEVCONF_DEFAULTS) {
+      this.devices.set(dev, null)
+      return
+    }
+    let own = this.inherited
+    if (own === undefined) {
+      own = null
       for (const k of DEVCONF_KEYS) {
         const v = this.defaultConf[k]
-        if (v !== DEVCONF_DEFAULTS[k]) (own ??= new Map()).set(k, v)
+        if (v !== DEVCONF_DEFAULTS[k]) (own ??= new InheritedConf()).set(k, v)
       }
+      this.inherited = own
     }
     this.devices.set(dev, own)
   }
@@ -194,13 +210,18 @@ export class Sysctl {
     }
     if (c.scope === 'all' || c.scope === 'default') this.setConf(c.scope, c.name, v)
     else {
-      let own = this.devices.get(c.scope)
-      if (!own) {
-        own = new Map()
-        this.devices.set(c.scope, own)
-      }
-      own.set(c.name, v)
+      const own = this.devices.get(c.scope)
+      if (own) this.ownConf(c.scope, own).set(c.name, v)
+      else this.devices.set(c.scope, new Map([[c.name, v]]))
     }
+  }
+
+  /** A device's own settings to change: its own copy when it shares the inherited ones. */
+  private ownConf(dev: string, own: Map<string, string>): Map<string, string> {
+    if (!(own instanceof InheritedConf)) return own
+    const copy = new Map(own)
+    this.devices.set(dev, copy)
+    return copy
   }
 
   /** Writes a value; throws ENOENT for an unknown key and EINVAL for a value the key refuses. */
@@ -228,7 +249,7 @@ export class Sysctl {
       this.setConf('all', 'forwarding', v)
       this.setConf('default', 'forwarding', v)
       for (const [d, own] of this.devices) {
-        if (own) own.delete('forwarding')
+        if (own) this.ownConf(d, own).delete('forwarding')
         if (v !== DEVCONF_DEFAULTS.forwarding) this.store(`net.ipv4.conf.${d}.forwarding`, v)
       }
       // inet_forward_change: a router stops accepting redirects, a host accepts them again.
