@@ -218,6 +218,11 @@ test('a change of language rewrites the canvas and the open panels in place: the
   await page.getByTestId('ns-list').getByRole('button', { name: /^node node1\b/ }).click()
   await expect(page.locator('.ns h2')).toHaveText('node1')
   await expect.poll(async () => (await drawnWords(page)).some((n) => n.id === 'if:node1/eth0')).toBe(true)
+  // Selecting the node opens its panel, whose reads can bring one more state a moment later (the
+  // box then settles by a pixel): take the places once two looks 800 ms apart agree.
+  const places = async (): Promise<string> => JSON.stringify((await drawnWords(page)).map(({ id, x, y }) => ({ id, x, y })))
+  let last = ''
+  await expect.poll(async () => last === (last = await places()), { intervals: [800], timeout: 20_000 }).toBe(true)
   const near = await drawnWords(page)
   await page.getByRole('button', { name: '日本語' }).click()
   await expect(page.getByTestId('legend')).toContainText('veth ペア')
