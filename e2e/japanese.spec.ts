@@ -218,8 +218,8 @@ test('a change of language rewrites the canvas and the open panels in place: the
   await page.getByTestId('ns-list').getByRole('button', { name: /^node node1\b/ }).click()
   await expect(page.locator('.ns h2')).toHaveText('node1')
   await expect.poll(async () => (await drawnWords(page)).some((n) => n.id === 'if:node1/eth0')).toBe(true)
-  // Selecting the node opens its panel, whose reads can bring one more state a moment later (the
-  // box then settles by a pixel): take the places once two looks 800 ms apart agree.
+  // A moment after the node is selected its box can still settle by a pixel (seen up to 2 s
+  // later): take the places once two looks 800 ms apart agree.
   const places = async (): Promise<string> => JSON.stringify((await drawnWords(page)).map(({ id, x, y }) => ({ id, x, y })))
   let last = ''
   await expect.poll(async () => last === (last = await places()), { intervals: [800], timeout: 20_000 }).toBe(true)
